@@ -1,0 +1,209 @@
+//! The markdown body of a record: its sections and the activity log within it.
+//!
+//! The body is parsed with pulldown-cmark, so a `## Activity` inside a code block is not a
+//! heading and list items are what CommonMark says they are. Results are byte ranges into the
+//! body, which the editor uses to insert entries without touching anything else.
+
+use crate::activity::{self, Activity};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// A section that starts at a heading and runs until the next heading of the same or a higher
+/// level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub title: String,
+    pub level: u8,
+    /// The heading line(s).
+    pub heading: Range<usize>,
+    /// Everything after the heading up to the next heading of this level or higher.
+    pub content: Range<usize>,
+    /// Top-level list items of the section, each with its full text range.
+    pub items: Vec<Range<usize>>,
+}
+
+/// Finds the first section whose heading reads `title` (case-insensitive).
+pub fn find_section(body: &str, title: &str) -> Option<Section> {
+    if !contains_ignore_case(body, title) {
+        return None;
+    }
+    let mut section: Option<Section> = None;
+    let mut heading: Option<(u8, usize, String)> = None;
+    let mut list_depth = 0usize;
+    for (event, range) in Parser::new(body).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let level = level_num(level);
+                if let Some(s) = &mut section
+                    && level <= s.level
+                {
+                    s.content.end = range.start;
+                    return section;
+                }
+                heading = Some((level, range.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, text)) = heading.take()
+                    && section.is_none()
+                    && text.trim().eq_ignore_ascii_case(title)
+                {
+                    let end = line_end(body, range.end);
+                    section = Some(Section {
+                        title: text.trim().to_string(),
+                        level,
+                        heading: start..end,
+                        content: end..body.len(),
+                        items: Vec::new(),
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = &mut heading {
+                    text.push_str(&t);
+                }
+            }
+            Event::Start(Tag::List(_)) => list_depth += 1,
+            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
+            Event::Start(Tag::Item) if list_depth == 1 => {
+                if let Some(s) = &mut section {
+                    s.items.push(range);
+                }
+            }
+            _ => {}
+        }
+    }
+    section
+}
+
+fn level_num(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn line_end(s: &str, pos: usize) -> usize {
+    if pos > 0 && s.as_bytes()[pos - 1] == b'\n' {
+        return pos;
+    }
+    match memchr::memchr(b'\n', &s.as_bytes()[pos..]) {
+        Some(i) => pos + i + 1,
+        None => s.len(),
+    }
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    if n.is_empty() {
+        return true;
+    }
+    let first = [n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase()];
+    let h = haystack.as_bytes();
+    memchr::memchr2_iter(first[0], first[1], h)
+        .any(|i| h.len() >= i + n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// A problem with one activity entry: 1-based line, 1-based column, message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryProblem {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// The activity log of a body. `first_line` is the body's first line number in the file.
+pub fn activities(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>) {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let Some(section) = find_section(body, "Activity") else {
+        return (out, problems);
+    };
+    let mut line = first_line;
+    let mut counted = 0;
+    for item in &section.items {
+        line += memchr::memchr_iter(b'\n', &body.as_bytes()[counted..item.start]).count() as u32;
+        counted = item.start;
+        let raw = &body[item.clone()];
+        let (first, rest, marker) = split_item(raw);
+        match activity::parse_entry(first, &rest) {
+            Ok(mut a) => {
+                a.line = line;
+                out.push(a);
+            }
+            Err(e) => {
+                let column = marker as u32 + e.col + 1 + column_of(body, item.start);
+                problems.push(EntryProblem { line, column, message: e.message });
+            }
+        }
+    }
+    (out, problems)
+}
+
+/// The 0-based column of a byte offset within its line.
+fn column_of(s: &str, pos: usize) -> u32 {
+    let line_start = s[..pos].rfind('\n').map_or(0, |i| i + 1);
+    s[line_start..pos].chars().count() as u32
+}
+
+/// Splits a list item into its first line (marker removed), its dedented continuation lines
+/// and the width of the marker.
+fn split_item(raw: &str) -> (&str, String, usize) {
+    let raw = raw.trim_end_matches(['\n', '\r']);
+    let (first, rest) = match raw.find('\n') {
+        Some(i) => (raw[..i].trim_end_matches('\r'), &raw[i + 1..]),
+        None => (raw, ""),
+    };
+    let body = first.trim_start_matches(['-', '*', '+']);
+    let body_trimmed = body.trim_start();
+    let marker = first.len() - body_trimmed.len();
+    let mut cont = String::new();
+    for (i, l) in rest.lines().enumerate() {
+        if i > 0 {
+            cont.push('\n');
+        }
+        cont.push_str(l.trim_end_matches('\r').trim_start());
+    }
+    let cont = cont.trim_end().to_string();
+    (body_trimmed.trim_end(), cont, marker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "Notes first.\n\n- a note, not an activity\n\n## Activity\n- 2026-11-15 email-open: newsletter\n- 2026-11-20 14:05 call @sam: pricing\n  for 40 seats\n- bogus entry\n\n### Detail\n- 2026-11-21 note: still in the section\n\n## Other\n- 2026-11-22 note: not activity\n";
+
+    #[test]
+    fn finds_the_section_and_its_items() {
+        let s = find_section(BODY, "activity").unwrap();
+        assert_eq!(&BODY[s.heading.clone()], "## Activity\n");
+        // Lists in subsections (`### Detail`) belong to the section too.
+        assert_eq!(s.items.len(), 4);
+        assert!(BODY[s.content.clone()].ends_with("still in the section\n\n"));
+    }
+
+    #[test]
+    fn reads_entries_with_lines() {
+        let (acts, problems) = activities(BODY, 10);
+        assert_eq!(acts.len(), 3);
+        assert_eq!(acts[0].line, 15);
+        assert_eq!(acts[1].line, 16);
+        assert_eq!(acts[2].line, 21);
+        assert_eq!(acts[1].text, "pricing\nfor 40 seats");
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (18, 3));
+    }
+
+    #[test]
+    fn ignores_headings_in_code_blocks() {
+        let body = "```\n## Activity\n- 2026-11-15 note: in code\n```\n";
+        assert!(activities(body, 1).0.is_empty());
+        assert!(find_section("no such heading", "Activity").is_none());
+    }
+
+    #[test]
+    fn handles_crlf() {
+        let body = "## Activity\r\n- 2026-11-15 note: a\r\n  b\r\n- 2026-11-16 call: c\r\n";
+        let (acts, problems) = activities(body, 1);
+        assert!(problems.is_empty());
+        assert_eq!(acts[0].text, "a\nb");
+        assert_eq!(acts[1].line, 4);
+    }
+}

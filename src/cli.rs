@@ -1,0 +1,307 @@
+//! Command-line interface definitions (clap derive). No logic here: each subcommand's work is
+//! in its own module under [`crate::cmd`].
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kith",
+    version,
+    about = "A local-first CRM: people, companies and deals as markdown files in git",
+    long_about = None,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Run as if kith was started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// When to colour the output
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new workspace (kith.yaml, folders, .gitignore, git repository)
+    Init(InitArgs),
+    /// Create a contact, company or deal; prints the new file's path
+    New(NewArgs),
+    /// Show a record as a readable card
+    Show(ShowArgs),
+    /// List contacts, companies or deals
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Set fields: `kith set ada lifecycle=mql owner=sam`
+    Set(SetArgs),
+    /// Remove fields
+    Unset(UnsetArgs),
+    /// Add or remove tags: `kith tag ada +vip -cold`
+    Tag(TagArgs),
+    /// Append an entry to a record's activity log
+    Log(LogArgs),
+    /// Move a person to the next lifecycle stage (or the one given)
+    Promote(PromoteArgs),
+    /// Turn a qualified lead into an opportunity: links or creates the company, creates a deal
+    Convert(ConvertArgs),
+    /// Open a record in $VISUAL/$EDITOR, then check it
+    Edit(EditArgs),
+    /// Check every record and kith.yaml; exit code 1 if there are errors
+    Check(CheckArgs),
+    /// Generate a workspace of realistic records (benchmarks, scale tests)
+    #[command(hide = true)]
+    Gen(GenArgs),
+    /// Measure loading a workspace
+    #[command(hide = true)]
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the workspace (created if missing)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Workspace name (default: the folder's name)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// IANA time zone (default: this computer's)
+    #[arg(long)]
+    pub timezone: Option<String>,
+}
+
+/// What `kith new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    #[value(alias = "person", alias = "lead")]
+    Contact,
+    Company,
+    Deal,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    pub kind: NewKind,
+    /// Full name of the person, company or deal
+    pub name: String,
+    /// Set a field, e.g. --set email=ada@example.com (repeatable)
+    #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Create it even if a person with the same e-mail exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+    /// How many recent activities to show
+    #[arg(long, default_value_t = 10)]
+    pub activities: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+}
+
+/// Which records `kith list` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ListKind {
+    #[default]
+    #[value(alias = "contact", alias = "people", alias = "leads")]
+    Contacts,
+    #[value(alias = "company")]
+    Companies,
+    #[value(alias = "deal")]
+    Deals,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(value_enum, default_value_t = ListKind::Contacts)]
+    pub kind: ListKind,
+    /// Only these lifecycle stages (comma-separated; `leads` for every lead stage, `none` for plain contacts)
+    #[arg(long, value_delimiter = ',')]
+    pub lifecycle: Vec<String>,
+    /// Only records owned by this teammate (`none` for unowned)
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only records with this tag (repeatable: all must match)
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Only deals at these stages (comma-separated; `open`, `won`, `lost` too)
+    #[arg(long, value_delimiter = ',')]
+    pub stage: Vec<String>,
+    /// Sort by this field (lifecycle and stage sort in funnel order)
+    #[arg(long, value_name = "FIELD")]
+    pub sort: Option<String>,
+    /// Reverse the order
+    #[arg(long, short = 'r')]
+    pub reverse: bool,
+    /// Columns for table and csv output (comma-separated field names)
+    #[arg(long, value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Fields to set
+    #[arg(required = true, value_name = "KEY=VALUE")]
+    pub pairs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnsetArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Fields to remove
+    #[arg(required = true, value_name = "KEY")]
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// `+tag` adds, `-tag` removes, a bare `tag` adds
+    #[arg(required = true, allow_hyphen_values = true, value_name = "+TAG|-TAG")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Activity type (call, email, meeting, note, visit, ...)
+    #[arg(value_name = "TYPE")]
+    pub kind: String,
+    /// What happened
+    pub text: String,
+    /// Date of the activity (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Time of the activity
+    #[arg(long, value_name = "HH:MM")]
+    pub time: Option<String>,
+    /// Teammate who did it (default: the one whose e-mail is your git user.email)
+    #[arg(long, value_name = "TEAMMATE")]
+    pub by: Option<String>,
+    /// Deal it belongs to
+    #[arg(long, value_name = "DEAL-ID")]
+    pub deal: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Target stage (default: the next one)
+    pub stage: Option<String>,
+    /// Allow moving backwards
+    #[arg(long)]
+    pub force: bool,
+    /// Why (`other_reason` when moving to a stage outside the funnel, such as `other`)
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Id, e-mail address or name of the lead
+    pub id: String,
+    /// Name of the new deal (default: "<company> – new business")
+    #[arg(long)]
+    pub deal: Option<String>,
+    /// Deal amount
+    #[arg(long)]
+    pub amount: Option<f64>,
+    /// Deal currency (default: kith.yaml's)
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Expected close date
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub close: Option<String>,
+    /// Company name or id (default: the person's company, or one found by e-mail domain)
+    #[arg(long)]
+    pub company: Option<String>,
+    /// Convert even if the person is not a lead
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Folder to create the workspace in
+    pub dir: PathBuf,
+    /// Number of records
+    #[arg(long, short = 'n', default_value_t = 1000)]
+    pub records: usize,
+    /// Random seed (same seed, same workspace)
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Also `git init` and commit the records
+    #[arg(long)]
+    pub git: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Workspace to load (default: the current one)
+    pub dir: Option<PathBuf>,
+    /// Number of timed runs
+    #[arg(long, default_value_t = 7)]
+    pub runs: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,65 @@
+//! `kith log ID TYPE "text"`: appends an entry to the activity log.
+
+use super::{done, load, stamp_parts, warn};
+use crate::activity::{Activity, parse_date};
+use crate::cli::LogArgs;
+use crate::edit::Change;
+use crate::record::Kind;
+use crate::resolve::resolve;
+use crate::store;
+use crate::workspace::Workspace;
+use anyhow::{Result, bail};
+use std::process::ExitCode;
+
+pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
+    let index = load(ws);
+    let record = resolve(&index, &args.id, None)?;
+    let cfg = &ws.config;
+    let kind = args.kind.trim().to_lowercase();
+    if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        bail!("`{}` is not an activity type (letters, digits and `-`)", args.kind);
+    }
+    if !cfg.is_activity_type(&kind) {
+        let hint = crate::diag::did_you_mean(&kind, cfg.activity_types.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        warn(&format!("`{kind}` is not one of kith.yaml's activity types; {hint}(`kith check` will warn about it)"));
+    }
+    let (today, me) = stamp_parts(ws)?;
+    let date = match &args.date {
+        Some(d) => parse_date(d).ok_or_else(|| anyhow::anyhow!("`{d}` is not a date written YYYY-MM-DD"))?,
+        None => today,
+    };
+    let time = match &args.time {
+        Some(t) => Some(parse_time(t)?),
+        None => None,
+    };
+    let by = args.by.or(me);
+    if let Some(b) = &by
+        && !cfg.teammates.is_empty()
+        && cfg.teammate(b).is_none()
+    {
+        warn(&format!("`{b}` is not a teammate in kith.yaml"));
+    }
+    if let Some(d) = &args.deal
+        && !index.contains(Kind::Deal, d)
+    {
+        bail!("there is no deal `{d}` (deals/{d}.md)");
+    }
+    let text = args.text.trim().replace("\r\n", "\n");
+    if text.is_empty() {
+        bail!("the activity text is empty");
+    }
+    let entry = Activity { date, time, kind: kind.into(), by: by.map(Into::into), deal: args.deal.map(Into::into), text, line: 0 };
+    store::update(ws, record.kind, &record.id, &[Change::Log(entry.clone())])?;
+    done(&record.path(), &crate::activity::format_entry(&entry, "\n").replacen("- ", "logged ", 1));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_time(t: &str) -> Result<(u8, u8)> {
+    let parsed = t.split_once(':').and_then(|(h, m)| {
+        let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60 && t.len() <= 5).then_some((h, m))
+    });
+    parsed.ok_or_else(|| anyhow::anyhow!("`{t}` is not a time written HH:MM"))
+}

@@ -1,0 +1,103 @@
+//! One module per subcommand. Each takes its parsed arguments, calls into the library and
+//! prints; none holds CRM logic of its own.
+
+mod bench;
+mod check;
+mod convert;
+mod editor;
+mod generate;
+mod init;
+mod list;
+mod log;
+mod new;
+mod promote;
+mod set;
+mod show;
+
+use crate::cli::{Cli, ColorWhen, Command};
+use crate::index::Index;
+use crate::lifecycle::Stamp;
+use crate::output::{self, paint};
+use crate::workspace::Workspace;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Runs a parsed command line. Errors are returned to `main`, which prints them and exits 1.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.color {
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+        ColorWhen::Auto => {}
+    }
+    let dir = cli.dir.as_deref();
+    match cli.command {
+        Command::Init(args) => init::run(dir, args),
+        Command::New(args) => new::run(&open(dir)?, args),
+        Command::Show(args) => show::run(&open(dir)?, args),
+        Command::List(args) => list::run(&open(dir)?, args),
+        Command::Set(args) => set::set(&open(dir)?, args),
+        Command::Unset(args) => set::unset(&open(dir)?, args),
+        Command::Tag(args) => set::tag(&open(dir)?, args),
+        Command::Log(args) => log::run(&open(dir)?, args),
+        Command::Promote(args) => promote::run(&open(dir)?, args),
+        Command::Convert(args) => convert::run(&open(dir)?, args),
+        Command::Edit(args) => editor::run(&open(dir)?, args),
+        Command::Check(args) => check::run(dir, args),
+        Command::Gen(args) => generate::run(args),
+        Command::Bench(args) => bench::run(dir, args),
+    }
+}
+
+/// Finds the workspace from `-C DIR` or the current folder, refusing a broken kith.yaml.
+fn open(dir: Option<&Path>) -> Result<Workspace> {
+    let ws = Workspace::discover(dir.unwrap_or(Path::new(".")))?;
+    ws.require_valid_config()?;
+    for d in ws.config_diags.iter().filter(|d| !d.is_error()) {
+        output::eprint(&format!("{}\n", d.render(true)));
+    }
+    Ok(ws)
+}
+
+fn load(ws: &Workspace) -> Index {
+    crate::load::load(ws)
+}
+
+/// A path as the user can type it: relative to the current folder when inside it.
+fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs: PathBuf = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    abs.strip_prefix(&cwd).unwrap_or(&abs).display().to_string()
+}
+
+/// Today and the teammate running kith (from git's user.email), for lifecycle stamps.
+fn stamp_parts(ws: &Workspace) -> Result<(jiff::civil::Date, Option<String>)> {
+    let today = ws.today()?;
+    let by = crate::git::user_email(&ws.root)
+        .and_then(|email| ws.config.teammate_by_email(&email).map(|t| t.id.clone()));
+    Ok((today, by))
+}
+
+fn with_stamp<T>(ws: &Workspace, by: Option<&str>, f: impl FnOnce(&Stamp) -> Result<T>) -> Result<T> {
+    let (today, me) = stamp_parts(ws)?;
+    let by = by.map(str::to_string).or(me);
+    f(&Stamp { today, by: by.as_deref() })
+}
+
+fn warn(message: &str) {
+    output::eprint(&format!("{}: {message}\n", paint(output::WARN.bold(), "warning")));
+}
+
+/// Prints `path: what changed` after a write.
+fn done(path: &str, what: &str) {
+    output::print(&format!("{}: {what}\n", paint(output::BOLD, path)));
+}
+
+/// `error: message`, then each cause on its own line, for `main` to print.
+pub fn render_error(err: &anyhow::Error) -> String {
+    let mut out = format!("{}: {err}\n", paint(output::BAD.bold(), "error"));
+    for cause in err.chain().skip(1) {
+        out.push_str(&format!("  caused by: {cause}\n"));
+    }
+    out
+}

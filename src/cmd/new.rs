@@ -1,0 +1,78 @@
+//! `kith new contact|company|deal NAME [--set key=value]...`
+
+use super::{display_path, load, warn};
+use crate::cli::{NewArgs, NewKind};
+use crate::record::Kind;
+use crate::schema::{self, FieldType};
+use crate::value::Value;
+use crate::workspace::Workspace;
+use crate::{create, store};
+use anyhow::{Result, bail};
+use std::process::ExitCode;
+
+pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
+    let kind = match args.kind {
+        NewKind::Contact => Kind::Person,
+        NewKind::Company => Kind::Company,
+        NewKind::Deal => Kind::Deal,
+    };
+    let name = args.name.trim();
+    if name.is_empty() {
+        bail!("the name is empty");
+    }
+    let cfg = &ws.config;
+    let fields: Vec<(String, Value)> = args
+        .set
+        .iter()
+        .map(|pair| schema::parse_assignment(cfg, kind, pair).map_err(anyhow::Error::msg))
+        .collect::<Result<_>>()?;
+    let index = load(ws);
+    check_references(&index, kind, &fields)?;
+    if kind == Kind::Person {
+        for (k, v) in &fields {
+            if matches!(schema::field_type(cfg, kind, k), Some(FieldType::Email | FieldType::Emails)) {
+                for email in v.items() {
+                    if let Some(other) = index.people_by_email(&email.to_text()).first() {
+                        let msg = format!("{} already has the e-mail address {}", other.path(), email.to_text());
+                        if !args.force {
+                            bail!("{msg}\n  help: update that record (`kith set {} ...`), or pass --force to create a second one", other.id);
+                        }
+                        warn(&msg);
+                    }
+                }
+            }
+        }
+    }
+    let id = create::new_id(name, |id| index.contains(kind, id) || ws.dir(kind).join(format!("{id}.md")).exists());
+    let text = create::record_text(cfg, kind, name, &fields, ws.today()?)?;
+    let path = store::create(ws, kind, &id, &text)?;
+    crate::output::print(&format!("{}\n", display_path(&path)));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses references to records that do not exist (a company that is not there yet).
+pub(super) fn check_references(index: &crate::index::Index, kind: Kind, fields: &[(String, Value)]) -> Result<()> {
+    for (k, v) in fields {
+        let target = match schema::field_type(&index.config, kind, k) {
+            Some(FieldType::Ref(t) | FieldType::Refs(t)) => t,
+            _ => continue,
+        };
+        for item in v.items() {
+            let id = item.to_text();
+            if !index.contains(target, &id) {
+                bail!(
+                    "`{k}` refers to {target} `{id}`, which does not exist\n  help: create it first with `kith new {} \"...\"`, or give its id",
+                    target.noun()
+                );
+            }
+        }
+    }
+    for (k, v) in fields {
+        if schema::field_type(&index.config, kind, k) == Some(FieldType::Teammate)
+            && let Some(p) = schema::check(&index.config, k, &FieldType::Teammate, v)
+        {
+            warn(&format!("{}{}", p.message, p.help.map(|h| format!(" ({h})")).unwrap_or_default()));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Atomic, careful writes: a temp file in the same folder, renamed over the target, after
+//! checking that nobody changed the file since kith read it.
+
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::Path;
+
+/// What the caller expects to find on disk before the rename.
+#[derive(Debug, Clone, Copy)]
+pub enum Expect<'a> {
+    /// The file must not exist (a new record).
+    Absent,
+    /// The file must still hold exactly these bytes (someone saving meanwhile aborts the write).
+    Unchanged(&'a [u8]),
+}
+
+/// Writes `contents` to `path` atomically: readers see the old file or the new one, never a mix.
+pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".kith-tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(contents)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    match expect {
+        Expect::Absent => {
+            tmp.persist_noclobber(path).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    anyhow::anyhow!("{} already exists; nothing was written", path.display())
+                } else {
+                    anyhow::Error::new(e.error).context(format!("cannot create {}", path.display()))
+                }
+            })?;
+        }
+        Expect::Unchanged(original) => {
+            if let Ok(meta) = std::fs::metadata(path) {
+                let _ = tmp.as_file().set_permissions(meta.permissions());
+            }
+            let current = std::fs::read(path).with_context(|| format!("cannot re-read {}", path.display()))?;
+            if current != original {
+                bail!(
+                    "{} changed on disk while kith was editing it (saved in an editor?); nothing was written, run the command again",
+                    path.display()
+                );
+            }
+            tmp.persist(path).map_err(|e| anyhow::Error::new(e.error).context(format!("cannot replace {}", path.display())))?;
+        }
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a rename durable. Best effort: not every platform or file system supports it.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_only_an_unchanged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        write_atomic(&path, b"one", Expect::Absent).unwrap();
+        assert!(write_atomic(&path, b"two", Expect::Absent).is_err());
+        write_atomic(&path, b"two", Expect::Unchanged(b"one")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let err = write_atomic(&path, b"three", Expect::Unchanged(b"one")).unwrap_err();
+        assert!(err.to_string().contains("changed on disk"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        // No temp files are left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

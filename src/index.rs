@@ -1,0 +1,344 @@
+//! The in-memory index of a workspace: every record, looked up by id, e-mail, company and deal,
+//! with lifecycle counts. Built once in parallel by [`crate::load`]; any single file can be
+//! re-indexed or removed without a full reload ([`Index::insert`], [`Index::remove`]).
+
+use crate::config::Config;
+use crate::diag::{self, Diagnostic};
+use crate::parse::Parsed;
+use crate::record::{Kind, Record};
+use compact_str::CompactString;
+use std::collections::HashMap;
+
+type Key = (Kind, CompactString);
+
+/// The whole workspace in memory.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub config: Config,
+    slots: Vec<Option<Parsed>>,
+    free: Vec<usize>,
+    by_key: HashMap<Key, usize>,
+    by_email: HashMap<String, Vec<usize>>,
+    people_by_company: HashMap<CompactString, Vec<usize>>,
+    deals_by_company: HashMap<CompactString, Vec<usize>>,
+    deals_by_contact: HashMap<CompactString, Vec<usize>>,
+    /// Count of people per lifecycle stage (lowercase; "" for plain contacts).
+    stage_counts: HashMap<String, usize>,
+    /// Problems that belong to no record (kith.yaml, unreadable folders).
+    pub workspace_diags: Vec<Diagnostic>,
+}
+
+impl Index {
+    pub fn new(config: Config) -> Index {
+        Index { config, ..Index::default() }
+    }
+
+    pub fn with_capacity(config: Config, n: usize) -> Index {
+        let mut index = Index::new(config);
+        index.slots.reserve(n);
+        index.by_key.reserve(n);
+        index.by_email.reserve(n);
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// Adds a parsed file, replacing the record with the same kind and id.
+    pub fn insert(&mut self, parsed: Parsed) {
+        let key = (parsed.record.kind, parsed.record.id.clone());
+        self.remove(key.0, &key.1);
+        let slot = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        self.link(slot, &parsed.record, true);
+        self.slots[slot] = Some(parsed);
+        self.by_key.insert(key, slot);
+    }
+
+    /// Removes a record; returns what was indexed for it.
+    pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Parsed> {
+        let slot = self.by_key.remove(&(kind, CompactString::from(id)))?;
+        let parsed = self.slots[slot].take()?;
+        self.link(slot, &parsed.record, false);
+        self.free.push(slot);
+        Some(parsed)
+    }
+
+    /// Adds (or removes) a record's entries in the lookup tables.
+    fn link(&mut self, slot: usize, r: &Record, add: bool) {
+        fn update(map: &mut HashMap<CompactString, Vec<usize>>, key: &str, slot: usize, add: bool) {
+            let key = CompactString::from(key.trim());
+            if add {
+                map.entry(key).or_default().push(slot);
+            } else if let Some(v) = map.get_mut(&key) {
+                v.retain(|&s| s != slot);
+                if v.is_empty() {
+                    map.remove(&key);
+                }
+            }
+        }
+        match r.kind {
+            Kind::Person => {
+                for email in r.emails() {
+                    if add {
+                        self.by_email.entry(email).or_default().push(slot);
+                    } else if let Some(v) = self.by_email.get_mut(&email) {
+                        v.retain(|&s| s != slot);
+                        if v.is_empty() {
+                            self.by_email.remove(&email);
+                        }
+                    }
+                }
+                if let Some(company) = r.text("company") {
+                    update(&mut self.people_by_company, company, slot, add);
+                }
+                let stage = r.lifecycle().unwrap_or_default();
+                let count = self.stage_counts.entry(stage.clone()).or_default();
+                if add {
+                    *count += 1;
+                } else {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        self.stage_counts.remove(&stage);
+                    }
+                }
+            }
+            Kind::Deal => {
+                if let Some(company) = r.text("company") {
+                    update(&mut self.deals_by_company, company, slot, add);
+                }
+                let contacts: Vec<String> = r.list("contacts").collect();
+                for c in contacts {
+                    update(&mut self.deals_by_contact, &c, slot, add);
+                }
+            }
+            Kind::Company => {}
+        }
+    }
+
+    fn at(&self, slots: Option<&Vec<usize>>) -> Vec<&Record> {
+        let mut out: Vec<&Record> = slots
+            .into_iter()
+            .flatten()
+            .filter_map(|&s| self.slots[s].as_ref().map(|p| &p.record))
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    pub fn get(&self, kind: Kind, id: &str) -> Option<&Record> {
+        self.parsed(kind, id).map(|p| &p.record)
+    }
+
+    pub fn parsed(&self, kind: Kind, id: &str) -> Option<&Parsed> {
+        let slot = *self.by_key.get(&(kind, CompactString::from(id)))?;
+        self.slots[slot].as_ref()
+    }
+
+    pub fn contains(&self, kind: Kind, id: &str) -> bool {
+        self.by_key.contains_key(&(kind, CompactString::from(id)))
+    }
+
+    /// Every record, in no particular order.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.slots.iter().flatten().map(|p| &p.record)
+    }
+
+    /// The records of one kind, sorted by id.
+    pub fn of_kind(&self, kind: Kind) -> Vec<&Record> {
+        let mut out: Vec<&Record> = self.records().filter(|r| r.kind == kind).collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// People with this address as their `email` or among their `emails`.
+    pub fn people_by_email(&self, email: &str) -> Vec<&Record> {
+        self.at(self.by_email.get(&email.trim().to_lowercase()))
+    }
+
+    pub fn people_of_company(&self, company: &str) -> Vec<&Record> {
+        self.at(self.people_by_company.get(company))
+    }
+
+    pub fn deals_of_company(&self, company: &str) -> Vec<&Record> {
+        self.at(self.deals_by_company.get(company))
+    }
+
+    pub fn deals_of_contact(&self, person: &str) -> Vec<&Record> {
+        self.at(self.deals_by_contact.get(person))
+    }
+
+    /// People per lifecycle stage: funnel stages in order, then stages outside the funnel, then
+    /// stages kith.yaml does not know, then plain contacts (`None`).
+    pub fn stage_counts(&self) -> Vec<(Option<String>, usize)> {
+        let lc = &self.config.lifecycle;
+        let mut out: Vec<(Option<String>, usize)> = lc
+            .all()
+            .map(|s| (Some(s.to_string()), self.stage_counts.get(s).copied().unwrap_or(0)))
+            .collect();
+        let mut unknown: Vec<_> = self
+            .stage_counts
+            .iter()
+            .filter(|(s, _)| !s.is_empty() && !lc.is_known(s))
+            .map(|(s, n)| (Some(s.clone()), *n))
+            .collect();
+        unknown.sort();
+        out.extend(unknown);
+        out.push((None, self.stage_counts.get("").copied().unwrap_or(0)));
+        out
+    }
+
+    /// Every diagnostic: each file's own, then those that need several records (references to
+    /// missing records, duplicate e-mail addresses), sorted by file and position.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
+        for p in self.slots.iter().flatten() {
+            out.extend(p.diags.iter().cloned());
+        }
+        out.extend(self.reference_diags());
+        out.extend(self.duplicate_email_diags());
+        diag::sort(&mut out);
+        out
+    }
+
+    fn reference_diags(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        // Suggestions scan every record; give them to the first few problems only.
+        let mut suggestions = 20;
+        for p in self.slots.iter().flatten() {
+            for r in &p.refs {
+                if self.contains(r.kind, &r.id) {
+                    continue;
+                }
+                let is_activity = r.field == "activity";
+                let message = if is_activity {
+                    format!("the activity mentions deal `#{}`, but deals/{}.md does not exist", r.id, r.id)
+                } else {
+                    format!("`{}` refers to {} `{}`, but {}/{}.md does not exist", r.field, r.kind, r.id, r.kind.dir(), r.id)
+                };
+                let mut d = if is_activity {
+                    Diagnostic::warning("missing-reference", message)
+                } else {
+                    Diagnostic::error("missing-reference", message)
+                }
+                .in_file(p.record.path())
+                .pos(r.pos);
+                if suggestions > 0 {
+                    suggestions -= 1;
+                    if let Some(help) = self.reference_help(r.kind, &r.id) {
+                        d = d.help(help);
+                    }
+                }
+                out.push(d);
+            }
+        }
+        out
+    }
+
+    /// Suggests the id the user probably meant: a record with that name, or a close id.
+    fn reference_help(&self, kind: Kind, wanted: &str) -> Option<String> {
+        let folded = crate::slug::fold(wanted);
+        let slug = crate::slug::slugify(wanted);
+        let records = self.records().filter(|r| r.kind == kind);
+        let mut close = None;
+        for r in records {
+            if crate::slug::fold(r.name()) == folded || r.id == slug {
+                return Some(format!("write the id, not the name: `{}`", r.id));
+            }
+            if close.is_none() && crate::diag::did_you_mean(wanted, [r.id.as_str()]).is_some() {
+                close = Some(r.id.clone());
+            }
+        }
+        Some(match close {
+            Some(id) => format!("did you mean `{id}`?"),
+            None => format!("create it with `kith new {} \"...\"` or correct the id", kind.noun()),
+        })
+    }
+
+    fn duplicate_email_diags(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (email, slots) in &self.by_email {
+            if slots.len() < 2 {
+                continue;
+            }
+            let mut owners: Vec<&Parsed> = slots.iter().filter_map(|&s| self.slots[s].as_ref()).collect();
+            owners.sort_by(|a, b| a.record.id.cmp(&b.record.id));
+            let first = owners[0].record.path();
+            for p in &owners[1..] {
+                out.push(
+                    Diagnostic::warning("duplicate-email", format!("`{email}` is also the e-mail address of {first}"))
+                        .in_file(p.record.path())
+                        .pos(p.email_pos)
+                        .help("if both are the same person, merge the two records; otherwise correct the address"),
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    fn add(index: &mut Index, kind: Kind, id: &str, text: &str) {
+        let path = format!("{}/{id}.md", kind.dir());
+        let parsed = parse(kind, id, &path, text.as_bytes(), &index.config);
+        index.insert(parsed);
+    }
+
+    fn sample() -> Index {
+        let mut index = Index::new(Config::default());
+        add(&mut index, Kind::Company, "acme", "---\nname: Acme\n---\n");
+        add(&mut index, Kind::Person, "ada", "---\nname: Ada\nemail: Ada@Acme.example\ncompany: acme\nlifecycle: lead\n---\n");
+        add(&mut index, Kind::Person, "bob", "---\nname: Bob\nemails: [ada@acme.example]\ncompany: acme\n---\n");
+        add(&mut index, Kind::Deal, "pilot", "---\nname: Pilot\ncompany: acme\ncontacts: [ada, zed]\nstage: qualified-to-buy\n---\n");
+        index
+    }
+
+    #[test]
+    fn looks_up_by_every_key() {
+        let index = sample();
+        assert_eq!(index.len(), 4);
+        assert_eq!(index.people_by_email("ADA@acme.example").len(), 2);
+        assert_eq!(index.people_of_company("acme").len(), 2);
+        assert_eq!(index.deals_of_company("acme")[0].id, "pilot");
+        assert_eq!(index.deals_of_contact("ada")[0].id, "pilot");
+        let counts = index.stage_counts();
+        assert!(counts.contains(&(Some("lead".into()), 1)));
+        assert!(counts.contains(&(None, 1)));
+    }
+
+    #[test]
+    fn cross_record_diagnostics() {
+        let index = sample();
+        let diags = index.diagnostics();
+        let codes: Vec<_> = diags.iter().map(|d| (d.path.as_str(), d.code)).collect();
+        assert_eq!(codes, vec![("contacts/bob.md", "duplicate-email"), ("deals/pilot.md", "missing-reference")]);
+        assert_eq!(diags[1].line, 4);
+    }
+
+    #[test]
+    fn reindexing_one_file_equals_a_fresh_build() {
+        let mut index = sample();
+        add(&mut index, Kind::Person, "ada", "---\nname: Ada\nemail: ada@new.example\nlifecycle: mql\n---\n");
+        index.remove(Kind::Deal, "pilot");
+        assert_eq!(index.people_by_email("ada@acme.example").len(), 1);
+        assert_eq!(index.people_of_company("acme").len(), 1);
+        assert!(index.deals_of_company("acme").is_empty());
+        assert!(index.stage_counts().contains(&(Some("mql".into()), 1)));
+        assert!(index.stage_counts().contains(&(Some("lead".into()), 0)));
+        assert!(index.diagnostics().is_empty());
+    }
+}

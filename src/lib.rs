@@ -1,0 +1,34 @@
+//! kith: a local-first CRM whose database is a git repository of markdown files.
+//!
+//! Data flows one way: files → records → index → (scores, segments, reports).
+//! [`workspace`] and [`load`] do the I/O; [`frontmatter`], [`yaml`], [`parse`], [`body`] and
+//! [`activity`] turn bytes into [`record::Record`]s; [`index`] holds them; [`edit`] changes
+//! files without disturbing what it does not touch; [`cmd`] holds one module per subcommand.
+
+pub mod activity;
+pub mod body;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod convert;
+pub mod create;
+pub mod diag;
+pub mod edit;
+pub mod frontmatter;
+pub mod fsutil;
+#[path = "gen.rs"]
+pub mod generate;
+pub mod git;
+pub mod index;
+pub mod lifecycle;
+pub mod load;
+pub mod output;
+pub mod parse;
+pub mod record;
+pub mod resolve;
+pub mod schema;
+pub mod slug;
+pub mod store;
+pub mod value;
+pub mod workspace;
+pub mod yaml;

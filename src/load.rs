@@ -1,0 +1,149 @@
+//! Loading a workspace into an [`Index`]: list the record files, read and parse them in
+//! parallel, and index the results. Never stops at a bad file: unreadable files become broken
+//! records with a diagnostic, so they can still be found and fixed.
+
+use crate::diag::Diagnostic;
+use crate::index::Index;
+use crate::parse::{self, Parsed};
+use crate::record::{Kind, Record};
+use crate::workspace::Workspace;
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A record file found on disk.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub kind: Kind,
+    pub id: String,
+    pub path: PathBuf,
+}
+
+/// Lists record files (`<folder>/<id>.md`) of every kind, sorted by kind and id. Problems with
+/// the folders themselves are returned as diagnostics.
+pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    for kind in Kind::ALL {
+        let dir = ws.dir(kind);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("unreadable", format!("cannot read the folder: {e}"))
+                        .in_file(format!("{}/", kind.dir())),
+                );
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                diags.push(
+                    Diagnostic::warning("bad-file-name", "a file name is not valid UTF-8; the file is skipped")
+                        .in_file(format!("{}/{}", kind.dir(), name.to_string_lossy()))
+                        .help("rename it with letters, digits and `-` only"),
+                );
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            if let Some(id) = name.strip_suffix(".md") {
+                found.push(Found { kind, id: id.to_string(), path: entry.path() });
+            }
+        }
+    }
+    found.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    (found, diags)
+}
+
+/// Loads the whole workspace.
+pub fn load(ws: &Workspace) -> Index {
+    let (found, mut folder_diags) = list(ws);
+    let parsed: Vec<Parsed> = found.par_iter().map(|f| load_one(ws, f)).collect();
+    let mut index = Index::with_capacity(ws.config.clone(), parsed.len());
+    for p in parsed {
+        index.insert(p);
+    }
+    index.workspace_diags.append(&mut ws.config_diags.clone());
+    index.workspace_diags.append(&mut folder_diags);
+    index
+}
+
+/// Reads and parses one record file.
+pub fn load_one(ws: &Workspace, f: &Found) -> Parsed {
+    let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+    match read_record(ws, &f.path) {
+        Ok(bytes) => parse::parse(f.kind, &f.id, &rel, &bytes, &ws.config),
+        Err(d) => broken(f.kind, &f.id, d.in_file(rel)),
+    }
+}
+
+fn broken(kind: Kind, id: &str, d: Diagnostic) -> Parsed {
+    let mut record = Record::new(kind, id);
+    record.broken = true;
+    Parsed { record, refs: Vec::new(), email_pos: Default::default(), diags: vec![d] }
+}
+
+/// Reads a record's bytes, refusing what is not a regular file inside the workspace or is too
+/// large.
+pub fn read_record(ws: &Workspace, path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let meta = std::fs::symlink_metadata(path).map_err(io_diag)?;
+    let ft = meta.file_type();
+    if ft.is_symlink() {
+        let target = path.canonicalize().map_err(|_| {
+            Diagnostic::error("broken-symlink", "the file is a symlink to nothing")
+                .help("remove the link or restore its target")
+        })?;
+        if !target.starts_with(&ws.canonical_root) {
+            return Err(Diagnostic::error(
+                "symlink-outside",
+                format!("the file is a symlink to {}, outside the workspace; kith does not follow it", target.display()),
+            )
+            .help("copy the record into the workspace instead of linking to it"));
+        }
+        let meta = std::fs::metadata(&target).map_err(io_diag)?;
+        if !meta.is_file() {
+            return Err(not_a_file());
+        }
+        return read_limited(&target, ws.config.max_record_bytes);
+    }
+    if !ft.is_file() {
+        return Err(not_a_file());
+    }
+    read_limited(path, ws.config.max_record_bytes)
+}
+
+fn not_a_file() -> Diagnostic {
+    Diagnostic::error("not-a-file", "this is not a regular file (a folder, pipe or device); kith skips it")
+        .help("records are plain text files; rename or remove this entry")
+}
+
+fn io_diag(e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("unreadable", format!("cannot read the file: {e}"))
+}
+
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Diagnostic> {
+    let file = File::open(path).map_err(io_diag)?;
+    let len = file.metadata().map_err(io_diag)?.len();
+    if len > max {
+        return Err(too_large(len, max));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(io_diag)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64, max));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64, max: u64) -> Diagnostic {
+    Diagnostic::error(
+        "too-large",
+        format!("the file is {} KiB, over the limit of {} KiB for a record", len / 1024, max / 1024),
+    )
+    .help("move long notes or attachments out of the record, or raise `max_record_bytes` in kith.yaml")
+}

@@ -1,0 +1,13 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = kith::cli::Cli::parse();
+    match kith::cmd::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            kith::output::eprint(&kith::cmd::render_error(&err));
+            ExitCode::FAILURE
+        }
+    }
+}

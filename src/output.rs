@@ -1,0 +1,198 @@
+//! Output for people and for tools: aligned, coloured tables on a terminal (plain when piped or
+//! when NO_COLOR is set, which anstream handles), JSON arrays and CSV.
+
+use anstyle::{AnsiColor, Style};
+use std::io::Write;
+use unicode_width::UnicodeWidthStr;
+
+/// Output formats shared by the listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const HEADER: Style = Style::new().bold().underline();
+pub const GOOD: Style = AnsiColor::Green.on_default();
+pub const WARN: Style = AnsiColor::Yellow.on_default();
+pub const BAD: Style = AnsiColor::Red.on_default();
+pub const ACCENT: Style = AnsiColor::Cyan.on_default();
+
+/// Wraps text in a style (stripped by anstream when colour is off).
+pub fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// A table: a header and rows of cells, each cell optionally styled.
+#[derive(Debug, Default)]
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<(String, Style)>>,
+    right: Vec<bool>,
+}
+
+impl Table {
+    pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Table {
+        let headers: Vec<String> = headers.into_iter().map(Into::into).collect();
+        let right = vec![false; headers.len()];
+        Table { headers, rows: Vec::new(), right }
+    }
+
+    /// Right-aligns a column (numbers).
+    pub fn align_right(&mut self, col: usize) {
+        if let Some(r) = self.right.get_mut(col) {
+            *r = true;
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<(String, Style)>) {
+        self.rows.push(cells);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Renders with two spaces between columns, trailing spaces trimmed.
+    pub fn render(&self) -> String {
+        let n = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (i, (cell, _)) in row.iter().enumerate().take(n) {
+                widths[i] = widths[i].max(cell.width());
+            }
+        }
+        let mut out = String::new();
+        let mut line = |cells: Vec<(&str, Style)>| {
+            let mut l = String::new();
+            let last = cells.len().saturating_sub(1);
+            for (i, (text, style)) in cells.into_iter().enumerate() {
+                let pad = widths[i].saturating_sub(text.width());
+                if self.right[i] {
+                    l.push_str(&" ".repeat(pad));
+                }
+                l.push_str(&paint(style, text));
+                if i < last {
+                    if !self.right[i] {
+                        l.push_str(&" ".repeat(pad));
+                    }
+                    l.push_str("  ");
+                }
+            }
+            out.push_str(l.trim_end());
+            out.push('\n');
+        };
+        line(self.headers.iter().map(|h| (h.as_str(), HEADER)).collect());
+        for row in &self.rows {
+            line(row.iter().map(|(c, s)| (c.as_str(), *s)).collect());
+        }
+        out
+    }
+}
+
+/// Shortens text to `max` display columns with an ellipsis.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Prints to stdout through anstream; a closed pipe (`kith list | head`) ends quietly.
+pub fn print(text: &str) {
+    let mut out = anstream::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
+/// Prints to stderr through anstream.
+pub fn eprint(text: &str) {
+    let mut err = anstream::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+}
+
+/// Prints a JSON value followed by a newline.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    // JSON output is data: never styled, so write to the raw stdout.
+    let mut out = std::io::stdout().lock();
+    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+    Ok(())
+}
+
+/// Writes rows as CSV with a header.
+pub fn print_csv(header: &[String], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        w.write_record(header)?;
+        for row in rows {
+            w.write_record(row)?;
+        }
+        w.flush()?;
+    }
+    let mut out = std::io::stdout().lock();
+    if out.write_all(&buf).and_then(|_| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+    Ok(())
+}
+
+/// Formats an amount with thousands separators (`12,000`, `9,999.50`).
+pub fn amount(x: f64) -> String {
+    let negative = x < 0.0;
+    let x = x.abs();
+    let whole = x.trunc() as u64;
+    let cents = ((x - x.trunc()) * 100.0).round() as u64;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if cents > 0 {
+        out.push_str(&format!(".{cents:02}"));
+    }
+    if negative { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_by_display_width() {
+        let mut t = Table::new(["ID", "NAME", "N"]);
+        t.align_right(2);
+        t.row(vec![("zoe".into(), Style::new()), ("Zoë Müller".into(), Style::new()), ("5".into(), Style::new())]);
+        t.row(vec![("ada-lovelace".into(), Style::new()), ("Ada".into(), Style::new()), ("12".into(), Style::new())]);
+        let plain: String = anstream::adapter::strip_str(&t.render()).to_string();
+        assert_eq!(plain, "ID            NAME         N\nzoe           Zoë Müller   5\nada-lovelace  Ada         12\n");
+    }
+
+    #[test]
+    fn formats_amounts() {
+        assert_eq!(amount(12000.0), "12,000");
+        assert_eq!(amount(1234567.5), "1,234,567.50");
+        assert_eq!(amount(999.0), "999");
+        assert_eq!(clip("abcdefghij", 5), "abcd…");
+    }
+}

@@ -1,0 +1,142 @@
+//! Records: people, companies and deals, as the index holds them.
+
+use crate::activity::Activity;
+use crate::value::Value;
+use compact_str::CompactString;
+use jiff::civil::Date;
+use std::fmt;
+
+/// The three kinds of record, each in its own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Person = 0,
+    Company = 1,
+    Deal = 2,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Person, Kind::Company, Kind::Deal];
+
+    /// The folder holding this kind's records.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::Person => "contacts",
+            Kind::Company => "companies",
+            Kind::Deal => "deals",
+        }
+    }
+
+    /// Singular noun used in messages and JSON (`contact`, `company`, `deal`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Person => "contact",
+            Kind::Company => "company",
+            Kind::Deal => "deal",
+        }
+    }
+
+    pub fn from_dir(dir: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.dir() == dir)
+    }
+
+    /// Accepts singular and plural, `person`/`people` too.
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s.to_ascii_lowercase().as_str() {
+            "contact" | "contacts" | "person" | "people" | "lead" | "leads" => Some(Kind::Person),
+            "company" | "companies" => Some(Kind::Company),
+            "deal" | "deals" => Some(Kind::Deal),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.noun())
+    }
+}
+
+/// A record as loaded: its frontmatter fields in file order and its activity log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub kind: Kind,
+    /// The file stem.
+    pub id: CompactString,
+    pub fields: Vec<(CompactString, Value)>,
+    /// The `## Activity` entries, in file order.
+    pub activities: Vec<Activity>,
+    /// The frontmatter could not be read; `fields` is empty until the file is fixed.
+    pub broken: bool,
+}
+
+impl Record {
+    pub fn new(kind: Kind, id: &str) -> Record {
+        Record { kind, id: id.into(), fields: Vec::new(), activities: Vec::new(), broken: false }
+    }
+
+    /// Path relative to the workspace root, `/`-separated.
+    pub fn path(&self) -> String {
+        format!("{}/{}.md", self.kind.dir(), self.id)
+    }
+
+    /// A field's value; null values count as absent.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !v.is_null())
+    }
+
+    /// A scalar field as text (numbers too); `None` when absent, null or a list.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.get(key)? {
+            Value::Str(s) => Some(s.as_str()).filter(|s| !s.trim().is_empty()),
+            _ => None,
+        }
+    }
+
+    /// The display name: `name`, else the id.
+    pub fn name(&self) -> &str {
+        self.text("name").unwrap_or(&self.id)
+    }
+
+    pub fn date(&self, key: &str) -> Option<Date> {
+        crate::activity::parse_date(self.text(key)?)
+    }
+
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.get(key)?.as_f64()
+    }
+
+    /// The items of a list field as text (a single scalar counts as one item).
+    pub fn list(&self, key: &str) -> impl Iterator<Item = String> + '_ {
+        self.get(key).into_iter().flat_map(|v| v.items()).map(|v| v.to_text())
+    }
+
+    /// Lowercased primary e-mail.
+    pub fn email(&self) -> Option<String> {
+        self.text("email").map(|e| e.trim().to_lowercase())
+    }
+
+    /// Every address: `email` then `emails`, lowercased.
+    pub fn emails(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.email().into_iter().collect();
+        for e in self.list("emails") {
+            let e = e.trim().to_lowercase();
+            if !e.is_empty() && !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    pub fn lifecycle(&self) -> Option<String> {
+        self.text("lifecycle").map(|s| s.trim().to_lowercase())
+    }
+
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.list("tags").any(|t| t.eq_ignore_ascii_case(tag))
+    }
+
+    /// The most recent activity date.
+    pub fn last_activity(&self) -> Option<Date> {
+        self.activities.iter().map(|a| a.date).max()
+    }
+}

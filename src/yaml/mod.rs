@@ -1,0 +1,217 @@
+//! Frontmatter YAML: values with the position of every key, from a fast scanner for the common
+//! subset and serde_yaml_ng for everything else.
+
+pub mod scalar;
+pub mod scan;
+
+use crate::value::Value;
+use compact_str::CompactString;
+pub use scan::{Entry, Scan, Style};
+
+/// Most nodes an alias-expanded frontmatter may hold (YAML "billion laughs" protection).
+const MAX_NODES: usize = 10_000;
+
+/// A YAML problem, positioned within the frontmatter text (0-based line, char column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub code: &'static str,
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Parsed frontmatter: the scan (spans) and the values in file order.
+#[derive(Debug, Clone)]
+pub struct Frontmatter {
+    pub scan: Scan,
+    pub fields: Vec<(CompactString, Value)>,
+    pub error: Option<YamlError>,
+}
+
+impl Frontmatter {
+    /// Position (0-based line, char column) of a key's value, when the scanner found it.
+    pub fn value_pos(&self, key: &str) -> Option<(u32, u32)> {
+        self.scan.get(key).map(|e| (e.value_line, e.value_col))
+    }
+
+    pub fn key_pos(&self, key: &str) -> Option<(u32, u32)> {
+        self.scan.get(key).map(|e| (e.line, 0))
+    }
+}
+
+/// Parses a frontmatter text (between the `---` lines).
+pub fn parse(text: &str) -> Frontmatter {
+    let scan = scan::scan(text);
+    if let Some(err) = duplicate_key(&scan) {
+        return Frontmatter { scan, fields: Vec::new(), error: Some(err) };
+    }
+    if scan.simple {
+        let fields = scan
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone().unwrap_or(Value::Null)))
+            .collect();
+        return Frontmatter { scan, fields, error: None };
+    }
+    match full_parse(text) {
+        Ok(fields) => Frontmatter { scan, fields, error: None },
+        Err(mut err) => {
+            // The scanner's account of a mistake is more specific than libyaml's, when it has one.
+            if let Some(p) = scan.problems.first() {
+                err = YamlError {
+                    code: "yaml-syntax",
+                    line: p.line,
+                    col: p.col,
+                    message: p.message.clone(),
+                    help: Some(p.help.to_string()),
+                };
+            }
+            Frontmatter { scan, fields: Vec::new(), error: Some(err) }
+        }
+    }
+}
+
+fn duplicate_key(scan: &Scan) -> Option<YamlError> {
+    let entries = &scan.entries;
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(first) = entries[..i].iter().find(|f| f.key == e.key) {
+            return Some(YamlError {
+                code: "duplicate-key",
+                line: e.line,
+                col: 0,
+                message: format!("`{}` appears twice (first on the line {} above)", e.key, e.line - first.line),
+                help: Some("keep one of the two lines; YAML does not allow a key twice".into()),
+            });
+        }
+    }
+    None
+}
+
+fn full_parse(text: &str) -> Result<Vec<(CompactString, Value)>, YamlError> {
+    let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(from_serde)?;
+    let value = Value::from_yaml(parsed);
+    if value.node_count() > MAX_NODES {
+        return Err(too_complex());
+    }
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Map(entries) => Ok(entries),
+        other => Err(YamlError {
+            code: "not-a-mapping",
+            line: 0,
+            col: 0,
+            message: format!(
+                "the frontmatter is {}, not `key: value` fields",
+                match other {
+                    Value::List(_) => "a list",
+                    _ => "a single value",
+                }
+            ),
+            help: Some("write one `key: value` per line, e.g. `name: Ada Lovelace`".into()),
+        }),
+    }
+}
+
+fn too_complex() -> YamlError {
+    YamlError {
+        code: "yaml-too-complex",
+        line: 0,
+        col: 0,
+        message: format!("the frontmatter expands to more than {MAX_NODES} values through YAML aliases"),
+        help: Some("remove the `&anchor`/`*alias` repetitions; records do not need them".into()),
+    }
+}
+
+fn from_serde(e: serde_yaml_ng::Error) -> YamlError {
+    let text = e.to_string();
+    if text.contains("repetition limit exceeded") || text.contains("recursion limit exceeded") {
+        let mut err = too_complex();
+        if let Some(loc) = e.location() {
+            err.line = loc.line().saturating_sub(1) as u32;
+            err.col = loc.column().saturating_sub(1) as u32;
+        }
+        return err;
+    }
+    // serde_yaml_ng appends " at line L column C"; the diagnostic carries the position itself.
+    let message = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line().saturating_sub(1) as u32, l.column().saturating_sub(1) as u32))
+        .unwrap_or((0, 0));
+    YamlError {
+        code: "yaml-syntax",
+        line,
+        col,
+        help: Some(yaml_help(&message)),
+        message: format!("invalid YAML: {message}"),
+    }
+}
+
+fn yaml_help(message: &str) -> String {
+    if message.contains("mapping values are not allowed") {
+        "a value contains `: `; put the whole value in double quotes".into()
+    } else if message.contains("cannot start any token") {
+        "a value starts with a character YAML reserves (`@`, `` ` ``, `%`, a tab); quote the value".into()
+    } else if message.contains("did not find expected key") || message.contains("could not find expected ':'") {
+        "check the indentation and that each line is `key: value`".into()
+    } else if message.contains("control characters") || message.contains("invalid") {
+        "remove the invisible control character from the value".into()
+    } else {
+        "check the line for unbalanced quotes or brackets and the indentation".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_simple_and_complex_the_same_way() {
+        let fm = parse("name: Ada\ntags: [a, b]\nnote: |\n  hello\n");
+        assert!(fm.error.is_none());
+        assert!(!fm.scan.simple);
+        assert_eq!(fm.fields[0], ("name".into(), Value::str("Ada")));
+        assert_eq!(fm.fields[2], ("note".into(), Value::str("hello\n")));
+        assert_eq!(fm.value_pos("note"), Some((2, 6)));
+    }
+
+    #[test]
+    fn reports_positions_of_errors() {
+        let fm = parse("name: Ada\nowner: @sam\n");
+        let e = fm.error.unwrap();
+        assert_eq!((e.line, e.col), (1, 7));
+        let fm = parse("name: Ada\nemail: a@x.example\nemail: b@x.example\n");
+        let e = fm.error.unwrap();
+        assert_eq!(e.code, "duplicate-key");
+        assert_eq!(e.line, 2);
+        let fm = parse("a: [1, 2\n");
+        assert_eq!(fm.error.unwrap().line, 0);
+        let fm = parse("- a\n- b\n");
+        assert!(fm.error.is_some());
+        let fm = parse("just words\n");
+        assert_eq!(fm.error.unwrap().code, "yaml-syntax");
+    }
+
+    #[test]
+    fn rejects_alias_bombs() {
+        let mut doc = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
+            let prev = if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f", "g"][i - 1].to_string() };
+            doc.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let fm = parse(&doc);
+        assert_eq!(fm.error.unwrap().code, "yaml-too-complex");
+    }
+
+    #[test]
+    fn a_valid_document_is_never_rejected_by_the_scanner() {
+        // Indented top-level mapping: unusual but valid.
+        let fm = parse("  name: Ada\n  email: a@x.example\n");
+        assert!(fm.error.is_none(), "{:?}", fm.error);
+        assert_eq!(fm.fields.len(), 2);
+    }
+}
