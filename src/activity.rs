@@ -4,6 +4,7 @@
 //! indented below it. This module owns the entry grammar (parse and format); finding the
 //! section in the body is [`crate::body`]'s job.
 
+use crate::intern::Sym;
 use compact_str::CompactString;
 use jiff::civil::Date;
 use std::fmt::Write as _;
@@ -15,13 +16,13 @@ pub struct Activity {
     /// Hour and minute, when given.
     pub time: Option<(u8, u8)>,
     /// The activity type (`call`, `visit`, ...), lowercased.
-    pub kind: CompactString,
+    pub kind: Sym,
     /// The teammate who did it (`@sam`).
-    pub by: Option<CompactString>,
+    pub by: Option<Sym>,
     /// The deal it belongs to (`#acme-renewal`).
-    pub deal: Option<CompactString>,
+    pub deal: Option<Box<str>>,
     /// The text after the colon; continuation lines joined with `\n`.
-    pub text: String,
+    pub text: CompactString,
     /// 1-based line of the entry in the file (0 when not from a file).
     pub line: u32,
 }
@@ -33,7 +34,9 @@ pub fn parse_date(s: &str) -> Option<Date> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i32> {
-        b[r].iter().try_fold(0i32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0')))
+        b[r].iter().try_fold(0i32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0'))
+        })
     };
     Date::new(num(0..4)? as i16, num(5..7)? as i8, num(8..10)? as i8).ok()
 }
@@ -48,7 +51,10 @@ pub struct EntryError {
 /// Parses an entry's text (without the `- ` marker). `rest` holds continuation lines, already
 /// dedented and joined with `\n`.
 pub fn parse_entry(first: &str, rest: &str) -> Result<Activity, EntryError> {
-    let err = |col: usize, message: &str| EntryError { col: col as u32, message: message.into() };
+    let err = |col: usize, message: &str| EntryError {
+        col: col as u32,
+        message: message.into(),
+    };
     let date_str = first.get(..10).unwrap_or(first);
     let date = parse_date(date_str).ok_or_else(|| {
         if date_str.len() == 10 && date_str.as_bytes()[4] == b'-' {
@@ -63,45 +69,91 @@ pub fn parse_entry(first: &str, rest: &str) -> Result<Activity, EntryError> {
     }
     let mut offset = 10 + (after_date.len() - after_date.trim_start().len());
     let mut time = None;
-    if let Some(tok) = first[offset..].split_whitespace().next()
+    if let Some((_, tok)) = words(first, offset).next()
         && let Some(t) = parse_time(tok)
     {
         time = Some(t);
         offset += tok.len();
     }
-    let (head_end, text) = match first[offset..].find(':') {
+    let (head_end, text) = match memchr::memchr(b':', &first.as_bytes()[offset..]) {
         Some(i) => (offset + i, first[offset + i + 1..].trim()),
         None => (first.len(), ""),
     };
     let head = &first[..head_end];
-    let mut words = head[offset..].split_whitespace();
-    let Some(kind) = words.next() else {
-        return Err(err(head.len(), "the entry has no type after its date (e.g. `call`, `visit`)"));
+    let mut words = words(head, offset);
+    let Some((pos, kind)) = words.next() else {
+        return Err(err(
+            head.len(),
+            "the entry has no type after its date (e.g. `call`, `visit`)",
+        ));
     };
-    let pos = offset + head[offset..].find(kind).unwrap_or(0);
-    if !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return Err(err(pos, "the activity type may only hold letters, digits and `-`"));
+    if !kind
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(err(
+            pos,
+            "the activity type may only hold letters, digits and `-`",
+        ));
     }
     let mut by = None;
     let mut deal = None;
-    for w in words {
-        let col = pos + head[pos..].find(w).unwrap_or(0);
+    for (col, w) in words {
         if let Some(t) = w.strip_prefix('@').filter(|t| !t.is_empty()) {
-            by = Some(CompactString::from(t));
+            by = Some(Sym::new(t));
         } else if let Some(d) = w.strip_prefix('#').filter(|d| !d.is_empty()) {
-            deal = Some(CompactString::from(d));
+            deal = Some(Box::from(d));
         } else {
-            return Err(err(col, "expected `@teammate`, `#deal-id` or `:` after the activity type"));
+            return Err(err(
+                col,
+                "expected `@teammate`, `#deal-id` or `:` after the activity type",
+            ));
         }
     }
-    let mut text = text.to_string();
-    if !rest.is_empty() {
-        if !text.is_empty() {
-            text.push('\n');
+    let text = if rest.is_empty() {
+        CompactString::from(text)
+    } else if text.is_empty() {
+        CompactString::from(rest)
+    } else {
+        let mut t = CompactString::with_capacity(text.len() + 1 + rest.len());
+        t.push_str(text);
+        t.push('\n');
+        t.push_str(rest);
+        t
+    };
+    let kind = if kind.bytes().any(|b| b.is_ascii_uppercase()) {
+        Sym::new(&kind.to_ascii_lowercase())
+    } else {
+        Sym::new(kind)
+    };
+    Ok(Activity {
+        date,
+        time,
+        kind,
+        by,
+        deal,
+        text,
+        line: 0,
+    })
+}
+
+/// Whitespace-separated words of `s` from byte `from`, with their byte offsets.
+fn words(s: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
         }
-        text.push_str(rest);
-    }
-    Ok(Activity { date, time, kind: kind.to_ascii_lowercase().into(), by, deal, text, line: 0 })
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        Some((start, &s[start..i]))
+    })
 }
 
 fn parse_time(w: &str) -> Option<(u8, u8)> {
@@ -129,11 +181,11 @@ pub fn format_entry(a: &Activity, nl: &str) -> String {
     }
     out.push(':');
     let mut lines = a.text.lines();
-    if let Some(first) = lines.next() {
-        if !first.is_empty() {
-            out.push(' ');
-            out.push_str(first);
-        }
+    if let Some(first) = lines.next()
+        && !first.is_empty()
+    {
+        out.push(' ');
+        out.push_str(first);
     }
     for line in lines {
         out.push_str(nl);
@@ -163,7 +215,10 @@ mod tests {
         assert_eq!(a.deal.as_deref(), Some("analytical-pilot"));
         assert_eq!(a.text, "discussed pricing: 40 seats");
         let a = entry("2026-11-18 visit: /pricing");
-        assert_eq!((a.kind.as_str(), a.text.as_str(), a.time), ("visit", "/pricing", None));
+        assert_eq!(
+            (a.kind.as_str(), a.text.as_str(), a.time),
+            ("visit", "/pricing", None)
+        );
         let a = entry("2026-11-18 Email-Open");
         assert_eq!((a.kind.as_str(), a.text.as_str()), ("email-open", ""));
         let a = parse_entry("2026-11-18 9:30 meeting @mei: kickoff", "agenda:\n- scope").unwrap();
@@ -173,9 +228,24 @@ mod tests {
 
     #[test]
     fn explains_bad_entries() {
-        assert!(parse_entry("yesterday call: hi", "").unwrap_err().message.contains("start with a date"));
-        assert!(parse_entry("2026-02-30 call: hi", "").unwrap_err().message.contains("calendar date"));
-        assert!(parse_entry("2026-02-03: hi", "").unwrap_err().message.contains("no type"));
+        assert!(
+            parse_entry("yesterday call: hi", "")
+                .unwrap_err()
+                .message
+                .contains("start with a date")
+        );
+        assert!(
+            parse_entry("2026-02-30 call: hi", "")
+                .unwrap_err()
+                .message
+                .contains("calendar date")
+        );
+        assert!(
+            parse_entry("2026-02-03: hi", "")
+                .unwrap_err()
+                .message
+                .contains("no type")
+        );
         let e = parse_entry("2026-02-03 call sam: hi", "").unwrap_err();
         assert_eq!(e.col, 16);
     }
@@ -191,13 +261,23 @@ mod tests {
             assert_eq!(format_entry(&a, "\n"), s);
         }
         let a = parse_entry("2026-11-18 note: first", "second\n\nthird").unwrap();
-        assert_eq!(format_entry(&a, "\r\n"), "- 2026-11-18 note: first\r\n  second\r\n\r\n  third");
+        assert_eq!(
+            format_entry(&a, "\r\n"),
+            "- 2026-11-18 note: first\r\n  second\r\n\r\n  third"
+        );
     }
 
     #[test]
     fn dates_are_strict() {
         assert_eq!(parse_date("2026-10-02"), Some(Date::constant(2026, 10, 2)));
-        for bad in ["2026-1-02", "2026-13-01", "26-10-02", "2026/10/02", "2026-10-0x", ""] {
+        for bad in [
+            "2026-1-02",
+            "2026-13-01",
+            "26-10-02",
+            "2026/10/02",
+            "2026-10-0x",
+            "",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

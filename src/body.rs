@@ -27,6 +27,136 @@ pub fn find_section(body: &str, title: &str) -> Option<Section> {
     if !contains_ignore_case(body, title) {
         return None;
     }
+    match find_section_fast(body, title) {
+        Some(found) => found,
+        None => find_section_cmark(body, title),
+    }
+}
+
+/// The fast path of [`find_section`] for regular bodies: ATX headings at the first column and
+/// `- ` lists without lazy continuation lines, no code fences, HTML, tabs or setext headings.
+/// Returns `None` ("ask pulldown-cmark") for anything else, so both always agree.
+fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
+    let bytes = body.as_bytes();
+    if memchr::memchr2(b'<', b'\t', bytes).is_some()
+        || memchr::memmem::find(bytes, b"```").is_some()
+        || memchr::memmem::find(bytes, b"~~~").is_some()
+    {
+        return None;
+    }
+    let mut section: Option<Section> = None;
+    let mut item: Option<std::ops::Range<usize>> = None;
+    let mut after_blank = false;
+    let mut start = 0;
+    while start < bytes.len() {
+        let next = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
+        let line = body[start..next].trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() {
+            after_blank = true;
+            start = next;
+            continue;
+        }
+        if trimmed
+            .bytes()
+            .all(|b| matches!(b, b'-' | b'*' | b'_' | b'=' | b' '))
+        {
+            return None; // setext underline or thematic break
+        }
+        if let Some(level) = atx_level(trimmed) {
+            if indent > 0 {
+                return None;
+            }
+            let text = heading_text(&trimmed[level..])?;
+            if let Some(s) = &mut section {
+                if level as u8 <= s.level {
+                    s.content.end = start;
+                    if let Some(it) = item.take() {
+                        s.items.push(it);
+                    }
+                    return Some(section);
+                }
+                // A subsection: its lists still belong to this section.
+                if let Some(it) = item.take() {
+                    s.items.push(it);
+                }
+            } else if text.eq_ignore_ascii_case(title) {
+                section = Some(Section {
+                    title: text.to_string(),
+                    level: level as u8,
+                    heading: start..next,
+                    content: next..body.len(),
+                    items: Vec::new(),
+                });
+            }
+            after_blank = false;
+            start = next;
+            continue;
+        }
+        if let Some(s) = &mut section {
+            let first = trimmed.as_bytes()[0];
+            let is_marker = matches!(first, b'-' | b'*' | b'+');
+            if indent == 0 && is_marker && trimmed.as_bytes().get(1) == Some(&b' ') {
+                if trimmed.as_bytes().get(2).is_none_or(|b| *b == b' ') {
+                    return None; // empty item, or content indented by several spaces
+                }
+                if let Some(it) = item.take() {
+                    s.items.push(it);
+                }
+                item = Some(start..start + line.len());
+            } else if indent == 0 && (first.is_ascii_digit() || is_marker) {
+                return None; // ordered lists, markers without a space: leave to CommonMark
+            } else if indent >= 2 && item.is_some() {
+                if let Some(it) = &mut item {
+                    it.end = start + line.len();
+                }
+            } else if indent == 0 && after_blank {
+                // A paragraph ends the list.
+                if let Some(it) = item.take() {
+                    s.items.push(it);
+                }
+            } else if indent == 0 && item.is_none() {
+                // Text between the heading and the list.
+            } else {
+                return None; // lazy continuation or odd indentation
+            }
+        } else if indent > 0 && trimmed.starts_with('#') {
+            return None;
+        }
+        after_blank = false;
+        start = next;
+    }
+    if let Some(s) = &mut section
+        && let Some(it) = item.take()
+    {
+        s.items.push(it);
+    }
+    Some(section)
+}
+
+/// The level of an ATX heading line (`## x` → 2).
+fn atx_level(line: &str) -> Option<usize> {
+    let n = line.bytes().take_while(|b| *b == b'#').count();
+    ((1..=6).contains(&n) && line.as_bytes().get(n).is_none_or(|b| *b == b' ')).then_some(n)
+}
+
+/// A heading's text without its closing `#`s; `None` when it holds inline markup.
+fn heading_text(rest: &str) -> Option<&str> {
+    let t = rest.trim();
+    let t = t.trim_end_matches('#');
+    let t = if t.len() < rest.trim().len() && !t.is_empty() && !t.ends_with(' ') {
+        return None;
+    } else {
+        t.trim_end()
+    };
+    if t.contains(['*', '_', '`', '[', ']', '\\', '&', '!', '<', '>', '#']) {
+        return None;
+    }
+    Some(t)
+}
+
+fn find_section_cmark(body: &str, title: &str) -> Option<Section> {
     let mut section: Option<Section> = None;
     let mut heading: Option<(u8, usize, String)> = None;
     let mut list_depth = 0usize;
@@ -110,11 +240,11 @@ pub struct EntryProblem {
 
 /// The activity log of a body. `first_line` is the body's first line number in the file.
 pub fn activities(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>) {
-    let mut out = Vec::new();
     let mut problems = Vec::new();
     let Some(section) = find_section(body, "Activity") else {
-        return (out, problems);
+        return (Vec::new(), problems);
     };
+    let mut out = Vec::with_capacity(section.items.len());
     let mut line = first_line;
     let mut counted = 0;
     for item in &section.items {
@@ -129,7 +259,11 @@ pub fn activities(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProbl
             }
             Err(e) => {
                 let column = marker as u32 + e.col + 1 + column_of(body, item.start);
-                problems.push(EntryProblem { line, column, message: e.message });
+                problems.push(EntryProblem {
+                    line,
+                    column,
+                    message: e.message,
+                });
             }
         }
     }
@@ -196,6 +330,72 @@ mod tests {
         let body = "```\n## Activity\n- 2026-11-15 note: in code\n```\n";
         assert!(activities(body, 1).0.is_empty());
         assert!(find_section("no such heading", "Activity").is_none());
+    }
+
+    /// The fast path, whenever it answers, must agree with pulldown-cmark.
+    fn assert_paths_agree(body: &str) {
+        let Some(fast) = find_section_fast(body, "Activity") else {
+            return;
+        };
+        let slow = find_section_cmark(body, "Activity");
+        let items = |s: &Option<Section>| -> Vec<String> {
+            s.iter()
+                .flat_map(|s| {
+                    s.items
+                        .iter()
+                        .map(|r| body[r.clone()].trim_end().to_string())
+                })
+                .collect()
+        };
+        assert_eq!(items(&fast), items(&slow), "items differ for {body:?}");
+        assert_eq!(
+            fast.as_ref()
+                .map(|s| (s.level, s.heading.clone(), s.content.clone())),
+            slow.as_ref()
+                .map(|s| (s.level, s.heading.clone(), s.content.clone())),
+            "section differs for {body:?}"
+        );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_pulldown_cmark() {
+        let cases = [
+            BODY,
+            "## Activity\n- 2026-11-15 note: a\n  more\n\n  after blank\n- 2026-11-16 call: b\n",
+            "Intro\n## Activity ##\n* 2026-11-15 note: a\n+ 2026-11-16 note: b\n",
+            "## Activity\nSome text first.\n- 2026-11-15 note: a\n\nA paragraph.\n\n- 2026-11-16 note: b\n",
+            "# Activity\n- a\n## Sub\n- b\n# Next\n- c\n",
+            "## Activity\n- a\nlazy line\n",
+            "## Activity\n1. one\n2. two\n",
+            "Activity\n--------\n- a\n",
+            "## Activity\n   - indented\n",
+            "## Activity\n-  two spaces\n",
+            "## *Activity*\n- a\n",
+            "## Activity\n- a\n  - nested\n    - deeper\n- b\n",
+            "## Activity\n- a\n\n\n- b\n\n",
+            "## Activity\r\n- a\r\n  b\r\n",
+            "No activity here\n",
+            "## Activities\n- a\n",
+            "## Activity\n- a\n    code-ish\n- b",
+        ];
+        for body in cases {
+            assert_paths_agree(body);
+        }
+        for dir in ["contacts", "companies", "deals"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("example-workspace")
+                .join(dir);
+            for entry in std::fs::read_dir(path).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                let split = crate::frontmatter::split(&text).unwrap();
+                let body = split.body(&text);
+                assert!(
+                    find_section_fast(body, "Activity").is_some() || !body.contains("## Activity"),
+                    "{body}"
+                );
+                assert_paths_agree(body);
+            }
+        }
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! Parsing is pure (text in, [`Config`] and diagnostics out); reading the file is the caller's job.
 
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::schema::FieldType;
 use crate::record::Kind;
+use crate::schema::FieldType;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
@@ -12,13 +12,33 @@ use serde::Deserialize;
 pub const FILE: &str = "kith.yaml";
 
 /// Default lifecycle stages, in funnel order (HubSpot's).
-pub const DEFAULT_STAGES: &[&str] = &["subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist"];
+pub const DEFAULT_STAGES: &[&str] = &[
+    "subscriber",
+    "lead",
+    "mql",
+    "sql",
+    "opportunity",
+    "customer",
+    "evangelist",
+];
 pub const DEFAULT_LEAD_STAGES: &[&str] = &["lead", "mql", "sql"];
 pub const DEFAULT_OUTSIDE: &[&str] = &["other"];
 pub const DEFAULT_LEAD_STATUSES: &[&str] = &["new", "working", "nurturing", "unqualified"];
 pub const DEFAULT_ACTIVITY_TYPES: &[&str] = &[
-    "note", "call", "email", "reply", "meeting", "visit", "email-open", "download", "webinar", "form",
-    "demo-request", "import", "workflow", "stage",
+    "note",
+    "call",
+    "email",
+    "reply",
+    "meeting",
+    "visit",
+    "email-open",
+    "download",
+    "webinar",
+    "form",
+    "demo-request",
+    "import",
+    "workflow",
+    "stage",
 ];
 /// Activity types kith itself writes; always accepted.
 pub const KITH_ACTIVITY_TYPES: &[&str] = &["import", "workflow", "stage", "note"];
@@ -36,8 +56,18 @@ pub const DEFAULT_MAX_RECORD_BYTES: u64 = 1024 * 1024;
 
 /// Top-level keys this version knows; others get a warning (likely a typo).
 const KNOWN_KEYS: &[&str] = &[
-    "name", "timezone", "currency", "teammates", "internal_domains", "lifecycle", "lead_statuses",
-    "deal_stages", "pipelines", "activity_types", "fields", "max_record_bytes",
+    "name",
+    "timezone",
+    "currency",
+    "teammates",
+    "internal_domains",
+    "lifecycle",
+    "lead_statuses",
+    "deal_stages",
+    "pipelines",
+    "activity_types",
+    "fields",
+    "max_record_bytes",
 ];
 
 /// A teammate: someone who owns records and logs activities.
@@ -91,7 +121,9 @@ pub struct Lifecycle {
 impl Lifecycle {
     /// Position in the funnel (0-based), `None` for stages outside it or unknown ones.
     pub fn rank(&self, stage: &str) -> Option<usize> {
-        self.stages.iter().position(|s| s.eq_ignore_ascii_case(stage))
+        self.stages
+            .iter()
+            .position(|s| s.eq_ignore_ascii_case(stage))
     }
 
     pub fn is_known(&self, stage: &str) -> bool {
@@ -103,7 +135,9 @@ impl Lifecycle {
     }
 
     pub fn is_lead(&self, stage: &str) -> bool {
-        self.lead_stages.iter().any(|s| s.eq_ignore_ascii_case(stage))
+        self.lead_stages
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(stage))
     }
 
     /// The stage a converted lead moves to: the first one after the last lead stage.
@@ -152,7 +186,10 @@ impl Default for Config {
                 outside: strings(DEFAULT_OUTSIDE),
             },
             lead_statuses: strings(DEFAULT_LEAD_STATUSES),
-            pipelines: vec![Pipeline { id: "default".into(), stages: default_deal_stages() }],
+            pipelines: vec![Pipeline {
+                id: "default".into(),
+                stages: default_deal_stages(),
+            }],
             activity_types: strings(DEFAULT_ACTIVITY_TYPES),
             fields: Default::default(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
@@ -167,7 +204,11 @@ fn strings(s: &[&str]) -> Vec<String> {
 fn default_deal_stages() -> Vec<DealStage> {
     DEFAULT_DEAL_STAGES
         .iter()
-        .map(|(id, p)| DealStage { id: id.to_string(), probability: *p, closed: infer_closed(id, *p) })
+        .map(|(id, p)| DealStage {
+            id: id.to_string(),
+            probability: *p,
+            closed: infer_closed(id, *p),
+        })
         .collect()
 }
 
@@ -183,7 +224,9 @@ fn infer_closed(id: &str, probability: f64) -> Option<Closed> {
 
 impl Config {
     pub fn teammate(&self, id: &str) -> Option<&Teammate> {
-        self.teammates.iter().find(|t| t.id.eq_ignore_ascii_case(id))
+        self.teammates
+            .iter()
+            .find(|t| t.id.eq_ignore_ascii_case(id))
     }
 
     /// The teammate who commits with this e-mail address.
@@ -195,12 +238,18 @@ impl Config {
     pub fn pipeline(&self, id: Option<&str>) -> Option<&Pipeline> {
         match id {
             None => self.pipelines.first(),
-            Some(id) => self.pipelines.iter().find(|p| p.id.eq_ignore_ascii_case(id)),
+            Some(id) => self
+                .pipelines
+                .iter()
+                .find(|p| p.id.eq_ignore_ascii_case(id)),
         }
     }
 
     pub fn is_activity_type(&self, t: &str) -> bool {
-        self.activity_types.iter().any(|a| a.eq_ignore_ascii_case(t)) || KITH_ACTIVITY_TYPES.contains(&t)
+        self.activity_types
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(t))
+            || KITH_ACTIVITY_TYPES.contains(&t)
     }
 
     pub fn custom_fields(&self, kind: Kind) -> &[(String, FieldType)] {
@@ -211,7 +260,9 @@ impl Config {
         match email.rsplit_once('@') {
             Some((_, domain)) => {
                 let domain = domain.to_lowercase();
-                self.internal_domains.iter().any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+                self.internal_domains
+                    .iter()
+                    .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
             }
             None => false,
         }
@@ -222,16 +273,26 @@ impl Config {
     pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let scan = crate::yaml::scan::scan(text);
-        let pos = |key: &str| scan.get(key).map(|e| (e.value_line + 1, e.value_col + 1)).unwrap_or((1, 1));
+        let pos = |key: &str| {
+            scan.get(key)
+                .map(|e| (e.value_line + 1, e.value_col + 1))
+                .unwrap_or((1, 1))
+        };
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
             match serde_yaml_ng::from_str::<Option<RawConfig>>(text) {
                 Ok(raw) => raw.unwrap_or_default(),
                 Err(e) => {
-                    let (line, col) = e.location().map(|l| (l.line() as u32, l.column() as u32)).unwrap_or((1, 1));
+                    let (line, col) = e
+                        .location()
+                        .map(|l| (l.line() as u32, l.column() as u32))
+                        .unwrap_or((1, 1));
                     let msg = e.to_string();
-                    let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]).to_string();
+                    let msg = msg
+                        .rfind(" at line ")
+                        .map_or(msg.as_str(), |i| &msg[..i])
+                        .to_string();
                     diags.push(
                         Diagnostic::error("config", format!("kith.yaml is invalid: {msg}"))
                             .in_file(FILE)
@@ -245,11 +306,17 @@ impl Config {
         let mut cfg = Config::default();
         let err = |key: &str, msg: String, help: &str| {
             let (l, c) = pos(key);
-            Diagnostic::error("config", msg).in_file(FILE).at(l, c).help(help.to_string())
+            Diagnostic::error("config", msg)
+                .in_file(FILE)
+                .at(l, c)
+                .help(help.to_string())
         };
         for key in raw.extra.keys() {
-            let mut d = Diagnostic::warning("config-unknown-key", format!("kith.yaml has an unknown setting `{key}`"))
-                .in_file(FILE);
+            let mut d = Diagnostic::warning(
+                "config-unknown-key",
+                format!("kith.yaml has an unknown setting `{key}`"),
+            )
+            .in_file(FILE);
             if let Some(e) = scan.get(key) {
                 d = d.at(e.line + 1, 1);
             }
@@ -282,7 +349,11 @@ impl Config {
             let t = t.unwrap_or_default();
             cfg.teammates.push(Teammate {
                 name: t.name.unwrap_or_else(|| id.clone()),
-                emails: t.emails.into_iter().map(|e| e.trim().to_lowercase()).collect(),
+                emails: t
+                    .emails
+                    .into_iter()
+                    .map(|e| e.trim().to_lowercase())
+                    .collect(),
                 away: t.away,
                 id,
             });
@@ -295,7 +366,11 @@ impl Config {
         if let Some(lc) = raw.lifecycle {
             if let Some(stages) = lc.stages {
                 if stages.is_empty() {
-                    diags.push(err("lifecycle", "lifecycle.stages is empty".into(), "list the funnel stages in order"));
+                    diags.push(err(
+                        "lifecycle",
+                        "lifecycle.stages is empty".into(),
+                        "list the funnel stages in order",
+                    ));
                 } else {
                     cfg.lifecycle.stages = lower(stages);
                 }
@@ -325,11 +400,19 @@ impl Config {
                 "kith.yaml sets both deal_stages and pipelines".into(),
                 "use deal_stages for one pipeline, or pipelines for several, not both",
             )),
-            (Some(stages), None) => cfg.pipelines = vec![Pipeline { id: "default".into(), stages: deal_stages(stages) }],
+            (Some(stages), None) => {
+                cfg.pipelines = vec![Pipeline {
+                    id: "default".into(),
+                    stages: deal_stages(stages),
+                }]
+            }
             (None, Some(pipes)) if !pipes.is_empty() => {
                 cfg.pipelines = pipes
                     .into_iter()
-                    .map(|(id, stages)| Pipeline { id, stages: deal_stages(stages) })
+                    .map(|(id, stages)| Pipeline {
+                        id,
+                        stages: deal_stages(stages),
+                    })
                     .collect()
             }
             _ => {}
@@ -345,7 +428,11 @@ impl Config {
             for (name, spec) in fields {
                 match FieldType::from_spec(&spec) {
                     Ok(t) => cfg.fields[kind as usize].push((name, t)),
-                    Err(msg) => diags.push(err("fields", format!("field `{name}`: {msg}"), FieldType::SPEC_HELP)),
+                    Err(msg) => diags.push(err(
+                        "fields",
+                        format!("field `{name}`: {msg}"),
+                        FieldType::SPEC_HELP,
+                    )),
                 }
             }
         }
@@ -365,12 +452,20 @@ fn deal_stages(raw: Vec<RawDealStage>) -> Vec<DealStage> {
         .map(|s| {
             let (id, probability, closed) = match s {
                 RawDealStage::Id(id) => (id, None, None),
-                RawDealStage::Full { id, probability, closed } => (id, probability, closed),
+                RawDealStage::Full {
+                    id,
+                    probability,
+                    closed,
+                } => (id, probability, closed),
             };
             let id = id.trim().to_lowercase();
             let probability = probability.unwrap_or(if id.contains("won") { 100.0 } else { 0.0 });
             let closed = closed.or_else(|| infer_closed(&id, probability));
-            DealStage { id, probability, closed }
+            DealStage {
+                id,
+                probability,
+                closed,
+            }
         })
         .collect()
 }
@@ -415,7 +510,11 @@ struct RawLifecycle {
 #[serde(untagged)]
 enum RawDealStage {
     Id(String),
-    Full { id: String, probability: Option<f64>, closed: Option<Closed> },
+    Full {
+        id: String,
+        probability: Option<f64>,
+        closed: Option<Closed>,
+    },
 }
 
 #[derive(Deserialize, Default)]
@@ -493,8 +592,14 @@ mod tests {
         assert!(diags.is_empty());
         assert_eq!(cfg, Config::default());
         assert_eq!(cfg.lifecycle.opportunity_stage(), Some("opportunity"));
-        assert_eq!(cfg.pipelines[0].stage("closed-won").unwrap().closed, Some(Closed::Won));
-        assert_eq!(cfg.pipelines[0].stage("closed-lost").unwrap().closed, Some(Closed::Lost));
+        assert_eq!(
+            cfg.pipelines[0].stage("closed-won").unwrap().closed,
+            Some(Closed::Won)
+        );
+        assert_eq!(
+            cfg.pipelines[0].stage("closed-lost").unwrap().closed,
+            Some(Closed::Lost)
+        );
     }
 
     #[test]
@@ -518,7 +623,10 @@ mod tests {
         assert!(cfg.is_internal_email("a@mail.x.example"));
         assert!(!cfg.is_internal_email("a@notx.example"));
         assert_eq!(cfg.pipelines.len(), 2);
-        assert_eq!(cfg.pipeline(Some("new")).unwrap().stages[1].closed, Some(Closed::Won));
+        assert_eq!(
+            cfg.pipeline(Some("new")).unwrap().stages[1].closed,
+            Some(Closed::Won)
+        );
         assert_eq!(cfg.custom_fields(Kind::Person).len(), 2);
     }
 

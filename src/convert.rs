@@ -32,7 +32,11 @@ pub enum CompanyPlan {
     /// An existing company, with the empty fields the person can fill.
     Link { id: String, fill: Vec<Change> },
     /// A new company file.
-    Create { id: String, name: String, text: String },
+    Create {
+        id: String,
+        name: String,
+        text: String,
+    },
 }
 
 impl CompanyPlan {
@@ -58,7 +62,11 @@ pub struct Plan {
 pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Stamp) -> Result<Plan> {
     let cfg = &index.config;
     if person.kind != Kind::Person {
-        bail!("{} is a {}; only a person can be converted", person.id, person.kind);
+        bail!(
+            "{} is a {}; only a person can be converted",
+            person.id,
+            person.kind
+        );
     }
     let stage = person.lifecycle();
     let is_lead = stage.as_deref().is_some_and(|s| cfg.lifecycle.is_lead(s));
@@ -66,7 +74,9 @@ pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Stamp) -> Re
         bail!(
             "{} is {}, not a lead ({}); use --force to convert anyway",
             person.name(),
-            stage.as_deref().map_or("a plain contact".to_string(), |s| format!("at `{s}`")),
+            stage
+                .as_deref()
+                .map_or("a plain contact".to_string(), |s| format!("at `{s}`")),
             cfg.lifecycle.lead_stages.join(", ")
         );
     }
@@ -75,10 +85,15 @@ pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Stamp) -> Re
     };
     let company = company_plan(index, person, opts, stamp.today)?;
     let company_name = match &company {
-        CompanyPlan::Link { id, .. } => index.get(Kind::Company, id).map_or(id.clone(), |c| c.name().to_string()),
+        CompanyPlan::Link { id, .. } => index
+            .get(Kind::Company, id)
+            .map_or(id.clone(), |c| c.name().to_string()),
         CompanyPlan::Create { name, .. } => name.clone(),
     };
-    let deal_name = opts.deal_name.clone().unwrap_or_else(|| format!("{company_name} – new business"));
+    let deal_name = opts
+        .deal_name
+        .clone()
+        .unwrap_or_else(|| format!("{company_name} – new business"));
     let deal_id = create::new_id(&deal_name, |id| index.contains(Kind::Deal, id));
     let mut fields: Vec<(String, Value)> = Vec::new();
     if let Some(amount) = opts.amount {
@@ -100,19 +115,41 @@ pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Stamp) -> Re
     let mut person_changes = Vec::new();
     if person.text("company") != Some(company.id()) {
         if let Some(old) = person.text("company") {
-            bail!("{} works for `{old}`, not `{}`; correct `company` first or pass --company {old}", person.name(), company.id());
+            bail!(
+                "{} works for `{old}`, not `{}`; correct `company` first or pass --company {old}",
+                person.name(),
+                company.id()
+            );
         }
         person_changes.push(Change::Set("company".into(), Value::str(company.id())));
     }
     let moves = stage.as_deref() != Some(target);
     if moves {
-        person_changes.extend(lifecycle::stage_changes(cfg, person, target, None, stamp, Some(&deal_id)));
+        person_changes.extend(lifecycle::stage_changes(
+            cfg,
+            person,
+            target,
+            None,
+            stamp,
+            Some(&deal_id),
+        ));
     }
-    Ok(Plan { company, deal_id, deal_name, deal_text, person_changes, stage: moves.then(|| target.to_string()) })
+    Ok(Plan {
+        company,
+        deal_id,
+        deal_name,
+        deal_text,
+        person_changes,
+        stage: moves.then(|| target.to_string()),
+    })
 }
 
 fn number(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() < 9e15 { Value::Int(x as i64) } else { Value::Float(x) }
+    if x.fract() == 0.0 && x.abs() < 9e15 {
+        Value::Int(x as i64)
+    } else {
+        Value::Float(x)
+    }
 }
 
 /// The person's e-mail domain when it says something about their employer.
@@ -124,31 +161,41 @@ fn work_domain(person: &Record) -> Option<String> {
         .find(|d| !schema::is_free_mail(d))
 }
 
-fn company_plan(index: &Index, person: &Record, opts: &Options, today: Date) -> Result<CompanyPlan> {
+fn company_plan(
+    index: &Index,
+    person: &Record,
+    opts: &Options,
+    today: Date,
+) -> Result<CompanyPlan> {
     let cfg = &index.config;
     let domain = work_domain(person);
     if let Some(query) = &opts.company {
         if let Ok(c) = resolve::resolve(index, query, Some(Kind::Company)) {
             return Ok(link(cfg, c, person, domain.as_deref()));
         }
-        return Ok(create_company(index, query, person, domain.as_deref(), today)?);
+        return create_company(index, query, person, domain.as_deref(), today);
     }
     if let Some(id) = person.text("company") {
         return match index.get(Kind::Company, id) {
             Some(c) => Ok(link(cfg, c, person, domain.as_deref())),
-            None => bail!("{} refers to company `{id}`, which does not exist; pass --company NAME", person.name()),
+            None => bail!(
+                "{} refers to company `{id}`, which does not exist; pass --company NAME",
+                person.name()
+            ),
         };
     }
     if let Some(d) = &domain {
         let by_domain = index.of_kind(Kind::Company).into_iter().find(|c| {
-            c.text("domain").is_some_and(|cd| cd.trim().eq_ignore_ascii_case(d))
-                || c.list("domains").any(|cd| cd.trim().eq_ignore_ascii_case(d))
+            c.text("domain")
+                .is_some_and(|cd| cd.trim().eq_ignore_ascii_case(d))
+                || c.list("domains")
+                    .any(|cd| cd.trim().eq_ignore_ascii_case(d))
         });
         if let Some(c) = by_domain {
             return Ok(link(cfg, c, person, domain.as_deref()));
         }
         let name = name_from_domain(d);
-        return Ok(create_company(index, &name, person, domain.as_deref(), today)?);
+        return create_company(index, &name, person, domain.as_deref(), today);
     }
     bail!(
         "cannot tell {}'s company (no `company` field and a free-mail address); pass --company NAME",
@@ -170,13 +217,26 @@ fn link(_cfg: &Config, company: &Record, person: &Record, domain: Option<&str>) 
     offer("country", person.text("country").map(str::to_string));
     offer("industry", person.text("industry").map(str::to_string));
     offer("owner", person.text("owner").map(str::to_string));
-    CompanyPlan::Link { id: company.id.to_string(), fill }
+    CompanyPlan::Link {
+        id: company.id.to_string(),
+        fill,
+    }
 }
 
-fn create_company(index: &Index, name: &str, person: &Record, domain: Option<&str>, today: Date) -> Result<CompanyPlan> {
+fn create_company(
+    index: &Index,
+    name: &str,
+    person: &Record,
+    domain: Option<&str>,
+    today: Date,
+) -> Result<CompanyPlan> {
     // A company with the same name (accents and case aside) is the same company.
     let folded = slug::fold(name);
-    if let Some(c) = index.of_kind(Kind::Company).into_iter().find(|c| slug::fold(c.name()) == folded) {
+    if let Some(c) = index
+        .of_kind(Kind::Company)
+        .into_iter()
+        .find(|c| slug::fold(c.name()) == folded)
+    {
         return Ok(link(&index.config, c, person, domain));
     }
     let id = create::new_id(name, |id| index.contains(Kind::Company, id));
@@ -190,7 +250,11 @@ fn create_company(index: &Index, name: &str, person: &Record, domain: Option<&st
         }
     }
     let text = create::record_text(&index.config, Kind::Company, name, &fields, today)?;
-    Ok(CompanyPlan::Create { id, name: name.to_string(), text })
+    Ok(CompanyPlan::Create {
+        id,
+        name: name.to_string(),
+        text,
+    })
 }
 
 /// `analytical-engines.co.uk` → `Analytical Engines`.
@@ -201,7 +265,9 @@ fn name_from_domain(domain: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
+            c.next().map_or(String::new(), |f| {
+                f.to_uppercase().collect::<String>() + c.as_str()
+            })
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -215,41 +281,98 @@ mod tests {
     fn index() -> Index {
         let mut index = Index::new(Config::default());
         for (kind, id, text) in [
-            (Kind::Company, "analytical-engines", "---\nname: Analytical Engines\ndomain: analytical.example\n---\n"),
-            (Kind::Person, "ada", "---\nname: Ada\nemail: ada@analytical.example\nlifecycle: sql\ncountry: GB\nowner: sam\n---\n"),
-            (Kind::Person, "bob", "---\nname: Bob\nemail: bob@new-co.example\nlifecycle: mql\nindustry: retail\n---\n"),
-            (Kind::Person, "cy", "---\nname: Cy\nemail: cy@gmail.example\nlifecycle: lead\n---\n"),
-            (Kind::Person, "dee", "---\nname: Dee\nlifecycle: customer\n---\n"),
+            (
+                Kind::Company,
+                "analytical-engines",
+                "---\nname: Analytical Engines\ndomain: analytical.example\n---\n",
+            ),
+            (
+                Kind::Person,
+                "ada",
+                "---\nname: Ada\nemail: ada@analytical.example\nlifecycle: sql\ncountry: GB\nowner: sam\n---\n",
+            ),
+            (
+                Kind::Person,
+                "bob",
+                "---\nname: Bob\nemail: bob@new-co.example\nlifecycle: mql\nindustry: retail\n---\n",
+            ),
+            (
+                Kind::Person,
+                "cy",
+                "---\nname: Cy\nemail: cy@gmail.example\nlifecycle: lead\n---\n",
+            ),
+            (
+                Kind::Person,
+                "dee",
+                "---\nname: Dee\nlifecycle: customer\n---\n",
+            ),
         ] {
-            index.insert(parse(kind, id, &format!("{}/{id}.md", kind.dir()), text.as_bytes(), &index.config));
+            index.insert(parse(
+                kind,
+                id,
+                &format!("{}/{id}.md", kind.dir()),
+                text.as_bytes(),
+                &index.config,
+            ));
         }
         index
     }
 
     fn stamp() -> Stamp<'static> {
-        Stamp { today: Date::constant(2026, 11, 25), by: Some("sam") }
+        Stamp {
+            today: Date::constant(2026, 11, 25),
+            by: Some("sam"),
+        }
     }
 
     #[test]
     fn links_by_domain_and_fills_empty_fields() {
         let index = index();
-        let p = plan(&index, index.get(Kind::Person, "ada").unwrap(), &Options { amount: Some(12000.0), ..Default::default() }, &stamp()).unwrap();
-        let CompanyPlan::Link { id, fill } = &p.company else { panic!() };
+        let p = plan(
+            &index,
+            index.get(Kind::Person, "ada").unwrap(),
+            &Options {
+                amount: Some(12000.0),
+                ..Default::default()
+            },
+            &stamp(),
+        )
+        .unwrap();
+        let CompanyPlan::Link { id, fill } = &p.company else {
+            panic!()
+        };
         assert_eq!(id, "analytical-engines");
-        assert_eq!(fill, &vec![Change::Set("country".into(), Value::str("GB")), Change::Set("owner".into(), Value::str("sam"))]);
+        assert_eq!(
+            fill,
+            &vec![
+                Change::Set("country".into(), Value::str("GB")),
+                Change::Set("owner".into(), Value::str("sam"))
+            ]
+        );
         assert_eq!(p.deal_id, "analytical-engines-new-business");
         assert!(p.deal_text.contains("amount: 12000\n"));
         assert!(p.deal_text.contains("contacts: [ada]\n"));
         assert!(p.deal_text.contains("owner: sam\n"));
         assert_eq!(p.stage.as_deref(), Some("opportunity"));
-        assert!(p.person_changes.contains(&Change::Set("company".into(), Value::str("analytical-engines"))));
+        assert!(p.person_changes.contains(&Change::Set(
+            "company".into(),
+            Value::str("analytical-engines")
+        )));
     }
 
     #[test]
     fn creates_a_company_from_the_domain() {
         let index = index();
-        let p = plan(&index, index.get(Kind::Person, "bob").unwrap(), &Options::default(), &stamp()).unwrap();
-        let CompanyPlan::Create { id, name, text } = &p.company else { panic!() };
+        let p = plan(
+            &index,
+            index.get(Kind::Person, "bob").unwrap(),
+            &Options::default(),
+            &stamp(),
+        )
+        .unwrap();
+        let CompanyPlan::Create { id, name, text } = &p.company else {
+            panic!()
+        };
         assert_eq!((id.as_str(), name.as_str()), ("new-co", "New Co"));
         assert!(text.contains("domain: new-co.example\nindustry: retail\n"));
     }
@@ -257,11 +380,32 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_decide() {
         let index = index();
-        let e = plan(&index, index.get(Kind::Person, "cy").unwrap(), &Options::default(), &stamp()).unwrap_err();
+        let e = plan(
+            &index,
+            index.get(Kind::Person, "cy").unwrap(),
+            &Options::default(),
+            &stamp(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("--company"), "{e}");
-        let e = plan(&index, index.get(Kind::Person, "dee").unwrap(), &Options::default(), &stamp()).unwrap_err();
+        let e = plan(
+            &index,
+            index.get(Kind::Person, "dee").unwrap(),
+            &Options::default(),
+            &stamp(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("not a lead"), "{e}");
-        let p = plan(&index, index.get(Kind::Person, "cy").unwrap(), &Options { company: Some("Analytical Engines".into()), ..Default::default() }, &stamp()).unwrap();
+        let p = plan(
+            &index,
+            index.get(Kind::Person, "cy").unwrap(),
+            &Options {
+                company: Some("Analytical Engines".into()),
+                ..Default::default()
+            },
+            &stamp(),
+        )
+        .unwrap();
         assert_eq!(p.company.id(), "analytical-engines");
     }
 }

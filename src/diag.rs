@@ -93,7 +93,11 @@ impl Diagnostic {
                 Severity::Error => anstyle::AnsiColor::Red.on_default().bold(),
                 Severity::Warning => anstyle::AnsiColor::Yellow.on_default().bold(),
             };
-            (sev, anstyle::Style::new().bold(), anstyle::Style::new().dimmed())
+            (
+                sev,
+                anstyle::Style::new().bold(),
+                anstyle::Style::new().dimmed(),
+            )
         } else {
             Default::default()
         };
@@ -141,7 +145,10 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 /// Finds the closest candidate to a misspelt word, for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let word = word.to_lowercase();
     candidates
         .into_iter()

@@ -37,7 +37,9 @@ impl<'a> Doc<'a> {
             );
         }
         if !fm.scan.structured {
-            bail!("its frontmatter is laid out in a way kith cannot edit safely (keys must start at the first column); edit it by hand");
+            bail!(
+                "its frontmatter is laid out in a way kith cannot edit safely (keys must start at the first column); edit it by hand"
+            );
         }
         Ok(Doc { text, split, fm })
     }
@@ -56,7 +58,11 @@ impl<'a> Doc<'a> {
     }
 
     fn current(&self, key: &str) -> Option<&Value> {
-        self.fm.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.fm
+            .fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     fn splice(&self, range: std::ops::Range<usize>, with: &str) -> String {
@@ -97,7 +103,10 @@ impl<'a> Doc<'a> {
                 let style = FlowStyle::of(&self.text[range.clone()]);
                 self.splice(range, &style.render(value.items()))
             }
-            Style::BlockSeq if matches!(value, Value::List(items) if !items.is_empty()) && !entry.items.is_empty() => {
+            Style::BlockSeq
+                if matches!(value, Value::List(items) if !items.is_empty())
+                    && !entry.items.is_empty() =>
+            {
                 let first = &entry.items[0];
                 let prefix = &self.fm_text()[first.lines.start..first.span.start];
                 let mut lines = String::new();
@@ -125,7 +134,9 @@ impl<'a> Doc<'a> {
         let head = &fm[entry.lines.start..=colon];
         let nl = self.nl();
         let written = match value {
-            Value::Str(s) if s.contains('\n') => block_literal(s, nl).unwrap_or_else(|| format!(" {}", scalar::double_quoted(s))),
+            Value::Str(s) if s.contains('\n') => {
+                block_literal(s, nl).unwrap_or_else(|| format!(" {}", scalar::double_quoted(s)))
+            }
             Value::List(_) => format!(" {}", FlowStyle::default().render(value.items())),
             Value::Map(_) => format!(" {}", render_map(value)),
             _ => format!(" {}", render_scalar(value, ty, None)),
@@ -142,13 +153,21 @@ impl<'a> Doc<'a> {
 
     fn append_key(&self, key: &str, value: &Value, ty: Option<&FieldType>) -> String {
         let nl = self.nl();
-        let key_text = if scalar::plain_safe(key) && !key.contains(':') { key.to_string() } else { scalar::double_quoted(key) };
+        let key_text = if scalar::plain_safe(key) && !key.contains(':') {
+            key.to_string()
+        } else {
+            scalar::double_quoted(key)
+        };
         let written = match value {
             Value::List(_) => FlowStyle::default().render(value.items()),
             Value::Map(_) => render_map(value),
             Value::Str(s) if s.contains('\n') => {
-                let block = block_literal(s, nl).unwrap_or_else(|| format!(" {}", scalar::double_quoted(s)));
-                return self.splice(self.split.fm_end..self.split.fm_end, &format!("{key_text}:{block}{nl}"));
+                let block = block_literal(s, nl)
+                    .unwrap_or_else(|| format!(" {}", scalar::double_quoted(s)));
+                return self.splice(
+                    self.split.fm_end..self.split.fm_end,
+                    &format!("{key_text}:{block}{nl}"),
+                );
             }
             _ => render_scalar(value, ty, None),
         };
@@ -170,21 +189,35 @@ impl<'a> Doc<'a> {
     /// Adds an item to a list field, keeping its style. `None` when the item is already there
     /// (compared case-insensitively).
     pub fn list_add(&self, key: &str, item: &str) -> Option<String> {
-        let current: Vec<Value> = self.current(key).map(|v| v.items().to_vec()).unwrap_or_default();
-        if current.iter().any(|v| v.to_text().eq_ignore_ascii_case(item)) {
+        let current: Vec<Value> = self
+            .current(key)
+            .map(|v| v.items().to_vec())
+            .unwrap_or_default();
+        if current
+            .iter()
+            .any(|v| v.to_text().eq_ignore_ascii_case(item))
+        {
             return None;
         }
         let entry = self.entry(key);
         if let Some(entry) = entry {
             let fm = self.fm_text();
             match entry.style {
-                Style::FlowSeq if !entry.multiline && entry.items.len() == current.len() && !current.is_empty() => {
+                Style::FlowSeq
+                    if !entry.multiline
+                        && entry.items.len() == current.len()
+                        && !current.is_empty() =>
+                {
                     let last = entry.items.last().expect("non-empty").span.clone();
                     let style = FlowStyle::of(&fm[entry.value_span.clone()]);
                     let at = self.abs(&(last.end..last.end));
-                    return Some(self.splice(at, &format!("{}{}", style.sep, scalar::flow_item(item))));
+                    return Some(
+                        self.splice(at, &format!("{}{}", style.sep, scalar::flow_item(item))),
+                    );
                 }
-                Style::BlockSeq if !entry.items.is_empty() && entry.items.len() == current.len() => {
+                Style::BlockSeq
+                    if !entry.items.is_empty() && entry.items.len() == current.len() =>
+                {
                     let first = &entry.items[0];
                     let prefix = &fm[first.lines.start..first.span.start];
                     let end = entry.items.last().expect("non-empty").lines.end;
@@ -201,8 +234,13 @@ impl<'a> Doc<'a> {
 
     /// Removes an item (case-insensitive) from a list field. `None` if it is not there.
     pub fn list_remove(&self, key: &str, item: &str) -> Option<String> {
-        let current: Vec<Value> = self.current(key).map(|v| v.items().to_vec()).unwrap_or_default();
-        let pos = current.iter().position(|v| v.to_text().eq_ignore_ascii_case(item))?;
+        let current: Vec<Value> = self
+            .current(key)
+            .map(|v| v.items().to_vec())
+            .unwrap_or_default();
+        let pos = current
+            .iter()
+            .position(|v| v.to_text().eq_ignore_ascii_case(item))?;
         let entry = self.entry(key)?;
         if current.len() > 1 && entry.items.len() == current.len() {
             match entry.style {
@@ -236,10 +274,11 @@ impl<'a> Doc<'a> {
             if !body_text.is_empty() && !body_text.ends_with('\n') {
                 insert.push_str(nl);
             }
-            if !body_text.trim().is_empty() {
-                if !body_text.ends_with(&format!("{nl}{nl}")) && !body_text.ends_with("\n\n") {
-                    insert.push_str(nl);
-                }
+            if !body_text.trim().is_empty()
+                && !body_text.ends_with(&format!("{nl}{nl}"))
+                && !body_text.ends_with("\n\n")
+            {
+                insert.push_str(nl);
             }
             insert.push_str("## Activity");
             insert.push_str(nl);
@@ -286,9 +325,12 @@ impl<'a> Doc<'a> {
             insert.push_str(&entry_text("- "));
             return self.splice(at..at, &insert);
         }
-        let after = items.iter().rposition(|(_, d)| d.is_some_and(|d| d <= a.date));
+        let after = items
+            .iter()
+            .rposition(|(_, d)| d.is_some_and(|d| d <= a.date));
         let loose = items.len() > 1 && {
-            let between = &body_text[items[items.len() - 2].0.start..items[items.len() - 1].0.start];
+            let between =
+                &body_text[items[items.len() - 2].0.start..items[items.len() - 1].0.start];
             between.contains("\n\n") || between.contains("\n\r\n")
         };
         let sep = if loose { nl } else { "" };
@@ -324,8 +366,12 @@ fn item_prefix(body: &str, item_start: usize) -> String {
     let marker_len = rest.len() - rest.trim_start_matches(['-', '*', '+']).len();
     let after = &rest[marker_len..];
     let spaces = after.len() - after.trim_start_matches(' ').len();
-    format!("{}{}", &body[ls..item_start], &rest[..marker_len + spaces.max(1).min(after.len().max(1))])
-        .replace('\t', " ")
+    format!(
+        "{}{}",
+        &body[ls..item_start],
+        &rest[..marker_len + spaces.max(1).min(after.len().max(1))]
+    )
+    .replace('\t', " ")
 }
 
 fn line_start(s: &str, pos: usize) -> usize {
@@ -355,8 +401,16 @@ impl Default for FlowStyle {
 impl FlowStyle {
     fn of(written: &str) -> FlowStyle {
         let inner = written.trim_start_matches('[').trim_end_matches(']');
-        let sep = if inner.contains(',') && !inner.contains(", ") { "," } else { ", " };
-        let pad = if inner.starts_with(' ') && !inner.trim().is_empty() { " " } else { "" };
+        let sep = if inner.contains(',') && !inner.contains(", ") {
+            ","
+        } else {
+            ", "
+        };
+        let pad = if inner.starts_with(' ') && !inner.trim().is_empty() {
+            " "
+        } else {
+            ""
+        };
         FlowStyle { sep, pad }
     }
 
@@ -377,8 +431,13 @@ fn render_item(v: &Value) -> String {
 }
 
 fn render_map(v: &Value) -> String {
-    let Value::Map(entries) = v else { return render_scalar(v, None, None) };
-    let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{}: {}", scalar::flow_item(k), render_item(v))).collect();
+    let Value::Map(entries) = v else {
+        return render_scalar(v, None, None);
+    };
+    let parts: Vec<String> = entries
+        .iter()
+        .map(|(k, v)| format!("{}: {}", scalar::flow_item(k), render_item(v)))
+        .collect();
     format!("{{{}}}", parts.join(", "))
 }
 
@@ -393,7 +452,9 @@ fn render_scalar(value: &Value, ty: Option<&FieldType>, old: Option<Style>) -> S
         Value::Str(s) => {
             let date_like = ty.is_some_and(FieldType::is_date) && activity::parse_date(s).is_some();
             match old {
-                Some(Style::SingleQuoted) => scalar::single_quoted(s).unwrap_or_else(|| scalar::double_quoted(s)),
+                Some(Style::SingleQuoted) => {
+                    scalar::single_quoted(s).unwrap_or_else(|| scalar::double_quoted(s))
+                }
                 Some(Style::DoubleQuoted) => scalar::double_quoted(s),
                 _ if date_like => s.to_string(),
                 _ => scalar::text_scalar(s),
@@ -437,16 +498,30 @@ mod tests {
     fn changed_lines(a: &str, b: &str) -> Vec<(String, String)> {
         let (la, lb): (Vec<&str>, Vec<&str>) = (a.split('\n').collect(), b.split('\n').collect());
         let prefix = la.iter().zip(&lb).take_while(|(x, y)| x == y).count();
-        let suffix = la[prefix..].iter().rev().zip(lb[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
-        vec![(la[prefix..la.len() - suffix].join("\n"), lb[prefix..lb.len() - suffix].join("\n"))]
+        let suffix = la[prefix..]
+            .iter()
+            .rev()
+            .zip(lb[prefix..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        vec![(
+            la[prefix..la.len() - suffix].join("\n"),
+            lb[prefix..lb.len() - suffix].join("\n"),
+        )]
     }
 
     #[test]
     fn set_scalar_changes_one_line_only() {
         let out = doc(FILE).set("lifecycle", &Value::str("mql"), Some(&FieldType::Lifecycle));
-        assert_eq!(changed_lines(FILE, &out), vec![("lifecycle: lead\r".into(), "lifecycle: mql\r".into())]);
+        assert_eq!(
+            changed_lines(FILE, &out),
+            vec![("lifecycle: lead\r".into(), "lifecycle: mql\r".into())]
+        );
         let out = doc(FILE).set("name", &Value::str("Ada King"), Some(&FieldType::Text));
-        assert_eq!(changed_lines(FILE, &out)[0].1, "name:   'Ada King'   # as she signs\r");
+        assert_eq!(
+            changed_lines(FILE, &out)[0].1,
+            "name:   'Ada King'   # as she signs\r"
+        );
         let out = doc(FILE).set("phone", &Value::str("+44 1"), Some(&FieldType::Phone));
         assert_eq!(changed_lines(FILE, &out)[0].1, "phone: \"+44 1\"\r");
     }
@@ -454,25 +529,44 @@ mod tests {
     #[test]
     fn set_quotes_what_yaml_would_misread() {
         let text = "---\nname: A\ncity: x\n---\n";
-        for (input, written) in [("NO", "\"NO\""), ("0123", "\"0123\""), ("+44 20", "\"+44 20\""), ("2026-01-01", "\"2026-01-01\""), ("yes", "\"yes\""), ("Oslo", "Oslo")] {
+        for (input, written) in [
+            ("NO", "\"NO\""),
+            ("0123", "\"0123\""),
+            ("+44 20", "\"+44 20\""),
+            ("2026-01-01", "\"2026-01-01\""),
+            ("yes", "\"yes\""),
+            ("Oslo", "Oslo"),
+        ] {
             let out = doc(text).set("city", &Value::str(input), Some(&FieldType::Text));
-            assert!(out.contains(&format!("city: {written}\n")), "{input}: {out}");
+            assert!(
+                out.contains(&format!("city: {written}\n")),
+                "{input}: {out}"
+            );
             let back = crate::yaml::parse(doc(&out).split.frontmatter(&out));
             assert_eq!(back.fields[1].1, Value::str(input));
         }
         let out = doc(text).set("created", &Value::str("2026-01-01"), Some(&FieldType::Date));
-        assert!(out.ends_with("city: x\ncreated: 2026-01-01\n---\n"), "{out}");
+        assert!(
+            out.ends_with("city: x\ncreated: 2026-01-01\n---\n"),
+            "{out}"
+        );
     }
 
     #[test]
     fn add_and_remove_keys() {
         let out = doc(FILE).set("owner", &Value::str("sam"), Some(&FieldType::Teammate));
-        assert_eq!(changed_lines(FILE, &out), vec![("".into(), "owner: sam\r".into())]);
+        assert_eq!(
+            changed_lines(FILE, &out),
+            vec![("".into(), "owner: sam\r".into())]
+        );
         assert!(out.contains("  - b@y.example\r\nowner: sam\r\n---\r\n"));
         let out = doc(FILE).remove("email").unwrap();
         assert_eq!(out, FILE.replace("email: ada@x.example\r\n", ""));
         let out = doc(FILE).remove("note").unwrap();
-        assert_eq!(out, FILE.replace("note: |\r\n  First line\r\n  second line\r\n", ""));
+        assert_eq!(
+            out,
+            FILE.replace("note: |\r\n  First line\r\n  second line\r\n", "")
+        );
         assert!(doc(FILE).remove("missing").is_none());
     }
 
@@ -491,7 +585,9 @@ mod tests {
         assert!(out.contains("emails: []\r\n---"), "{out}");
         let out = doc("---\nname: A\n---\n").list_add("tags", "x y").unwrap();
         assert!(out.contains("tags: [x y]\n"));
-        let out = doc("---\ntags: vip\n---\n").list_add("tags", "new").unwrap();
+        let out = doc("---\ntags: vip\n---\n")
+            .list_add("tags", "new")
+            .unwrap();
         assert!(out.contains("tags: [vip, new]\n"));
     }
 
@@ -500,9 +596,15 @@ mod tests {
         let out = doc(FILE).set("note", &Value::str("One line"), Some(&FieldType::Text));
         assert_eq!(changed_lines(FILE, &out)[0].1, "note: One line\r");
         let out = doc(FILE).set("note", &Value::str("a\nb\n"), Some(&FieldType::Text));
-        assert!(out.contains("note: |\r\n  a\r\n  b\r\n\r\nlifecycle"), "{out:?}");
+        assert!(
+            out.contains("note: |\r\n  a\r\n  b\r\n\r\nlifecycle"),
+            "{out:?}"
+        );
         let t = "---\na: &x 1\nb: 2\n---\n";
-        assert_eq!(doc(t).set("a", &Value::Int(3), None), "---\na: 3\nb: 2\n---\n");
+        assert_eq!(
+            doc(t).set("a", &Value::Int(3), None),
+            "---\na: 3\nb: 2\n---\n"
+        );
     }
 
     fn act(date: (i16, i8, i8), text: &str) -> Activity {
@@ -520,7 +622,10 @@ mod tests {
     #[test]
     fn activities_go_in_date_order_in_the_body_only() {
         let out = doc(FILE).add_activity(&act((2026, 11, 21), "later"));
-        assert!(out.ends_with("- 2026-11-20 call @sam: pricing\r\n- 2026-11-21 note @sam: later\r\n"), "{out:?}");
+        assert!(
+            out.ends_with("- 2026-11-20 call @sam: pricing\r\n- 2026-11-21 note @sam: later\r\n"),
+            "{out:?}"
+        );
         assert!(out.starts_with(&FILE[..FILE.find("## Activity").unwrap()]));
         let out = doc(FILE).add_activity(&act((2026, 11, 16), "between"));
         assert!(out.contains("newsletter\r\n- 2026-11-16 note @sam: between\r\n- 2026-11-20"));
@@ -531,13 +636,27 @@ mod tests {
     #[test]
     fn activity_section_is_created_when_missing() {
         let out = doc("---\nname: A\n---\nSome notes.").add_activity(&act((2026, 11, 21), "x"));
-        assert_eq!(out, "---\nname: A\n---\nSome notes.\n\n## Activity\n- 2026-11-21 note @sam: x\n");
+        assert_eq!(
+            out,
+            "---\nname: A\n---\nSome notes.\n\n## Activity\n- 2026-11-21 note @sam: x\n"
+        );
         let out = doc("---\nname: A\n---\n").add_activity(&act((2026, 11, 21), "x"));
-        assert_eq!(out, "---\nname: A\n---\n## Activity\n- 2026-11-21 note @sam: x\n");
-        let out = doc("---\nname: A\n---\n## Activity\n\nLater: more.\n").add_activity(&act((2026, 11, 21), "x"));
-        assert_eq!(out, "---\nname: A\n---\n## Activity\n- 2026-11-21 note @sam: x\n\nLater: more.\n");
-        let out = doc("---\nname: A\n---\n## Activity\n- 2026-11-20 call: y").add_activity(&act((2026, 11, 21), "multi\nline"));
-        assert_eq!(out, "---\nname: A\n---\n## Activity\n- 2026-11-20 call: y\n- 2026-11-21 note @sam: multi\n  line\n");
+        assert_eq!(
+            out,
+            "---\nname: A\n---\n## Activity\n- 2026-11-21 note @sam: x\n"
+        );
+        let out = doc("---\nname: A\n---\n## Activity\n\nLater: more.\n")
+            .add_activity(&act((2026, 11, 21), "x"));
+        assert_eq!(
+            out,
+            "---\nname: A\n---\n## Activity\n- 2026-11-21 note @sam: x\n\nLater: more.\n"
+        );
+        let out = doc("---\nname: A\n---\n## Activity\n- 2026-11-20 call: y")
+            .add_activity(&act((2026, 11, 21), "multi\nline"));
+        assert_eq!(
+            out,
+            "---\nname: A\n---\n## Activity\n- 2026-11-20 call: y\n- 2026-11-21 note @sam: multi\n  line\n"
+        );
     }
 
     #[test]
@@ -582,7 +701,11 @@ impl Change {
 
 /// Applies changes in order; `ty` gives each field's declared type. Changes that change nothing
 /// (adding a tag that is there, removing a missing key) are skipped.
-pub fn apply(text: &str, changes: &[Change], ty: impl Fn(&str) -> Option<FieldType>) -> Result<String> {
+pub fn apply(
+    text: &str,
+    changes: &[Change],
+    ty: impl Fn(&str) -> Option<FieldType>,
+) -> Result<String> {
     let mut current = text.to_string();
     for change in changes {
         let doc = Doc::parse(&current)?;

@@ -70,7 +70,9 @@ pub fn split(text: &str) -> Result<Split, Diagnostic> {
     let mut line = 2u32;
     while pos < text.len() {
         let end = line_end(text, pos);
-        let content = text[pos..end].trim_end_matches(['\n', '\r']).trim_end_matches([' ', '\t']);
+        let content = text[pos..end]
+            .trim_end_matches(['\n', '\r'])
+            .trim_end_matches([' ', '\t']);
         if content == "---" || content == "..." {
             return Ok(Split {
                 fm_start,
@@ -118,10 +120,18 @@ mod tests {
             ("---\n---\n", "", ""),
             ("---\nname: A\n---", "name: A\n", ""),
             ("\u{feff}---\nname: A\n---\nb", "name: A\n", "b"),
-            ("---\r\nname: A\r\n---\r\nbody\r\n", "name: A\r\n", "body\r\n"),
+            (
+                "---\r\nname: A\r\n---\r\nbody\r\n",
+                "name: A\r\n",
+                "body\r\n",
+            ),
             ("---  \nname: A\n---   \nbody", "name: A\n", "body"),
             ("---\nname: A\n...\nbody", "name: A\n", "body"),
-            ("---\nname: A\n----\nx: 1\n---\n", "name: A\n----\nx: 1\n", ""),
+            (
+                "---\nname: A\n----\nx: 1\n---\n",
+                "name: A\n----\nx: 1\n",
+                "",
+            ),
             ("---\nname: A\n---\n---\n", "name: A\n", "---\n"),
         ];
         for (text, fm, body) in cases {

@@ -16,8 +16,14 @@ pub enum Expect<'a> {
 
 /// Writes `contents` to `path` atomically: readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".kith-tmp")
@@ -40,14 +46,17 @@ pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<
             if let Ok(meta) = std::fs::metadata(path) {
                 let _ = tmp.as_file().set_permissions(meta.permissions());
             }
-            let current = std::fs::read(path).with_context(|| format!("cannot re-read {}", path.display()))?;
+            let current = std::fs::read(path)
+                .with_context(|| format!("cannot re-read {}", path.display()))?;
             if current != original {
                 bail!(
                     "{} changed on disk while kith was editing it (saved in an editor?); nothing was written, run the command again",
                     path.display()
                 );
             }
-            tmp.persist(path).map_err(|e| anyhow::Error::new(e.error).context(format!("cannot replace {}", path.display())))?;
+            tmp.persist(path).map_err(|e| {
+                anyhow::Error::new(e.error).context(format!("cannot replace {}", path.display()))
+            })?;
         }
     }
     sync_dir(dir);

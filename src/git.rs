@@ -12,7 +12,8 @@ pub fn is_in_repo(dir: &Path) -> bool {
 pub fn init(dir: &Path) -> Result<()> {
     let mut opts = git2::RepositoryInitOptions::new();
     opts.initial_head("main");
-    git2::Repository::init_opts(dir, &opts).with_context(|| format!("cannot create a git repository in {}", dir.display()))?;
+    git2::Repository::init_opts(dir, &opts)
+        .with_context(|| format!("cannot create a git repository in {}", dir.display()))?;
     Ok(())
 }
 
@@ -22,5 +23,8 @@ pub fn user_email(dir: &Path) -> Option<String> {
         Ok(repo) => repo.config().ok()?,
         Err(_) => git2::Config::open_default().ok()?,
     };
-    config.get_string("user.email").ok().filter(|s| !s.trim().is_empty())
+    config
+        .get_string("user.email")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
 }

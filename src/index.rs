@@ -7,7 +7,7 @@ use crate::diag::{self, Diagnostic};
 use crate::parse::Parsed;
 use crate::record::{Kind, Record};
 use compact_str::CompactString;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 type Key = (Kind, CompactString);
 
@@ -30,7 +30,10 @@ pub struct Index {
 
 impl Index {
     pub fn new(config: Config) -> Index {
-        Index { config, ..Index::default() }
+        Index {
+            config,
+            ..Index::default()
+        }
     }
 
     pub fn with_capacity(config: Config, n: usize) -> Index {
@@ -184,7 +187,12 @@ impl Index {
         let lc = &self.config.lifecycle;
         let mut out: Vec<(Option<String>, usize)> = lc
             .all()
-            .map(|s| (Some(s.to_string()), self.stage_counts.get(s).copied().unwrap_or(0)))
+            .map(|s| {
+                (
+                    Some(s.to_string()),
+                    self.stage_counts.get(s).copied().unwrap_or(0),
+                )
+            })
             .collect();
         let mut unknown: Vec<_> = self
             .stage_counts
@@ -222,9 +230,19 @@ impl Index {
                 }
                 let is_activity = r.field == "activity";
                 let message = if is_activity {
-                    format!("the activity mentions deal `#{}`, but deals/{}.md does not exist", r.id, r.id)
+                    format!(
+                        "the activity mentions deal `#{}`, but deals/{}.md does not exist",
+                        r.id, r.id
+                    )
                 } else {
-                    format!("`{}` refers to {} `{}`, but {}/{}.md does not exist", r.field, r.kind, r.id, r.kind.dir(), r.id)
+                    format!(
+                        "`{}` refers to {} `{}`, but {}/{}.md does not exist",
+                        r.field,
+                        r.kind,
+                        r.id,
+                        r.kind.dir(),
+                        r.id
+                    )
                 };
                 let mut d = if is_activity {
                     Diagnostic::warning("missing-reference", message)
@@ -261,7 +279,10 @@ impl Index {
         }
         Some(match close {
             Some(id) => format!("did you mean `{id}`?"),
-            None => format!("create it with `kith new {} \"...\"` or correct the id", kind.noun()),
+            None => format!(
+                "create it with `kith new {} \"...\"` or correct the id",
+                kind.noun()
+            ),
         })
     }
 
@@ -271,7 +292,10 @@ impl Index {
             if slots.len() < 2 {
                 continue;
             }
-            let mut owners: Vec<&Parsed> = slots.iter().filter_map(|&s| self.slots[s].as_ref()).collect();
+            let mut owners: Vec<&Parsed> = slots
+                .iter()
+                .filter_map(|&s| self.slots[s].as_ref())
+                .collect();
             owners.sort_by(|a, b| a.record.id.cmp(&b.record.id));
             let first = owners[0].record.path();
             for p in &owners[1..] {
@@ -301,9 +325,24 @@ mod tests {
     fn sample() -> Index {
         let mut index = Index::new(Config::default());
         add(&mut index, Kind::Company, "acme", "---\nname: Acme\n---\n");
-        add(&mut index, Kind::Person, "ada", "---\nname: Ada\nemail: Ada@Acme.example\ncompany: acme\nlifecycle: lead\n---\n");
-        add(&mut index, Kind::Person, "bob", "---\nname: Bob\nemails: [ada@acme.example]\ncompany: acme\n---\n");
-        add(&mut index, Kind::Deal, "pilot", "---\nname: Pilot\ncompany: acme\ncontacts: [ada, zed]\nstage: qualified-to-buy\n---\n");
+        add(
+            &mut index,
+            Kind::Person,
+            "ada",
+            "---\nname: Ada\nemail: Ada@Acme.example\ncompany: acme\nlifecycle: lead\n---\n",
+        );
+        add(
+            &mut index,
+            Kind::Person,
+            "bob",
+            "---\nname: Bob\nemails: [ada@acme.example]\ncompany: acme\n---\n",
+        );
+        add(
+            &mut index,
+            Kind::Deal,
+            "pilot",
+            "---\nname: Pilot\ncompany: acme\ncontacts: [ada, zed]\nstage: qualified-to-buy\n---\n",
+        );
         index
     }
 
@@ -325,14 +364,25 @@ mod tests {
         let index = sample();
         let diags = index.diagnostics();
         let codes: Vec<_> = diags.iter().map(|d| (d.path.as_str(), d.code)).collect();
-        assert_eq!(codes, vec![("contacts/bob.md", "duplicate-email"), ("deals/pilot.md", "missing-reference")]);
+        assert_eq!(
+            codes,
+            vec![
+                ("contacts/bob.md", "duplicate-email"),
+                ("deals/pilot.md", "missing-reference")
+            ]
+        );
         assert_eq!(diags[1].line, 4);
     }
 
     #[test]
     fn reindexing_one_file_equals_a_fresh_build() {
         let mut index = sample();
-        add(&mut index, Kind::Person, "ada", "---\nname: Ada\nemail: ada@new.example\nlifecycle: mql\n---\n");
+        add(
+            &mut index,
+            Kind::Person,
+            "ada",
+            "---\nname: Ada\nemail: ada@new.example\nlifecycle: mql\n---\n",
+        );
         index.remove(Kind::Deal, "pilot");
         assert_eq!(index.people_by_email("ada@acme.example").len(), 1);
         assert_eq!(index.people_of_company("acme").len(), 1);

@@ -16,10 +16,10 @@ pub mod diag;
 pub mod edit;
 pub mod frontmatter;
 pub mod fsutil;
-#[path = "gen.rs"]
 pub mod generate;
 pub mod git;
 pub mod index;
+pub mod intern;
 pub mod lifecycle;
 pub mod load;
 pub mod output;

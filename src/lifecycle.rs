@@ -17,9 +17,20 @@ pub struct Stamp<'a> {
 }
 
 /// Plans `kith promote`: moves a person to `target`, or to the next funnel stage.
-pub fn promote(cfg: &Config, person: &Record, target: Option<&str>, force: bool, reason: Option<&str>, stamp: &Stamp) -> Result<Vec<Change>> {
+pub fn promote(
+    cfg: &Config,
+    person: &Record,
+    target: Option<&str>,
+    force: bool,
+    reason: Option<&str>,
+    stamp: &Stamp,
+) -> Result<Vec<Change>> {
     if person.kind != Kind::Person {
-        bail!("{} is a {}; only people have a lifecycle stage", person.id, person.kind);
+        bail!(
+            "{} is a {}; only people have a lifecycle stage",
+            person.id,
+            person.kind
+        );
     }
     let lc = &cfg.lifecycle;
     let current = person.lifecycle();
@@ -28,8 +39,13 @@ pub fn promote(cfg: &Config, person: &Record, target: Option<&str>, force: bool,
             let t = t.trim().to_lowercase();
             if !lc.is_known(&t) {
                 let all: Vec<&str> = lc.all().collect();
-                let hint = crate::diag::did_you_mean(&t, all.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-                bail!("unknown lifecycle stage `{t}`{hint}; stages: {}", all.join(", "));
+                let hint = crate::diag::did_you_mean(&t, all.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                bail!(
+                    "unknown lifecycle stage `{t}`{hint}; stages: {}",
+                    all.join(", ")
+                );
             }
             t
         }
@@ -44,7 +60,10 @@ pub fn promote(cfg: &Config, person: &Record, target: Option<&str>, force: bool,
                     person.id,
                     lc.stages[0]
                 ),
-                None => bail!("{} has an unknown stage `{c}`; name the stage to move to", person.name()),
+                None => bail!(
+                    "{} has an unknown stage `{c}`; name the stage to move to",
+                    person.name()
+                ),
             },
         },
     };
@@ -69,11 +88,21 @@ pub fn promote(cfg: &Config, person: &Record, target: Option<&str>, force: bool,
 
 /// The changes that move a person to stage `to`: the field, `lifecycle_changed`, a new lead's
 /// `lead_status`, `other_reason`, and a `stage` entry in the activity log.
-pub fn stage_changes(cfg: &Config, person: &Record, to: &str, reason: Option<&str>, stamp: &Stamp, deal: Option<&str>) -> Vec<Change> {
+pub fn stage_changes(
+    cfg: &Config,
+    person: &Record,
+    to: &str,
+    reason: Option<&str>,
+    stamp: &Stamp,
+    deal: Option<&str>,
+) -> Vec<Change> {
     let from = person.lifecycle();
     let mut changes = vec![
         Change::Set("lifecycle".into(), Value::str(to)),
-        Change::Set("lifecycle_changed".into(), Value::str(&stamp.today.to_string())),
+        Change::Set(
+            "lifecycle_changed".into(),
+            Value::str(&stamp.today.to_string()),
+        ),
     ];
     if cfg.lifecycle.is_lead(to) && person.get("lead_status").is_none() {
         changes.push(Change::Set("lead_status".into(), Value::str("new")));
@@ -89,9 +118,9 @@ pub fn stage_changes(cfg: &Config, person: &Record, to: &str, reason: Option<&st
         date: stamp.today,
         time: None,
         kind: "stage".into(),
-        by: stamp.by.map(Into::into),
+        by: stamp.by.map(crate::intern::Sym::new),
         deal: deal.map(Into::into),
-        text,
+        text: text.into(),
         line: 0,
     }));
     changes
@@ -103,11 +132,21 @@ mod tests {
     use crate::parse::parse;
 
     fn person(fm: &str) -> Record {
-        parse(Kind::Person, "ada", "contacts/ada.md", format!("---\nname: Ada\n{fm}---\n").as_bytes(), &Config::default()).record
+        parse(
+            Kind::Person,
+            "ada",
+            "contacts/ada.md",
+            format!("---\nname: Ada\n{fm}---\n").as_bytes(),
+            &Config::default(),
+        )
+        .record
     }
 
     fn stamp() -> Stamp<'static> {
-        Stamp { today: Date::constant(2026, 11, 25), by: Some("sam") }
+        Stamp {
+            today: Date::constant(2026, 11, 25),
+            by: Some("sam"),
+        }
     }
 
     fn target(changes: &[Change]) -> String {
@@ -120,27 +159,113 @@ mod tests {
     #[test]
     fn moves_to_the_next_stage() {
         let cfg = Config::default();
-        assert_eq!(target(&promote(&cfg, &person(""), None, false, None, &stamp()).unwrap()), "subscriber");
-        let changes = promote(&cfg, &person("lifecycle: subscriber\n"), None, false, None, &stamp()).unwrap();
+        assert_eq!(
+            target(&promote(&cfg, &person(""), None, false, None, &stamp()).unwrap()),
+            "subscriber"
+        );
+        let changes = promote(
+            &cfg,
+            &person("lifecycle: subscriber\n"),
+            None,
+            false,
+            None,
+            &stamp(),
+        )
+        .unwrap();
         assert_eq!(target(&changes), "lead");
         assert!(changes.contains(&Change::Set("lead_status".into(), Value::str("new"))));
-        assert!(changes.contains(&Change::Set("lifecycle_changed".into(), Value::str("2026-11-25"))));
-        let Some(Change::Log(a)) = changes.last() else { panic!() };
-        assert_eq!((a.kind.as_str(), a.text.as_str(), a.by.as_deref()), ("stage", "subscriber → lead", Some("sam")));
-        assert_eq!(target(&promote(&cfg, &person("lifecycle: sql\nlead_status: working\n"), None, false, None, &stamp()).unwrap()), "opportunity");
+        assert!(changes.contains(&Change::Set(
+            "lifecycle_changed".into(),
+            Value::str("2026-11-25")
+        )));
+        let Some(Change::Log(a)) = changes.last() else {
+            panic!()
+        };
+        assert_eq!(
+            (a.kind.as_str(), a.text.as_str(), a.by.as_deref()),
+            ("stage", "subscriber → lead", Some("sam"))
+        );
+        assert_eq!(
+            target(
+                &promote(
+                    &cfg,
+                    &person("lifecycle: sql\nlead_status: working\n"),
+                    None,
+                    false,
+                    None,
+                    &stamp()
+                )
+                .unwrap()
+            ),
+            "opportunity"
+        );
     }
 
     #[test]
     fn guards_backwards_moves_and_other() {
         let cfg = Config::default();
         let customer = person("lifecycle: customer\n");
-        assert!(promote(&cfg, &customer, Some("lead"), false, None, &stamp()).unwrap_err().to_string().contains("--force"));
+        assert!(
+            promote(&cfg, &customer, Some("lead"), false, None, &stamp())
+                .unwrap_err()
+                .to_string()
+                .contains("--force")
+        );
         assert!(promote(&cfg, &customer, Some("lead"), true, None, &stamp()).is_ok());
-        assert!(promote(&cfg, &customer, Some("customer"), false, None, &stamp()).unwrap_err().to_string().contains("already"));
-        assert!(promote(&cfg, &customer, Some("other"), false, None, &stamp()).unwrap_err().to_string().contains("reason"));
-        assert!(promote(&cfg, &customer, Some("other"), false, Some("partner"), &stamp()).is_ok());
-        assert!(promote(&cfg, &person("lifecycle: evangelist\n"), None, false, None, &stamp()).unwrap_err().to_string().contains("last stage"));
-        assert!(promote(&cfg, &person("lifecycle: other\nother_reason: staff\n"), None, false, None, &stamp()).unwrap_err().to_string().contains("outside the funnel"));
-        assert!(promote(&cfg, &person(""), Some("custmer"), false, None, &stamp()).unwrap_err().to_string().contains("did you mean `customer`"));
+        assert!(
+            promote(&cfg, &customer, Some("customer"), false, None, &stamp())
+                .unwrap_err()
+                .to_string()
+                .contains("already")
+        );
+        assert!(
+            promote(&cfg, &customer, Some("other"), false, None, &stamp())
+                .unwrap_err()
+                .to_string()
+                .contains("reason")
+        );
+        assert!(
+            promote(
+                &cfg,
+                &customer,
+                Some("other"),
+                false,
+                Some("partner"),
+                &stamp()
+            )
+            .is_ok()
+        );
+        assert!(
+            promote(
+                &cfg,
+                &person("lifecycle: evangelist\n"),
+                None,
+                false,
+                None,
+                &stamp()
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("last stage")
+        );
+        assert!(
+            promote(
+                &cfg,
+                &person("lifecycle: other\nother_reason: staff\n"),
+                None,
+                false,
+                None,
+                &stamp()
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("outside the funnel")
+        );
+        assert!(
+            promote(&cfg, &person(""), Some("custmer"), false, None, &stamp())
+                .unwrap_err()
+                .to_string()
+                .contains("did you mean `customer`")
+        );
     }
 }

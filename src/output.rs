@@ -39,7 +39,11 @@ impl Table {
     pub fn new<S: Into<String>>(headers: impl IntoIterator<Item = S>) -> Table {
         let headers: Vec<String> = headers.into_iter().map(Into::into).collect();
         let right = vec![false; headers.len()];
-        Table { headers, rows: Vec::new(), right }
+        Table {
+            headers,
+            rows: Vec::new(),
+            right,
+        }
     }
 
     /// Right-aligns a column (numbers).
@@ -113,7 +117,11 @@ pub fn clip(s: &str, max: usize) -> String {
 /// Prints to stdout through anstream; a closed pipe (`kith list | head`) ends quietly.
 pub fn print(text: &str) {
     let mut out = anstream::stdout().lock();
-    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
         std::process::exit(0);
     }
 }
@@ -130,7 +138,11 @@ pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     text.push('\n');
     // JSON output is data: never styled, so write to the raw stdout.
     let mut out = std::io::stdout().lock();
-    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
         std::process::exit(0);
     }
     Ok(())
@@ -163,7 +175,7 @@ pub fn amount(x: f64) -> String {
     let digits = whole.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -182,10 +194,21 @@ mod tests {
     fn tables_align_by_display_width() {
         let mut t = Table::new(["ID", "NAME", "N"]);
         t.align_right(2);
-        t.row(vec![("zoe".into(), Style::new()), ("Zoë Müller".into(), Style::new()), ("5".into(), Style::new())]);
-        t.row(vec![("ada-lovelace".into(), Style::new()), ("Ada".into(), Style::new()), ("12".into(), Style::new())]);
+        t.row(vec![
+            ("zoe".into(), Style::new()),
+            ("Zoë Müller".into(), Style::new()),
+            ("5".into(), Style::new()),
+        ]);
+        t.row(vec![
+            ("ada-lovelace".into(), Style::new()),
+            ("Ada".into(), Style::new()),
+            ("12".into(), Style::new()),
+        ]);
         let plain: String = anstream::adapter::strip_str(&t.render()).to_string();
-        assert_eq!(plain, "ID            NAME         N\nzoe           Zoë Müller   5\nada-lovelace  Ada         12\n");
+        assert_eq!(
+            plain,
+            "ID            NAME         N\nzoe           Zoë Müller   5\nada-lovelace  Ada         12\n"
+        );
     }
 
     #[test]

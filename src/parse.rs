@@ -8,6 +8,7 @@ use crate::body;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Pos};
 use crate::frontmatter;
+use crate::intern::Sym;
 use crate::record::{Kind, Record};
 use crate::schema::{self, FieldType};
 use crate::value::Value;
@@ -18,7 +19,7 @@ use compact_str::CompactString;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ref {
     /// The field (`company`, `contacts`) or `activity` for `#deal` mentions.
-    pub field: CompactString,
+    pub field: Sym,
     pub kind: Kind,
     pub id: CompactString,
     pub pos: Pos,
@@ -39,18 +40,32 @@ pub struct Parsed {
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 200
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
         && !id.starts_with(['-', '.', '_'])
 }
 
 /// Parses a record file. `path` is the workspace-relative path used in diagnostics.
 pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Parsed {
-    let mut out = Parsed { record: Record::new(kind, id), refs: Vec::new(), email_pos: Pos::new(1, 1), diags: Vec::new() };
+    let mut out = Parsed {
+        record: Record::new(kind, id),
+        refs: Vec::new(),
+        email_pos: Pos::new(1, 1),
+        diags: Vec::new(),
+    };
     let push = |d: Diagnostic, out: &mut Parsed| out.diags.push(d.in_file(path));
     if !is_valid_id(id) {
         push(
-            Diagnostic::warning("bad-id", format!("the file name `{id}.md` is not a lowercase slug"))
-                .help(format!("rename it, e.g. `git mv {path} {}/{}.md`", kind.dir(), crate::slug::slugify(id))),
+            Diagnostic::warning(
+                "bad-id",
+                format!("the file name `{id}.md` is not a lowercase slug"),
+            )
+            .help(format!(
+                "rename it, e.g. `git mv {path} {}/{}.md`",
+                kind.dir(),
+                crate::slug::slugify(id)
+            )),
             &mut out,
         );
     }
@@ -60,11 +75,16 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
             let valid = &bytes[..e.valid_up_to()];
             let line = memchr::memchr_iter(b'\n', valid).count() as u32 + 1;
             let line_start = memchr::memrchr(b'\n', valid).map_or(0, |i| i + 1);
-            let col = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u32 + 1;
+            let col = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count() as u32
+                + 1;
             push(
                 Diagnostic::error("invalid-utf8", "the file is not valid UTF-8 text")
                     .at(line, col)
-                    .help("save the file with UTF-8 encoding (most editors: \"Save with encoding\")"),
+                    .help(
+                        "save the file with UTF-8 encoding (most editors: \"Save with encoding\")",
+                    ),
                 &mut out,
             );
             out.record.broken = true;
@@ -90,9 +110,14 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         out.record.broken = true;
     } else {
         let yaml::Frontmatter { scan, fields, .. } = fm;
-        let value_pos = |key: &str| scan.get(key).map_or(Pos::new(1, 1), |e| at(e.value_line, e.value_col));
+        let value_pos = |key: &str| {
+            scan.get(key)
+                .map_or(Pos::new(1, 1), |e| at(e.value_line, e.value_col))
+        };
         check_fields(kind, cfg, &fields, &value_pos, &mut out);
-        out.record.fields = fields;
+        let mut interned = Vec::with_capacity(fields.len());
+        interned.extend(fields.into_iter().map(|(k, v)| (Sym::new(&k), v)));
+        out.record.fields = interned;
         check_record(cfg, &value_pos, &mut out);
         for d in &mut out.diags {
             if d.path.is_empty() {
@@ -112,11 +137,24 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
     }
     for a in &activities {
         if !cfg.is_activity_type(&a.kind) {
-            let mut d = Diagnostic::warning("unknown-activity-type", format!("unknown activity type `{}`", a.kind))
-                .at(a.line, 14);
-            d = match crate::diag::did_you_mean(&a.kind, cfg.activity_types.iter().map(String::as_str)) {
-                Some(s) => d.help(format!("did you mean `{s}`? (or add `{}` to activity_types in kith.yaml)", a.kind)),
-                None => d.help(format!("add `{}` to activity_types in kith.yaml, or use one of: {}", a.kind, cfg.activity_types.join(", "))),
+            let mut d = Diagnostic::warning(
+                "unknown-activity-type",
+                format!("unknown activity type `{}`", a.kind),
+            )
+            .at(a.line, 14);
+            d = match crate::diag::did_you_mean(
+                &a.kind,
+                cfg.activity_types.iter().map(String::as_str),
+            ) {
+                Some(s) => d.help(format!(
+                    "did you mean `{s}`? (or add `{}` to activity_types in kith.yaml)",
+                    a.kind
+                )),
+                None => d.help(format!(
+                    "add `{}` to activity_types in kith.yaml, or use one of: {}",
+                    a.kind,
+                    cfg.activity_types.join(", ")
+                )),
             };
             push(d, &mut out);
         }
@@ -125,24 +163,45 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
             && cfg.teammate(by).is_none()
         {
             push(
-                Diagnostic::warning("unknown-owner", format!("`@{by}` is not a teammate in kith.yaml")).at(a.line, 1),
+                Diagnostic::warning(
+                    "unknown-owner",
+                    format!("`@{by}` is not a teammate in kith.yaml"),
+                )
+                .at(a.line, 1),
                 &mut out,
             );
         }
         if let Some(deal) = &a.deal {
-            out.refs.push(Ref { field: "activity".into(), kind: Kind::Deal, id: deal.clone(), pos: Pos::new(a.line, 1) });
+            out.refs.push(Ref {
+                field: Sym::new("activity"),
+                kind: Kind::Deal,
+                id: CompactString::from(&**deal),
+                pos: Pos::new(a.line, 1),
+            });
         }
     }
     out.record.activities = activities;
     out
 }
 
-fn check_fields(kind: Kind, cfg: &Config, fields: &[(CompactString, Value)], value_pos: &dyn Fn(&str) -> Pos, out: &mut Parsed) {
+fn check_fields(
+    kind: Kind,
+    cfg: &Config,
+    fields: &[(CompactString, Value)],
+    value_pos: &dyn Fn(&str) -> Pos,
+    out: &mut Parsed,
+) {
     for (key, value) in fields {
-        let Some(ty) = schema::field_type(cfg, kind, key) else { continue };
+        let Some(ty) = schema::field_type(cfg, kind, key) else {
+            continue;
+        };
         let pos = value_pos(key);
         if let Some(p) = schema::check(cfg, key, &ty, value) {
-            let mut d = Diagnostic { severity: p.severity, ..Diagnostic::error(p.code, p.message) }.pos(pos);
+            let mut d = Diagnostic {
+                severity: p.severity,
+                ..Diagnostic::error(p.code, p.message)
+            }
+            .pos(pos);
             if let Some(h) = p.help {
                 d = d.help(h);
             }
@@ -152,12 +211,22 @@ fn check_fields(kind: Kind, cfg: &Config, fields: &[(CompactString, Value)], val
         match &ty {
             FieldType::Ref(target) => {
                 if let Some(id) = value.as_str() {
-                    out.refs.push(Ref { field: key.clone(), kind: *target, id: id.trim().into(), pos });
+                    out.refs.push(Ref {
+                        field: Sym::new(key),
+                        kind: *target,
+                        id: id.trim().into(),
+                        pos,
+                    });
                 }
             }
             FieldType::Refs(target) => {
                 for item in value.items() {
-                    out.refs.push(Ref { field: key.clone(), kind: *target, id: item.to_text().trim().into(), pos });
+                    out.refs.push(Ref {
+                        field: Sym::new(key),
+                        kind: *target,
+                        id: item.to_text().trim().into(),
+                        pos,
+                    });
                 }
             }
             FieldType::Email if key == "email" => out.email_pos = pos,
@@ -172,18 +241,28 @@ fn check_record(cfg: &Config, value_pos: &dyn Fn(&str) -> Pos, out: &mut Parsed)
     let mut diags = Vec::new();
     if r.text("name").is_none() {
         diags.push(
-            Diagnostic::warning("missing-name", format!("this {} has no `name`", r.kind))
-                .help(format!("add a line `name: ...`; until then kith shows the id `{}`", r.id)),
+            Diagnostic::warning("missing-name", format!("this {} has no `name`", r.kind)).help(
+                format!(
+                    "add a line `name: ...`; until then kith shows the id `{}`",
+                    r.id
+                ),
+            ),
         );
     }
     match r.kind {
         Kind::Person => {
             let stage = r.lifecycle();
-            if r.text("lead_status").is_some_and(|s| s.eq_ignore_ascii_case("unqualified")) && r.get("unqualified_reason").is_none() {
+            if r.text("lead_status")
+                .is_some_and(|s| s.eq_ignore_ascii_case("unqualified"))
+                && r.get("unqualified_reason").is_none()
+            {
                 diags.push(
-                    Diagnostic::warning("missing-reason", "an unqualified lead has no `unqualified_reason`")
-                        .pos(value_pos("lead_status"))
-                        .help("say why, e.g. `unqualified_reason: no budget`"),
+                    Diagnostic::warning(
+                        "missing-reason",
+                        "an unqualified lead has no `unqualified_reason`",
+                    )
+                    .pos(value_pos("lead_status"))
+                    .help("say why, e.g. `unqualified_reason: no budget`"),
                 );
             }
             if let Some(stage) = &stage
@@ -191,9 +270,12 @@ fn check_record(cfg: &Config, value_pos: &dyn Fn(&str) -> Pos, out: &mut Parsed)
                 && r.get("other_reason").is_none()
             {
                 diags.push(
-                    Diagnostic::warning("missing-reason", format!("lifecycle `{stage}` has no `other_reason`"))
-                        .pos(value_pos("lifecycle"))
-                        .help("say who they are, e.g. `other_reason: staff` (or supplier, partner)"),
+                    Diagnostic::warning(
+                        "missing-reason",
+                        format!("lifecycle `{stage}` has no `other_reason`"),
+                    )
+                    .pos(value_pos("lifecycle"))
+                    .help("say who they are, e.g. `other_reason: staff` (or supplier, partner)"),
                 );
             }
         }
@@ -201,15 +283,30 @@ fn check_record(cfg: &Config, value_pos: &dyn Fn(&str) -> Pos, out: &mut Parsed)
             let pipeline_name = r.text("pipeline");
             match cfg.pipeline(pipeline_name) {
                 None => diags.push(
-                    Diagnostic::error("unknown-pipeline", format!("unknown pipeline `{}`", pipeline_name.unwrap_or_default()))
-                        .pos(value_pos("pipeline"))
-                        .help(format!("pipelines: {}", cfg.pipelines.iter().map(|p| p.id.as_str()).collect::<Vec<_>>().join(", "))),
+                    Diagnostic::error(
+                        "unknown-pipeline",
+                        format!("unknown pipeline `{}`", pipeline_name.unwrap_or_default()),
+                    )
+                    .pos(value_pos("pipeline"))
+                    .help(format!(
+                        "pipelines: {}",
+                        cfg.pipelines
+                            .iter()
+                            .map(|p| p.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 ),
                 Some(pipeline) => {
                     if pipeline_name.is_none() && cfg.pipelines.len() > 1 {
                         diags.push(
-                            Diagnostic::warning("missing-pipeline", format!("no `pipeline`; kith assumes `{}`", pipeline.id))
-                                .help("several pipelines are configured; say which one this deal is in"),
+                            Diagnostic::warning(
+                                "missing-pipeline",
+                                format!("no `pipeline`; kith assumes `{}`", pipeline.id),
+                            )
+                            .help(
+                                "several pipelines are configured; say which one this deal is in",
+                            ),
                         );
                     }
                     if let Some(stage) = r.text("stage") {
@@ -218,15 +315,25 @@ fn check_record(cfg: &Config, value_pos: &dyn Fn(&str) -> Pos, out: &mut Parsed)
                                 let ids = pipeline.stages.iter().map(|s| s.id.as_str());
                                 let help = match crate::diag::did_you_mean(stage, ids.clone()) {
                                     Some(s) => format!("did you mean `{s}`?"),
-                                    None => format!("stages of `{}`: {}", pipeline.id, ids.collect::<Vec<_>>().join(", ")),
+                                    None => format!(
+                                        "stages of `{}`: {}",
+                                        pipeline.id,
+                                        ids.collect::<Vec<_>>().join(", ")
+                                    ),
                                 };
                                 diags.push(
-                                    Diagnostic::error("unknown-deal-stage", format!("unknown deal stage `{stage}`"))
-                                        .pos(value_pos("stage"))
-                                        .help(help),
+                                    Diagnostic::error(
+                                        "unknown-deal-stage",
+                                        format!("unknown deal stage `{stage}`"),
+                                    )
+                                    .pos(value_pos("stage"))
+                                    .help(help),
                                 );
                             }
-                            Some(s) if s.closed == Some(crate::config::Closed::Lost) && r.get("lost_reason").is_none() => {
+                            Some(s)
+                                if s.closed == Some(crate::config::Closed::Lost)
+                                    && r.get("lost_reason").is_none() =>
+                            {
                                 diags.push(
                                     Diagnostic::warning("missing-reason", "a lost deal has no `lost_reason`")
                                         .pos(value_pos("stage"))
@@ -249,12 +356,20 @@ mod tests {
     use super::*;
 
     fn parse_person(text: &str) -> Parsed {
-        parse(Kind::Person, "ada", "contacts/ada.md", text.as_bytes(), &Config::default())
+        parse(
+            Kind::Person,
+            "ada",
+            "contacts/ada.md",
+            text.as_bytes(),
+            &Config::default(),
+        )
     }
 
     #[test]
     fn parses_a_good_record() {
-        let p = parse_person("---\nname: Ada\nemail: ada@x.example\ncompany: acme\nlifecycle: lead\n---\nNotes.\n\n## Activity\n- 2026-11-18 visit: /pricing\n");
+        let p = parse_person(
+            "---\nname: Ada\nemail: ada@x.example\ncompany: acme\nlifecycle: lead\n---\nNotes.\n\n## Activity\n- 2026-11-18 visit: /pricing\n",
+        );
         assert!(p.diags.is_empty(), "{:?}", p.diags);
         assert_eq!(p.record.name(), "Ada");
         assert_eq!(p.record.activities.len(), 1);
@@ -268,7 +383,10 @@ mod tests {
         let p = parse_person("---\nname: Ada\ncreated: 2026-02-30\n---\n");
         assert_eq!(p.diags.len(), 1);
         let d = &p.diags[0];
-        assert_eq!((d.code, d.line, d.column, d.path.as_str()), ("invalid-date", 3, 10, "contacts/ada.md"));
+        assert_eq!(
+            (d.code, d.line, d.column, d.path.as_str()),
+            ("invalid-date", 3, 10, "contacts/ada.md")
+        );
         let p = parse_person("\u{feff}---\r\nname: Ada\r\nowner: @sam\r\n---\r\n");
         assert_eq!((p.diags[0].line, p.diags[0].column), (3, 8));
         assert!(p.record.broken);
@@ -278,8 +396,17 @@ mod tests {
     fn reports_bad_bytes_and_missing_delimiters() {
         let p = parse_person("---\nname: Ad\u{0}a\n---\n");
         assert_eq!(p.diags[0].code, "yaml-syntax");
-        let p = parse(Kind::Person, "ada", "contacts/ada.md", b"---\nname: Ad\xffa\n---\n", &Config::default());
-        assert_eq!((p.diags[0].code, p.diags[0].line, p.diags[0].column), ("invalid-utf8", 2, 9));
+        let p = parse(
+            Kind::Person,
+            "ada",
+            "contacts/ada.md",
+            b"---\nname: Ad\xffa\n---\n",
+            &Config::default(),
+        );
+        assert_eq!(
+            (p.diags[0].code, p.diags[0].line, p.diags[0].column),
+            ("invalid-utf8", 2, 9)
+        );
         let p = parse_person("name: Ada\n");
         assert_eq!(p.diags[0].code, "missing-frontmatter");
     }

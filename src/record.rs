@@ -1,6 +1,7 @@
 //! Records: people, companies and deals, as the index holds them.
 
 use crate::activity::Activity;
+use crate::intern::Sym;
 use crate::value::Value;
 use compact_str::CompactString;
 use jiff::civil::Date;
@@ -62,7 +63,7 @@ pub struct Record {
     pub kind: Kind,
     /// The file stem.
     pub id: CompactString,
-    pub fields: Vec<(CompactString, Value)>,
+    pub fields: Vec<(Sym, Value)>,
     /// The `## Activity` entries, in file order.
     pub activities: Vec<Activity>,
     /// The frontmatter could not be read; `fields` is empty until the file is fixed.
@@ -71,7 +72,13 @@ pub struct Record {
 
 impl Record {
     pub fn new(kind: Kind, id: &str) -> Record {
-        Record { kind, id: id.into(), fields: Vec::new(), activities: Vec::new(), broken: false }
+        Record {
+            kind,
+            id: id.into(),
+            fields: Vec::new(),
+            activities: Vec::new(),
+            broken: false,
+        }
     }
 
     /// Path relative to the workspace root, `/`-separated.
@@ -81,7 +88,11 @@ impl Record {
 
     /// A field's value; null values count as absent.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !v.is_null())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
     }
 
     /// A scalar field as text (numbers too); `None` when absent, null or a list.
@@ -107,7 +118,10 @@ impl Record {
 
     /// The items of a list field as text (a single scalar counts as one item).
     pub fn list(&self, key: &str) -> impl Iterator<Item = String> + '_ {
-        self.get(key).into_iter().flat_map(|v| v.items()).map(|v| v.to_text())
+        self.get(key)
+            .into_iter()
+            .flat_map(|v| v.items())
+            .map(|v| v.to_text())
     }
 
     /// Lowercased primary e-mail.

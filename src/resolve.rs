@@ -35,7 +35,11 @@ pub fn resolve<'a>(index: &'a Index, query: &str, kind: Option<Kind>) -> Result<
     }
 
     if q.contains('@') {
-        let people = if kinds.contains(&Kind::Person) { index.people_by_email(q) } else { Vec::new() };
+        let people = if kinds.contains(&Kind::Person) {
+            index.people_by_email(q)
+        } else {
+            Vec::new()
+        };
         return match people.len() {
             0 => bail!("nobody has the e-mail address `{q}`"),
             1 => Ok(people[0]),
@@ -51,7 +55,9 @@ pub fn resolve<'a>(index: &'a Index, query: &str, kind: Option<Kind>) -> Result<
     if by_name.is_empty() {
         by_name = index
             .records()
-            .filter(|r| kinds.contains(&r.kind) && (fold(r.name()).contains(&folded) || r.id.starts_with(q)))
+            .filter(|r| {
+                kinds.contains(&r.kind) && (fold(r.name()).contains(&folded) || r.id.starts_with(q))
+            })
             .collect();
     }
     by_name.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
@@ -73,11 +79,18 @@ fn ambiguous<T>(q: &str, candidates: &[&Record]) -> Result<T> {
     if candidates.len() > 12 {
         list.push_str(&format!("\n  … and {} more", candidates.len() - 12));
     }
-    bail!("`{q}` matches {} records:{list}\n  help: give the id, or `kind/id` such as `{}`", candidates.len(), candidates[0].path().trim_end_matches(".md"))
+    bail!(
+        "`{q}` matches {} records:{list}\n  help: give the id, or `kind/id` such as `{}`",
+        candidates.len(),
+        candidates[0].path().trim_end_matches(".md")
+    )
 }
 
 fn suggest(index: &Index, q: &str, kinds: &[Kind]) -> String {
-    let ids = index.records().filter(|r| kinds.contains(&r.kind)).map(|r| r.id.as_str());
+    let ids = index
+        .records()
+        .filter(|r| kinds.contains(&r.kind))
+        .map(|r| r.id.as_str());
     match crate::diag::did_you_mean(q, ids) {
         Some(id) => format!("\n  help: did you mean `{id}`?"),
         None => String::new(),
@@ -93,13 +106,23 @@ mod tests {
     fn index() -> Index {
         let mut index = Index::new(Config::default());
         for (kind, id, text) in [
-            (Kind::Person, "ada-lovelace", "---\nname: Ada Lovelace\nemail: ada@x.example\n---\n"),
+            (
+                Kind::Person,
+                "ada-lovelace",
+                "---\nname: Ada Lovelace\nemail: ada@x.example\n---\n",
+            ),
             (Kind::Person, "ada-byron", "---\nname: Ada Byron\n---\n"),
             (Kind::Person, "jose", "---\nname: José Álvarez\n---\n"),
             (Kind::Company, "acme", "---\nname: Acme Ltd\n---\n"),
             (Kind::Deal, "acme", "---\nname: Acme pilot\n---\n"),
         ] {
-            index.insert(parse(kind, id, &format!("{}/{id}.md", kind.dir()), text.as_bytes(), &index.config));
+            index.insert(parse(
+                kind,
+                id,
+                &format!("{}/{id}.md", kind.dir()),
+                text.as_bytes(),
+                &index.config,
+            ));
         }
         index
     }
@@ -107,23 +130,40 @@ mod tests {
     #[test]
     fn resolves_every_form() {
         let index = index();
-        assert_eq!(resolve(&index, "ada-lovelace", None).unwrap().id, "ada-lovelace");
-        assert_eq!(resolve(&index, "ADA@x.example", None).unwrap().id, "ada-lovelace");
+        assert_eq!(
+            resolve(&index, "ada-lovelace", None).unwrap().id,
+            "ada-lovelace"
+        );
+        assert_eq!(
+            resolve(&index, "ADA@x.example", None).unwrap().id,
+            "ada-lovelace"
+        );
         assert_eq!(resolve(&index, "Ada Byron", None).unwrap().id, "ada-byron");
         assert_eq!(resolve(&index, "jose alvarez", None).unwrap().id, "jose");
-        assert_eq!(resolve(&index, "companies/acme.md", None).unwrap().kind, Kind::Company);
+        assert_eq!(
+            resolve(&index, "companies/acme.md", None).unwrap().kind,
+            Kind::Company
+        );
         assert_eq!(resolve(&index, "deal:acme", None).unwrap().kind, Kind::Deal);
-        assert_eq!(resolve(&index, "acme", Some(Kind::Deal)).unwrap().kind, Kind::Deal);
+        assert_eq!(
+            resolve(&index, "acme", Some(Kind::Deal)).unwrap().kind,
+            Kind::Deal
+        );
     }
 
     #[test]
     fn explains_misses_and_ambiguity() {
         let index = index();
         let e = resolve(&index, "ada", None).unwrap_err().to_string();
-        assert!(e.contains("matches 2 records") && e.contains("contacts/ada-byron.md"), "{e}");
+        assert!(
+            e.contains("matches 2 records") && e.contains("contacts/ada-byron.md"),
+            "{e}"
+        );
         let e = resolve(&index, "acme", None).unwrap_err().to_string();
         assert!(e.contains("matches 2 records"), "{e}");
-        let e = resolve(&index, "ada-lovelce", None).unwrap_err().to_string();
+        let e = resolve(&index, "ada-lovelce", None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("did you mean `ada-lovelace`"), "{e}");
         assert!(resolve(&index, "../../etc/passwd", None).is_err());
     }

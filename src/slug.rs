@@ -18,7 +18,11 @@ pub fn slugify(name: &str) -> String {
         out.truncate(80);
         out = out.trim_end_matches('-').to_string();
     }
-    if out.is_empty() { "record".to_string() } else { out }
+    if out.is_empty() {
+        "record".to_string()
+    } else {
+        out
+    }
 }
 
 /// The first of `base`, `base-2`, `base-3`, ... for which `taken` says no.

@@ -16,7 +16,8 @@ pub fn update(ws: &Workspace, kind: Kind, id: &str, changes: &[Change]) -> Resul
     let path = ws.write_target(&ws.record_path(kind, id)?)?;
     let rel = format!("{}/{id}.md", kind.dir());
     let original = std::fs::read(&path).with_context(|| format!("cannot read {rel}"))?;
-    let text = std::str::from_utf8(&original).with_context(|| format!("{rel} is not valid UTF-8; fix it first"))?;
+    let text = std::str::from_utf8(&original)
+        .with_context(|| format!("{rel} is not valid UTF-8; fix it first"))?;
     let cfg = &ws.config;
     let new = edit::apply(text, changes, |k| schema::field_type(cfg, kind, k))
         .with_context(|| format!("cannot edit {rel}"))?;
@@ -40,7 +41,14 @@ pub fn create(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<std::p
 }
 
 /// Fails if `new` has an error diagnostic that `old` did not have.
-fn refuse_new_errors(cfg: &Config, kind: Kind, id: &str, rel: &str, old: &str, new: &str) -> Result<()> {
+fn refuse_new_errors(
+    cfg: &Config,
+    kind: Kind,
+    id: &str,
+    rel: &str,
+    old: &str,
+    new: &str,
+) -> Result<()> {
     let errors = |text: &str| -> Vec<(String, String)> {
         if text.is_empty() {
             return Vec::new();
@@ -54,8 +62,15 @@ fn refuse_new_errors(cfg: &Config, kind: Kind, id: &str, rel: &str, old: &str, n
     };
     let before = errors(old);
     let after = parse::parse(kind, id, rel, new.as_bytes(), cfg);
-    if let Some(d) = after.diags.iter().find(|d| d.is_error() && !before.contains(&(d.code.to_string(), d.message.clone()))) {
-        bail!("the change would make {rel} invalid, so nothing was written:\n{}", d.render(false));
+    if let Some(d) = after
+        .diags
+        .iter()
+        .find(|d| d.is_error() && !before.contains(&(d.code.to_string(), d.message.clone())))
+    {
+        bail!(
+            "the change would make {rel} invalid, so nothing was written:\n{}",
+            d.render(false)
+        );
     }
     Ok(())
 }

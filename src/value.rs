@@ -196,6 +196,9 @@ mod tests {
     fn displays_floats_like_yaml() {
         assert_eq!(Value::Float(12000.0).to_string(), "12000.0");
         assert_eq!(Value::Float(0.5).to_string(), "0.5");
-        assert_eq!(Value::List(vec![Value::str("a"), Value::Int(2)]).to_string(), "a, 2");
+        assert_eq!(
+            Value::List(vec![Value::str("a"), Value::Int(2)]).to_string(),
+            "a, 2"
+        );
     }
 }

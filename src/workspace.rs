@@ -25,8 +25,13 @@ impl Workspace {
     /// Finds the workspace the way git finds its repository: `start` or the nearest parent
     /// holding `kith.yaml`.
     pub fn discover(start: &Path) -> Result<Workspace> {
-        let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
-        let abs = std::path::absolute(start).with_context(|| format!("cannot resolve {}", start.display()))?;
+        let start = if start.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            start
+        };
+        let abs = std::path::absolute(start)
+            .with_context(|| format!("cannot resolve {}", start.display()))?;
         if !abs.is_dir() {
             bail!("{} is not a directory", start.display());
         }
@@ -49,10 +54,18 @@ impl Workspace {
     /// Opens the workspace rooted at `root` (which holds `kith.yaml`).
     pub fn open(root: &Path) -> Result<Workspace> {
         let path = root.join(config::FILE);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let (config, config_diags) = Config::parse(&text);
-        let canonical_root = root.canonicalize().with_context(|| format!("cannot resolve {}", root.display()))?;
-        Ok(Workspace { root: root.to_path_buf(), canonical_root, config, config_diags })
+        let canonical_root = root
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", root.display()))?;
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            canonical_root,
+            config,
+            config_diags,
+        })
     }
 
     /// Fails with kith.yaml's errors, for commands that must not run on misread settings.
@@ -94,7 +107,9 @@ impl Workspace {
         if !meta.file_type().is_symlink() {
             return Ok(path.to_path_buf());
         }
-        let target = path.canonicalize().with_context(|| format!("{} is a broken symlink", self.rel(path)))?;
+        let target = path
+            .canonicalize()
+            .with_context(|| format!("{} is a broken symlink", self.rel(path)))?;
         if !target.starts_with(&self.canonical_root) {
             bail!(
                 "{} is a symlink to {}, outside the workspace; kith does not write there",
@@ -117,5 +132,7 @@ pub fn today(cfg: &Config) -> Result<Date> {
         return crate::activity::parse_date(&pinned)
             .with_context(|| format!("{TODAY_ENV}={pinned} is not a date written YYYY-MM-DD"));
     }
-    Ok(jiff::Timestamp::now().to_zoned_datetime(cfg.tz.clone()).date())
+    Ok(jiff::Timestamp::now()
+        .to_zoned_datetime(cfg.tz.clone())
+        .date())
 }

@@ -45,11 +45,27 @@ pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
         phases.len(),
         rayon::current_num_threads()
     );
-    for (i, name) in ["list files", "read + parse", "build index", "diagnostics", "total (cold load)"].iter().enumerate() {
-        out.push_str(&format!("  {name:<18} median {:>9.1?}  min {:>9.1?}\n", median(i), min(i)));
+    for (i, name) in [
+        "list files",
+        "read + parse",
+        "build index",
+        "diagnostics",
+        "total (cold load)",
+    ]
+    .iter()
+    .enumerate()
+    {
+        out.push_str(&format!(
+            "  {name:<18} median {:>9.1?}  min {:>9.1?}\n",
+            median(i),
+            min(i)
+        ));
     }
     if let Some(kb) = peak_rss_kb() {
-        out.push_str(&format!("  peak memory        {:.0} MB\n", kb as f64 / 1024.0));
+        out.push_str(&format!(
+            "  peak memory        {:.0} MB\n",
+            kb as f64 / 1024.0
+        ));
     }
     crate::output::print(&out);
     Ok(ExitCode::SUCCESS)

@@ -31,9 +31,19 @@ pub fn run(dir: Option<&Path>, args: CheckArgs) -> Result<ExitCode> {
                 plural(warnings, "warning"),
                 plural(index.len(), "record")
             );
-            let style = if errors > 0 { output::BAD } else if warnings > 0 { output::WARN } else { output::GOOD };
+            let style = if errors > 0 {
+                output::BAD
+            } else if warnings > 0 {
+                output::WARN
+            } else {
+                output::GOOD
+            };
             output::eprint(&output::paint(style, &summary));
         }
     }
-    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

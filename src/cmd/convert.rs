@@ -12,9 +12,12 @@ use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let person = resolve(&index, &args.id, Some(Kind::Person))?;
+    let person = resolve(index, &args.id, Some(Kind::Person))?;
     let close = match &args.close {
-        Some(d) => Some(crate::activity::parse_date(d).ok_or_else(|| anyhow::anyhow!("`{d}` is not a date written YYYY-MM-DD"))?),
+        Some(d) => Some(
+            crate::activity::parse_date(d)
+                .ok_or_else(|| anyhow::anyhow!("`{d}` is not a date written YYYY-MM-DD"))?,
+        ),
         None => None,
     };
     if let Some(a) = args.amount
@@ -30,17 +33,26 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
         company: args.company,
         force: args.force,
     };
-    let plan = with_stamp(ws, None, |stamp| convert::plan(&index, person, &opts, stamp))?;
+    let plan = with_stamp(ws, None, |stamp| convert::plan(index, person, &opts, stamp))?;
     // New files first, then edits to existing ones: an interrupted run leaves no dangling reference.
     match &plan.company {
         CompanyPlan::Create { id, name, text } => {
             store::create(ws, Kind::Company, id, text)?;
-            done(&format!("companies/{id}.md"), &format!("created company {name}"));
+            done(
+                &format!("companies/{id}.md"),
+                &format!("created company {name}"),
+            );
         }
         CompanyPlan::Link { id, fill } => {
             let filled = !fill.is_empty() && store::update(ws, Kind::Company, id, fill)?;
             let what = if filled {
-                format!("linked; filled {}", fill.iter().map(|c| c.describe()).collect::<Vec<_>>().join(", "))
+                format!(
+                    "linked; filled {}",
+                    fill.iter()
+                        .map(|c| c.describe())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             } else {
                 "linked".to_string()
             };
@@ -48,7 +60,10 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
         }
     }
     store::create(ws, Kind::Deal, &plan.deal_id, &plan.deal_text)?;
-    done(&format!("deals/{}.md", plan.deal_id), &format!("created deal {}", plan.deal_name));
+    done(
+        &format!("deals/{}.md", plan.deal_id),
+        &format!("created deal {}", plan.deal_name),
+    );
     if !plan.person_changes.is_empty() {
         store::update(ws, Kind::Person, &person.id, &plan.person_changes)?;
     }

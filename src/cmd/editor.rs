@@ -10,7 +10,7 @@ use std::process::{Command, ExitCode};
 
 pub fn run(ws: &Workspace, args: EditArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let record = resolve(&index, &args.id, None)?;
+    let record = resolve(index, &args.id, None)?;
     let rel = record.path();
     let path = ws.write_target(&ws.record_path(record.kind, &record.id)?)?;
     let editor = ["VISUAL", "EDITOR"]
@@ -26,15 +26,25 @@ pub fn run(ws: &Workspace, args: EditArgs) -> Result<ExitCode> {
         .status()
         .with_context(|| format!("cannot start the editor `{editor}`"))?;
     if !status.success() {
-        bail!("the editor `{editor}` exited with {status}; {} is as the editor left it", display_path(&path));
+        bail!(
+            "the editor `{editor}` exited with {status}; {} is as the editor left it",
+            display_path(&path)
+        );
     }
     let after = load(ws);
-    let diags: Vec<_> = after.diagnostics().into_iter().filter(|d| d.path == rel).collect();
+    let diags: Vec<_> = after
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.path == rel)
+        .collect();
     for d in &diags {
         output::eprint(&format!("{}\n", d.render(true)));
     }
     if diags.iter().any(|d| d.is_error()) {
-        output::eprint(&format!("the file was saved as it is; run `kith edit {}` again to fix it\n", record.id));
+        output::eprint(&format!(
+            "the file was saved as it is; run `kith edit {}` again to fix it\n",
+            record.id
+        ));
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -9,10 +9,20 @@ use std::time::Instant;
 pub fn run(args: GenArgs) -> Result<ExitCode> {
     let start = Instant::now();
     let today = match std::env::var(crate::workspace::TODAY_ENV) {
-        Ok(d) => crate::activity::parse_date(&d).with_context(|| format!("KITH_TODAY={d} is not a date"))?,
-        Err(_) => jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+        Ok(d) => crate::activity::parse_date(&d)
+            .with_context(|| format!("KITH_TODAY={d} is not a date"))?,
+        Err(_) => jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date(),
     };
-    let summary = generate(&args.dir, &GenOptions { records: args.records, seed: args.seed, today })?;
+    let summary = generate(
+        &args.dir,
+        &GenOptions {
+            records: args.records,
+            seed: args.seed,
+            today,
+        },
+    )?;
     if args.git {
         commit_all(&args.dir)?;
     }
@@ -37,8 +47,20 @@ fn commit_all(dir: &std::path::Path) -> Result<()> {
     index.write()?;
     let tree = repo.find_tree(index.write_tree()?)?;
     let sig = git2::Signature::now("kith gen", "gen@kith.invalid")?;
-    let parents: Vec<git2::Commit> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+    let parents: Vec<git2::Commit> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
     let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, "Generated workspace", &tree, &parent_refs)?;
+    repo.commit(
+        Some("HEAD"),
+        &sig,
+        &sig,
+        "Generated workspace",
+        &tree,
+        &parent_refs,
+    )?;
     Ok(())
 }

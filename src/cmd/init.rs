@@ -14,28 +14,39 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
     let cfg_path = root.join(config::FILE);
     if cfg_path.exists() {
-        bail!("{} already exists: this is a kith workspace already", display_path(&cfg_path));
+        bail!(
+            "{} already exists: this is a kith workspace already",
+            display_path(&cfg_path)
+        );
     }
     let name = args.name.unwrap_or_else(|| {
         let abs = std::path::absolute(&root).unwrap_or(root.clone());
-        abs.file_name().map_or("kith workspace".into(), |n| n.to_string_lossy().into_owned())
+        abs.file_name().map_or("kith workspace".into(), |n| {
+            n.to_string_lossy().into_owned()
+        })
     });
     let timezone = match args.timezone {
         Some(tz) => {
-            jiff::tz::TimeZone::get(&tz).map_err(|_| anyhow::anyhow!("unknown time zone `{tz}`; use an IANA name such as Europe/London"))?;
+            jiff::tz::TimeZone::get(&tz).map_err(|_| {
+                anyhow::anyhow!("unknown time zone `{tz}`; use an IANA name such as Europe/London")
+            })?;
             tz
         }
-        None => jiff::tz::TimeZone::system().iana_name().map_or("UTC".to_string(), str::to_string),
+        None => jiff::tz::TimeZone::system()
+            .iana_name()
+            .map_or("UTC".to_string(), str::to_string),
     };
     let yaml_name = crate::yaml::scalar::text_scalar(&name);
-    std::fs::write(&cfg_path, config::template(&yaml_name, &timezone)).with_context(|| format!("cannot write {}", cfg_path.display()))?;
+    std::fs::write(&cfg_path, config::template(&yaml_name, &timezone))
+        .with_context(|| format!("cannot write {}", cfg_path.display()))?;
     for kind in Kind::ALL {
         let d = root.join(kind.dir());
         std::fs::create_dir_all(&d).with_context(|| format!("cannot create {}", d.display()))?;
         // Git does not keep empty folders.
         let keep = d.join(".gitkeep");
         if !keep.exists() {
-            std::fs::write(&keep, "").with_context(|| format!("cannot write {}", keep.display()))?;
+            std::fs::write(&keep, "")
+                .with_context(|| format!("cannot write {}", keep.display()))?;
         }
     }
     ensure_gitignore(&root)?;
@@ -43,10 +54,17 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
     if new_repo {
         crate::git::init(&root)?;
     }
-    done(&display_path(&root), &format!(
-        "new kith workspace `{name}` (time zone {timezone}){}",
-        if new_repo { ", with a new git repository" } else { ", inside the existing git repository" }
-    ));
+    done(
+        &display_path(&root),
+        &format!(
+            "new kith workspace `{name}` (time zone {timezone}){}",
+            if new_repo {
+                ", with a new git repository"
+            } else {
+                ", inside the existing git repository"
+            }
+        ),
+    );
     crate::output::print(&format!(
         "\nNext:\n  kith -C {0} new contact \"Ada Lovelace\" --set email=ada@example.com\n  kith -C {0} list\n",
         display_path(&root)

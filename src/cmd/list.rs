@@ -22,16 +22,26 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
     let index = load(ws);
     let cfg = &index.config;
     let filter = Filter::new(cfg, kind, &args)?;
-    let mut records: Vec<&Record> = index.of_kind(kind).into_iter().filter(|r| filter.keep(cfg, r)).collect();
+    let mut records: Vec<&Record> = index
+        .of_kind(kind)
+        .into_iter()
+        .filter(|r| filter.keep(cfg, r))
+        .collect();
     if let Some(field) = &args.sort {
         records.sort_by(|a, b| compare(cfg, field, a, b, args.reverse));
     } else if args.reverse {
         records.reverse();
     }
     match args.format {
-        Format::Json => output::print_json(&records.iter().map(|r| to_json(r)).collect::<Vec<_>>())?,
+        Format::Json => {
+            output::print_json(&records.iter().map(|r| to_json(r)).collect::<Vec<_>>())?
+        }
         Format::Csv => {
-            let columns = if args.fields.is_empty() { all_fields(&records) } else { args.fields.clone() };
+            let columns = if args.fields.is_empty() {
+                all_fields(&records)
+            } else {
+                args.fields.clone()
+            };
             let mut header = vec!["id".to_string(), "kind".into(), "path".into()];
             header.extend(columns.iter().cloned());
             let rows: Vec<Vec<String>> = records
@@ -77,7 +87,11 @@ fn all_fields(records: &[&Record]) -> Vec<String> {
 
 fn cell_text(r: &Record, field: &str, sep: &str) -> String {
     match r.get(field) {
-        Some(Value::List(items)) => items.iter().map(|v| v.to_text()).collect::<Vec<_>>().join(sep),
+        Some(Value::List(items)) => items
+            .iter()
+            .map(|v| v.to_text())
+            .collect::<Vec<_>>()
+            .join(sep),
         Some(v) => v.to_text(),
         None => String::new(),
     }
@@ -93,7 +107,13 @@ struct Filter {
 
 impl Filter {
     fn new(cfg: &Config, kind: Kind, args: &ListArgs) -> Result<Filter> {
-        let mut f = Filter { stages: Vec::new(), plain: false, owner: args.owner.clone(), tags: args.tag.clone(), deal_stages: Vec::new() };
+        let mut f = Filter {
+            stages: Vec::new(),
+            plain: false,
+            owner: args.owner.clone(),
+            tags: args.tag.clone(),
+            deal_stages: Vec::new(),
+        };
         if !args.lifecycle.is_empty() && kind != Kind::Person {
             bail!("--lifecycle applies to contacts only");
         }
@@ -114,7 +134,8 @@ impl Filter {
         }
         for s in &args.stage {
             let s = s.trim().to_lowercase();
-            let known = matches!(s.as_str(), "open" | "won" | "lost") || cfg.pipelines.iter().any(|p| p.stage(&s).is_some());
+            let known = matches!(s.as_str(), "open" | "won" | "lost")
+                || cfg.pipelines.iter().any(|p| p.stage(&s).is_some());
             if !known {
                 bail!("unknown deal stage `{s}`; use a stage id, or `open`, `won`, `lost`");
             }
@@ -173,11 +194,18 @@ fn deal_closed(cfg: &Config, deal: &Record) -> Option<Closed> {
 fn compare(cfg: &Config, field: &str, a: &Record, b: &Record, reverse: bool) -> Ordering {
     let key = |r: &Record| -> Option<SortKey> {
         match field {
-            "lifecycle" => r.lifecycle().map(|s| SortKey::Num(cfg.lifecycle.rank(&s).map_or(1e9, |n| n as f64))),
+            "lifecycle" => r
+                .lifecycle()
+                .map(|s| SortKey::Num(cfg.lifecycle.rank(&s).map_or(1e9, |n| n as f64))),
             "stage" if r.kind == Kind::Deal => {
                 let p = cfg.pipeline(r.text("pipeline"))?;
                 let s = r.text("stage")?;
-                Some(SortKey::Num(p.stages.iter().position(|x| x.id.eq_ignore_ascii_case(s)).map_or(1e9, |n| n as f64)))
+                Some(SortKey::Num(
+                    p.stages
+                        .iter()
+                        .position(|x| x.id.eq_ignore_ascii_case(s))
+                        .map_or(1e9, |n| n as f64),
+                ))
             }
             "id" => Some(SortKey::Text(r.id.to_string())),
             "name" => Some(SortKey::Text(crate::slug::fold(r.name()))),
@@ -219,7 +247,14 @@ impl SortKey {
 
 fn default_columns(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Person => &["name", "email", "company", "lifecycle", "lead_status", "owner"],
+        Kind::Person => &[
+            "name",
+            "email",
+            "company",
+            "lifecycle",
+            "lead_status",
+            "owner",
+        ],
         Kind::Company => &["name", "domain", "industry", "size", "country", "owner"],
         Kind::Deal => &["name", "stage", "amount", "close_date", "company", "owner"],
     }
@@ -227,7 +262,10 @@ fn default_columns(kind: Kind) -> &'static [&'static str] {
 
 fn print_table(cfg: &Config, kind: Kind, records: &[&Record], fields: &[String]) {
     let columns: Vec<String> = if fields.is_empty() {
-        default_columns(kind).iter().map(|s| s.to_string()).collect()
+        default_columns(kind)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     } else {
         fields.to_vec()
     };
@@ -258,7 +296,11 @@ fn print_table(cfg: &Config, kind: Kind, records: &[&Record], fields: &[String])
         (Kind::Deal, 1) => "deal",
         (Kind::Deal, _) => "deals",
     };
-    let mut text = if table.is_empty() { String::new() } else { table.render() };
+    let mut text = if table.is_empty() {
+        String::new()
+    } else {
+        table.render()
+    };
     text.push_str(&paint(output::DIM, &format!("{} {noun}\n", records.len())));
     output::print(&text);
 }
@@ -268,12 +310,19 @@ fn cell(cfg: &Config, r: &Record, column: &str) -> (String, Style) {
     match column {
         "name" => (output::clip(r.name(), 32), output::BOLD),
         "lifecycle" => {
-            let Some(stage) = r.lifecycle() else { return (String::new(), plain) };
+            let Some(stage) = r.lifecycle() else {
+                return (String::new(), plain);
+            };
             let style = if cfg.lifecycle.is_lead(&stage) {
                 output::WARN
             } else if cfg.lifecycle.is_outside(&stage) {
                 output::DIM
-            } else if cfg.lifecycle.rank(&stage) >= cfg.lifecycle.opportunity_stage().and_then(|o| cfg.lifecycle.rank(o)) {
+            } else if cfg.lifecycle.rank(&stage)
+                >= cfg
+                    .lifecycle
+                    .opportunity_stage()
+                    .and_then(|o| cfg.lifecycle.rank(o))
+            {
                 output::GOOD
             } else {
                 plain
@@ -281,7 +330,14 @@ fn cell(cfg: &Config, r: &Record, column: &str) -> (String, Style) {
             (stage, style)
         }
         "amount" => match r.number("amount") {
-            Some(a) => (format!("{} {}", r.text("currency").unwrap_or(&cfg.currency), output::amount(a)), plain),
+            Some(a) => (
+                format!(
+                    "{} {}",
+                    r.text("currency").unwrap_or(&cfg.currency),
+                    output::amount(a)
+                ),
+                plain,
+            ),
             None => (String::new(), plain),
         },
         "stage" if r.kind == Kind::Deal => {

@@ -13,21 +13,31 @@ use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let record = resolve(&index, &args.id, None)?;
+    let record = resolve(index, &args.id, None)?;
     let cfg = &ws.config;
     let kind = args.kind.trim().to_lowercase();
-    if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        bail!("`{}` is not an activity type (letters, digits and `-`)", args.kind);
+    if kind.is_empty()
+        || !kind
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        bail!(
+            "`{}` is not an activity type (letters, digits and `-`)",
+            args.kind
+        );
     }
     if !cfg.is_activity_type(&kind) {
         let hint = crate::diag::did_you_mean(&kind, cfg.activity_types.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`? "))
             .unwrap_or_default();
-        warn(&format!("`{kind}` is not one of kith.yaml's activity types; {hint}(`kith check` will warn about it)"));
+        warn(&format!(
+            "`{kind}` is not one of kith.yaml's activity types; {hint}(`kith check` will warn about it)"
+        ));
     }
     let (today, me) = stamp_parts(ws)?;
     let date = match &args.date {
-        Some(d) => parse_date(d).ok_or_else(|| anyhow::anyhow!("`{d}` is not a date written YYYY-MM-DD"))?,
+        Some(d) => parse_date(d)
+            .ok_or_else(|| anyhow::anyhow!("`{d}` is not a date written YYYY-MM-DD"))?,
         None => today,
     };
     let time = match &args.time {
@@ -50,9 +60,20 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     if text.is_empty() {
         bail!("the activity text is empty");
     }
-    let entry = Activity { date, time, kind: kind.into(), by: by.map(Into::into), deal: args.deal.map(Into::into), text, line: 0 };
+    let entry = Activity {
+        date,
+        time,
+        kind: crate::intern::Sym::new(&kind),
+        by: by.as_deref().map(crate::intern::Sym::new),
+        deal: args.deal.map(Into::into),
+        text: text.into(),
+        line: 0,
+    };
     store::update(ws, record.kind, &record.id, &[Change::Log(entry.clone())])?;
-    done(&record.path(), &crate::activity::format_entry(&entry, "\n").replacen("- ", "logged ", 1));
+    done(
+        &record.path(),
+        &crate::activity::format_entry(&entry, "\n").replacen("- ", "logged ", 1),
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -59,8 +59,10 @@ fn open(dir: Option<&Path>) -> Result<Workspace> {
     Ok(ws)
 }
 
-fn load(ws: &Workspace) -> Index {
-    crate::load::load(ws)
+/// Loads the index for a command. It lives until the process exits: freeing 100,000 records
+/// one by one at exit would only cost time.
+fn load(ws: &Workspace) -> &'static Index {
+    Box::leak(Box::new(crate::load::load(ws)))
 }
 
 /// A path as the user can type it: relative to the current folder when inside it.
@@ -78,14 +80,24 @@ fn stamp_parts(ws: &Workspace) -> Result<(jiff::civil::Date, Option<String>)> {
     Ok((today, by))
 }
 
-fn with_stamp<T>(ws: &Workspace, by: Option<&str>, f: impl FnOnce(&Stamp) -> Result<T>) -> Result<T> {
+fn with_stamp<T>(
+    ws: &Workspace,
+    by: Option<&str>,
+    f: impl FnOnce(&Stamp) -> Result<T>,
+) -> Result<T> {
     let (today, me) = stamp_parts(ws)?;
     let by = by.map(str::to_string).or(me);
-    f(&Stamp { today, by: by.as_deref() })
+    f(&Stamp {
+        today,
+        by: by.as_deref(),
+    })
 }
 
 fn warn(message: &str) {
-    output::eprint(&format!("{}: {message}\n", paint(output::WARN.bold(), "warning")));
+    output::eprint(&format!(
+        "{}: {message}\n",
+        paint(output::WARN.bold(), "warning")
+    ));
 }
 
 /// Prints `path: what changed` after a write.

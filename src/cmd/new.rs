@@ -27,15 +27,25 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
         .map(|pair| schema::parse_assignment(cfg, kind, pair).map_err(anyhow::Error::msg))
         .collect::<Result<_>>()?;
     let index = load(ws);
-    check_references(&index, kind, &fields)?;
+    check_references(index, kind, &fields)?;
     if kind == Kind::Person {
         for (k, v) in &fields {
-            if matches!(schema::field_type(cfg, kind, k), Some(FieldType::Email | FieldType::Emails)) {
+            if matches!(
+                schema::field_type(cfg, kind, k),
+                Some(FieldType::Email | FieldType::Emails)
+            ) {
                 for email in v.items() {
                     if let Some(other) = index.people_by_email(&email.to_text()).first() {
-                        let msg = format!("{} already has the e-mail address {}", other.path(), email.to_text());
+                        let msg = format!(
+                            "{} already has the e-mail address {}",
+                            other.path(),
+                            email.to_text()
+                        );
                         if !args.force {
-                            bail!("{msg}\n  help: update that record (`kith set {} ...`), or pass --force to create a second one", other.id);
+                            bail!(
+                                "{msg}\n  help: update that record (`kith set {} ...`), or pass --force to create a second one",
+                                other.id
+                            );
                         }
                         warn(&msg);
                     }
@@ -43,7 +53,9 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
             }
         }
     }
-    let id = create::new_id(name, |id| index.contains(kind, id) || ws.dir(kind).join(format!("{id}.md")).exists());
+    let id = create::new_id(name, |id| {
+        index.contains(kind, id) || ws.dir(kind).join(format!("{id}.md")).exists()
+    });
     let text = create::record_text(cfg, kind, name, &fields, ws.today()?)?;
     let path = store::create(ws, kind, &id, &text)?;
     crate::output::print(&format!("{}\n", display_path(&path)));
@@ -51,7 +63,11 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
 }
 
 /// Refuses references to records that do not exist (a company that is not there yet).
-pub(super) fn check_references(index: &crate::index::Index, kind: Kind, fields: &[(String, Value)]) -> Result<()> {
+pub(super) fn check_references(
+    index: &crate::index::Index,
+    kind: Kind,
+    fields: &[(String, Value)],
+) -> Result<()> {
     for (k, v) in fields {
         let target = match schema::field_type(&index.config, kind, k) {
             Some(FieldType::Ref(t) | FieldType::Refs(t)) => t,
@@ -71,7 +87,11 @@ pub(super) fn check_references(index: &crate::index::Index, kind: Kind, fields: 
         if schema::field_type(&index.config, kind, k) == Some(FieldType::Teammate)
             && let Some(p) = schema::check(&index.config, k, &FieldType::Teammate, v)
         {
-            warn(&format!("{}{}", p.message, p.help.map(|h| format!(" ({h})")).unwrap_or_default()));
+            warn(&format!(
+                "{}{}",
+                p.message,
+                p.help.map(|h| format!(" ({h})")).unwrap_or_default()
+            ));
         }
     }
     Ok(())

@@ -3,7 +3,6 @@
 use super::{done, load, new::check_references, with_stamp};
 use crate::cli::{SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
-use crate::index::Index;
 use crate::lifecycle;
 use crate::record::Record;
 use crate::resolve::resolve;
@@ -16,14 +15,14 @@ use std::process::ExitCode;
 
 pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let record = resolve(&index, &args.id, None)?;
+    let record = resolve(index, &args.id, None)?;
     let cfg = &ws.config;
     let fields: Vec<(String, Value)> = args
         .pairs
         .iter()
         .map(|pair| schema::parse_assignment(cfg, record.kind, pair).map_err(anyhow::Error::msg))
         .collect::<Result<_>>()?;
-    check_references(&index, record.kind, &fields)?;
+    check_references(index, record.kind, &fields)?;
     let mut changes = Vec::new();
     let mut summary = Vec::new();
     for (key, value) in &fields {
@@ -39,8 +38,14 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
             // A lifecycle move also records its date and a log entry, as `promote` does.
             let explicit_date = fields.iter().any(|(k, _)| k == "lifecycle_changed");
             let stage = value.to_text();
-            let moves = with_stamp(ws, None, |stamp| Ok(lifecycle::stage_changes(cfg, record, &stage, None, stamp, None)))?;
-            changes.extend(moves.into_iter().filter(|c| !(explicit_date && matches!(c, Change::Set(k, _) if k == "lifecycle_changed"))));
+            let moves = with_stamp(ws, None, |stamp| {
+                Ok(lifecycle::stage_changes(
+                    cfg, record, &stage, None, stamp, None,
+                ))
+            })?;
+            changes.extend(moves.into_iter().filter(|c| {
+                !(explicit_date && matches!(c, Change::Set(k, _) if k == "lifecycle_changed"))
+            }));
         } else {
             changes.push(Change::Set(key.clone(), value.clone()));
         }
@@ -50,11 +55,11 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
 
 pub fn unset(ws: &Workspace, args: UnsetArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let record = resolve(&index, &args.id, None)?;
+    let record = resolve(index, &args.id, None)?;
     let mut changes = Vec::new();
     let mut summary = Vec::new();
     for key in &args.keys {
-        if record.fields.iter().any(|(k, _)| k == key) {
+        if record.fields.iter().any(|(k, _)| *k == key.as_str()) {
             changes.push(Change::Unset(key.clone()));
             summary.push(format!("{key} removed"));
         } else {
@@ -68,8 +73,8 @@ pub fn unset(ws: &Workspace, args: UnsetArgs) -> Result<ExitCode> {
 }
 
 pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
-    let index: Index = load(ws);
-    let record = resolve(&index, &args.id, None)?;
+    let index = load(ws);
+    let record = resolve(index, &args.id, None)?;
     let mut changes = Vec::new();
     let mut summary = Vec::new();
     for t in &args.tags {

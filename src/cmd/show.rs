@@ -16,9 +16,13 @@ use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let r = resolve(&index, &args.id, None)?;
+    let r = resolve(index, &args.id, None)?;
     let notes = read_notes(ws, r);
-    let diags: Vec<_> = index.diagnostics().into_iter().filter(|d| d.path == r.path()).collect();
+    let diags: Vec<_> = index
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.path == r.path())
+        .collect();
     match args.format {
         ShowFormat::Json => {
             let activities: Vec<_> = r
@@ -31,14 +35,17 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
                         "type": a.kind.as_str(),
                         "by": a.by.as_deref(),
                         "deal": a.deal.as_deref(),
-                        "text": a.text,
+                        "text": a.text.as_str(),
                     })
                 })
                 .collect();
-            let fields: serde_json::Map<String, serde_json::Value> =
-                r.fields.iter().map(|(k, v)| (k.to_string(), serde_json::to_value(v).unwrap_or_default())).collect();
+            let fields: serde_json::Map<String, serde_json::Value> = r
+                .fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::to_value(v).unwrap_or_default()))
+                .collect();
             let ids = |rs: Vec<&Record>| rs.iter().map(|r| r.id.to_string()).collect::<Vec<_>>();
-            let (people, deals) = related(&index, r);
+            let (people, deals) = related(index, r);
             output::print_json(&json!({
                 "id": r.id.as_str(),
                 "kind": r.kind.noun(),
@@ -52,7 +59,7 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
             }))?;
         }
         ShowFormat::Text => {
-            let mut out = card(&index, r, args.activities);
+            let mut out = card(index, r, args.activities);
             if !notes.trim().is_empty() {
                 let _ = writeln!(out, "\n{}", paint(output::HEADER, "Notes"));
                 let lines: Vec<&str> = notes.trim().lines().collect();
@@ -60,7 +67,14 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
                     let _ = writeln!(out, "  {line}");
                 }
                 if lines.len() > 20 {
-                    let _ = writeln!(out, "  {}", paint(output::DIM, &format!("… {} more lines (kith edit {})", lines.len() - 20, r.id)));
+                    let _ = writeln!(
+                        out,
+                        "  {}",
+                        paint(
+                            output::DIM,
+                            &format!("… {} more lines (kith edit {})", lines.len() - 20, r.id)
+                        )
+                    );
                 }
             }
             if !diags.is_empty() {
@@ -79,16 +93,30 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
 fn related<'a>(index: &'a Index, r: &Record) -> (Vec<&'a Record>, Vec<&'a Record>) {
     match r.kind {
         Kind::Person => (Vec::new(), index.deals_of_contact(&r.id)),
-        Kind::Company => (index.people_of_company(&r.id), index.deals_of_company(&r.id)),
-        Kind::Deal => (r.list("contacts").filter_map(|id| index.get(Kind::Person, &id)).collect(), Vec::new()),
+        Kind::Company => (
+            index.people_of_company(&r.id),
+            index.deals_of_company(&r.id),
+        ),
+        Kind::Deal => (
+            r.list("contacts")
+                .filter_map(|id| index.get(Kind::Person, &id))
+                .collect(),
+            Vec::new(),
+        ),
     }
 }
 
 /// The body without its activity log.
 fn read_notes(ws: &Workspace, r: &Record) -> String {
-    let Ok(path) = ws.record_path(r.kind, &r.id) else { return String::new() };
-    let Ok(text) = std::fs::read_to_string(path) else { return String::new() };
-    let Ok(split) = crate::frontmatter::split(&text) else { return String::new() };
+    let Ok(path) = ws.record_path(r.kind, &r.id) else {
+        return String::new();
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return String::new();
+    };
+    let Ok(split) = crate::frontmatter::split(&text) else {
+        return String::new();
+    };
     let b = split.body(&text);
     match body::find_section(b, "Activity") {
         Some(s) => format!("{}{}", &b[..s.heading.start], &b[s.content.end..]),
@@ -111,59 +139,131 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
     if r.kind == Kind::Deal
         && let Some(stage) = r.text("stage")
     {
-        let p = cfg.pipeline(r.text("pipeline")).and_then(|p| p.stage(stage)).map(|s| s.probability);
+        let p = cfg
+            .pipeline(r.text("pipeline"))
+            .and_then(|p| p.stage(stage))
+            .map(|s| s.probability);
         badges.push(match p {
             Some(p) => format!("{stage} ({p}%)"),
             None => stage.to_string(),
         });
     }
-    let _ = writeln!(out, "{}  {}", paint(output::BOLD, r.name()), paint(output::DIM, &badges.join(" · ")));
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        paint(output::BOLD, r.name()),
+        paint(output::DIM, &badges.join(" · "))
+    );
     let _ = writeln!(out, "{}", paint(output::DIM, &r.path()));
-    let width = r.fields.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0).max(8);
+    let width = r
+        .fields
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
     for (k, v) in &r.fields {
         if k == "name" || v.is_null() {
             continue;
         }
         let shown = field_text(index, r, k, v);
-        let _ = writeln!(out, "  {}  {}", paint(output::DIM, &format!("{k:<width$}")), shown);
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            paint(output::DIM, &format!("{k:<width$}")),
+            shown
+        );
     }
     let (people, deals) = related(index, r);
     if !people.is_empty() {
-        let _ = writeln!(out, "\n{}", paint(output::HEADER, &format!("People ({})", people.len())));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(output::HEADER, &format!("People ({})", people.len()))
+        );
         for p in &people {
-            let detail = [p.text("title"), p.lifecycle().as_deref(), p.email().as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ");
-            let _ = writeln!(out, "  {}  {}  {}", paint(output::ACCENT, &p.id), p.name(), paint(output::DIM, &detail));
+            let detail = [
+                p.text("title"),
+                p.lifecycle().as_deref(),
+                p.email().as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            let _ = writeln!(
+                out,
+                "  {}  {}  {}",
+                paint(output::ACCENT, &p.id),
+                p.name(),
+                paint(output::DIM, &detail)
+            );
         }
     }
     if !deals.is_empty() {
-        let _ = writeln!(out, "\n{}", paint(output::HEADER, &format!("Deals ({})", deals.len())));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(output::HEADER, &format!("Deals ({})", deals.len()))
+        );
         for d in &deals {
             let amount = d
                 .number("amount")
-                .map(|a| format!("{} {}", d.text("currency").unwrap_or(&cfg.currency), output::amount(a)))
+                .map(|a| {
+                    format!(
+                        "{} {}",
+                        d.text("currency").unwrap_or(&cfg.currency),
+                        output::amount(a)
+                    )
+                })
                 .unwrap_or_default();
-            let close = d.text("close_date").map(|c| format!("closes {c}")).unwrap_or_default();
+            let close = d
+                .text("close_date")
+                .map(|c| format!("closes {c}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  {}  {}  {}",
                 paint(output::ACCENT, &d.id),
                 d.name(),
-                paint(output::DIM, &[d.text("stage").unwrap_or_default(), &amount, &close].join("  ").trim().to_string())
+                paint(
+                    output::DIM,
+                    [d.text("stage").unwrap_or_default(), &amount, &close]
+                        .join("  ")
+                        .trim()
+                )
             );
         }
     }
     if !r.activities.is_empty() {
-        let last = r.last_activity().map(|d| format!(", last {d}")).unwrap_or_default();
-        let _ = writeln!(out, "\n{}", paint(output::HEADER, &format!("Activity ({}{last})", r.activities.len())));
+        let last = r
+            .last_activity()
+            .map(|d| format!(", last {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(
+                output::HEADER,
+                &format!("Activity ({}{last})", r.activities.len())
+            )
+        );
         let mut recent: Vec<_> = r.activities.iter().collect();
         recent.sort_by_key(|a| (a.date, a.time));
         let skip = recent.len().saturating_sub(max_activities);
         if skip > 0 {
-            let _ = writeln!(out, "  {}", paint(output::DIM, &format!("… {skip} earlier (kith show {} --activities {})", r.id, recent.len())));
+            let _ = writeln!(
+                out,
+                "  {}",
+                paint(
+                    output::DIM,
+                    &format!(
+                        "… {skip} earlier (kith show {} --activities {})",
+                        r.id,
+                        recent.len()
+                    )
+                )
+            );
         }
         for a in &recent[skip..] {
             let when = match a.time {
@@ -178,7 +278,14 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
                 who.push_str(&format!(" #{deal}"));
             }
             let text = a.text.replace('\n', " ");
-            let _ = writeln!(out, "  {}  {:<12}{}  {}", paint(output::DIM, &when), a.kind, paint(output::ACCENT, &who), output::clip(&text, 90));
+            let _ = writeln!(
+                out,
+                "  {}  {:<12}{}  {}",
+                paint(output::DIM, &when),
+                a.kind,
+                paint(output::ACCENT, &who),
+                output::clip(&text, 90)
+            );
         }
     }
     out

@@ -44,18 +44,31 @@ impl Frontmatter {
 pub fn parse(text: &str) -> Frontmatter {
     let scan = scan::scan(text);
     if let Some(err) = duplicate_key(&scan) {
-        return Frontmatter { scan, fields: Vec::new(), error: Some(err) };
+        return Frontmatter {
+            scan,
+            fields: Vec::new(),
+            error: Some(err),
+        };
     }
     if scan.simple {
+        let mut scan = scan;
         let fields = scan
             .entries
-            .iter()
-            .map(|e| (e.key.clone(), e.value.clone().unwrap_or(Value::Null)))
+            .iter_mut()
+            .map(|e| (e.key.clone(), e.value.take().unwrap_or(Value::Null)))
             .collect();
-        return Frontmatter { scan, fields, error: None };
+        return Frontmatter {
+            scan,
+            fields,
+            error: None,
+        };
     }
     match full_parse(text) {
-        Ok(fields) => Frontmatter { scan, fields, error: None },
+        Ok(fields) => Frontmatter {
+            scan,
+            fields,
+            error: None,
+        },
         Err(mut err) => {
             // The scanner's account of a mistake is more specific than libyaml's, when it has one.
             if let Some(p) = scan.problems.first() {
@@ -67,7 +80,11 @@ pub fn parse(text: &str) -> Frontmatter {
                     help: Some(p.help.to_string()),
                 };
             }
-            Frontmatter { scan, fields: Vec::new(), error: Some(err) }
+            Frontmatter {
+                scan,
+                fields: Vec::new(),
+                error: Some(err),
+            }
         }
     }
 }
@@ -80,7 +97,11 @@ fn duplicate_key(scan: &Scan) -> Option<YamlError> {
                 code: "duplicate-key",
                 line: e.line,
                 col: 0,
-                message: format!("`{}` appears twice (first on the line {} above)", e.key, e.line - first.line),
+                message: format!(
+                    "`{}` appears twice (first on the line {} above)",
+                    e.key,
+                    e.line - first.line
+                ),
                 help: Some("keep one of the two lines; YAML does not allow a key twice".into()),
             });
         }
@@ -118,7 +139,9 @@ fn too_complex() -> YamlError {
         code: "yaml-too-complex",
         line: 0,
         col: 0,
-        message: format!("the frontmatter expands to more than {MAX_NODES} values through YAML aliases"),
+        message: format!(
+            "the frontmatter expands to more than {MAX_NODES} values through YAML aliases"
+        ),
         help: Some("remove the `&anchor`/`*alias` repetitions; records do not need them".into()),
     }
 }
@@ -140,7 +163,12 @@ fn from_serde(e: serde_yaml_ng::Error) -> YamlError {
     };
     let (line, col) = e
         .location()
-        .map(|l| (l.line().saturating_sub(1) as u32, l.column().saturating_sub(1) as u32))
+        .map(|l| {
+            (
+                l.line().saturating_sub(1) as u32,
+                l.column().saturating_sub(1) as u32,
+            )
+        })
         .unwrap_or((0, 0));
     YamlError {
         code: "yaml-syntax",
@@ -155,8 +183,11 @@ fn yaml_help(message: &str) -> String {
     if message.contains("mapping values are not allowed") {
         "a value contains `: `; put the whole value in double quotes".into()
     } else if message.contains("cannot start any token") {
-        "a value starts with a character YAML reserves (`@`, `` ` ``, `%`, a tab); quote the value".into()
-    } else if message.contains("did not find expected key") || message.contains("could not find expected ':'") {
+        "a value starts with a character YAML reserves (`@`, `` ` ``, `%`, a tab); quote the value"
+            .into()
+    } else if message.contains("did not find expected key")
+        || message.contains("could not find expected ':'")
+    {
         "check the indentation and that each line is `key: value`".into()
     } else if message.contains("control characters") || message.contains("invalid") {
         "remove the invisible control character from the value".into()
@@ -200,7 +231,11 @@ mod tests {
     fn rejects_alias_bombs() {
         let mut doc = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
-            let prev = if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f", "g"][i - 1].to_string() };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                ["b", "c", "d", "e", "f", "g"][i - 1].to_string()
+            };
             doc.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         let fm = parse(&doc);

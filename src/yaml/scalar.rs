@@ -37,21 +37,24 @@ pub fn resolve_plain(s: &str) -> Option<Value> {
 /// `Some(Some(v))`: an integer kith can hold; `Some(None)`: an integer that needs the full parser;
 /// `None`: not an integer.
 fn resolve_int(s: &str) -> Option<Option<Value>> {
-    if let Some(u) = parse_unsigned(s, |t, r| u64::from_str_radix(t, r)) {
+    if let Some(u) = parse_unsigned(s, u64::from_str_radix) {
         return Some(i64::try_from(u).ok().map(Value::Int));
     }
-    if let Some(i) = parse_negative(s, |t, r| i64::from_str_radix(t, r)) {
+    if let Some(i) = parse_negative(s, i64::from_str_radix) {
         return Some(Some(Value::Int(i)));
     }
-    if parse_unsigned(s, |t, r| u128::from_str_radix(t, r)).is_some()
-        || parse_negative(s, |t, r| i128::from_str_radix(t, r)).is_some()
+    if parse_unsigned(s, u128::from_str_radix).is_some()
+        || parse_negative(s, i128::from_str_radix).is_some()
     {
         return Some(None);
     }
     None
 }
 
-fn parse_unsigned<T>(s: &str, radix: impl Fn(&str, u32) -> Result<T, std::num::ParseIntError>) -> Option<T> {
+fn parse_unsigned<T>(
+    s: &str,
+    radix: impl Fn(&str, u32) -> Result<T, std::num::ParseIntError>,
+) -> Option<T> {
     let unpositive = s.strip_prefix('+').unwrap_or(s);
     for (prefix, r) in [("0x", 16), ("0o", 8), ("0b", 2)] {
         if let Some(rest) = unpositive.strip_prefix(prefix) {
@@ -69,7 +72,10 @@ fn parse_unsigned<T>(s: &str, radix: impl Fn(&str, u32) -> Result<T, std::num::P
     radix(unpositive, 10).ok()
 }
 
-fn parse_negative<T>(s: &str, radix: impl Fn(&str, u32) -> Result<T, std::num::ParseIntError>) -> Option<T> {
+fn parse_negative<T>(
+    s: &str,
+    radix: impl Fn(&str, u32) -> Result<T, std::num::ParseIntError>,
+) -> Option<T> {
     for (prefix, r) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
         if let Some(rest) = s.strip_prefix(prefix)
             && let Ok(v) = radix(&format!("-{rest}"), r)
@@ -177,7 +183,8 @@ fn is_yaml11_bool(s: &str) -> bool {
 /// Numbers, dates and times in any YAML version's eyes (`2026-01-01`, `12:30`, `1_000`).
 fn looks_numeric(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
-        && s.chars().all(|c| c.is_ascii_digit() || "-:._+eETZtz ".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || "-:._+eETZtz ".contains(c))
 }
 
 fn is_printable_nonspace(c: char) -> bool {
@@ -194,9 +201,12 @@ fn is_printable_nonspace(c: char) -> bool {
 /// characters, no line breaks other than LF/CR that YAML would treat specially).
 pub fn all_printable(s: &str) -> bool {
     if s.is_ascii() {
-        return s.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
+        return s
+            .bytes()
+            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
     }
-    s.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r') || is_printable_nonspace(c))
+    s.chars()
+        .all(|c| matches!(c, ' ' | '\t' | '\n' | '\r') || is_printable_nonspace(c))
 }
 
 /// Writes a string as a double-quoted YAML scalar.
@@ -222,7 +232,9 @@ pub fn double_quoted(s: &str) -> String {
 
 /// Writes a string as a single-quoted YAML scalar, or `None` if it cannot be (line breaks).
 pub fn single_quoted(s: &str) -> Option<String> {
-    if s.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')) {
+    if s.chars()
+        .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}'))
+    {
         return None;
     }
     Some(format!("'{}'", s.replace('\'', "''")))
@@ -231,7 +243,11 @@ pub fn single_quoted(s: &str) -> Option<String> {
 /// Writes text as a YAML scalar that reads back as this exact string: plain when safe, else
 /// double-quoted.
 pub fn text_scalar(s: &str) -> String {
-    if plain_safe(s) { s.to_string() } else { double_quoted(s) }
+    if plain_safe(s) {
+        s.to_string()
+    } else {
+        double_quoted(s)
+    }
 }
 
 /// Writes a text item of a flow list (`[a, b]`): flow context also forbids `,[]{}`.
@@ -255,24 +271,72 @@ mod tests {
         };
         let serde = Value::from_yaml(serde);
         let Value::Map(entries) = serde else { panic!() };
-        match resolve_plain(s) {
-            Some(v) => {
-                // NaN never equals itself; compare its text.
-                assert_eq!(format!("{v:?}"), format!("{:?}", entries[0].1), "{s:?}")
-            }
-            None => {}
+        if let Some(v) = resolve_plain(s) {
+            // NaN never equals itself; compare its text.
+            assert_eq!(format!("{v:?}"), format!("{:?}", entries[0].1), "{s:?}")
         }
     }
 
     #[test]
     fn plain_resolution_matches_serde_yaml_ng() {
         for s in [
-            "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "FALSE", "yes", "no", "on",
-            "0", "7", "-7", "+7", "007", "-007", "0x1F", "0o17", "0b101", "-0x1F", "+0x1F", "1.5",
-            "-1.5", "+1.5", ".5", "1.", "1e3", "1E-3", ".inf", "-.inf", ".nan", "inf", "nan", "NaN",
-            "1_000", "12,000", "2026-10-02", "2026-10-02T10:00:00Z", "+44 20 7946 0000", "0.0",
-            "9223372036854775807", "9223372036854775808", "18446744073709551616", "-9223372036854775809",
-            "1e400", "ada@x.example", "12:30", "1:2", "0x", "0xZZ", "+", ".", "..", "-5x", "-.5",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "FALSE",
+            "yes",
+            "no",
+            "on",
+            "0",
+            "7",
+            "-7",
+            "+7",
+            "007",
+            "-007",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "-0x1F",
+            "+0x1F",
+            "1.5",
+            "-1.5",
+            "+1.5",
+            ".5",
+            "1.",
+            "1e3",
+            "1E-3",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "inf",
+            "nan",
+            "NaN",
+            "1_000",
+            "12,000",
+            "2026-10-02",
+            "2026-10-02T10:00:00Z",
+            "+44 20 7946 0000",
+            "0.0",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "1e400",
+            "ada@x.example",
+            "12:30",
+            "1:2",
+            "0x",
+            "0xZZ",
+            "+",
+            ".",
+            "..",
+            "-5x",
+            "-.5",
         ] {
             agrees_with_serde(s);
         }
@@ -282,7 +346,8 @@ mod tests {
     fn plain_safe_quotes_anything_ambiguous() {
         for s in ["NO", "yes", "+44 20 7946 0000", "2026-01-01x", "ada"] {
             let written = text_scalar(s);
-            let back: serde_yaml_ng::Value = serde_yaml_ng::from_str(&format!("k: {written}")).unwrap();
+            let back: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(&format!("k: {written}")).unwrap();
             assert_eq!(back["k"].as_str(), Some(s), "{s:?} written as {written}");
         }
         assert_eq!(text_scalar("NO"), "\"NO\"");

@@ -107,7 +107,7 @@ struct Line {
 
 fn lines_of(text: &str) -> Vec<Line> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(24);
+    let mut out = Vec::with_capacity(text.len() / 24 + 4);
     let mut start = 0;
     while start < bytes.len() {
         let nl = memchr::memchr(b'\n', &bytes[start..]).map(|i| start + i);
@@ -124,7 +124,27 @@ fn lines_of(text: &str) -> Vec<Line> {
 
 fn char_col(text: &str, line_start: usize, pos: usize) -> u32 {
     let s = &text[line_start..pos];
-    if s.is_ascii() { s.len() as u32 } else { s.chars().count() as u32 }
+    if s.is_ascii() {
+        s.len() as u32
+    } else {
+        s.chars().count() as u32
+    }
+}
+
+/// `s` without leading spaces and tabs (bytewise: cheaper than a char pattern).
+fn trim_blank_start(s: &str) -> &str {
+    let n = s.bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+    &s[n..]
+}
+
+/// `s` without trailing spaces and tabs.
+fn trim_blank_end(s: &str) -> &str {
+    let n = s
+        .bytes()
+        .rev()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    &s[..s.len() - n]
 }
 
 fn is_blank(s: &str) -> bool {
@@ -135,7 +155,7 @@ fn is_blank(s: &str) -> bool {
 pub fn scan(text: &str) -> Scan {
     let lines = lines_of(text);
     let mut scan = Scan {
-        entries: Vec::new(),
+        entries: Vec::with_capacity(lines.len()),
         structured: true,
         simple: true,
         printable: scalar::all_printable(text),
@@ -180,11 +200,19 @@ pub fn scan(text: &str) -> Scan {
                     )
                 } else {
                     (
-                        format!("expected `key: value`, found `{}`", truncate(content.trim(), 40)),
+                        format!(
+                            "expected `key: value`, found `{}`",
+                            truncate(content.trim(), 40)
+                        ),
                         "each frontmatter line is `key: value`; put a space after the colon, or quote values that contain `: `",
                     )
                 };
-                scan.problems.push(Problem { line: i as u32, col: 0, message, help });
+                scan.problems.push(Problem {
+                    line: i as u32,
+                    col: 0,
+                    message,
+                    help,
+                });
                 i += 1;
             }
         }
@@ -228,7 +256,7 @@ fn scan_key(text: &str, line: &Line) -> Option<(CompactString, Range<usize>, usi
                 raw.replace("''", "'").into()
             };
             let rest = &content[close + 1..];
-            let colon = close + 1 + rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            let colon = close + 1 + rest.len() - trim_blank_start(rest).len();
             if bytes.get(colon) != Some(&b':') {
                 return None;
             }
@@ -238,18 +266,23 @@ fn scan_key(text: &str, line: &Line) -> Option<(CompactString, Range<usize>, usi
             }
             Some((key, line.start..line.start + close + 1, line.start + after))
         }
-        b'?' | b'-' | b'[' | b'{' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b',' | b':' => None,
+        b'?' | b'-' | b'[' | b'{' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
+        | b',' | b':' => None,
         _ => {
             let mut search = 0;
             loop {
                 let colon = search + memchr::memchr(b':', &bytes[search..])?;
                 let after = colon + 1;
                 if after == bytes.len() || matches!(bytes[after], b' ' | b'\t') {
-                    let key = content[..colon].trim_end_matches([' ', '\t']);
+                    let key = trim_blank_end(&content[..colon]);
                     if key.contains(" #") || key.contains("\t#") {
                         return None;
                     }
-                    return Some((key.into(), line.start..line.start + key.len(), line.start + after));
+                    return Some((
+                        key.into(),
+                        line.start..line.start + key.len(),
+                        line.start + after,
+                    ));
                 }
                 search = after;
             }
@@ -296,7 +329,10 @@ fn find_flow_end(s: &str, open: usize) -> Option<usize> {
             q @ (b'"' | b'\'') => {
                 // Quotes open a scalar only at the start of a node.
                 let prev = if i == 0 { b' ' } else { bytes[i - 1] };
-                if matches!(prev, b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':') {
+                if matches!(
+                    prev,
+                    b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':'
+                ) {
                     i = find_quote_end(s, i, q)?;
                 }
             }
@@ -322,7 +358,7 @@ fn line_at(lines: &[Line], from: usize, pos: usize) -> usize {
 
 /// Whether the rest of a line after a value is only whitespace and an optional comment.
 fn only_comment(rest: &str) -> bool {
-    let t = rest.trim_start_matches([' ', '\t']);
+    let t = trim_blank_start(rest);
     t.is_empty() || (t.starts_with('#') && (t.len() < rest.len() || rest.is_empty()))
 }
 
@@ -330,7 +366,7 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
     let line = &lines[i];
     let (key, key_span, after_colon) = scan_key(text, line)?;
     let rest = &text[after_colon..line.end];
-    let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let lead = rest.len() - trim_blank_start(rest).len();
     let vstart = after_colon + lead;
     let mut entry = Entry {
         key,
@@ -346,7 +382,11 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
         value: None,
         problem: None,
     };
-    let first = text.as_bytes().get(vstart).copied().filter(|_| vstart < line.end);
+    let first = text
+        .as_bytes()
+        .get(vstart)
+        .copied()
+        .filter(|_| vstart < line.end);
     let mut next;
     match first {
         None | Some(b'#') => {
@@ -357,7 +397,11 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
             next = scan_nested(text, lines, i, &mut entry);
         }
         Some(q @ (b'"' | b'\'')) => {
-            entry.style = if q == b'"' { Style::DoubleQuoted } else { Style::SingleQuoted };
+            entry.style = if q == b'"' {
+                Style::DoubleQuoted
+            } else {
+                Style::SingleQuoted
+            };
             match find_quote_end(text, vstart, q) {
                 Some(close) => {
                     let last = line_at(lines, i, close);
@@ -391,7 +435,11 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
             }
         }
         Some(b @ (b'[' | b'{')) => {
-            entry.style = if b == b'[' { Style::FlowSeq } else { Style::FlowMap };
+            entry.style = if b == b'[' {
+                Style::FlowSeq
+            } else {
+                Style::FlowMap
+            };
             match find_flow_end(text, vstart) {
                 Some(end) => {
                     let last = line_at(lines, i, end - 1);
@@ -401,11 +449,12 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
                     let tail = &text[end..lines[last].end];
                     if !only_comment(tail) {
                         entry.problem = Some(text_after_value(text, lines, last, end));
-                    } else if b == b'[' && !entry.multiline {
-                        if let Some((items, values)) = flow_items(text, vstart, end) {
-                            entry.items = items;
-                            entry.value = Some(Value::List(values));
-                        }
+                    } else if b == b'['
+                        && !entry.multiline
+                        && let Some((items, values)) = flow_items(text, vstart, end)
+                    {
+                        entry.items = items;
+                        entry.value = Some(Value::List(values));
                     }
                 }
                 None => {
@@ -456,7 +505,7 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
                     message: format!("a value cannot start with `{}`", b as char),
                     help: "YAML reserves this character; put the value in quotes, e.g. owner: \"@sam\"",
                 });
-            } else if let Some(p) = plain.find(": ").or_else(|| plain.find(":\t")) {
+            } else if let Some(p) = colon_space(plain) {
                 entry.problem = Some(Problem {
                     line: i as u32,
                     col: char_col(text, line.start, vstart + p),
@@ -511,23 +560,47 @@ fn value_end_in_line(v: &str) -> usize {
         }
         i += 1;
     }
-    v[..end].trim_end_matches([' ', '\t']).len()
+    trim_blank_end(&v[..end]).len()
 }
 
 /// A plain scalar kith reads itself: no indicator at the start, nothing YAML treats specially.
 fn plain_ok(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let Some(&first) = bytes.first() else { return true };
-    if b",[]{}#&*!|>'\"%@`".contains(&first) {
+    let Some(&first) = bytes.first() else {
+        return true;
+    };
+    if matches!(
+        first,
+        b',' | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+            | b'?'
+            | b':'
+    ) {
         return false;
     }
-    if matches!(first, b'-' | b'?' | b':') && bytes.get(1).is_none_or(|b| matches!(b, b' ' | b'\t')) {
+    if first == b'-' && bytes.get(1).is_none_or(|b| matches!(b, b' ' | b'\t')) {
         return false;
     }
-    if first == b'?' || first == b':' {
-        return false;
-    }
-    !s.ends_with(':') && !s.contains(": ") && !s.contains(":\t")
+    bytes.last() != Some(&b':') && colon_space(s).is_none()
+}
+
+/// Where `: ` (or `:` and a tab) first occurs: YAML reads it as a nested key.
+fn colon_space(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(b':', bytes).find(|&i| matches!(bytes.get(i + 1), Some(b' ' | b'\t')))
 }
 
 /// Extends an entry over the indented (and blank) lines that follow line `i`; returns the index
@@ -601,7 +674,13 @@ fn scan_nested(text: &str, lines: &[Line], i: usize, entry: &mut Entry) -> usize
             continue;
         }
         if kind.is_none() {
-            kind = Some(if is_item { Style::BlockSeq } else if looks_like_key(body) { Style::BlockMap } else { Style::Other });
+            kind = Some(if is_item {
+                Style::BlockSeq
+            } else if looks_like_key(body) {
+                Style::BlockMap
+            } else {
+                Style::Other
+            });
             if !is_item {
                 simple = false;
             }
@@ -609,14 +688,20 @@ fn scan_nested(text: &str, lines: &[Line], i: usize, entry: &mut Entry) -> usize
         if kind == Some(Style::BlockSeq) {
             if is_item && item_indent.is_none_or(|n| n == indent) {
                 item_indent = Some(indent);
-                let vstart = lines[j].start + indent + 1 + (body.len() - 1 - body[1..].trim_start_matches([' ', '\t']).len());
+                let vstart = lines[j].start
+                    + indent
+                    + 1
+                    + (body.len() - 1 - trim_blank_start(&body[1..]).len());
                 let v = &text[vstart..lines[j].end];
                 let (span_len, value) = block_item(v);
                 if value.is_none() {
                     simple = false;
                 }
                 values.push(value.unwrap_or(Value::Null));
-                items.push(Item { span: vstart..vstart + span_len, lines: lines[j].start..lines[j].next });
+                items.push(Item {
+                    span: vstart..vstart + span_len,
+                    lines: lines[j].start..lines[j].next,
+                });
             } else {
                 // Continuation lines or nested items: beyond the simple subset.
                 simple = false;
@@ -663,7 +748,9 @@ fn looks_like_key(s: &str) -> bool {
 
 /// A block list item's value: (length of its text as written, value if simple).
 fn block_item(v: &str) -> (usize, Option<Value>) {
-    let Some(&first) = v.as_bytes().first() else { return (0, None) };
+    let Some(&first) = v.as_bytes().first() else {
+        return (0, None);
+    };
     match first {
         q @ (b'"' | b'\'') => match find_quote_end(v, 0, q) {
             Some(close) if only_comment(&v[close + 1..]) => {
@@ -722,15 +809,22 @@ fn flow_items(text: &str, open: usize, end: usize) -> Option<(Vec<Item>, Vec<Val
             }
             _ => {
                 let len = memchr::memchr(b',', &bytes[i..]).unwrap_or(bytes.len() - i);
-                let raw = inner[i..i + len].trim_end_matches([' ', '\t']);
-                if raw.is_empty() || !plain_ok(raw) || raw.contains(['[', ']', '{', '}', '#']) || raw.contains(':') {
+                let raw = trim_blank_end(&inner[i..i + len]);
+                if raw.is_empty()
+                    || !plain_ok(raw)
+                    || raw.contains(['[', ']', '{', '}', '#'])
+                    || raw.contains(':')
+                {
                     return None;
                 }
                 i += raw.len();
                 scalar::resolve_plain(raw)?
             }
         };
-        items.push(Item { span: inner_start + start..inner_start + i, lines: 0..0 });
+        items.push(Item {
+            span: inner_start + start..inner_start + i,
+            lines: 0..0,
+        });
         values.push(value);
         while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
             i += 1;
@@ -752,7 +846,10 @@ mod tests {
     fn values(text: &str) -> Vec<(String, Value)> {
         let s = scan(text);
         assert!(s.simple, "not simple: {text:?} {:?}", s);
-        s.entries.into_iter().map(|e| (e.key.to_string(), e.value.unwrap())).collect()
+        s.entries
+            .into_iter()
+            .map(|e| (e.key.to_string(), e.value.unwrap()))
+            .collect()
     }
 
     fn serde_values(text: &str) -> Vec<(String, Value)> {
@@ -811,7 +908,8 @@ mod tests {
 
     #[test]
     fn spans_cover_values_and_lines() {
-        let text = "name: Ada # the name\ntags:\n  - a\n  - b\n\nnote: |\n  hi\n  there\nlast: [x, y]\n";
+        let text =
+            "name: Ada # the name\ntags:\n  - a\n  - b\n\nnote: |\n  hi\n  there\nlast: [x, y]\n";
         let s = scan(text);
         let name = s.get("name").unwrap();
         assert_eq!(&text[name.value_span.clone()], "Ada");

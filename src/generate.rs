@@ -1830,12 +1830,15 @@ fn label_stage_changes(entries: &mut Vec<Entry>, path: &[&'static str]) {
         let Some(step) = (seen + keep).checked_sub(total + 1) else {
             return false;
         };
-        let to = path[path.len() - keep + step];
-        entry.text = if LIFECYCLE_PATH.contains(&to) {
-            format!("Lifecycle changed to {to}")
-        } else {
-            format!("Moved to {to}")
+        let at = path.len() - keep + step;
+        let to = path[at];
+        // The same `from → to` form kith writes for the moves it makes.
+        let from = match at.checked_sub(1) {
+            Some(prev) => path[prev],
+            None if LIFECYCLE_PATH.contains(&to) => "contact",
+            None => "new",
         };
+        entry.text = format!("{from} → {to}");
         true
     });
 }
@@ -1902,7 +1905,7 @@ fn entry_text(out: &mut String, rng: &mut Rng, kind: Kind, slots: &Slots) {
 // ---------------------------------------------------------------------------
 
 /// A country: ISO 3166-1 alpha-2 code, dialling code, cities, relative weight.
-/// (Norway's `NO` is left out: it is a boolean to YAML 1.1 parsers.)
+/// (Norway's unquoted `NO` is kept on purpose: YAML 1.1 parsers read it as a boolean.)
 struct Country {
     code: &'static str,
     dial: u32,
@@ -1914,7 +1917,6 @@ struct Country {
 #[rustfmt::skip]
 mod words {
     use super::Country;
-
 
     pub(super) const COUNTRIES: &[Country] = &[
         Country { code: "GB", dial: 44, cities: &["London", "Manchester", "Edinburgh", "Bristol", "Leeds"], weight: 18 },
@@ -1930,6 +1932,7 @@ mod words {
         Country { code: "PL", dial: 48, cities: &["Warsaw", "Kraków", "Wrocław"], weight: 3 },
         Country { code: "PT", dial: 351, cities: &["Lisbon", "Porto"], weight: 3 },
         Country { code: "CA", dial: 1, cities: &["Toronto", "Montréal", "Vancouver"], weight: 3 },
+        Country { code: "NO", dial: 47, cities: &["Oslo", "Bergen", "Tromsø"], weight: 1 },
         Country { code: "FI", dial: 358, cities: &["Helsinki", "Tampere"], weight: 2 },
         Country { code: "BE", dial: 32, cities: &["Brussels", "Antwerp", "Ghent"], weight: 2 },
         Country { code: "CH", dial: 41, cities: &["Zurich", "Geneva", "Basel"], weight: 2 },
@@ -2796,7 +2799,8 @@ mod tests {
             let stages: Vec<&str> = d
                 .body
                 .lines()
-                .filter_map(|l| l.split_once("stage: Moved to "))
+                .filter(|l| l.contains(" stage"))
+                .filter_map(|l| l.split_once(" → "))
                 .map(|(_, s)| s)
                 .collect();
             let ranks: Vec<usize> = stages
@@ -2824,7 +2828,7 @@ mod tests {
                 if let Some(line) = d
                     .body
                     .lines()
-                    .find(|l| l.contains("stage: Moved to closed-"))
+                    .find(|l| l.contains(" stage") && l.contains("→ closed-"))
                 {
                     assert_eq!(&line[2..12], close.as_str(), "{}", d.id);
                 }
@@ -2836,7 +2840,7 @@ mod tests {
                 .body
                 .lines()
                 .rev()
-                .find(|l| l.contains(" stage: Lifecycle changed to "));
+                .find(|l| l.contains(" stage") && l.contains(" → "));
             if let Some(line) = last {
                 assert!(
                     line.ends_with(&format!(" {}", p.fields["lifecycle"])),
