@@ -23,8 +23,11 @@ pub struct Activity {
     pub deal: Option<Box<str>>,
     /// The text after the colon; continuation lines joined with `\n`.
     pub text: CompactString,
-    /// 1-based line of the entry in the file (0 when not from a file).
+        /// 1-based line of the entry in the file (0 when not from a file).
     pub line: u32,
+    /// 1-based column of the type within the line, counted from the text after the list marker
+    /// (0 when not from a file).
+    pub kind_col: u16,
 }
 
 /// Parses `YYYY-MM-DD` into a valid calendar date.
@@ -134,6 +137,7 @@ pub fn parse_entry(first: &str, rest: &str) -> Result<Activity, EntryError> {
         deal,
         text,
         line: 0,
+        kind_col: pos as u16 + 1,
     })
 }
 

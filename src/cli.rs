@@ -16,7 +16,7 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Run as if kith was started in DIR
-    #[arg(short = 'C', global = true, value_name = "DIR")]
+    #[arg(short = 'C', global = true, value_name = "DIR", id = "chdir")]
     pub dir: Option<PathBuf>,
 
     /// When to colour the output

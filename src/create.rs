@@ -67,6 +67,14 @@ pub fn record_text(
     let mut all: Vec<(String, Value)> = vec![("name".into(), Value::str(name))];
     all.extend(fields.iter().filter(|(k, _)| k != "name").cloned());
     let has = |all: &[(String, Value)], k: &str| all.iter().any(|(f, _)| f == k);
+        let lead_stage = all
+        .iter()
+        .find(|(k, _)| k == "lifecycle")
+        .and_then(|(_, v)| v.as_str())
+        .is_some_and(|s| cfg.lifecycle.is_lead(s));
+    if kind == Kind::Person && lead_stage && !has(&all, "lead_status") {
+        all.push(("lead_status".into(), Value::str("new")));
+    }
     if kind == Kind::Deal {
         let pipeline = all
             .iter()

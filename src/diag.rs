@@ -149,13 +149,22 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
+        let word = word.to_lowercase();
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let close = candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // `won` → `closed-won`: the word is one part of exactly one candidate.
+    close.or_else(|| {
+        let mut parts = candidates.iter().filter(|c| c.to_lowercase().split(['-', '_']).any(|p| p == word));
+        match (parts.next(), parts.next()) {
+            (Some(c), None) => Some(*c),
+            _ => None,
+        }
+    })
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -122,6 +122,7 @@ pub fn stage_changes(
         deal: deal.map(Into::into),
         text: text.into(),
         line: 0,
+        kind_col: 0,
     }));
     changes
 }

@@ -144,6 +144,16 @@ pub fn read_record(
     read_limited(path, ws.config.max_record_bytes)
 }
 
+/// `4 KiB`, `5.2 KiB`, `1 MiB`, `812 bytes`.
+fn human_size(n: u64) -> String {
+    let (value, unit) = match n {
+        0..1024 => return format!("{n} bytes"),
+        1024..1_048_576 => (n as f64 / 1024.0, "KiB"),
+        _ => (n as f64 / 1_048_576.0, "MiB"),
+    };
+    if value.fract() < 0.05 { format!("{value:.0} {unit}") } else { format!("{value:.1} {unit}") }
+}
+
 fn not_a_file() -> Diagnostic {
     Diagnostic::error(
         "not-a-file",
@@ -165,15 +175,13 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Diagnostic> {
         .read_to_end(&mut bytes)
         .map_err(io_diag)?;
     if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64, max));
+        return Err(too_large(path, max));
     }
     Ok(bytes)
 }
 
-fn too_large(len: u64, max: u64) -> Diagnostic {
-    Diagnostic::error(
-        "too-large",
-        format!("the file is {} KiB, over the limit of {} KiB for a record", len / 1024, max / 1024),
-    )
+fn too_large(path: &Path, max: u64) -> Diagnostic {
+    let size = std::fs::metadata(path).map_or_else(|_| "larger".to_string(), |m| human_size(m.len()));
+    Diagnostic::error("too-large", format!("the file is {size}; a record may be at most {}", human_size(max)))
     .help("move long notes or attachments out of the record, or raise `max_record_bytes` in kith.yaml")
 }

@@ -62,7 +62,7 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
                 format!("the file name `{id}.md` is not a lowercase slug"),
             )
             .help(format!(
-                "rename it, e.g. `git mv {path} {}/{}.md`",
+                "rename it, e.g. `git mv \"{path}\" {}/{}.md`",
                 kind.dir(),
                 crate::slug::slugify(id)
             )),
@@ -102,7 +102,13 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
     let fm = yaml::parse(split.frontmatter(text));
     let at = |line: u32, col: u32| Pos::new(split.fm_line + line, col + 1);
     if let Some(e) = &fm.error {
-        let mut d = Diagnostic::error(e.code, e.message.clone()).pos(at(e.line, e.col));
+        let mut message = e.message.clone();
+        if e.code == "duplicate-key"
+            && let Some(first) = fm.scan.entries.iter().find(|x| x.line < e.line && e.message.starts_with(&format!("`{}`", x.key)))
+        {
+            message = format!("`{}` appears twice, on lines {} and {}", first.key, at(first.line, 0).line, at(e.line, 0).line);
+        }
+        let mut d = Diagnostic::error(e.code, message).pos(at(e.line, e.col));
         if let Some(h) = &e.help {
             d = d.help(h.clone());
         }
@@ -141,7 +147,7 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
                 "unknown-activity-type",
                 format!("unknown activity type `{}`", a.kind),
             )
-            .at(a.line, 14);
+            .at(a.line, u32::from(a.kind_col));
             d = match crate::diag::did_you_mean(
                 &a.kind,
                 cfg.activity_types.iter().map(String::as_str),
@@ -239,7 +245,7 @@ fn check_fields(
 fn check_record(cfg: &Config, value_pos: &dyn Fn(&str) -> Pos, out: &mut Parsed) {
     let r = &out.record;
     let mut diags = Vec::new();
-    if r.text("name").is_none() {
+    if r.get("name").is_none() {
         diags.push(
             Diagnostic::warning("missing-name", format!("this {} has no `name`", r.kind)).help(
                 format!(

@@ -68,6 +68,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
         deal: args.deal.map(Into::into),
         text: text.into(),
         line: 0,
+        kind_col: 0,
     };
     store::update(ws, record.kind, &record.id, &[Change::Log(entry.clone())])?;
     done(

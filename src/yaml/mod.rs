@@ -69,9 +69,23 @@ pub fn parse(text: &str) -> Frontmatter {
             fields,
             error: None,
         },
-        Err(mut err) => {
+                Err(mut err) => {
             // The scanner's account of a mistake is more specific than libyaml's, when it has one.
-            if let Some(p) = scan.problems.first() {
+            if err.code == "yaml-too-complex"
+                && let Some(e) = scan.entries.iter().find(|e| text[e.value_span.clone()].contains('*'))
+            {
+                (err.line, err.col) = (e.value_line, e.value_col);
+            } else if !scan.printable
+                && let Some((line, col, c)) = first_unprintable(text)
+            {
+                err = YamlError {
+                    code: "yaml-syntax",
+                    line,
+                    col,
+                    message: format!("an invisible control character (U+{:04X}) is in the frontmatter", c as u32),
+                    help: Some("delete it (it often comes from copying text out of another program)".into()),
+                };
+            } else if let Some(p) = scan.problems.first() {
                 err = YamlError {
                     code: "yaml-syntax",
                     line: p.line,
@@ -89,6 +103,22 @@ pub fn parse(text: &str) -> Frontmatter {
     }
 }
 
+/// Where the first character YAML does not accept is (0-based line, char column).
+fn first_unprintable(text: &str) -> Option<(u32, u32, char)> {
+    let (mut line, mut col) = (0u32, 0u32);
+    for c in text.chars() {
+        if c == '\n' {
+            (line, col) = (line + 1, 0);
+            continue;
+        }
+        if !scalar::all_printable(c.encode_utf8(&mut [0; 4])) {
+            return Some((line, col, c));
+        }
+        col += 1;
+    }
+    None
+}
+
 fn duplicate_key(scan: &Scan) -> Option<YamlError> {
     let entries = &scan.entries;
     for (i, e) in entries.iter().enumerate() {
@@ -97,12 +127,8 @@ fn duplicate_key(scan: &Scan) -> Option<YamlError> {
                 code: "duplicate-key",
                 line: e.line,
                 col: 0,
-                message: format!(
-                    "`{}` appears twice (first on the line {} above)",
-                    e.key,
-                    e.line - first.line
-                ),
-                help: Some("keep one of the two lines; YAML does not allow a key twice".into()),
+                message: format!("`{}` appears twice", e.key),
+                help: Some(format!("delete one of the two `{}` lines; YAML does not allow a key twice", first.key)),
             });
         }
     }

@@ -1,0 +1,154 @@
+//! Test harness: temporary workspaces and a runner for the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The date every test runs on, so outputs are reproducible.
+pub const TODAY: &str = "2026-11-25";
+
+/// A temporary workspace (deleted on drop).
+pub struct Ws {
+    pub dir: tempfile::TempDir,
+}
+
+impl Ws {
+    /// A copy of `example-workspace/` as its own git repository with one commit.
+    pub fn example() -> Ws {
+        let ws = Ws { dir: tempfile::tempdir().expect("temp dir") };
+        copy_dir(&repo_path("example-workspace"), ws.path());
+        git(ws.path(), &["init", "-q", "-b", "main"]);
+        git(ws.path(), &["add", "-A"]);
+        git(ws.path(), &["commit", "-q", "-m", "example"]);
+        ws
+    }
+
+    /// An empty folder (no workspace yet).
+    pub fn empty() -> Ws {
+        Ws { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A workspace with the given kith.yaml and no records.
+    pub fn with_config(config: &str) -> Ws {
+        let ws = Ws::empty();
+        std::fs::write(ws.path().join("kith.yaml"), config).unwrap();
+        for d in ["contacts", "companies", "deals"] {
+            std::fs::create_dir_all(ws.path().join(d)).unwrap();
+        }
+        ws
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, rel: &str) -> PathBuf {
+        self.path().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.file(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.file(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Runs kith in the workspace.
+    pub fn kith(&self, args: &[&str]) -> Run {
+        kith_in(self.path(), args)
+    }
+
+    /// `git diff` of the working tree against HEAD.
+    pub fn diff(&self) -> String {
+        let out = Command::new("git").args(["diff", "--no-color", "-U0"]).current_dir(self.path()).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+/// Runs kith with `cwd` as the current directory, today pinned, colour off.
+pub fn kith_in(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_kith"))
+        .args(args)
+        .current_dir(cwd)
+        .env("KITH_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", cwd)
+        .output()
+        .expect("run kith");
+    Run::from(out)
+}
+
+/// The outcome of one run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        &self.stdout
+    }
+
+    /// Asserts failure with this exit code and returns stderr.
+    #[track_caller]
+    pub fn fails(&self, code: i32) -> &str {
+        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        &self.stderr
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+pub fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

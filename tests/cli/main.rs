@@ -1,0 +1,11 @@
+//! Integration tests: the real `kith` binary on temporary copies of workspaces, in real git
+//! repositories. One test binary (one link step) with a module per area.
+
+mod harness;
+
+mod commands;
+mod discovery;
+mod formats;
+mod lifecycle;
+mod lossfree;
+mod malformed;
