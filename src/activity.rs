@@ -23,7 +23,7 @@ pub struct Activity {
     pub deal: Option<Box<str>>,
     /// The text after the colon; continuation lines joined with `\n`.
     pub text: CompactString,
-        /// 1-based line of the entry in the file (0 when not from a file).
+    /// 1-based line of the entry in the file (0 when not from a file).
     pub line: u32,
     /// 1-based column of the type within the line, counted from the text after the list marker
     /// (0 when not from a file).

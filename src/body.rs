@@ -253,7 +253,7 @@ pub fn activities(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProbl
         let raw = &body[item.clone()];
         let (first, rest, marker) = split_item(raw);
         match activity::parse_entry(first, &rest) {
-                        Ok(mut a) => {
+            Ok(mut a) => {
                 a.line = line;
                 a.kind_col += marker as u16 + column_of(body, item.start) as u16;
                 out.push(a);

@@ -67,7 +67,7 @@ pub fn record_text(
     let mut all: Vec<(String, Value)> = vec![("name".into(), Value::str(name))];
     all.extend(fields.iter().filter(|(k, _)| k != "name").cloned());
     let has = |all: &[(String, Value)], k: &str| all.iter().any(|(f, _)| f == k);
-        let lead_stage = all
+    let lead_stage = all
         .iter()
         .find(|(k, _)| k == "lifecycle")
         .and_then(|(_, v)| v.as_str())

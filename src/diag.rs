@@ -149,7 +149,7 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-        let word = word.to_lowercase();
+    let word = word.to_lowercase();
     let candidates: Vec<&str> = candidates.into_iter().collect();
     let close = candidates
         .iter()
@@ -159,7 +159,9 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c);
     // `won` → `closed-won`: the word is one part of exactly one candidate.
     close.or_else(|| {
-        let mut parts = candidates.iter().filter(|c| c.to_lowercase().split(['-', '_']).any(|p| p == word));
+        let mut parts = candidates
+            .iter()
+            .filter(|c| c.to_lowercase().split(['-', '_']).any(|p| p == word));
         match (parts.next(), parts.next()) {
             (Some(c), None) => Some(*c),
             _ => None,

@@ -616,7 +616,7 @@ mod tests {
             deal: None,
             text: text.into(),
             line: 0,
-        kind_col: 0,
+            kind_col: 0,
         }
     }
 

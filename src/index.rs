@@ -270,7 +270,10 @@ impl Index {
         let records = self.records().filter(|r| r.kind == kind);
         let mut close = None;
         for r in records {
-            if crate::slug::fold(r.name()) == folded || r.id == slug || crate::slug::slugify(r.name()) == slug {
+            if crate::slug::fold(r.name()) == folded
+                || r.id == slug
+                || crate::slug::slugify(r.name()) == slug
+            {
                 return Some(format!("write the id, not the name: `{}`", r.id));
             }
             if close.is_none() && crate::diag::did_you_mean(wanted, [r.id.as_str()]).is_some() {

@@ -151,7 +151,11 @@ fn human_size(n: u64) -> String {
         1024..1_048_576 => (n as f64 / 1024.0, "KiB"),
         _ => (n as f64 / 1_048_576.0, "MiB"),
     };
-    if value.fract() < 0.05 { format!("{value:.0} {unit}") } else { format!("{value:.1} {unit}") }
+    if value.fract() < 0.05 {
+        format!("{value:.0} {unit}")
+    } else {
+        format!("{value:.1} {unit}")
+    }
 }
 
 fn not_a_file() -> Diagnostic {
@@ -181,7 +185,8 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Diagnostic> {
 }
 
 fn too_large(path: &Path, max: u64) -> Diagnostic {
-    let size = std::fs::metadata(path).map_or_else(|_| "larger".to_string(), |m| human_size(m.len()));
+    let size =
+        std::fs::metadata(path).map_or_else(|_| "larger".to_string(), |m| human_size(m.len()));
     Diagnostic::error("too-large", format!("the file is {size}; a record may be at most {}", human_size(max)))
     .help("move long notes or attachments out of the record, or raise `max_record_bytes` in kith.yaml")
 }

@@ -63,8 +63,21 @@ impl Table {
 
     /// Renders with two spaces between columns, trailing spaces trimmed.
     pub fn render(&self) -> String {
+        self.render_with(true, "")
+    }
+
+    /// Renders the rows only, each line starting with `indent` (for lists inside a card).
+    pub fn render_rows(&self, indent: &str) -> String {
+        self.render_with(false, indent)
+    }
+
+    fn render_with(&self, header: bool, indent: &str) -> String {
         let n = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        let mut widths: Vec<usize> = if header {
+            self.headers.iter().map(|h| h.width()).collect()
+        } else {
+            vec![0; n]
+        };
         for row in &self.rows {
             for (i, (cell, _)) in row.iter().enumerate().take(n) {
                 widths[i] = widths[i].max(cell.width());
@@ -87,10 +100,13 @@ impl Table {
                     l.push_str("  ");
                 }
             }
+            out.push_str(indent);
             out.push_str(l.trim_end());
             out.push('\n');
         };
-        line(self.headers.iter().map(|h| (h.as_str(), HEADER)).collect());
+        if header {
+            line(self.headers.iter().map(|h| (h.as_str(), HEADER)).collect());
+        }
         for row in &self.rows {
             line(row.iter().map(|(c, s)| (c.as_str(), *s)).collect());
         }

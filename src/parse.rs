@@ -104,9 +104,18 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
     if let Some(e) = &fm.error {
         let mut message = e.message.clone();
         if e.code == "duplicate-key"
-            && let Some(first) = fm.scan.entries.iter().find(|x| x.line < e.line && e.message.starts_with(&format!("`{}`", x.key)))
+            && let Some(first) = fm
+                .scan
+                .entries
+                .iter()
+                .find(|x| x.line < e.line && e.message.starts_with(&format!("`{}`", x.key)))
         {
-            message = format!("`{}` appears twice, on lines {} and {}", first.key, at(first.line, 0).line, at(e.line, 0).line);
+            message = format!(
+                "`{}` appears twice, on lines {} and {}",
+                first.key,
+                at(first.line, 0).line,
+                at(e.line, 0).line
+            );
         }
         let mut d = Diagnostic::error(e.code, message).pos(at(e.line, e.col));
         if let Some(h) = &e.help {

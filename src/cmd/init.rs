@@ -65,9 +65,14 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
             }
         ),
     );
+    let shown = display_path(&root);
+    let kith = match shown.as_str() {
+        "." => "kith".to_string(),
+        s if s.contains([' ', '\'', '"']) => format!("kith -C '{}'", s.replace('\'', "'\\''")),
+        s => format!("kith -C {s}"),
+    };
     crate::output::print(&format!(
-        "\nNext:\n  kith -C {0} new contact \"Ada Lovelace\" --set email=ada@example.com\n  kith -C {0} list\n",
-        display_path(&root)
+        "\nNext:\n  {kith} new contact \"Ada Lovelace\" --set email=ada@example.com\n  {kith} list\n"
     ));
     Ok(ExitCode::SUCCESS)
 }

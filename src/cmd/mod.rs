@@ -69,7 +69,11 @@ fn load(ws: &Workspace) -> &'static Index {
 fn display_path(p: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     let abs: PathBuf = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    abs.strip_prefix(&cwd).unwrap_or(&abs).display().to_string()
+    match abs.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => abs.display().to_string(),
+    }
 }
 
 /// Today and the teammate running kith (from git's user.email), for lifecycle stamps.

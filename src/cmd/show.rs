@@ -4,11 +4,12 @@ use super::load;
 use crate::body;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::index::Index;
-use crate::output::{self, paint};
+use crate::output::{self, Table, paint};
 use crate::record::{Kind, Record};
 use crate::resolve::resolve;
 use crate::value::Value;
 use crate::workspace::Workspace;
+use anstyle::Style;
 use anyhow::Result;
 use serde_json::json;
 use std::fmt::Write as _;
@@ -181,24 +182,17 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
             "\n{}",
             paint(output::HEADER, &format!("People ({})", people.len()))
         );
+        let mut t = Table::new(["id", "name", "title", "lifecycle", "email"]);
         for p in &people {
-            let detail = [
-                p.text("title"),
-                p.lifecycle().as_deref(),
-                p.email().as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-            let _ = writeln!(
-                out,
-                "  {}  {}  {}",
-                paint(output::ACCENT, &p.id),
-                p.name(),
-                paint(output::DIM, &detail)
-            );
+            t.row(vec![
+                (p.id.to_string(), output::ACCENT),
+                (p.name().to_string(), Style::new()),
+                (p.text("title").unwrap_or_default().to_string(), output::DIM),
+                (p.lifecycle().unwrap_or_default(), output::DIM),
+                (p.email().unwrap_or_default(), output::DIM),
+            ]);
         }
+        out.push_str(&t.render_rows("  "));
     }
     if !deals.is_empty() {
         let _ = writeln!(
@@ -206,6 +200,8 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
             "\n{}",
             paint(output::HEADER, &format!("Deals ({})", deals.len()))
         );
+        let mut t = Table::new(["id", "name", "stage", "amount", "close"]);
+        t.align_right(3);
         for d in &deals {
             let amount = d
                 .number("amount")
@@ -221,19 +217,15 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
                 .text("close_date")
                 .map(|c| format!("closes {c}"))
                 .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {}  {}  {}",
-                paint(output::ACCENT, &d.id),
-                d.name(),
-                paint(
-                    output::DIM,
-                    [d.text("stage").unwrap_or_default(), &amount, &close]
-                        .join("  ")
-                        .trim()
-                )
-            );
+            t.row(vec![
+                (d.id.to_string(), output::ACCENT),
+                (d.name().to_string(), Style::new()),
+                (d.text("stage").unwrap_or_default().to_string(), output::DIM),
+                (amount, Style::new()),
+                (close, output::DIM),
+            ]);
         }
+        out.push_str(&t.render_rows("  "));
     }
     if !r.activities.is_empty() {
         let last = r
@@ -265,28 +257,28 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
                 )
             );
         }
+        let mut t = Table::new(["when", "type", "who", "text"]);
         for a in &recent[skip..] {
             let when = match a.time {
                 Some((h, m)) => format!("{} {h:02}:{m:02}", a.date),
-                None => format!("{}      ", a.date),
+                None => a.date.to_string(),
             };
-            let mut who = String::new();
-            if let Some(by) = &a.by {
-                who.push_str(&format!(" @{by}"));
-            }
-            if let Some(deal) = &a.deal {
-                who.push_str(&format!(" #{deal}"));
-            }
-            let text = a.text.replace('\n', " ");
-            let _ = writeln!(
-                out,
-                "  {}  {:<12}{}  {}",
-                paint(output::DIM, &when),
-                a.kind,
-                paint(output::ACCENT, &who),
-                output::clip(&text, 90)
-            );
+            let who = [
+                a.by.map(|b| format!("@{b}")),
+                a.deal.as_deref().map(|d| format!("#{d}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+            t.row(vec![
+                (when, output::DIM),
+                (a.kind.to_string(), Style::new()),
+                (who, output::ACCENT),
+                (output::clip(&a.text.replace('\n', " "), 80), Style::new()),
+            ]);
         }
+        out.push_str(&t.render_rows("  "));
     }
     out
 }

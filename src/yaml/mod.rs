@@ -69,10 +69,13 @@ pub fn parse(text: &str) -> Frontmatter {
             fields,
             error: None,
         },
-                Err(mut err) => {
+        Err(mut err) => {
             // The scanner's account of a mistake is more specific than libyaml's, when it has one.
             if err.code == "yaml-too-complex"
-                && let Some(e) = scan.entries.iter().find(|e| text[e.value_span.clone()].contains('*'))
+                && let Some(e) = scan
+                    .entries
+                    .iter()
+                    .find(|e| text[e.value_span.clone()].contains('*'))
             {
                 (err.line, err.col) = (e.value_line, e.value_col);
             } else if !scan.printable
@@ -82,8 +85,14 @@ pub fn parse(text: &str) -> Frontmatter {
                     code: "yaml-syntax",
                     line,
                     col,
-                    message: format!("an invisible control character (U+{:04X}) is in the frontmatter", c as u32),
-                    help: Some("delete it (it often comes from copying text out of another program)".into()),
+                    message: format!(
+                        "an invisible control character (U+{:04X}) is in the frontmatter",
+                        c as u32
+                    ),
+                    help: Some(
+                        "delete it (it often comes from copying text out of another program)"
+                            .into(),
+                    ),
                 };
             } else if let Some(p) = scan.problems.first() {
                 err = YamlError {
@@ -128,7 +137,10 @@ fn duplicate_key(scan: &Scan) -> Option<YamlError> {
                 line: e.line,
                 col: 0,
                 message: format!("`{}` appears twice", e.key),
-                help: Some(format!("delete one of the two `{}` lines; YAML does not allow a key twice", first.key)),
+                help: Some(format!(
+                    "delete one of the two `{}` lines; YAML does not allow a key twice",
+                    first.key
+                )),
             });
         }
     }
@@ -274,5 +286,104 @@ mod tests {
         let fm = parse("  name: Ada\n  email: a@x.example\n");
         assert!(fm.error.is_none(), "{:?}", fm.error);
         assert_eq!(fm.fields.len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod agreement {
+    //! The fast path must never disagree with serde_yaml_ng: whenever the scanner claims a
+    //! frontmatter is simple, its values equal serde's, and it never accepts what serde rejects.
+
+    use super::*;
+
+    fn serde_fields(text: &str) -> Result<Vec<(CompactString, Value)>, ()> {
+        full_parse(text).map_err(|_| ())
+    }
+
+    fn check(text: &str) {
+        let scan = scan::scan(text);
+        if !scan.simple || duplicate_key(&scan).is_some() {
+            return;
+        }
+        let fast: Vec<(CompactString, Value)> =
+            scan.entries.iter().map(|e| (e.key.clone(), e.value.clone().unwrap())).collect();
+        match serde_fields(text) {
+            Ok(slow) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "values differ for {text:?}"),
+            Err(()) => panic!("the scanner accepted what serde_yaml_ng rejects: {text:?}"),
+        }
+    }
+
+    /// A small deterministic PRNG (SplitMix64) for mutations.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const SEEDS: &[&str] = &[
+        "name: Ada Lovelace\nemail: ada@x.example\nphone: \"+44 20 7946 0000\"\ntags: [saas, webinar-2026]\ncreated: 2026-10-02\n",
+        "title: 'Head of Data'   # since March\nzip: '0123'\nseats: 40\namount: 12000.5\nflag: true\nnone: ~\n",
+        "tags:\n  - a\n  - \"b c\"\nlist: []\nk: v # c\n# comment\nurl: https://x.example/a#b\n",
+    ];
+
+    const PIECES: &[&str] = &[
+        ":", ": ", " #", "#", "\"", "'", "[", "]", "{", "}", ",", "-", "- ", "@", "`", "&a ", "*a", "!", "|", ">",
+        "?", "%", " ", "  ", "\t", "\n", "\n  ", "\\", "\\n", "\\x41", "yes", "NO", "0x1F", "007", "1e3", ".inf", "~",
+        "é", "\u{2028}", "\u{7}", "\r\n", "''", "\"\"", "null", "true", ".", "0", "-1", "+1", "1_000",
+    ];
+
+    #[test]
+    fn mutated_frontmatter_never_makes_the_paths_disagree() {
+        let mut rng = Rng(7);
+        for seed in SEEDS {
+            check(seed);
+            for _ in 0..5000 {
+                let mut text = seed.to_string();
+                for _ in 0..1 + rng.below(3) {
+                    let piece = PIECES[rng.below(PIECES.len())];
+                    let mut at = rng.below(text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    if rng.below(4) == 0 && at < text.len() {
+                        let mut end = at + 1;
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text.replace_range(at..end, piece);
+                    } else {
+                        text.insert_str(at, piece);
+                    }
+                }
+                check(&text);
+            }
+        }
+    }
+
+    #[test]
+    fn generated_records_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = crate::generate::GenOptions { records: 400, seed: 3, today: jiff::civil::Date::constant(2026, 11, 25) };
+        crate::generate::generate(dir.path(), &opts).unwrap();
+        let mut simple = 0;
+        for sub in ["contacts", "companies", "deals"] {
+            for entry in std::fs::read_dir(dir.path().join(sub)).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                let split = crate::frontmatter::split(&text).unwrap();
+                let fm = split.frontmatter(&text);
+                check(fm);
+                simple += usize::from(scan::scan(fm).simple);
+            }
+        }
+        // The fast path is the common path.
+        assert!(simple > 360, "only {simple} of 400 generated records took the fast path");
     }
 }

@@ -217,11 +217,29 @@ pub fn scan(text: &str) -> Scan {
             }
         }
     }
+    // YAML's rules for tabs are intricate (indentation, separation); frontmatter with a tab
+    // anywhere is left to the full parser.
+    let tab_led = memchr::memchr(b'\t', text.as_bytes()).is_some();
+    // A carriage return on its own is a line break to YAML but not to this scanner.
+    let bytes = text.as_bytes();
+    let bare_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    if bare_cr {
+        // Lines are not where this scanner thinks they are: no spans to trust for editing.
+        scan.structured = false;
+    }
     scan.simple = scan.structured
+        && !tab_led
+        && !bare_cr
         && scan.printable
         && scan.problems.is_empty()
-        && scan.entries.iter().all(|e| e.value.is_some());
+        && scan.entries.iter().all(|e| e.value.is_some() && key_is_text(text, e));
     scan
+}
+
+/// Whether YAML reads the key as the text it shows (`+1:` is the number 1, `yes:` is text).
+fn key_is_text(text: &str, e: &Entry) -> bool {
+    let quoted = matches!(text.as_bytes().get(e.key_span.start), Some(b'"' | b'\''));
+    quoted || matches!(scalar::resolve_plain(&e.key), Some(Value::Str(ref s)) if *s == e.key)
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -266,8 +284,7 @@ fn scan_key(text: &str, line: &Line) -> Option<(CompactString, Range<usize>, usi
             }
             Some((key, line.start..line.start + close + 1, line.start + after))
         }
-        b'?' | b'-' | b'[' | b'{' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`'
-        | b',' | b':' => None,
+        b'?' | b'-' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b',' | b':' => None,
         _ => {
             let mut search = 0;
             loop {
@@ -315,14 +332,18 @@ fn find_quote_end(s: &str, open: usize, q: u8) -> Option<usize> {
 /// Finds the end (exclusive) of a flow collection opening at `open`, across lines.
 fn find_flow_end(s: &str, open: usize) -> Option<usize> {
     let bytes = s.as_bytes();
-    let mut depth = 0usize;
+    // The closers expected, innermost last; a mismatched closer means the value is broken.
+    let mut expected: Vec<u8> = Vec::new();
     let mut i = open;
     while i < bytes.len() {
         match bytes[i] {
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => {
-                depth -= 1;
-                if depth == 0 {
+            b'[' => expected.push(b']'),
+            b'{' => expected.push(b'}'),
+            c @ (b']' | b'}') => {
+                if expected.pop() != Some(c) {
+                    return None;
+                }
+                if expected.is_empty() {
                     return Some(i + 1);
                 }
             }
@@ -688,6 +709,9 @@ fn scan_nested(text: &str, lines: &[Line], i: usize, entry: &mut Entry) -> usize
         if kind == Some(Style::BlockSeq) {
             if is_item && item_indent.is_none_or(|n| n == indent) {
                 item_indent = Some(indent);
+                if body.starts_with("-\t") {
+                    simple = false;
+                }
                 let vstart = lines[j].start
                     + indent
                     + 1

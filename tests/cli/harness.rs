@@ -16,7 +16,9 @@ pub struct Ws {
 impl Ws {
     /// A copy of `example-workspace/` as its own git repository with one commit.
     pub fn example() -> Ws {
-        let ws = Ws { dir: tempfile::tempdir().expect("temp dir") };
+        let ws = Ws {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
         copy_dir(&repo_path("example-workspace"), ws.path());
         git(ws.path(), &["init", "-q", "-b", "main"]);
         git(ws.path(), &["add", "-A"]);
@@ -26,7 +28,9 @@ impl Ws {
 
     /// An empty folder (no workspace yet).
     pub fn empty() -> Ws {
-        Ws { dir: tempfile::tempdir().expect("temp dir") }
+        Ws {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// A workspace with the given kith.yaml and no records.
@@ -64,7 +68,11 @@ impl Ws {
 
     /// `git diff` of the working tree against HEAD.
     pub fn diff(&self) -> String {
-        let out = Command::new("git").args(["diff", "--no-color", "-U0"]).current_dir(self.path()).output().unwrap();
+        let out = Command::new("git")
+            .args(["diff", "--no-color", "-U0"])
+            .current_dir(self.path())
+            .output()
+            .unwrap();
         String::from_utf8(out.stdout).unwrap()
     }
 }
@@ -107,19 +115,28 @@ impl Run {
     /// Asserts success and returns stdout.
     #[track_caller]
     pub fn ok(&self) -> &str {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         &self.stdout
     }
 
     /// Asserts failure with this exit code and returns stderr.
     #[track_caller]
     pub fn fails(&self, code: i32) -> &str {
-        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         &self.stderr
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
     }
 }
 
@@ -129,14 +146,25 @@ pub fn repo_path(rel: &str) -> PathBuf {
 
 pub fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
         .output()
         .expect("run git");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
