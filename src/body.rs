@@ -41,6 +41,7 @@ fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
     if memchr::memchr2(b'<', b'\t', bytes).is_some()
         || memchr::memmem::find(bytes, b"```").is_some()
         || memchr::memmem::find(bytes, b"~~~").is_some()
+        || memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
     {
         return None;
     }
@@ -63,6 +64,20 @@ fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
             .all(|b| matches!(b, b'-' | b'*' | b'_' | b'=' | b' '))
         {
             return None; // setext underline or thematic break
+        }
+        if trimmed.starts_with('>') {
+            return None; // block quotes hold lists and headings of their own
+        }
+        // A heading inside a list item or quote (`- ## Activity`) is one to CommonMark too.
+        if !line.starts_with('#')
+            && line
+                .trim_start_matches([
+                    ' ', '-', '*', '+', '>', '.', ')', '0', '1', '2', '3', '4', '5', '6', '7', '8',
+                    '9',
+                ])
+                .starts_with('#')
+        {
+            return None;
         }
         if let Some(level) = atx_level(trimmed) {
             if indent > 0 {
@@ -406,5 +421,63 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(acts[0].text, "a\nb");
         assert_eq!(acts[1].line, 4);
+    }
+
+    #[test]
+    fn mutated_bodies_never_make_the_paths_disagree() {
+        let mut state = 11u64;
+        let mut next = |n: usize| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % n as u64) as usize
+        };
+        let pieces = [
+            "\n",
+            "\n\n",
+            "## ",
+            "# ",
+            "### ",
+            "- ",
+            "* ",
+            "+ ",
+            "  ",
+            "    ",
+            "1. ",
+            "2) ",
+            "---",
+            "===",
+            "***",
+            "```",
+            "~~~",
+            "<b>",
+            "\t",
+            "> ",
+            "Activity",
+            "## Activity\n",
+            "- 2026-11-01 note: x\n",
+            "#",
+            "-",
+            "\\",
+            "`",
+            "*x*",
+            "\r\n",
+            " ##",
+        ];
+        for seed in [
+            BODY,
+            "## Activity\n- 2026-11-15 note: a\n  more\n- 2026-11-16 call: b\n\nText.\n\n## Next\n- c\n",
+        ] {
+            for _ in 0..5000 {
+                let mut body = seed.to_string();
+                for _ in 0..1 + next(3) {
+                    let piece = pieces[next(pieces.len())];
+                    let at = next(body.len() + 1);
+                    body.insert_str(at, piece);
+                }
+                assert_paths_agree(&body);
+            }
+        }
     }
 }

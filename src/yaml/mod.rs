@@ -305,10 +305,17 @@ mod agreement {
         if !scan.simple || duplicate_key(&scan).is_some() {
             return;
         }
-        let fast: Vec<(CompactString, Value)> =
-            scan.entries.iter().map(|e| (e.key.clone(), e.value.clone().unwrap())).collect();
+        let fast: Vec<(CompactString, Value)> = scan
+            .entries
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone().unwrap()))
+            .collect();
         match serde_fields(text) {
-            Ok(slow) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "values differ for {text:?}"),
+            Ok(slow) => assert_eq!(
+                format!("{fast:?}"),
+                format!("{slow:?}"),
+                "values differ for {text:?}"
+            ),
             Err(()) => panic!("the scanner accepted what serde_yaml_ng rejects: {text:?}"),
         }
     }
@@ -335,9 +342,10 @@ mod agreement {
     ];
 
     const PIECES: &[&str] = &[
-        ":", ": ", " #", "#", "\"", "'", "[", "]", "{", "}", ",", "-", "- ", "@", "`", "&a ", "*a", "!", "|", ">",
-        "?", "%", " ", "  ", "\t", "\n", "\n  ", "\\", "\\n", "\\x41", "yes", "NO", "0x1F", "007", "1e3", ".inf", "~",
-        "é", "\u{2028}", "\u{7}", "\r\n", "''", "\"\"", "null", "true", ".", "0", "-1", "+1", "1_000",
+        ":", ": ", " #", "#", "\"", "'", "[", "]", "{", "}", ",", "-", "- ", "@", "`", "&a ", "*a",
+        "!", "|", ">", "?", "%", " ", "  ", "\t", "\n", "\n  ", "\\", "\\n", "\\x41", "yes", "NO",
+        "0x1F", "007", "1e3", ".inf", "~", "é", "\u{2028}", "\u{7}", "\r\n", "''", "\"\"", "null",
+        "true", ".", "0", "-1", "+1", "1_000",
     ];
 
     #[test]
@@ -371,7 +379,11 @@ mod agreement {
     #[test]
     fn generated_records_agree() {
         let dir = tempfile::tempdir().unwrap();
-        let opts = crate::generate::GenOptions { records: 400, seed: 3, today: jiff::civil::Date::constant(2026, 11, 25) };
+        let opts = crate::generate::GenOptions {
+            records: 400,
+            seed: 3,
+            today: jiff::civil::Date::constant(2026, 11, 25),
+        };
         crate::generate::generate(dir.path(), &opts).unwrap();
         let mut simple = 0;
         for sub in ["contacts", "companies", "deals"] {
@@ -384,6 +396,9 @@ mod agreement {
             }
         }
         // The fast path is the common path.
-        assert!(simple > 360, "only {simple} of 400 generated records took the fast path");
+        assert!(
+            simple > 360,
+            "only {simple} of 400 generated records took the fast path"
+        );
     }
 }

@@ -232,7 +232,10 @@ pub fn scan(text: &str) -> Scan {
         && !bare_cr
         && scan.printable
         && scan.problems.is_empty()
-        && scan.entries.iter().all(|e| e.value.is_some() && key_is_text(text, e));
+        && scan
+            .entries
+            .iter()
+            .all(|e| e.value.is_some() && key_is_text(text, e));
     scan
 }
 
@@ -284,7 +287,8 @@ fn scan_key(text: &str, line: &Line) -> Option<(CompactString, Range<usize>, usi
             }
             Some((key, line.start..line.start + close + 1, line.start + after))
         }
-        b'?' | b'-' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' | b',' | b':' => None,
+        b'?' | b'-' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>'
+        | b'%' | b'@' | b'`' | b',' | b':' => None,
         _ => {
             let mut search = 0;
             loop {

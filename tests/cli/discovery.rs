@@ -438,14 +438,42 @@ fn init_refuses_an_unknown_time_zone() {
 }
 
 #[test]
-#[ignore = "bug: `kith init` in the current folder prints an empty path (`: new kith workspace`) and `kith -C  new ...`"]
-fn init_in_the_current_folder_prints_usable_next_steps() {
+fn init_prints_next_steps_that_work_as_printed() {
+    // In the current folder: no -C at all.
     let tmp = Ws::empty();
-    let out = kith_in(tmp.path(), &["init"]);
+    let out = kith_in(tmp.path(), &["init", "--timezone", "UTC"]);
     let stdout = out.ok();
     assert!(!stdout.starts_with(':'), "the path is missing:\n{stdout}");
     assert!(
-        !stdout.contains("-C  "),
-        "the suggested commands have an empty -C:\n{stdout}"
+        stdout.ends_with(
+            "\nNext:\n  kith new contact \"Ada Lovelace\" --set email=ada@example.com\n  kith list\n"
+        ),
+        "{stdout}"
+    );
+    kith_in(
+        tmp.path(),
+        &[
+            "new",
+            "contact",
+            "Ada Lovelace",
+            "--set",
+            "email=ada@example.com",
+        ],
+    )
+    .ok();
+    assert_eq!(count_line(kith_in(tmp.path(), &["list"]).ok()), "1 contact");
+
+    // A folder with a space: quoted for the shell.
+    let tmp = Ws::empty();
+    let out = kith_in(tmp.path(), &["init", "my crm", "--timezone", "UTC"]);
+    let stdout = out.ok();
+    assert!(
+        stdout.starts_with("my crm: new kith workspace `my crm`"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("  kith -C 'my crm' list\n"), "{stdout}");
+    assert_eq!(
+        kith_in(tmp.path(), &["-C", "my crm", "list"]).ok(),
+        "0 contacts\n"
     );
 }

@@ -3,7 +3,6 @@
 //! and exit codes: 0 ok, 1 for errors kith reports, 2 for command-line usage errors.
 
 use crate::harness::*;
-use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Command;
 
@@ -310,7 +309,12 @@ fn list_csv_and_json_keep_a_field_named_kind() {
     let mut unique = rows[0].clone();
     unique.sort();
     unique.dedup();
-    assert_eq!(unique.len(), rows[0].len(), "duplicate columns: {:?}", rows[0]);
+    assert_eq!(
+        unique.len(),
+        rows[0].len(),
+        "duplicate columns: {:?}",
+        rows[0]
+    );
     let json = ws.kith(&["list", "--format", "json"]).json();
     let ben = json
         .as_array()
