@@ -675,6 +675,72 @@ mod tests {
         assert!(Doc::parse("---\n  name: A\n---\n").is_err());
         assert!(Doc::parse("no frontmatter").is_err());
     }
+
+    /// On every generated record: setting, removing or tagging one key leaves every other field
+    /// (as parsed) and the body unchanged, and a scalar set touches only the value's bytes.
+    #[test]
+    fn edits_change_only_their_own_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = crate::generate::GenOptions {
+            records: 300,
+            seed: 9,
+            today: Date::constant(2026, 11, 25),
+        };
+        crate::generate::generate(dir.path(), &opts).unwrap();
+        let fields = |text: &str| {
+            let d = doc(text);
+            let body = d.split.body(text).to_string();
+            (d.fm.fields.clone(), body)
+        };
+        let mut checked = 0;
+        for sub in ["contacts", "companies", "deals"] {
+            for entry in std::fs::read_dir(dir.path().join(sub)).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                let (before, body) = fields(&text);
+                let d = doc(&text);
+                for (key, _) in &before {
+                    let e = d.entry(key).unwrap();
+                    let new_value = Value::str("new value: with colon");
+                    let out = d.set(key, &new_value, Some(&FieldType::Text));
+                    let (after, after_body) = fields(&out);
+                    assert_eq!(after_body, body);
+                    for ((k0, v0), (k1, v1)) in before.iter().zip(&after) {
+                        assert_eq!(k0, k1);
+                        if k0 == key {
+                            assert_eq!(v1, &new_value, "{key} in {text}");
+                        } else {
+                            assert_eq!(v0, v1, "setting {key} changed {k0} in {text}");
+                        }
+                    }
+                    if matches!(
+                        e.style,
+                        Style::Plain | Style::SingleQuoted | Style::DoubleQuoted
+                    ) && !e.multiline
+                    {
+                        let span = d.abs(&e.value_span);
+                        assert_eq!(&out[..span.start], &text[..span.start]);
+                        assert!(out.ends_with(&text[span.end..]));
+                    }
+                    let removed = d.remove(key).unwrap();
+                    let (after, after_body) = fields(&removed);
+                    assert_eq!(after_body, body);
+                    let expected: Vec<_> =
+                        before.iter().filter(|(k, _)| k != key).cloned().collect();
+                    assert_eq!(after, expected, "removing {key} from {text}");
+                }
+                checked += before.len();
+                let tagged = d.list_add("tags", "zz-new").unwrap();
+                let (after, after_body) = fields(&tagged);
+                assert_eq!(after_body, body);
+                for (k, v) in &after {
+                    if k != "tags" {
+                        assert_eq!(Some(v), before.iter().find(|(b, _)| b == k).map(|(_, v)| v));
+                    }
+                }
+            }
+        }
+        assert!(checked > 3000, "only {checked} fields checked");
+    }
 }
 
 /// One change to a record, as commands describe them.
