@@ -85,8 +85,10 @@ pub struct InitArgs {
 /// What `kith new` creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum NewKind {
-    #[value(alias = "person", alias = "lead")]
+    #[value(alias = "person")]
     Contact,
+    /// A contact at lifecycle `lead`
+    Lead,
     Company,
     Deal,
 }
@@ -171,6 +173,9 @@ pub struct SetArgs {
     /// Fields to set
     #[arg(required = true, value_name = "KEY=VALUE")]
     pub pairs: Vec<String>,
+    /// Allow moving `lifecycle` backwards
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -123,7 +123,9 @@ pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Stamp) -> Re
         }
         person_changes.push(Change::Set("company".into(), Value::str(company.id())));
     }
-    let moves = stage.as_deref() != Some(target);
+    // Only forward: a customer who buys again stays a customer.
+    let current_rank = stage.as_deref().and_then(|s| cfg.lifecycle.rank(s));
+    let moves = current_rank.is_none_or(|r| cfg.lifecycle.rank(target).is_some_and(|t| t > r));
     if moves {
         person_changes.extend(lifecycle::stage_changes(
             cfg,

@@ -70,7 +70,8 @@ impl From<&str> for Sym {
 
 impl fmt::Display for Sym {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` honours width and alignment (`{:<12}`), as `str`'s Display does.
+        f.pad(self.as_str())
     }
 }
 

@@ -107,7 +107,9 @@ pub fn stage_changes(
     if cfg.lifecycle.is_lead(to) && person.get("lead_status").is_none() {
         changes.push(Change::Set("lead_status".into(), Value::str("new")));
     }
-    if let Some(reason) = reason {
+    if let Some(reason) = reason
+        && cfg.lifecycle.is_outside(to)
+    {
         changes.push(Change::Set("other_reason".into(), Value::str(reason)));
     }
     let mut text = format!("{} → {to}", from.as_deref().unwrap_or("contact"));

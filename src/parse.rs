@@ -207,6 +207,18 @@ fn check_fields(
     out: &mut Parsed,
 ) {
     for (key, value) in fields {
+        if matches!(key.as_str(), "id" | "kind" | "path") {
+            out.diags.push(
+                Diagnostic::warning(
+                    "reserved-field",
+                    format!("a field named `{key}` clashes with the record's own {key} in exports"),
+                )
+                .pos(value_pos(key))
+                .help(format!(
+                    "rename it; `kith list --format json` and csv call it `field.{key}`"
+                )),
+            );
+        }
         let Some(ty) = schema::field_type(cfg, kind, key) else {
             continue;
         };

@@ -47,29 +47,52 @@ pub fn resolve<'a>(index: &'a Index, query: &str, kind: Option<Kind>) -> Result<
         };
     }
 
+    // Names: the exact name, else names whose words start with the words typed ("ben" finds
+    // Ben Carver, not Ruben), else names containing the text.
     let folded = fold(q);
-    let mut by_name: Vec<&Record> = index
+    let typed: Vec<&str> = folded.split(' ').collect();
+    let candidates: Vec<(&Record, String)> = index
         .records()
-        .filter(|r| kinds.contains(&r.kind) && fold(r.name()) == folded)
+        .filter(|r| kinds.contains(&r.kind))
+        .map(|r| (r, fold(r.name())))
         .collect();
-    if by_name.is_empty() {
-        by_name = index
-            .records()
-            .filter(|r| {
-                kinds.contains(&r.kind) && (fold(r.name()).contains(&folded) || r.id.starts_with(q))
-            })
+    let stages: [&NameMatch; 3] = [
+        &|_, name| name == folded,
+        &|r, name| {
+            r.id.starts_with(q)
+                || typed
+                    .iter()
+                    .all(|t| name.split(' ').any(|w| w.starts_with(t)))
+        },
+        &|_, name| name.contains(&folded),
+    ];
+    for matches in stages {
+        let mut found: Vec<&Record> = candidates
+            .iter()
+            .filter(|(r, n)| matches(r, n))
+            .map(|(r, _)| *r)
             .collect();
-    }
-    by_name.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
-    match by_name.len() {
-        1 => Ok(by_name[0]),
-        0 => {
-            let what = kind.map_or("record".to_string(), |k| k.noun().to_string());
-            bail!("no {what} matches `{q}`{}", suggest(index, q, &kinds))
+        found.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        match found.len() {
+            0 => continue,
+            1 => return Ok(found[0]),
+            _ => return ambiguous(q, &found),
         }
-        _ => ambiguous(q, &by_name),
     }
+    if let Some(k) = kind
+        && let Some(other) = Kind::ALL
+            .into_iter()
+            .filter(|o| *o != k)
+            .find_map(|o| index.get(o, q))
+    {
+        bail!("`{q}` is a {}, not a {}", other.kind, k.noun());
+    }
+    let what = kind.map_or("record".to_string(), |k| k.noun().to_string());
+    bail!("no {what} matches `{q}`{}", suggest(index, q, &kinds))
 }
+
+/// One way of matching a record by its folded name.
+type NameMatch<'a> = dyn Fn(&Record, &str) -> bool + 'a;
 
 fn ambiguous<T>(q: &str, candidates: &[&Record]) -> Result<T> {
     let mut list = String::new();

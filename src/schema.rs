@@ -491,7 +491,7 @@ pub fn parse_input(
         }
         FieldType::Date => {
             let d = parse_date(input).ok_or_else(|| {
-                format!("`{key}` must be a date written YYYY-MM-DD, not `{input}`")
+                format!("`{key}` must be a valid date written YYYY-MM-DD, not `{input}`")
             })?;
             Value::str(&d.to_string())
         }
@@ -508,7 +508,7 @@ pub fn parse_input(
         && p.severity == Severity::Error
     {
         return Err(match p.help {
-            Some(h) => format!("{} ({h})", p.message),
+            Some(h) => format!("{}\n  help: {h}", p.message),
             None => p.message,
         });
     }

@@ -32,8 +32,11 @@ impl Workspace {
         };
         let abs = std::path::absolute(start)
             .with_context(|| format!("cannot resolve {}", start.display()))?;
+        if !abs.exists() {
+            bail!("no such folder: {}", start.display());
+        }
         if !abs.is_dir() {
-            bail!("{} is not a directory", start.display());
+            bail!("{} is not a folder", start.display());
         }
         let mut dir = abs.as_path();
         loop {

@@ -16,7 +16,7 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
     let close = match &args.close {
         Some(d) => Some(
             crate::activity::parse_date(d)
-                .ok_or_else(|| anyhow::anyhow!("`{d}` is not a date written YYYY-MM-DD"))?,
+                .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)"))?,
         ),
         None => None,
     };
@@ -68,8 +68,14 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
         store::update(ws, Kind::Person, &person.id, &plan.person_changes)?;
     }
     let moved = match &plan.stage {
-        Some(s) => format!("lifecycle {} → {s}", person.lifecycle().unwrap_or_default()),
-        None => "lifecycle unchanged".to_string(),
+        Some(s) => format!(
+            "lifecycle {} → {s}",
+            person.lifecycle().unwrap_or_else(|| "contact".into())
+        ),
+        None => format!(
+            "lifecycle stays {}",
+            person.lifecycle().unwrap_or_else(|| "contact".into())
+        ),
     };
     done(&person.path(), &moved);
     Ok(ExitCode::SUCCESS)

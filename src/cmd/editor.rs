@@ -26,8 +26,12 @@ pub fn run(ws: &Workspace, args: EditArgs) -> Result<ExitCode> {
         .status()
         .with_context(|| format!("cannot start the editor `{editor}`"))?;
     if !status.success() {
+        let how = status.code().map_or_else(
+            || "was interrupted".to_string(),
+            |c| format!("failed (exit code {c})"),
+        );
         bail!(
-            "the editor `{editor}` exited with {status}; {} is as the editor left it",
+            "the editor `{editor}` {how}; {} is as the editor left it",
             display_path(&path)
         );
     }

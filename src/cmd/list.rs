@@ -43,7 +43,7 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
                 args.fields.clone()
             };
             let mut header = vec!["id".to_string(), "kind".into(), "path".into()];
-            header.extend(columns.iter().cloned());
+            header.extend(columns.iter().map(|c| export_name(c)));
             let rows: Vec<Vec<String>> = records
                 .iter()
                 .map(|r| {
@@ -66,12 +66,26 @@ pub fn to_json(r: &Record) -> Json {
     obj.insert("kind".into(), Json::String(r.kind.noun().into()));
     obj.insert("path".into(), Json::String(r.path()));
     for (k, v) in &r.fields {
-        if !obj.contains_key(k.as_str()) {
-            obj.insert(k.to_string(), serde_json::to_value(v).unwrap_or(Json::Null));
-        }
+        obj.insert(
+            export_name(k),
+            serde_json::to_value(v).unwrap_or(Json::Null),
+        );
     }
     Json::Object(obj)
 }
+
+/// The name a frontmatter field has in JSON and CSV: its own, except that `id`, `kind` and
+/// `path`, which exports use for the record itself, become `field.id`, `field.kind`, `field.path`.
+pub fn export_name(key: &str) -> String {
+    if RESERVED.contains(&key) {
+        format!("field.{key}")
+    } else {
+        key.to_string()
+    }
+}
+
+/// Names the exports give the record itself.
+pub const RESERVED: [&str; 3] = ["id", "kind", "path"];
 
 fn all_fields(records: &[&Record]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

@@ -37,7 +37,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     let (today, me) = stamp_parts(ws)?;
     let date = match &args.date {
         Some(d) => parse_date(d)
-            .ok_or_else(|| anyhow::anyhow!("`{d}` is not a date written YYYY-MM-DD"))?,
+            .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)"))?,
         None => today,
     };
     let time = match &args.time {

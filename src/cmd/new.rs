@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     let kind = match args.kind {
-        NewKind::Contact => Kind::Person,
+        NewKind::Contact | NewKind::Lead => Kind::Person,
         NewKind::Company => Kind::Company,
         NewKind::Deal => Kind::Deal,
     };
@@ -21,11 +21,19 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
         bail!("the name is empty");
     }
     let cfg = &ws.config;
-    let fields: Vec<(String, Value)> = args
+    let mut fields: Vec<(String, Value)> = args
         .set
         .iter()
         .map(|pair| schema::parse_assignment(cfg, kind, pair).map_err(anyhow::Error::msg))
         .collect::<Result<_>>()?;
+    if args.kind == NewKind::Lead && !fields.iter().any(|(k, _)| k == "lifecycle") {
+        let first_lead_stage = cfg
+            .lifecycle
+            .lead_stages
+            .first()
+            .map_or("lead", String::as_str);
+        fields.push(("lifecycle".into(), Value::str(first_lead_stage)));
+    }
     let index = load(ws);
     check_references(index, kind, &fields)?;
     if kind == Kind::Person {

@@ -3,7 +3,7 @@
 use super::{done, load, new::check_references, with_stamp};
 use crate::cli::{SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
-use crate::lifecycle;
+use crate::lifecycle::{self, Stamp};
 use crate::record::Record;
 use crate::resolve::resolve;
 use crate::schema;
@@ -35,17 +35,34 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
             None => format!("{key} = {value}"),
         });
         if key == "lifecycle" && record.kind == crate::record::Kind::Person {
-            // A lifecycle move also records its date and a log entry, as `promote` does.
-            let explicit_date = fields.iter().any(|(k, _)| k == "lifecycle_changed");
+            // A lifecycle move follows `promote`'s rules and records its date and a log entry;
+            // an explicit `lifecycle_changed` dates both.
+            let given = |k: &str| {
+                fields
+                    .iter()
+                    .find(|(f, _)| f == k)
+                    .map(|(_, v)| v.to_text())
+            };
+            let date = given("lifecycle_changed").and_then(|d| crate::activity::parse_date(&d));
+            let reason = given("other_reason");
             let stage = value.to_text();
             let moves = with_stamp(ws, None, |stamp| {
-                Ok(lifecycle::stage_changes(
-                    cfg, record, &stage, None, stamp, None,
-                ))
+                let stamp = Stamp {
+                    today: date.unwrap_or(stamp.today),
+                    by: stamp.by,
+                };
+                lifecycle::promote(
+                    cfg,
+                    record,
+                    Some(&stage),
+                    args.force,
+                    reason.as_deref(),
+                    &stamp,
+                )
             })?;
-            changes.extend(moves.into_iter().filter(|c| {
-                !(explicit_date && matches!(c, Change::Set(k, _) if k == "lifecycle_changed"))
-            }));
+            changes.extend(moves);
+        } else if key == "lifecycle_changed" && fields.iter().any(|(k, _)| k == "lifecycle") {
+            continue; // written with the move above
         } else {
             changes.push(Change::Set(key.clone(), value.clone()));
         }

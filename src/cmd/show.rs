@@ -167,7 +167,10 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
         if k == "name" || v.is_null() {
             continue;
         }
-        let shown = field_text(index, r, k, v);
+        // Continuation lines of multi-line values stay in the value column.
+        let shown = field_text(index, r, k, v)
+            .trim_end()
+            .replace('\n', &format!("\n  {:width$}  ", ""));
         let _ = writeln!(
             out,
             "  {}  {}",

@@ -761,7 +761,7 @@ fn set_refuses_invalid_values_and_writes_nothing() {
         ("lifecycle=prospect", "unknown lifecycle stage `prospect`"),
         (
             "created=2026-02-30",
-            "`created` must be a date written YYYY-MM-DD, not `2026-02-30`",
+            "`created` must be a valid date written YYYY-MM-DD, not `2026-02-30`",
         ),
         (
             "company=paylune",
@@ -992,10 +992,13 @@ fn log_signs_entries_with_the_teammate_of_the_git_user() {
 fn log_refuses_bad_dates_times_types_and_deals() {
     let ws = Ws::example();
     for (args, message) in [
-        (vec!["--date", "2026-02-30"], "`2026-02-30` is not a date"),
+        (
+            vec!["--date", "2026-02-30"],
+            "`2026-02-30` is not a valid date (write YYYY-MM-DD)",
+        ),
         (
             vec!["--date", "20/11/2026"],
-            "`20/11/2026` is not a date written YYYY-MM-DD",
+            "`20/11/2026` is not a valid date (write YYYY-MM-DD)",
         ),
         (
             vec!["--time", "25:00"],
@@ -1111,7 +1114,7 @@ fn edit_fails_when_the_editor_fails() {
     let out = kith_with_editor(ws.path(), &[("EDITOR", &editor)], &["edit", "ben-carver"]);
     let err = out.fails(1);
     assert!(err.contains("the editor"), "{err}");
-    assert!(err.contains("exit status: 3"), "{err}");
+    assert!(err.contains("failed (exit code 3)"), "{err}");
     assert!(
         err.contains("ben-carver.md is as the editor left it"),
         "{err}"
@@ -1201,4 +1204,42 @@ fn writes_refuse_to_edit_a_file_whose_frontmatter_is_broken() {
     assert!(err.contains("contacts/ben-carver.md"), "{err}");
     assert!(err.contains("kith check"), "{err}");
     assert_eq!(ws.read("contacts/ben-carver.md"), text);
+}
+
+#[test]
+fn new_lead_creates_a_contact_at_the_first_lead_stage() {
+    let ws = Ws::example();
+    assert_eq!(
+        ws.kith(&["new", "lead", "Lena Park"]).ok(),
+        "contacts/lena-park.md\n"
+    );
+    assert_eq!(
+        ws.read("contacts/lena-park.md"),
+        "---\nname: Lena Park\nlifecycle: lead\nlead_status: new\ncreated: 2026-11-25\n---\n"
+    );
+}
+
+#[test]
+fn names_match_whole_words_before_substrings() {
+    let ws = Ws::example();
+    // "ben" is the start of Ben Carver's first name, and only inside "Ruben".
+    let card = ws.kith(&["show", "ben"]).ok().to_string();
+    assert!(card.starts_with("Ben Carver"), "{card}");
+    let err = ws.kith(&["promote", "calder-mutual"]).fails(1).to_string();
+    assert!(
+        err.contains("`calder-mutual` is a company, not a contact"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_field_named_like_the_export_columns_is_flagged() {
+    let ws = Ws::example();
+    ws.kith(&["set", "ben-carver", "kind=partner"]).ok();
+    let out = ws.kith(&["check"]);
+    assert!(
+        out.ok().contains("contacts/ben-carver.md:15:7: warning: a field named `kind` clashes with the record's own kind in exports [reserved-field]"),
+        "{}",
+        out.stdout
+    );
 }
