@@ -85,11 +85,18 @@ pub fn load(ws: &Workspace) -> Index {
 
 /// Reads and parses one record file.
 pub fn load_one(ws: &Workspace, f: &Found) -> Parsed {
-    let rel = format!("{}/{}.md", f.kind.dir(), f.id);
-    match read_record(ws, &f.path, f.file_type) {
-        Ok(bytes) => parse::parse(f.kind, &f.id, &rel, &bytes, &ws.config),
-        Err(d) => broken(f.kind, &f.id, d.in_file(rel)),
+    thread_local! {
+        /// One read buffer per loader thread, reused for every file it reads.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(16 * 1024));
     }
+    let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+    BUFFER.with_borrow_mut(|buf| {
+        buf.clear();
+        match read_record_into(ws, &f.path, f.file_type, buf) {
+            Ok(()) => parse::parse(f.kind, &f.id, &rel, buf, &ws.config),
+            Err(d) => broken(f.kind, &f.id, d.in_file(rel)),
+        }
+    })
 }
 
 fn broken(kind: Kind, id: &str, d: Diagnostic) -> Parsed {
@@ -106,11 +113,19 @@ fn broken(kind: Kind, id: &str, d: Diagnostic) -> Parsed {
 /// Reads a record's bytes, refusing what is not a regular file inside the workspace or is too
 /// large. `known` is the file type from the directory listing, when there is one; it saves a
 /// system call per file, which adds up over 100,000 records.
-pub fn read_record(
+pub fn read_record(ws: &Workspace, path: &Path, known: Option<std::fs::FileType>) -> Result<Vec<u8>, Diagnostic> {
+    let mut bytes = Vec::new();
+    read_record_into(ws, path, known, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_record`] into a buffer the caller owns (and reuses).
+pub fn read_record_into(
     ws: &Workspace,
     path: &Path,
     known: Option<std::fs::FileType>,
-) -> Result<Vec<u8>, Diagnostic> {
+    out: &mut Vec<u8>,
+) -> Result<(), Diagnostic> {
     let ft = match known {
         Some(ft) => ft,
         None => std::fs::symlink_metadata(path)
@@ -136,12 +151,12 @@ pub fn read_record(
         if !meta.is_file() {
             return Err(not_a_file());
         }
-        return read_limited(&target, ws.config.max_record_bytes);
+        return read_limited(&target, ws.config.max_record_bytes, out);
     }
     if !ft.is_file() {
         return Err(not_a_file());
     }
-    read_limited(path, ws.config.max_record_bytes)
+    read_limited(path, ws.config.max_record_bytes, out)
 }
 
 /// `4 KiB`, `5.2 KiB`, `1 MiB`, `812 bytes`.
@@ -172,16 +187,13 @@ fn io_diag(e: std::io::Error) -> Diagnostic {
 
 /// Reads at most `max` bytes. No `fstat`: records are small, so one read into a buffer sized
 /// for a typical record (plus the read that sees the end) is all it takes.
-fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Diagnostic> {
+fn read_limited(path: &Path, max: u64, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
     let file = File::open(path).map_err(io_diag)?;
-    let mut bytes = Vec::with_capacity(8192);
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_diag)?;
-    if bytes.len() as u64 > max {
+    file.take(max + 1).read_to_end(out).map_err(io_diag)?;
+    if out.len() as u64 > max {
         return Err(too_large(path, max));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 fn too_large(path: &Path, max: u64) -> Diagnostic {
