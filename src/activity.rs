@@ -20,7 +20,7 @@ pub struct Activity {
     /// The teammate who did it (`@sam`).
     pub by: Option<Sym>,
     /// The deal it belongs to (`#acme-renewal`).
-    pub deal: Option<Box<str>>,
+    pub deal: Option<Sym>,
     /// The text after the colon; continuation lines joined with `\n`.
     pub text: CompactString,
     /// 1-based line of the entry in the file (0 when not from a file).
@@ -105,7 +105,7 @@ pub fn parse_entry(first: &str, rest: &str) -> Result<Activity, EntryError> {
         if let Some(t) = w.strip_prefix('@').filter(|t| !t.is_empty()) {
             by = Some(Sym::new(t));
         } else if let Some(d) = w.strip_prefix('#').filter(|d| !d.is_empty()) {
-            deal = Some(Box::from(d));
+            deal = Some(Sym::new(d));
         } else {
             return Err(err(
                 col,

@@ -1,64 +1,89 @@
 //! Interned strings for the words records repeat endlessly (field names, activity types,
-//! teammates): a 4-byte handle instead of a 24-byte string per occurrence. The table only grows;
-//! it holds each distinct word once for the life of the process.
+//! teammates): an 8-byte handle instead of a 24-byte string per occurrence, compared by pointer.
+//!
+//! Each distinct word is leaked once and lives for the process. Reading a symbol's text takes
+//! no lock; interning looks in a per-thread cache first, so parallel loaders rarely touch the
+//! shared table.
 
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::fmt;
-use std::num::NonZeroU32;
+use std::hash::{Hash, Hasher};
 use std::sync::{OnceLock, RwLock};
 
 /// An interned string.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Sym(NonZeroU32);
+#[derive(Clone, Copy)]
+pub struct Sym(&'static &'static str);
 
-#[derive(Default)]
-struct Table {
-    ids: FxHashMap<&'static str, Sym>,
-    words: Vec<&'static str>,
+fn table() -> &'static RwLock<FxHashMap<&'static str, Sym>> {
+    static TABLE: OnceLock<RwLock<FxHashMap<&'static str, Sym>>> = OnceLock::new();
+    TABLE.get_or_init(Default::default)
 }
 
-fn table() -> &'static RwLock<Table> {
-    static TABLE: OnceLock<RwLock<Table>> = OnceLock::new();
-    TABLE.get_or_init(Default::default)
+thread_local! {
+    static LOCAL: RefCell<FxHashMap<&'static str, Sym>> = RefCell::new(FxHashMap::default());
 }
 
 impl Sym {
     pub fn new(s: &str) -> Sym {
-        if let Some(sym) = table().read().unwrap_or_else(|e| e.into_inner()).ids.get(s) {
+        if let Some(sym) = LOCAL.with_borrow(|local| local.get(s).copied()) {
+            return sym;
+        }
+        let sym = Sym::global(s);
+        LOCAL.with_borrow_mut(|local| local.insert(sym.as_str(), sym));
+        sym
+    }
+
+    fn global(s: &str) -> Sym {
+        if let Some(sym) = table().read().unwrap_or_else(|e| e.into_inner()).get(s) {
             return *sym;
         }
         let mut t = table().write().unwrap_or_else(|e| e.into_inner());
-        if let Some(sym) = t.ids.get(s) {
+        if let Some(sym) = t.get(s) {
             return *sym;
         }
         let word: &'static str = Box::leak(s.to_owned().into_boxed_str());
-        t.words.push(word);
-        let sym = Sym(NonZeroU32::new(t.words.len() as u32).expect("the table starts at 1"));
-        t.ids.insert(word, sym);
+        let sym = Sym(Box::leak(Box::new(word)));
+        t.insert(word, sym);
         sym
     }
 
     pub fn as_str(self) -> &'static str {
-        table().read().unwrap_or_else(|e| e.into_inner()).words[self.0.get() as usize - 1]
+        self.0
+    }
+}
+
+impl PartialEq for Sym {
+    fn eq(&self, other: &Sym) -> bool {
+        // One leaked cell per distinct word: equal words have equal addresses.
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Sym {}
+
+impl Hash for Sym {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.0 as *const &str as usize).hash(state);
     }
 }
 
 impl std::ops::Deref for Sym {
     type Target = str;
     fn deref(&self) -> &str {
-        self.as_str()
+        self.0
     }
 }
 
 impl PartialEq<str> for Sym {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        *self.0 == other
     }
 }
 
 impl PartialEq<&str> for Sym {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        *self.0 == *other
     }
 }
 
@@ -71,13 +96,13 @@ impl From<&str> for Sym {
 impl fmt::Display for Sym {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `pad` honours width and alignment (`{:<12}`), as `str`'s Display does.
-        f.pad(self.as_str())
+        f.pad(self.0)
     }
 }
 
 impl fmt::Debug for Sym {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.as_str())
+        write!(f, "{:?}", self.0)
     }
 }
 
@@ -93,6 +118,9 @@ mod tests {
         assert_eq!(a.as_str(), "lifecycle");
         assert!(a == "lifecycle");
         assert_ne!(Sym::new("owner"), a);
-        assert_eq!(std::mem::size_of::<Option<Sym>>(), 4);
+        assert_eq!(std::mem::size_of::<Option<Sym>>(), 8);
+        let other_thread = std::thread::spawn(|| Sym::new("lifecycle")).join().unwrap();
+        assert_eq!(other_thread, a);
+        assert_eq!(format!("[{:<6}]", Sym::new("ab")), "[ab    ]");
     }
 }

@@ -121,7 +121,7 @@ pub fn stage_changes(
         time: None,
         kind: "stage".into(),
         by: stamp.by.map(crate::intern::Sym::new),
-        deal: deal.map(Into::into),
+        deal: deal.map(crate::intern::Sym::new),
         text: text.into(),
         line: 0,
         kind_col: 0,

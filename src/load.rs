@@ -113,7 +113,11 @@ fn broken(kind: Kind, id: &str, d: Diagnostic) -> Parsed {
 /// Reads a record's bytes, refusing what is not a regular file inside the workspace or is too
 /// large. `known` is the file type from the directory listing, when there is one; it saves a
 /// system call per file, which adds up over 100,000 records.
-pub fn read_record(ws: &Workspace, path: &Path, known: Option<std::fs::FileType>) -> Result<Vec<u8>, Diagnostic> {
+pub fn read_record(
+    ws: &Workspace,
+    path: &Path,
+    known: Option<std::fs::FileType>,
+) -> Result<Vec<u8>, Diagnostic> {
     let mut bytes = Vec::new();
     read_record_into(ws, path, known, &mut bytes)?;
     Ok(bytes)

@@ -65,7 +65,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
         time,
         kind: crate::intern::Sym::new(&kind),
         by: by.as_deref().map(crate::intern::Sym::new),
-        deal: args.deal.map(Into::into),
+        deal: args.deal.as_deref().map(crate::intern::Sym::new),
         text: text.into(),
         line: 0,
         kind_col: 0,
