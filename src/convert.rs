@@ -278,46 +278,38 @@ fn name_from_domain(domain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse;
 
     fn index() -> Index {
-        let mut index = Index::new(Config::default());
-        for (kind, id, text) in [
-            (
-                Kind::Company,
-                "analytical-engines",
-                "---\nname: Analytical Engines\ndomain: analytical.example\n---\n",
-            ),
-            (
-                Kind::Person,
-                "ada",
-                "---\nname: Ada\nemail: ada@analytical.example\nlifecycle: sql\ncountry: GB\nowner: sam\n---\n",
-            ),
-            (
-                Kind::Person,
-                "bob",
-                "---\nname: Bob\nemail: bob@new-co.example\nlifecycle: mql\nindustry: retail\n---\n",
-            ),
-            (
-                Kind::Person,
-                "cy",
-                "---\nname: Cy\nemail: cy@gmail.example\nlifecycle: lead\n---\n",
-            ),
-            (
-                Kind::Person,
-                "dee",
-                "---\nname: Dee\nlifecycle: customer\n---\n",
-            ),
-        ] {
-            index.insert(parse(
-                kind,
-                id,
-                &format!("{}/{id}.md", kind.dir()),
-                text.as_bytes(),
-                &index.config,
-            ));
-        }
-        index
+        Index::from_texts(
+            Config::default(),
+            [
+                (
+                    Kind::Company,
+                    "analytical-engines",
+                    "---\nname: Analytical Engines\ndomain: analytical.example\n---\n",
+                ),
+                (
+                    Kind::Person,
+                    "ada",
+                    "---\nname: Ada\nemail: ada@analytical.example\nlifecycle: sql\ncountry: GB\nowner: sam\n---\n",
+                ),
+                (
+                    Kind::Person,
+                    "bob",
+                    "---\nname: Bob\nemail: bob@new-co.example\nlifecycle: mql\nindustry: retail\n---\n",
+                ),
+                (
+                    Kind::Person,
+                    "cy",
+                    "---\nname: Cy\nemail: cy@gmail.example\nlifecycle: lead\n---\n",
+                ),
+                (
+                    Kind::Person,
+                    "dee",
+                    "---\nname: Dee\nlifecycle: customer\n---\n",
+                ),
+            ],
+        )
     }
 
     fn stamp() -> Stamp<'static> {

@@ -348,16 +348,8 @@ const FUNNEL: &[(Life, u32)] = &[
     (Life::Partner, 10),
 ];
 
-/// Lifecycle stages in funnel order (used for `stage` activity entries).
-const LIFECYCLE_PATH: &[&str] = &[
-    "subscriber",
-    "lead",
-    "mql",
-    "sql",
-    "opportunity",
-    "customer",
-    "evangelist",
-];
+/// Lifecycle stages in funnel order (used for `stage` activity entries): kith's defaults.
+const LIFECYCLE_PATH: &[&str] = crate::config::DEFAULT_STAGES;
 
 impl Life {
     /// The `lifecycle:` value, if any.

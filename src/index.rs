@@ -36,6 +36,20 @@ impl Index {
         }
     }
 
+    /// An index of records given as `(kind, id, text)`, for tests and tools.
+    pub fn from_texts<'a>(
+        config: Config,
+        records: impl IntoIterator<Item = (Kind, &'a str, &'a str)>,
+    ) -> Index {
+        let mut index = Index::new(config);
+        for (kind, id, text) in records {
+            let path = format!("{}/{id}.md", kind.dir());
+            let parsed = crate::parse::parse(kind, id, &path, text.as_bytes(), &index.config);
+            index.insert(parsed);
+        }
+        index
+    }
+
     pub fn with_capacity(config: Config, n: usize) -> Index {
         let mut index = Index::new(config);
         index.slots.reserve(n);

@@ -124,30 +124,22 @@ fn suggest(index: &Index, q: &str, kinds: &[Kind]) -> String {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::parse::parse;
 
     fn index() -> Index {
-        let mut index = Index::new(Config::default());
-        for (kind, id, text) in [
-            (
-                Kind::Person,
-                "ada-lovelace",
-                "---\nname: Ada Lovelace\nemail: ada@x.example\n---\n",
-            ),
-            (Kind::Person, "ada-byron", "---\nname: Ada Byron\n---\n"),
-            (Kind::Person, "jose", "---\nname: José Álvarez\n---\n"),
-            (Kind::Company, "acme", "---\nname: Acme Ltd\n---\n"),
-            (Kind::Deal, "acme", "---\nname: Acme pilot\n---\n"),
-        ] {
-            index.insert(parse(
-                kind,
-                id,
-                &format!("{}/{id}.md", kind.dir()),
-                text.as_bytes(),
-                &index.config,
-            ));
-        }
-        index
+        Index::from_texts(
+            Config::default(),
+            [
+                (
+                    Kind::Person,
+                    "ada-lovelace",
+                    "---\nname: Ada Lovelace\nemail: ada@x.example\n---\n",
+                ),
+                (Kind::Person, "ada-byron", "---\nname: Ada Byron\n---\n"),
+                (Kind::Person, "jose", "---\nname: José Álvarez\n---\n"),
+                (Kind::Company, "acme", "---\nname: Acme Ltd\n---\n"),
+                (Kind::Deal, "acme", "---\nname: Acme pilot\n---\n"),
+            ],
+        )
     }
 
     #[test]

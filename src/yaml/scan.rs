@@ -271,11 +271,7 @@ fn scan_key(text: &str, line: &Line) -> Option<(CompactString, Range<usize>, usi
         q @ (b'"' | b'\'') => {
             let close = find_quote_end(content, 0, q)?;
             let raw = &content[1..close];
-            let key = if q == b'"' {
-                scalar::unescape_double(raw)?
-            } else {
-                raw.replace("''", "'").into()
-            };
+            let key = decode_quoted(raw, q)?;
             let rest = &content[close + 1..];
             let colon = close + 1 + rest.len() - trim_blank_start(rest).len();
             if bytes.get(colon) != Some(&b':') {
@@ -308,6 +304,18 @@ fn scan_key(text: &str, line: &Line) -> Option<(CompactString, Range<usize>, usi
                 search = after;
             }
         }
+    }
+}
+
+/// The text of a quoted scalar's inside: escapes for `"`, doubled quotes for `'`. `None` for
+/// escapes the fast path leaves to the full parser.
+fn decode_quoted(raw: &str, quote: u8) -> Option<CompactString> {
+    if quote == b'"' {
+        scalar::unescape_double(raw)
+    } else if raw.contains('\'') {
+        Some(raw.replace("''", "'").into())
+    } else {
+        Some(raw.into())
     }
 }
 
@@ -438,24 +446,17 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
                         entry.problem = Some(text_after_value(text, lines, last, close + 1));
                     } else if !entry.multiline {
                         let raw = &text[vstart + 1..close];
-                        entry.value = if q == b'"' {
-                            scalar::unescape_double(raw).map(Value::Str)
-                        } else {
-                            Some(Value::Str(raw.replace("''", "'").into()))
-                        };
+                        entry.value = decode_quoted(raw, q).map(Value::Str);
                     }
                 }
                 None => {
-                    entry.style = Style::Other;
-                    entry.value_span = vstart..text.len();
-                    entry.multiline = true;
-                    next = lines.len();
-                    entry.problem = Some(Problem {
-                        line: i as u32,
-                        col: entry.value_col,
-                        message: "this quoted value is never closed".into(),
-                        help: "add the closing quote at the end of the value",
-                    });
+                    next = unclosed(
+                        &mut entry,
+                        text.len(),
+                        lines.len(),
+                        "this quoted value is never closed".into(),
+                        "add the closing quote at the end of the value",
+                    );
                 }
             }
         }
@@ -483,20 +484,18 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
                     }
                 }
                 None => {
-                    entry.style = Style::Other;
-                    entry.value_span = vstart..text.len();
-                    entry.multiline = true;
-                    next = lines.len();
-                    entry.problem = Some(Problem {
-                        line: i as u32,
-                        col: entry.value_col,
-                        message: format!(
-                            "this list is never closed: `{}` has no matching `{}`",
-                            b as char,
-                            if b == b'[' { ']' } else { '}' }
-                        ),
-                        help: "close the list on the same line, e.g. `tags: [vip, webinar-2026]`",
-                    });
+                    let message = format!(
+                        "this list is never closed: `{}` has no matching `{}`",
+                        b as char,
+                        if b == b'[' { ']' } else { '}' }
+                    );
+                    next = unclosed(
+                        &mut entry,
+                        text.len(),
+                        lines.len(),
+                        message,
+                        "close the list on the same line, e.g. `tags: [vip, webinar-2026]`",
+                    );
                 }
             }
         }
@@ -562,6 +561,27 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
     }
     entry.lines.end = lines[next - 1].next;
     Some((entry, next))
+}
+
+/// Marks a value whose quote or bracket never closes: it runs to the end of the frontmatter.
+/// Returns the index of the line after the entry.
+fn unclosed(
+    entry: &mut Entry,
+    text_len: usize,
+    line_count: usize,
+    message: String,
+    help: &'static str,
+) -> usize {
+    entry.style = Style::Other;
+    entry.value_span = entry.value_span.start..text_len;
+    entry.multiline = true;
+    entry.problem = Some(Problem {
+        line: entry.line,
+        col: entry.value_col,
+        message,
+        help,
+    });
+    line_count
 }
 
 fn text_after_value(text: &str, lines: &[Line], line: usize, pos: usize) -> Problem {
@@ -783,11 +803,7 @@ fn block_item(v: &str) -> (usize, Option<Value>) {
         q @ (b'"' | b'\'') => match find_quote_end(v, 0, q) {
             Some(close) if only_comment(&v[close + 1..]) => {
                 let raw = &v[1..close];
-                let value = if q == b'"' {
-                    scalar::unescape_double(raw).map(Value::Str)
-                } else {
-                    Some(Value::Str(raw.replace("''", "'").into()))
-                };
+                let value = decode_quoted(raw, q).map(Value::Str);
                 (close + 1, value)
             }
             _ => (v.len(), None),
@@ -829,11 +845,7 @@ fn flow_items(text: &str, open: usize, end: usize) -> Option<(Vec<Item>, Vec<Val
                 let close = find_quote_end(inner, i, q)?;
                 let raw = &inner[i + 1..close];
                 i = close + 1;
-                if q == b'"' {
-                    Value::Str(scalar::unescape_double(raw)?)
-                } else {
-                    Value::Str(raw.replace("''", "'").into())
-                }
+                Value::Str(decode_quoted(raw, q)?)
             }
             _ => {
                 let len = memchr::memchr(b',', &bytes[i..]).unwrap_or(bytes.len() - i);

@@ -3,32 +3,6 @@
 //! and exactly what it changed on disk (`git diff` / `git status`).
 
 use crate::harness::*;
-use std::path::Path;
-use std::process::Command;
-
-/// The added and removed lines of `git diff -U0`, without the file headers.
-fn changes(ws: &Ws) -> Vec<String> {
-    ws.diff()
-        .lines()
-        .filter(|l| !l.starts_with("--- a/") && !l.starts_with("+++ b/"))
-        .filter(|l| l.starts_with('+') || l.starts_with('-'))
-        .map(str::to_string)
-        .collect()
-}
-
-/// `git status --porcelain` with every untracked file listed.
-fn status(ws: &Ws) -> String {
-    git(
-        ws.path(),
-        &["status", "--porcelain", "--untracked-files=all"],
-    )
-}
-
-/// Asserts that nothing in the workspace changed.
-#[track_caller]
-fn assert_untouched(ws: &Ws) {
-    assert_eq!(status(ws), "", "the workspace changed");
-}
 
 /// The ids (first column) of a `kith list` table, without the header and the count line.
 fn ids(table: &str) -> Vec<&str> {
@@ -38,11 +12,6 @@ fn ids(table: &str) -> Vec<&str> {
         .iter()
         .map(|l| l.split_whitespace().next().unwrap_or(""))
         .collect()
-}
-
-/// The last line of a `kith list` table (`9 contacts`).
-fn count_line(table: &str) -> &str {
-    table.lines().last().unwrap_or("")
 }
 
 /// The `## Activity` section of a record, from its heading to the end of the file.
@@ -61,23 +30,6 @@ fn script(dir: &Ws, name: &str, body: &str) -> String {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
     path.display().to_string()
-}
-
-/// Runs kith like [`kith_in`], with editor variables set.
-fn kith_with_editor(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .env("KITH_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env_remove("VISUAL")
-        .env_remove("EDITOR")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    Run::from(cmd.output().expect("run kith"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,7 +81,7 @@ fn init_refuses_the_example_workspace() {
         "{err}"
     );
     assert_eq!(ws.read("kith.yaml"), before);
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +107,7 @@ fn new_contact_slugs_the_name_and_numbers_a_second_one() {
         "---\nname: Zoë Müller\ncreated: 2026-11-25\n---\n"
     );
     assert_eq!(
-        status(&ws),
+        ws.status(),
         "?? contacts/zoe-muller-2.md\n?? contacts/zoe-muller.md\n"
     );
     // Both are found, and a name query now lists both.
@@ -233,7 +185,7 @@ fn new_contact_refuses_an_address_someone_already_has() {
         ),
         "{err}"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
 
     // --force creates it anyway, with a warning.
     let out = ws.kith(&[
@@ -287,7 +239,7 @@ fn new_refuses_invalid_values_and_missing_references() {
         .fails(1)
         .to_string();
     assert!(err.contains("`seats` is not KEY=VALUE"), "{err}");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -703,10 +655,10 @@ fn set_changes_exactly_one_line() {
         "contacts/elodie-garnier.md: title Head of Finance Operations → CFO\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         ["-title: Head of Finance Operations", "+title: CFO"]
     );
-    assert_eq!(status(&ws), " M contacts/elodie-garnier.md\n");
+    assert_eq!(ws.status(), " M contacts/elodie-garnier.md\n");
 }
 
 #[test]
@@ -724,7 +676,7 @@ fn set_several_fields_quotes_what_yaml_needs_and_appends_new_keys() {
         "contacts/elodie-garnier.md: title Head of Finance Operations → VP: Finance, seats = 40, created 2026-10-23 → 2026-10-24\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-title: Head of Finance Operations",
             "+title: \"VP: Finance\"",
@@ -746,7 +698,7 @@ fn set_the_same_value_changes_nothing() {
     let ws = Ws::example();
     let out = ws.kith(&["set", "ben-carver", "owner=sam", "title=Head of BI"]);
     assert_eq!(out.ok(), "contacts/ben-carver.md: unchanged\n");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -778,7 +730,7 @@ fn set_refuses_invalid_values_and_writes_nothing() {
         assert!(err.contains(message), "set {pair}: {err}");
         assert_eq!(out.stdout, "");
     }
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -789,7 +741,7 @@ fn set_on_an_unknown_record_fails() {
         .fails(1)
         .to_string();
     assert!(err.contains("no record matches `nobody-here`"), "{err}");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -804,7 +756,7 @@ fn unset_removes_the_fields_lines_and_warns_about_missing_ones() {
         out.stderr,
         "warning: contacts/elodie-garnier.md has no `fax`\n"
     );
-    assert_eq!(changes(&ws), ["-lead_status: working"]);
+    assert_eq!(ws.changes(), ["-lead_status: working"]);
     // A block list goes with all its lines.
     ws.kith(&["unset", "yuki-sato", "tags"]).ok();
     let text = ws.read("contacts/yuki-sato.md");
@@ -821,7 +773,7 @@ fn tag_keeps_a_flow_lists_style() {
     let out = ws.kith(&["tag", "elodie-garnier", "+vip", "-france"]);
     assert_eq!(out.ok(), "contacts/elodie-garnier.md: tags +vip -france\n");
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         ["-tags: [fintech, france]", "+tags: [fintech, vip]"]
     );
 }
@@ -835,7 +787,7 @@ fn tag_keeps_a_block_lists_style() {
         text.contains("tags:\n  - newsletter\n  - content\n  - vip\ncountry: GB\n"),
         "{text}"
     );
-    assert_eq!(changes(&ws), ["+  - vip"]);
+    assert_eq!(ws.changes(), ["+  - vip"]);
 }
 
 #[test]
@@ -843,12 +795,12 @@ fn tag_creates_the_list_and_ignores_tags_already_there() {
     let ws = Ws::example();
     let out = ws.kith(&["tag", "alex-moreau", "+founder"]);
     assert_eq!(out.ok(), "contacts/alex-moreau.md: tags +founder\n");
-    assert_eq!(changes(&ws), ["+tags: [founder]"]);
+    assert_eq!(ws.changes(), ["+tags: [founder]"]);
     let out = ws.kith(&["tag", "ben-carver", "+retail", "-never-had-it"]);
     assert_eq!(out.ok(), "contacts/ben-carver.md: unchanged\n");
     let err = ws.kith(&["tag", "ben-carver", "+a,b"]).fails(1).to_string();
     assert!(err.contains("`+a,b` is not a tag"), "{err}");
-    assert_eq!(status(&ws), " M contacts/alex-moreau.md\n");
+    assert_eq!(ws.status(), " M contacts/alex-moreau.md\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -870,7 +822,7 @@ fn log_inserts_the_entry_in_date_order_and_touches_nothing_else() {
         "contacts/elodie-garnier.md: logged 2026-11-12 call: follow-up on pricing\n"
     );
     assert_eq!(out.stderr, "");
-    assert_eq!(changes(&ws), ["+- 2026-11-12 call: follow-up on pricing"]);
+    assert_eq!(ws.changes(), ["+- 2026-11-12 call: follow-up on pricing"]);
     assert!(ws.read("contacts/elodie-garnier.md").contains(
         "- 2026-11-10 visit: /pricing\n- 2026-11-12 call: follow-up on pricing\n- 2026-11-13 call @priya:"
     ));
@@ -917,7 +869,7 @@ fn log_puts_same_day_entries_after_existing_ones_and_today_last() {
          - 2026-11-19 email-open: Reconciliation pipelines: example workspace\n\
          - 2026-11-25 email: sent the contract\n"
     );
-    assert_eq!(changes(&ws).len(), 3);
+    assert_eq!(ws.changes().len(), 3);
 }
 
 #[test]
@@ -983,7 +935,7 @@ fn log_signs_entries_with_the_teammate_of_the_git_user() {
     ws.kith(&["log", "ben-carver", "call", "demo booked for 2 December"])
         .ok();
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         ["+- 2026-11-25 call @priya: demo booked for 2 December"]
     );
 }
@@ -1027,7 +979,7 @@ fn log_refuses_bad_dates_times_types_and_deals() {
         .fails(1)
         .to_string();
     assert!(err.contains("the activity text is empty"), "{err}");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -1041,7 +993,7 @@ fn log_warns_about_an_unknown_type_but_logs_it() {
         "{}",
         out.stderr
     );
-    assert_eq!(changes(&ws), ["+- 2026-11-25 cal: left a voicemail"]);
+    assert_eq!(ws.changes(), ["+- 2026-11-25 cal: left a voicemail"]);
     let check = ws.kith(&["check"]);
     assert!(
         check.stdout.contains("contacts/ben-carver.md:"),
@@ -1063,7 +1015,7 @@ fn edit_opens_the_file_in_the_editor_and_checks_it() {
         "editor.sh",
         r#"sed -i.bak "s/^title: .*/title: VP Finance/" "$1" && rm "$1.bak""#,
     );
-    let out = kith_with_editor(
+    let out = kith_env(
         ws.path(),
         &[("EDITOR", &editor)],
         &["edit", "elodie-garnier"],
@@ -1071,7 +1023,7 @@ fn edit_opens_the_file_in_the_editor_and_checks_it() {
     assert_eq!(out.ok(), "");
     assert_eq!(out.stderr, "");
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         ["-title: Head of Finance Operations", "+title: VP Finance"]
     );
 }
@@ -1085,7 +1037,7 @@ fn edit_reports_problems_in_what_the_editor_saved() {
         "editor.sh",
         r#"sed -i.bak "s/^created: .*/created: 2026-02-30/" "$1" && rm "$1.bak""#,
     );
-    let out = kith_with_editor(
+    let out = kith_env(
         ws.path(),
         &[("EDITOR", &editor)],
         &["edit", "elodie-garnier"],
@@ -1101,7 +1053,7 @@ fn edit_reports_problems_in_what_the_editor_saved() {
     );
     // The file stays as the editor left it.
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         ["-created: 2026-10-23", "+created: 2026-02-30"]
     );
 }
@@ -1111,7 +1063,7 @@ fn edit_fails_when_the_editor_fails() {
     let ws = Ws::example();
     let tools = Ws::empty();
     let editor = script(&tools, "editor.sh", "exit 3");
-    let out = kith_with_editor(ws.path(), &[("EDITOR", &editor)], &["edit", "ben-carver"]);
+    let out = kith_env(ws.path(), &[("EDITOR", &editor)], &["edit", "ben-carver"]);
     let err = out.fails(1);
     assert!(err.contains("the editor"), "{err}");
     assert!(err.contains("failed (exit code 3)"), "{err}");
@@ -1119,7 +1071,7 @@ fn edit_fails_when_the_editor_fails() {
         err.contains("ben-carver.md is as the editor left it"),
         "{err}"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -1135,7 +1087,7 @@ fn edit_prefers_visual_and_passes_editor_arguments() {
     let editor = script(&tools, "editor.sh", "exit 9");
     let with_args = format!("{visual} --wait");
     // Run from a subfolder: the editor still gets the record's full path.
-    let out = kith_with_editor(
+    let out = kith_env(
         &ws.file("deals"),
         &[("VISUAL", &with_args), ("EDITOR", &editor)],
         &["edit", "ben-carver"],

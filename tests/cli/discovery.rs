@@ -5,16 +5,6 @@
 use crate::harness::*;
 use std::path::Path;
 
-/// The last line of a `kith list` table (`72 contacts`).
-fn count_line(table: &str) -> &str {
-    table.lines().last().unwrap_or("")
-}
-
-/// `git status --porcelain` with every untracked file listed.
-fn status(dir: &Path) -> String {
-    git(dir, &["status", "--porcelain", "--untracked-files=all"])
-}
-
 /// A git repository with one commit, for workspaces that live inside a larger project.
 fn outer_repo() -> Ws {
     let repo = Ws::empty();

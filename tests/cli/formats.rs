@@ -3,28 +3,6 @@
 //! and exit codes: 0 ok, 1 for errors kith reports, 2 for command-line usage errors.
 
 use crate::harness::*;
-use std::path::Path;
-use std::process::Command;
-
-/// Runs kith like [`kith_in`], but with the given colour-related variables instead of
-/// `NO_COLOR=1` (output is still a pipe, never a terminal).
-fn kith_env(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .env("KITH_TODAY", TODAY)
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("VISUAL")
-        .env_remove("EDITOR")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    Run::from(cmd.output().expect("run kith"))
-}
 
 const ESC: char = '\u{1b}';
 

@@ -66,6 +66,27 @@ impl Ws {
         kith_in(self.path(), args)
     }
 
+    /// The added and removed lines of `git diff -U0`, without the file headers.
+    pub fn changes(&self) -> Vec<String> {
+        self.diff()
+            .lines()
+            .filter(|l| !l.starts_with("--- a/") && !l.starts_with("+++ b/"))
+            .filter(|l| l.starts_with('+') || l.starts_with('-'))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// `git status --porcelain` with every untracked file listed.
+    pub fn status(&self) -> String {
+        status(self.path())
+    }
+
+    /// Asserts that nothing in the workspace changed.
+    #[track_caller]
+    pub fn assert_untouched(&self) {
+        assert_eq!(self.status(), "", "the workspace changed");
+    }
+
     /// `git diff` of the working tree against HEAD.
     pub fn diff(&self) -> String {
         let out = Command::new("git")
@@ -79,18 +100,25 @@ impl Ws {
 
 /// Runs kith with `cwd` as the current directory, today pinned, colour off.
 pub fn kith_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_kith"))
-        .args(args)
+    kith_env(cwd, &[("NO_COLOR", "1")], args)
+}
+
+/// Runs kith like [`kith_in`], with exactly these colour and editor variables (output is a
+/// pipe, never a terminal).
+pub fn kith_env(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
+    cmd.args(args)
         .current_dir(cwd)
         .env("KITH_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env_remove("VISUAL")
-        .env_remove("EDITOR")
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd)
-        .output()
-        .expect("run kith");
-    Run::from(out)
+        .env("HOME", cwd);
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "VISUAL", "EDITOR"] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run::from(cmd.output().expect("run kith"))
 }
 
 /// The outcome of one run.
@@ -138,6 +166,16 @@ impl Run {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
     }
+}
+
+/// `git status --porcelain` of a folder, with every untracked file listed.
+pub fn status(dir: &Path) -> String {
+    git(dir, &["status", "--porcelain", "--untracked-files=all"])
+}
+
+/// The last line of a `kith list` table (`72 contacts`).
+pub fn count_line(table: &str) -> &str {
+    table.lines().last().unwrap_or("")
 }
 
 pub fn repo_path(rel: &str) -> PathBuf {

@@ -4,29 +4,6 @@
 
 use crate::harness::*;
 
-/// The added and removed lines of `git diff -U0`, without the file headers.
-fn changes(ws: &Ws) -> Vec<String> {
-    ws.diff()
-        .lines()
-        .filter(|l| !l.starts_with("--- a/") && !l.starts_with("+++ b/"))
-        .filter(|l| l.starts_with('+') || l.starts_with('-'))
-        .map(str::to_string)
-        .collect()
-}
-
-/// `git status --porcelain` with every untracked file listed.
-fn status(ws: &Ws) -> String {
-    git(
-        ws.path(),
-        &["status", "--porcelain", "--untracked-files=all"],
-    )
-}
-
-#[track_caller]
-fn assert_untouched(ws: &Ws) {
-    assert_eq!(status(ws), "", "the workspace changed");
-}
-
 /// Makes git's user.email that of a teammate, so that kith signs stage entries with them.
 fn as_teammate(ws: &Ws, email: &str) {
     git(ws.path(), &["config", "user.email", email]);
@@ -57,7 +34,7 @@ fn promote_moves_to_the_next_stage() {
     );
     assert_eq!(out.stderr, "");
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: sql",
             "-lifecycle_changed: 2026-10-28",
@@ -131,7 +108,7 @@ fn promote_to_lead_adds_lead_status_new() {
         "contacts/anouk-de-vries.md: lifecycle subscriber → lead\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: subscriber",
             "+lifecycle: lead",
@@ -156,7 +133,7 @@ fn promote_keeps_an_existing_lead_status() {
     let ws = Ws::example();
     ws.kith(&["promote", "jessica-moreno"]).ok();
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: lead",
             "+lifecycle: mql",
@@ -180,7 +157,7 @@ fn promote_to_an_explicit_stage_skips_the_ones_between() {
         "contacts/ben-carver.md: lifecycle sql → customer\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: sql",
             "-lifecycle_changed: 2026-10-28",
@@ -201,7 +178,7 @@ fn promote_backwards_needs_force() {
         "error: moving Aisha Rahman backwards from `customer` to `lead` needs --force\n"
     );
     assert_eq!(out.stdout, "");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 
     let out = ws.kith(&["promote", "aisha-rahman", "lead", "--force"]);
     assert_eq!(
@@ -209,7 +186,7 @@ fn promote_backwards_needs_force() {
         "contacts/aisha-rahman.md: lifecycle customer → lead\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: customer",
             "+lifecycle: lead",
@@ -228,7 +205,7 @@ fn promote_to_the_current_stage_is_refused() {
         .fails(1)
         .to_string();
     assert_eq!(err, "error: Ben Carver is already at `sql`\n");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -242,7 +219,7 @@ fn promote_to_other_needs_a_reason() {
         err.contains("`other` needs a reason: add --reason staff (or supplier, partner, ...)"),
         "{err}"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
 
     let out = ws.kith(&["promote", "aisha-rahman", "other", "--reason", "partner"]);
     assert_eq!(
@@ -250,7 +227,7 @@ fn promote_to_other_needs_a_reason() {
         "contacts/aisha-rahman.md: lifecycle customer → other\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: customer",
             "+lifecycle: other",
@@ -293,7 +270,7 @@ fn promote_from_outside_the_funnel_needs_a_named_stage() {
         ),
         "{err}"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
     let out = ws.kith(&["promote", "alex-moreau", "customer"]);
     assert_eq!(
         out.ok(),
@@ -320,7 +297,7 @@ fn promote_refuses_unknown_stages_and_records_that_are_not_people() {
     assert!(err.contains("calder-mutual"), "{err}");
     let err = ws.kith(&["promote", "daniel"]).fails(1).to_string();
     assert!(err.contains("`daniel` matches 2 records"), "{err}");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -372,7 +349,7 @@ fn set_lifecycle_writes_lifecycle_changed_and_a_stage_entry() {
         "contacts/ben-carver.md: lifecycle sql → opportunity\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: sql",
             "-lifecycle_changed: 2026-10-28",
@@ -399,7 +376,7 @@ fn set_lifecycle_keeps_an_explicit_lifecycle_changed() {
         err.contains("moving Ben Carver backwards from `sql` to `mql` needs --force"),
         "{err}"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
     let mut forced = args.to_vec();
     forced.push("--force");
     let out = ws.kith(&forced);
@@ -409,7 +386,7 @@ fn set_lifecycle_keeps_an_explicit_lifecycle_changed() {
     );
     // The explicit date dates the log entry too.
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: sql",
             "-lifecycle_changed: 2026-10-28",
@@ -426,7 +403,7 @@ fn set_lifecycle_on_a_plain_contact_makes_a_new_lead() {
     let out = ws.kith(&["set", "hugo-lambert", "lifecycle=lead"]);
     assert_eq!(out.ok(), "contacts/hugo-lambert.md: lifecycle = lead\n");
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "+lifecycle: lead",
             "+lifecycle_changed: 2026-11-25",
@@ -442,7 +419,7 @@ fn set_lifecycle_to_the_current_stage_changes_nothing() {
     let ws = Ws::example();
     let out = ws.kith(&["set", "ben-carver", "lifecycle=SQL"]);
     assert_eq!(out.ok(), "contacts/ben-carver.md: unchanged\n");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -453,7 +430,7 @@ fn set_lifecycle_refuses_an_unknown_stage() {
         .fails(1)
         .to_string();
     assert!(err.contains("unknown lifecycle stage `prospect`"), "{err}");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,7 +456,7 @@ fn convert_creates_the_company_and_the_deal_when_none_matches() {
     );
     assert_eq!(out.stderr, "");
     assert_eq!(
-        status(&ws),
+        ws.status(),
         " M contacts/daniel-ortega.md\n?? companies/rutamar.md\n?? deals/rutamar-new-business.md\n"
     );
     // The company takes the person's domain, industry, country and owner.
@@ -493,7 +470,7 @@ fn convert_creates_the_company_and_the_deal_when_none_matches() {
          close_date: 2027-01-31\ncompany: rutamar\ncontacts: [daniel-ortega]\nowner: sam\ncreated: 2026-11-25\n---\n"
     );
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: sql",
             "-lifecycle_changed: 2026-10-07",
@@ -552,7 +529,7 @@ fn convert_links_a_company_by_email_domain_and_fills_only_its_empty_fields() {
             .contains("\ncompany: rutamar-logistica\n")
     );
     assert_eq!(
-        status(&ws),
+        ws.status(),
         " M companies/rutamar-logistica.md\n M contacts/daniel-ortega.md\n?? deals/rutamar-logistica-new-business.md\n"
     );
     assert_clean(&ws, 106);
@@ -587,7 +564,7 @@ fn convert_uses_the_persons_company_and_the_deal_options() {
     );
     // The company had every field already; the person already pointed at it.
     assert_eq!(
-        changes(&ws),
+        ws.changes(),
         [
             "-lifecycle: lead",
             "-lifecycle_changed: 2026-10-30",
@@ -618,12 +595,12 @@ fn convert_refuses_people_who_are_not_leads() {
     );
     let err = ws.kith(&["convert", "calder-mutual"]).fails(1).to_string();
     assert!(err.contains("calder-mutual"), "{err}");
-    assert_untouched(&ws);
+    ws.assert_untouched();
 
     // --force converts a plain contact.
     ws.kith(&["convert", "hugo-lambert", "--force"]).ok();
     assert_eq!(
-        status(&ws),
+        ws.status(),
         " M contacts/hugo-lambert.md\n?? companies/lambert-capital.md\n?? deals/lambert-capital-new-business.md\n"
     );
     let text = ws.read("contacts/hugo-lambert.md");
@@ -673,7 +650,7 @@ fn convert_refuses_a_free_mail_address_without_company() {
         err,
         "error: cannot tell Jessica Moreno's company (no `company` field and a free-mail address); pass --company NAME\n"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
 
     // --company with a new name creates it, without a domain (gmail says nothing).
     let out = ws.kith(&["convert", "jessica-moreno", "--company", "Moreno Research"]);
@@ -706,7 +683,7 @@ fn convert_with_company_links_an_existing_one_by_name() {
          contacts/jessica-moreno.md: lifecycle lead → opportunity\n"
     );
     assert_eq!(
-        status(&ws),
+        ws.status(),
         " M contacts/jessica-moreno.md\n?? deals/calder-mutual-new-business.md\n"
     );
 }
@@ -722,7 +699,7 @@ fn convert_refuses_a_company_other_than_the_persons() {
         err,
         "error: Clara Albrecht works for `bergmann-medtech`, not `calder-mutual`; correct `company` first or pass --company bergmann-medtech\n"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
@@ -744,7 +721,7 @@ fn convert_refuses_bad_options_before_writing_anything() {
         err.contains("the amount must be a positive number"),
         "{err}"
     );
-    assert_untouched(&ws);
+    ws.assert_untouched();
 }
 
 #[test]
