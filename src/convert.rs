@@ -2,7 +2,6 @@
 //! domain, then by name, and filling only its empty fields), create a deal, move the person.
 //! Pure planning over the index; the command writes the plan.
 
-use crate::config::Config;
 use crate::create;
 use crate::edit::Change;
 use crate::index::Index;
@@ -169,17 +168,16 @@ fn company_plan(
     opts: &Options,
     today: Date,
 ) -> Result<CompanyPlan> {
-    let cfg = &index.config;
     let domain = work_domain(person);
     if let Some(query) = &opts.company {
         if let Ok(c) = resolve::resolve(index, query, Some(Kind::Company)) {
-            return Ok(link(cfg, c, person, domain.as_deref()));
+            return Ok(link(c, person, domain.as_deref()));
         }
         return create_company(index, query, person, domain.as_deref(), today);
     }
     if let Some(id) = person.text("company") {
         return match index.get(Kind::Company, id) {
-            Some(c) => Ok(link(cfg, c, person, domain.as_deref())),
+            Some(c) => Ok(link(c, person, domain.as_deref())),
             None => bail!(
                 "{} refers to company `{id}`, which does not exist; pass --company NAME",
                 person.name()
@@ -194,7 +192,7 @@ fn company_plan(
                     .any(|cd| cd.trim().eq_ignore_ascii_case(d))
         });
         if let Some(c) = by_domain {
-            return Ok(link(cfg, c, person, domain.as_deref()));
+            return Ok(link(c, person, domain.as_deref()));
         }
         let name = name_from_domain(d);
         return create_company(index, &name, person, domain.as_deref(), today);
@@ -206,7 +204,7 @@ fn company_plan(
 }
 
 /// Links an existing company, planning to fill its empty fields from the person.
-fn link(_cfg: &Config, company: &Record, person: &Record, domain: Option<&str>) -> CompanyPlan {
+fn link(company: &Record, person: &Record, domain: Option<&str>) -> CompanyPlan {
     let mut fill = Vec::new();
     let mut offer = |key: &str, value: Option<String>| {
         if company.get(key).is_none()
@@ -239,7 +237,7 @@ fn create_company(
         .into_iter()
         .find(|c| slug::fold(c.name()) == folded)
     {
-        return Ok(link(&index.config, c, person, domain));
+        return Ok(link(c, person, domain));
     }
     let id = create::new_id(name, |id| index.contains(Kind::Company, id));
     let mut fields: Vec<(String, Value)> = Vec::new();
@@ -278,6 +276,7 @@ fn name_from_domain(domain: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
 
     fn index() -> Index {
         Index::from_texts(

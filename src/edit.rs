@@ -141,14 +141,8 @@ impl<'a> Doc<'a> {
             Value::Map(_) => format!(" {}", render_map(value)),
             _ => format!(" {}", render_scalar(value, ty, None)),
         };
-        let replacement = format!("{head}{written}{nl}");
-        let mut range = self.abs(&entry.lines);
-        // Keep the file's last line without a newline if it had none (cannot happen inside a
-        // closed frontmatter, but be exact anyway).
-        if !self.text[range.clone()].ends_with('\n') {
-            range.end = range.end.min(self.text.len());
-        }
-        self.splice(range, &replacement)
+        // Every frontmatter line ends with a newline: the closing `---` follows it.
+        self.splice(self.abs(&entry.lines), &format!("{head}{written}{nl}"))
     }
 
     fn append_key(&self, key: &str, value: &Value, ty: Option<&FieldType>) -> String {
