@@ -68,6 +68,9 @@ const KNOWN_KEYS: &[&str] = &[
     "activity_types",
     "fields",
     "max_record_bytes",
+    "lists",
+    "segments",
+    "scoring",
 ];
 
 /// A teammate: someone who owns records and logs activities.
@@ -169,6 +172,14 @@ pub struct Config {
     /// Custom fields per record kind, in declaration order.
     pub fields: [Vec<(String, FieldType)>; 3],
     pub max_record_bytes: u64,
+    /// Named lists for filters (`$competitor_domains`), lowercase.
+    pub lists: Vec<(String, Vec<String>)>,
+    /// `segments:` as written; [`crate::segment`] compiles it.
+    pub segments: Option<serde_yaml_ng::Value>,
+    /// `scoring:` as written; [`crate::score`] compiles it.
+    pub scoring: Option<serde_yaml_ng::Value>,
+    /// The text of kith.yaml, to point diagnostics about nested settings at their line.
+    pub source: String,
 }
 
 impl Default for Config {
@@ -193,6 +204,10 @@ impl Default for Config {
             activity_types: strings(DEFAULT_ACTIVITY_TYPES),
             fields: Default::default(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            lists: Vec::new(),
+            segments: None,
+            scoring: None,
+            source: String::new(),
         }
     }
 }
@@ -254,6 +269,36 @@ impl Config {
 
     pub fn custom_fields(&self, kind: Kind) -> &[(String, FieldType)] {
         &self.fields[kind as usize]
+    }
+
+    /// A named list for filters: `lists:` in kith.yaml, or `internal_domains`.
+    pub fn list(&self, name: &str) -> Option<&[String]> {
+        if let Some((_, items)) = self.lists.iter().find(|(n, _)| n == name) {
+            return Some(items);
+        }
+        (name == "internal_domains").then_some(self.internal_domains.as_slice())
+    }
+
+    pub fn list_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.lists.iter().map(|(n, _)| n.as_str()).collect();
+        if !names.contains(&"internal_domains") {
+            names.push("internal_domains");
+        }
+        names
+    }
+
+    /// 1-based line and column where `needle` first appears in kith.yaml (for diagnostics about
+    /// nested settings, which YAML parsers do not locate).
+    pub fn locate(&self, needle: &str) -> (u32, u32) {
+        match self.source.find(needle) {
+            Some(at) => {
+                let before = &self.source[..at];
+                let line = before.matches('\n').count() as u32 + 1;
+                let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+                (line, col)
+            }
+            None => (1, 1),
+        }
     }
 
     pub fn is_internal_email(&self, email: &str) -> bool {
@@ -439,6 +484,19 @@ impl Config {
         if let Some(max) = raw.max_record_bytes {
             cfg.max_record_bytes = max;
         }
+        cfg.lists = raw
+            .lists
+            .into_iter()
+            .map(|(name, items)| {
+                (
+                    name,
+                    items.into_iter().map(|i| i.trim().to_lowercase()).collect(),
+                )
+            })
+            .collect();
+        cfg.segments = raw.segments;
+        cfg.scoring = raw.scoring;
+        cfg.source = text.to_string();
         (cfg, diags)
     }
 }
@@ -485,6 +543,9 @@ struct RawConfig {
     activity_types: Option<Vec<String>>,
     fields: RawFields,
     max_record_bytes: Option<u64>,
+    lists: IndexMap<String, Vec<String>>,
+    segments: Option<serde_yaml_ng::Value>,
+    scoring: Option<serde_yaml_ng::Value>,
     #[serde(flatten)]
     extra: IndexMap<String, serde_yaml_ng::Value>,
 }

@@ -153,6 +153,42 @@ impl Index {
         out
     }
 
+    /// The slot of a record: a small number, stable while the record stays in the index, for
+    /// tables of derived values (scores, segment memberships) kept beside it.
+    pub fn slot(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.by_key.get(&(kind, CompactString::from(id))).copied()
+    }
+
+    /// One more than the highest slot in use: the size of a table indexed by slot.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn at_slot(&self, slot: usize) -> Option<&Record> {
+        self.slots.get(slot)?.as_ref().map(|p| &p.record)
+    }
+
+    /// Every record with its slot.
+    pub fn entries(&self) -> impl Iterator<Item = (usize, &Record)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_ref().map(|p| (i, &p.record)))
+    }
+
+    /// The deals of a person (as a contact) or of a company, without allocating.
+    pub fn deals_for<'a>(&'a self, r: &Record) -> impl Iterator<Item = &'a Record> + 'a {
+        let slots = match r.kind {
+            Kind::Person => self.deals_by_contact.get(r.id.as_str()),
+            Kind::Company => self.deals_by_company.get(r.id.as_str()),
+            Kind::Deal => None,
+        };
+        slots
+            .into_iter()
+            .flatten()
+            .filter_map(|&s| self.slots[s].as_ref().map(|p| &p.record))
+    }
+
     pub fn get(&self, kind: Kind, id: &str) -> Option<&Record> {
         self.parsed(kind, id).map(|p| &p.record)
     }
