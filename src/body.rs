@@ -255,10 +255,37 @@ pub struct EntryProblem {
 
 /// The activity log of a body. `first_line` is the body's first line number in the file.
 pub fn activities(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>) {
-    let mut problems = Vec::new();
-    let Some(section) = find_section(body, "Activity") else {
-        return (Vec::new(), problems);
+    let (activities, problems, _) = read(body, first_line);
+    (activities, problems)
+}
+
+/// The activity log and the notes (the body without its activity section, trimmed).
+pub fn read(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>, Box<str>) {
+    let section = find_section(body, "Activity");
+    let notes: Box<str> = match &section {
+        None => body.trim().into(),
+        Some(s) => {
+            let (before, after) = (body[..s.heading.start].trim(), body[s.content.end..].trim());
+            match (before.is_empty(), after.is_empty()) {
+                (_, true) => before.into(),
+                (true, false) => after.into(),
+                (false, false) => format!("{before}\n\n{after}").into(),
+            }
+        }
     };
+    let (activities, problems) = match section {
+        Some(section) => section_activities(body, first_line, &section),
+        None => (Vec::new(), Vec::new()),
+    };
+    (activities, problems, notes)
+}
+
+fn section_activities(
+    body: &str,
+    first_line: u32,
+    section: &Section,
+) -> (Vec<Activity>, Vec<EntryProblem>) {
+    let mut problems = Vec::new();
     let mut out = Vec::with_capacity(section.items.len());
     let mut line = first_line;
     let mut counted = 0;

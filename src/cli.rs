@@ -61,6 +61,15 @@ pub enum Command {
     Edit(EditArgs),
     /// Check every record and kith.yaml; exit code 1 if there are errors
     Check(CheckArgs),
+    /// Each segment with its size and description
+    Segments(SegmentsArgs),
+    /// A person's lead score and every rule behind it; or, with --compare, what a scoring
+    /// change would change
+    Score(ScoreArgs),
+    /// People whose score qualifies them for a later lifecycle stage (with --apply, move them)
+    Qualify(QualifyArgs),
+    /// Ranked search over names, e-mails, phones, companies, notes and activities
+    Find(FindArgs),
     /// Generate a workspace of realistic records (benchmarks, scale tests)
     #[command(hide = true)]
     Gen(GenArgs),
@@ -161,6 +170,15 @@ pub struct ListArgs {
     /// Columns for table and csv output (comma-separated field names)
     #[arg(long, value_delimiter = ',')]
     pub fields: Vec<String>,
+    /// Only members of this segment
+    #[arg(long, value_name = "NAME")]
+    pub segment: Option<String>,
+    /// Only records this filter expression selects, e.g. "lifecycle = lead and score >= 60"
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Evaluate scores and dates as of this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -168,14 +186,32 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct SetArgs {
-    /// Id, e-mail address or name
-    pub id: String,
-    /// Fields to set
-    #[arg(required = true, value_name = "KEY=VALUE")]
-    pub pairs: Vec<String>,
+    /// The record (id, e-mail address or name), then the fields to set; with --where or
+    /// --segment, only the fields
+    #[arg(required = true, value_name = "ID KEY=VALUE")]
+    pub args: Vec<String>,
     /// Allow moving `lifecycle` backwards
     #[arg(long)]
     pub force: bool,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
+}
+
+/// Selecting many records for one edit.
+#[derive(Debug, Args, Default)]
+pub struct BulkArgs {
+    /// Edit every contact this filter expression selects
+    #[arg(long = "where", value_name = "EXPR", conflicts_with = "segment")]
+    pub filter: Option<String>,
+    /// Edit every member of this segment
+    #[arg(long, value_name = "NAME")]
+    pub segment: Option<String>,
+    /// Show what would change, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Evaluate scores and dates as of this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -189,11 +225,16 @@ pub struct UnsetArgs {
 
 #[derive(Debug, Args)]
 pub struct TagArgs {
-    /// Id, e-mail address or name
-    pub id: String,
-    /// `+tag` adds, `-tag` removes, a bare `tag` adds
-    #[arg(required = true, allow_hyphen_values = true, value_name = "+TAG|-TAG")]
-    pub tags: Vec<String>,
+    /// The record (id, e-mail address or name), then `+tag` to add, `-tag` to remove (a bare
+    /// `tag` adds); with --where or --segment, only the tags
+    #[arg(
+        required = true,
+        allow_hyphen_values = true,
+        value_name = "ID +TAG|-TAG"
+    )]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub bulk: BulkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -274,6 +315,59 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SegmentsArgs {
+    /// Evaluate as of this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Id, e-mail address or name of the person
+    #[arg(required_unless_present = "compare")]
+    pub id: Option<String>,
+    /// Score as of this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Compare with the scoring in kith.yaml at this git revision: which people's grade or
+    /// qualification would change
+    #[arg(long, value_name = "REV")]
+    pub compare: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct QualifyArgs {
+    /// Make the moves (default: only list them)
+    #[arg(long)]
+    pub apply: bool,
+    /// Score as of this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// Words to look for (all of them must match)
+    #[arg(required = true)]
+    pub text: Vec<String>,
+    /// How many results
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

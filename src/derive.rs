@@ -5,6 +5,7 @@
 //! them out), then scores, then the other segments in the order of their references to each
 //! other (they may use scores and earlier segments).
 
+use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::filter::{Computed, Env, ScoreView};
 use crate::index::Index;
@@ -17,68 +18,160 @@ use rayon::prelude::*;
 /// Scores and segments of every record at one date.
 pub struct Derived {
     pub as_of: Date,
+    /// The settings the scores and segments come from.
+    pub cfg: Config,
     pub model: Model,
     pub segments: Vec<Segment>,
     scores: Vec<Option<Score>>,
-    /// Per segment (same order as `segments`), membership by slot.
-    members: Vec<Vec<bool>>,
+    /// Membership, by slot then segment: `members[slot * segments.len() + i]`.
+    members: Vec<bool>,
+    /// Segment name → position in `segments`.
+    positions: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Derived {
     /// Computes everything. Configuration problems are returned as diagnostics; what can be
     /// computed still is.
     pub fn compute(index: &Index, as_of: Date) -> (Derived, Vec<Diagnostic>) {
-        let (model, mut diags) = Model::from_config(&index.config);
-        let (segments, seg_diags) = segment::from_config(&index.config);
+        Derived::compute_with(index, index.config.clone(), as_of)
+    }
+
+    /// Computes with other settings than the index's own (`kith score --compare REV`).
+    ///
+    /// Each record is visited once for its built-in segments, its score and every segment that
+    /// looks only at the record itself (one pass keeps the work in cache: a pass per segment
+    /// reads all 100,000 records again each time). Segments that read other records' scores or
+    /// segments (`company.segment.X`), and those that depend on them, follow in a pass each.
+    pub fn compute_with(index: &Index, cfg: Config, as_of: Date) -> (Derived, Vec<Diagnostic>) {
+        let (model, mut diags) = Model::from_config(&cfg);
+        let (segments, seg_diags) = segment::from_config(&cfg);
         diags.extend(seg_diags);
+        let positions = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect();
         let mut d = Derived {
             as_of,
+            cfg,
             model,
             segments,
             scores: Vec::new(),
             members: Vec::new(),
+            positions,
         };
         let n = index.slot_count();
-        // The built-ins come first in `segments` and use neither scores nor other segments.
-        let builtins = d.segments.iter().take_while(|s| s.builtin).count();
-        for i in 0..builtins {
-            let members = d.evaluate(index, i, n);
-            d.members.push(members);
-        }
-        let env = d.env(index);
-        let scores: Vec<Option<Score>> = (0..n)
+        let k = d.segments.len();
+        // Segments after the first that needs other records (in reference order) wait for it.
+        let early = d
+            .segments
+            .iter()
+            .position(|s| s.filter.cross_record)
+            .unwrap_or(k);
+        // Built-ins come first and use neither scores nor segments (segment::from_config).
+        let builtins = d
+            .segments
+            .iter()
+            .take_while(|s| s.builtin)
+            .count()
+            .min(early);
+        let per_record: Vec<(Option<Score>, Vec<bool>)> = (0..n)
             .into_par_iter()
             .map(|slot| {
-                let r = index.at_slot(slot)?;
-                (r.kind == Kind::Person && !d.excluded(slot)).then(|| d.model.score(&env, slot, r))
+                let mut bits = vec![false; k];
+                let Some(r) = index.at_slot(slot) else {
+                    return (None, bits);
+                };
+                for i in 0..builtins {
+                    bits[i] = d.matches_one(index, i, slot, r, None, &bits);
+                }
+                let score = d.score_one(index, slot, r, &bits);
+                for i in builtins..early {
+                    bits[i] = d.matches_one(index, i, slot, r, score, &bits);
+                }
+                (score, bits)
             })
             .collect();
-        d.scores = scores;
-        for i in builtins..d.segments.len() {
-            let members = d.evaluate(index, i, n);
-            d.members.push(members);
+        d.scores = per_record.iter().map(|(s, _)| *s).collect();
+        d.members = per_record.into_iter().flat_map(|(_, bits)| bits).collect();
+        for i in early..k {
+            let column: Vec<bool> = {
+                let env = d.env(index);
+                let seg = &d.segments[i];
+                (0..n)
+                    .into_par_iter()
+                    .map(|slot| match index.at_slot(slot) {
+                        Some(r) if r.kind == seg.of && !r.broken => {
+                            seg.filter.matches(&env, slot, r)
+                        }
+                        _ => false,
+                    })
+                    .collect()
+            };
+            for (slot, m) in column.into_iter().enumerate() {
+                d.members[slot * k + i] = m;
+            }
         }
         (d, diags)
+    }
+
+    /// The score of one person, unless they are staff or spam (known from the built-in bits).
+    fn score_one(&self, index: &Index, slot: usize, r: &Record, bits: &[bool]) -> Option<Score> {
+        let builtin_hit = self.segments.iter().zip(bits).any(|(s, b)| s.builtin && *b);
+        if r.kind != Kind::Person || r.broken || builtin_hit {
+            return None;
+        }
+        let local = Local {
+            derived: self,
+            slot,
+            score: None,
+            bits,
+        };
+        let env = Env {
+            index,
+            cfg: &self.cfg,
+            as_of: self.as_of,
+            computed: Some(&local),
+        };
+        Some(self.model.score(&env, slot, r))
+    }
+
+    /// Whether one record is in segment `i`, given its score and the segments before `i`.
+    fn matches_one(
+        &self,
+        index: &Index,
+        i: usize,
+        slot: usize,
+        r: &Record,
+        score: Option<Score>,
+        bits: &[bool],
+    ) -> bool {
+        let seg = &self.segments[i];
+        if r.kind != seg.of || r.broken {
+            return false;
+        }
+        let local = Local {
+            derived: self,
+            slot,
+            score,
+            bits,
+        };
+        let env = Env {
+            index,
+            cfg: &self.cfg,
+            as_of: self.as_of,
+            computed: Some(&local),
+        };
+        seg.filter.matches(&env, slot, r)
     }
 
     fn env<'a>(&'a self, index: &'a Index) -> Env<'a> {
         Env {
             index,
+            cfg: &self.cfg,
             as_of: self.as_of,
             computed: Some(self),
         }
-    }
-
-    fn evaluate(&self, index: &Index, i: usize, n: usize) -> Vec<bool> {
-        let seg = &self.segments[i];
-        let env = self.env(index);
-        (0..n)
-            .into_par_iter()
-            .map(|slot| match index.at_slot(slot) {
-                Some(r) if r.kind == seg.of && !r.broken => seg.filter.matches(&env, slot, r),
-                _ => false,
-            })
-            .collect()
     }
 
     pub fn score(&self, slot: usize) -> Option<Score> {
@@ -96,38 +189,85 @@ impl Derived {
     }
 
     pub fn segment(&self, name: &str) -> Option<&Segment> {
-        self.segments.iter().find(|s| s.name == name)
+        self.positions.get(name).map(|&i| &self.segments[i])
     }
 
     fn member(&self, name: &str, slot: usize) -> bool {
-        self.segments
-            .iter()
-            .position(|s| s.name == name)
-            .and_then(|i| self.members.get(i))
-            .is_some_and(|m| m.get(slot).copied().unwrap_or(false))
+        let k = self.segments.len();
+        self.positions
+            .get(name)
+            .is_some_and(|&i| self.members.get(slot * k + i).copied().unwrap_or(false))
     }
 
     /// The slots of a segment's members.
     pub fn members(&self, name: &str) -> Vec<usize> {
-        let Some(i) = self.segments.iter().position(|s| s.name == name) else {
+        let Some(&i) = self.positions.get(name) else {
             return Vec::new();
         };
-        let Some(m) = self.members.get(i) else {
-            return Vec::new();
-        };
-        m.iter()
-            .enumerate()
-            .filter(|(_, in_it)| **in_it)
-            .map(|(slot, _)| slot)
+        let k = self.segments.len();
+        (0..self.members.len() / k.max(1))
+            .filter(|slot| self.members[slot * k + i])
             .collect()
     }
 
     /// Names of the segments a record is in.
     pub fn segments_of(&self, slot: usize) -> Vec<&str> {
-        self.segments
+        let k = self.segments.len();
+        match self.members.get(slot * k..(slot + 1) * k) {
+            Some(bits) => self
+                .segments
+                .iter()
+                .zip(bits)
+                .filter(|(_, b)| **b)
+                .map(|(s, _)| s.name.as_str())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// One record's view while its own values are being computed: its score and the segments
+/// decided so far.
+struct Local<'a> {
+    derived: &'a Derived,
+    slot: usize,
+    score: Option<Score>,
+    bits: &'a [bool],
+}
+
+impl Computed for Local<'_> {
+    fn score(&self, slot: usize) -> Option<ScoreView> {
+        let s = if slot == self.slot {
+            self.score?
+        } else {
+            return None;
+        };
+        Some(ScoreView {
+            fit: s.fit,
+            engagement: s.engagement,
+            total: s.total,
+            grade: s.grade,
+        })
+    }
+
+    fn in_segment(&self, slot: usize, name: &str) -> bool {
+        slot == self.slot
+            && self
+                .derived
+                .positions
+                .get(name)
+                .is_some_and(|&i| self.bits.get(i).copied().unwrap_or(false))
+    }
+
+    fn segments_of(&self, slot: usize) -> Vec<&str> {
+        if slot != self.slot {
+            return Vec::new();
+        }
+        self.derived
+            .segments
             .iter()
-            .zip(&self.members)
-            .filter(|(_, m)| m.get(slot).copied().unwrap_or(false))
+            .zip(self.bits)
+            .filter(|(_, b)| **b)
             .map(|(s, _)| s.name.as_str())
             .collect()
     }
@@ -155,7 +295,6 @@ impl Computed for Derived {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
 
     #[test]
     fn builtins_are_left_out_of_scoring_and_segments_use_scores() {
@@ -202,5 +341,40 @@ mod tests {
         assert_eq!(derived.segments_of(slot("ada")), ["engaged", "hot"]);
         assert!(derived.segments_of(slot("bob")).is_empty());
         assert_eq!(derived.members("hot"), [slot("ada")]);
+    }
+
+    #[test]
+    fn segments_reading_other_records_wait_for_them() {
+        let (cfg, d) = Config::parse(
+            "segments:\n  big: {of: companies, filter: \"size >= 100\"}\n  at-big: \"company.segment.big\"\n  hot-at-big: \"segment.at-big and lifecycle = lead\"\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let index = Index::from_texts(
+            cfg,
+            [
+                (Kind::Company, "acme", "---\nname: Acme\nsize: 500\n---\n"),
+                (Kind::Company, "tiny", "---\nname: Tiny\nsize: 5\n---\n"),
+                (
+                    Kind::Person,
+                    "ada",
+                    "---\nname: Ada\ncompany: acme\nlifecycle: lead\n---\n",
+                ),
+                (
+                    Kind::Person,
+                    "bob",
+                    "---\nname: Bob\ncompany: tiny\nlifecycle: lead\n---\n",
+                ),
+            ],
+        );
+        let (derived, diags) = Derived::compute(&index, Date::constant(2026, 11, 25));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(derived.segment("at-big").unwrap().filter.cross_record);
+        let slot = |kind, id| index.slot(kind, id).unwrap();
+        assert_eq!(derived.segments_of(slot(Kind::Company, "acme")), ["big"]);
+        assert_eq!(
+            derived.segments_of(slot(Kind::Person, "ada")),
+            ["at-big", "hot-at-big"]
+        );
+        assert!(derived.segments_of(slot(Kind::Person, "bob")).is_empty());
     }
 }

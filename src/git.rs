@@ -28,3 +28,28 @@ pub fn user_email(dir: &Path) -> Option<String> {
         .ok()
         .filter(|s| !s.trim().is_empty())
 }
+
+/// The text of `name` (a path relative to the workspace root `root`) at revision `rev`.
+/// Works when the workspace is a subfolder of a larger repository.
+pub fn file_at(root: &Path, rev: &str, name: &str) -> Result<String> {
+    let repo =
+        git2::Repository::discover(root).context("the workspace is not in a git repository")?;
+    let workdir = repo.workdir().context("the repository has no work tree")?;
+    let root = root.canonicalize()?;
+    let rel = root
+        .strip_prefix(workdir.canonicalize()?)
+        .unwrap_or(Path::new(""))
+        .join(name);
+    let commit = repo
+        .revparse_single(rev)
+        .with_context(|| format!("git does not know the revision `{rev}`"))?
+        .peel_to_commit()
+        .with_context(|| format!("`{rev}` is not a commit"))?;
+    let entry = commit
+        .tree()?
+        .get_path(&rel)
+        .with_context(|| format!("{} does not exist at `{rev}`", rel.display()))?;
+    let blob = entry.to_object(&repo)?.peel_to_blob()?;
+    String::from_utf8(blob.content().to_vec())
+        .with_context(|| format!("{} at `{rev}` is not UTF-8", rel.display()))
+}

@@ -66,6 +66,29 @@ impl Index {
         self.by_key.is_empty()
     }
 
+    /// An index of freshly loaded files (each kind and id once), reusing their vector as the
+    /// index's own storage.
+    pub fn build(config: Config, parsed: Vec<Parsed>) -> Index {
+        let mut index = Index::new(config);
+        index.slots = parsed.into_iter().map(Some).collect();
+        index.by_key.reserve(index.slots.len());
+        index.by_email.reserve(index.slots.len());
+        for slot in 0..index.slots.len() {
+            let Some(p) = index.slots[slot].take() else {
+                continue;
+            };
+            let key = (p.record.kind, p.record.id.clone());
+            if index.by_key.contains_key(&key) {
+                index.free.push(slot);
+                continue;
+            }
+            index.link(slot, &p.record, true);
+            index.by_key.insert(key, slot);
+            index.slots[slot] = Some(p);
+        }
+        index
+    }
+
     /// Adds a parsed file, replacing the record with the same kind and id.
     pub fn insert(&mut self, parsed: Parsed) {
         let key = (parsed.record.kind, parsed.record.id.clone());

@@ -10,14 +10,13 @@ use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A record file found on disk.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub kind: Kind,
     pub id: String,
-    pub path: PathBuf,
     /// What the directory listing says the entry is (no extra `stat` on most file systems).
     pub file_type: Option<std::fs::FileType>,
 }
@@ -60,7 +59,6 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
                 found.push(Found {
                     kind,
                     id: id.to_string(),
-                    path: entry.path(),
                     file_type: entry.file_type().ok(),
                 });
             }
@@ -74,11 +72,10 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
 pub fn load(ws: &Workspace) -> Index {
     let (found, mut folder_diags) = list(ws);
     let parsed: Vec<Parsed> = found.par_iter().map(|f| load_one(ws, f)).collect();
-    let mut index = Index::with_capacity(ws.config.clone(), parsed.len());
-    for p in parsed {
-        index.insert(p);
-    }
+    drop(found);
+    let mut index = Index::build(ws.config.clone(), parsed);
     index.workspace_diags.append(&mut ws.config_diags.clone());
+    index.workspace_diags.append(&mut ws.analysis_diags.clone());
     index.workspace_diags.append(&mut folder_diags);
     index
 }
@@ -92,7 +89,8 @@ pub fn load_one(ws: &Workspace, f: &Found) -> Parsed {
     let rel = format!("{}/{}.md", f.kind.dir(), f.id);
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
-        match read_record_into(ws, &f.path, f.file_type, buf) {
+        let path = ws.dir(f.kind).join(format!("{}.md", f.id));
+        match read_record_into(ws, &path, f.file_type, buf) {
             Ok(()) => parse::parse(f.kind, &f.id, &rel, buf, &ws.config),
             Err(d) => broken(f.kind, &f.id, d.in_file(rel)),
         }

@@ -7,7 +7,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             kith::output::eprint(&kith::cmd::render_error(&err));
-            ExitCode::FAILURE
+            ExitCode::from(kith::cmd::exit_code(&err))
         }
     }
 }

@@ -141,7 +141,8 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         }
     }
     let body_text = split.body(text);
-    let (activities, problems) = body::activities(body_text, split.body_line(text));
+    let (activities, problems, notes) = body::read(body_text, split.body_line(text));
+    out.record.notes = notes;
     for p in problems {
         push(
             Diagnostic::warning("bad-activity", format!("activity entry not understood: {}", p.message))
@@ -207,7 +208,7 @@ fn check_fields(
     out: &mut Parsed,
 ) {
     for (key, value) in fields {
-        if matches!(key.as_str(), "id" | "kind" | "path") {
+        if schema::RESERVED.contains(&key.as_str()) {
             out.diags.push(
                 Diagnostic::warning(
                     "reserved-field",

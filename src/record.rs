@@ -66,6 +66,8 @@ pub struct Record {
     pub fields: Vec<(Sym, Value)>,
     /// The `## Activity` entries, in file order.
     pub activities: Vec<Activity>,
+    /// The body without its activity log, trimmed (for search).
+    pub notes: Box<str>,
     /// The frontmatter could not be read; `fields` is empty until the file is fixed.
     pub broken: bool,
 }
@@ -77,6 +79,7 @@ impl Record {
             id: id.into(),
             fields: Vec::new(),
             activities: Vec::new(),
+            notes: Box::default(),
             broken: false,
         }
     }

@@ -89,6 +89,19 @@ impl FieldType {
     }
 }
 
+/// Names exports (`--format json|csv`) give the record itself and its computed values; a
+/// frontmatter field with one of these names is exported as `field.NAME`.
+pub const RESERVED: [&str; 8] = [
+    "id",
+    "kind",
+    "path",
+    "score",
+    "fit_score",
+    "engagement_score",
+    "grade",
+    "segments",
+];
+
 /// The built-in fields of each kind.
 pub fn builtin(kind: Kind, key: &str) -> Option<FieldType> {
     use FieldType::*;
@@ -549,9 +562,8 @@ pub fn is_free_mail(domain: &str) -> bool {
         "libero",
         "mailinator",
     ];
-    let domain = domain.trim().to_lowercase();
-    let first = domain.split('.').next().unwrap_or("");
-    PROVIDERS.contains(&first)
+    let first = domain.trim().split('.').next().unwrap_or("");
+    PROVIDERS.iter().any(|p| p.eq_ignore_ascii_case(first))
 }
 
 /// Reads `key=value` from the command line into a typed value for a record of `kind`.

@@ -272,11 +272,17 @@ impl Model {
         r: &Record,
         mut lines: Option<&mut Vec<Line>>,
     ) -> Score {
-        let mut note = |group: &'static str, points: f64, why: String| {
+        // Explanations are only built when asked for: scoring 100,000 people needs none.
+        let explain = lines.is_some();
+        let mut note = |group: &'static str, points: f64, why: &dyn Fn() -> String| {
             if let Some(l) = lines.as_deref_mut()
                 && points.abs() >= 0.05
             {
-                l.push(Line { group, points, why });
+                l.push(Line {
+                    group,
+                    points,
+                    why: why(),
+                });
             }
         };
         // Fit: profile rules.
@@ -284,49 +290,51 @@ impl Model {
         for rule in &self.fit {
             if rule.when.matches(env, slot, r) {
                 fit += rule.points;
-                note("fit", rule.points, rule.name.clone());
+                note("fit", rule.points, &|| rule.name.clone());
             }
         }
         fit = cap(fit, self.fit_cap, "fit", &mut note);
 
-        // Engagement: activity points, fading with age.
-        let mut engagement = 0.0;
-        for rule in &self.activities {
-            let mut points = 0.0;
-            let mut count = 0;
-            for a in r
-                .activities
-                .iter()
-                .filter(|a| a.kind == rule.kind && a.date <= env.as_of)
-            {
-                let age = (env.as_of - a.date).get_days() as f64;
-                let factor = match rule.fade {
-                    Fade::HalfLife(h) => 0.5f64.powf(age / h as f64),
-                    Fade::Timeframe(t) => f64::from(u8::from(age <= t as f64)),
-                    Fade::Never => 1.0,
-                };
-                if factor > 0.0 {
-                    count += 1;
-                }
-                points += rule.points * factor;
+        // Engagement: activity points, fading with age. One pass over the log, summing per rule.
+        let mut sums: Vec<(f64, usize)> = vec![(0.0, 0); self.activities.len()];
+        for a in r.activities.iter().filter(|a| a.date <= env.as_of) {
+            let Some(i) = self.activities.iter().position(|rule| rule.kind == a.kind) else {
+                continue;
+            };
+            let rule = &self.activities[i];
+            let age = (env.as_of - a.date).get_days() as f64;
+            let factor = match rule.fade {
+                Fade::HalfLife(h) => (-std::f64::consts::LN_2 * age / h as f64).exp(),
+                Fade::Timeframe(t) => f64::from(u8::from(age <= t as f64)),
+                Fade::Never => 1.0,
+            };
+            if factor > 0.0 {
+                sums[i].1 += 1;
             }
+            sums[i].0 += rule.points * factor;
+        }
+        let mut engagement = 0.0;
+        for (rule, &(mut points, count)) in self.activities.iter().zip(&sums) {
             if count == 0 {
                 continue;
             }
-            let mut why = format!("{count} {}", plural(&rule.kind, count));
-            match rule.fade {
-                Fade::HalfLife(h) => why.push_str(&format!(", decayed (half-life {h}d)")),
-                Fade::Timeframe(t) => why.push_str(&format!(" in the last {t}d")),
-                Fade::Never => {}
-            }
-            if let Some(c) = rule.cap
-                && points > c
-            {
-                let _ = write!(why, ", capped at {}", num(c));
+            let capped = rule.cap.filter(|c| points > *c);
+            if let Some(c) = capped {
                 points = c;
             }
             engagement += points;
-            note("engagement", points, why);
+            if explain {
+                let mut why = format!("{count} {}", plural(&rule.kind, count));
+                match rule.fade {
+                    Fade::HalfLife(h) => why.push_str(&format!(", decayed (half-life {h}d)")),
+                    Fade::Timeframe(t) => why.push_str(&format!(" in the last {t}d")),
+                    Fade::Never => {}
+                }
+                if let Some(c) = capped {
+                    let _ = write!(why, ", capped at {}", num(c));
+                }
+                note("engagement", points, &|| why.clone());
+            }
         }
         engagement = cap(engagement, self.engagement_cap, "engagement", &mut note);
 
@@ -335,7 +343,7 @@ impl Model {
         for rule in &self.signals {
             if rule.when.matches(env, slot, r) {
                 signals += rule.points;
-                note("signal", rule.points, rule.name.clone());
+                note("signal", rule.points, &|| rule.name.clone());
             }
         }
         signals = cap(signals, self.signals_cap, "signals", &mut note);
@@ -344,27 +352,25 @@ impl Model {
         let total = cap(fit + engagement, self.total_cap, "total", &mut note);
         let (fa, fb) = self.fit_grades;
         let (e1, e2) = self.engagement_grades;
-        let grade = [
-            if fit >= fa {
-                b'A'
-            } else if fit >= fb {
-                b'B'
-            } else {
-                b'C'
-            },
-            if engagement >= e1 {
-                b'1'
-            } else if engagement >= e2 {
-                b'2'
-            } else {
-                b'3'
-            },
-        ];
+        let fit_grade = if fit >= fa {
+            b'A'
+        } else if fit >= fb {
+            b'B'
+        } else {
+            b'C'
+        };
+        let engagement_grade = if engagement >= e1 {
+            b'1'
+        } else if engagement >= e2 {
+            b'2'
+        } else {
+            b'3'
+        };
         Score {
             fit: round1(fit),
             engagement: round1(engagement),
             total: round1(total),
-            grade,
+            grade: [fit_grade, engagement_grade],
         }
     }
 
@@ -382,11 +388,13 @@ fn cap(
     value: f64,
     cap: Option<f64>,
     group: &'static str,
-    note: &mut impl FnMut(&'static str, f64, String),
+    note: &mut impl FnMut(&'static str, f64, &dyn Fn() -> String),
 ) -> f64 {
     match cap {
         Some(c) if value > c => {
-            note("cap", c - value, format!("{group} capped at {}", num(c)));
+            note("cap", c - value, &|| {
+                format!("{group} capped at {}", num(c))
+            });
             c
         }
         _ => value,
@@ -407,9 +415,17 @@ pub fn num(x: f64) -> String {
 }
 
 fn plural(kind: &str, n: usize) -> String {
+    let consonant_y = kind.len() > 1
+        && kind.ends_with('y')
+        && !matches!(
+            kind.as_bytes()[kind.len() - 2],
+            b'a' | b'e' | b'i' | b'o' | b'u'
+        );
     if n == 1 {
         kind.to_string()
-    } else if kind.ends_with('s') || kind.ends_with("sh") {
+    } else if consonant_y {
+        format!("{}ies", &kind[..kind.len() - 1])
+    } else if kind.ends_with('s') || kind.ends_with("sh") || kind.ends_with("ch") {
         format!("{kind}es")
     } else {
         format!("{kind}s")
@@ -554,9 +570,9 @@ fn grade_cutoffs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::Date;
     use crate::index::Index;
     use crate::record::Kind;
+    use jiff::civil::Date;
 
     const CONFIG: &str = r#"
 lists:
@@ -620,6 +636,7 @@ scoring:
     fn env(index: &Index) -> Env<'_> {
         Env {
             index,
+            cfg: &index.config,
             as_of: Date::constant(2026, 11, 25),
             computed: None,
         }
@@ -683,6 +700,7 @@ scoring:
         // On 2026-12-25 the last pricing visit is 30 days old: worth half.
         let later = Env {
             index: &index,
+            cfg: &index.config,
             as_of: Date::constant(2026, 12, 25),
             computed: None,
         };
@@ -705,6 +723,7 @@ scoring:
         // counts, 6 days old: 4 × 0.5^(6/30) = 3.48.
         let before = Env {
             index: &index,
+            cfg: &index.config,
             as_of: Date::constant(2026, 11, 1),
             computed: None,
         };

@@ -17,8 +17,10 @@ pub struct Workspace {
     /// The root, with symlinks resolved, for containment checks.
     pub canonical_root: PathBuf,
     pub config: Config,
-    /// Problems in kith.yaml.
+    /// Problems in kith.yaml's basic settings (every command refuses to run with an error here).
     pub config_diags: Vec<Diagnostic>,
+    /// Problems in kith.yaml's `scoring:` and `segments:` (commands that use them refuse).
+    pub analysis_diags: Vec<Diagnostic>,
 }
 
 impl Workspace {
@@ -60,6 +62,8 @@ impl Workspace {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let (config, config_diags) = Config::parse(&text);
+        let mut analysis_diags = crate::score::Model::from_config(&config).1;
+        analysis_diags.extend(crate::segment::from_config(&config).1);
         let canonical_root = root
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", root.display()))?;
@@ -68,6 +72,7 @@ impl Workspace {
             canonical_root,
             config,
             config_diags,
+            analysis_diags,
         })
     }
 
@@ -79,6 +84,23 @@ impl Workspace {
         }
         let list: Vec<String> = errors.iter().map(|d| d.render(false)).collect();
         bail!("kith.yaml has errors; fix them first:\n{}", list.join("\n"))
+    }
+
+    /// Fails with the errors in `scoring:` and `segments:`, for commands that use them.
+    pub fn require_valid_analysis(&self) -> Result<()> {
+        let errors: Vec<String> = self
+            .analysis_diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.render(false))
+            .collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "kith.yaml's scoring or segments have errors; fix them first:\n{}",
+            errors.join("\n")
+        )
     }
 
     pub fn dir(&self, kind: Kind) -> PathBuf {

@@ -1,7 +1,10 @@
-//! `kith bench [DIR]` (hidden): times the phases of a full load, with medians over several
-//! runs and the process's peak memory.
+//! `kith bench [DIR]` (hidden): times the phases of a full load and of what is computed on the
+//! index (scores and segments, one filter, a search), with medians over several runs and the
+//! process's peak memory.
 
 use crate::cli::BenchArgs;
+use crate::derive::Derived;
+use crate::filter::{Env, Filter, Scope};
 use crate::index::Index;
 use crate::load;
 use crate::workspace::Workspace;
@@ -11,28 +14,77 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+const PHASES: [&str; 8] = [
+    "list files",
+    "read + parse",
+    "build index",
+    "diagnostics",
+    "total (cold load)",
+    "scores + segments",
+    "one filter",
+    "find",
+];
+
+/// The filter timed on its own (the example).
+const FILTER: &str = "lifecycle = lead and score >= 60";
+
 pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
     let base = dir.unwrap_or(Path::new("."));
     let ws = Workspace::discover(&args.dir.map_or(base.to_path_buf(), |d| base.join(d)))?;
-    let mut phases: Vec<[Duration; 5]> = Vec::new();
-    let mut records = 0;
-    let mut diags = 0;
+    ws.require_valid_analysis()?;
+    let as_of = ws.today()?;
+    let mut phases: Vec<[Duration; 8]> = Vec::new();
+    let (mut records, mut diags, mut segments, mut matched) = (0, 0, 0, 0);
     for _ in 0..args.runs.max(1) {
         let t0 = Instant::now();
         let (found, _) = load::list(&ws);
         let t1 = Instant::now();
         let parsed: Vec<_> = found.par_iter().map(|f| load::load_one(&ws, f)).collect();
+        drop(found);
         let t2 = Instant::now();
-        let mut index = Index::with_capacity(ws.config.clone(), parsed.len());
-        for p in parsed {
-            index.insert(p);
-        }
+        let index = Index::build(ws.config.clone(), parsed);
         let t3 = Instant::now();
         diags = index.diagnostics().len();
         let t4 = Instant::now();
+        let (derived, _) = Derived::compute(&index, as_of);
+        let t5 = Instant::now();
+        let names: Vec<String> = derived.segments.iter().map(|s| s.name.clone()).collect();
+        let scope = Scope {
+            cfg: &index.config,
+            scores: true,
+            segments: Some(&names),
+            why_not: "",
+        };
+        let filter = Filter::compile(FILTER, &scope).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let env = Env {
+            index: &index,
+            cfg: &index.config,
+            as_of,
+            computed: Some(&derived),
+        };
+        matched = index
+            .entries()
+            .collect::<Vec<_>>()
+            .par_iter()
+            .filter(|(slot, r)| filter.matches(&env, *slot, r))
+            .count();
+        let t6 = Instant::now();
+        let _ = crate::search::find(&index, "ada pricing", 20);
+        let t7 = Instant::now();
         records = index.len();
+        segments = derived.segments.len();
+        drop(derived);
         drop(index);
-        phases.push([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0]);
+        phases.push([
+            t1 - t0,
+            t2 - t1,
+            t3 - t2,
+            t4 - t3,
+            t4 - t0,
+            t5 - t4,
+            t6 - t5,
+            t7 - t6,
+        ]);
     }
     let median = |i: usize| {
         let mut v: Vec<Duration> = phases.iter().map(|p| p[i]).collect();
@@ -41,20 +93,11 @@ pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
     };
     let min = |i: usize| phases.iter().map(|p| p[i]).min().unwrap_or_default();
     let mut out = format!(
-        "{records} records, {diags} diagnostics, {} runs on {} threads\n",
+        "{records} records, {diags} diagnostics, {segments} segments, `{FILTER}` selects {matched}; {} runs on {} threads\n",
         phases.len(),
         rayon::current_num_threads()
     );
-    for (i, name) in [
-        "list files",
-        "read + parse",
-        "build index",
-        "diagnostics",
-        "total (cold load)",
-    ]
-    .iter()
-    .enumerate()
-    {
+    for (i, name) in PHASES.iter().enumerate() {
         out.push_str(&format!(
             "  {name:<18} median {:>9.1?}  min {:>9.1?}\n",
             median(i),

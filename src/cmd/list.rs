@@ -1,10 +1,11 @@
 //! `kith list [contacts|companies|deals]` with filters, sorting and three output formats.
 
-use super::load;
+use super::{derive, load, select};
 use crate::cli::{ListArgs, ListKind};
 use crate::config::{Closed, Config};
 use crate::output::{self, Format, Table, paint};
 use crate::record::{Kind, Record};
+use crate::score::{Score, num};
 use crate::value::Value;
 use crate::workspace::Workspace;
 use anstyle::Style;
@@ -22,45 +23,135 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
     let index = load(ws);
     let cfg = &index.config;
     let filter = Filter::new(cfg, kind, &args)?;
-    let mut records: Vec<&Record> = index
-        .of_kind(kind)
+    let sort_computed = args.sort.as_deref().is_some_and(|s| COMPUTED.contains(&s));
+    let needs_derived = args.segment.is_some()
+        || args.filter.is_some()
+        || sort_computed
+        || args.fields.iter().any(|f| COMPUTED.contains(&f.as_str()))
+        || args.format != Format::Table;
+    let derived = if needs_derived {
+        Some(derive(ws, index, args.as_of.as_deref())?)
+    } else {
+        None
+    };
+    let candidates: Vec<&Record> = match derived {
+        Some(d) if args.segment.is_some() || args.filter.is_some() => {
+            if let Some(seg) = args.segment.as_deref().and_then(|s| d.segment(s))
+                && seg.of != kind
+            {
+                bail!(
+                    "segment `{}` holds {}; use `kith list {} --segment {}`",
+                    seg.name,
+                    seg.of.dir(),
+                    seg.of.dir(),
+                    seg.name
+                );
+            }
+            select(
+                index,
+                d,
+                args.segment.as_deref(),
+                args.filter.as_deref(),
+                kind,
+            )?
+        }
+        _ => index.of_kind(kind),
+    };
+    let computed = |r: &Record| -> Computed {
+        let Some(d) = derived else {
+            return Computed::default();
+        };
+        let slot = index.slot(r.kind, &r.id).unwrap_or(usize::MAX);
+        Computed {
+            score: d.score(slot),
+            segments: d.segments_of(slot),
+        }
+    };
+    let mut rows: Vec<(&Record, Computed)> = candidates
         .into_iter()
         .filter(|r| filter.keep(cfg, r))
+        .map(|r| (r, computed(r)))
         .collect();
     if let Some(field) = &args.sort {
-        records.sort_by(|a, b| compare(cfg, field, a, b, args.reverse));
+        rows.sort_by(|a, b| compare(cfg, field, a, b, args.reverse));
     } else if args.reverse {
-        records.reverse();
+        rows.reverse();
     }
     match args.format {
-        Format::Json => {
-            output::print_json(&records.iter().map(|r| to_json(r)).collect::<Vec<_>>())?
-        }
+        Format::Json => output::print_json(
+            &rows
+                .iter()
+                .map(|(r, c)| to_json(r, derived.map(|_| c)))
+                .collect::<Vec<_>>(),
+        )?,
         Format::Csv => {
             let columns = if args.fields.is_empty() {
-                all_fields(&records)
+                let mut all = all_fields(rows.iter().map(|(r, _)| *r));
+                all.extend(
+                    COMPUTED
+                        .iter()
+                        .filter(|c| kind == Kind::Person || **c == "segments")
+                        .map(|c| c.to_string()),
+                );
+                all
             } else {
                 args.fields.clone()
             };
             let mut header = vec!["id".to_string(), "kind".into(), "path".into()];
             header.extend(columns.iter().map(|c| export_name(c)));
-            let rows: Vec<Vec<String>> = records
+            let rows: Vec<Vec<String>> = rows
                 .iter()
-                .map(|r| {
+                .map(|(r, c)| {
                     let mut row = vec![r.id.to_string(), r.kind.noun().to_string(), r.path()];
-                    row.extend(columns.iter().map(|c| cell_text(r, c, "; ")));
+                    row.extend(
+                        columns
+                            .iter()
+                            .map(|col| c.text(col).unwrap_or_else(|| cell_text(r, col, "; "))),
+                    );
                     row
                 })
                 .collect();
             output::print_csv(&header, &rows)?;
         }
-        Format::Table => print_table(cfg, kind, &records, &args.fields),
+        Format::Table => print_table(cfg, kind, &rows, &args.fields, derived.is_some()),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The record as `list --format json` prints it: id, kind, path, then every field.
-pub fn to_json(r: &Record) -> Json {
+/// Values kith computes for a record: its score and its segments.
+#[derive(Debug, Default)]
+struct Computed<'a> {
+    score: Option<Score>,
+    segments: Vec<&'a str>,
+}
+
+impl Computed<'_> {
+    /// A computed column's text (`None` for frontmatter fields).
+    fn text(&self, column: &str) -> Option<String> {
+        let s = self.score;
+        Some(match column {
+            "score" => s.map(|s| num(s.total)).unwrap_or_default(),
+            "fit_score" => s.map(|s| num(s.fit)).unwrap_or_default(),
+            "engagement_score" => s.map(|s| num(s.engagement)).unwrap_or_default(),
+            "grade" => s.map(|s| s.grade()).unwrap_or_default(),
+            "segments" => self.segments.join("; "),
+            _ => return None,
+        })
+    }
+}
+
+/// The fields kith computes, which join the frontmatter fields in exports.
+const COMPUTED: &[&str] = &[
+    "score",
+    "fit_score",
+    "engagement_score",
+    "grade",
+    "segments",
+];
+
+/// The record as `list --format json` prints it: id, kind, path, every field, then the
+/// computed fields.
+fn to_json(r: &Record, computed: Option<&Computed>) -> Json {
     let mut obj = Map::new();
     obj.insert("id".into(), Json::String(r.id.to_string()));
     obj.insert("kind".into(), Json::String(r.kind.noun().into()));
@@ -71,11 +162,27 @@ pub fn to_json(r: &Record) -> Json {
             serde_json::to_value(v).unwrap_or(Json::Null),
         );
     }
+    if let Some(c) = computed {
+        if let Some(s) = c.score {
+            obj.insert("score".into(), s.total.into());
+            obj.insert("fit_score".into(), s.fit.into());
+            obj.insert("engagement_score".into(), s.engagement.into());
+            obj.insert("grade".into(), s.grade().into());
+        }
+        obj.insert(
+            "segments".into(),
+            c.segments
+                .iter()
+                .map(|s| Json::String(s.to_string()))
+                .collect(),
+        );
+    }
     Json::Object(obj)
 }
 
 /// The name a frontmatter field has in JSON and CSV: its own, except that `id`, `kind` and
-/// `path`, which exports use for the record itself, become `field.id`, `field.kind`, `field.path`.
+/// `path` (the record itself) and the computed `score`, `fit_score`, `engagement_score`, `grade`
+/// and `segments` become `field.id`, `field.kind`, and so on.
 pub fn export_name(key: &str) -> String {
     if RESERVED.contains(&key) {
         format!("field.{key}")
@@ -84,10 +191,9 @@ pub fn export_name(key: &str) -> String {
     }
 }
 
-/// Names the exports give the record itself.
-pub const RESERVED: [&str; 3] = ["id", "kind", "path"];
+use crate::schema::RESERVED;
 
-fn all_fields(records: &[&Record]) -> Vec<String> {
+fn all_fields<'a>(records: impl Iterator<Item = &'a Record>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for r in records {
         for (k, _) in &r.fields {
@@ -205,9 +311,19 @@ fn deal_closed(cfg: &Config, deal: &Record) -> Option<Closed> {
 
 /// Orders by a field: lifecycle and deal stage in funnel order, numbers as numbers, text
 /// case-insensitively; records without the field always come last.
-fn compare(cfg: &Config, field: &str, a: &Record, b: &Record, reverse: bool) -> Ordering {
-    let key = |r: &Record| -> Option<SortKey> {
+fn compare(
+    cfg: &Config,
+    field: &str,
+    (a, ca): &(&Record, Computed),
+    (b, cb): &(&Record, Computed),
+    reverse: bool,
+) -> Ordering {
+    let key = |r: &Record, c: &Computed| -> Option<SortKey> {
         match field {
+            "score" => c.score.map(|s| SortKey::Num(s.total)),
+            "fit_score" => c.score.map(|s| SortKey::Num(s.fit)),
+            "engagement_score" => c.score.map(|s| SortKey::Num(s.engagement)),
+            "grade" => c.score.map(|s| SortKey::Text(s.grade())),
             "lifecycle" => r
                 .lifecycle()
                 .map(|s| SortKey::Num(cfg.lifecycle.rank(&s).map_or(1e9, |n| n as f64))),
@@ -230,7 +346,7 @@ fn compare(cfg: &Config, field: &str, a: &Record, b: &Record, reverse: bool) -> 
             },
         }
     };
-    let ord = match (key(a), key(b)) {
+    let ord = match (key(a, ca), key(b, cb)) {
         (Some(x), Some(y)) => {
             let o = x.cmp(&y);
             if reverse { o.reverse() } else { o }
@@ -274,12 +390,22 @@ fn default_columns(kind: Kind) -> &'static [&'static str] {
     }
 }
 
-fn print_table(cfg: &Config, kind: Kind, records: &[&Record], fields: &[String]) {
+fn print_table(
+    cfg: &Config,
+    kind: Kind,
+    records: &[(&Record, Computed)],
+    fields: &[String],
+    scored: bool,
+) {
     let columns: Vec<String> = if fields.is_empty() {
-        default_columns(kind)
+        let mut cols: Vec<String> = default_columns(kind)
             .iter()
             .map(|s| s.to_string())
-            .collect()
+            .collect();
+        if scored && kind == Kind::Person {
+            cols.extend(["score".to_string(), "grade".to_string()]);
+        }
+        cols
     } else {
         fields.to_vec()
     };
@@ -291,14 +417,20 @@ fn print_table(cfg: &Config, kind: Kind, records: &[&Record], fields: &[String])
     }));
     let mut table = Table::new(headers);
     for (i, c) in columns.iter().enumerate() {
-        if matches!(c.as_str(), "amount" | "size") {
+        if matches!(
+            c.as_str(),
+            "amount" | "size" | "score" | "fit_score" | "engagement_score"
+        ) {
             table.align_right(i + 1);
         }
     }
-    for r in records {
+    for (r, computed) in records {
         let mut row = vec![(r.id.to_string(), output::ACCENT)];
         for c in &columns {
-            row.push(cell(cfg, r, c));
+            row.push(match computed.text(c) {
+                Some(text) => (text, Style::new()),
+                None => cell(cfg, r, c),
+            });
         }
         table.row(row);
     }

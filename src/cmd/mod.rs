@@ -5,12 +5,16 @@ mod bench;
 mod check;
 mod convert;
 mod editor;
+mod find;
 mod generate;
 mod init;
 mod list;
 mod log;
 mod new;
 mod promote;
+mod qualify;
+mod score;
+mod segments;
 mod set;
 mod show;
 
@@ -44,6 +48,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Convert(args) => convert::run(&open(dir)?, args),
         Command::Edit(args) => editor::run(&open(dir)?, args),
         Command::Check(args) => check::run(dir, args),
+        Command::Segments(args) => segments::run(&open(dir)?, args),
+        Command::Score(args) => score::run(&open(dir)?, args),
+        Command::Qualify(args) => qualify::run(&open(dir)?, args),
+        Command::Find(args) => find::run(&open(dir)?, args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }
@@ -109,6 +117,32 @@ fn done(path: &str, what: &str) {
     output::print(&format!("{}: {what}\n", paint(output::BOLD, path)));
 }
 
+/// A mistake in how a command was called (exit code 2, like clap's own usage errors).
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// An error for a command called the wrong way.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage(message.into()))
+}
+
+/// The exit code for an error: 2 for usage mistakes, 1 for everything else.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<Usage>().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
 /// `error: message`, then each cause on its own line, for `main` to print.
 pub fn render_error(err: &anyhow::Error) -> String {
     let mut out = format!("{}: {err}\n", paint(output::BAD.bold(), "error"));
@@ -116,4 +150,89 @@ pub fn render_error(err: &anyhow::Error) -> String {
         out.push_str(&format!("  caused by: {cause}\n"));
     }
     out
+}
+
+/// Parses `--as-of`, or today.
+fn as_of(ws: &Workspace, given: Option<&str>) -> Result<jiff::civil::Date> {
+    match given {
+        Some(d) => crate::activity::parse_date(d)
+            .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)")),
+        None => ws.today(),
+    }
+}
+
+/// Scores and segments at `--as-of` (or today), refusing broken scoring or segment settings.
+fn derive(
+    ws: &Workspace,
+    index: &Index,
+    given_as_of: Option<&str>,
+) -> Result<&'static crate::derive::Derived> {
+    ws.require_valid_analysis()?;
+    let date = as_of(ws, given_as_of)?;
+    let (derived, _) = crate::derive::Derived::compute(index, date);
+    Ok(Box::leak(Box::new(derived)))
+}
+
+/// The records of `kind` that a segment and a filter expression (either or both) select.
+fn select<'a>(
+    index: &'a Index,
+    derived: &crate::derive::Derived,
+    segment: Option<&str>,
+    filter: Option<&str>,
+    kind: crate::record::Kind,
+) -> Result<Vec<&'a crate::record::Record>> {
+    let kind = match segment {
+        Some(name) => match derived.segment(name) {
+            Some(s) => s.of,
+            None => {
+                let names: Vec<&str> = derived.segments.iter().map(|s| s.name.as_str()).collect();
+                let hint = crate::diag::did_you_mean(name, names.iter().copied())
+                    .map(|n| format!("did you mean `{n}`? "))
+                    .unwrap_or_default();
+                anyhow::bail!(
+                    "no segment named `{name}`\n  help: {hint}segments: {}",
+                    names.join(", ")
+                );
+            }
+        },
+        None => kind,
+    };
+    let compiled = match filter {
+        Some(src) => {
+            let names: Vec<String> = derived.segments.iter().map(|s| s.name.clone()).collect();
+            let scope = crate::filter::Scope {
+                cfg: &derived.cfg,
+                scores: true,
+                segments: Some(&names),
+                why_not: "",
+            };
+            Some(crate::filter::Filter::compile(src, &scope).map_err(|e| {
+                anyhow::anyhow!(
+                    "the filter expression is not valid: {}\n{}",
+                    e.message,
+                    e.render(src)
+                )
+            })?)
+        }
+        None => None,
+    };
+    let members: Option<std::collections::HashSet<usize>> =
+        segment.map(|s| derived.members(s).into_iter().collect());
+    let env = crate::filter::Env {
+        index,
+        cfg: &derived.cfg,
+        as_of: derived.as_of,
+        computed: Some(derived),
+    };
+    let mut out: Vec<(&crate::record::Record, usize)> = index
+        .entries()
+        .filter(|(slot, r)| {
+            r.kind == kind
+                && members.as_ref().is_none_or(|m| m.contains(slot))
+                && compiled.as_ref().is_none_or(|f| f.matches(&env, *slot, r))
+        })
+        .map(|(slot, r)| (r, slot))
+        .collect();
+    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    Ok(out.into_iter().map(|(r, _)| r).collect())
 }

@@ -1,10 +1,10 @@
 //! `kith set`, `kith unset`, `kith tag`: field edits through the loss-free editor.
 
-use super::{done, load, new::check_references, with_stamp};
-use crate::cli::{SetArgs, TagArgs, UnsetArgs};
+use super::{done, load, new::check_references};
+use crate::cli::{BulkArgs, SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
 use crate::lifecycle::{self, Stamp};
-use crate::record::Record;
+use crate::record::{Kind, Record};
 use crate::resolve::resolve;
 use crate::schema;
 use crate::store;
@@ -15,59 +15,79 @@ use std::process::ExitCode;
 
 pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let record = resolve(index, &args.id, None)?;
+    let (targets, pairs) = targets(ws, index, &args.args, &args.bulk)?;
+    if pairs.is_empty() {
+        return Err(super::usage(
+            "nothing to set: give KEY=VALUE pairs after the record",
+        ));
+    }
+    let stamp_parts = super::stamp_parts(ws)?;
+    let plans = plan_each(&targets, |record| {
+        let fields: Vec<(String, Value)> = pairs
+            .iter()
+            .map(|pair| {
+                schema::parse_assignment(&ws.config, record.kind, pair).map_err(anyhow::Error::msg)
+            })
+            .collect::<Result<_>>()?;
+        check_references(index, record.kind, &fields)?;
+        plan_set(ws, record, &fields, args.force, &stamp_parts)
+    })?;
+    write_all(ws, &plans, args.bulk.dry_run)
+}
+
+/// The changes that set `fields` on one record, and their summary.
+fn plan_set(
+    ws: &Workspace,
+    record: &Record,
+    fields: &[(String, Value)],
+    force: bool,
+    (today, me): &(jiff::civil::Date, Option<String>),
+) -> Result<Plan> {
     let cfg = &ws.config;
-    let fields: Vec<(String, Value)> = args
-        .pairs
-        .iter()
-        .map(|pair| schema::parse_assignment(cfg, record.kind, pair).map_err(anyhow::Error::msg))
-        .collect::<Result<_>>()?;
-    check_references(index, record.kind, &fields)?;
     let mut changes = Vec::new();
     let mut summary = Vec::new();
-    for (key, value) in &fields {
-        let old = record.get(key).map(|v| v.to_text());
+    let given = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.to_text())
+    };
+    for (key, value) in fields {
         if record.get(key) == Some(value) {
             continue;
         }
-        summary.push(match &old {
+        summary.push(match record.get(key) {
             Some(old) => format!("{key} {old} → {value}"),
             None => format!("{key} = {value}"),
         });
-        if key == "lifecycle" && record.kind == crate::record::Kind::Person {
+        if key == "lifecycle" && record.kind == Kind::Person {
             // A lifecycle move follows `promote`'s rules and records its date and a log entry;
             // an explicit `lifecycle_changed` dates both.
-            let given = |k: &str| {
-                fields
-                    .iter()
-                    .find(|(f, _)| f == k)
-                    .map(|(_, v)| v.to_text())
-            };
             let date = given("lifecycle_changed").and_then(|d| crate::activity::parse_date(&d));
-            let reason = given("other_reason");
+            let stamp = Stamp {
+                today: date.unwrap_or(*today),
+                by: me.as_deref(),
+            };
             let stage = value.to_text();
-            let moves = with_stamp(ws, None, |stamp| {
-                let stamp = Stamp {
-                    today: date.unwrap_or(stamp.today),
-                    by: stamp.by,
-                };
-                lifecycle::promote(
-                    cfg,
-                    record,
-                    Some(&stage),
-                    args.force,
-                    reason.as_deref(),
-                    &stamp,
-                )
-            })?;
-            changes.extend(moves);
-        } else if key == "lifecycle_changed" && fields.iter().any(|(k, _)| k == "lifecycle") {
+            changes.extend(lifecycle::promote(
+                cfg,
+                record,
+                Some(&stage),
+                force,
+                given("other_reason").as_deref(),
+                &stamp,
+            )?);
+        } else if key == "lifecycle_changed" && given("lifecycle").is_some() {
             continue; // written with the move above
         } else {
             changes.push(Change::Set(key.clone(), value.clone()));
         }
     }
-    write(ws, record, &changes, &summary.join(", "))
+    Ok(Plan {
+        record: record.clone(),
+        changes,
+        summary: summary.join(", "),
+    })
 }
 
 pub fn unset(ws: &Workspace, args: UnsetArgs) -> Result<ExitCode> {
@@ -86,41 +106,143 @@ pub fn unset(ws: &Workspace, args: UnsetArgs) -> Result<ExitCode> {
     if args.keys.iter().any(|k| k == "name") {
         super::warn("without a name kith shows the record's id");
     }
-    write(ws, record, &changes, &summary.join(", "))
+    let plan = Plan {
+        record: record.clone(),
+        changes,
+        summary: summary.join(", "),
+    };
+    write_all(ws, &[plan], false)
 }
 
 pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let record = resolve(index, &args.id, None)?;
-    let mut changes = Vec::new();
-    let mut summary = Vec::new();
-    for t in &args.tags {
+    let (targets, tags) = targets(ws, index, &args.args, &args.bulk)?;
+    let mut ops: Vec<(bool, &str)> = Vec::new();
+    for t in tags {
         let (add, tag) = match t.strip_prefix('-') {
             Some(rest) => (false, rest),
             None => (true, t.strip_prefix('+').unwrap_or(t)),
         };
         let tag = tag.trim();
-        if tag.is_empty() || tag.contains([',', '\n']) {
-            bail!("`{t}` is not a tag (no commas or line breaks)");
+        if tag.is_empty() || tag.contains([',', '\n', '[', ']']) {
+            bail!("`{t}` is not a tag (no commas, brackets or line breaks)");
         }
-        let has = record.has_tag(tag);
-        if add && !has {
-            changes.push(Change::ListAdd("tags".into(), tag.to_string()));
-            summary.push(format!("+{tag}"));
-        } else if !add && has {
-            changes.push(Change::ListRemove("tags".into(), tag.to_string()));
-            summary.push(format!("-{tag}"));
-        }
+        ops.push((add, tag));
     }
-    write(ws, record, &changes, &format!("tags {}", summary.join(" ")))
+    if ops.is_empty() {
+        return Err(super::usage(
+            "no tags given: write +tag to add and -tag to remove",
+        ));
+    }
+    let plans = plan_each(&targets, |record| {
+        let mut changes = Vec::new();
+        let mut summary = Vec::new();
+        for (add, tag) in &ops {
+            let has = record.has_tag(tag);
+            if *add && !has {
+                changes.push(Change::ListAdd("tags".into(), tag.to_string()));
+                summary.push(format!("+{tag}"));
+            } else if !add && has {
+                changes.push(Change::ListRemove("tags".into(), tag.to_string()));
+                summary.push(format!("-{tag}"));
+            }
+        }
+        Ok(Plan {
+            record: record.clone(),
+            changes,
+            summary: format!("tags {}", summary.join(" ")),
+        })
+    })?;
+    write_all(ws, &plans, args.bulk.dry_run)
 }
 
-/// Writes the changes (if any) and reports them.
-fn write(ws: &Workspace, record: &Record, changes: &[Change], summary: &str) -> Result<ExitCode> {
-    if changes.is_empty() || !store::update(ws, record.kind, &record.id, changes)? {
-        done(&record.path(), "unchanged");
-        return Ok(ExitCode::SUCCESS);
+/// One record's planned edit.
+struct Plan {
+    record: Record,
+    changes: Vec<Change>,
+    summary: String,
+}
+
+/// The records an edit applies to, and the remaining arguments: the first argument is the
+/// record unless `--where` or `--segment` selects them.
+fn targets<'a, 'b>(
+    ws: &Workspace,
+    index: &'a crate::index::Index,
+    args: &'b [String],
+    bulk: &BulkArgs,
+) -> Result<(Vec<&'a Record>, &'b [String])> {
+    if bulk.filter.is_none() && bulk.segment.is_none() {
+        let Some((id, rest)) = args.split_first() else {
+            return Err(super::usage("which record? give its id, e-mail or name"));
+        };
+        return Ok((vec![resolve(index, id, None)?], rest));
     }
-    done(&record.path(), summary);
+    let derived = super::derive(ws, index, bulk.as_of.as_deref())?;
+    let selected = super::select(
+        index,
+        derived,
+        bulk.segment.as_deref(),
+        bulk.filter.as_deref(),
+        Kind::Person,
+    )?;
+    if selected.is_empty() {
+        bail!("no record matches, so nothing changes");
+    }
+    Ok((selected, args))
+}
+
+/// Plans every target; if any plan fails, reports them all and writes nothing.
+fn plan_each(
+    targets: &[&Record],
+    mut plan: impl FnMut(&Record) -> Result<Plan>,
+) -> Result<Vec<Plan>> {
+    let mut plans = Vec::new();
+    let mut errors = Vec::new();
+    for r in targets {
+        match plan(r) {
+            Ok(p) => plans.push(p),
+            Err(e) => errors.push(format!("{}: {e:#}", r.path())),
+        }
+    }
+    match errors.len() {
+        0 => Ok(plans),
+        _ if targets.len() == 1 => bail!(
+            "{}",
+            errors[0]
+                .split_once(": ")
+                .map_or(errors[0].as_str(), |(_, e)| e)
+        ),
+        n => bail!(
+            "{n} of {} records cannot be changed, so nothing was written:\n  {}",
+            targets.len(),
+            errors.join("\n  ")
+        ),
+    }
+}
+
+/// Writes every plan (or, for a dry run, says what would change).
+fn write_all(ws: &Workspace, plans: &[Plan], dry_run: bool) -> Result<ExitCode> {
+    let mut changed = 0;
+    for p in plans {
+        if p.changes.is_empty() {
+            if plans.len() == 1 {
+                done(&p.record.path(), "unchanged");
+            }
+            continue;
+        }
+        if dry_run {
+            done(&p.record.path(), &format!("would change: {}", p.summary));
+        } else if store::update(ws, p.record.kind, &p.record.id, &p.changes)? {
+            done(&p.record.path(), &p.summary);
+        } else {
+            done(&p.record.path(), "unchanged");
+            continue;
+        }
+        changed += 1;
+    }
+    if plans.len() > 1 || dry_run {
+        let verb = if dry_run { "would change" } else { "changed" };
+        crate::output::eprint(&format!("{changed} of {} records {verb}\n", plans.len()));
+    }
     Ok(ExitCode::SUCCESS)
 }

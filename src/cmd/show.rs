@@ -7,6 +7,7 @@ use crate::index::Index;
 use crate::output::{self, Table, paint};
 use crate::record::{Kind, Record};
 use crate::resolve::resolve;
+use crate::score::num;
 use crate::value::Value;
 use crate::workspace::Workspace;
 use anstyle::Style;
@@ -19,6 +20,15 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
     let index = load(ws);
     let r = resolve(index, &args.id, None)?;
     let notes = read_notes(ws, r);
+    // Scores and segments, when kith.yaml's scoring and segments are sound (the card still
+    // shows without them).
+    let slot = index.slot(r.kind, &r.id).unwrap_or(usize::MAX);
+    let derived = ws
+        .require_valid_analysis()
+        .ok()
+        .and_then(|_| super::derive(ws, index, None).ok());
+    let score = derived.and_then(|d| d.score(slot));
+    let segments: Vec<&str> = derived.map(|d| d.segments_of(slot)).unwrap_or_default();
     let diags: Vec<_> = index
         .diagnostics()
         .into_iter()
@@ -57,10 +67,26 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
                 "activities": activities,
                 "notes": notes,
                 "diagnostics": diags,
+                "score": score.map(|s| json!({"score": s.total, "fit_score": s.fit, "engagement_score": s.engagement, "grade": s.grade()})),
+                "segments": segments,
             }))?;
         }
         ShowFormat::Text => {
-            let mut out = card(index, r, args.activities);
+            let mut computed = Vec::new();
+            if let Some(s) = score {
+                let text = format!(
+                    "{} ({}; fit {}, engagement {})",
+                    num(s.total),
+                    s.grade(),
+                    num(s.fit),
+                    num(s.engagement)
+                );
+                computed.push(("score", text));
+            }
+            if !segments.is_empty() {
+                computed.push(("segments", segments.join(", ")));
+            }
+            let mut out = card(index, r, args.activities, &computed);
             if !notes.trim().is_empty() {
                 let _ = writeln!(out, "\n{}", paint(output::HEADER, "Notes"));
                 let lines: Vec<&str> = notes.trim().lines().collect();
@@ -125,7 +151,9 @@ fn read_notes(ws: &Workspace, r: &Record) -> String {
     }
 }
 
-fn card(index: &Index, r: &Record, max_activities: usize) -> String {
+/// The card: title, path, fields (then `computed` values such as the score, in the same
+/// columns), people, deals and recent activity.
+fn card(index: &Index, r: &Record, max_activities: usize, computed: &[(&str, String)]) -> String {
     let cfg = &index.config;
     let mut out = String::new();
     let mut badges = vec![r.kind.noun().to_string()];
@@ -176,6 +204,14 @@ fn card(index: &Index, r: &Record, max_activities: usize) -> String {
             "  {}  {}",
             paint(output::DIM, &format!("{k:<width$}")),
             shown
+        );
+    }
+    for (k, v) in computed {
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            paint(output::DIM, &format!("{k:<width$}")),
+            paint(output::ACCENT, v)
         );
     }
     let (people, deals) = related(index, r);

@@ -48,6 +48,8 @@ pub struct ScoreView {
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
     pub index: &'a Index,
+    /// The settings the expression was compiled with (usually the index's own).
+    pub cfg: &'a Config,
     pub as_of: Date,
     pub computed: Option<&'a dyn Computed>,
 }
@@ -59,6 +61,9 @@ pub struct Filter {
     node: Node,
     /// Segments the expression refers to (for dependency order and cycle checks).
     pub segment_refs: Vec<String>,
+    /// Whether it reads another record's score or segments (`company.segment.X`), so that it
+    /// must wait until those are computed for every record.
+    pub cross_record: bool,
 }
 
 impl Filter {
@@ -67,12 +72,14 @@ impl Filter {
         let mut c = Compiler {
             scope,
             segment_refs: Vec::new(),
+            cross_record: false,
         };
         let node = c.node(&expr)?;
         Ok(Filter {
             source: source.to_string(),
             node,
             segment_refs: c.segment_refs,
+            cross_record: c.cross_record,
         })
     }
 
@@ -227,6 +234,7 @@ enum Shape {
 struct Compiler<'a> {
     scope: &'a Scope<'a>,
     segment_refs: Vec<String>,
+    cross_record: bool,
 }
 
 impl Compiler<'_> {
@@ -344,6 +352,12 @@ impl Compiler<'_> {
                 let inner = self.access(path, rest)?;
                 if matches!(inner, Access::Company(_)) {
                     return Err(FilterError::new(col, "`company.company` goes nowhere"));
+                }
+                if matches!(
+                    inner,
+                    Access::Score(_) | Access::Segment(_) | Access::Segments
+                ) {
+                    self.cross_record = true;
                 }
                 Ok(Access::Company(Box::new(inner)))
             }
@@ -695,6 +709,14 @@ fn type_shape(t: &FieldType) -> Shape {
     }
 }
 
+/// Which ordering a stage belongs to: the lifecycle funnel, or a deal's pipeline. Positions
+/// are looked up only when an order comparison needs them.
+#[derive(Debug, Clone, Copy)]
+enum StageOf<'r> {
+    Lifecycle,
+    Deal(&'r Record),
+}
+
 /// A value as read for a comparison.
 #[derive(Debug)]
 enum Got<'r> {
@@ -710,7 +732,7 @@ enum Scalar<'r> {
     Date(Date),
     Bool(bool),
     /// A stage with its position in the funnel (or pipeline).
-    Stage(&'r str, Option<usize>),
+    Stage(&'r str, StageOf<'r>),
 }
 
 fn eval(node: &Node, env: &Env, slot: usize, r: &Record) -> bool {
@@ -748,22 +770,19 @@ fn get<'r>(a: &Access, env: &Env<'r>, slot: usize, r: &'r Record) -> Got<'r> {
             let Some((_, v)) = r.fields.iter().find(|(k, _)| k == key) else {
                 return Got::Missing;
             };
-            typed(v, types[r.kind as usize].as_ref(), env.index, r)
+            typed(v, types[r.kind as usize].as_ref(), r)
         }
         Access::Id => Got::One(Scalar::Text(Cow::Borrowed(&r.id))),
         Access::Kind => Got::One(Scalar::Text(Cow::Borrowed(r.kind.noun()))),
         Access::Company(inner) => {
-            let company = if r.kind == Kind::Company {
-                None
-            } else {
-                r.text("company")
-                    .and_then(|id| env.index.get(Kind::Company, id.trim()))
+            let cslot = match r.kind {
+                Kind::Company => None,
+                _ => r
+                    .text("company")
+                    .and_then(|id| env.index.slot(Kind::Company, id.trim())),
             };
-            match company {
-                Some(c) => {
-                    let cslot = env.index.slot(Kind::Company, &c.id).unwrap_or(usize::MAX);
-                    get(inner, env, cslot, c)
-                }
+            match cslot.and_then(|s| Some((s, env.index.at_slot(s)?))) {
+                Some((cslot, c)) => get(inner, env, cslot, c),
                 None => Got::Missing,
             }
         }
@@ -791,7 +810,7 @@ fn get<'r>(a: &Access, env: &Env<'r>, slot: usize, r: &'r Record) -> Got<'r> {
             None => Got::Missing,
         },
         Access::EmailDomain => match r.text("email").and_then(|e| e.rsplit_once('@')) {
-            Some((_, d)) => Got::One(Scalar::Text(Cow::Owned(d.trim().to_lowercase()))),
+            Some((_, d)) => Got::One(Scalar::Text(Cow::Borrowed(d.trim()))),
             None => Got::Missing,
         },
         Access::EmailFree => match r.text("email").and_then(|e| e.rsplit_once('@')) {
@@ -838,7 +857,7 @@ fn get<'r>(a: &Access, env: &Env<'r>, slot: usize, r: &'r Record) -> Got<'r> {
             if r.kind == Kind::Deal {
                 return Got::Missing;
             }
-            let cfg = &env.index.config;
+            let cfg = env.cfg;
             let deals = env.index.deals_for(r).filter(|d| {
                 let closed = cfg
                     .pipeline(d.text("pipeline"))
@@ -861,7 +880,7 @@ fn get<'r>(a: &Access, env: &Env<'r>, slot: usize, r: &'r Record) -> Got<'r> {
 
 fn is_free(env: &Env, domain: &str) -> bool {
     let domain = domain.trim();
-    match env.index.config.list("free_mail") {
+    match env.cfg.list("free_mail") {
         Some(list) => list.iter().any(|d| d.eq_ignore_ascii_case(domain)),
         None => schema::is_free_mail(domain),
     }
@@ -875,51 +894,33 @@ fn days_before(d: Date, days: i64) -> Date {
 fn contains_ignore_case(hay: &str, needle_lower: &str) -> bool {
     if hay.is_ascii() && needle_lower.is_ascii() {
         let (h, n) = (hay.as_bytes(), needle_lower.as_bytes());
-        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+        let Some(&first) = n.first() else { return true };
+        // Candidates start where the first byte matches in either case.
+        memchr::memchr2_iter(first, first.to_ascii_uppercase(), h)
+            .any(|i| h.len() >= i + n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n))
     } else {
         hay.to_lowercase().contains(needle_lower)
     }
 }
 
 /// Reads a frontmatter value as its declared type says.
-fn typed<'r>(v: &'r Value, ty: Option<&FieldType>, index: &Index, r: &'r Record) -> Got<'r> {
+fn typed<'r>(v: &'r Value, ty: Option<&FieldType>, r: &'r Record) -> Got<'r> {
     match v {
         Value::Null => Got::Missing,
-        Value::List(items) => Got::Many(
-            items
-                .iter()
-                .filter_map(|i| scalar(i, ty, index, r))
-                .collect(),
-        ),
-        other => match scalar(other, ty, index, r) {
+        Value::List(items) => Got::Many(items.iter().filter_map(|i| scalar(i, ty, r)).collect()),
+        other => match scalar(other, ty, r) {
             Some(s) => Got::One(s),
             None => Got::Missing,
         },
     }
 }
 
-fn scalar<'r>(
-    v: &'r Value,
-    ty: Option<&FieldType>,
-    index: &Index,
-    r: &'r Record,
-) -> Option<Scalar<'r>> {
-    let cfg = &index.config;
+fn scalar<'r>(v: &'r Value, ty: Option<&FieldType>, r: &'r Record) -> Option<Scalar<'r>> {
     Some(match (ty, v) {
         (_, Value::Null | Value::List(_) | Value::Map(_)) => return None,
         (Some(FieldType::Date), Value::Str(s)) => Scalar::Date(crate::activity::parse_date(s)?),
-        (Some(FieldType::Lifecycle), Value::Str(s)) => {
-            Scalar::Stage(s.trim(), cfg.lifecycle.rank(s.trim()))
-        }
-        (Some(FieldType::DealStage), Value::Str(s)) => {
-            let pipeline = cfg.pipeline(r.text("pipeline"));
-            let rank = pipeline.and_then(|p| {
-                p.stages
-                    .iter()
-                    .position(|x| x.id.eq_ignore_ascii_case(s.trim()))
-            });
-            Scalar::Stage(s.trim(), rank)
-        }
+        (Some(FieldType::Lifecycle), Value::Str(s)) => Scalar::Stage(s.trim(), StageOf::Lifecycle),
+        (Some(FieldType::DealStage), Value::Str(s)) => Scalar::Stage(s.trim(), StageOf::Deal(r)),
         (_, Value::Int(i)) => Scalar::Num(*i as f64),
         (_, Value::Float(f)) => Scalar::Num(*f),
         (_, Value::Bool(b)) => Scalar::Bool(*b),
@@ -929,8 +930,8 @@ fn scalar<'r>(
 
 fn check(s: &Scalar, test: &Test, env: &Env) -> bool {
     match test {
-        Test::Any(vals) => vals.iter().any(|v| equal(s, v)),
-        Test::NoneOf(vals) => !vals.iter().any(|v| equal(s, v)),
+        Test::Any(vals) => equal_any(s, vals),
+        Test::NoneOf(vals) => !equal_any(s, vals),
         Test::Order(op, v) => match order(s, v, env) {
             Some(o) => match op {
                 Op::Lt => o.is_lt(),
@@ -982,6 +983,21 @@ fn text_of<'a>(s: &'a Scalar) -> Cow<'a, str> {
     }
 }
 
+/// Whether a scalar equals any of the values (text trimmed once, compared case-insensitively).
+fn equal_any(s: &Scalar, vals: &[Val]) -> bool {
+    match s {
+        Scalar::Text(t) => {
+            let t = t.trim_ascii();
+            vals.iter().any(|v| {
+                t.eq_ignore_ascii_case(&v.text)
+                    || (v.date.is_some() && crate::activity::parse_date(t) == v.date)
+            })
+        }
+        Scalar::Stage(t, _) => vals.iter().any(|v| t.eq_ignore_ascii_case(&v.text)),
+        _ => vals.iter().any(|v| equal(s, v)),
+    }
+}
+
 fn equal(s: &Scalar, v: &Val) -> bool {
     match s {
         Scalar::Num(n) => v.num.is_some_and(|x| (x - n).abs() < 1e-9),
@@ -999,10 +1015,18 @@ fn order(s: &Scalar, v: &Val, env: &Env) -> Option<std::cmp::Ordering> {
     match s {
         Scalar::Num(n) => n.partial_cmp(&v.num?),
         Scalar::Date(d) => Some(d.cmp(&v.date?)),
-        Scalar::Stage(_, rank) => {
-            let mine = (*rank)?;
-            let theirs = env.index.config.lifecycle.rank(&v.text).or_else(|| {
-                env.index.config.pipelines.iter().find_map(|p| {
+        Scalar::Stage(stage, of) => {
+            let mine = match of {
+                StageOf::Lifecycle => env.cfg.lifecycle.rank(stage)?,
+                StageOf::Deal(r) => env
+                    .cfg
+                    .pipeline(r.text("pipeline"))?
+                    .stages
+                    .iter()
+                    .position(|x| x.id.eq_ignore_ascii_case(stage))?,
+            };
+            let theirs = env.cfg.lifecycle.rank(&v.text).or_else(|| {
+                env.cfg.pipelines.iter().find_map(|p| {
                     p.stages
                         .iter()
                         .position(|x| x.id.eq_ignore_ascii_case(&v.text))
@@ -1096,6 +1120,7 @@ mod tests {
         let f = Filter::compile(src, &scope).unwrap_or_else(|e| panic!("{src}: {e}"));
         let env = Env {
             index,
+            cfg: &index.config,
             as_of: Date::constant(2026, 11, 25),
             computed: None,
         };

@@ -378,8 +378,15 @@ fn show_json_has_fields_relations_activities_and_notes() {
             "kind",
             "notes",
             "path",
-            "people"
+            "people",
+            "score",
+            "segments"
         ]
+    );
+    assert_eq!(rec["score"]["grade"], "A2");
+    assert_eq!(
+        rec["segments"],
+        serde_json::json!(["hot-leads", "decision-makers"])
     );
     assert_eq!(rec["id"], "ben-carver");
     assert_eq!(rec["kind"], "contact");
@@ -525,7 +532,12 @@ fn show_card_aligns_field_values() {
     let ws = Ws::example();
     let card = ws.kith(&["show", "elodie-garnier"]).ok().to_string();
     let fields: Vec<&str> = card.lines().skip(2).take_while(|l| !l.is_empty()).collect();
-    assert_eq!(fields.len(), 12, "{card}");
+    // Twelve frontmatter fields, then the computed score and segments in the same columns.
+    assert_eq!(fields.len(), 14, "{card}");
+    assert!(
+        fields[12].starts_with("  score ") && fields[13].starts_with("  segments "),
+        "{card}"
+    );
     let value_column = |line: &str| {
         let key_end = 2 + line[2..].find(' ').unwrap();
         key_end + line[key_end..].len() - line[key_end..].trim_start().len()
@@ -741,8 +753,9 @@ fn exit_code_2_for_usage_errors() {
         ),
         (
             vec!["set", "ben-carver"],
-            "error: the following required arguments were not provided",
+            "error: nothing to set: give KEY=VALUE pairs after the record",
         ),
+        (vec!["tag", "ben-carver"], "error: no tags given"),
         (
             vec!["log", "ben-carver", "call"],
             "error: the following required arguments were not provided",

@@ -1,0 +1,189 @@
+//! `kith score ID`: a person's score with every rule behind it; `kith score --compare REV`:
+//! whose grade or qualification a scoring change would change.
+
+use super::{as_of, derive, load};
+use crate::cli::{ScoreArgs, ShowFormat};
+use crate::config::Config;
+use crate::derive::Derived;
+use crate::output::{self, Table, paint};
+use crate::record::Kind;
+use crate::resolve::resolve;
+use crate::score::num;
+use crate::workspace::Workspace;
+use anstyle::Style;
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
+    let index = load(ws);
+    if let Some(rev) = &args.compare {
+        return compare(ws, index, rev, args.as_of.as_deref(), args.format);
+    }
+    let derived = derive(ws, index, args.as_of.as_deref())?;
+    let id = args.id.as_deref().unwrap_or_default();
+    let person = resolve(index, id, Some(Kind::Person))?;
+    let slot = index
+        .slot(Kind::Person, &person.id)
+        .expect("a resolved record has a slot");
+    if derived.score(slot).is_none() {
+        let why = derived
+            .segments_of(slot)
+            .into_iter()
+            .find(|s| *s == "internal" || *s == "spam");
+        match why {
+            Some(seg) => bail!(
+                "{} is in the `{seg}` segment, which scoring leaves out",
+                person.name()
+            ),
+            None => bail!(
+                "{} cannot be scored (the record has errors; see `kith check`)",
+                person.name()
+            ),
+        }
+    }
+    let (score, lines) = derived.explain(index, slot, person);
+    let qualifies = derived.model.qualifies_for(score.total);
+    match args.format {
+        ShowFormat::Json => output::print_json(&json!({
+            "id": person.id.as_str(),
+            "as_of": derived.as_of.to_string(),
+            "score": score.total,
+            "fit_score": score.fit,
+            "engagement_score": score.engagement,
+            "grade": score.grade(),
+            "qualifies_for": qualifies,
+            "rules": lines.iter().map(|l| json!({"group": l.group, "points": l.points, "why": l.why})).collect::<Vec<_>>(),
+        }))?,
+        ShowFormat::Text => {
+            let mut out = format!(
+                "{}  {}\n",
+                paint(output::BOLD, person.name()),
+                paint(
+                    output::DIM,
+                    &format!(
+                        "score {} · fit {} · engagement {} · grade {}{} · as of {}",
+                        num(score.total),
+                        num(score.fit),
+                        num(score.engagement),
+                        score.grade(),
+                        qualifies
+                            .map(|q| format!(" · reaches the {q} threshold"))
+                            .unwrap_or_default(),
+                        derived.as_of
+                    )
+                )
+            );
+            let mut t = Table::new(["points", "group", "why"]);
+            t.align_right(0);
+            for l in &lines {
+                let style = if l.points < 0.0 {
+                    output::BAD
+                } else {
+                    output::GOOD
+                };
+                t.row(vec![
+                    (format!("{:+.1}", l.points), style),
+                    (l.group.to_string(), output::DIM),
+                    (l.why.clone(), Style::new()),
+                ]);
+            }
+            out.push_str(&t.render_rows("  "));
+            if lines.is_empty() {
+                out.push_str(&paint(
+                    output::DIM,
+                    "  no rule gives this person points yet\n",
+                ));
+            }
+            let _ = writeln!(
+                out,
+                "  {:>5}  {}",
+                paint(output::BOLD, &format!("{:.1}", score.total)),
+                paint(output::DIM, "total")
+            );
+            output::print(&out);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Scores everyone with kith.yaml as it was at `rev` and as it is now; lists the people whose
+/// grade or qualification differs.
+fn compare(
+    ws: &Workspace,
+    index: &'static crate::index::Index,
+    rev: &str,
+    given: Option<&str>,
+    format: ShowFormat,
+) -> Result<ExitCode> {
+    ws.require_valid_analysis()?;
+    let date = as_of(ws, given)?;
+    let old_text = crate::git::file_at(&ws.root, rev, crate::config::FILE)
+        .with_context(|| format!("cannot read kith.yaml at `{rev}`"))?;
+    let (old_cfg, old_diags) = Config::parse(&old_text);
+    if let Some(d) = old_diags.iter().find(|d| d.is_error()) {
+        bail!("kith.yaml at `{rev}` has errors:\n{}", d.render(false));
+    }
+    let (before, _) = Derived::compute_with(index, old_cfg, date);
+    let (after, _) = Derived::compute(index, date);
+    let mut rows = Vec::new();
+    for (slot, r) in index.entries().filter(|(_, r)| r.kind == Kind::Person) {
+        let (b, a) = (before.score(slot), after.score(slot));
+        if b.is_none() && a.is_none() {
+            continue;
+        }
+        let band = |d: &Derived, s: Option<crate::score::Score>| {
+            s.map(|s| {
+                (
+                    s.grade(),
+                    d.model.qualifies_for(s.total).map(str::to_string),
+                )
+            })
+        };
+        let (bb, ab) = (band(&before, b), band(&after, a));
+        if bb != ab {
+            rows.push((r, b, a, bb, ab));
+        }
+    }
+    rows.sort_by(|x, y| x.0.id.cmp(&y.0.id));
+    let show = |s: Option<crate::score::Score>| s.map_or("-".to_string(), |s| num(s.total));
+    let grade =
+        |b: &Option<(String, Option<String>)>| b.as_ref().map_or("-".to_string(), |b| b.0.clone());
+    let qual = |b: &Option<(String, Option<String>)>| {
+        b.as_ref()
+            .and_then(|b| b.1.clone())
+            .unwrap_or_else(|| "-".into())
+    };
+    match format {
+        ShowFormat::Json => output::print_json(
+            &rows
+                .iter()
+                .map(|(r, b, a, bb, ab)| {
+                    json!({"id": r.id.as_str(), "score_before": b.map(|s| s.total), "score_after": a.map(|s| s.total),
+                           "grade_before": grade(bb), "grade_after": grade(ab),
+                           "qualifies_before": bb.as_ref().and_then(|x| x.1.clone()), "qualifies_after": ab.as_ref().and_then(|x| x.1.clone())})
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        ShowFormat::Text => {
+            let mut t = Table::new(["ID", "NAME", "SCORE", "GRADE", "QUALIFIES FOR"]);
+            for (r, b, a, bb, ab) in &rows {
+                t.row(vec![
+                    (r.id.to_string(), output::ACCENT),
+                    (r.name().to_string(), Style::new()),
+                    (format!("{} → {}", show(*b), show(*a)), Style::new()),
+                    (format!("{} → {}", grade(bb), grade(ab)), Style::new()),
+                    (format!("{} → {}", qual(bb), qual(ab)), Style::new()),
+                ]);
+            }
+            let mut text = if t.is_empty() { String::new() } else { t.render() };
+            text.push_str(&paint(
+                output::DIM,
+                &format!("{} people change grade or qualification between {rev} and now (as of {date})\n", rows.len()),
+            ));
+            output::print(&text);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
