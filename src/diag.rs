@@ -112,6 +112,8 @@ impl Diagnostic {
             self.code
         );
         if let Some(help) = &self.help {
+            // Later lines of a help (a caret under an expression) line up under the first.
+            let help = help.replace('\n', "\n        ");
             let _ = write!(out, "\n  {bold}help:{bold:#} {help}");
         }
         out

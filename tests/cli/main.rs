@@ -9,3 +9,4 @@ mod formats;
 mod lifecycle;
 mod lossfree;
 mod malformed;
+mod scoring;
