@@ -639,6 +639,45 @@ fields:
 #    seats: integer
 #  companies:
 #    plan: [starter, team, enterprise]
+
+# Named lists for filter expressions: `email_domain in $competitor_domains`.
+# lists:
+#   competitor_domains: [rival.example]
+
+# Lead scoring: fit (who they are) + engagement (what they do, fading with time) + buying
+# signals. Without this section kith scores engagement and signals with built-in defaults.
+# `kith score ID` explains any score rule by rule; `kith qualify` suggests lifecycle moves.
+# scoring:
+#   total_cap: 100
+#   fit:
+#     cap: 40
+#     rules:
+#       - {{ name: target industry, when: "industry in [finance, retail]", points: 10 }}
+#       - {{ name: senior title, when: 'title matches "(?i)head|director|vp|chief"', points: 15 }}
+#   engagement:
+#     cap: 45
+#     half_life: 30d               # points halve every 30 days
+#     activities:
+#       visit: {{ points: 2, cap: 12 }}
+#       email-open: 1
+#       demo-request: {{ points: 15, timeframe: 60d }}   # full points for 60 days, then none
+#   signals:
+#     cap: 30
+#     rules:
+#       - {{ name: pricing page 3 times in 14 days, when: 'activity.visit("/pricing").count(14d) >= 3', points: 15 }}
+#       - {{ name: competitor, when: "email_domain in $competitor_domains", points: -50 }}
+#   thresholds: {{ lead: 20, mql: 40, sql: 65 }}
+#   grades:
+#     fit: {{ A: 30, B: 15 }}
+#     engagement: {{ 1: 35, 2: 15 }}
+
+# Segments: named filters (`kith segments`, `kith list --segment NAME`). `internal` (staff, by
+# internal_domains) and `spam` (tagged spam) are built in and left out of scores and reports.
+# segments:
+#   hot-leads:
+#     description: Leads ready for a sales conversation
+#     filter: "lifecycle in [lead, mql, sql] and score >= 50"
+#   stale-leads: "lifecycle in [lead, mql, sql] and not last_activity within 30d"
 "#
     )
 }
