@@ -127,13 +127,7 @@ impl Derived {
             score: None,
             bits,
         };
-        let env = Env {
-            index,
-            cfg: &self.cfg,
-            as_of: self.as_of,
-            computed: Some(&local),
-        };
-        Some(self.model.score(&env, slot, r))
+        Some(self.model.score(&self.env_with(index, &local), slot, r))
     }
 
     /// Whether one record is in segment `i`, given its score and the segments before `i`.
@@ -156,13 +150,16 @@ impl Derived {
             score,
             bits,
         };
-        let env = Env {
+        seg.filter.matches(&self.env_with(index, &local), slot, r)
+    }
+
+    fn env_with<'a>(&'a self, index: &'a Index, computed: &'a dyn Computed) -> Env<'a> {
+        Env {
             index,
             cfg: &self.cfg,
             as_of: self.as_of,
-            computed: Some(&local),
-        };
-        seg.filter.matches(&env, slot, r)
+            computed: Some(computed),
+        }
     }
 
     fn env<'a>(&'a self, index: &'a Index) -> Env<'a> {

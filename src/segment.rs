@@ -163,16 +163,37 @@ pub fn from_config(cfg: &Config) -> (Vec<Segment>, Vec<Diagnostic>) {
     }
     // A segment that refers to one that could not be compiled cannot be computed either.
     loop {
-        let known: Vec<String> = [INTERNAL, SPAM].iter().map(|s| s.to_string()).chain(user.iter().map(|s| s.name.clone())).collect();
-        let Some(i) = user.iter().position(|s| s.filter.segment_refs.iter().any(|r| !known.contains(r))) else { break };
+        let known: Vec<String> = [INTERNAL, SPAM]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(user.iter().map(|s| s.name.clone()))
+            .collect();
+        let Some(i) = user
+            .iter()
+            .position(|s| s.filter.segment_refs.iter().any(|r| !known.contains(r)))
+        else {
+            break;
+        };
         let s = user.remove(i);
-        let missing = s.filter.segment_refs.iter().find(|r| !known.contains(r)).cloned().unwrap_or_default();
+        let missing = s
+            .filter
+            .segment_refs
+            .iter()
+            .find(|r| !known.contains(r))
+            .cloned()
+            .unwrap_or_default();
         let (line, col) = cfg.locate(&format!("{}:", s.name));
         diags.push(
-            Diagnostic::error("config", format!("segment `{}` uses segment `{missing}`, which has an error", s.name))
-                .in_file(FILE)
-                .at(line, col)
-                .help(format!("fix `{missing}` first")),
+            Diagnostic::error(
+                "config",
+                format!(
+                    "segment `{}` uses segment `{missing}`, which has an error",
+                    s.name
+                ),
+            )
+            .in_file(FILE)
+            .at(line, col)
+            .help(format!("fix `{missing}` first")),
         );
     }
     match order(&user) {
