@@ -98,13 +98,15 @@ impl<'a> Doc<'a> {
                 }
                 self.splice(range, &written)
             }
-            Style::FlowSeq if !entry.multiline && matches!(value, Value::List(_)) => {
+            Style::FlowSeq
+                if !entry.multiline && matches!(value, Value::List(items) if !has_maps(items)) =>
+            {
                 let range = self.abs(&entry.value_span);
                 let style = FlowStyle::of(&self.text[range.clone()]);
                 self.splice(range, &style.render(value.items()))
             }
             Style::BlockSeq
-                if matches!(value, Value::List(items) if !items.is_empty())
+                if matches!(value, Value::List(items) if !items.is_empty() && !has_maps(items))
                     && !entry.items.is_empty() =>
             {
                 let first = &entry.items[0];
@@ -137,6 +139,7 @@ impl<'a> Doc<'a> {
             Value::Str(s) if s.contains('\n') => {
                 block_literal(s, nl).unwrap_or_else(|| format!(" {}", scalar::double_quoted(s)))
             }
+            Value::List(items) if has_maps(items) => block_maps(items, nl),
             Value::List(_) => format!(" {}", FlowStyle::default().render(value.items())),
             Value::Map(_) => format!(" {}", render_map(value)),
             _ => format!(" {}", render_scalar(value, ty, None)),
@@ -153,6 +156,12 @@ impl<'a> Doc<'a> {
             scalar::double_quoted(key)
         };
         let written = match value {
+            Value::List(items) if has_maps(items) => {
+                return self.splice(
+                    self.split.fm_end..self.split.fm_end,
+                    &format!("{key_text}:{}{nl}", block_maps(items, nl)),
+                );
+            }
             Value::List(_) => FlowStyle::default().render(value.items()),
             Value::Map(_) => render_map(value),
             Value::Str(s) if s.contains('\n') => {
@@ -422,6 +431,39 @@ fn render_item(v: &Value) -> String {
         Value::Str(s) => scalar::flow_item(s),
         other => render_scalar(other, None, None),
     }
+}
+
+fn has_maps(items: &[Value]) -> bool {
+    items.iter().any(|i| matches!(i, Value::Map(_)))
+}
+
+/// A list of mappings in block style (as the `conflicts:` block is written), starting with the
+/// line break after `key:`:
+/// ```text
+///   - field: phone
+///     ours: "+44 1"
+/// ```
+fn block_maps(items: &[Value], nl: &str) -> String {
+    let mut out = String::new();
+    for item in items {
+        match item {
+            Value::Map(entries) => {
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    out.push_str(nl);
+                    out.push_str(if i == 0 { "  - " } else { "    " });
+                    out.push_str(&scalar::flow_item(k));
+                    out.push_str(": ");
+                    out.push_str(&render_item(v));
+                }
+            }
+            other => {
+                out.push_str(nl);
+                out.push_str("  - ");
+                out.push_str(&render_item(other));
+            }
+        }
+    }
+    out
 }
 
 fn render_map(v: &Value) -> String {

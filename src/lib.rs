@@ -24,6 +24,7 @@ pub mod index;
 pub mod intern;
 pub mod lifecycle;
 pub mod load;
+pub mod merge;
 pub mod output;
 pub mod parse;
 pub mod qualify;

@@ -1,0 +1,612 @@
+//! Field-by-field three-way merge of one record, written through the loss-free editor so the
+//! file keeps its formatting.
+//!
+//! - A key changed on one side takes that side's value (added and removed keys likewise).
+//! - Lists merge as three-way sets: additions from both sides kept, an item removed on one side
+//!   and untouched on the other removed.
+//! - `lifecycle` and deal `stage` take the more advanced stage, unless one side chose an explicit
+//!   end (`other`, closed-lost; `lead_status: unqualified`), which wins. `lifecycle_changed`
+//!   takes the later date.
+//! - Any other field set differently on both sides keeps ours and records both values in a
+//!   `conflicts:` block, so the file stays valid YAML and the merge can be committed.
+//! - The activity log merges entry by entry, in date order; the rest of the body line by line,
+//!   with their lines added under a labelled quote where both sides changed the same lines.
+
+use super::diff3::{self, Chunk};
+use crate::activity::parse_date;
+use crate::body;
+use crate::config::{Closed, Config};
+use crate::edit::{self, Change, Doc};
+use crate::frontmatter;
+use crate::record::Kind;
+use crate::schema;
+use crate::value::Value;
+use crate::yaml;
+use compact_str::CompactString;
+use jiff::civil::Date;
+
+/// Who made "their" side, for conflict notes and quotes.
+#[derive(Debug, Clone)]
+pub struct Side {
+    pub who: String,
+    pub when: Date,
+}
+
+/// A field both sides set to different values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub field: String,
+    pub ours: Value,
+    pub theirs: Value,
+}
+
+/// The merged text and what a person should know about it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub text: String,
+    pub conflicts: Vec<Conflict>,
+    /// Decisions the merge made on its own (a stage kept from going backwards, ...).
+    pub notes: Vec<String>,
+}
+
+/// Why a record could not be merged field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmergeable(pub String);
+
+impl std::fmt::Display for Unmergeable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unmergeable {}
+
+type Fields = Vec<(CompactString, Value)>;
+
+fn fields_of(text: &str, which: &str) -> Result<Fields, Unmergeable> {
+    let split =
+        frontmatter::split(text).map_err(|d| Unmergeable(format!("{which}: {}", d.message)))?;
+    let fm = yaml::parse(split.frontmatter(text));
+    match fm.error {
+        Some(e) => Err(Unmergeable(format!("{which}: {}", e.message))),
+        None => Ok(fm.fields),
+    }
+}
+
+fn get<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_null())
+}
+
+/// Merges `theirs` into `ours`, both descended from `base` (`None`: created on both sides).
+pub fn merge(
+    cfg: &Config,
+    kind: Kind,
+    base: Option<&str>,
+    ours: &str,
+    theirs: &str,
+    side: &Side,
+) -> Result<Outcome, Unmergeable> {
+    let base_text = base.unwrap_or("---\n---\n");
+    let b = fields_of(base_text, "the common version")?;
+    let o = fields_of(ours, "our version")?;
+    let t = fields_of(theirs, "their version")?;
+    // Ours is edited in place: it must be a layout the editor handles.
+    Doc::parse(ours).map_err(|e| Unmergeable(format!("our version: {e}")))?;
+
+    let mut changes: Vec<Change> = Vec::new();
+    let mut conflicts: Vec<Conflict> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut keys: Vec<CompactString> = o.iter().map(|(k, _)| k.clone()).collect();
+    for (k, _) in t.iter().chain(b.iter()) {
+        if !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    for key in keys.iter().filter(|k| *k != "conflicts") {
+        let (bv, ov, tv) = (get(&b, key), get(&o, key), get(&t, key));
+        let decided = if ov == tv || tv == bv {
+            continue; // nothing new from their side
+        } else if ov == bv {
+            tv.cloned()
+        } else {
+            match resolve(cfg, kind, key, bv, ov, tv, &t, &o) {
+                Resolution::Take(v, note) => {
+                    if let Some(n) = note {
+                        notes.push(n);
+                    }
+                    v
+                }
+                Resolution::Conflict => {
+                    conflicts.push(Conflict {
+                        field: key.to_string(),
+                        ours: ov.cloned().unwrap_or(Value::Null),
+                        theirs: tv.cloned().unwrap_or(Value::Null),
+                    });
+                    continue;
+                }
+            }
+        };
+        if decided.as_ref() != ov {
+            changes.push(match decided {
+                Some(v) => Change::Set(key.to_string(), v),
+                None => Change::Unset(key.to_string()),
+            });
+        }
+    }
+    // Earlier, unresolved conflicts from either side stay; new ones join them.
+    let mut block: Vec<Value> = Vec::new();
+    for v in [get(&o, "conflicts"), get(&t, "conflicts")]
+        .into_iter()
+        .flatten()
+    {
+        for item in v.items() {
+            if !block.contains(item) {
+                block.push(item.clone());
+            }
+        }
+    }
+    for c in &conflicts {
+        block.push(Value::Map(vec![
+            ("field".into(), Value::str(&c.field)),
+            ("ours".into(), c.ours.clone()),
+            ("theirs".into(), c.theirs.clone()),
+            ("who".into(), Value::str(&side.who)),
+            ("when".into(), Value::str(&side.when.to_string())),
+        ]));
+    }
+    if block.as_slice() != get(&o, "conflicts").map(|v| v.items()).unwrap_or(&[]) {
+        changes.push(Change::Set("conflicts".into(), Value::List(block)));
+    }
+    let text = edit::apply(ours, &changes, |k| schema::field_type(cfg, kind, k))
+        .map_err(|e| Unmergeable(format!("{e:#}")))?;
+    let text = merge_body(base_text, &text, theirs, side);
+    Ok(Outcome {
+        text,
+        conflicts,
+        notes,
+    })
+}
+
+enum Resolution {
+    Take(Option<Value>, Option<String>),
+    Conflict,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve(
+    cfg: &Config,
+    kind: Kind,
+    key: &str,
+    bv: Option<&Value>,
+    ov: Option<&Value>,
+    tv: Option<&Value>,
+    theirs: &Fields,
+    ours: &Fields,
+) -> Resolution {
+    let (Some(o), Some(t)) = (ov, tv) else {
+        // Removed on one side, changed on the other: the change wins.
+        return Resolution::Take(ov.or(tv).cloned(), None);
+    };
+    let is_list = schema::field_type(cfg, kind, key).is_some_and(|ty| ty.is_list())
+        || (matches!(o, Value::List(_)) && matches!(t, Value::List(_)));
+    if is_list {
+        return Resolution::Take(
+            Some(Value::List(merge_sets(
+                bv.map_or(&[][..], Value::items),
+                o.items(),
+                t.items(),
+            ))),
+            None,
+        );
+    }
+    let (os, ts) = (o.to_text(), t.to_text());
+    match (kind, key) {
+        (Kind::Person, "lifecycle") => {
+            let lc = &cfg.lifecycle;
+            // Leaving the funnel (`other`) is a decision, not a step: it wins.
+            if lc.is_outside(&os) != lc.is_outside(&ts) {
+                let winner = if lc.is_outside(&os) { o } else { t };
+                return Resolution::Take(
+                    Some(winner.clone()),
+                    Some(format!(
+                        "lifecycle: kept `{winner}` (explicit) over `{}`",
+                        if lc.is_outside(&os) { &ts } else { &os }
+                    )),
+                );
+            }
+            match (lc.rank(&os), lc.rank(&ts)) {
+                (Some(a), Some(b)) => {
+                    let (winner, loser) = if b > a { (t, &os) } else { (o, &ts) };
+                    Resolution::Take(
+                        Some(winner.clone()),
+                        Some(format!(
+                            "lifecycle: kept the more advanced `{winner}`, not `{loser}`"
+                        )),
+                    )
+                }
+                _ => Resolution::Conflict,
+            }
+        }
+        (Kind::Person, "lead_status") => {
+            if os.eq_ignore_ascii_case("unqualified") || ts.eq_ignore_ascii_case("unqualified") {
+                let winner = if os.eq_ignore_ascii_case("unqualified") {
+                    o
+                } else {
+                    t
+                };
+                Resolution::Take(
+                    Some(winner.clone()),
+                    Some("lead_status: unqualified wins".into()),
+                )
+            } else {
+                Resolution::Conflict
+            }
+        }
+        (_, "lifecycle_changed") => match (parse_date(&os), parse_date(&ts)) {
+            (Some(a), Some(b)) => {
+                Resolution::Take(Some(if b > a { t.clone() } else { o.clone() }), None)
+            }
+            _ => Resolution::Conflict,
+        },
+        (Kind::Deal, "stage") => {
+            let pipeline = cfg.pipeline(
+                get(ours, "pipeline")
+                    .or(get(theirs, "pipeline"))
+                    .and_then(Value::as_str),
+            );
+            let Some(p) = pipeline else {
+                return Resolution::Conflict;
+            };
+            let (so, st) = (p.stage(&os), p.stage(&ts));
+            let lost = |s: Option<&crate::config::DealStage>| {
+                s.is_some_and(|s| s.closed == Some(Closed::Lost))
+            };
+            if lost(so) != lost(st) {
+                let winner = if lost(so) { o } else { t };
+                return Resolution::Take(
+                    Some(winner.clone()),
+                    Some(format!("stage: `{winner}` (a closed deal) wins")),
+                );
+            }
+            let rank = |id: &str| p.stages.iter().position(|s| s.id.eq_ignore_ascii_case(id));
+            match (rank(&os), rank(&ts)) {
+                (Some(a), Some(b)) => {
+                    let (winner, loser) = if b > a { (t, &os) } else { (o, &ts) };
+                    Resolution::Take(
+                        Some(winner.clone()),
+                        Some(format!(
+                            "stage: kept the more advanced `{winner}`, not `{loser}`"
+                        )),
+                    )
+                }
+                _ => Resolution::Conflict,
+            }
+        }
+        _ => Resolution::Conflict,
+    }
+}
+
+/// Three-way set merge, keeping ours' order: their additions appended, removals from either
+/// side applied.
+fn merge_sets(base: &[Value], ours: &[Value], theirs: &[Value]) -> Vec<Value> {
+    let same = |a: &Value, b: &Value| a.to_text().eq_ignore_ascii_case(&b.to_text());
+    let in_list = |list: &[Value], v: &Value| list.iter().any(|x| same(x, v));
+    let mut out: Vec<Value> = ours
+        .iter()
+        .filter(|v| !(in_list(base, v) && !in_list(theirs, v)))
+        .cloned()
+        .collect();
+    for v in theirs {
+        if !in_list(base, v) && !in_list(&out, v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+/// A body cut into the part before the activity list, the list's heading and entries, and the
+/// rest.
+struct BodyParts<'a> {
+    before: &'a str,
+    heading: Option<&'a str>,
+    entries: Vec<String>,
+    after: &'a str,
+}
+
+fn body_parts(text: &str) -> BodyParts<'_> {
+    let body = frontmatter::split(text).map(|s| s.body(text)).unwrap_or("");
+    match body::find_section(body, "Activity") {
+        None => BodyParts {
+            before: body,
+            heading: None,
+            entries: Vec::new(),
+            after: "",
+        },
+        Some(s) => {
+            let entries = s
+                .items
+                .iter()
+                .map(|r| body[r.clone()].trim_end().to_string())
+                .collect();
+            // After the section's list: from the end of the last item to the next section.
+            let list_end = s
+                .items
+                .last()
+                .map_or(s.heading.end, |r| r.end)
+                .max(s.heading.end);
+            let after_start = body[list_end..s.content.end]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(s.content.end, |i| list_end + i);
+            BodyParts {
+                before: &body[..s.heading.start],
+                heading: Some(&body[s.heading.clone()]),
+                entries,
+                after: &body[after_start..],
+            }
+        }
+    }
+}
+
+/// Merges the bodies; `merged_fm` is ours with the frontmatter already merged.
+fn merge_body(base: &str, merged_fm: &str, theirs: &str, side: &Side) -> String {
+    let split = frontmatter::split(merged_fm).expect("our version was split before");
+    let nl = split.newline();
+    let (b, o, t) = (body_parts(base), body_parts(merged_fm), body_parts(theirs));
+    if o.before == t.before && o.entries == t.entries && o.after == t.after {
+        return merged_fm.to_string();
+    }
+    let before = merge_lines(b.before, o.before, t.before, side, nl);
+    let after = merge_lines(b.after, o.after, t.after, side, nl);
+    let entries = merge_entries(&b.entries, &o.entries, &t.entries);
+    let body_unchanged = before == o.before && after == o.after && entries == o.entries;
+    if body_unchanged {
+        return merged_fm.to_string();
+    }
+    let mut out = String::from(&merged_fm[..split.body_start]);
+    out.push_str(&before);
+    if !entries.is_empty() || o.heading.is_some() || t.heading.is_some() {
+        if !out.ends_with('\n') {
+            out.push_str(nl);
+        }
+        out.push_str(o.heading.or(t.heading).unwrap_or("## Activity\n"));
+        for e in &entries {
+            out.push_str(&e.replace("\r\n", "\n").replace('\n', nl));
+            out.push_str(nl);
+        }
+        if !after.is_empty() {
+            out.push_str(nl);
+        }
+    }
+    out.push_str(&after);
+    out
+}
+
+/// Activity entries merged as a sequence, then placed in date order (stable: same-day entries
+/// keep their order).
+fn merge_entries(base: &[String], ours: &[String], theirs: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for chunk in diff3::merge(base, ours, theirs) {
+        match chunk {
+            Chunk::Clean(v) => out.extend(v),
+            Chunk::Conflict { ours, theirs, .. } => {
+                // Both sides added or edited entries here: keep all of them.
+                out.extend(ours.iter().cloned());
+                out.extend(theirs.into_iter().filter(|e| !ours.contains(e)));
+            }
+        }
+    }
+    if ours.is_empty() && theirs.is_empty() {
+        return out;
+    }
+    let date = |e: &String| {
+        parse_date(
+            e.trim_start_matches(['-', '*', '+', ' '])
+                .get(..10)
+                .unwrap_or(""),
+        )
+    };
+    out.sort_by_key(|e| date(e));
+    out
+}
+
+/// Line-wise merge of free text. Where both sides changed the same lines, ours stays and
+/// theirs follows in a labelled quote.
+fn merge_lines(base: &str, ours: &str, theirs: &str, side: &Side, nl: &str) -> String {
+    if ours == theirs || theirs == base {
+        return ours.to_string();
+    }
+    if ours == base {
+        return theirs.to_string();
+    }
+    let (bl, ol, tl): (Vec<&str>, Vec<&str>, Vec<&str>) = (
+        base.lines().collect(),
+        ours.lines().collect(),
+        theirs.lines().collect(),
+    );
+    let mut out: Vec<String> = Vec::new();
+    for chunk in diff3::merge(&bl, &ol, &tl) {
+        match chunk {
+            Chunk::Clean(v) => out.extend(v.into_iter().map(str::to_string)),
+            Chunk::Conflict { ours, theirs, .. } => {
+                out.extend(ours.iter().map(|l| l.to_string()));
+                out.push(String::new());
+                out.push(format!(
+                    "> **Their version** ({}, {}):",
+                    side.who, side.when
+                ));
+                for l in theirs {
+                    out.push(if l.is_empty() {
+                        ">".to_string()
+                    } else {
+                        format!("> {l}")
+                    });
+                }
+                out.push(String::new());
+            }
+        }
+    }
+    let mut text = out.join(nl);
+    if ours.ends_with('\n') || theirs.ends_with('\n') {
+        text.push_str(nl);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side() -> Side {
+        Side {
+            who: "priya".into(),
+            when: Date::constant(2026, 11, 25),
+        }
+    }
+
+    fn merged(base: &str, ours: &str, theirs: &str) -> Outcome {
+        merge(
+            &Config::default(),
+            Kind::Person,
+            Some(base),
+            ours,
+            theirs,
+            &side(),
+        )
+        .unwrap()
+    }
+
+    const BASE: &str = "---\nname: Ada\nphone: \"+44 1\"\nlifecycle: lead\ntags: [a, b]\n---\nNotes.\n\n## Activity\n- 2026-11-01 call: first\n";
+
+    #[test]
+    fn different_fields_merge_and_keep_formatting() {
+        let ours = BASE.replace("lifecycle: lead", "lifecycle: mql");
+        let theirs = BASE.replace("\"+44 1\"", "\"+44 2\"").replace(
+            "- 2026-11-01 call: first\n",
+            "- 2026-11-01 call: first\n- 2026-11-20 call @sam: second\n",
+        );
+        let out = merged(BASE, &ours, &theirs);
+        assert!(out.conflicts.is_empty());
+        assert_eq!(
+            out.text,
+            "---\nname: Ada\nphone: \"+44 2\"\nlifecycle: mql\ntags: [a, b]\n---\nNotes.\n\n## Activity\n- 2026-11-01 call: first\n- 2026-11-20 call @sam: second\n"
+        );
+    }
+
+    #[test]
+    fn merging_is_idempotent_and_one_sided() {
+        let ours = BASE.replace("lifecycle: lead", "lifecycle: mql");
+        assert_eq!(merged(BASE, &ours, &ours).text, ours);
+        assert_eq!(merged(BASE, BASE, &ours).text, ours);
+        assert_eq!(merged(BASE, &ours, BASE).text, ours);
+    }
+
+    #[test]
+    fn lists_merge_as_sets() {
+        let ours = BASE.replace("tags: [a, b]", "tags: [a, b, c]");
+        let theirs = BASE.replace("tags: [a, b]", "tags: [b, d]");
+        let out = merged(BASE, &ours, &theirs);
+        assert!(out.text.contains("tags: [b, c, d]\n"), "{}", out.text);
+    }
+
+    #[test]
+    fn true_conflicts_go_to_a_conflicts_block() {
+        let ours = BASE.replace("\"+44 1\"", "\"+44 7\"");
+        let theirs = BASE.replace("\"+44 1\"", "\"+44 8\"");
+        let out = merged(BASE, &ours, &theirs);
+        assert_eq!(out.conflicts.len(), 1);
+        assert!(
+            out.text.contains("phone: \"+44 7\"\n") && out.text.contains(
+                "conflicts:\n  - field: phone\n    ours: \"+44 7\"\n    theirs: \"+44 8\"\n    who: priya\n    when: \"2026-11-25\"\n---\n"
+            ),
+            "{}",
+            out.text
+        );
+        // The result is a valid record kith can read.
+        let parsed = crate::parse::parse(
+            Kind::Person,
+            "ada",
+            "contacts/ada.md",
+            out.text.as_bytes(),
+            &Config::default(),
+        );
+        assert!(!parsed.record.broken, "{:?}", parsed.diags);
+    }
+
+    #[test]
+    fn stages_take_the_more_advanced_and_explicit_ends_win() {
+        let out = merged(
+            BASE,
+            &BASE.replace("lead\n", "mql\n"),
+            &BASE.replace("lead\n", "customer\n"),
+        );
+        assert!(out.text.contains("lifecycle: customer\n"));
+        assert_eq!(
+            out.notes,
+            ["lifecycle: kept the more advanced `customer`, not `mql`"]
+        );
+        let out = merged(
+            BASE,
+            &BASE.replace("lead\n", "other\n"),
+            &BASE.replace("lead\n", "customer\n"),
+        );
+        assert!(out.text.contains("lifecycle: other\n"));
+    }
+
+    #[test]
+    fn deleted_on_one_side_edited_on_the_other_keeps_the_edit() {
+        let ours = BASE.replace("phone: \"+44 1\"\n", "");
+        let theirs = BASE.replace("\"+44 1\"", "\"+44 9\"");
+        let out = merged(BASE, &ours, &theirs);
+        assert!(out.text.contains("phone: \"+44 9\"\n"), "{}", out.text);
+    }
+
+    #[test]
+    fn body_conflicts_quote_their_lines() {
+        let ours = BASE.replace("Notes.", "Notes, ours.");
+        let theirs = BASE.replace("Notes.", "Notes, theirs.");
+        let out = merged(BASE, &ours, &theirs);
+        assert!(
+            out.text.contains(
+                "Notes, ours.\n\n> **Their version** (priya, 2026-11-25):\n> Notes, theirs.\n"
+            ),
+            "{}",
+            out.text
+        );
+        assert!(!out.text.contains("<<<<<<<"));
+    }
+
+    #[test]
+    fn activities_from_both_sides_are_kept_in_date_order() {
+        let ours = BASE.replace("first\n", "first\n- 2026-11-10 visit: /pricing\n");
+        let theirs = BASE.replace("first\n", "first\n- 2026-11-05 email @sam: hello\n");
+        let out = merged(BASE, &ours, &theirs);
+        assert!(
+            out.text.ends_with("- 2026-11-01 call: first\n- 2026-11-05 email @sam: hello\n- 2026-11-10 visit: /pricing\n"),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn created_on_both_sides_merges_from_an_empty_base() {
+        let ours = "---\nname: Ada\nemail: a@x.example\n---\n";
+        let theirs = "---\nname: Ada\nemail: a@x.example\nphone: \"+1\"\n---\n";
+        let out = merge(
+            &Config::default(),
+            Kind::Person,
+            None,
+            ours,
+            theirs,
+            &side(),
+        )
+        .unwrap();
+        assert_eq!(
+            out.text,
+            "---\nname: Ada\nemail: a@x.example\nphone: \"+1\"\n---\n"
+        );
+    }
+}
