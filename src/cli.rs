@@ -70,6 +70,25 @@ pub enum Command {
     Qualify(QualifyArgs),
     /// Ranked search over names, e-mails, phones, companies, notes and activities
     Find(FindArgs),
+    /// Commit, fetch, merge field by field, check and push: share the CRM with your team
+    Sync(SyncArgs),
+    /// Uncommitted record changes, ahead/behind the remote, unresolved conflicts
+    Status,
+    /// Clone a team's CRM and set up the merge driver and the pre-commit check
+    Clone(CloneArgs),
+    /// Register the field-by-field merge driver and the pre-commit check in this repository
+    InstallMergeDriver,
+    /// Used by git: merge a record field by field (`kith merge-driver %O %A %B %P`)
+    #[command(hide = true)]
+    MergeDriver(MergeDriverArgs),
+    /// Every change to a record over time: date, author, commit, field, old → new
+    History(HistoryArgs),
+    /// Who last set each field of a record, and when
+    Blame(HistoryArgs),
+    /// Fields that two teammates set differently, recorded by merges
+    Conflicts(ConflictsArgs),
+    /// End a recorded conflict: `kith resolve ada --field phone --take theirs`
+    Resolve(ResolveArgs),
     /// Generate a workspace of realistic records (benchmarks, scale tests)
     #[command(hide = true)]
     Gen(GenArgs),
@@ -309,6 +328,60 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    /// Check the records as staged in git's index (what the next commit holds)
+    #[arg(long)]
+    pub staged: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The remote to publish to when the branch has no upstream yet
+    #[arg(long)]
+    pub remote: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CloneArgs {
+    /// The team's repository (any URL or path `git clone` takes)
+    pub url: String,
+    /// Where to put it (default: the repository's name)
+    pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeDriverArgs {
+    pub base: std::path::PathBuf,
+    pub ours: std::path::PathBuf,
+    pub theirs: std::path::PathBuf,
+    pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// The field in conflict
+    #[arg(long)]
+    pub field: String,
+    /// `ours` (keep the value in place), `theirs`, or a new value
+    #[arg(long, value_name = "ours|theirs|VALUE")]
+    pub take: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

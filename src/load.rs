@@ -204,3 +204,37 @@ fn too_large(path: &Path, max: u64) -> Diagnostic {
     Diagnostic::error("too-large", format!("the file is {size}; a record may be at most {}", human_size(max)))
     .help("move long notes or attachments out of the record, or raise `max_record_bytes` in kith.yaml")
 }
+
+/// Loads the records as they are staged in git's index (for the pre-commit hook): what would
+/// be committed, not what is in the working tree.
+pub fn load_staged(ws: &Workspace) -> anyhow::Result<Index> {
+    use anyhow::Context;
+    let repo = crate::history::require(&ws.root)?;
+    let index = repo.git.index().context("cannot read git's index")?;
+    let mut parsed = Vec::new();
+    for entry in index.iter() {
+        let path = std::path::PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
+        let Some((kind, id)) = repo.record_of(&path) else {
+            continue;
+        };
+        let rel = format!("{}/{id}.md", kind.dir());
+        let blob = repo
+            .git
+            .find_blob(entry.id)
+            .with_context(|| format!("cannot read the staged {rel}"))?;
+        let bytes = blob.content();
+        parsed.push(if bytes.len() as u64 > ws.config.max_record_bytes {
+            broken(
+                kind,
+                &id,
+                too_large(&ws.root.join(&rel), ws.config.max_record_bytes).in_file(rel),
+            )
+        } else {
+            parse::parse(kind, &id, &rel, bytes, &ws.config)
+        });
+    }
+    let mut index = Index::build(ws.config.clone(), parsed);
+    index.workspace_diags.append(&mut ws.config_diags.clone());
+    index.workspace_diags.append(&mut ws.analysis_diags.clone());
+    Ok(index)
+}

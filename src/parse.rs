@@ -208,6 +208,37 @@ fn check_fields(
     out: &mut Parsed,
 ) {
     for (key, value) in fields {
+        if key == "conflicts" {
+            for item in value.items() {
+                let Value::Map(entries) = item else { continue };
+                let get = |k: &str| {
+                    entries
+                        .iter()
+                        .find(|(ek, _)| ek == k)
+                        .map(|(_, v)| v.to_text())
+                        .unwrap_or_default()
+                };
+                let field = get("field");
+                out.diags.push(
+                    Diagnostic::warning(
+                        "unresolved-conflict",
+                        format!(
+                            "`{field}` was set to `{}` here and to `{}` by {} on {}",
+                            get("ours"),
+                            get("theirs"),
+                            get("who"),
+                            get("when")
+                        ),
+                    )
+                    .pos(value_pos(key))
+                    .help(format!(
+                        "keep one with `kith resolve {} --field {field} --take ours|theirs|VALUE`",
+                        out.record.id
+                    )),
+                );
+            }
+            continue;
+        }
         if schema::RESERVED.contains(&key.as_str()) {
             out.diags.push(
                 Diagnostic::warning(

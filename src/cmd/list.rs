@@ -407,7 +407,12 @@ fn print_table(
         }
         cols
     } else {
-        fields.to_vec()
+        // The id is always the first column.
+        fields
+            .iter()
+            .filter(|f| f.as_str() != "id")
+            .cloned()
+            .collect()
     };
     let mut headers = vec!["ID".to_string()];
     headers.extend(columns.iter().map(|c| match c.as_str() {

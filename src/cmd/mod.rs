@@ -3,10 +3,12 @@
 
 mod bench;
 mod check;
+mod conflicts;
 mod convert;
 mod editor;
 mod find;
 mod generate;
+mod history;
 mod init;
 mod list;
 mod log;
@@ -17,6 +19,7 @@ mod score;
 mod segments;
 mod set;
 mod show;
+mod sync;
 
 use crate::cli::{Cli, ColorWhen, Command};
 use crate::index::Index;
@@ -52,6 +55,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score(args) => score::run(&open(dir)?, args),
         Command::Qualify(args) => qualify::run(&open(dir)?, args),
         Command::Find(args) => find::run(&open(dir)?, args),
+        Command::Sync(args) => sync::sync(&open(dir)?, args),
+        Command::Status => sync::status(&open(dir)?),
+        Command::Clone(args) => sync::clone(dir, args),
+        Command::InstallMergeDriver => sync::install_merge_driver(&open(dir)?),
+        Command::MergeDriver(args) => sync::merge_driver(args),
+        Command::History(args) => history::history(&open(dir)?, args),
+        Command::Blame(args) => history::blame(&open(dir)?, args),
+        Command::Conflicts(args) => conflicts::list(&open(dir)?, args),
+        Command::Resolve(args) => conflicts::resolve_one(&open(dir)?, args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }

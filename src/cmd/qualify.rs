@@ -37,7 +37,7 @@ pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
                 ),
             );
         }
-        output::eprint(&format!("{} people moved\n", moves.len()));
+        output::eprint(&format!("{} moved\n", people(moves.len())));
         return Ok(ExitCode::SUCCESS);
     }
     match args.format {
@@ -68,9 +68,18 @@ pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
             }
             let mut text = if t.is_empty() { String::new() } else { t.render() };
             let hint = if moves.is_empty() { "" } else { "; `kith qualify --apply` makes them" };
-            text.push_str(&paint(output::DIM, &format!("{} people qualify for a later stage as of {}{hint}\n", moves.len(), derived.as_of)));
+            text.push_str(&paint(output::DIM, &format!("{} {} for a later stage as of {}{hint}\n", people(moves.len()), if moves.len() == 1 { "qualifies" } else { "qualify" }, derived.as_of)));
             output::print(&text);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `1 person`, `3 people`.
+pub(super) fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{n} people")
+    }
 }

@@ -13,7 +13,6 @@ use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use std::fmt::Write as _;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
@@ -89,19 +88,19 @@ pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
                     (l.why.clone(), Style::new()),
                 ]);
             }
-            out.push_str(&t.render_rows("  "));
+            // The total closes the points column.
+            t.row(vec![
+                (format!("{:.1}", score.total), output::BOLD),
+                ("total".to_string(), output::DIM),
+                (String::new(), Style::new()),
+            ]);
             if lines.is_empty() {
                 out.push_str(&paint(
                     output::DIM,
                     "  no rule gives this person points yet\n",
                 ));
             }
-            let _ = writeln!(
-                out,
-                "  {:>5}  {}",
-                paint(output::BOLD, &format!("{:.1}", score.total)),
-                paint(output::DIM, "total")
-            );
+            out.push_str(&t.render_rows("  "));
             output::print(&out);
         }
     }
@@ -121,9 +120,14 @@ fn compare(
     let date = as_of(ws, given)?;
     let old_text = crate::git::file_at(&ws.root, rev, crate::config::FILE)
         .with_context(|| format!("cannot read kith.yaml at `{rev}`"))?;
-    let (old_cfg, old_diags) = Config::parse(&old_text);
+    let (old_cfg, mut old_diags) = Config::parse(&old_text);
+    old_diags.extend(crate::score::Model::from_config(&old_cfg).1);
+    old_diags.extend(crate::segment::from_config(&old_cfg).1);
     if let Some(d) = old_diags.iter().find(|d| d.is_error()) {
-        bail!("kith.yaml at `{rev}` has errors:\n{}", d.render(false));
+        bail!(
+            "kith.yaml at `{rev}` has errors, so its scores cannot be compared:\n{}",
+            d.render(false)
+        );
     }
     let (before, _) = Derived::compute_with(index, old_cfg, date);
     let (after, _) = Derived::compute(index, date);
@@ -180,7 +184,7 @@ fn compare(
             let mut text = if t.is_empty() { String::new() } else { t.render() };
             text.push_str(&paint(
                 output::DIM,
-                &format!("{} people change grade or qualification between {rev} and now (as of {date})\n", rows.len()),
+                &format!("{} {} grade or qualification between {rev} and now (as of {date})\n", super::qualify::people(rows.len()), if rows.len() == 1 { "changes" } else { "change" }),
             ));
             output::print(&text);
         }

@@ -172,8 +172,8 @@ impl Val {
                 num: t.parse().ok().filter(|n: &f64| n.is_finite()),
                 date: crate::activity::parse_date(t),
             },
-            Lit::Number(n) => Val {
-                text: n.to_string(),
+            Lit::Number(n, written) => Val {
+                text: written.to_lowercase(),
                 num: Some(*n),
                 date: None,
             },
@@ -249,16 +249,17 @@ impl Compiler<'_> {
                 path,
                 op,
                 rhs,
-                op_col,
+                rhs_col,
+                ..
             } => {
                 let access = self.access(path, &path.steps)?;
                 if matches!(access, Access::Segments)
                     && let Operand::One(Lit::Text(name)) = rhs
                 {
-                    self.check_segment(name, *op_col + op.as_str().len() + 1)?;
+                    self.check_segment(name, *rhs_col)?;
                 }
                 let shape = shape_of(&access);
-                let test = self.test(*op, rhs, shape, path, *op_col)?;
+                let test = self.test(*op, rhs, shape, path, *rhs_col)?;
                 Node::Cmp(access, test)
             }
         })
@@ -518,9 +519,8 @@ impl Compiler<'_> {
         rhs: &Operand,
         shape: Shape,
         path: &Path,
-        op_col: usize,
+        vcol: usize,
     ) -> Result<Test, FilterError> {
-        let vcol = op_col + op.as_str().len() + 1;
         let single = |what: &str| -> Result<&Lit, FilterError> {
             match rhs {
                 Operand::One(l) => Ok(l),
@@ -577,7 +577,10 @@ impl Compiler<'_> {
                     .map_err(|e| {
                         FilterError::new(
                             vcol,
-                            format!("invalid regular expression: {}", first_line(&e.to_string())),
+                            format!(
+                                "invalid regular expression: {}",
+                                first_line(&e.to_string()).trim_start_matches("error: ")
+                            ),
                         )
                     })?;
                 Test::Matches(re)
@@ -983,17 +986,26 @@ fn text_of<'a>(s: &'a Scalar) -> Cow<'a, str> {
     }
 }
 
+/// Case-insensitive equality with an already lowercased value (any script, not only ASCII).
+fn same_text(t: &str, lower: &str) -> bool {
+    if t.is_ascii() {
+        t.eq_ignore_ascii_case(lower)
+    } else {
+        t.to_lowercase() == lower
+    }
+}
+
 /// Whether a scalar equals any of the values (text trimmed once, compared case-insensitively).
 fn equal_any(s: &Scalar, vals: &[Val]) -> bool {
     match s {
         Scalar::Text(t) => {
             let t = t.trim_ascii();
             vals.iter().any(|v| {
-                t.eq_ignore_ascii_case(&v.text)
+                same_text(t, &v.text)
                     || (v.date.is_some() && crate::activity::parse_date(t) == v.date)
             })
         }
-        Scalar::Stage(t, _) => vals.iter().any(|v| t.eq_ignore_ascii_case(&v.text)),
+        Scalar::Stage(t, _) => vals.iter().any(|v| same_text(t, &v.text)),
         _ => vals.iter().any(|v| equal(s, v)),
     }
 }
@@ -1003,9 +1015,9 @@ fn equal(s: &Scalar, v: &Val) -> bool {
         Scalar::Num(n) => v.num.is_some_and(|x| (x - n).abs() < 1e-9),
         Scalar::Date(d) => v.date == Some(*d),
         Scalar::Bool(b) => v.text == if *b { "true" } else { "false" },
-        Scalar::Stage(t, _) => t.eq_ignore_ascii_case(&v.text),
+        Scalar::Stage(t, _) => same_text(t, &v.text),
         Scalar::Text(t) => {
-            t.trim().eq_ignore_ascii_case(&v.text)
+            same_text(t.trim(), &v.text)
                 || (v.date.is_some() && crate::activity::parse_date(t) == v.date)
         }
     }

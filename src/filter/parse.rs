@@ -66,7 +66,8 @@ impl Op {
 pub enum Lit {
     /// A bare word or quoted text.
     Text(String),
-    Number(f64),
+    /// A number, with the text it was written as (`08001` stays `08001` for text fields).
+    Number(f64, String),
     Date(Date),
     /// A duration in days (`14d`, `6w` = 42, `3m` = 90, `1y` = 365).
     Days(i64),
@@ -78,7 +79,7 @@ impl fmt::Display for Lit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Lit::Text(t) => write!(f, "{t}"),
-            Lit::Number(n) => write!(f, "{n}"),
+            Lit::Number(_, text) => f.write_str(text),
             Lit::Date(d) => write!(f, "{d}"),
             Lit::Days(d) => write!(f, "{d}d"),
             Lit::Var(v) => write!(f, "${v}"),
@@ -123,7 +124,9 @@ pub enum Expr {
         path: Path,
         op: Op,
         rhs: Operand,
+        /// Columns of the operator and of the value, for messages.
         op_col: usize,
+        rhs_col: usize,
     },
 }
 
@@ -449,12 +452,14 @@ impl Parser {
             },
             _ => return Ok(Expr::Truthy(path)),
         };
+        let rhs_col = self.peek().col;
         let rhs = self.operand(op)?;
         Ok(Expr::Cmp {
             path,
             op,
             rhs,
             op_col,
+            rhs_col,
         })
     }
 
@@ -605,7 +610,7 @@ pub fn classify(w: &str) -> Lit {
         && let Ok(n) = w.parse::<f64>()
         && n.is_finite()
     {
-        return Lit::Number(n);
+        return Lit::Number(n, w.to_string());
     }
     Lit::Text(w.to_string())
 }
@@ -679,8 +684,8 @@ mod tests {
                 Lit::Days(42),
                 Lit::Days(90),
                 Lit::Days(365),
-                Lit::Number(12.5),
-                Lit::Number(-3.0),
+                Lit::Number(12.5, "12.5".into()),
+                Lit::Number(-3.0, "-3".into()),
                 Lit::Text("webinar-2026".into()),
                 Lit::Text("q".into()),
                 Lit::Var("l".into()),

@@ -297,7 +297,8 @@ fn merge_sets(base: &[Value], ours: &[Value], theirs: &[Value]) -> Vec<Value> {
     let in_list = |list: &[Value], v: &Value| list.iter().any(|x| same(x, v));
     let mut out: Vec<Value> = ours
         .iter()
-        .filter(|v| !(in_list(base, v) && !in_list(theirs, v)))
+        // Kept unless their side removed it (it was in the base and is not in theirs).
+        .filter(|v| !in_list(base, v) || in_list(theirs, v))
         .cloned()
         .collect();
     for v in theirs {

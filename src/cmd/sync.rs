@@ -1,0 +1,323 @@
+//! `kith sync`, `kith status`, `kith clone`, `kith install-merge-driver`, `kith merge-driver`.
+
+use super::{done, load, warn};
+use crate::cli::{CloneArgs, MergeDriverArgs, SyncArgs};
+use crate::history;
+use crate::output::{self, paint};
+use crate::record::Kind;
+use crate::sync::{self, Options};
+use crate::workspace::Workspace;
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
+    let before = load(ws);
+    let report = sync::sync(
+        &ws.root,
+        &ws.config,
+        &Options {
+            remote: args.remote,
+            retries: 5,
+        },
+    )?;
+    if let Some(message) = &report.committed {
+        done("committed", message);
+    }
+    for line in &report.integration {
+        done("sync", line);
+    }
+    for m in &report.merged {
+        let mut what = if m.conflicts.is_empty() {
+            "merged field by field".to_string()
+        } else {
+            format!(
+                "merged field by field; conflicts kept in the file: {}",
+                m.conflicts.join(", ")
+            )
+        };
+        for n in &m.notes {
+            what.push_str(&format!("; {n}"));
+        }
+        done(&m.path, &what);
+    }
+    match &report.pushed {
+        Some(p) => done("sync", p),
+        None if report.up_to_date
+            && report.committed.is_none()
+            && report.integration.is_empty() =>
+        {
+            done("sync", "already up to date")
+        }
+        None => {}
+    }
+    // What the merged workspace looks like now.
+    let after = crate::load::load(ws);
+    let errors = after.diagnostics().iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        warn(&format!(
+            "the workspace has {errors} error{} after the sync; `kith check` shows them",
+            if errors == 1 { "" } else { "s" }
+        ));
+    }
+    report_new_duplicates(before, &after);
+    let conflicts = after
+        .records()
+        .filter(|r| r.get("conflicts").is_some())
+        .count();
+    if conflicts > 0 {
+        warn(&format!(
+            "{conflicts} record{} unresolved conflicts; `kith conflicts` lists them",
+            if conflicts == 1 { " has" } else { "s have" }
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// New people that arrived with the sync and share an e-mail address or phone number with
+/// someone else: the duplicates only concurrent work creates.
+fn report_new_duplicates(before: &crate::index::Index, after: &crate::index::Index) {
+    let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
+    for r in after.of_kind(Kind::Person) {
+        if before.contains(Kind::Person, &r.id) {
+            continue;
+        }
+        let mut twins: Vec<String> = Vec::new();
+        for email in r.emails() {
+            twins.extend(
+                after
+                    .people_by_email(&email)
+                    .iter()
+                    .filter(|o| o.id != r.id)
+                    .map(|o| o.path()),
+            );
+        }
+        let phones: Vec<String> = r
+            .list("phone")
+            .chain(r.list("phones"))
+            .map(|p| digits(&p))
+            .filter(|p| p.len() >= 6)
+            .collect();
+        if !phones.is_empty() {
+            for o in after.of_kind(Kind::Person) {
+                if o.id != r.id
+                    && o.list("phone")
+                        .chain(o.list("phones"))
+                        .any(|p| phones.contains(&digits(&p)))
+                {
+                    twins.push(o.path());
+                }
+            }
+        }
+        twins.sort();
+        twins.dedup();
+        if !twins.is_empty() {
+            warn(&format!(
+                "{} arrived with the sync and shares an address or phone with {}: a possible duplicate (compare with `kith show`)",
+                r.path(),
+                twins.join(", ")
+            ));
+        }
+    }
+}
+
+pub fn status(ws: &Workspace) -> Result<ExitCode> {
+    let repo = history::require(&ws.root)?;
+    let git = &repo.git;
+    let mut out = String::new();
+    match git.head() {
+        Ok(head) if head.is_branch() => {
+            let name = head.shorthand().unwrap_or("?").to_string();
+            let branch = git.find_branch(&name, git2::BranchType::Local)?;
+            match branch.upstream() {
+                Ok(up) => {
+                    let (ahead, behind) = git.graph_ahead_behind(
+                        head.peel_to_commit()?.id(),
+                        up.get().peel_to_commit()?.id(),
+                    )?;
+                    let up_name = up.name().ok().flatten().unwrap_or("upstream").to_string();
+                    out.push_str(&format!("On branch {name}, tracking {up_name}: {ahead} ahead, {behind} behind (as of the last fetch)\n"));
+                }
+                Err(_) => out.push_str(&format!(
+                    "On branch {name}, not published yet (`kith sync` publishes it)\n"
+                )),
+            }
+        }
+        Ok(_) => out.push_str("HEAD is detached\n"),
+        Err(_) => out.push_str("No commit yet\n"),
+    }
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    if !repo.prefix.as_os_str().is_empty() {
+        opts.pathspec(&repo.prefix);
+    }
+    let statuses = git.statuses(Some(&mut opts))?;
+    let mut changes = Vec::new();
+    for s in statuses.iter() {
+        let Ok(path) = s.path() else { continue };
+        let st = s.status();
+        let mark = if st.intersects(git2::Status::WT_NEW | git2::Status::INDEX_NEW) {
+            "new"
+        } else if st.intersects(git2::Status::WT_DELETED | git2::Status::INDEX_DELETED) {
+            "deleted"
+        } else if st.intersects(git2::Status::CONFLICTED) {
+            "in conflict (git)"
+        } else if st.intersects(git2::Status::IGNORED) {
+            continue;
+        } else {
+            "changed"
+        };
+        let rel = Path::new(path)
+            .strip_prefix(&repo.prefix)
+            .unwrap_or(Path::new(path))
+            .display()
+            .to_string();
+        changes.push(format!("  {:<9} {rel}", mark));
+    }
+    if changes.is_empty() {
+        out.push_str("No uncommitted changes in the workspace\n");
+    } else {
+        out.push_str(&format!(
+            "Uncommitted changes ({}; `kith sync` commits them):\n",
+            changes.len()
+        ));
+        for c in changes {
+            out.push_str(&c);
+            out.push('\n');
+        }
+    }
+    let index = load(ws);
+    let conflicted: Vec<String> = index
+        .records()
+        .filter(|r| r.get("conflicts").is_some())
+        .map(|r| r.path())
+        .collect();
+    if !conflicted.is_empty() {
+        out.push_str(&format!(
+            "Unresolved conflicts in {} record(s) (`kith conflicts`):\n",
+            conflicted.len()
+        ));
+        for c in conflicted {
+            out.push_str(&format!("  {c}\n"));
+        }
+    }
+    output::print(&out);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn clone(dir: Option<&Path>, args: CloneArgs) -> Result<ExitCode> {
+    let base = dir.unwrap_or(Path::new("."));
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("-C")
+        .arg(base)
+        .args(["clone", "--quiet", &args.url]);
+    if let Some(d) = &args.dir {
+        cmd.arg(d);
+    }
+    let status = cmd.status().context("cannot run `git`; is it installed?")?;
+    if !status.success() {
+        bail!("`git clone {}` failed", args.url);
+    }
+    let name = match &args.dir {
+        Some(d) => d.clone(),
+        None => {
+            let last = args
+                .url
+                .trim_end_matches('/')
+                .rsplit(['/', ':'])
+                .next()
+                .unwrap_or("repo");
+            last.trim_end_matches(".git").into()
+        }
+    };
+    let root = base.join(&name);
+    let ws_root = if root.join(crate::config::FILE).is_file() {
+        root.clone()
+    } else {
+        // The workspace may be a subfolder of the repository.
+        match find_workspace(&root) {
+            Some(p) => p,
+            None => {
+                warn(
+                    "the repository has no kith.yaml; cloned it, but there is no kith workspace to set up",
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    };
+    let installed = crate::driver::install(&ws_root)?;
+    done(
+        &super::display_path(&ws_root),
+        "cloned; merge driver and pre-commit check installed",
+    );
+    if let Some(note) = installed.hook {
+        warn(&note);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn find_workspace(root: &Path) -> Option<std::path::PathBuf> {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if dir.join(crate::config::FILE).is_file() {
+            return Some(dir);
+        }
+        for e in std::fs::read_dir(&dir).ok()?.flatten() {
+            let p = e.path();
+            if p.is_dir() && p.file_name().is_some_and(|n| n != ".git") {
+                stack.push(p);
+            }
+        }
+    }
+    None
+}
+
+pub fn install_merge_driver(ws: &Workspace) -> Result<ExitCode> {
+    let installed = crate::driver::install(&ws.root)?;
+    done(
+        "git",
+        &format!(
+            "merge driver registered{}; `git pull` and `git merge` now merge records field by field",
+            if installed.attributes {
+                " (.gitattributes updated: commit it so teammates get it)"
+            } else {
+                ""
+            }
+        ),
+    );
+    match installed.hook {
+        Some(note) => warn(&note),
+        None => done(
+            "git",
+            "pre-commit hook installed: `kith check --staged` before every commit",
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn merge_driver(args: MergeDriverArgs) -> Result<ExitCode> {
+    match crate::driver::run(&args.base, &args.ours, &args.theirs, &args.path)? {
+        crate::driver::Driven::Merged { conflicts, notes } => {
+            for n in notes {
+                output::eprint(&format!("kith: {}: {n}\n", args.path));
+            }
+            if !conflicts.is_empty() {
+                output::eprint(&format!(
+                    "kith: {}: {} set differently on both sides; kept ours, both values are in its conflicts: block\n",
+                    args.path,
+                    conflicts.join(", ")
+                ));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        crate::driver::Driven::LineMerged { clean: true } => Ok(ExitCode::SUCCESS),
+        crate::driver::Driven::LineMerged { clean: false } => {
+            output::eprint(&format!(
+                "kith: {}: not mergeable field by field; {}\n",
+                args.path,
+                paint(output::WARN, "git's conflict markers are in the file")
+            ));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
