@@ -38,8 +38,7 @@ pub fn find_section(body: &str, title: &str) -> Option<Section> {
 /// Returns `None` ("ask pulldown-cmark") for anything else, so both always agree.
 fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
     let bytes = body.as_bytes();
-    if memchr::memchr2(b'<', b'\t', bytes).is_some()
-        || memchr::memmem::find(bytes, b"```").is_some()
+    if memchr::memchr3(b'<', b'\t', b'`', bytes).is_some()
         || memchr::memmem::find(bytes, b"~~~").is_some()
         || memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
     {
@@ -51,9 +50,13 @@ fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
     let mut start = 0;
     while start < bytes.len() {
         let next = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
-        let line = body[start..next].trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim_start_matches(' ');
-        let indent = line.len() - trimmed.len();
+        let mut end = next;
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let line = &body[start..end];
+        let indent = line.bytes().take_while(|b| *b == b' ').count();
+        let trimmed = &line[indent..];
         if trimmed.is_empty() {
             after_blank = true;
             start = next;
@@ -70,6 +73,7 @@ fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
         }
         // A heading inside a list item or quote (`- ## Activity`) is one to CommonMark too.
         if !line.starts_with('#')
+            && memchr::memchr(b'#', line.as_bytes()).is_some()
             && line
                 .trim_start_matches([
                     ' ', '-', '*', '+', '>', '.', ')', '0', '1', '2', '3', '4', '5', '6', '7', '8',
