@@ -30,11 +30,13 @@ pub fn install(ws_root: &Path) -> Result<Installed> {
         git2::Repository::discover(ws_root).context("the workspace is not in a git repository")?;
     let exe = std::env::current_exe().context("cannot tell where the kith executable is")?;
     let exe = shell_quote(&exe.display().to_string());
+    // This kith, or the one on PATH if this one has moved since (an upgrade, a rebuilt tree).
+    let kith = format!("k={exe}; [ -x \"$k\" ] || k=kith; \"$k\"");
     let mut config = repo.config()?;
     config.set_str("merge.kith.name", "kith: merge records field by field")?;
     config.set_str(
         "merge.kith.driver",
-        &format!("{exe} merge-driver %O %A %B %P"),
+        &format!("{kith} merge-driver %O %A %B %P"),
     )?;
     let mut done = Installed::default();
     let attributes = ws_root.join(".gitattributes");
@@ -61,9 +63,22 @@ pub fn install(ws_root: &Path) -> Result<Installed> {
     std::fs::create_dir_all(&hooks)
         .with_context(|| format!("cannot create {}", hooks.display()))?;
     let hook = hooks.join("pre-commit");
-    let root = shell_quote(&ws_root.canonicalize()?.display().to_string());
+    // Hooks run at the top of the working tree; the workspace may be a folder inside it.
+    let top = repo
+        .workdir()
+        .context("the repository has no working tree")?;
+    let rel = ws_root
+        .canonicalize()?
+        .strip_prefix(top.canonicalize()?)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let root = if rel.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        shell_quote(&rel.display().to_string())
+    };
     let script = format!(
-        "#!/bin/sh\n{HOOK_MARK}: checks the staged records before each commit.\nexec {exe} -C {root} check --staged\n"
+        "#!/bin/sh\n{HOOK_MARK}: checks the staged records before each commit.\n{kith} -C {root} check --staged\n"
     );
     match std::fs::read_to_string(&hook) {
         Ok(existing) if !existing.contains(HOOK_MARK) => {
@@ -120,7 +135,7 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, repo_path: &str) -> Result<D
         let cfg = std::fs::read_to_string(ws_root.join(crate::config::FILE))
             .map(|t| Config::parse(&t).0)
             .unwrap_or_default();
-        let side = their_side(&cwd, &cfg);
+        let side = their_side(&cwd, repo_path, &cfg);
         let base = (!base_text.is_empty()).then_some(base_text.as_str());
         if let Ok(out) = merge::merge(&cfg, kind, base, &ours_text, &theirs_text, &side) {
             crate::fsutil::write_atomic(
@@ -159,27 +174,43 @@ fn record_location(file: &Path) -> Option<(PathBuf, Kind)> {
         .then(|| (root.to_path_buf(), kind))
 }
 
-/// The author of the branch being merged in (MERGE_HEAD), for conflict notes.
-fn their_side(cwd: &Path, cfg: &Config) -> Side {
+/// Who made their version of the file, for conflict notes: the newest commit on the branch
+/// being merged in that changed it. git names that branch's head in a `GITHEAD_<id>`
+/// variable while the merge runs (MERGE_HEAD is written only afterwards).
+fn their_side(cwd: &Path, repo_path: &str, cfg: &Config) -> Side {
     let from_merge_head = || -> Option<Side> {
         let repo = git2::Repository::discover(cwd).ok()?;
-        let id = repo.refname_to_id("MERGE_HEAD").ok()?;
-        let commit = repo.find_commit(id).ok()?;
-        let author = commit.author();
-        let when = jiff::Timestamp::from_second(author.when().seconds())
-            .ok()?
-            .to_zoned_datetime(cfg.tz.clone())
-            .date();
-        let who = cfg
-            .teammate_by_email(author.email().unwrap_or(""))
-            .map_or_else(
-                || author.name().unwrap_or("theirs").to_string(),
-                |t| t.id.clone(),
-            );
-        Some(Side { who, when })
+        let id = std::env::vars_os()
+            .filter_map(|(k, _)| {
+                let k = k.into_string().ok()?;
+                git2::Oid::from_str(k.strip_prefix("GITHEAD_")?).ok()
+            })
+            .next()
+            .or_else(|| repo.refname_to_id("MERGE_HEAD").ok())?;
+        let theirs = repo.find_commit(id).ok()?;
+        let changed = repo
+            .refname_to_id("HEAD")
+            .ok()
+            .and_then(|ours| crate::history::last_change(&repo, id, ours, Path::new(repo_path)));
+        Some(side_of(changed.as_ref().unwrap_or(&theirs), cfg))
     };
     from_merge_head().unwrap_or_else(|| Side {
         who: "theirs".into(),
         when: crate::workspace::today(cfg).unwrap_or(jiff::civil::Date::constant(1970, 1, 1)),
     })
+}
+
+/// Who made a commit (their teammate id when kith.yaml lists their e-mail) and on which day.
+pub fn side_of(commit: &git2::Commit, cfg: &Config) -> Side {
+    let author = commit.author();
+    let when = jiff::Timestamp::from_second(author.when().seconds())
+        .map(|t| t.to_zoned_datetime(cfg.tz.clone()).date())
+        .unwrap_or(jiff::civil::Date::constant(1970, 1, 1));
+    let who = cfg
+        .teammate_by_email(author.email().unwrap_or(""))
+        .map_or_else(
+            || author.name().unwrap_or("theirs").to_string(),
+            |t| t.id.clone(),
+        );
+    Side { who, when }
 }

@@ -3,6 +3,19 @@
 use anyhow::{Context, Result};
 use std::path::Path;
 
+/// Process-wide libgit2 settings; call first thing, before any thread exists.
+///
+/// libgit2 caches trees of at most 4 KB by default. A workspace's `contacts/` tree holds an
+/// entry per person (4 MB at 100,000 records), so without this every lookup of a record in a
+/// commit, and every step of a history walk, parses that tree again.
+pub fn configure() {
+    // SAFETY: called at the start of `main`, before any other thread exists or any other
+    // libgit2 call is made, as `set_cache_object_limit` requires.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 64 << 20);
+    }
+}
+
 /// Whether `dir` is inside a git work tree.
 pub fn is_in_repo(dir: &Path) -> bool {
     git2::Repository::discover(dir).is_ok()

@@ -284,6 +284,31 @@ impl Repo {
     }
 }
 
+/// The newest commit reachable from `tip` but not from `hide` that changed the file at
+/// `path` (its version differs from every parent's, as `git log` counts it): on a branch
+/// being merged in, who made the change, rather than who merged it.
+pub fn last_change<'r>(
+    git: &'r Repository,
+    tip: git2::Oid,
+    hide: git2::Oid,
+    path: &Path,
+) -> Option<git2::Commit<'r>> {
+    let version = |c: &git2::Commit| c.tree().ok()?.get_path(path).ok().map(|e| e.id());
+    let mut walk = git.revwalk().ok()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+        .ok()?;
+    walk.push(tip).ok()?;
+    walk.hide(hide).ok()?;
+    for oid in walk.flatten() {
+        let commit = git.find_commit(oid).ok()?;
+        let mine = version(&commit);
+        if commit.parents().all(|p| version(&p) != mine) {
+            return Some(commit);
+        }
+    }
+    None
+}
+
 /// The events between two versions of a record (`None`: not there).
 pub fn diff_texts(
     cfg: &Config,

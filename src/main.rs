@@ -2,6 +2,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    kith::git::configure();
     let cli = kith::cli::Cli::parse();
     match kith::cmd::run(cli) {
         Ok(code) => code,

@@ -24,6 +24,9 @@ pub const ACCENT: Style = AnsiColor::Cyan.on_default();
 
 /// Wraps text in a style (stripped by anstream when colour is off).
 pub fn paint(style: Style, text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
     format!("{style}{text}{style:#}")
 }
 
@@ -200,6 +203,17 @@ pub fn amount(x: f64) -> String {
         out.push_str(&format!(".{cents:02}"));
     }
     if negative { format!("-{out}") } else { out }
+}
+
+/// With `KITH_TRACE` set, prints `what` and the time since the first trace to stderr: where a
+/// slow command spends its time.
+pub fn trace(what: &str) {
+    static START: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
+    if let Some(start) =
+        START.get_or_init(|| std::env::var_os("KITH_TRACE").map(|_| std::time::Instant::now()))
+    {
+        eprintln!("[{:>8.3}s] {what}", start.elapsed().as_secs_f64());
+    }
 }
 
 #[cfg(test)]

@@ -20,13 +20,19 @@ use git2::{BranchType, IndexAddOption, MergeOptions, Oid, Repository, Signature}
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Checks records (kind, id) as they are in the working tree; an error stops the sync.
+pub type Check<'a> = &'a dyn Fn(&[(Kind, String)]) -> Result<()>;
+
 /// What the user asked for.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
+#[derive(Clone, Default)]
+pub struct Options<'a> {
     /// The remote to publish to when the branch has no upstream yet.
     pub remote: Option<String>,
     /// How many times to fetch and merge again when a push is rejected.
     pub retries: usize,
+    /// Run on the records about to be committed, and on those a merge wrote before they are
+    /// pushed: nothing with errors is committed or published.
+    pub check: Option<Check<'a>>,
 }
 
 /// What `kith sync` did, step by step, for its report.
@@ -39,6 +45,11 @@ pub struct Report {
     pub merged: Vec<MergedRecord>,
     pub pushed: Option<String>,
     pub up_to_date: bool,
+    /// An interrupted sync's last step (moving the branch) was completed first.
+    pub resumed: bool,
+    /// Records the sync changed in the working tree (fast-forward or merge), with whether
+    /// they are new.
+    pub arrived: Vec<(Kind, String, bool)>,
 }
 
 #[derive(Debug)]
@@ -60,14 +71,30 @@ struct Target {
 /// Runs the user's `git` in the repository, passing its output through; fails with its
 /// message.
 fn git_cli(workdir: &Path, args: &[&str]) -> Result<std::process::Output> {
+    // git's automatic housekeeping runs in the background after a fetch; it must not pack and
+    // prune objects while kith writes the merge next to it.
     let out = Command::new("git")
         .arg("-C")
         .arg(workdir)
+        .args([
+            "-c",
+            "gc.autoDetach=false",
+            "-c",
+            "maintenance.autoDetach=false",
+        ])
         .args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .output()
         .context("cannot run `git`; is it installed?")?;
     Ok(out)
+}
+
+/// Testing hook: `KITH_FAILPOINT=<name>` kills the process at that step (as a power cut or
+/// `kill -9` would), so the integration tests can prove that every step is safe to interrupt.
+fn failpoint(name: &str) {
+    if std::env::var_os("KITH_FAILPOINT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
 }
 
 pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
@@ -83,23 +110,61 @@ pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
             "the repository is in the middle of a git operation ({state:?}); finish or abort it first (`git status` says how)"
         ),
     }
+    let resumed = finish_interrupted(git)?;
+    crate::output::trace("resumed?");
     let mut report = Report {
-        committed: commit_local(&repo, cfg)?,
+        resumed,
+        committed: commit_local(&repo, cfg, opts.check)?,
         ..Report::default()
     };
+    failpoint("committed");
+    crate::output::trace("committed");
+    let start = git
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .map(|c| c.id());
+    integrate(&repo, cfg, opts, &workdir, &mut report)?;
+    if let (Some(start), Ok(head)) = (start, git.head().and_then(|h| h.peel_to_commit())) {
+        report.arrived = arrived(&repo, start, head.id())?;
+    }
+    Ok(report)
+}
+
+/// Fetch, fast-forward or merge, push; again when the push is rejected.
+fn integrate(
+    repo: &Repo,
+    cfg: &Config,
+    opts: &Options,
+    workdir: &Path,
+    report: &mut Report,
+) -> Result<()> {
+    let git = &repo.git;
     let target = target(git, opts)?;
     for attempt in 0..=opts.retries {
-        fetch(&workdir, &target)?;
+        fetch(workdir, &target).map_err(|e| {
+            let saved = if report.committed.is_some() {
+                "your changes are committed locally, nothing is lost"
+            } else {
+                "nothing is lost"
+            };
+            anyhow::anyhow!(
+                "{e}\n  help: {saved}; run `kith sync` again when the remote is reachable"
+            )
+        })?;
+        failpoint("fetched");
+        crate::output::trace("fetched");
         let remote_ref = format!("refs/remotes/{}/{}", target.remote, target.branch);
         match git.refname_to_id(&remote_ref) {
             Err(_) => {
                 // An empty remote, or one without this branch: publish it.
-                push(&workdir, &target, true)?;
+                push(workdir, &target, true)?;
+                failpoint("pushed");
                 report.pushed = Some(format!(
                     "published `{}` to `{}` and set it as upstream",
                     target.branch, target.remote
                 ));
-                return Ok(report);
+                return Ok(());
             }
             Ok(remote) => {
                 let local = git.head()?.peel_to_commit()?.id();
@@ -109,7 +174,7 @@ pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
                         if !target.tracking {
                             set_upstream(git, &target)?;
                         }
-                        return Ok(report);
+                        return Ok(());
                     }
                 } else if git.graph_descendant_of(remote, local)? {
                     fast_forward(git, remote)?;
@@ -121,20 +186,30 @@ pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
                     if !target.tracking {
                         set_upstream(git, &target)?;
                     }
-                    return Ok(report);
+                    return Ok(());
                 } else {
-                    let merged = merge_commit(&repo, cfg, local, remote, &target)?;
+                    let merged = merge_commit(repo, cfg, local, remote, &target)?;
+                    if let Some(check) = opts.check {
+                        let written: Vec<(Kind, String)> = merged
+                            .iter()
+                            .filter_map(|m| repo.record_of(Path::new(&m.path)))
+                            .collect();
+                        check(&written).map_err(|e| {
+                            anyhow::anyhow!("{e}\n  help: the merge is committed locally but not pushed; fix the records, then run `kith sync` again")
+                        })?;
+                    }
                     report.integration.push(format!(
                         "merged {}/{} (merge commit)",
                         target.remote, target.branch
                     ));
                     report.merged.extend(merged);
                 }
-                match push(&workdir, &target, !target.tracking) {
+                match push(workdir, &target, !target.tracking) {
                     Ok(()) => {
+                        failpoint("pushed");
                         report.pushed =
                             Some(format!("pushed to {}/{}", target.remote, target.branch));
-                        return Ok(report);
+                        return Ok(());
                     }
                     Err(e) if attempt < opts.retries && is_rejection(&e) => {
                         report
@@ -150,6 +225,23 @@ pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
     bail!("the remote kept changing while kith tried to push; run `kith sync` again")
 }
 
+/// The records that differ between two commits, with whether they are new in `to`.
+fn arrived(repo: &Repo, from: Oid, to: Oid) -> Result<Vec<(Kind, String, bool)>> {
+    let git = &repo.git;
+    let (a, b) = (git.find_commit(from)?.tree()?, git.find_commit(to)?.tree()?);
+    let mut opts = git2::DiffOptions::new();
+    opts.pathspec(&repo.prefix);
+    let diff = git.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts))?;
+    Ok(diff
+        .deltas()
+        .filter(|d| d.status() != git2::Delta::Deleted)
+        .filter_map(|d| {
+            let (kind, id) = repo.record_of(d.new_file().path()?)?;
+            Some((kind, id, d.status() == git2::Delta::Added))
+        })
+        .collect())
+}
+
 fn is_rejection(e: &anyhow::Error) -> bool {
     let text = format!("{e:#}");
     text.contains("rejected") || text.contains("non-fast-forward") || text.contains("fetch first")
@@ -157,7 +249,7 @@ fn is_rejection(e: &anyhow::Error) -> bool {
 
 /// Commits every change under the workspace (records, kith.yaml, templates) with a message
 /// that says what changed. `None` when there was nothing to commit.
-fn commit_local(repo: &Repo, cfg: &Config) -> Result<Option<String>> {
+fn commit_local(repo: &Repo, cfg: &Config, check: Option<Check>) -> Result<Option<String>> {
     let git = &repo.git;
     let mut index = git.index()?;
     let head_tree = git.head().ok().and_then(|h| h.peel_to_tree().ok());
@@ -189,13 +281,28 @@ fn commit_local(repo: &Repo, cfg: &Config) -> Result<Option<String>> {
     };
     index.add_all([spec.as_str()], IndexAddOption::DEFAULT, None)?;
     index.update_all([spec.as_str()], None)?;
+    crate::output::trace("staged");
     index.write()?;
     let tree_id = index.write_tree()?;
+    crate::output::trace("tree written");
     if head_tree.as_ref().is_some_and(|t| t.id() == tree_id) {
         return Ok(None);
     }
     let tree = git.find_tree(tree_id)?;
+    if let Some(check) = check {
+        let diff = git.diff_tree_to_tree(head_tree.as_ref(), Some(&tree), None)?;
+        let changed: Vec<(Kind, String)> = diff
+            .deltas()
+            .filter(|d| d.status() != git2::Delta::Deleted)
+            .filter_map(|d| repo.record_of(d.new_file().path()?))
+            .collect();
+        check(&changed).map_err(|e| {
+            anyhow::anyhow!("{e}\n  help: nothing was committed or pushed; fix the records (`kith check`), then run `kith sync` again")
+        })?;
+    }
+    crate::output::trace("checked");
     let message = commit_message(repo, cfg, head_tree.as_ref(), &tree)?;
+    crate::output::trace("message");
     let sig = signature(git)?;
     let parents: Vec<git2::Commit> = git
         .head()
@@ -290,6 +397,7 @@ fn commit_message(
             parts.push(format!("{id} {}", fields.join(", ")));
         }
     }
+    let mut counts: Vec<String> = Vec::new();
     for kind in Kind::ALL {
         let noun = |n: usize| {
             if n == 1 {
@@ -299,14 +407,14 @@ fn commit_message(
             }
         };
         if created[kind as usize] > 0 {
-            parts.push(format!(
+            counts.push(format!(
                 "+{} {}",
                 created[kind as usize],
                 noun(created[kind as usize])
             ));
         }
         if deleted[kind as usize] > 0 {
-            parts.push(format!(
+            counts.push(format!(
                 "-{} {}",
                 deleted[kind as usize],
                 noun(deleted[kind as usize])
@@ -314,17 +422,49 @@ fn commit_message(
         }
     }
     if other > 0 {
-        parts.push(format!(
+        counts.push(format!(
             "{other} other file{}",
             if other == 1 { "" } else { "s" }
         ));
     }
-    let mut message = format!("kith: {}", parts.join("; "));
-    if message.chars().count() > 200 {
-        let cut: String = message.chars().take(197).collect();
-        message = format!("{cut}…");
+    Ok(summarize(&parts, &counts))
+}
+
+/// The commit message: every change on one line when it fits in 200 characters; else as many
+/// record changes as fit, how many more, and the counts, with every change listed below.
+fn summarize(changes: &[String], counts: &[String]) -> String {
+    const MAX: usize = 200;
+    let all: Vec<&str> = changes.iter().chain(counts).map(String::as_str).collect();
+    let line = format!("kith: {}", all.join("; "));
+    if line.chars().count() <= MAX {
+        return line;
     }
-    Ok(message)
+    let tail = counts.join("; ");
+    let budget = MAX.saturating_sub(tail.chars().count() + 40);
+    let mut head: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for c in changes {
+        let n = c.chars().count() + 2;
+        if used + n > budget {
+            break;
+        }
+        used += n;
+        head.push(c);
+    }
+    let more = changes.len() - head.len();
+    let mut subject: Vec<String> = head.iter().map(|s| s.to_string()).collect();
+    if more > 0 {
+        subject.push(format!(
+            "{more} more record{}",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    subject.extend(counts.iter().cloned());
+    let mut message = format!("kith: {}\n\n", subject.join("; "));
+    for c in changes {
+        message.push_str(&format!("- {c}\n"));
+    }
+    message
 }
 
 /// The remote and branch: the branch's upstream, or the only remote (or `--remote`).
@@ -423,13 +563,95 @@ fn set_upstream(git: &Repository, t: &Target) -> Result<()> {
 
 /// Moves the branch to `to` (a descendant of HEAD): working tree first, then the branch.
 fn fast_forward(git: &Repository, to: Oid) -> Result<()> {
-    let commit = git.find_commit(to)?;
-    git.checkout_tree(commit.as_object(), Some(git2::build::CheckoutBuilder::new().safe()))
-        .context("cannot update the working tree (a file changed meanwhile?); nothing was lost, run `kith sync` again")?;
+    move_to(git, to, "kith sync: fast-forward")
+}
+
+/// Where a sync notes the commit it is moving the branch to, until the branch has moved.
+fn journal(git: &Repository) -> PathBuf {
+    git.path().join("kith-sync-pending")
+}
+
+/// Checks `to` out and moves the current branch to it. The working tree goes first: if the
+/// process dies in between, the next sync finds the note in the journal and only moves the
+/// branch ([`finish_interrupted`]); the branch never points at a commit whose files are not
+/// in the working tree, which would make the next commit undo them.
+fn move_to(git: &Repository, to: Oid, why: &str) -> Result<()> {
     let head = git.head()?;
     let name = head.name().context("HEAD has no name")?.to_string();
-    git.reference(&name, to, true, "kith sync: fast-forward")?;
+    let from = head.peel_to_commit()?.id();
+    std::fs::write(journal(git), format!("{to}\n{from}\n"))
+        .context("cannot write to the .git folder")?;
+    let commit = git.find_commit(to)?;
+    let blocked = std::cell::RefCell::new(Vec::<String>::new());
+    let mut checkout = git2::build::CheckoutBuilder::new();
+    checkout
+        .safe()
+        .notify_on(git2::CheckoutNotificationType::CONFLICT)
+        .notify(|_, path, _, _, _| {
+            if let Some(p) = path {
+                blocked.borrow_mut().push(p.display().to_string());
+            }
+            true
+        });
+    let result = git.checkout_tree(commit.as_object(), Some(&mut checkout));
+    drop(checkout);
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(journal(git));
+        let blocked = blocked.into_inner();
+        if blocked.is_empty() {
+            bail!("cannot update the working tree ({e}); nothing was lost, run `kith sync` again");
+        }
+        bail!(
+            "the sync changes {}, which you changed too and did not commit (kith commits only the workspace)\n  help: commit or stash your change (`git stash`), run `kith sync` again, then `git stash pop`; nothing was lost",
+            blocked.join(", ")
+        );
+    }
+    failpoint("checked-out");
+    crate::output::trace("checked out");
+    git.reference_matching(&name, to, true, from, why).context(
+        "the branch moved while kith was syncing; nothing was lost, run `kith sync` again",
+    )?;
+    let _ = std::fs::remove_file(journal(git));
     Ok(())
+}
+
+/// Completes a branch move an earlier sync was interrupted in: when the working tree holds
+/// exactly the commit it was moving to, and the branch has not moved since, only the branch
+/// is left to move. Otherwise the note is dropped and the working tree's state is committed
+/// as usual (nothing is lost either way).
+fn finish_interrupted(git: &Repository) -> Result<bool> {
+    let Ok(text) = std::fs::read_to_string(journal(git)) else {
+        return Ok(false);
+    };
+    let _ = std::fs::remove_file(journal(git));
+    let mut ids = text.lines().filter_map(|l| Oid::from_str(l.trim()).ok());
+    let (Some(to), Some(from)) = (ids.next(), ids.next()) else {
+        return Ok(false);
+    };
+    let head = git.head()?;
+    let Ok(name) = head.name().map(str::to_string) else {
+        return Ok(false);
+    };
+    if head.peel_to_commit()?.id() != from {
+        return Ok(false);
+    }
+    let Ok(commit) = git.find_commit(to) else {
+        return Ok(false);
+    };
+    // Tracked files only: a file created since does not matter, a changed one might be a
+    // half-done checkout.
+    let diff = git.diff_tree_to_workdir_with_index(Some(&commit.tree()?), None)?;
+    if diff.deltas().len() != 0 {
+        return Ok(false);
+    }
+    git.reference_matching(
+        &name,
+        to,
+        true,
+        from,
+        "kith sync: finish an interrupted sync",
+    )?;
+    Ok(true)
 }
 
 /// Merges `remote` into `local`: git's merge for everything, then every record changed on
@@ -452,14 +674,15 @@ fn merge_commit(
     let mut mopts = MergeOptions::new();
     mopts.find_renames(true);
     let mut index = git.merge_commits(&ours, &theirs, Some(&mopts))?;
+    crate::output::trace("git merge");
     let (base_tree, our_tree, their_tree) = (base.tree()?, ours.tree()?, theirs.tree()?);
     let ours_changed = changes(git, &base_tree, &our_tree)?;
     let theirs_changed = changes(git, &base_tree, &their_tree)?;
-    let side = Side {
-        who: theirs.author().name().unwrap_or("their side").to_string(),
-        when: jiff::Timestamp::from_second(theirs.author().when().seconds())
-            .map(|t| t.to_zoned_datetime(cfg.tz.clone()).date())
-            .unwrap_or(jiff::civil::Date::constant(1970, 1, 1)),
+    crate::output::trace("changes");
+    // Who made their version of a record: the newest commit on their side that changed it.
+    let side = |path: &Path| {
+        let changed = history::last_change(git, remote, local, path);
+        crate::driver::side_of(changed.as_ref().unwrap_or(&theirs), cfg)
     };
     let blob = |tree: &git2::Tree, path: &Path| -> Option<String> {
         let entry = tree.get_path(path).ok()?;
@@ -507,7 +730,7 @@ fn merge_commit(
                 b.as_deref(),
                 &o,
                 &th,
-                &side,
+                &side(their_new.as_deref().unwrap_or(old)),
                 &path_text,
                 &mut merged,
             )),
@@ -552,7 +775,7 @@ fn merge_commit(
                 None,
                 &o,
                 &th,
-                &side,
+                &side(path),
                 &path.display().to_string(),
                 &mut merged,
             );
@@ -576,6 +799,7 @@ fn merge_commit(
             writes.push((new_path, Some(th)));
         }
     }
+    crate::output::trace("merged texts");
     // Removals first, then the merged texts.
     writes.sort_by_key(|(_, text)| text.is_some());
     for (path, text) in writes {
@@ -586,6 +810,7 @@ fn merge_commit(
             index.add(&index_entry(&path, oid, text.len()))?;
         }
     }
+    crate::output::trace("index updated");
     let mut unresolved: Vec<String> = Vec::new();
     if index.has_conflicts() {
         let paths: Vec<String> = index
@@ -607,6 +832,7 @@ fn merge_commit(
             unresolved.join(", ")
         );
     }
+    crate::output::trace("records merged");
     let tree_id = index.write_tree_to(git)?;
     let tree = git.find_tree(tree_id)?;
     let sig = signature(git)?;
@@ -625,14 +851,9 @@ fn merge_commit(
         }
     );
     let commit_id = git.commit(None, &sig, &sig, &message, &tree, &[&ours, &theirs])?;
-    // Working tree first, then the branch: an interruption in between leaves the merged files
-    // as local changes, which the next sync commits (nothing lost).
-    let commit = git.find_commit(commit_id)?;
-    git.checkout_tree(commit.as_object(), Some(git2::build::CheckoutBuilder::new().safe()))
-        .context("cannot update the working tree (a file changed meanwhile?); nothing was lost, run `kith sync` again")?;
-    let head = git.head()?;
-    let name = head.name().context("HEAD has no name")?.to_string();
-    git.reference(&name, commit_id, true, "kith sync: merge")?;
+    failpoint("merge-written");
+    crate::output::trace("merge written");
+    move_to(git, commit_id, "kith sync: merge")?;
     Ok(merged)
 }
 
@@ -727,5 +948,38 @@ fn index_entry(path: &Path, id: Oid, len: usize) -> git2::IndexEntry {
         flags: 0,
         flags_extended: 0,
         path: path.to_string_lossy().as_bytes().to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summarize;
+
+    #[test]
+    fn a_long_commit_message_keeps_the_counts_in_its_subject_and_lists_every_change() {
+        let changes: Vec<String> = (0..30)
+            .map(|i| format!("person-{i} lifecycle lead→mql"))
+            .collect();
+        let counts = vec!["+2 contacts".to_string(), "-1 deal".to_string()];
+        let message = summarize(&changes, &counts);
+        let subject = message.lines().next().unwrap();
+        assert!(subject.chars().count() <= 200, "{subject}");
+        assert!(subject.starts_with("kith: person-0 lifecycle lead→mql; "));
+        assert!(
+            subject.ends_with(" more records; +2 contacts; -1 deal"),
+            "{subject}"
+        );
+        assert_eq!(
+            message
+                .lines()
+                .filter(|l| l.starts_with("- person-"))
+                .count(),
+            30
+        );
+        let short = summarize(&changes[..1], &counts);
+        assert_eq!(
+            short,
+            "kith: person-0 lifecycle lead→mql; +2 contacts; -1 deal"
+        );
     }
 }

@@ -11,7 +11,11 @@ pub fn run(dir: Option<&Path>, args: CheckArgs) -> Result<ExitCode> {
     // Unlike other commands, check runs with a broken kith.yaml: it reports its errors and
     // checks the records against the defaults.
     let ws = Workspace::discover(dir.unwrap_or(Path::new(".")))?;
-    let index = crate::load::load(&ws);
+    let index = if args.staged {
+        crate::load::load_staged(&ws)?
+    } else {
+        crate::load::load(&ws)
+    };
     let diags = index.diagnostics();
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;

@@ -90,7 +90,7 @@ pub fn blame(ws: &Workspace, args: HistoryArgs) -> Result<ExitCode> {
                 value.to_text(),
                 history::who(cfg, c),
                 history::date(cfg, c).to_string(),
-                c.short().to_string(),
+                c.id.clone(),
             ),
             None => (
                 key.to_string(),
@@ -116,7 +116,7 @@ pub fn blame(ws: &Workspace, args: HistoryArgs) -> Result<ExitCode> {
                     (output::clip(&v, 40), Style::new()),
                     (who, Style::new()),
                     (date, output::DIM),
-                    (commit, output::ACCENT),
+                    (commit.get(..8).unwrap_or(&commit).to_string(), output::ACCENT),
                 ]);
             }
             output::print(&t.render());

@@ -54,6 +54,8 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
     if new_repo {
         crate::git::init(&root)?;
     }
+    // `git pull` and `git merge` merge records field by field; commits are checked.
+    let installed = crate::driver::install(&root)?;
     done(
         &display_path(&root),
         &format!(
@@ -65,6 +67,13 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
             }
         ),
     );
+    done(
+        "git",
+        "merge driver registered (.gitattributes) and pre-commit check installed",
+    );
+    if let Some(note) = installed.hook {
+        super::warn(&note);
+    }
     let shown = display_path(&root);
     let kith = match shown.as_str() {
         "." => "kith".to_string(),

@@ -12,15 +12,24 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
-    let before = load(ws);
+    crate::output::trace("start");
+    let check = |records: &[(Kind, String)]| check_records(ws, records);
     let report = sync::sync(
         &ws.root,
         &ws.config,
         &Options {
             remote: args.remote,
             retries: 5,
+            check: Some(&check),
         },
     )?;
+    crate::output::trace("synced");
+    if report.resumed {
+        done(
+            "sync",
+            "finished moving the branch, where an interrupted sync stopped",
+        );
+    }
     if let Some(message) = &report.committed {
         done("committed", message);
     }
@@ -51,37 +60,83 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
         }
         None => {}
     }
-    // What the merged workspace looks like now.
-    let after = crate::load::load(ws);
-    let errors = after.diagnostics().iter().filter(|d| d.is_error()).count();
+    // What arrived: its errors and conflicts, and the duplicates that only concurrent work
+    // creates. Only the records that changed are read, unless new people arrived.
+    let (mut errors, mut conflicts) = (0, 0);
+    for (kind, id, _) in &report.arrived {
+        let parsed = crate::load::load_one(
+            ws,
+            &crate::load::Found {
+                kind: *kind,
+                id: id.clone(),
+                file_type: None,
+            },
+        );
+        errors += parsed.diags.iter().filter(|d| d.is_error()).count();
+        conflicts += usize::from(parsed.record.get("conflicts").is_some());
+    }
     if errors > 0 {
         warn(&format!(
-            "the workspace has {errors} error{} after the sync; `kith check` shows them",
+            "the records that arrived have {errors} error{}; `kith check` shows them",
             if errors == 1 { "" } else { "s" }
         ));
     }
-    report_new_duplicates(before, &after);
-    let conflicts = after
-        .records()
-        .filter(|r| r.get("conflicts").is_some())
-        .count();
     if conflicts > 0 {
         warn(&format!(
             "{conflicts} record{} unresolved conflicts; `kith conflicts` lists them",
             if conflicts == 1 { " has" } else { "s have" }
         ));
     }
+    let new_people: Vec<&str> = report
+        .arrived
+        .iter()
+        .filter(|(kind, _, new)| *new && *kind == Kind::Person)
+        .map(|(_, id, _)| id.as_str())
+        .collect();
+    if !new_people.is_empty() {
+        report_new_duplicates(&new_people, load(ws));
+    }
+    crate::output::trace("reported");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The errors in these records as they are on disk, rendered like `kith check` does.
+fn check_records(ws: &Workspace, records: &[(Kind, String)]) -> Result<()> {
+    let mut errors: Vec<String> = Vec::new();
+    for (kind, id) in records {
+        let found = crate::load::Found {
+            kind: *kind,
+            id: id.clone(),
+            file_type: None,
+        };
+        let parsed = crate::load::load_one(ws, &found);
+        errors.extend(
+            parsed
+                .diags
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.render(true)),
+        );
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    output::eprint(&format!("{}\n", errors.join("\n")));
+    bail!(
+        "{} error{} in the records to sync (above)",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    )
 }
 
 /// New people that arrived with the sync and share an e-mail address or phone number with
 /// someone else: the duplicates only concurrent work creates.
-fn report_new_duplicates(before: &crate::index::Index, after: &crate::index::Index) {
+fn report_new_duplicates(new_people: &[&str], after: &crate::index::Index) {
     let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
-    for r in after.of_kind(Kind::Person) {
-        if before.contains(Kind::Person, &r.id) {
-            continue;
-        }
+    for r in new_people
+        .iter()
+        .filter_map(|id| after.get(Kind::Person, id))
+    {
         let mut twins: Vec<String> = Vec::new();
         for email in r.emails() {
             twins.extend(

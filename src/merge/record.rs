@@ -137,16 +137,20 @@ pub fn merge(
             });
         }
     }
-    // Earlier, unresolved conflicts from either side stay; new ones join them.
-    let mut block: Vec<Value> = Vec::new();
-    for v in [get(&o, "conflicts"), get(&t, "conflicts")]
-        .into_iter()
-        .flatten()
-    {
-        for item in v.items() {
-            if !block.contains(item) {
-                block.push(item.clone());
-            }
+    // Earlier conflicts merge as a set: one resolved on either side (gone from its block) is
+    // resolved, one recorded on either side stays; new ones join them.
+    fn items(f: &Fields) -> &[Value] {
+        get(f, "conflicts").map_or(&[], |v| v.items())
+    }
+    let (bc, oc, tc) = (items(&b), items(&o), items(&t));
+    let mut block: Vec<Value> = oc
+        .iter()
+        .filter(|i| !bc.contains(i) || tc.contains(i))
+        .cloned()
+        .collect();
+    for item in tc {
+        if !bc.contains(item) && !block.contains(item) {
+            block.push(item.clone());
         }
     }
     for c in &conflicts {
@@ -158,8 +162,12 @@ pub fn merge(
             ("when".into(), Value::str(&side.when.to_string())),
         ]));
     }
-    if block.as_slice() != get(&o, "conflicts").map(|v| v.items()).unwrap_or(&[]) {
-        changes.push(Change::Set("conflicts".into(), Value::List(block)));
+    if block.as_slice() != oc {
+        changes.push(if block.is_empty() {
+            Change::Unset("conflicts".into())
+        } else {
+            Change::Set("conflicts".into(), Value::List(block))
+        });
     }
     let text = edit::apply(ours, &changes, |k| schema::field_type(cfg, kind, k))
         .map_err(|e| Unmergeable(format!("{e:#}")))?;
@@ -309,98 +317,146 @@ fn merge_sets(base: &[Value], ours: &[Value], theirs: &[Value]) -> Vec<Value> {
     out
 }
 
-/// A body cut into the part before the activity list, the list's heading and entries, and the
-/// rest.
-struct BodyParts<'a> {
-    before: &'a str,
-    heading: Option<&'a str>,
-    entries: Vec<String>,
-    after: &'a str,
+/// The sections whose list items merge entry by entry rather than line by line.
+const ENTRY_SECTIONS: [&str; 2] = ["Activity", "Tasks"];
+
+/// The line that stands for section `i`'s entries while the rest of the body merges line-wise
+/// (control characters: no one types them into a record).
+fn marker(i: usize) -> String {
+    format!("\u{1}kith-entries-{i}\u{1}")
 }
 
-fn body_parts(text: &str) -> BodyParts<'_> {
+/// A body with the entries of its entry sections lifted out, each list replaced by its marker.
+struct Lifted {
+    skeleton: String,
+    entries: [Vec<String>; 2],
+    headings: [Option<String>; 2],
+}
+
+fn lift(text: &str) -> Lifted {
     let body = frontmatter::split(text).map(|s| s.body(text)).unwrap_or("");
-    match body::find_section(body, "Activity") {
-        None => BodyParts {
-            before: body,
-            heading: None,
-            entries: Vec::new(),
-            after: "",
-        },
-        Some(s) => {
-            let entries = s
-                .items
-                .iter()
-                .map(|r| body[r.clone()].trim_end().to_string())
-                .collect();
-            // After the section's list: from the end of the last item to the next section.
-            let list_end = s
-                .items
-                .last()
-                .map_or(s.heading.end, |r| r.end)
-                .max(s.heading.end);
-            let after_start = body[list_end..s.content.end]
-                .find(|c: char| !c.is_whitespace())
-                .map_or(s.content.end, |i| list_end + i);
-            BodyParts {
-                before: &body[..s.heading.start],
-                heading: Some(&body[s.heading.clone()]),
-                entries,
-                after: &body[after_start..],
+    let nl = if body.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lifted = Lifted {
+        skeleton: String::new(),
+        entries: Default::default(),
+        headings: Default::default(),
+    };
+    let mut cuts: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (i, title) in ENTRY_SECTIONS.iter().enumerate() {
+        let Some(s) = body::find_section(body, title) else {
+            continue;
+        };
+        lifted.headings[i] = Some(body[s.heading.clone()].to_string());
+        lifted.entries[i] = s
+            .items
+            .iter()
+            .map(|r| body[r.clone()].trim_end().to_string())
+            .collect();
+        match (s.items.first(), s.items.last()) {
+            (Some(first), Some(last)) => {
+                let end = last.start + body[last.clone()].trim_end().len();
+                cuts.push((first.start..end, marker(i)));
+            }
+            _ => {
+                let at = s.heading.end;
+                let sep = if body[..at].ends_with('\n') { "" } else { nl };
+                cuts.push((at..at, format!("{sep}{}{nl}", marker(i))));
             }
         }
     }
+    cuts.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut skeleton = body.to_string();
+    for (range, with) in cuts {
+        skeleton.replace_range(range, &with);
+    }
+    lifted.skeleton = skeleton;
+    lifted
 }
 
 /// Merges the bodies; `merged_fm` is ours with the frontmatter already merged.
 fn merge_body(base: &str, merged_fm: &str, theirs: &str, side: &Side) -> String {
     let split = frontmatter::split(merged_fm).expect("our version was split before");
     let nl = split.newline();
-    let (b, o, t) = (body_parts(base), body_parts(merged_fm), body_parts(theirs));
-    if o.before == t.before && o.entries == t.entries && o.after == t.after {
+    let body_of = |t: &'_ str| -> String {
+        frontmatter::split(t)
+            .map(|s| s.body(t).to_string())
+            .unwrap_or_default()
+    };
+    let (bb, ob, tb) = (body_of(base), body_of(merged_fm), body_of(theirs));
+    let head = &merged_fm[..split.body_start];
+    if ob == tb || tb == bb {
         return merged_fm.to_string();
     }
-    let before = merge_lines(b.before, o.before, t.before, side, nl);
-    let after = merge_lines(b.after, o.after, t.after, side, nl);
-    let entries = merge_entries(&b.entries, &o.entries, &t.entries);
-    let body_unchanged = before == o.before && after == o.after && entries == o.entries;
-    if body_unchanged {
-        return merged_fm.to_string();
+    if ob == bb {
+        return format!("{head}{tb}");
     }
-    let mut out = String::from(&merged_fm[..split.body_start]);
-    out.push_str(&before);
-    if !entries.is_empty() || o.heading.is_some() || t.heading.is_some() {
-        if !out.ends_with('\n') {
+    let (b, o, t) = (lift(base), lift(merged_fm), lift(theirs));
+    let mut body = merge_lines(&b.skeleton, &o.skeleton, &t.skeleton, side, nl);
+    for (i, title) in ENTRY_SECTIONS.iter().enumerate() {
+        let tasks = *title == "Tasks";
+        let entries = merge_entries(&b.entries[i], &o.entries[i], &t.entries[i], tasks);
+        let text = entries
+            .iter()
+            .map(|e| e.replace("\r\n", "\n").replace('\n', nl))
+            .collect::<Vec<_>>()
+            .join(nl);
+        let m = marker(i);
+        // The marker's own line takes the entries; copies of it (in a quote of their lines)
+        // go.
+        let mut lines: Vec<&str> = body.split_inclusive('\n').collect();
+        let slot = lines
+            .iter()
+            .position(|l| l.trim_end_matches(['\n', '\r']) == m);
+        let mut out = String::with_capacity(body.len() + text.len());
+        for (k, line) in lines.drain(..).enumerate() {
+            if Some(k) == slot {
+                if !entries.is_empty() {
+                    out.push_str(&text);
+                    out.push_str(&line[m.len()..]);
+                }
+            } else if !line.contains(&m) {
+                out.push_str(line);
+            }
+        }
+        if slot.is_none() && !entries.is_empty() {
+            // Their side removed the section while ours added to it (or the reverse): keep
+            // the entries under their heading at the end.
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push_str(nl);
+            }
+            if !out.is_empty() {
+                out.push_str(nl);
+            }
+            let heading = o.headings[i]
+                .clone()
+                .or(t.headings[i].clone())
+                .unwrap_or(format!("## {title}{nl}"));
+            out.push_str(&heading);
+            if !heading.ends_with('\n') {
+                out.push_str(nl);
+            }
+            out.push_str(&text);
             out.push_str(nl);
         }
-        out.push_str(o.heading.or(t.heading).unwrap_or("## Activity\n"));
-        for e in &entries {
-            out.push_str(&e.replace("\r\n", "\n").replace('\n', nl));
-            out.push_str(nl);
-        }
-        if !after.is_empty() {
-            out.push_str(nl);
-        }
+        body = out;
     }
-    out.push_str(&after);
-    out
+    format!("{head}{body}")
 }
 
-/// Activity entries merged as a sequence, then placed in date order (stable: same-day entries
-/// keep their order).
-fn merge_entries(base: &[String], ours: &[String], theirs: &[String]) -> Vec<String> {
+/// Entries merged as a sequence; activities are then placed in date order (stable: same-day
+/// entries keep their order).
+fn merge_entries(base: &[String], ours: &[String], theirs: &[String], tasks: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for chunk in diff3::merge(base, ours, theirs) {
         match chunk {
             Chunk::Clean(v) => out.extend(v),
-            Chunk::Conflict { ours, theirs, .. } => {
-                // Both sides added or edited entries here: keep all of them.
-                out.extend(ours.iter().cloned());
-                out.extend(theirs.into_iter().filter(|e| !ours.contains(e)));
+            Chunk::Conflict { base, ours, theirs } if tasks => {
+                out.extend(merge_tasks(&base, &ours, &theirs));
             }
+            Chunk::Conflict { base, ours, theirs } => out.extend(union(&base, &ours, &theirs)),
         }
     }
-    if ours.is_empty() && theirs.is_empty() {
+    if tasks || (ours.is_empty() && theirs.is_empty()) {
         return out;
     }
     let date = |e: &String| {
@@ -411,6 +467,87 @@ fn merge_entries(base: &[String], ours: &[String], theirs: &[String]) -> Vec<Str
         )
     };
     out.sort_by_key(|e| date(e));
+    out
+}
+
+/// Entries both sides changed in the same place: ours, then theirs, except those one side
+/// deleted.
+fn union(base: &[String], ours: &[String], theirs: &[String]) -> Vec<String> {
+    let deleted = |e: &String, other: &[String]| base.contains(e) && !other.contains(e);
+    let mut out: Vec<String> = ours
+        .iter()
+        .filter(|e| !deleted(e, theirs))
+        .cloned()
+        .collect();
+    for t in theirs {
+        if !deleted(t, ours) && !out.contains(t) {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
+/// A task-list item cut at its checkbox: (`- [`, done, `] rest`).
+fn checkbox(entry: &str) -> Option<(&str, bool, &str)> {
+    let marker_len = entry.len() - entry.trim_start_matches(['-', '*', '+']).len();
+    let after = &entry[marker_len..];
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    let at = marker_len + spaces;
+    let rest = entry.get(at..)?;
+    if marker_len != 1 || spaces == 0 || rest.len() < 3 || !rest.starts_with('[') {
+        return None;
+    }
+    let done = match rest.as_bytes()[1] {
+        b' ' => false,
+        b'x' | b'X' => true,
+        _ => return None,
+    };
+    (rest.as_bytes()[2] == b']').then(|| (&entry[..at + 1], done, &entry[at + 2..]))
+}
+
+fn with_done(entry: &str, done: bool) -> String {
+    match checkbox(entry) {
+        Some((pre, _, rest)) => format!("{pre}{}{rest}", if done { 'x' } else { ' ' }),
+        None => entry.to_string(),
+    }
+}
+
+/// Tasks both sides changed: ticking one done wins over leaving it open; an edit on one side
+/// and a tick on the other give the edited task, ticked; anything else keeps both versions.
+fn merge_tasks(base: &[String], ours: &[String], theirs: &[String]) -> Vec<String> {
+    let parts = |e: &String| checkbox(e).map(|(_, done, rest)| (done, rest.to_string()));
+    if base.len() == ours.len() && base.len() == theirs.len() {
+        let mut out = Vec::new();
+        for ((b, o), t) in base.iter().zip(ours).zip(theirs) {
+            match (parts(b), parts(o), parts(t)) {
+                (Some((_, br)), Some((od, or)), Some((td, tr))) => {
+                    let done = od || td;
+                    if or == tr || tr == br {
+                        out.push(with_done(o, done));
+                    } else if or == br {
+                        out.push(with_done(t, done));
+                    } else {
+                        out.push(with_done(o, done));
+                        out.push(with_done(t, done));
+                    }
+                }
+                _ => {
+                    out.push(o.clone());
+                    if t != o {
+                        out.push(t.clone());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let mut out = union(base, ours, theirs);
+    // An open task next to the same task ticked: the ticked one stands.
+    let ticked: Vec<String> = out
+        .iter()
+        .filter_map(|e| parts(e).filter(|(done, _)| *done).map(|(_, r)| r))
+        .collect();
+    out.retain(|e| !matches!(parts(e), Some((false, r)) if ticked.contains(&r)));
     out
 }
 
@@ -429,10 +566,21 @@ fn merge_lines(base: &str, ours: &str, theirs: &str, side: &Side, nl: &str) -> S
         theirs.lines().collect(),
     );
     let mut out: Vec<String> = Vec::new();
+    // A blank line closes a quote, unless the text after it starts with one.
+    let mut close_quote = false;
     for chunk in diff3::merge(&bl, &ol, &tl) {
         match chunk {
-            Chunk::Clean(v) => out.extend(v.into_iter().map(str::to_string)),
+            Chunk::Clean(v) => {
+                if close_quote && v.first().is_some_and(|l| !l.trim().is_empty()) {
+                    out.push(String::new());
+                }
+                close_quote = false;
+                out.extend(v.into_iter().map(str::to_string));
+            }
             Chunk::Conflict { ours, theirs, .. } => {
+                if close_quote {
+                    out.push(String::new());
+                }
                 out.extend(ours.iter().map(|l| l.to_string()));
                 out.push(String::new());
                 out.push(format!(
@@ -446,7 +594,7 @@ fn merge_lines(base: &str, ours: &str, theirs: &str, side: &Side, nl: &str) -> S
                         format!("> {l}")
                     });
                 }
-                out.push(String::new());
+                close_quote = true;
             }
         }
     }
@@ -609,5 +757,91 @@ mod tests {
             out.text,
             "---\nname: Ada\nemail: a@x.example\nphone: \"+1\"\n---\n"
         );
+    }
+
+    const TASKS: &str = "---\nname: Ada\n---\nNotes.\n\n## Tasks\n- [ ] 2026-11-27 call @sam: confirm scope\n- [ ] 2026-12-01 email: send pilot terms\n\n## Activity\n- 2026-11-01 call: first\n";
+
+    #[test]
+    fn a_tick_wins_over_an_open_task_and_joins_an_edit() {
+        let ours = TASKS.replace("[ ] 2026-11-27", "[x] 2026-11-27");
+        let theirs = TASKS.replace("confirm scope", "confirm scope (40 seats)");
+        let out = merged(TASKS, &ours, &theirs);
+        assert!(
+            out.text
+                .contains("## Tasks\n- [x] 2026-11-27 call @sam: confirm scope (40 seats)\n- [ ] 2026-12-01 email: send pilot terms\n\n## Activity\n"),
+            "{}",
+            out.text
+        );
+        // And the other way round.
+        let out = merged(TASKS, &theirs, &ours);
+        assert!(
+            out.text
+                .contains("- [x] 2026-11-27 call @sam: confirm scope (40 seats)\n- [ ] 2026-12-01"),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn tasks_and_activities_added_on_both_sides_are_all_kept() {
+        let ours = TASKS
+            .replace("terms\n", "terms\n- [ ] 2026-12-03 call: follow up\n")
+            .replace("first\n", "first\n- 2026-11-20 visit: /pricing\n");
+        let theirs = TASKS
+            .replace("terms\n", "terms\n- [ ] 2026-12-02 meeting @ana: demo\n")
+            .replace("first\n", "first\n- 2026-11-10 email: hello\n")
+            .replace("Notes.", "Notes, theirs.");
+        let out = merged(TASKS, &ours, &theirs);
+        assert_eq!(
+            out.text,
+            "---\nname: Ada\n---\nNotes, theirs.\n\n## Tasks\n- [ ] 2026-11-27 call @sam: confirm scope\n- [ ] 2026-12-01 email: send pilot terms\n- [ ] 2026-12-03 call: follow up\n- [ ] 2026-12-02 meeting @ana: demo\n\n## Activity\n- 2026-11-01 call: first\n- 2026-11-10 email: hello\n- 2026-11-20 visit: /pricing\n"
+        );
+    }
+
+    #[test]
+    fn a_task_deleted_on_one_side_goes_and_an_emptied_section_keeps_its_heading() {
+        let ours = TASKS.replace("- [ ] 2026-11-27 call @sam: confirm scope\n", "");
+        let theirs = TASKS.replace("Notes.", "Notes, theirs.");
+        let out = merged(TASKS, &ours, &theirs);
+        assert!(
+            out.text.contains("Notes, theirs.\n\n## Tasks\n- [ ] 2026-12-01 email: send pilot terms\n\n## Activity"),
+            "{}",
+            out.text
+        );
+        let both = TASKS.replace("- [ ] 2026-12-01 email: send pilot terms\n", "");
+        let out = merged(TASKS, &both, &ours.replace("Notes.", "Notes, theirs."));
+        assert!(
+            out.text
+                .contains("Notes, theirs.\n\n## Tasks\n\n## Activity"),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn entries_added_to_a_section_the_other_side_removed_are_kept() {
+        let ours = TASKS.replace("first\n", "first\n- 2026-11-20 visit: /pricing\n");
+        let theirs = TASKS.replace("\n## Activity\n- 2026-11-01 call: first\n", "");
+        let out = merged(TASKS, &ours, &theirs);
+        assert!(
+            out.text.contains("2026-11-20 visit: /pricing"),
+            "{}",
+            out.text
+        );
+        assert!(!out.text.contains('\u{1}'), "{}", out.text);
+    }
+
+    #[test]
+    fn a_conflict_resolved_on_one_side_stays_resolved() {
+        let block = "conflicts:\n  - field: phone\n    ours: \"+44 1\"\n    theirs: \"+44 2\"\n    who: sam\n    when: 2026-11-20\n";
+        let base = BASE.replace("---\nNotes.", &format!("{block}---\nNotes."));
+        let ours = BASE.replace("lifecycle: lead", "lifecycle: mql");
+        let theirs = base.replace("first\n", "first\n- 2026-11-21 call: again\n");
+        let out = merged(&base, &ours, &theirs);
+        assert!(!out.text.contains("conflicts"), "{}", out.text);
+        // And the other way round: resolved on their side.
+        let out = merged(&base, &theirs, &ours);
+        assert!(!out.text.contains("conflicts"), "{}", out.text);
+        assert!(out.text.contains("lifecycle: mql"), "{}", out.text);
     }
 }

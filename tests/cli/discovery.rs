@@ -201,7 +201,7 @@ fn init_inside_a_git_repository_does_not_nest_a_repository() {
     );
     assert_eq!(
         status(repo.path()),
-        "?? crm/.gitignore\n?? crm/companies/.gitkeep\n?? crm/contacts/.gitkeep\n?? crm/deals/.gitkeep\n?? crm/kith.yaml\n"
+        "?? crm/.gitattributes\n?? crm/.gitignore\n?? crm/companies/.gitkeep\n?? crm/contacts/.gitkeep\n?? crm/deals/.gitkeep\n?? crm/kith.yaml\n"
     );
 }
 
@@ -323,7 +323,7 @@ fn init_creates_a_workspace_with_a_git_repository_on_main() {
     assert_eq!(git(&root, &["symbolic-ref", "HEAD"]), "refs/heads/main\n");
     assert_eq!(
         status(&root),
-        "?? .gitignore\n?? companies/.gitkeep\n?? contacts/.gitkeep\n?? deals/.gitkeep\n?? kith.yaml\n"
+        "?? .gitattributes\n?? .gitignore\n?? companies/.gitkeep\n?? contacts/.gitkeep\n?? deals/.gitkeep\n?? kith.yaml\n"
     );
     // The ignored folders really are ignored.
     std::fs::create_dir_all(root.join("public")).unwrap();

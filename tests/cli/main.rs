@@ -9,4 +9,6 @@ mod formats;
 mod lifecycle;
 mod lossfree;
 mod malformed;
+mod mergedriver;
 mod scoring;
+mod sync;

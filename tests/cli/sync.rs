@@ -1,0 +1,1850 @@
+//! `kith sync`, `kith clone`, `kith status`, `kith conflicts` and `kith resolve` between real
+//! clones of one shared repository: a bare remote on local disk, or a `git daemon` on
+//! 127.0.0.1 serving `git://`.
+//!
+//! Every scenario ends with the same audit ([`Team::assert_converged`]): all clones hold the
+//! same tree and the same files, nothing is left uncommitted, every commit any clone ever had
+//! is in the remote's history, the remote's branch only ever moved forward (no force-push) and
+//! `git fsck --full` is clean everywhere.
+
+use crate::harness::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const KITH: &str = env!("CARGO_BIN_EXE_kith");
+
+const ALICE: usize = 0;
+const BOB: usize = 1;
+const CAROL: usize = 2;
+
+/// Folder name, git `user.name` and `user.email` of each teammate.
+const PEOPLE: [(&str, &str, &str); 3] = [
+    ("alice", "Alice", "alice@example.com"),
+    ("bob", "Bob", "bob@example.com"),
+    ("carol", "Carol", "carol@example.com"),
+];
+
+/// Teammate `i`'s folder name.
+fn name(i: usize) -> &'static str {
+    PEOPLE[i].0
+}
+
+/// Runs git in `dir` (no identity forced, unlike [`git`]) and returns its whole output, failing
+/// or not.
+fn git_out(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("run git")
+}
+
+fn rev(dir: &Path, spec: &str) -> String {
+    git(dir, &["rev-parse", spec]).trim().to_string()
+}
+
+fn upstream(dir: &Path) -> String {
+    let out = git_out(dir, &["rev-parse", "--abbrev-ref", "main@{upstream}"]);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn is_ancestor(dir: &Path, commit: &str, of: &str) -> bool {
+    git_out(dir, &["merge-base", "--is-ancestor", commit, of])
+        .status
+        .success()
+}
+
+/// `git fsck --full` reports nothing wrong (dangling objects are not damage).
+#[track_caller]
+fn assert_fsck_clean(dir: &Path) {
+    let out = git_out(dir, &["fsck", "--full", "--no-dangling", "--no-progress"]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && text.trim().is_empty(),
+        "git fsck --full in {} is not clean:\n{text}",
+        dir.display()
+    );
+}
+
+/// Every file of a clone outside `.git`, by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_name() == ".git" {
+                continue;
+            }
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A frontmatter value as written (quotes removed), from the first `key:` line.
+fn field(text: &str, key: &str) -> Option<String> {
+    let fm = text.strip_prefix("---\n")?.split("\n---\n").next()?;
+    fm.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}:")))
+        .map(|v| v.trim().trim_matches('"').to_string())
+}
+
+/// The entries of the `## Activity` list, one line each (continuation lines dropped).
+fn activities(text: &str) -> Vec<String> {
+    text.split("\n## Activity\n")
+        .nth(1)
+        .unwrap_or("")
+        .lines()
+        .filter(|l| l.starts_with("- "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The lines of kith's output that talk about one path (`contacts/x.md: ...`).
+fn lines_about<'a>(output: &'a str, path: &str) -> Vec<&'a str> {
+    output
+        .lines()
+        .filter(|l| l.starts_with(&format!("{path}:")))
+        .collect()
+}
+
+/// `kith show ID --format json`'s `fields.tags`, as a set.
+fn tags(dir: &Path, id: &str) -> BTreeSet<String> {
+    let run = kith_in(dir, &["show", id, "--format", "json"]);
+    run.ok();
+    run.json()["fields"]["tags"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{id} has no tags:\n{}", run.stdout))
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn set_of(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// A `git daemon` serving a folder on 127.0.0.1, killed on drop.
+struct Daemon {
+    child: Child,
+    port: u16,
+}
+
+impl Daemon {
+    fn start(base: &Path) -> Daemon {
+        for _ in 0..5 {
+            // A free port: bind to port 0, note the port, let it go.
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut child = Command::new("git")
+                .arg("daemon")
+                .arg("--reuseaddr")
+                .arg(format!("--base-path={}", base.display()))
+                .arg("--export-all")
+                .arg("--enable=receive-pack")
+                .arg("--listen=127.0.0.1")
+                .arg(format!("--port={port}"))
+                .arg(base)
+                .current_dir(base)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("HOME", base)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start git daemon");
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if child.try_wait().unwrap().is_some() {
+                    break; // the port was taken meanwhile: try another
+                }
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                    return Daemon { child, port };
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("git daemon did not start");
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Transport {
+    /// The remote is a bare repository's path on local disk.
+    Disk,
+    /// The remote is `git://127.0.0.1:PORT/crm.git`, served by `git daemon`.
+    GitDaemon,
+}
+
+/// A shared bare repository and one clone per teammate, every one of them audited.
+struct Team {
+    /// Declared first so it is dropped (killed) before its folder is deleted.
+    _daemon: Option<Daemon>,
+    root: tempfile::TempDir,
+    remote: PathBuf,
+    url: String,
+    clones: Vec<PathBuf>,
+    /// Every commit seen in any clone (all refs and reflogs), checked against the final head.
+    seen: BTreeSet<String>,
+    /// The remote's head after every sync.
+    remote_heads: Vec<String>,
+}
+
+impl Team {
+    /// Alice publishes the example workspace to an empty bare remote with `git remote add` and
+    /// `kith sync`; the next `size - 1` teammates join it with `kith clone`.
+    fn new(transport: Transport, size: usize) -> Team {
+        let root = tempfile::tempdir().expect("temp dir");
+        let served = root.path().join("served");
+        std::fs::create_dir_all(&served).unwrap();
+        git(&served, &["init", "-q", "--bare", "-b", "main", "crm.git"]);
+        let remote = served.join("crm.git");
+        // A reflog in the bare repository: every head the remote ever had.
+        git(&remote, &["config", "core.logAllRefUpdates", "always"]);
+        git(&remote, &["config", "receive.autogc", "false"]);
+        let (daemon, url) = match transport {
+            Transport::Disk => (None, remote.display().to_string()),
+            Transport::GitDaemon => {
+                let d = Daemon::start(&served);
+                let url = format!("git://127.0.0.1:{}/crm.git", d.port);
+                (Some(d), url)
+            }
+        };
+        let mut team = Team {
+            _daemon: daemon,
+            root,
+            remote,
+            url,
+            clones: Vec::new(),
+            seen: BTreeSet::new(),
+            remote_heads: Vec::new(),
+        };
+        team.found();
+        for i in 1..size {
+            team.join(i);
+        }
+        team
+    }
+
+    fn found(&mut self) {
+        let dir = self.root.path().join(name(ALICE));
+        copy_dir(&repo_path("example-workspace"), &dir);
+        git(&dir, &["init", "-q", "-b", "main"]);
+        identify(&dir, ALICE);
+        kith_in(&dir, &["install-merge-driver"]).ok();
+        git(&dir, &["add", "-A"]);
+        git(&dir, &["commit", "-q", "-m", "example"]);
+        git(&dir, &["remote", "add", "origin", &self.url]);
+        self.clones.push(dir.clone());
+        let out = self.sync(ALICE);
+        assert!(
+            out.contains("published `main` to `origin` and set it as upstream"),
+            "{out}"
+        );
+        assert_eq!(upstream(&dir), "origin/main");
+        assert_eq!(rev(&self.remote, "main"), rev(&dir, "HEAD"));
+    }
+
+    /// Teammate `i` joins with `kith clone URL DIR`.
+    fn join(&mut self, i: usize) {
+        let name = name(i);
+        let run = kith_in(self.root.path(), &["clone", &self.url, name]);
+        run.ok();
+        assert!(
+            run.stdout
+                .contains("cloned; merge driver and pre-commit check installed"),
+            "{run:?}"
+        );
+        let dir = self.root.path().join(name);
+        identify(&dir, i);
+        assert_merge_driver_registered(&dir);
+        assert_eq!(status(&dir), "", "a fresh clone has nothing to commit");
+        assert_eq!(upstream(&dir), "origin/main");
+        assert_eq!(rev(&dir, "HEAD"), rev(&self.remote, "main"));
+        self.clones.push(dir);
+    }
+
+    fn dir(&self, i: usize) -> &Path {
+        &self.clones[i]
+    }
+
+    fn file(&self, i: usize, rel: &str) -> PathBuf {
+        self.clones[i].join(rel)
+    }
+
+    fn read(&self, i: usize, rel: &str) -> String {
+        std::fs::read_to_string(self.file(i, rel))
+            .unwrap_or_else(|e| panic!("{}: reading {rel}: {e}", name(i)))
+    }
+
+    /// Runs kith in clone `i` and asserts it succeeded.
+    #[track_caller]
+    fn kith(&self, i: usize, args: &[&str]) -> Run {
+        let run = kith_in(self.dir(i), args);
+        assert_eq!(
+            run.code,
+            0,
+            "{}: `kith {}` failed\nstdout:\n{}\nstderr:\n{}",
+            name(i),
+            args.join(" "),
+            run.stdout,
+            run.stderr
+        );
+        run
+    }
+
+    /// `kith sync` in clone `i`, which must succeed; returns stdout and stderr together.
+    #[track_caller]
+    fn sync(&mut self, i: usize) -> String {
+        let run = kith_in(self.dir(i), &["sync"]);
+        self.record_clone(i);
+        self.record_remote();
+        assert_eq!(
+            run.code,
+            0,
+            "{}: `kith sync` failed\nstdout:\n{}\nstderr:\n{}",
+            name(i),
+            run.stdout,
+            run.stderr
+        );
+        format!("{}{}", run.stdout, run.stderr)
+    }
+
+    /// Notes every commit any clone can reach from a ref or a reflog, and the remote's head.
+    fn record(&mut self) {
+        for i in 0..self.clones.len() {
+            self.record_clone(i);
+        }
+        self.record_remote();
+    }
+
+    /// Notes every commit clone `i` can reach from a ref or a reflog.
+    fn record_clone(&mut self, i: usize) {
+        let out = git(&self.clones[i], &["rev-list", "--all", "--reflog"]);
+        self.seen.extend(out.lines().map(str::to_string));
+    }
+
+    /// Notes the remote's head.
+    fn record_remote(&mut self) {
+        let head = git_out(&self.remote, &["rev-parse", "--verify", "-q", "main"]);
+        if head.status.success() {
+            let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+            if self.remote_heads.last() != Some(&head) {
+                self.remote_heads.push(head);
+            }
+        }
+    }
+
+    /// Syncs Alice, Carol, then Bob (the order every scenario below is written for) and
+    /// returns what each sync said.
+    fn first_round(&mut self) -> Round {
+        let alice = self.sync(ALICE);
+        let carol = self.sync(CAROL);
+        let bob = self.sync(BOB);
+        Round { alice, bob, carol }
+    }
+
+    /// Syncs every clone, round after round, until a whole round has nothing to do.
+    #[track_caller]
+    fn settle(&mut self) {
+        let mut said = Vec::new();
+        for _ in 0..5 {
+            said.clear();
+            for i in 0..self.clones.len() {
+                let out = self.sync(i);
+                said.push(format!("{}:\n{out}", name(i)));
+            }
+            // "already up to date" is said only when nothing was committed, fetched or
+            // pushed (warnings about the workspace may follow it).
+            if said
+                .iter()
+                .all(|out| out.lines().any(|l| l == "sync: already up to date"))
+            {
+                return;
+            }
+        }
+        panic!(
+            "the clones were still changing after five rounds of `kith sync`; the last round:\n{}",
+            said.join("\n")
+        );
+    }
+
+    /// The audit every scenario ends with.
+    #[track_caller]
+    fn assert_converged(&mut self) {
+        self.record();
+        let head = rev(&self.remote, "main");
+        let tree = rev(&self.remote, "main^{tree}");
+        let reference = files(self.dir(0));
+        for (i, dir) in self.clones.iter().enumerate() {
+            let who = name(i);
+            assert_eq!(
+                rev(dir, "HEAD"),
+                head,
+                "{who}'s HEAD is not the remote's head"
+            );
+            assert_eq!(rev(dir, "HEAD^{tree}"), tree, "{who}'s tree differs");
+            assert_eq!(status(dir), "", "{who} has uncommitted changes");
+            let mine = files(dir);
+            let differing: Vec<&String> = reference
+                .keys()
+                .chain(mine.keys())
+                .filter(|k| reference.get(*k) != mine.get(*k))
+                .collect();
+            assert!(
+                differing.is_empty(),
+                "{who}'s files differ from alice's: {differing:?}"
+            );
+            assert_fsck_clean(dir);
+        }
+        assert_fsck_clean(&self.remote);
+        // No commit lost: everything any clone ever had is in the published history.
+        let history = git(&self.remote, &["rev-list", "main"]);
+        let history: BTreeSet<&str> = history.lines().collect();
+        let lost: Vec<&String> = self
+            .seen
+            .iter()
+            .filter(|c| !history.contains(c.as_str()))
+            .collect();
+        assert!(
+            lost.is_empty(),
+            "commits not in the remote's history: {lost:?}"
+        );
+        // Never a force-push: every head the remote ever had is an ancestor of its head now.
+        let reflog = git(&self.remote, &["reflog", "show", "--format=%H", "main"]);
+        let earlier: BTreeSet<&str> = reflog
+            .lines()
+            .chain(self.remote_heads.iter().map(String::as_str))
+            .collect();
+        assert!(!earlier.is_empty(), "the remote's reflog is empty");
+        for c in earlier {
+            assert!(
+                history.contains(c),
+                "the remote's head {c} was overwritten: a force-push"
+            );
+        }
+    }
+}
+
+/// What each teammate's first sync said.
+struct Round {
+    alice: String,
+    bob: String,
+    carol: String,
+}
+
+/// The teammate's git identity, in the clone's own config; and no background `git
+/// maintenance` (it only costs time here, and could still be writing when the test ends).
+fn identify(dir: &Path, i: usize) {
+    git(dir, &["config", "user.name", PEOPLE[i].1]);
+    git(dir, &["config", "user.email", PEOPLE[i].2]);
+    git(dir, &["config", "maintenance.auto", "false"]);
+    git(dir, &["config", "gc.auto", "0"]);
+}
+
+#[track_caller]
+fn assert_merge_driver_registered(dir: &Path) {
+    let driver = git_out(dir, &["config", "--get", "merge.kith.driver"]);
+    assert!(
+        driver.status.success() && !driver.stdout.trim_ascii().is_empty(),
+        "merge.kith.driver is not set in {}",
+        dir.display()
+    );
+    let attributes = std::fs::read_to_string(dir.join(".gitattributes"))
+        .expect("the clone has a .gitattributes");
+    for kind in ["contacts", "companies", "deals"] {
+        assert!(
+            attributes
+                .lines()
+                .any(|l| l.trim() == format!("{kind}/*.md merge=kith")),
+            "{attributes}"
+        );
+    }
+    let attr = git(
+        dir,
+        &["check-attr", "merge", "--", "contacts/ben-carver.md"],
+    );
+    assert_eq!(attr.trim(), "contacts/ben-carver.md: merge: kith");
+}
+
+// --- The scenarios: edits made in the clones before anyone syncs, then what must hold. ---
+
+/// One record, different fields: Alice promotes, Bob sets the phone and logs a call, Carol
+/// sets the title and logs a meeting.
+fn edit_different_fields(team: &Team) {
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    team.kith(BOB, &["set", "ahmed-el-sayed", "phone=+49 30 1234567"]);
+    team.kith(
+        BOB,
+        &[
+            "log",
+            "ahmed-el-sayed",
+            "call",
+            "talked about the renewal",
+            "--date",
+            "2026-11-20",
+            "--by",
+            "sam",
+        ],
+    );
+    team.kith(CAROL, &["set", "ahmed-el-sayed", "title=Head of Data"]);
+    team.kith(
+        CAROL,
+        &[
+            "log",
+            "ahmed-el-sayed",
+            "meeting",
+            "met at the insurance summit",
+            "--date",
+            "2026-11-10",
+            "--by",
+            "jonas",
+        ],
+    );
+}
+
+fn check_different_fields(team: &Team, round: &Round) {
+    let path = "contacts/ahmed-el-sayed.md";
+    for out in [&round.carol, &round.bob] {
+        assert_eq!(
+            lines_about(out, path),
+            [format!("{path}: merged field by field")],
+            "{out}"
+        );
+    }
+    let text = team.read(ALICE, path);
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"), "{text}");
+    assert_eq!(field(&text, "lifecycle_changed").as_deref(), Some(TODAY));
+    assert_eq!(field(&text, "phone").as_deref(), Some("+49 30 1234567"));
+    assert_eq!(field(&text, "title").as_deref(), Some("Head of Data"));
+    assert_eq!(
+        field(&text, "email").as_deref(),
+        Some("ahmed.elsayed@rheintal-versicherung.example")
+    );
+    assert!(!text.contains("conflicts:"), "{text}");
+    assert_eq!(
+        activities(&text),
+        [
+            "- 2026-09-30 email @jonas: quarterly nurture, \"Reporting for insurers\"",
+            "- 2026-10-01 visit: /blog/pipelines-without-tears",
+            "- 2026-11-10 meeting @jonas: met at the insurance summit",
+            "- 2026-11-20 call @sam: talked about the renewal",
+            "- 2026-11-25 stage: lead → mql",
+        ],
+        "{text}"
+    );
+}
+
+/// One field, two values: Alice and Carol set Charlotte's title differently; Bob logs an
+/// e-mail to her meanwhile.
+fn edit_same_field(team: &Team) {
+    team.kith(ALICE, &["set", "charlotte-dubois", "title=Head of BI"]);
+    team.kith(CAROL, &["set", "charlotte-dubois", "title=Directrice Data"]);
+    team.kith(
+        BOB,
+        &[
+            "log",
+            "charlotte-dubois",
+            "email",
+            "sent the pharmacy case study",
+            "--date",
+            "2026-11-20",
+            "--by",
+            "jonas",
+        ],
+    );
+}
+
+/// The conflict is listed everywhere, `kith check` warns but passes, and `kith resolve` in
+/// one clone ends it for everyone.
+fn check_same_field(team: &mut Team, round: &Round) {
+    let path = "contacts/charlotte-dubois.md";
+    assert_eq!(
+        lines_about(&round.carol, path),
+        [format!(
+            "{path}: merged field by field; conflicts kept in the file: title"
+        )],
+        "{}",
+        round.carol
+    );
+    assert!(
+        round
+            .carol
+            .contains("unresolved conflicts; `kith conflicts` lists them"),
+        "{}",
+        round.carol
+    );
+    for i in 0..team.clones.len() {
+        let who = name(i);
+        let text = team.read(i, path);
+        // Ours (Carol's, who merged) stays in place; the e-mail Bob logged is there too.
+        assert_eq!(
+            field(&text, "title").as_deref(),
+            Some("Directrice Data"),
+            "{text}"
+        );
+        assert!(
+            activities(&text)
+                .contains(&"- 2026-11-20 email @jonas: sent the pharmacy case study".to_string()),
+            "{text}"
+        );
+        let list = team.kith(i, &["conflicts", "--format", "json"]).json();
+        let list = list.as_array().expect("a JSON array");
+        let mine: Vec<&serde_json::Value> = list
+            .iter()
+            .filter(|c| c["id"] == "charlotte-dubois")
+            .collect();
+        assert_eq!(mine.len(), 1, "{who}: {list:?}");
+        let c = mine[0];
+        assert_eq!(c["path"], path);
+        assert_eq!(c["field"], "title");
+        assert_eq!(c["ours"], "Directrice Data");
+        assert_eq!(c["theirs"], "Head of BI");
+        assert_eq!(c["who"], "Alice", "their side is Alice's commit: {c}");
+        assert!(c["when"].as_str().is_some_and(|w| w.len() == 10), "{c}");
+    }
+    // The other views, in a clone that got the conflict by fast-forward.
+    {
+        let i = ALICE;
+        let table = team.kith(i, &["conflicts"]).stdout;
+        assert!(
+            table
+                .lines()
+                .any(|l| l.contains(path) && l.contains("title")),
+            "{table}"
+        );
+        let st = team.kith(i, &["status"]).stdout;
+        assert!(st.contains("Unresolved conflicts in"), "{st}");
+        assert!(st.contains(&format!("  {path}\n")), "{st}");
+        // A warning, not an error: the workspace still passes.
+        let check = kith_in(team.dir(i), &["check"]);
+        assert_eq!(check.code, 0, "{check:?}");
+        let said = format!("{}{}", check.stdout, check.stderr);
+        assert!(
+            said.lines().any(|l| l.starts_with(path)
+                && l.contains("warning")
+                && l.contains("[unresolved-conflict]")),
+            "{said}"
+        );
+    }
+    let run = team.kith(
+        BOB,
+        &[
+            "resolve",
+            "charlotte-dubois",
+            "--field",
+            "title",
+            "--take",
+            "theirs",
+        ],
+    );
+    assert!(run.stdout.contains("`title` resolved"), "{run:?}");
+    let text = team.read(BOB, path);
+    assert_eq!(
+        field(&text, "title").as_deref(),
+        Some("Head of BI"),
+        "{text}"
+    );
+    assert!(!text.contains("conflicts:"), "{text}");
+    team.settle();
+    team.assert_converged();
+    for i in 0..team.clones.len() {
+        let text = team.read(i, path);
+        assert_eq!(
+            field(&text, "title").as_deref(),
+            Some("Head of BI"),
+            "{text}"
+        );
+        let list = team.kith(i, &["conflicts", "--format", "json"]).json();
+        assert!(
+            !list
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["id"] == "charlotte-dubois"),
+            "{list}"
+        );
+    }
+    let check = kith_in(team.dir(CAROL), &["check"]);
+    assert!(
+        !format!("{}{}", check.stdout, check.stderr).contains(path),
+        "{check:?}"
+    );
+}
+
+/// Delete against edit, both ways round: Alice deletes the spam bot and edits Jessica; Carol
+/// tags the spam bot and deletes Jessica.
+fn edit_delete_vs_edit(team: &Team) {
+    std::fs::remove_file(team.file(ALICE, "contacts/asdfgh-qwerty.md")).unwrap();
+    team.kith(ALICE, &["set", "jessica-moreno", "country=PT"]);
+    team.kith(CAROL, &["tag", "asdfgh-qwerty", "+bot"]);
+    std::fs::remove_file(team.file(CAROL, "contacts/jessica-moreno.md")).unwrap();
+}
+
+fn check_delete_vs_edit(team: &Team, round: &Round) {
+    for id in ["asdfgh-qwerty", "jessica-moreno"] {
+        assert!(
+            round.carol.contains(&format!(
+                "{id} was deleted on one side and edited on the other; kept the edited record"
+            )),
+            "{id}: {}",
+            round.carol
+        );
+    }
+    for i in 0..team.clones.len() {
+        let bot = team.read(i, "contacts/asdfgh-qwerty.md");
+        assert_eq!(field(&bot, "tags").as_deref(), Some("[spam, bot]"), "{bot}");
+        let jessica = team.read(i, "contacts/jessica-moreno.md");
+        assert_eq!(
+            field(&jessica, "country").as_deref(),
+            Some("PT"),
+            "{jessica}"
+        );
+    }
+}
+
+/// Alice and Bob both add Grace Hopper, with the same e-mail and different other fields.
+fn edit_same_new_person(team: &Team) {
+    let email = "email=grace.hopper@navy.example";
+    team.kith(
+        ALICE,
+        &[
+            "new",
+            "contact",
+            "Grace Hopper",
+            "--set",
+            email,
+            "--set",
+            "title=Rear Admiral",
+        ],
+    );
+    team.kith(
+        BOB,
+        &[
+            "new",
+            "contact",
+            "Grace Hopper",
+            "--set",
+            email,
+            "--set",
+            "phone=+1 202 555 0199",
+        ],
+    );
+}
+
+fn check_same_new_person(team: &Team, round: &Round) {
+    let path = "contacts/grace-hopper.md";
+    assert_eq!(
+        lines_about(&round.bob, path),
+        [format!("{path}: merged field by field")],
+        "{}",
+        round.bob
+    );
+    for i in 0..team.clones.len() {
+        let text = team.read(i, path);
+        assert_eq!(field(&text, "name").as_deref(), Some("Grace Hopper"));
+        assert_eq!(
+            field(&text, "email").as_deref(),
+            Some("grace.hopper@navy.example")
+        );
+        assert_eq!(
+            field(&text, "title").as_deref(),
+            Some("Rear Admiral"),
+            "{text}"
+        );
+        assert_eq!(
+            field(&text, "phone").as_deref(),
+            Some("+1 202 555 0199"),
+            "{text}"
+        );
+        assert!(!text.contains("conflicts:"), "{text}");
+        assert!(!team.file(i, "contacts/grace-hopper-2.md").exists());
+        let holders: Vec<String> = files(team.dir(i))
+            .into_iter()
+            .filter(|(_, bytes)| {
+                String::from_utf8_lossy(bytes).contains("grace.hopper@navy.example")
+            })
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(holders, [path], "one record for one person");
+    }
+}
+
+/// Carol and Bob each add a different Alan Turing.
+fn edit_same_new_id_different_people(team: &Team) {
+    team.kith(
+        CAROL,
+        &[
+            "new",
+            "contact",
+            "Alan Turing",
+            "--set",
+            "email=turing@manchester.example",
+        ],
+    );
+    team.kith(
+        BOB,
+        &[
+            "new",
+            "contact",
+            "Alan Turing",
+            "--set",
+            "email=alan@bletchley.example",
+        ],
+    );
+}
+
+fn check_same_new_id_different_people(team: &Team, round: &Round) {
+    // Bob merged: his Alan keeps the id, Carol's (theirs) gets a new one and is flagged.
+    let notes = lines_about(&round.bob, "contacts/alan-turing-2.md");
+    assert!(
+        notes.len() == 1 && notes[0].contains("possible duplicate"),
+        "{}",
+        round.bob
+    );
+    for i in 0..team.clones.len() {
+        let first = team.read(i, "contacts/alan-turing.md");
+        let second = team.read(i, "contacts/alan-turing-2.md");
+        assert_eq!(field(&first, "name").as_deref(), Some("Alan Turing"));
+        assert_eq!(field(&second, "name").as_deref(), Some("Alan Turing"));
+        assert_eq!(
+            field(&first, "email").as_deref(),
+            Some("alan@bletchley.example")
+        );
+        assert_eq!(
+            field(&second, "email").as_deref(),
+            Some("turing@manchester.example")
+        );
+        assert!(!team.file(i, "contacts/alan-turing-3.md").exists());
+    }
+}
+
+/// Tags: Alice adds one, Carol another, Bob removes one.
+fn edit_tags(team: &Team) {
+    team.kith(ALICE, &["tag", "ben-carver", "+enterprise"]);
+    team.kith(CAROL, &["tag", "ben-carver", "+q1-target"]);
+    team.kith(BOB, &["tag", "ben-carver", "-north-america"]);
+}
+
+fn check_tags(team: &Team) {
+    for i in 0..team.clones.len() {
+        assert_eq!(
+            tags(team.dir(i), "ben-carver"),
+            set_of(&["retail", "enterprise", "q1-target"]),
+            "{}",
+            name(i)
+        );
+        assert!(
+            !team
+                .read(i, "contacts/ben-carver.md")
+                .contains("conflicts:")
+        );
+    }
+}
+
+/// One lifecycle, two moves: Alice promotes Noor to MQL, Carol straight to SQL.
+fn edit_lifecycle_both_sides(team: &Team) {
+    team.kith(ALICE, &["promote", "noor-hassan"]);
+    team.kith(CAROL, &["promote", "noor-hassan", "sql"]);
+}
+
+fn check_lifecycle_both_sides(team: &Team, round: &Round) {
+    let path = "contacts/noor-hassan.md";
+    assert_eq!(
+        lines_about(&round.carol, path),
+        [format!(
+            "{path}: merged field by field; lifecycle: kept the more advanced `sql`, not `mql`"
+        )],
+        "{}",
+        round.carol
+    );
+    let text = team.read(ALICE, path);
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("sql"), "{text}");
+    assert_eq!(field(&text, "lifecycle_changed").as_deref(), Some(TODAY));
+    assert!(!text.contains("conflicts:"), "{text}");
+    let entries = activities(&text);
+    for stage in ["lead → mql", "lead → sql"] {
+        let entry = format!("- {TODAY} stage: {stage}");
+        assert_eq!(
+            entries.iter().filter(|e| **e == entry).count(),
+            1,
+            "{entry}: {text}"
+        );
+    }
+}
+
+const DANA: &str = "contacts/dana-whitfield.md";
+const DANA_LINE: &str = "call with Fiona Gallagher on 17 November settled most of the rest.";
+
+/// The same line of Dana's notes, rewritten by Bob and by Carol.
+fn edit_body_both_sides(team: &Team) {
+    for (i, line) in [
+        (
+            BOB,
+            "call with Fiona Gallagher on 17 November settled most of the rest; security review due 3 December.",
+        ),
+        (
+            CAROL,
+            "call with Fiona Gallagher on 17 November settled the rest; legal next.",
+        ),
+    ] {
+        let text = team.read(i, DANA);
+        assert!(text.contains(DANA_LINE));
+        std::fs::write(team.file(i, DANA), text.replace(DANA_LINE, line)).unwrap();
+    }
+}
+
+/// Bob merged: his line stays, Carol's follows in a quote that names her; nothing else in the
+/// record moves.
+fn check_body_both_sides(team: &Team, round: &Round) {
+    assert_eq!(
+        lines_about(&round.bob, DANA),
+        [format!("{DANA}: merged field by field")],
+        "{}",
+        round.bob
+    );
+    let text = team.read(ALICE, DANA);
+    assert!(
+        !text.contains("<<<<<<<") && !text.contains(">>>>>>>"),
+        "{text}"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let ours = lines
+        .iter()
+        .position(|l| {
+            *l == "call with Fiona Gallagher on 17 November settled most of the rest; security review due 3 December."
+        })
+        .unwrap_or_else(|| panic!("our line is gone:\n{text}"));
+    assert_eq!(lines[ours + 1], "", "{text}");
+    assert!(
+        lines[ours + 2].starts_with("> **Their version** (Carol, ")
+            && lines[ours + 2].ends_with("):"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[ours + 3],
+        "> call with Fiona Gallagher on 17 November settled the rest; legal next.",
+        "{text}"
+    );
+    let original = std::fs::read_to_string(repo_path("example-workspace").join(DANA)).unwrap();
+    assert_eq!(
+        text.split("\n## Activity\n").nth(1),
+        original.split("\n## Activity\n").nth(1),
+        "the activity log is untouched"
+    );
+    assert!(
+        text.starts_with(original.split("\ncall with").next().unwrap()),
+        "{text}"
+    );
+}
+
+/// Three teammates make edits, sync Alice, Carol, Bob, then until quiet, and are audited.
+fn concurrently(transport: Transport, edit: fn(&Team)) -> (Team, Round) {
+    let mut team = Team::new(transport, 3);
+    edit(&team);
+    let round = team.first_round();
+    team.settle();
+    team.assert_converged();
+    (team, round)
+}
+
+// --- Starting ---
+
+#[test]
+fn sync_publishes_to_an_empty_bare_remote_and_kith_clone_gives_a_working_clone() {
+    let root = Ws::empty();
+    let remote = root.path().join("crm.git");
+    git(
+        root.path(),
+        &["init", "-q", "--bare", "-b", "main", "crm.git"],
+    );
+    let alice = root.path().join("alice");
+    copy_dir(&repo_path("example-workspace"), &alice);
+    git(&alice, &["init", "-q", "-b", "main"]);
+    identify(&alice, ALICE);
+    git(&alice, &["add", "-A"]);
+    git(&alice, &["commit", "-q", "-m", "example"]);
+    // No remote yet: sync says how to add one.
+    let run = kith_in(&alice, &["sync"]);
+    assert!(
+        run.fails(1).contains("git remote add origin URL"),
+        "{run:?}"
+    );
+    let url = remote.display().to_string();
+    git(&alice, &["remote", "add", "origin", &url]);
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(
+        out,
+        "sync: published `main` to `origin` and set it as upstream\n"
+    );
+    assert_eq!(upstream(&alice), "origin/main");
+    assert_eq!(rev(&remote, "main"), rev(&alice, "HEAD"));
+
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    run.ok();
+    let bob = root.path().join("bob");
+    identify(&bob, BOB);
+    assert!(bob.join("kith.yaml").is_file());
+    assert_merge_driver_registered(&bob);
+    assert_eq!(rev(&bob, "HEAD"), rev(&remote, "main"));
+    assert_eq!(upstream(&bob), "origin/main");
+    // Bob works in his clone and syncs; Alice gets it.
+    kith_in(&bob, &["promote", "ahmed-el-sayed"]).ok();
+    let out = kith_in(&bob, &["sync"]).ok().to_string();
+    assert!(out.contains("sync: pushed to origin/main"), "{out}");
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert!(out.contains("fast-forwarded to origin/main"), "{out}");
+    assert_eq!(rev(&alice, "HEAD"), rev(&bob, "HEAD"));
+    let text = std::fs::read_to_string(alice.join("contacts/ahmed-el-sayed.md")).unwrap();
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"));
+    assert_eq!(status(&alice), "");
+    assert_eq!(status(&bob), "");
+    assert_fsck_clean(&remote);
+}
+
+#[test]
+fn with_several_remotes_sync_asks_which_and_remote_publishes_there() {
+    let root = Ws::empty();
+    for name in ["crm.git", "backup.git"] {
+        git(root.path(), &["init", "-q", "--bare", "-b", "main", name]);
+    }
+    let alice = root.path().join("alice");
+    copy_dir(&repo_path("example-workspace"), &alice);
+    git(&alice, &["init", "-q", "-b", "main"]);
+    identify(&alice, ALICE);
+    git(&alice, &["add", "-A"]);
+    git(&alice, &["commit", "-q", "-m", "example"]);
+    for (name, dir) in [("origin", "crm.git"), ("backup", "backup.git")] {
+        let url = root.path().join(dir).display().to_string();
+        git(&alice, &["remote", "add", name, &url]);
+    }
+    let run = kith_in(&alice, &["sync"]);
+    assert!(run.fails(1).contains("kith sync --remote NAME"), "{run:?}");
+    let run = kith_in(&alice, &["sync", "--remote", "nowhere"]);
+    assert!(
+        run.fails(1).contains("there is no remote `nowhere`"),
+        "{run:?}"
+    );
+    let out = kith_in(&alice, &["sync", "--remote", "backup"])
+        .ok()
+        .to_string();
+    assert!(out.contains("published `main` to `backup`"), "{out}");
+    assert_eq!(upstream(&alice), "backup/main");
+    assert_eq!(
+        rev(&root.path().join("backup.git"), "main"),
+        rev(&alice, "HEAD")
+    );
+    let origin = git_out(
+        &root.path().join("crm.git"),
+        &["rev-parse", "--verify", "-q", "main"],
+    );
+    assert!(!origin.status.success(), "nothing was pushed to origin");
+    // From now on the upstream decides: no --remote needed.
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(out, "sync: already up to date\n");
+}
+
+// --- Three clones editing concurrently, over a bare remote on disk ---
+
+#[test]
+fn same_record_different_fields_merge_field_by_field() {
+    let (team, round) = concurrently(Transport::Disk, edit_different_fields);
+    check_different_fields(&team, &round);
+}
+
+#[test]
+fn same_field_different_values_is_a_conflict_listed_warned_and_resolved() {
+    let (mut team, round) = concurrently(Transport::Disk, edit_same_field);
+    check_same_field(&mut team, &round);
+}
+
+#[test]
+fn delete_vs_edit_keeps_the_edit_and_says_so() {
+    let (team, round) = concurrently(Transport::Disk, edit_delete_vs_edit);
+    // Alice's commit says she deleted someone.
+    assert!(
+        round
+            .alice
+            .contains("committed: kith: jessica-moreno country ES→PT; -1 contact\n"),
+        "{}",
+        round.alice
+    );
+    check_delete_vs_edit(&team, &round);
+}
+
+#[test]
+fn same_new_id_with_the_same_email_merges_into_one_record() {
+    let (team, round) = concurrently(Transport::Disk, edit_same_new_person);
+    check_same_new_person(&team, &round);
+}
+
+#[test]
+fn same_new_id_for_different_people_keeps_both_and_flags_a_possible_duplicate() {
+    let (team, round) = concurrently(Transport::Disk, edit_same_new_id_different_people);
+    check_same_new_id_different_people(&team, &round);
+}
+
+#[test]
+fn tags_added_and_removed_on_different_sides_merge_as_sets() {
+    let (team, _) = concurrently(Transport::Disk, edit_tags);
+    check_tags(&team);
+}
+
+#[test]
+fn lifecycle_moved_on_both_sides_takes_the_more_advanced_stage() {
+    let (team, round) = concurrently(Transport::Disk, edit_lifecycle_both_sides);
+    check_lifecycle_both_sides(&team, &round);
+}
+
+#[test]
+fn notes_changed_on_both_sides_keep_ours_and_quote_theirs() {
+    let (team, round) = concurrently(Transport::Disk, edit_body_both_sides);
+    check_body_both_sides(&team, &round);
+}
+
+fn every_edit(team: &Team) {
+    edit_different_fields(team);
+    edit_same_field(team);
+    edit_delete_vs_edit(team);
+    edit_same_new_person(team);
+    edit_same_new_id_different_people(team);
+    edit_tags(team);
+    edit_lifecycle_both_sides(team);
+    edit_body_both_sides(team);
+}
+
+fn check_every_edit(transport: Transport) {
+    let (mut team, round) = concurrently(transport, every_edit);
+    check_different_fields(&team, &round);
+    check_delete_vs_edit(&team, &round);
+    check_same_new_person(&team, &round);
+    check_same_new_id_different_people(&team, &round);
+    check_tags(&team);
+    check_lifecycle_both_sides(&team, &round);
+    check_body_both_sides(&team, &round);
+    check_same_field(&mut team, &round);
+}
+
+#[test]
+fn three_clones_with_every_kind_of_concurrent_edit_converge_over_a_bare_remote_on_disk() {
+    check_every_edit(Transport::Disk);
+}
+
+#[test]
+fn three_clones_with_every_kind_of_concurrent_edit_converge_over_git_daemon() {
+    check_every_edit(Transport::GitDaemon);
+}
+
+// --- Push races ---
+
+#[test]
+fn a_push_rejected_because_someone_pushed_meanwhile_is_retried_after_merging() {
+    let mut team = Team::new(Transport::Disk, 2);
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    team.kith(BOB, &["set", "ahmed-el-sayed", "phone=+49 30 1234567"]);
+    // Between Alice's fetch and her push, Bob syncs (once): her push is then stale.
+    let mark = team.root.path().join("bob-synced");
+    let hook = team.dir(ALICE).join(".git/hooks/pre-push");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nif [ ! -e '{mark}' ]; then\n  unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX\n  cd '{bob}' && '{KITH}' sync > '{mark}' 2>&1 || exit 1\nfi\nexit 0\n",
+            mark = mark.display(),
+            bob = team.dir(BOB).display(),
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = team.sync(ALICE);
+    let bob_said = std::fs::read_to_string(&mark).expect("the hook ran Bob's sync");
+    assert!(
+        bob_said.contains("sync: pushed to origin/main"),
+        "{bob_said}"
+    );
+    assert!(
+        out.contains("someone pushed meanwhile; fetching again"),
+        "{out}"
+    );
+    assert!(out.contains("merged origin/main"), "{out}");
+    assert!(out.contains("sync: pushed to origin/main"), "{out}");
+    // The remote has both edits right after Alice's sync.
+    let text = git(&team.remote, &["show", "main:contacts/ahmed-el-sayed.md"]);
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"), "{text}");
+    assert_eq!(
+        field(&text, "phone").as_deref(),
+        Some("+49 30 1234567"),
+        "{text}"
+    );
+    team.settle();
+    team.assert_converged();
+    let text = team.read(BOB, "contacts/ahmed-el-sayed.md");
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"), "{text}");
+    assert_eq!(
+        field(&text, "phone").as_deref(),
+        Some("+49 30 1234567"),
+        "{text}"
+    );
+}
+
+#[test]
+fn syncs_running_at_the_same_time_in_two_clones_all_succeed_and_lose_nothing() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let rounds = 4;
+    for n in 0..rounds {
+        for i in [ALICE, BOB] {
+            let text = format!("{} note {n}", name(i));
+            team.kith(i, &["log", "ben-carver", "note", &text]);
+        }
+        let (a, b) = (team.dir(ALICE).to_path_buf(), team.dir(BOB).to_path_buf());
+        let alice = std::thread::spawn(move || kith_in(&a, &["sync"]));
+        let bob = std::thread::spawn(move || kith_in(&b, &["sync"]));
+        let (alice, bob) = (alice.join().unwrap(), bob.join().unwrap());
+        team.record();
+        alice.ok();
+        bob.ok();
+    }
+    team.settle();
+    team.assert_converged();
+    let entries = activities(&team.read(ALICE, "contacts/ben-carver.md"));
+    for n in 0..rounds {
+        for who in ["alice", "bob"] {
+            let entry = format!("- {TODAY} note: {who} note {n}");
+            assert_eq!(
+                entries.iter().filter(|e| **e == entry).count(),
+                1,
+                "{entry} in {entries:#?}"
+            );
+        }
+    }
+}
+
+// --- What sync says and records ---
+
+#[test]
+fn commit_messages_say_what_changed_and_are_authored_by_the_clones_identity() {
+    let mut team = Team::new(Transport::Disk, 2);
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    team.kith(
+        ALICE,
+        &["set", "alpenrose-finanz-reporting-hub", "amount=70000"],
+    );
+    team.kith(
+        ALICE,
+        &[
+            "new",
+            "contact",
+            "Grace Hopper",
+            "--set",
+            "email=grace.hopper@navy.example",
+        ],
+    );
+    team.kith(
+        ALICE,
+        &[
+            "new",
+            "contact",
+            "Alan Turing",
+            "--set",
+            "email=alan@bletchley.example",
+        ],
+    );
+    let out = team.sync(ALICE);
+    let alice = team.dir(ALICE);
+    let subject = git(alice, &["log", "-1", "--format=%s"]).trim().to_string();
+    assert!(subject.starts_with("kith: "), "{subject}");
+    for part in [
+        "ahmed-el-sayed lifecycle lead→mql",
+        "alpenrose-finanz-reporting-hub amount 64000→70000",
+        "+2 contacts",
+    ] {
+        assert!(subject.contains(part), "{part:?} not in {subject:?}");
+    }
+    assert!(out.contains(&format!("committed: {subject}\n")), "{out}");
+    assert_eq!(
+        git(alice, &["log", "-1", "--format=%an <%ae>|%cn <%ce>"]).trim(),
+        "Alice <alice@example.com>|Alice <alice@example.com>"
+    );
+
+    // Bob works without Alice's commit: his own commit and the merge are his.
+    team.kith(BOB, &["set", "ben-carver", "lifecycle=opportunity"]);
+    let out = team.sync(BOB);
+    let bob = team.dir(BOB);
+    let own = git(bob, &["log", "-1", "--format=%s", "HEAD^1"]);
+    assert!(
+        own.starts_with("kith: ben-carver lifecycle sql→opportunity"),
+        "{own}"
+    );
+    assert!(out.contains(&format!("committed: {}", own.trim())), "{out}");
+    let merge = git(bob, &["log", "-1", "--format=%P|%s|%an <%ae>|%cn <%ce>"]);
+    let parts: Vec<&str> = merge.trim().split('|').collect();
+    assert_eq!(parts[0].split(' ').count(), 2, "a merge commit: {merge}");
+    assert!(parts[1].starts_with("kith: merge origin/main"), "{merge}");
+    assert_eq!(parts[2], "Bob <bob@example.com>");
+    assert_eq!(parts[3], "Bob <bob@example.com>");
+    team.settle();
+    team.assert_converged();
+    // Every commit since the example one is Alice's or Bob's.
+    let example = git(team.dir(ALICE), &["rev-list", "--max-parents=0", "HEAD"]);
+    let range = format!("{}..HEAD", example.trim());
+    let authors = git(team.dir(ALICE), &["log", "--format=%an <%ae>", &range]);
+    for author in authors.lines() {
+        assert!(
+            ["Alice <alice@example.com>", "Bob <bob@example.com>"].contains(&author),
+            "{authors}"
+        );
+    }
+}
+
+#[test]
+fn a_sync_with_nothing_to_do_says_already_up_to_date_and_changes_nothing() {
+    let mut team = Team::new(Transport::Disk, 2);
+    for i in [ALICE, BOB] {
+        let dir = team.dir(i).to_path_buf();
+        let head = rev(&dir, "HEAD");
+        let remote = rev(&team.remote, "main");
+        let reflog = git(&dir, &["reflog"]);
+        let out = team.sync(i);
+        assert_eq!(out, "sync: already up to date\n", "{}", name(i));
+        assert_eq!(rev(&dir, "HEAD"), head);
+        assert_eq!(rev(&team.remote, "main"), remote);
+        assert_eq!(git(&dir, &["reflog"]), reflog, "no ref moved");
+        assert_eq!(status(&dir), "");
+    }
+    team.assert_converged();
+}
+
+#[test]
+fn status_shows_ahead_behind_and_uncommitted_changes() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let st = team.kith(ALICE, &["status"]).stdout;
+    assert_eq!(
+        st,
+        "On branch main, tracking origin/main: 0 ahead, 0 behind (as of the last fetch)\nNo uncommitted changes in the workspace\n"
+    );
+    // One commit of Alice's not pushed; two of Bob's pushed and fetched.
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    git(team.dir(ALICE), &["commit", "-q", "-am", "promote ahmed"]);
+    team.kith(BOB, &["tag", "ben-carver", "+enterprise"]);
+    team.sync(BOB);
+    team.kith(BOB, &["tag", "ben-carver", "+q1-target"]);
+    team.sync(BOB);
+    git(team.dir(ALICE), &["fetch", "-q"]);
+    // And uncommitted work: a changed, a new and a deleted record.
+    team.kith(ALICE, &["set", "charlotte-dubois", "title=Head of BI"]);
+    std::fs::write(
+        team.file(ALICE, "contacts/zoe-muller.md"),
+        "---\nname: Zoë Müller\nemail: zoe@example.com\n---\n",
+    )
+    .unwrap();
+    std::fs::remove_file(team.file(ALICE, "contacts/asdfgh-qwerty.md")).unwrap();
+    let st = team.kith(ALICE, &["status"]).stdout;
+    assert!(
+        st.starts_with(
+            "On branch main, tracking origin/main: 1 ahead, 2 behind (as of the last fetch)\n"
+        ),
+        "{st}"
+    );
+    assert!(
+        st.contains("Uncommitted changes (3; `kith sync` commits them):\n"),
+        "{st}"
+    );
+    let words: Vec<Vec<&str>> = st.lines().map(|l| l.split_whitespace().collect()).collect();
+    for line in [
+        ["changed", "contacts/charlotte-dubois.md"],
+        ["new", "contacts/zoe-muller.md"],
+        ["deleted", "contacts/asdfgh-qwerty.md"],
+    ] {
+        assert!(words.contains(&line.to_vec()), "{line:?} not in:\n{st}");
+    }
+    let out = team.sync(ALICE);
+    assert!(out.contains("merged origin/main"), "{out}");
+    let st = team.kith(ALICE, &["status"]).stdout;
+    assert_eq!(
+        st,
+        "On branch main, tracking origin/main: 0 ahead, 0 behind (as of the last fetch)\nNo uncommitted changes in the workspace\n"
+    );
+    team.settle();
+    team.assert_converged();
+    let text = team.read(BOB, "contacts/charlotte-dubois.md");
+    assert_eq!(field(&text, "title").as_deref(), Some("Head of BI"));
+    assert!(team.file(BOB, "contacts/zoe-muller.md").is_file());
+    assert!(!team.file(BOB, "contacts/asdfgh-qwerty.md").exists());
+    assert_eq!(
+        tags(team.dir(ALICE), "ben-carver"),
+        set_of(&["retail", "north-america", "enterprise", "q1-target"])
+    );
+}
+
+// --- Local changes are never lost ---
+
+#[test]
+fn uncommitted_edits_are_committed_and_merged_with_what_came_in() {
+    let mut team = Team::new(Transport::Disk, 2);
+    team.kith(BOB, &["set", "ben-carver", "phone=+1 617 555 0199"]);
+    team.sync(BOB);
+    // Alice edits by hand, in a text editor: the same record's notes, and a new person.
+    let path = "contacts/ben-carver.md";
+    let text = team.read(ALICE, path);
+    let edited = text.replace(
+        "Wants to pick things up after Thanksgiving.",
+        "Wants to pick things up after Thanksgiving; call him on 2 December.",
+    );
+    assert_ne!(edited, text);
+    std::fs::write(team.file(ALICE, path), &edited).unwrap();
+    let zoe = "---\nname: Zoë Müller\nemail: zoe@example.com\nlifecycle: lead\n---\nMet at the Berlin meetup.\n";
+    std::fs::write(team.file(ALICE, "contacts/zoe-muller.md"), zoe).unwrap();
+    let out = team.sync(ALICE);
+    assert!(out.contains("committed: kith: "), "{out}");
+    assert!(out.contains("+1 contact"), "{out}");
+    assert!(out.contains("merged origin/main"), "{out}");
+    team.settle();
+    team.assert_converged();
+    for i in [ALICE, BOB] {
+        let text = team.read(i, path);
+        assert!(text.contains("call him on 2 December."), "{text}");
+        assert_eq!(
+            field(&text, "phone").as_deref(),
+            Some("+1 617 555 0199"),
+            "{text}"
+        );
+        assert_eq!(team.read(i, "contacts/zoe-muller.md"), zoe);
+    }
+}
+
+#[test]
+fn a_sync_that_cannot_reach_the_remote_keeps_local_changes_and_the_next_publishes_them() {
+    let mut team = Team::new(Transport::Disk, 2);
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    let away = team.remote.with_extension("away");
+    std::fs::rename(&team.remote, &away).unwrap();
+    let run = kith_in(team.dir(ALICE), &["sync"]);
+    let err = run.fails(1);
+    assert!(err.contains("git fetch origin"), "{err}");
+    let text = team.read(ALICE, "contacts/ahmed-el-sayed.md");
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"), "{text}");
+    let st = team.kith(ALICE, &["status"]).stdout;
+    assert!(st.contains("1 ahead, 0 behind"), "committed locally: {st}");
+    assert!(st.contains("No uncommitted changes"), "{st}");
+    std::fs::rename(&away, &team.remote).unwrap();
+    let out = team.sync(ALICE);
+    assert!(out.contains("sync: pushed to origin/main"), "{out}");
+    team.settle();
+    team.assert_converged();
+    let text = team.read(BOB, "contacts/ahmed-el-sayed.md");
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"), "{text}");
+}
+
+#[test]
+fn a_file_kith_cannot_merge_stops_the_sync_and_loses_nothing() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let config = team.read(BOB, "kith.yaml");
+    let bobs = config.replace("name: Brightwave CRM", "name: Brightwave Team CRM");
+    std::fs::write(team.file(BOB, "kith.yaml"), &bobs).unwrap();
+    team.sync(BOB);
+    let remote_head = rev(&team.remote, "main");
+    let alices = config.replace("name: Brightwave CRM", "name: Brightwave CRM (Alice)");
+    std::fs::write(team.file(ALICE, "kith.yaml"), &alices).unwrap();
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    let run = kith_in(team.dir(ALICE), &["sync"]);
+    team.record();
+    let err = run.fails(1);
+    assert!(
+        err.contains("changed on both sides and are not records kith can merge: kith.yaml"),
+        "{err}"
+    );
+    // Alice's work is committed and in place; nothing half-done is left behind.
+    let alice = team.dir(ALICE);
+    assert_eq!(team.read(ALICE, "kith.yaml"), alices);
+    let text = team.read(ALICE, "contacts/ahmed-el-sayed.md");
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"), "{text}");
+    assert_eq!(status(alice), "");
+    assert!(!alice.join(".git/MERGE_HEAD").exists());
+    let committed = git(alice, &["show", "HEAD:kith.yaml"]);
+    assert_eq!(committed, alices);
+    assert_eq!(rev(&team.remote, "main"), remote_head, "nothing was pushed");
+    let st = team.kith(ALICE, &["status"]).stdout;
+    assert!(st.contains("1 ahead, 1 behind"), "{st}");
+    assert_fsck_clean(alice);
+}
+
+// --- Never a force-push ---
+
+#[test]
+fn sync_never_force_pushes_even_after_local_history_was_rewritten() {
+    let mut team = Team::new(Transport::Disk, 2);
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    team.sync(ALICE);
+    let published = rev(&team.remote, "main");
+    // Alice rewrites her published commit; Bob pushes meanwhile.
+    git(
+        team.dir(ALICE),
+        &["commit", "-q", "--amend", "-m", "promote ahmed (reworded)"],
+    );
+    team.kith(BOB, &["set", "ben-carver", "phone=+1 617 555 0199"]);
+    team.sync(BOB);
+    let bobs = rev(&team.remote, "main");
+    let out = team.sync(ALICE);
+    assert!(out.contains("merged origin/main"), "{out}");
+    let head = rev(&team.remote, "main");
+    assert!(is_ancestor(&team.remote, &published, &head));
+    assert!(is_ancestor(&team.remote, &bobs, &head));
+    // Alice drops her last two commits locally: sync brings them back, the remote stays.
+    git(team.dir(ALICE), &["reset", "-q", "--hard", "HEAD~2"]);
+    let out = team.sync(ALICE);
+    assert!(out.contains("fast-forwarded to origin/main"), "{out}");
+    assert_eq!(rev(&team.remote, "main"), head);
+    assert_eq!(rev(team.dir(ALICE), "HEAD"), head);
+    team.settle();
+    team.assert_converged();
+}
+
+// --- Killed at any step, the next sync finishes the job ---
+
+/// Runs `kith sync` in `dir` with `KITH_FAILPOINT` set, and asserts that it died there.
+fn sync_killed_at(dir: &Path, failpoint: &str) {
+    // Through `sh` only to turn core dumps off: a core file would land in the workspace.
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -c 0; exec \"$0\" sync", KITH])
+        .current_dir(dir)
+        .env("KITH_TODAY", TODAY)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("NO_COLOR", "1")
+        .env("KITH_FAILPOINT", failpoint)
+        .output()
+        .expect("run kith");
+    const SIGABRT: i32 = 6;
+    assert_eq!(
+        out.status.signal(),
+        Some(SIGABRT),
+        "`kith sync` did not stop at `{failpoint}` ({:?})\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Bob has pushed an edit; Alice has local edits too when `diverged`. Alice's sync is killed
+/// at `failpoint`; her next sync must finish the job with nothing lost.
+fn interrupted_sync_is_finished_by_the_next(failpoint: &str, diverged: bool) {
+    let mut team = Team::new(Transport::Disk, 2);
+    let path = "contacts/ahmed-el-sayed.md";
+    let call = "- 2026-11-20 call @sam: talked about the renewal";
+    team.kith(BOB, &["set", "ahmed-el-sayed", "phone=+49 30 1234567"]);
+    team.kith(
+        BOB,
+        &[
+            "log",
+            "ahmed-el-sayed",
+            "call",
+            "talked about the renewal",
+            "--date",
+            "2026-11-20",
+            "--by",
+            "sam",
+        ],
+    );
+    team.sync(BOB);
+    if diverged {
+        team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+        team.kith(ALICE, &["tag", "ben-carver", "+enterprise"]);
+    }
+    sync_killed_at(team.dir(ALICE), failpoint);
+    team.record();
+    let out = team.sync(ALICE);
+    let alice = team.dir(ALICE).to_path_buf();
+    assert_eq!(status(&alice), "", "after the second sync: {out}");
+    for leftover in [
+        "MERGE_HEAD",
+        "index.lock",
+        "HEAD.lock",
+        "refs/heads/main.lock",
+    ] {
+        assert!(!alice.join(".git").join(leftover).exists(), "{leftover}");
+    }
+    assert_fsck_clean(&alice);
+    team.settle();
+    team.assert_converged();
+    for i in [ALICE, BOB] {
+        let text = team.read(i, path);
+        assert_eq!(
+            field(&text, "phone").as_deref(),
+            Some("+49 30 1234567"),
+            "{text}"
+        );
+        assert_eq!(
+            activities(&text).iter().filter(|e| *e == call).count(),
+            1,
+            "{text}"
+        );
+        if diverged {
+            assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"), "{text}");
+            assert!(!text.contains("conflicts:"), "{text}");
+            assert_eq!(
+                tags(team.dir(i), "ben-carver"),
+                set_of(&["retail", "north-america", "enterprise"])
+            );
+        }
+    }
+}
+
+#[test]
+fn sync_killed_after_committing_local_changes_is_finished_by_the_next() {
+    interrupted_sync_is_finished_by_the_next("committed", true);
+}
+
+#[test]
+fn sync_killed_after_fetching_is_finished_by_the_next() {
+    interrupted_sync_is_finished_by_the_next("fetched", true);
+}
+
+#[test]
+fn sync_killed_after_writing_the_merge_commit_is_finished_by_the_next() {
+    interrupted_sync_is_finished_by_the_next("merge-written", true);
+}
+
+#[test]
+fn sync_killed_after_checking_out_the_merge_is_finished_by_the_next() {
+    interrupted_sync_is_finished_by_the_next("checked-out", true);
+}
+
+#[test]
+fn sync_killed_after_pushing_is_finished_by_the_next() {
+    interrupted_sync_is_finished_by_the_next("pushed", true);
+}
+
+#[test]
+fn sync_killed_after_fetching_before_a_fast_forward_is_finished_by_the_next() {
+    interrupted_sync_is_finished_by_the_next("fetched", false);
+}
+
+#[test]
+fn sync_killed_in_a_fast_forward_after_checking_out_is_finished_by_the_next() {
+    interrupted_sync_is_finished_by_the_next("checked-out", false);
+}
+
+// --- Conflicts over time ---
+
+#[test]
+fn a_resolved_conflict_stays_resolved_when_someone_edits_the_record_meanwhile() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let path = "contacts/charlotte-dubois.md";
+    team.kith(ALICE, &["set", "charlotte-dubois", "title=Head of BI"]);
+    team.kith(BOB, &["set", "charlotte-dubois", "title=Directrice Data"]);
+    team.sync(ALICE);
+    let out = team.sync(BOB);
+    assert!(out.contains("conflicts kept in the file: title"), "{out}");
+    team.settle();
+    // Bob ends the conflict and syncs; Alice, who has not synced since, logs a call to her.
+    team.kith(
+        BOB,
+        &[
+            "resolve",
+            "charlotte-dubois",
+            "--field",
+            "title",
+            "--take",
+            "theirs",
+        ],
+    );
+    team.sync(BOB);
+    team.kith(
+        ALICE,
+        &[
+            "log",
+            "charlotte-dubois",
+            "call",
+            "asked about the 2027 budget",
+            "--date",
+            "2026-11-24",
+        ],
+    );
+    team.sync(ALICE);
+    team.settle();
+    team.assert_converged();
+    let text = team.read(ALICE, path);
+    assert_eq!(
+        field(&text, "title").as_deref(),
+        Some("Head of BI"),
+        "{text}"
+    );
+    assert!(
+        activities(&text).contains(&"- 2026-11-24 call: asked about the 2027 budget".to_string()),
+        "{text}"
+    );
+    assert!(
+        !text.contains("conflicts:"),
+        "the resolved conflict came back:\n{text}"
+    );
+    for i in [ALICE, BOB] {
+        let list = team.kith(i, &["conflicts", "--format", "json"]).json();
+        assert_eq!(list, serde_json::json!([]), "{}", name(i));
+    }
+}
+
+#[test]
+fn conflicts_and_quotes_name_who_made_their_change_not_who_merged_it() {
+    let mut team = Team::new(Transport::Disk, 3);
+    // Alice changes the title and Dana's notes; Carol only tags Ben; Bob changes both too.
+    team.kith(ALICE, &["set", "charlotte-dubois", "title=Head of BI"]);
+    let text = team.read(ALICE, DANA);
+    std::fs::write(
+        team.file(ALICE, DANA),
+        text.replace(DANA_LINE, "call with Fiona Gallagher settled it."),
+    )
+    .unwrap();
+    team.kith(CAROL, &["tag", "ben-carver", "+q1-target"]);
+    team.kith(BOB, &["set", "charlotte-dubois", "title=Directrice Data"]);
+    let text = team.read(BOB, DANA);
+    std::fs::write(
+        team.file(BOB, DANA),
+        text.replace(DANA_LINE, "call with Fiona Gallagher went well."),
+    )
+    .unwrap();
+    // Carol merges Alice's commit, so Bob's merge sees Carol's merge commit on top; the
+    // values Bob's conflicts with are still Alice's.
+    team.first_round();
+    team.settle();
+    team.assert_converged();
+    let list = team.kith(CAROL, &["conflicts", "--format", "json"]).json();
+    assert_eq!(list[0]["field"], "title", "{list}");
+    assert_eq!(list[0]["theirs"], "Head of BI", "{list}");
+    assert_eq!(
+        list[0]["who"], "Alice",
+        "Carol never touched the title: {list}"
+    );
+    let check = kith_in(team.dir(CAROL), &["check"]);
+    assert!(
+        check.stdout.contains("to `Head of BI` by Alice on "),
+        "{}{}",
+        check.stdout,
+        check.stderr
+    );
+    let text = team.read(CAROL, DANA);
+    assert!(
+        text.contains("\n> **Their version** (Alice, "),
+        "Carol never touched Dana's notes:\n{text}"
+    );
+    assert!(
+        text.contains("\n> call with Fiona Gallagher settled it.\n"),
+        "{text}"
+    );
+}
+
+// --- A workspace inside a larger repository ---
+
+#[test]
+fn uncommitted_changes_outside_the_workspace_are_never_overwritten() {
+    let root = Ws::empty();
+    git(
+        root.path(),
+        &["init", "-q", "--bare", "-b", "main", "crm.git"],
+    );
+    let url = root.path().join("crm.git").display().to_string();
+    let alice = root.path().join("alice");
+    copy_dir(&repo_path("example-workspace"), &alice.join("crm"));
+    std::fs::write(alice.join("README.md"), "Our team's repository.\n").unwrap();
+    git(&alice, &["init", "-q", "-b", "main"]);
+    identify(&alice, ALICE);
+    git(&alice, &["add", "-A"]);
+    git(&alice, &["commit", "-q", "-m", "example"]);
+    git(&alice, &["remote", "add", "origin", &url]);
+    let alice_ws = alice.join("crm");
+    kith_in(&alice_ws, &["sync"]).ok();
+    kith_in(root.path(), &["clone", &url, "bob"]).ok();
+    let bob = root.path().join("bob");
+    identify(&bob, BOB);
+    assert_merge_driver_registered(&bob.join("crm"));
+    // Bob changes the README (committed with git) and a record (synced with kith).
+    std::fs::write(bob.join("README.md"), "Bob's repository.\n").unwrap();
+    git(&bob, &["commit", "-q", "-am", "README"]);
+    kith_in(&bob.join("crm"), &["promote", "ahmed-el-sayed"]).ok();
+    kith_in(&bob.join("crm"), &["sync"]).ok();
+    // Alice has the README open with unsaved-to-git work, and edits a record too.
+    std::fs::write(alice.join("README.md"), "Alice's notes, not committed.\n").unwrap();
+    kith_in(&alice_ws, &["tag", "ben-carver", "+enterprise"]).ok();
+    let run = kith_in(&alice_ws, &["sync"]);
+    assert_eq!(
+        std::fs::read_to_string(alice.join("README.md")).unwrap(),
+        "Alice's notes, not committed.\n",
+        "Alice's README was overwritten: {run:?}"
+    );
+    // Her record edit is committed whatever happened; nothing is half-applied.
+    let head = git(&alice, &["show", "HEAD:crm/contacts/ben-carver.md"]);
+    assert!(head.contains("enterprise"), "{head}");
+    assert_eq!(status(&alice), " M README.md\n", "{run:?}");
+    assert!(!alice.join(".git/index.lock").exists());
+    assert_fsck_clean(&alice);
+    // If the sync cannot go on, it says which file is in the way: running it again, as the
+    // message suggests, cannot help while README.md stays modified.
+    if run.code != 0 {
+        assert!(
+            run.stderr.contains("README.md"),
+            "the error should name the file that blocks the sync: {run:?}"
+        );
+    }
+}
+
+#[test]
+fn a_record_with_errors_is_neither_committed_nor_pushed() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let path = "contacts/ahmed-el-sayed.md";
+    let good = team.read(ALICE, path);
+    let broken = good.replacen("lifecycle: ", "lifecycle: @", 1);
+    std::fs::write(team.file(ALICE, path), &broken).unwrap();
+    let head = rev(team.dir(ALICE), "HEAD");
+    let run = kith_in(team.dir(ALICE), &["sync"]);
+    let err = run.fails(1);
+    assert!(
+        err.contains("contacts/ahmed-el-sayed.md:") && err.contains("error:"),
+        "the error points at the file: {err}"
+    );
+    assert!(err.contains("nothing was committed or pushed"), "{err}");
+    assert_eq!(rev(team.dir(ALICE), "HEAD"), head, "nothing was committed");
+    assert_eq!(rev(&team.remote, "main"), head, "nothing was pushed");
+    assert_eq!(
+        team.read(ALICE, path),
+        broken,
+        "the file is as the user left it"
+    );
+    // Fixed, it goes through.
+    std::fs::write(
+        team.file(ALICE, path),
+        good.replacen("lifecycle: lead", "lifecycle: mql", 1),
+    )
+    .unwrap();
+    let out = team.sync(ALICE);
+    assert!(out.contains("sync: pushed to origin/main"), "{out}");
+    team.settle();
+    team.assert_converged();
+}
