@@ -33,7 +33,8 @@ if [ ! -d "$work/remote.git" ]; then
         g -C "$work/$c" config user.email "$c@example.com"
     done
 fi
-base=$(git -C "$work/remote.git" rev-parse refs/heads/main)
+# The generated commit: every run starts from it.
+base=$(git -C "$work/remote.git" rev-list --max-parents=0 refs/heads/main)
 mapfile -t files < <(cd "$work/a" && ls contacts | head -150)
 
 times=()
