@@ -164,7 +164,7 @@ impl Repo {
         let mut diff =
             self.git
                 .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut opts))?;
-        if only.is_empty() {
+        if only.len() != 1 {
             let mut find = DiffFindOptions::new();
             find.renames(true);
             diff.find_similar(Some(&mut find))?;
@@ -249,11 +249,11 @@ impl Repo {
             if changes.is_empty() {
                 continue;
             }
+            // Created here, or renamed from another file? Only a rename search says.
             let created = changes.iter().any(|c| c.event == Event::Created);
-            let (commit, changes) = if created {
-                self.changes(cfg, oid, &[])?
-            } else {
-                (commit, changes)
+            let (commit, changes) = match created.then(|| self.renamed_to(oid, &path)) {
+                Some(Some(from)) => self.changes(cfg, oid, &[from, path])?,
+                _ => (commit, changes),
             };
             let mine: Vec<Event> = changes
                 .into_iter()
@@ -273,6 +273,26 @@ impl Repo {
         }
         out.reverse();
         Ok(out)
+    }
+
+    /// The file a commit renamed to `path`, if it did (compared with its first parent).
+    fn renamed_to(&self, oid: Oid, path: &Path) -> Option<PathBuf> {
+        let commit = self.git.find_commit(oid).ok()?;
+        let old_tree = commit.parent(0).ok()?.tree().ok()?;
+        let mut opts = DiffOptions::new();
+        for kind in Kind::ALL {
+            opts.pathspec(self.prefix.join(kind.dir()));
+        }
+        let mut diff = self
+            .git
+            .diff_tree_to_tree(Some(&old_tree), Some(&commit.tree().ok()?), Some(&mut opts))
+            .ok()?;
+        let mut find = DiffFindOptions::new();
+        find.renames(true);
+        diff.find_similar(Some(&mut find)).ok()?;
+        diff.deltas()
+            .find(|d| d.status() == Delta::Renamed && d.new_file().path() == Some(path))
+            .and_then(|d| d.old_file().path().map(Path::to_path_buf))
     }
 
     /// The text of a file at HEAD (for `kith sync`'s messages), `None` if it is not there.

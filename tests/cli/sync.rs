@@ -1848,3 +1848,40 @@ fn a_record_with_errors_is_neither_committed_nor_pushed() {
     team.settle();
     team.assert_converged();
 }
+
+#[test]
+fn rename_against_edit_follows_the_rename() {
+    let (team, _round) = concurrently(Transport::Disk, |team| {
+        // Alice renames a record by hand (and fixes the name to match); Bob edits the old file.
+        git(
+            team.dir(ALICE),
+            &[
+                "mv",
+                "contacts/jessica-moreno.md",
+                "contacts/jessica-moreno-garcia.md",
+            ],
+        );
+        let path = team.file(ALICE, "contacts/jessica-moreno-garcia.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen("name: Jessica Moreno", "name: Jessica Moreno García", 1),
+        )
+        .unwrap();
+        team.kith(BOB, &["set", "jessica-moreno", "country=PT"]);
+    });
+    for i in [ALICE, BOB, CAROL] {
+        assert!(
+            !team.file(i, "contacts/jessica-moreno.md").exists(),
+            "{}: the old name is gone",
+            name(i)
+        );
+        let text = team.read(i, "contacts/jessica-moreno-garcia.md");
+        assert_eq!(
+            field(&text, "name").as_deref(),
+            Some("Jessica Moreno García"),
+            "{text}"
+        );
+        assert_eq!(field(&text, "country").as_deref(), Some("PT"), "{text}");
+    }
+}
