@@ -70,6 +70,11 @@ pub enum Command {
     Qualify(QualifyArgs),
     /// Ranked search over names, e-mails, phones, companies, notes and activities
     Find(FindArgs),
+    /// Likely duplicate records, with a confidence and the reasons
+    Duplicates(DuplicatesArgs),
+    /// Merge a duplicate into the record that stays: fields and logs combined, references
+    /// re-pointed, the duplicate removed
+    Merge(MergeArgs),
     /// Commit, fetch, merge field by field, check and push: share the CRM with your team
     Sync(SyncArgs),
     /// Uncommitted record changes, ahead/behind the remote, unresolved conflicts
@@ -441,6 +446,24 @@ pub struct FindArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The record that stays (id, e-mail address or name)
+    pub keep: String,
+    /// The record merged into it, then removed
+    pub drop: String,
+    /// Show the changes as a diff, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

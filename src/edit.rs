@@ -362,6 +362,86 @@ impl<'a> Doc<'a> {
     }
 }
 
+impl Doc<'_> {
+    /// Adds a paragraph to the notes, set off by blank lines: before the `## Activity` section,
+    /// or at the end of a body without one. `None` when the body already holds it.
+    pub fn add_notes(&self, text: &str) -> Option<String> {
+        let nl = self.nl();
+        let text = text.trim().replace("\r\n", "\n").replace('\n', nl);
+        let body = self.split.body(self.text);
+        if text.is_empty() || body.contains(&text) {
+            return None;
+        }
+        let section = body::find_section(body, "Activity");
+        let (at, trail) = match &section {
+            Some(s) => (line_start(body, s.heading.start), format!("{nl}{nl}")),
+            None => (body.len(), nl.to_string()),
+        };
+        let prior = &body[..at];
+        let blank = format!("{nl}{nl}");
+        let lead = if prior.trim().is_empty() {
+            // Right after the frontmatter (whose closing line may lack its newline).
+            if self.text[..self.split.body_start + at].ends_with('\n') {
+                ""
+            } else {
+                nl
+            }
+        } else if prior.ends_with("\n\n") || prior.ends_with("\n\r\n") {
+            ""
+        } else if prior.ends_with('\n') {
+            nl
+        } else {
+            &blank
+        };
+        let at = self.split.body_start + at;
+        Some(self.splice(at..at, &format!("{lead}{text}{trail}")))
+    }
+
+    /// Points the activity log's `#from` mentions at `#to` (a deal merged into another),
+    /// touching only those words. `None` when no entry mentions `from`.
+    pub fn rename_deal(&self, from: &str, to: &str) -> Option<String> {
+        let body = self.split.body(self.text);
+        let section = body::find_section(body, "Activity")?;
+        let mention = format!("#{from}");
+        let mut spans = Vec::new();
+        for item in &section.items {
+            let end = body[item.clone()]
+                .find('\n')
+                .map_or(item.end, |i| item.start + i);
+            // `- DATE [HH:MM] TYPE [@teammate] [#deal]: text`: mentions come before the colon.
+            let mut words = body[item.start..end]
+                .split_ascii_whitespace()
+                .map(|w| (w.as_ptr() as usize - body.as_ptr() as usize, w))
+                .skip(2);
+            let mut next = words.next();
+            if next.is_some_and(|(_, w)| {
+                w.len() <= 5
+                    && w.contains(':')
+                    && w.bytes().all(|b| b.is_ascii_digit() || b == b':')
+            }) {
+                next = words.next();
+            }
+            if next.is_none_or(|(_, kind)| kind.contains(':')) {
+                continue;
+            }
+            for (at, w) in words {
+                if w.trim_end_matches(':') == mention {
+                    spans.push(at..at + mention.len());
+                }
+                if w.contains(':') {
+                    break;
+                }
+            }
+        }
+        let mut out = self.text.to_string();
+        for span in spans.iter().rev() {
+            let abs = self.split.body_start + span.start..self.split.body_start + span.end;
+            out.replace_range(abs, &format!("#{to}"));
+        }
+        (!spans.is_empty()).then_some(out)
+    }
+}
+
 /// The text from the start of an item's line to its content (`"  - "`).
 fn item_prefix(body: &str, item_start: usize) -> String {
     let ls = line_start(body, item_start);
@@ -712,6 +792,62 @@ mod tests {
         assert!(Doc::parse("no frontmatter").is_err());
     }
 
+    #[test]
+    fn notes_go_before_the_activity_log_once() {
+        let note = "Merged from ada-2.\n- title: CTO";
+        for (text, expected) in [
+            (
+                "---\nname: A\n---\nNotes.\n\n## Activity\n- 2026-11-20 call: x\n",
+                "---\nname: A\n---\nNotes.\n\nMerged from ada-2.\n- title: CTO\n\n## Activity\n- 2026-11-20 call: x\n",
+            ),
+            (
+                "---\nname: A\n---\nNotes.\n## Activity\n",
+                "---\nname: A\n---\nNotes.\n\nMerged from ada-2.\n- title: CTO\n\n## Activity\n",
+            ),
+            (
+                "---\nname: A\n---\n\n## Activity\n",
+                "---\nname: A\n---\n\nMerged from ada-2.\n- title: CTO\n\n## Activity\n",
+            ),
+            (
+                "---\nname: A\n---\nNotes.",
+                "---\nname: A\n---\nNotes.\n\nMerged from ada-2.\n- title: CTO\n",
+            ),
+            (
+                "---\nname: A\n---\n",
+                "---\nname: A\n---\nMerged from ada-2.\n- title: CTO\n",
+            ),
+            (
+                "---\nname: A\n---",
+                "---\nname: A\n---\nMerged from ada-2.\n- title: CTO\n",
+            ),
+            (
+                "---\r\nname: A\r\n---\r\nNotes.\r\n",
+                "---\r\nname: A\r\n---\r\nNotes.\r\n\r\nMerged from ada-2.\r\n- title: CTO\r\n",
+            ),
+        ] {
+            let out = doc(text).add_notes(note).unwrap();
+            assert_eq!(out, expected);
+            assert!(doc(&out).add_notes(note).is_none(), "added twice: {out:?}");
+        }
+    }
+
+    #[test]
+    fn deal_mentions_are_renamed_in_entry_heads_only() {
+        let text = "---\nname: A\n---\nSee #old.\n\n## Activity\n- 2026-11-20 14:05 call @sam #old: about #old\n- 2026-11-21 note #old-2: x\n- 2026-11-22 email #old:\n  more\n- 2026-11-23 call: #old\n";
+        let out = doc(text).rename_deal("old", "new").unwrap();
+        assert_eq!(
+            out,
+            text.replace("@sam #old:", "@sam #new:")
+                .replace("email #old:", "email #new:")
+        );
+        assert!(doc(&out).rename_deal("old", "new").is_none());
+        assert!(
+            doc("---\nname: A\n---\n")
+                .rename_deal("old", "new")
+                .is_none()
+        );
+    }
+
     /// On every generated record: setting, removing or tagging one key leaves every other field
     /// (as parsed) and the body unchanged, and a scalar set touches only the value's bytes.
     #[test]
@@ -787,6 +923,13 @@ pub enum Change {
     ListAdd(String, String),
     ListRemove(String, String),
     Log(Activity),
+    /// A paragraph added to the notes.
+    AddNotes(String),
+    /// `#from` mentions in the activity log pointed at `#to`.
+    RenameDeal {
+        from: String,
+        to: String,
+    },
 }
 
 impl Change {
@@ -798,6 +941,8 @@ impl Change {
             Change::ListAdd(k, v) => format!("{k} +{v}"),
             Change::ListRemove(k, v) => format!("{k} -{v}"),
             Change::Log(a) => format!("logged {} on {}", a.kind, a.date),
+            Change::AddNotes(_) => "notes added".to_string(),
+            Change::RenameDeal { from, to } => format!("#{from} → #{to}"),
         }
     }
 }
@@ -818,6 +963,8 @@ pub fn apply(
             Change::ListAdd(k, item) => doc.list_add(k, item),
             Change::ListRemove(k, item) => doc.list_remove(k, item),
             Change::Log(a) => Some(doc.add_activity(a)),
+            Change::AddNotes(text) => doc.add_notes(text),
+            Change::RenameDeal { from, to } => doc.rename_deal(from, to),
         };
         if let Some(next) = next {
             current = next;

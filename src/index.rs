@@ -280,14 +280,14 @@ impl Index {
     }
 
     /// Every diagnostic: each file's own, then those that need several records (references to
-    /// missing records, duplicate e-mail addresses), sorted by file and position.
+    /// missing records, likely duplicates), sorted by file and position.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
         for p in self.slots.iter().flatten() {
             out.extend(p.diags.iter().cloned());
         }
         out.extend(self.reference_diags());
-        out.extend(self.duplicate_email_diags());
+        out.extend(crate::duplicates::diagnostics(self));
         diag::sort(&mut out);
         out
     }
@@ -361,30 +361,6 @@ impl Index {
             ),
         })
     }
-
-    fn duplicate_email_diags(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for (email, slots) in &self.by_email {
-            if slots.len() < 2 {
-                continue;
-            }
-            let mut owners: Vec<&Parsed> = slots
-                .iter()
-                .filter_map(|&s| self.slots[s].as_ref())
-                .collect();
-            owners.sort_by(|a, b| a.record.id.cmp(&b.record.id));
-            let first = owners[0].record.path();
-            for p in &owners[1..] {
-                out.push(
-                    Diagnostic::warning("duplicate-email", format!("`{email}` is also the e-mail address of {first}"))
-                        .in_file(p.record.path())
-                        .pos(p.email_pos)
-                        .help("if both are the same person, merge the two records; otherwise correct the address"),
-                );
-            }
-        }
-        out
-    }
 }
 
 #[cfg(test)]
@@ -443,7 +419,7 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                ("contacts/bob.md", "duplicate-email"),
+                ("contacts/bob.md", "likely-duplicate"),
                 ("deals/pilot.md", "missing-reference")
             ]
         );

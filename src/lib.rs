@@ -15,6 +15,7 @@ pub mod create;
 pub mod derive;
 pub mod diag;
 pub mod driver;
+pub mod duplicates;
 pub mod edit;
 pub mod filter;
 pub mod frontmatter;

@@ -10,23 +10,109 @@ use crate::record::Kind;
 use crate::schema;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
 
 /// Applies changes to the record `kind/id` on disk. Returns whether the file changed.
 pub fn update(ws: &Workspace, kind: Kind, id: &str, changes: &[Change]) -> Result<bool> {
-    let path = ws.write_target(&ws.record_path(kind, id)?)?;
-    let rel = format!("{}/{id}.md", kind.dir());
-    let original = std::fs::read(&path).with_context(|| format!("cannot read {rel}"))?;
-    let text = std::str::from_utf8(&original)
-        .with_context(|| format!("{rel} is not valid UTF-8; fix it first"))?;
-    let cfg = &ws.config;
-    let new = edit::apply(text, changes, |k| schema::field_type(cfg, kind, k))
-        .with_context(|| format!("cannot edit {rel}"))?;
-    if new == text {
-        return Ok(false);
+    match prepare(ws, kind, id, changes)? {
+        Some(p) => commit(&p).map(|_| true),
+        None => Ok(false),
     }
-    refuse_new_errors(cfg, kind, id, &rel, text, &new)?;
-    fsutil::write_atomic(&path, new.as_bytes(), Expect::Unchanged(&original))?;
-    Ok(true)
+}
+
+/// A change to one record file, made and checked in memory but not written yet: commands that
+/// change several files prepare them all first, so that one refusal writes nothing.
+#[derive(Debug)]
+pub struct Prepared {
+    pub kind: Kind,
+    pub id: String,
+    /// Workspace-relative path.
+    pub rel: String,
+    /// The file's text as read.
+    pub old: String,
+    /// Its new text; `None` to remove the file.
+    pub new: Option<String>,
+    path: PathBuf,
+    original: Vec<u8>,
+}
+
+/// Reads the record `kind/id`, applies changes and checks the result (no new error), writing
+/// nothing. `None` when the changes change nothing.
+pub fn prepare(
+    ws: &Workspace,
+    kind: Kind,
+    id: &str,
+    changes: &[Change],
+) -> Result<Option<Prepared>> {
+    let path = ws.write_target(&ws.record_path(kind, id)?)?;
+    let (rel, original, old) = read(kind, id, &path)?;
+    let cfg = &ws.config;
+    let new = edit::apply(&old, changes, |k| schema::field_type(cfg, kind, k))
+        .with_context(|| format!("cannot edit {rel}"))?;
+    if new == old {
+        return Ok(None);
+    }
+    refuse_new_errors(cfg, kind, id, &rel, &old, &new)?;
+    Ok(Some(Prepared {
+        kind,
+        id: id.to_string(),
+        rel,
+        old,
+        new: Some(new),
+        path,
+        original,
+    }))
+}
+
+/// Prepares removing the record `kind/id` (the file, not what a symlink points to).
+pub fn prepare_removal(ws: &Workspace, kind: Kind, id: &str) -> Result<Prepared> {
+    let path = ws.record_path(kind, id)?;
+    let (rel, original, old) = read(kind, id, &path)?;
+    Ok(Prepared {
+        kind,
+        id: id.to_string(),
+        rel,
+        old,
+        new: None,
+        path,
+        original,
+    })
+}
+
+/// Writes (or removes) a prepared file, atomically, unless someone changed it since it was
+/// read.
+pub fn commit(p: &Prepared) -> Result<()> {
+    match &p.new {
+        Some(new) => fsutil::write_atomic(&p.path, new.as_bytes(), Expect::Unchanged(&p.original)),
+        None => {
+            let current =
+                std::fs::read(&p.path).with_context(|| format!("cannot re-read {}", p.rel))?;
+            if current != p.original {
+                bail!(
+                    "{} changed on disk while kith was working (saved in an editor?); it was not removed, run the command again",
+                    p.rel
+                );
+            }
+            std::fs::remove_file(&p.path).with_context(|| format!("cannot remove {}", p.rel))?;
+            // Make the removal durable (best effort, as for writes).
+            if let Some(dir) = p.path.parent()
+                && let Ok(d) = std::fs::File::open(dir)
+            {
+                let _ = d.sync_all();
+            }
+            Ok(())
+        }
+    }
+}
+
+/// A record file's path for messages, bytes and text.
+fn read(kind: Kind, id: &str, path: &Path) -> Result<(String, Vec<u8>, String)> {
+    let rel = format!("{}/{id}.md", kind.dir());
+    let original = std::fs::read(path).with_context(|| format!("cannot read {rel}"))?;
+    let text = std::str::from_utf8(&original)
+        .with_context(|| format!("{rel} is not valid UTF-8; fix it first"))?
+        .to_string();
+    Ok((rel, original, text))
 }
 
 /// Writes a new record file; fails if it exists.

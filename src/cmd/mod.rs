@@ -5,6 +5,7 @@ mod bench;
 mod check;
 mod conflicts;
 mod convert;
+mod duplicates;
 mod editor;
 mod find;
 mod generate;
@@ -12,6 +13,7 @@ mod history;
 mod init;
 mod list;
 mod log;
+mod merge;
 mod new;
 mod promote;
 mod qualify;
@@ -55,6 +57,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Score(args) => score::run(&open(dir)?, args),
         Command::Qualify(args) => qualify::run(&open(dir)?, args),
         Command::Find(args) => find::run(&open(dir)?, args),
+        Command::Duplicates(args) => duplicates::run(&open(dir)?, args),
+        Command::Merge(args) => merge::run(&open(dir)?, args),
         Command::Sync(args) => sync::sync(&open(dir)?, args),
         Command::Status => sync::status(&open(dir)?),
         Command::Clone(args) => sync::clone(dir, args),

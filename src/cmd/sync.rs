@@ -130,49 +130,28 @@ fn check_records(ws: &Workspace, records: &[(Kind, String)]) -> Result<()> {
 }
 
 /// New people that arrived with the sync and share an e-mail address or phone number with
-/// someone else: the duplicates only concurrent work creates.
+/// someone else (as [`crate::duplicates`] normalizes them): the duplicates only concurrent
+/// work creates. Each pair once, with the command that merges it.
 fn report_new_duplicates(new_people: &[&str], after: &crate::index::Index) {
-    let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
-    for r in new_people
-        .iter()
-        .filter_map(|id| after.get(Kind::Person, id))
-    {
-        let mut twins: Vec<String> = Vec::new();
-        for email in r.emails() {
-            twins.extend(
-                after
-                    .people_by_email(&email)
-                    .iter()
-                    .filter(|o| o.id != r.id)
-                    .map(|o| o.path()),
-            );
-        }
-        let phones: Vec<String> = r
-            .list("phone")
-            .chain(r.list("phones"))
-            .map(|p| digits(&p))
-            .filter(|p| p.len() >= 6)
-            .collect();
-        if !phones.is_empty() {
-            for o in after.of_kind(Kind::Person) {
-                if o.id != r.id
-                    && o.list("phone")
-                        .chain(o.list("phones"))
-                        .any(|p| phones.contains(&digits(&p)))
-                {
-                    twins.push(o.path());
-                }
-            }
-        }
-        twins.sort();
-        twins.dedup();
-        if !twins.is_empty() {
-            warn(&format!(
-                "{} arrived with the sync and shares an address or phone with {}: a possible duplicate (compare with `kith show`)",
-                r.path(),
-                twins.join(", ")
-            ));
-        }
+    for pair in crate::duplicates::find_high(after) {
+        let new = |id: &str| pair.kind == Kind::Person && new_people.contains(&id);
+        let (keep_path, drop_path) = pair.paths();
+        let (arrived, other) = match (new(&pair.keep), new(&pair.drop)) {
+            (_, true) => (drop_path, keep_path),
+            (true, false) => (keep_path, drop_path),
+            (false, false) => continue,
+        };
+        let shared: Vec<String> = pair.shared().map(ToString::to_string).collect();
+        let how = if pair.names_differ() {
+            "shares an e-mail address under another name with"
+        } else {
+            "is likely the same person as"
+        };
+        warn(&format!(
+            "{arrived} arrived with the sync and {how} {other} ({}); if both are one person, `{}` merges them",
+            shared.join("; "),
+            pair.merge_command()
+        ));
     }
 }
 

@@ -1,6 +1,7 @@
 //! Three-way merges: of sequences ([`diff3`]) and of whole records, field by field
-//! ([`record`]).
+//! ([`record`]); and folding a duplicate record into another ([`combine`]).
 
+pub mod combine;
 pub mod diff3;
 pub mod record;
 

@@ -5,6 +5,7 @@ mod harness;
 
 mod commands;
 mod discovery;
+mod duplicates;
 mod formats;
 mod lifecycle;
 mod lossfree;
