@@ -38,6 +38,8 @@ pub enum ColorWhen {
 pub enum Command {
     /// Create a new workspace (kith.yaml, folders, .gitignore, git repository)
     Init(InitArgs),
+    /// Create a demo workspace with weeks of history: the example CRM, dated to this week
+    Demo(DemoArgs),
     /// Create a contact, company or deal; prints the new file's path
     New(NewArgs),
     /// Show a record as a readable card
@@ -113,6 +115,15 @@ pub struct InitArgs {
     /// IANA time zone (default: this computer's)
     #[arg(long)]
     pub timezone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// New or empty folder for the demo workspace
+    pub dir: PathBuf,
+    /// The demo's today: its history ends in this day's week (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 /// What `kith new` creates.

@@ -333,9 +333,7 @@ fn commit_message(
     let diff = repo
         .git
         .diff_tree_to_tree(old, Some(new), Some(&mut opts))?;
-    let mut parts: Vec<String> = Vec::new();
-    let mut created = [0usize; 3];
-    let mut deleted = [0usize; 3];
+    let mut records: Vec<(Kind, String, Option<String>, Option<String>)> = Vec::new();
     let mut other = 0;
     for delta in diff.deltas() {
         let path = delta
@@ -358,11 +356,43 @@ fn commit_message(
                 })
                 .flatten()
         };
-        let (o, n) = (
+        records.push((
+            kind,
+            id,
             blob_text(delta.old_file().id()),
             blob_text(delta.new_file().id()),
-        );
-        let events = history::diff_texts(cfg, kind, &id, o.as_deref(), n.as_deref());
+        ));
+    }
+    let changed: Vec<Changed> = records
+        .iter()
+        .map(|(kind, id, old, new)| Changed {
+            kind: *kind,
+            id,
+            old: old.as_deref(),
+            new: new.as_deref(),
+        })
+        .collect();
+    Ok(message(cfg, &changed, other))
+}
+
+/// A record file a commit changes: its text before and after (`None`: not there).
+#[derive(Debug, Clone, Copy)]
+pub struct Changed<'a> {
+    pub kind: Kind,
+    pub id: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+}
+
+/// The message `kith sync` gives a commit of these record changes and `other` other files:
+/// `kith: ada-lovelace lifecycle lead→mql, +1 activity; +2 contacts; -1 deal`.
+pub fn message(cfg: &Config, changed: &[Changed], other: usize) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut created = [0usize; 3];
+    let mut deleted = [0usize; 3];
+    for c in changed {
+        let (kind, id) = (c.kind, c.id);
+        let events = history::diff_texts(cfg, kind, id, c.old, c.new);
         if events.iter().any(|c| c.event == Event::Created) {
             created[kind as usize] += 1;
             continue;
@@ -427,7 +457,7 @@ fn commit_message(
             if other == 1 { "" } else { "s" }
         ));
     }
-    Ok(summarize(&parts, &counts))
+    summarize(&parts, &counts)
 }
 
 /// The commit message: every change on one line when it fits in 200 characters; else as many

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 /// Environment variable that pins "today" (YYYY-MM-DD), for tests and reproducible runs.
 pub const TODAY_ENV: &str = "KITH_TODAY";
 
+/// The lines of a workspace's `.gitignore`: the published report and kith's cache.
+pub const GITIGNORE: [&str; 2] = ["/public/", "/.kith/"];
+
 /// An opened workspace: its root folder and settings.
 #[derive(Debug)]
 pub struct Workspace {

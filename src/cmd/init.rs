@@ -91,7 +91,7 @@ fn ensure_gitignore(root: &Path) -> Result<()> {
     let path = root.join(".gitignore");
     let mut text = std::fs::read_to_string(&path).unwrap_or_default();
     let mut changed = false;
-    for line in ["/public/", "/.kith/"] {
+    for line in crate::workspace::GITIGNORE {
         if !text.lines().any(|l| l.trim() == line) {
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');

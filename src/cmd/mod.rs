@@ -5,6 +5,7 @@ mod bench;
 mod check;
 mod conflicts;
 mod convert;
+mod demo;
 mod duplicates;
 mod editor;
 mod find;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let dir = cli.dir.as_deref();
     match cli.command {
         Command::Init(args) => init::run(dir, args),
+        Command::Demo(args) => demo::run(dir, args),
         Command::New(args) => new::run(&open(dir)?, args),
         Command::Show(args) => show::run(&open(dir)?, args),
         Command::List(args) => list::run(&open(dir)?, args),

@@ -576,7 +576,7 @@ fn convert_uses_the_persons_company_and_the_deal_options() {
     let deals = ws
         .kith(&["list", "deals", "--stage", "open", "--format", "json"])
         .json();
-    assert_eq!(deals.as_array().unwrap().len(), 8);
+    assert_eq!(deals.as_array().unwrap().len(), 7);
     assert_clean(&ws, 105);
 }
 

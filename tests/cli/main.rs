@@ -4,6 +4,7 @@
 mod harness;
 
 mod commands;
+mod demo;
 mod discovery;
 mod duplicates;
 mod formats;
