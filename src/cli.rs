@@ -96,6 +96,9 @@ pub enum Command {
     Conflicts(ConflictsArgs),
     /// End a recorded conflict: `kith resolve ada --field phone --take theirs`
     Resolve(ResolveArgs),
+    /// Render the weekly pipeline report: a static site in public/ (funnel, what moved, hot
+    /// leads, deals)
+    Report(ReportArgs),
     /// Generate a workspace of realistic records (benchmarks, scale tests)
     #[command(hide = true)]
     Gen(GenArgs),
@@ -370,6 +373,29 @@ pub struct MergeDriverArgs {
     pub ours: std::path::PathBuf,
     pub theirs: std::path::PathBuf,
     pub path: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The ISO week to report on, e.g. 2026-W48 (default: this week)
+    #[arg(long, conflicts_with = "as_of")]
+    pub week: Option<String>,
+    /// Report on the week of this date, with the figures as of that day
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Where to write the site (default: `report.out` in kith.yaml, else public/)
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
+    /// Aggregate pages only, safe to publish: no record pages, notes, e-mail addresses or phone
+    /// numbers; people's names reduced to initials (or left out: `report.public_names: none`)
+    #[arg(long)]
+    pub public: bool,
+    /// Also render the archive pages of the N weeks before
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub backfill: usize,
+    /// Do not write the record pages
+    #[arg(long)]
+    pub no_records: bool,
 }
 
 #[derive(Debug, Args)]

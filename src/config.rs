@@ -71,6 +71,7 @@ const KNOWN_KEYS: &[&str] = &[
     "lists",
     "segments",
     "scoring",
+    "report",
 ];
 
 /// A teammate: someone who owns records and logs activities.
@@ -178,8 +179,55 @@ pub struct Config {
     pub segments: Option<serde_yaml_ng::Value>,
     /// `scoring:` as written; [`crate::score`] compiles it.
     pub scoring: Option<serde_yaml_ng::Value>,
+    /// `report:` settings for `kith report`.
+    pub report: ReportSettings,
     /// The text of kith.yaml, to point diagnostics about nested settings at their line.
     pub source: String,
+}
+
+/// How the weekly report is made (`report:` in kith.yaml).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSettings {
+    /// Leads and open deals without activity for longer are stale.
+    pub stale_days: i64,
+    /// How many hot leads the report lists.
+    pub hot_leads: usize,
+    /// The segment whose members are hot leads (default: `hot-leads` if defined, else every
+    /// lead by score).
+    pub hot_segment: Option<String>,
+    /// Publish aggregate pages only (`--public` by default).
+    pub public: bool,
+    /// In public pages, people's names as initials (`initials`) or left out (`none`).
+    pub public_names: PublicNames,
+    /// Exchange rates into the workspace currency (`USD: 0.92` means 1 USD = 0.92 EUR).
+    pub rates: Vec<(String, f64)>,
+    /// The output folder, relative to the workspace.
+    pub out: String,
+    /// Weeks in the trend chart.
+    pub trend_weeks: usize,
+}
+
+/// How names appear in public reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublicNames {
+    Initials,
+    None,
+}
+
+impl Default for ReportSettings {
+    fn default() -> ReportSettings {
+        ReportSettings {
+            stale_days: 30,
+            hot_leads: 10,
+            hot_segment: None,
+            public: false,
+            public_names: PublicNames::Initials,
+            rates: Vec::new(),
+            out: "public".into(),
+            trend_weeks: 12,
+        }
+    }
 }
 
 impl Default for Config {
@@ -207,6 +255,7 @@ impl Default for Config {
             lists: Vec::new(),
             segments: None,
             scoring: None,
+            report: ReportSettings::default(),
             source: String::new(),
         }
     }
@@ -494,6 +543,36 @@ impl Config {
                 )
             })
             .collect();
+        if let Some(r) = raw.report {
+            let d = &mut cfg.report;
+            if let Some(after) = r.stale_after {
+                match crate::filter::parse::parse_duration(after.trim()) {
+                    Some(days) => d.stale_days = days,
+                    None => diags.push(err(
+                        "report",
+                        format!("report.stale_after `{after}` is not a duration"),
+                        "write a number of days, weeks or months: 30d, 6w, 2m",
+                    )),
+                }
+            }
+            d.hot_leads = r.hot_leads.unwrap_or(d.hot_leads);
+            d.hot_segment = r.hot_segment;
+            d.public = r.public.unwrap_or(d.public);
+            d.public_names = r.public_names.unwrap_or(d.public_names);
+            d.out = r.out.unwrap_or(d.out.clone());
+            d.trend_weeks = r.trend_weeks.unwrap_or(d.trend_weeks).clamp(2, 104);
+            for (currency, rate) in r.rates {
+                if rate > 0.0 && rate.is_finite() {
+                    d.rates.push((currency.to_uppercase(), rate));
+                } else {
+                    diags.push(err(
+                        "report",
+                        format!("report.rates.{currency} must be a positive number"),
+                        "write how many units of the workspace currency one unit is worth",
+                    ));
+                }
+            }
+        }
         cfg.segments = raw.segments;
         cfg.scoring = raw.scoring;
         cfg.source = text.to_string();
@@ -546,8 +625,22 @@ struct RawConfig {
     lists: IndexMap<String, Vec<String>>,
     segments: Option<serde_yaml_ng::Value>,
     scoring: Option<serde_yaml_ng::Value>,
+    report: Option<RawReport>,
     #[serde(flatten)]
     extra: IndexMap<String, serde_yaml_ng::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct RawReport {
+    stale_after: Option<String>,
+    hot_leads: Option<usize>,
+    hot_segment: Option<String>,
+    public: Option<bool>,
+    public_names: Option<PublicNames>,
+    rates: IndexMap<String, f64>,
+    out: Option<String>,
+    trend_weeks: Option<usize>,
 }
 
 #[derive(Deserialize, Default)]

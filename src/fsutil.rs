@@ -16,19 +16,7 @@ pub enum Expect<'a> {
 
 /// Writes `contents` to `path` atomically: readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".kith-tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let (dir, mut tmp) = temp_beside(path)?;
     tmp.write_all(contents)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
@@ -61,6 +49,48 @@ pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<
     }
     sync_dir(dir);
     Ok(())
+}
+
+/// Replaces `path` with `contents` atomically (temporary file, then rename) without waiting for
+/// the disk: for generated files (report pages) that can always be made again, where a
+/// `fsync` per page would dominate the time of writing 100,000 of them.
+pub fn replace(path: &Path, contents: &[u8]) -> Result<()> {
+    let (_, mut tmp) = temp_beside(path)?;
+    tmp.write_all(contents)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path).map_err(|e| {
+        anyhow::Error::new(e.error).context(format!("cannot replace {}", path.display()))
+    })?;
+    Ok(())
+}
+
+/// A temporary file in `path`'s folder, named after it, and that folder.
+fn temp_beside(path: &Path) -> Result<(&Path, tempfile::NamedTempFile)> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = temp_builder(&format!(".{name}."))
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    Ok((dir, tmp))
+}
+
+/// Temporary files next to their target, readable like any file a user saves (tempfile's
+/// default is private, 0600).
+fn temp_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix).suffix(".kith-tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    b
 }
 
 /// Makes a rename durable. Best effort: not every platform or file system supports it.

@@ -52,6 +52,15 @@ pub enum Event {
     Logged(Activity),
 }
 
+/// One file a commit changed: its path and blob before and after (`None`: not there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub old: Option<(PathBuf, Oid)>,
+    pub new: Option<(PathBuf, Oid)>,
+    /// git's similarity detection paired `old` and `new` as one file moved.
+    pub renamed: bool,
+}
+
 /// A change with the record it applies to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -108,7 +117,7 @@ impl Repo {
         self.prefix.join(kind.dir()).join(format!("{id}.md"))
     }
 
-    fn commit_info(c: &git2::Commit) -> Commit {
+    pub fn commit_info(c: &git2::Commit) -> Commit {
         let author = c.author();
         Commit {
             id: c.id().to_string(),
@@ -145,7 +154,14 @@ impl Repo {
         only: &[PathBuf],
     ) -> Result<(Commit, Vec<Change>)> {
         let commit = self.git.find_commit(oid)?;
-        let info = Repo::commit_info(&commit);
+        let files = self.file_changes(&commit, only)?;
+        Ok((Repo::commit_info(&commit), self.events(cfg, &files)))
+    }
+
+    /// The files under the workspace's record folders that a commit changed against its first
+    /// parent, renames detected (unless `only` names a single path). Facts about the
+    /// repository that never change, so [`crate::commits`] caches them.
+    pub fn file_changes(&self, commit: &git2::Commit, only: &[PathBuf]) -> Result<Vec<FileChange>> {
         let new_tree = commit.tree()?;
         let old_tree = match commit.parent(0) {
             Ok(p) => Some(p.tree()?),
@@ -169,68 +185,73 @@ impl Repo {
             find.renames(true);
             diff.find_similar(Some(&mut find))?;
         }
-        let mut out = Vec::new();
-        for delta in diff.deltas() {
-            let old_path = delta.old_file().path().map(Path::to_path_buf);
-            let new_path = delta.new_file().path().map(Path::to_path_buf);
-            let old_rec = old_path.as_deref().and_then(|p| self.record_of(p));
-            let new_rec = new_path.as_deref().and_then(|p| self.record_of(p));
-            let text = |oid: Oid| -> Option<String> {
-                if oid.is_zero() {
-                    return None;
-                }
-                let blob = self.git.find_blob(oid).ok()?;
-                Some(String::from_utf8_lossy(blob.content()).into_owned())
-            };
-            let (old_text, new_text) = (text(delta.old_file().id()), text(delta.new_file().id()));
-            match delta.status() {
-                Delta::Added | Delta::Copied => {
-                    if let Some((kind, id)) = new_rec {
-                        out.extend(diff_texts(cfg, kind, &id, None, new_text.as_deref()));
-                    }
-                }
-                Delta::Deleted => {
-                    if let Some((kind, id)) = old_rec {
-                        out.extend(diff_texts(cfg, kind, &id, old_text.as_deref(), None));
-                    }
-                }
-                Delta::Renamed => match (old_rec, new_rec) {
-                    (Some((_, from)), Some((kind, id))) => {
-                        out.push(Change {
-                            kind,
-                            id: id.clone(),
-                            event: Event::Renamed { from },
-                        });
-                        out.extend(diff_texts(
-                            cfg,
-                            kind,
-                            &id,
-                            old_text.as_deref(),
-                            new_text.as_deref(),
-                        ));
-                    }
-                    (None, Some((kind, id))) => {
-                        out.extend(diff_texts(cfg, kind, &id, None, new_text.as_deref()))
-                    }
-                    (Some((kind, id)), None) => {
-                        out.extend(diff_texts(cfg, kind, &id, old_text.as_deref(), None))
-                    }
-                    (None, None) => {}
+        let side = |f: git2::DiffFile| {
+            (!f.id().is_zero())
+                .then(|| f.path().map(|p| (p.to_path_buf(), f.id())))
+                .flatten()
+        };
+        Ok(diff
+            .deltas()
+            .map(|d| FileChange {
+                renamed: d.status() == Delta::Renamed,
+                old: if d.status() == Delta::Added {
+                    None
+                } else {
+                    side(d.old_file())
                 },
-                _ => {
-                    if let Some((kind, id)) = new_rec {
-                        out.extend(diff_texts(
-                            cfg,
-                            kind,
-                            &id,
-                            old_text.as_deref(),
-                            new_text.as_deref(),
-                        ));
-                    }
+                new: if d.status() == Delta::Deleted {
+                    None
+                } else {
+                    side(d.new_file())
+                },
+            })
+            .collect())
+    }
+
+    /// The record changes that file changes amount to.
+    pub fn events(&self, cfg: &Config, files: &[FileChange]) -> Vec<Change> {
+        let text = |oid: Oid| -> Option<String> {
+            let blob = self.git.find_blob(oid).ok()?;
+            Some(String::from_utf8_lossy(blob.content()).into_owned())
+        };
+        let mut out = Vec::new();
+        for f in files {
+            let old_rec = f.old.as_ref().and_then(|(p, _)| self.record_of(p));
+            let new_rec = f.new.as_ref().and_then(|(p, _)| self.record_of(p));
+            let old_text = f.old.as_ref().and_then(|(_, id)| text(*id));
+            let new_text = f.new.as_ref().and_then(|(_, id)| text(*id));
+            match (old_rec, new_rec) {
+                (Some((_, from)), Some((kind, id))) if f.renamed && from != id => {
+                    out.push(Change {
+                        kind,
+                        id: id.clone(),
+                        event: Event::Renamed { from },
+                    });
+                    out.extend(diff_texts(
+                        cfg,
+                        kind,
+                        &id,
+                        old_text.as_deref(),
+                        new_text.as_deref(),
+                    ));
                 }
+                (Some(_), Some((kind, id))) => out.extend(diff_texts(
+                    cfg,
+                    kind,
+                    &id,
+                    old_text.as_deref(),
+                    new_text.as_deref(),
+                )),
+                (None, Some((kind, id))) => {
+                    out.extend(diff_texts(cfg, kind, &id, None, new_text.as_deref()))
+                }
+                (Some((kind, id)), None) => {
+                    out.extend(diff_texts(cfg, kind, &id, old_text.as_deref(), None))
+                }
+                (None, None) => {}
             }
         }
-        Ok((info, out))
+        out
     }
 
     /// Every change to one record, oldest first, following renames back in time.

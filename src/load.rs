@@ -211,28 +211,76 @@ pub fn load_staged(ws: &Workspace) -> anyhow::Result<Index> {
     use anyhow::Context;
     let repo = crate::history::require(&ws.root)?;
     let index = repo.git.index().context("cannot read git's index")?;
-    let mut parsed = Vec::new();
+    let mut blobs = Vec::new();
     for entry in index.iter() {
         let path = std::path::PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
-        let Some((kind, id)) = repo.record_of(&path) else {
+        if let Some((kind, id)) = repo.record_of(&path) {
+            blobs.push((kind, id, entry.id));
+        }
+    }
+    load_blobs(ws, &repo, blobs)
+}
+
+/// Loads the records as they were in a commit: the workspace's state at some point in its
+/// history, read with today's kith.yaml.
+pub fn load_commit(
+    ws: &Workspace,
+    repo: &crate::history::Repo,
+    commit: git2::Oid,
+) -> anyhow::Result<Index> {
+    let tree = repo.git.find_commit(commit)?.tree()?;
+    let mut blobs = Vec::new();
+    for kind in Kind::ALL {
+        let dir = repo.prefix.join(kind.dir());
+        let Ok(entry) = tree.get_path(&dir) else {
             continue;
         };
+        let Ok(sub) = repo.git.find_tree(entry.id()) else {
+            continue;
+        };
+        for e in sub.iter() {
+            let Ok(name) = e.name() else { continue };
+            if let Some((kind, id)) = repo.record_of(&dir.join(name))
+                && e.kind() == Some(git2::ObjectType::Blob)
+            {
+                blobs.push((kind, id, e.id()));
+            }
+        }
+    }
+    load_blobs(ws, repo, blobs)
+}
+
+/// Reads blobs (one thread: git2 repositories are not shared between threads), then parses
+/// them in parallel.
+fn load_blobs(
+    ws: &Workspace,
+    repo: &crate::history::Repo,
+    blobs: Vec<(Kind, String, git2::Oid)>,
+) -> anyhow::Result<Index> {
+    use anyhow::Context;
+    let mut read = Vec::with_capacity(blobs.len());
+    for (kind, id, oid) in blobs {
         let rel = format!("{}/{id}.md", kind.dir());
         let blob = repo
             .git
-            .find_blob(entry.id)
-            .with_context(|| format!("cannot read the staged {rel}"))?;
-        let bytes = blob.content();
-        parsed.push(if bytes.len() as u64 > ws.config.max_record_bytes {
-            broken(
-                kind,
-                &id,
-                too_large(&ws.root.join(&rel), ws.config.max_record_bytes).in_file(rel),
-            )
-        } else {
-            parse::parse(kind, &id, &rel, bytes, &ws.config)
-        });
+            .find_blob(oid)
+            .with_context(|| format!("cannot read {rel} from git"))?;
+        read.push((kind, id, rel, blob.content().to_vec()));
     }
+    let parsed: Vec<Parsed> = read
+        .par_iter()
+        .map(|(kind, id, rel, bytes)| {
+            if bytes.len() as u64 > ws.config.max_record_bytes {
+                broken(
+                    *kind,
+                    id,
+                    too_large(&ws.root.join(rel), ws.config.max_record_bytes).in_file(rel.clone()),
+                )
+            } else {
+                parse::parse(*kind, id, rel, bytes, &ws.config)
+            }
+        })
+        .collect();
     let mut index = Index::build(ws.config.clone(), parsed);
     index.workspace_diags.append(&mut ws.config_diags.clone());
     index.workspace_diags.append(&mut ws.analysis_diags.clone());

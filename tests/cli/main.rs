@@ -12,5 +12,6 @@ mod lifecycle;
 mod lossfree;
 mod malformed;
 mod mergedriver;
+mod report;
 mod scoring;
 mod sync;

@@ -1,0 +1,472 @@
+//! `kith report`: the weekly pipeline report as a static site.
+//!
+//! The I/O around [`crate::report`]: which week, the workspace as it was at its end (the
+//! working tree for the current week, git for past ones), the history of the trend window
+//! (cached under `.kith/`), then the pages through [`crate::site`].
+
+use super::{display_path, done, warn};
+use crate::cli::ReportArgs;
+use crate::commits::{self, Cache};
+use crate::derive::Derived;
+use crate::history::{self, Change, Repo};
+use crate::index::Index;
+use crate::record::Kind;
+use crate::report::{self, History, Week, pages};
+use crate::site::Site;
+use crate::workspace::Workspace;
+use anyhow::{Context as _, Result, bail};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+use tera::Context;
+
+/// Marks an output folder as kith's, and whether it holds private pages.
+const MARKER: &str = ".kith-report";
+
+pub fn run(ws: &Workspace, args: ReportArgs) -> Result<ExitCode> {
+    ws.require_valid_analysis()?;
+    let cfg = &ws.config;
+    let today = ws.today()?;
+    let (week, as_of) = match (&args.week, &args.as_of) {
+        (Some(w), _) => {
+            let w = Week::parse(w)?;
+            (w, w.end().min(today))
+        }
+        (None, Some(d)) => {
+            let d = crate::activity::parse_date(d)
+                .with_context(|| format!("`{d}` is not a valid date (write YYYY-MM-DD)"))?;
+            (Week::of(d), d)
+        }
+        (None, None) => (Week::of(today), today),
+    };
+    if week.start() > today {
+        bail!("{week} has not started yet (today is {today})");
+    }
+    let public = args.public || cfg.report.public;
+    let out = crate::site::out_dir(&ws.root, args.out.as_deref(), &cfg.report.out)?;
+    prepare_out(&out, public)?;
+    let site = Site::new(&ws.root, out.clone())?;
+    let repo = Repo::open(&ws.root)?;
+    let mut cache = Cache::open(&ws.root);
+    let mut weeks = vec![(week, as_of)];
+    let mut w = week;
+    for _ in 0..args.backfill {
+        w = w.previous();
+        weeks.push((w, w.end()));
+    }
+    // Past weeks from before the first commit have nothing to show.
+    if weeks.len() > 1 {
+        let Some(repo) = repo.as_ref() else {
+            bail!(
+                "--backfill renders past weeks from git history, and this workspace is not in a git repository"
+            );
+        };
+        let tz = &cfg.tz;
+        let before = weeks.len();
+        let mut kept = vec![weeks[0]];
+        for (w, d) in &weeks[1..] {
+            if commit_at(repo, w.end_instant(tz))?.is_some() {
+                kept.push((*w, *d));
+            }
+        }
+        if kept.len() < before {
+            warn(&format!(
+                "{} of the weeks asked for end before the repository's first commit; skipped",
+                before - kept.len()
+            ));
+        }
+        weeks = kept;
+    }
+    // Oldest first, so each page links the week before it; the archive lists every week in
+    // the folder and those about to be written.
+    let archive = archive(&out, &weeks.iter().map(|(w, _)| *w).collect::<Vec<_>>());
+    let mut rendered = Vec::new();
+    for (i, (week, as_of)) in weeks.iter().enumerate().rev() {
+        let latest = i == 0;
+        match render_week(
+            ws,
+            &site,
+            repo.as_ref(),
+            &mut cache,
+            &archive,
+            *week,
+            *as_of,
+            today,
+            public,
+            latest,
+            !args.no_records && !public && latest,
+        ) {
+            Ok(()) => rendered.push(week.to_string()),
+            Err(e) if !latest => {
+                // A week before the repository's first commit, say: the later ones still go.
+                warn(&format!("{week}: {e:#}"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    rendered.reverse();
+    if let Err(e) = cache.save() {
+        warn(&format!(
+            "could not save the history cache ({e}); the next report reads history again"
+        ));
+    }
+    site.write_style()?;
+    let (written, unchanged) = site.counts();
+    done(
+        &display_path(&out.join("index.html")),
+        &format!(
+            "{} report for {}{} ({written} file{} written, {unchanged} unchanged)",
+            if public { "public" } else { "weekly" },
+            rendered.join(", "),
+            if public {
+                ", aggregate figures only"
+            } else {
+                ""
+            },
+            if written == 1 { "" } else { "s" },
+        ),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What every page's context holds besides its own data.
+#[derive(Serialize)]
+struct SiteInfo {
+    workspace: String,
+    generated: String,
+    public: bool,
+    weeks: Vec<ArchiveWeek>,
+    segments: Vec<SegmentLink>,
+}
+
+#[derive(Serialize)]
+struct ArchiveWeek {
+    week: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct SegmentLink {
+    name: String,
+    size: usize,
+    description: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_week(
+    ws: &Workspace,
+    site: &Site,
+    repo: Option<&Repo>,
+    cache: &mut Cache,
+    archive: &[Week],
+    week: Week,
+    as_of: Date,
+    today: Date,
+    public: bool,
+    latest: bool,
+    record_pages: bool,
+) -> Result<()> {
+    let cfg = &ws.config;
+    let current = Week::of(today) == week;
+    let tz = &cfg.tz;
+    // The workspace as it was at the end of the week.
+    let (index, uncommitted): (Index, Vec<Change>) = if current {
+        let index = crate::load::load(ws);
+        let pending = repo
+            .map(|r| uncommitted(r, cfg))
+            .transpose()?
+            .unwrap_or_default();
+        (index, pending)
+    } else {
+        let repo = repo.with_context(|| {
+            format!("{week} is a past week, and without git history kith cannot tell what the records were then")
+        })?;
+        let commit = commit_at(repo, week.end_instant(tz))?.with_context(|| {
+            format!("the repository has no commit from before the end of {week}")
+        })?;
+        (crate::load::load_commit(ws, repo, commit)?, Vec::new())
+    };
+    crate::output::trace("loaded");
+    let (derived, _) = Derived::compute(&index, as_of);
+    crate::output::trace("scores and segments");
+    let window_start = week.last(cfg.report.trend_weeks)[0].start_instant(tz);
+    let history = match repo {
+        None => History::Unavailable(
+            "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)".into(),
+        ),
+        Some(r) if r.is_shallow() => History::Unavailable(
+            "this is a shallow clone, so history is incomplete; fetch all of it with `git fetch --unshallow` (in CI: fetch-depth 0)".into(),
+        ),
+        Some(r) => {
+            let end = week.end_instant(tz);
+            let all = commits::since(r, cfg, cache, window_start)?;
+            History::Available(all.into_iter().filter(|c| c.commit.time < end).collect())
+        }
+    };
+    crate::output::trace("history");
+    let diagnostics = index.diagnostics();
+    let input = report::Input {
+        index: &index,
+        derived: &derived,
+        week,
+        as_of,
+        history,
+        uncommitted,
+        diagnostics: &diagnostics,
+        duplicates: Vec::new(),
+        public,
+    };
+    let weekly = report::build(&input);
+    crate::output::trace("report built");
+    let segment_pages = pages::segments(&index, &derived, public);
+    let info = SiteInfo {
+        workspace: cfg.name.clone(),
+        generated: as_of.to_string(),
+        public,
+        weeks: archive
+            .iter()
+            .map(|w| ArchiveWeek {
+                week: w.to_string(),
+                href: format!("weeks/{w}/index.html"),
+            })
+            .collect(),
+        segments: segment_pages
+            .iter()
+            .map(|s| SegmentLink {
+                name: s.name.clone(),
+                size: s.members.len(),
+                description: s.description.clone(),
+            })
+            .collect(),
+    };
+    let lead_count = index
+        .entries()
+        .filter(|(slot, r)| r.kind == Kind::Person && !derived.excluded(*slot))
+        .filter(|(_, r)| {
+            r.lifecycle().is_some_and(|l| cfg.lifecycle.is_lead(&l))
+                && !r
+                    .text("lead_status")
+                    .is_some_and(|s| s.eq_ignore_ascii_case("unqualified"))
+        })
+        .count();
+    let customer_rank = cfg.lifecycle.rank("customer");
+    let customer_count = index
+        .entries()
+        .filter(|(slot, r)| r.kind == Kind::Person && !derived.excluded(*slot))
+        .filter(|(_, r)| {
+            r.lifecycle()
+                .and_then(|l| cfg.lifecycle.rank(&l))
+                .zip(customer_rank)
+                .is_some_and(|(a, c)| a >= c)
+        })
+        .count();
+    let week_path = format!("weeks/{week}/index.html");
+    let previous = week.previous();
+    let previous_href = archive
+        .contains(&previous)
+        .then(|| format!("weeks/{previous}/index.html"));
+    let page = |page: &str, root: &str| -> Result<String> {
+        let mut ctx = Context::new();
+        ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
+        ctx.insert("site", &info);
+        ctx.insert("root", root);
+        ctx.insert("page", page);
+        ctx.insert("report", &weekly);
+        ctx.insert("lead_count", &lead_count);
+        ctx.insert("customer_count", &customer_count);
+        ctx.insert("previous_href", &previous_href);
+        site.render(
+            if page == "index" {
+                "index.html"
+            } else {
+                "week.html"
+            },
+            &ctx,
+        )
+    };
+    site.write(&week_path, &page("week", "../..")?)?;
+    if !latest {
+        return Ok(());
+    }
+    site.write("index.html", &page("index", ".")?)?;
+    crate::output::trace("weekly pages");
+    for s in &segment_pages {
+        let mut ctx = Context::new();
+        ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
+        ctx.insert("site", &info);
+        ctx.insert("root", "..");
+        ctx.insert("segment", s);
+        site.write(
+            &format!("segments/{}.html", s.name),
+            &site.render("segment.html", &ctx)?,
+        )?;
+    }
+    crate::output::trace("segment pages");
+    if record_pages {
+        let histories = match &input.history {
+            History::Available(h) => pages::histories(cfg, h),
+            History::Unavailable(_) => Default::default(),
+        };
+        let since = week.last(cfg.report.trend_weeks)[0].start().to_string();
+        write_records(site, &index, &derived, &info, &histories, &since)?;
+        crate::output::trace("record pages");
+    }
+    Ok(())
+}
+
+/// Every record's page, in parallel; only changed pages are written.
+fn write_records(
+    site: &Site,
+    index: &Index,
+    derived: &Derived,
+    info: &SiteInfo,
+    histories: &rustc_hash::FxHashMap<(Kind, String), Vec<pages::HistoryRow>>,
+    since: &str,
+) -> Result<()> {
+    let entries: Vec<(usize, &crate::record::Record)> =
+        index.entries().filter(|(_, r)| !r.broken).collect();
+    entries.par_iter().try_for_each(|(slot, r)| -> Result<()> {
+        let history = histories
+            .get(&(r.kind, r.id.to_string()))
+            .cloned()
+            .unwrap_or_default();
+        let page = pages::record(index, derived, *slot, r, history);
+        let mut ctx = Context::new();
+        ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
+        ctx.insert("site", info);
+        ctx.insert("root", "..");
+        ctx.insert("record", &page);
+        ctx.insert("history_since", since);
+        let html = site.render("record.html", &ctx)?;
+        site.write(&format!("{}/{}.html", r.kind.dir(), r.id), &html)
+    })
+}
+
+/// The weeks with a page in the output folder and those about to be rendered, newest first.
+fn archive(out: &Path, rendering: &[Week]) -> Vec<Week> {
+    let mut weeks: Vec<Week> = std::fs::read_dir(out.join("weeks"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("index.html").is_file())
+        .filter_map(|e| Week::parse(e.file_name().to_str()?).ok())
+        .collect();
+    weeks.extend_from_slice(rendering);
+    weeks.sort();
+    weeks.dedup();
+    weeks.reverse();
+    weeks
+}
+
+/// The newest commit on the first-parent line of HEAD made before `end`: the workspace as the
+/// team had it then.
+fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>> {
+    let Ok(head) = repo.git.head().and_then(|h| h.peel_to_commit()) else {
+        return Ok(None);
+    };
+    let mut c = head;
+    loop {
+        if c.time().seconds() < end.as_second() {
+            return Ok(Some(c.id()));
+        }
+        match c.parent(0) {
+            Ok(p) => c = p,
+            Err(_) => return Ok(None),
+        }
+    }
+}
+
+/// Record changes in the working tree that are not committed yet.
+fn uncommitted(repo: &Repo, cfg: &crate::config::Config) -> Result<Vec<Change>> {
+    let git = &repo.git;
+    let Ok(tree) = git.head().and_then(|h| h.peel_to_tree()) else {
+        return Ok(Vec::new());
+    };
+    let mut opts = git2::DiffOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    for kind in Kind::ALL {
+        opts.pathspec(repo.prefix.join(kind.dir()));
+    }
+    let diff = git.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))?;
+    let workdir = git
+        .workdir()
+        .context("the repository has no working tree")?;
+    let mut out = Vec::new();
+    for d in diff.deltas() {
+        let old_path = d.old_file().path().map(Path::to_path_buf);
+        let new_path = d.new_file().path().map(Path::to_path_buf);
+        let Some((kind, id)) = new_path
+            .as_deref()
+            .or(old_path.as_deref())
+            .and_then(|p| repo.record_of(p))
+        else {
+            continue;
+        };
+        let old = (!d.old_file().id().is_zero())
+            .then(|| git.find_blob(d.old_file().id()).ok())
+            .flatten()
+            .map(|b| String::from_utf8_lossy(b.content()).into_owned());
+        let new = new_path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(workdir.join(p)).ok());
+        out.extend(history::diff_texts(
+            cfg,
+            kind,
+            &id,
+            old.as_deref(),
+            new.as_deref(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Makes sure the output folder is kith's and never mixes public and private pages: a public
+/// report over a private one clears it first, so no record page is left behind to publish.
+fn prepare_out(out: &Path, public: bool) -> Result<()> {
+    let marker = out.join(MARKER);
+    let mode = if public { "public" } else { "private" };
+    if out.exists() {
+        let previous = std::fs::read_to_string(&marker).ok();
+        let empty = std::fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(true);
+        match previous.as_deref().map(str::trim) {
+            Some(m) if m == mode => {}
+            Some(_) if public => {
+                clear(out)?;
+                warn(&format!(
+                    "{} held a private report; cleared it before writing the public one",
+                    display_path(out)
+                ));
+            }
+            Some(_) => {}
+            None if !empty => bail!(
+                "{} exists and was not made by `kith report`; choose another folder with --out, or empty it",
+                display_path(out)
+            ),
+            None => {}
+        }
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(&format!("{mode}\n")) {
+        std::fs::write(&marker, format!("{mode}\n"))
+            .with_context(|| format!("cannot write {}", marker.display()))?;
+    }
+    Ok(())
+}
+
+/// Removes what `kith report` writes into a folder.
+fn clear(out: &Path) -> Result<()> {
+    for e in std::fs::read_dir(out)?.flatten() {
+        let p = e.path();
+        let result = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        result.with_context(|| format!("cannot remove {}", p.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! The record changes of many commits at once, for reports: the non-merge commits of a period
+//! and what each changed.
+//!
+//! Finding the files a commit changed means comparing two trees of up to 100,000 entries and
+//! looking for renames; that is most of the cost of reading history, and its answer never
+//! changes (commits are immutable). So the file-level changes are cached in
+//! `.kith/history-cache.jsonl`, one line per commit, appended as new commits are read; the
+//! record-level events are derived from them with the current kith.yaml on every run. A
+//! damaged cache line is ignored and recomputed.
+
+use crate::config::Config;
+use crate::history::{Change, Commit, FileChange, Repo};
+use anyhow::Result;
+use git2::{Oid, Sort};
+use jiff::Timestamp;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where the cache lives, relative to the workspace root.
+pub const CACHE_FILE: &str = ".kith/history-cache.jsonl";
+
+/// A changed file: old path, old blob, new path, new blob, whether it is a rename.
+type CachedFile = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+/// One cached commit: its id and the files it changed.
+#[derive(Serialize, Deserialize)]
+struct Line {
+    c: String,
+    f: Vec<CachedFile>,
+}
+
+/// File-level changes per commit, read from and added to the cache file.
+pub struct Cache {
+    path: Option<PathBuf>,
+    known: FxHashMap<Oid, Vec<FileChange>>,
+    fresh: Vec<(Oid, Vec<FileChange>)>,
+}
+
+impl Cache {
+    /// The cache of the workspace at `root` (empty if there is none yet).
+    pub fn open(root: &Path) -> Cache {
+        let path = root.join(CACHE_FILE);
+        let mut known = FxHashMap::default();
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            for line in text.lines() {
+                if let Some((oid, files)) = decode(line) {
+                    known.insert(oid, files);
+                }
+            }
+        }
+        Cache {
+            path: Some(path),
+            known,
+            fresh: Vec::new(),
+        }
+    }
+
+    /// A cache that neither reads nor writes a file.
+    pub fn in_memory() -> Cache {
+        Cache {
+            path: None,
+            known: FxHashMap::default(),
+            fresh: Vec::new(),
+        }
+    }
+
+    /// How many commits the cache knows.
+    pub fn len(&self) -> usize {
+        self.known.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.known.is_empty()
+    }
+
+    /// The files `commit` changed, from the cache or computed (and remembered).
+    pub fn files(&mut self, repo: &Repo, commit: &git2::Commit) -> Result<Vec<FileChange>> {
+        if let Some(f) = self.known.get(&commit.id()) {
+            return Ok(f.clone());
+        }
+        let files = repo.file_changes(commit, &[])?;
+        self.known.insert(commit.id(), files.clone());
+        self.fresh.push((commit.id(), files.clone()));
+        Ok(files)
+    }
+
+    /// Appends the commits read since the cache was opened. Failing to write a cache is not
+    /// an error worth stopping for; it is reported to the caller to mention.
+    pub fn save(&mut self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if self.fresh.is_empty() {
+            return Ok(());
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut out = String::new();
+        for (oid, files) in self.fresh.drain(..) {
+            out.push_str(&encode(oid, &files));
+            out.push('\n');
+        }
+        // One write of whole lines, appended: concurrent runs interleave lines, never parts.
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        file.write_all(out.as_bytes())
+    }
+}
+
+fn encode(oid: Oid, files: &[FileChange]) -> String {
+    let side = |s: &Option<(PathBuf, Oid)>| match s {
+        Some((p, id)) => (Some(p.to_string_lossy().into_owned()), Some(id.to_string())),
+        None => (None, None),
+    };
+    let line = Line {
+        c: oid.to_string(),
+        f: files
+            .iter()
+            .map(|f| {
+                let ((op, ob), (np, nb)) = (side(&f.old), side(&f.new));
+                (op, ob, np, nb, f.renamed)
+            })
+            .collect(),
+    };
+    serde_json::to_string(&line).expect("plain data serializes")
+}
+
+fn decode(line: &str) -> Option<(Oid, Vec<FileChange>)> {
+    let line: Line = serde_json::from_str(line).ok()?;
+    let side = |p: Option<String>, b: Option<String>| -> Option<Option<(PathBuf, Oid)>> {
+        match (p, b) {
+            (Some(p), Some(b)) => Some(Some((PathBuf::from(p), Oid::from_str(&b).ok()?))),
+            (None, None) => Some(None),
+            _ => None,
+        }
+    };
+    let mut files = Vec::with_capacity(line.f.len());
+    for (op, ob, np, nb, renamed) in line.f {
+        files.push(FileChange {
+            old: side(op, ob)?,
+            new: side(np, nb)?,
+            renamed,
+        });
+    }
+    Some((Oid::from_str(&line.c).ok()?, files))
+}
+
+/// A commit and the record changes it made.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub commit: Commit,
+    pub changes: Vec<Change>,
+}
+
+/// The non-merge commits reachable from HEAD whose author time is at or after `since`, with
+/// their record changes, oldest first. Each change belongs to the commit that introduced it
+/// (compared with its first parent), never to whoever merged it.
+pub fn since(
+    repo: &Repo,
+    cfg: &Config,
+    cache: &mut Cache,
+    since: Timestamp,
+) -> Result<Vec<Changed>> {
+    let git = &repo.git;
+    let mut walk = git.revwalk()?;
+    if walk.push_head().is_err() {
+        return Ok(Vec::new()); // no commit yet
+    }
+    walk.set_sorting(Sort::TIME)?;
+    let mut out = Vec::new();
+    for oid in walk {
+        let commit = git.find_commit(oid?)?;
+        // A commit is committed after it is authored: once commit times fall before the
+        // period, no author time can be in it.
+        if commit.time().seconds() < since.as_second() {
+            break;
+        }
+        if commit.parent_count() > 1 {
+            continue;
+        }
+        let info = Repo::commit_info(&commit);
+        if info.time < since {
+            continue;
+        }
+        let files = cache.files(repo, &commit)?;
+        let changes = repo.events(cfg, &files);
+        if !changes.is_empty() {
+            out.push(Changed {
+                commit: info,
+                changes,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.commit.time);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_lines_round_trip_and_damaged_lines_are_ignored() {
+        let a = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let b = Oid::from_str("89abcdef0123456789abcdef0123456789abcdef").unwrap();
+        let files = vec![
+            FileChange {
+                old: None,
+                new: Some((PathBuf::from("contacts/ada.md"), a)),
+                renamed: false,
+            },
+            FileChange {
+                old: Some((PathBuf::from("crm/deals/x.md"), a)),
+                new: Some((PathBuf::from("crm/deals/y.md"), b)),
+                renamed: true,
+            },
+        ];
+        let line = encode(b, &files);
+        assert_eq!(decode(&line), Some((b, files)));
+        assert_eq!(decode(&line[..line.len() - 3]), None);
+        assert_eq!(decode(r#"{"c":"xyz","f":[]}"#), None);
+    }
+}

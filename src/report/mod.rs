@@ -1,0 +1,384 @@
+//! The weekly pipeline report as data: every number a weekly page shows, computed from a
+//! snapshot of the workspace (as it was at the end of the week), its scores and segments, and
+//! the record changes git history holds. Pure: no I/O, so every figure is tested on
+//! hand-built inputs. [`crate::site`] renders it with tera; the structs here are the
+//! templates' context (the README documents them).
+
+pub mod chart;
+mod deals;
+mod funnel;
+mod moved;
+pub mod pages;
+mod people;
+pub mod timeline;
+mod trend;
+pub mod week;
+
+use crate::commits::Changed;
+use crate::config::{Config, PublicNames};
+use crate::derive::Derived;
+use crate::diag::Diagnostic;
+use crate::history::Change;
+use crate::index::Index;
+use crate::record::{Kind, Record};
+use jiff::civil::Date;
+use serde::Serialize;
+pub use week::Week;
+
+/// What the report is made from.
+pub struct Input<'a> {
+    pub index: &'a Index,
+    pub derived: &'a Derived,
+    pub week: Week,
+    /// The day the numbers are as of: the week's Sunday, or today in the current week.
+    pub as_of: Date,
+    pub history: History,
+    /// Record changes not committed yet (the current week only).
+    pub uncommitted: Vec<Change>,
+    pub diagnostics: &'a [Diagnostic],
+    /// Likely duplicate pairs, as (kind, id, kind, id, reason).
+    pub duplicates: Vec<(Kind, String, Kind, String, String)>,
+    /// Aggregate pages only, names reduced.
+    pub public: bool,
+}
+
+/// What git history could tell.
+pub enum History {
+    /// Every non-merge commit since the start of the trend window, oldest first.
+    Available(Vec<Changed>),
+    /// No history: why, and what to do about it.
+    Unavailable(String),
+}
+
+/// A record as pages mention it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RecordRef {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    /// The record's page, relative to the site root (none in public reports).
+    pub href: Option<String>,
+}
+
+/// An amount of money in one currency.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Money {
+    pub currency: String,
+    pub amount: f64,
+    /// `64,000 EUR`
+    pub text: String,
+}
+
+impl Money {
+    pub fn new(currency: &str, amount: f64) -> Money {
+        Money {
+            currency: currency.to_string(),
+            amount,
+            text: format!("{} {currency}", crate::output::amount(amount.round())),
+        }
+    }
+}
+
+/// The whole weekly page.
+#[derive(Debug, Serialize)]
+pub struct Weekly {
+    pub workspace: String,
+    /// `2026-W48`
+    pub week: String,
+    pub week_start: String,
+    pub week_end: String,
+    pub as_of: String,
+    pub previous_week: String,
+    pub public: bool,
+    pub currency: String,
+    /// Whether "moved this week" and the trend could be computed, and if not, why.
+    pub history: HistoryNote,
+    pub funnel: funnel::Funnel,
+    pub moved: Option<moved::Moved>,
+    pub hot_leads: Vec<people::HotLead>,
+    pub stale: people::Stale,
+    pub sources: Vec<people::SourceRow>,
+    pub owners: Vec<people::OwnerRow>,
+    pub deals: deals::Deals,
+    pub trend: Option<trend::Trend>,
+    pub health: Health,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryNote {
+    pub available: bool,
+    pub note: Option<String>,
+    /// Record changes not committed yet that the page includes.
+    pub uncommitted: usize,
+}
+
+/// Problems in the data.
+#[derive(Debug, Serialize)]
+pub struct Health {
+    pub errors: usize,
+    pub warnings: usize,
+    /// The first problems, with the record they are in.
+    pub problems: Vec<Problem>,
+    pub duplicates: Vec<Duplicate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    pub severity: &'static str,
+    pub path: String,
+    pub line: u32,
+    pub message: String,
+    pub record: Option<RecordRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Duplicate {
+    pub a: RecordRef,
+    pub b: RecordRef,
+    pub reason: String,
+}
+
+/// Builds the page.
+pub fn build(input: &Input) -> Weekly {
+    let cfg = &input.index.config;
+    let names = Names {
+        index: input.index,
+        public: input.public,
+        style: cfg.report.public_names,
+    };
+    let changed: &[Changed] = match &input.history {
+        History::Available(h) => h,
+        History::Unavailable(_) => &[],
+    };
+    let timelines = timeline::build(input.index, cfg, changed);
+    let ctx = Ctx {
+        index: input.index,
+        derived: input.derived,
+        cfg,
+        week: input.week,
+        as_of: input.as_of,
+        names: &names,
+        timelines: &timelines,
+    };
+    let moved = match &input.history {
+        History::Available(h) => Some(moved::build(&ctx, h, &input.uncommitted)),
+        History::Unavailable(_) => None,
+    };
+    let trend = match &input.history {
+        History::Available(h) => Some(trend::build(&ctx, h, &input.uncommitted)),
+        History::Unavailable(_) => None,
+    };
+    let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
+    Weekly {
+        workspace: cfg.name.clone(),
+        week: input.week.to_string(),
+        week_start: input.week.start().to_string(),
+        week_end: input.week.end().to_string(),
+        as_of: input.as_of.to_string(),
+        previous_week: input.week.previous().to_string(),
+        public: input.public,
+        currency: cfg.currency.clone(),
+        history: HistoryNote {
+            available: matches!(input.history, History::Available(_)),
+            note: match &input.history {
+                History::Available(_) => None,
+                History::Unavailable(why) => Some(why.clone()),
+            },
+            uncommitted: input.uncommitted.len(),
+        },
+        funnel: funnel::build(&ctx),
+        sources: people::sources(&ctx, moved.as_ref()),
+        moved,
+        hot_leads: people::hot_leads(&ctx),
+        stale: people::stale(&ctx),
+        owners: people::owners(&ctx),
+        deals: deals::build(&ctx),
+        trend,
+        health: Health {
+            errors,
+            warnings: input.diagnostics.len() - errors,
+            // Messages quote records (addresses, names): none in public pages.
+            problems: input
+                .diagnostics
+                .iter()
+                .filter(|_| !input.public)
+                .take(25)
+                .map(|d| Problem {
+                    severity: if d.is_error() { "error" } else { "warning" },
+                    path: d.path.clone(),
+                    line: d.line,
+                    message: d.message.clone(),
+                    record: record_of_path(input.index, &d.path).map(|r| names.of(r)),
+                })
+                .collect(),
+            duplicates: input
+                .duplicates
+                .iter()
+                .filter(|_| !input.public)
+                .filter_map(|(ka, a, kb, b, reason)| {
+                    Some(Duplicate {
+                        a: names.of(input.index.get(*ka, a)?),
+                        b: names.of(input.index.get(*kb, b)?),
+                        reason: reason.clone(),
+                    })
+                })
+                .collect(),
+        },
+    }
+}
+
+fn record_of_path<'a>(index: &'a Index, path: &str) -> Option<&'a Record> {
+    let (dir, file) = path.split_once('/')?;
+    index.get(Kind::from_dir(dir)?, file.strip_suffix(".md")?)
+}
+
+/// Everything the parts of the report read.
+pub(crate) struct Ctx<'a> {
+    pub index: &'a Index,
+    pub derived: &'a Derived,
+    pub cfg: &'a Config,
+    pub week: Week,
+    pub as_of: Date,
+    pub names: &'a Names<'a>,
+    pub timelines: &'a timeline::Timelines,
+}
+
+impl Ctx<'_> {
+    /// People who count: not staff, not spam.
+    pub fn people(&self) -> impl Iterator<Item = (usize, &Record)> {
+        self.index
+            .entries()
+            .filter(|(_, r)| r.kind == Kind::Person && !r.broken)
+            .filter(|(slot, _)| !self.derived.excluded(*slot))
+    }
+
+    pub fn deals(&self) -> impl Iterator<Item = &Record> {
+        self.index
+            .records()
+            .filter(|r| r.kind == Kind::Deal && !r.broken)
+    }
+
+    /// The funnel position of a person's lifecycle stage.
+    pub fn rank(&self, r: &Record) -> Option<usize> {
+        self.cfg.lifecycle.rank(&r.lifecycle()?)
+    }
+
+    /// The first stage that makes someone a customer (`customer`, else the stage after the
+    /// opportunity stage).
+    pub fn customer_rank(&self) -> Option<usize> {
+        let lc = &self.cfg.lifecycle;
+        lc.rank("customer").or_else(|| {
+            let opp = lc.rank(lc.opportunity_stage()?)?;
+            (opp + 1 < lc.stages.len()).then_some(opp + 1)
+        })
+    }
+
+    /// The first lead stage's position.
+    pub fn lead_rank(&self) -> Option<usize> {
+        let lc = &self.cfg.lifecycle;
+        lc.lead_stages.iter().filter_map(|s| lc.rank(s)).min()
+    }
+
+    pub fn is_open_lead(&self, r: &Record) -> bool {
+        r.lifecycle()
+            .is_some_and(|l| self.cfg.lifecycle.is_lead(&l))
+            && !r
+                .text("lead_status")
+                .is_some_and(|s| s.eq_ignore_ascii_case("unqualified"))
+    }
+
+    /// A deal's stage settings.
+    pub fn deal_stage(&self, r: &Record) -> Option<&crate::config::DealStage> {
+        self.cfg
+            .pipeline(r.text("pipeline"))?
+            .stage(r.text("stage")?)
+    }
+
+    /// The owner's display name (teammate name), if any.
+    pub fn owner(&self, r: &Record) -> Option<String> {
+        let o = r.text("owner")?.trim();
+        (!o.is_empty()).then(|| {
+            self.cfg
+                .teammate(o)
+                .map_or_else(|| o.to_string(), |t| t.name.clone())
+        })
+    }
+}
+
+/// How record names appear: in full with links, or reduced for public pages.
+pub(crate) struct Names<'a> {
+    pub index: &'a Index,
+    pub public: bool,
+    pub style: PublicNames,
+}
+
+impl Names<'_> {
+    pub fn of(&self, r: &Record) -> RecordRef {
+        RecordRef {
+            kind: r.kind.noun(),
+            id: if self.public && r.kind == Kind::Person {
+                String::new()
+            } else {
+                r.id.to_string()
+            },
+            name: self.name(r.kind, r.name()),
+            href: (!self.public).then(|| format!("{}/{}.html", r.kind.dir(), r.id)),
+        }
+    }
+
+    /// A record that may no longer exist (deleted since), by id.
+    pub fn of_id(&self, kind: Kind, id: &str) -> RecordRef {
+        match self.index.get(kind, id) {
+            Some(r) => self.of(r),
+            None => RecordRef {
+                kind: kind.noun(),
+                id: if self.public && kind == Kind::Person {
+                    String::new()
+                } else {
+                    id.to_string()
+                },
+                name: self.name(kind, id),
+                href: None,
+            },
+        }
+    }
+
+    /// People's names in public pages: initials, or nothing.
+    pub fn name(&self, kind: Kind, name: &str) -> String {
+        if !self.public || kind != Kind::Person {
+            return name.to_string();
+        }
+        match self.style {
+            PublicNames::None => String::new(),
+            PublicNames::Initials => name
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .filter_map(|w| w.chars().next())
+                .filter(|c| c.is_alphabetic())
+                .flat_map(char::to_uppercase)
+                .map(|c| format!("{c}."))
+                .collect(),
+        }
+    }
+}
+
+/// A share as a percentage with one decimal, `None` when there is nothing to divide by.
+pub(crate) fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+/// The median of some day counts.
+pub(crate) fn median(mut days: Vec<i64>) -> Option<f64> {
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let n = days.len();
+    Some(if n % 2 == 1 {
+        days[n / 2] as f64
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,177 @@
+//! What moved this week, from git history: new contacts, people who became leads, lifecycle
+//! advances and regressions, deals won and lost, with who made each change and when.
+//!
+//! A change belongs to the week its commit was authored in (time zone from kith.yaml); record
+//! changes not committed yet count in the current week, marked as such. Staff and spam are
+//! left out.
+
+use super::{Ctx, RecordRef};
+use crate::commits::Changed;
+use crate::config::Closed;
+use crate::history::{Change, Event};
+use crate::record::Kind;
+use crate::value::Value;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, Default)]
+pub struct Moved {
+    pub new_contacts: Vec<Item>,
+    pub new_leads: Vec<Item>,
+    pub advanced: Vec<Item>,
+    pub regressed: Vec<Item>,
+    pub deals_won: Vec<Item>,
+    pub deals_lost: Vec<Item>,
+    /// Deals that moved between open stages.
+    pub deals_moved: Vec<Item>,
+    pub new_deals: Vec<Item>,
+    /// How many commits the week has.
+    pub commits: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub record: RecordRef,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The teammate (or author name) who made the change.
+    pub who: String,
+    pub date: String,
+    /// The commit, or none for a change not committed yet.
+    pub commit: Option<String>,
+    pub amount: Option<super::Money>,
+}
+
+pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> Moved {
+    let tz = &ctx.cfg.tz;
+    let (start, end) = (ctx.week.start_instant(tz), ctx.week.end_instant(tz));
+    let mut out = Moved::default();
+    for c in history
+        .iter()
+        .filter(|c| c.commit.time >= start && c.commit.time < end)
+    {
+        out.commits += 1;
+        let who = crate::history::who(ctx.cfg, &c.commit);
+        let date = crate::history::date(ctx.cfg, &c.commit).to_string();
+        for change in &c.changes {
+            classify(
+                ctx,
+                change,
+                &c.changes,
+                &who,
+                &date,
+                Some(c.commit.short()),
+                &mut out,
+            );
+        }
+    }
+    let current = super::Week::of(ctx.as_of) == ctx.week;
+    if current {
+        let me = "not yet committed".to_string();
+        let date = ctx.as_of.to_string();
+        for change in uncommitted {
+            classify(ctx, change, uncommitted, &me, &date, None, &mut out);
+        }
+    }
+    out
+}
+
+fn text(v: &Option<Value>) -> Option<String> {
+    v.as_ref()
+        .map(|v| v.to_text().trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+}
+
+/// The value a change set gave a field of a record (for a record created in it).
+fn field_in(changes: &[Change], c: &Change, key: &str) -> Option<String> {
+    changes
+        .iter()
+        .filter(|o| o.kind == c.kind && o.id == c.id)
+        .find_map(|o| match &o.event {
+            Event::Field { key: k, new, .. } if k == key => text(new),
+            _ => None,
+        })
+}
+
+fn classify(
+    ctx: &Ctx,
+    change: &Change,
+    all: &[Change],
+    who: &str,
+    date: &str,
+    commit: Option<&str>,
+    out: &mut Moved,
+) {
+    // Staff and spam are not part of the pipeline.
+    if let Some(slot) = ctx.index.slot(change.kind, &change.id)
+        && ctx.derived.excluded(slot)
+    {
+        return;
+    }
+    let lc = &ctx.cfg.lifecycle;
+    let item = |from: Option<String>, to: Option<String>| Item {
+        record: ctx.names.of_id(change.kind, &change.id),
+        from,
+        to,
+        who: who.to_string(),
+        date: date.to_string(),
+        commit: commit.map(str::to_string),
+        amount: None,
+    };
+    let is_lead = |s: &Option<String>| s.as_deref().is_some_and(|s| lc.is_lead(s));
+    match (&change.event, change.kind) {
+        (Event::Created, Kind::Person) => {
+            let stage = field_in(all, change, "lifecycle");
+            out.new_contacts.push(item(None, stage.clone()));
+            if is_lead(&stage) {
+                out.new_leads.push(item(None, stage));
+            }
+        }
+        (Event::Created, Kind::Deal) => {
+            let stage = field_in(all, change, "stage");
+            let mut i = item(None, stage);
+            i.amount = deal_amount(ctx, &change.id);
+            out.new_deals.push(i);
+        }
+        (Event::Field { key, old, new }, Kind::Person) if key == "lifecycle" && old.is_some() => {
+            let (from, to) = (text(old), text(new));
+            if !is_lead(&from) && is_lead(&to) {
+                out.new_leads.push(item(from.clone(), to.clone()));
+            }
+            let rank = |s: &Option<String>| s.as_deref().and_then(|s| lc.rank(s));
+            match (rank(&from), rank(&to)) {
+                (Some(a), Some(b)) if b > a => out.advanced.push(item(from, to)),
+                (Some(a), Some(b)) if b < a => out.regressed.push(item(from, to)),
+                // Into or out of the funnel (`other`, no stage): shown with the advances.
+                (a, b) if a != b => out.advanced.push(item(from, to)),
+                _ => {}
+            }
+        }
+        (Event::Field { key, old, new }, Kind::Deal) if key == "stage" && old.is_some() => {
+            let (from, to) = (text(old), text(new));
+            let pipeline = ctx
+                .index
+                .get(Kind::Deal, &change.id)
+                .and_then(|r| r.text("pipeline"));
+            let stages = ctx.cfg.pipeline(pipeline);
+            let closed = to
+                .as_deref()
+                .and_then(|s| stages.and_then(|p| p.stage(s)))
+                .and_then(|s| s.closed);
+            let mut i = item(from, to);
+            i.amount = deal_amount(ctx, &change.id);
+            match closed {
+                Some(Closed::Won) => out.deals_won.push(i),
+                Some(Closed::Lost) => out.deals_lost.push(i),
+                None => out.deals_moved.push(i),
+            }
+        }
+        _ => {}
+    }
+}
+
+fn deal_amount(ctx: &Ctx, id: &str) -> Option<super::Money> {
+    let r = ctx.index.get(Kind::Deal, id)?;
+    let amount = r.number("amount")?;
+    let currency = r.text("currency").unwrap_or(&ctx.cfg.currency);
+    Some(super::Money::new(&currency.to_uppercase(), amount))
+}

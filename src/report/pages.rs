@@ -1,0 +1,284 @@
+//! The other pages of the report site: one per segment and one per record (its card, notes,
+//! activity timeline, score breakdown and field history).
+
+use super::{Names, RecordRef};
+use crate::commits::Changed;
+use crate::config::Config;
+use crate::derive::Derived;
+use crate::history::Event;
+use crate::index::Index;
+use crate::record::{Kind, Record};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct SegmentPage {
+    pub name: String,
+    pub description: String,
+    /// `people`, `companies` or `deals`
+    pub of: &'static str,
+    pub filter: String,
+    pub members: Vec<Member>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Member {
+    pub record: RecordRef,
+    pub stage: Option<String>,
+    pub score: Option<f64>,
+    pub grade: Option<String>,
+    pub owner: Option<String>,
+    pub last_activity: Option<String>,
+}
+
+/// Every segment's page, members by score (highest first), then name.
+pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPage> {
+    let names = Names {
+        index,
+        public,
+        style: index.config.report.public_names,
+    };
+    derived
+        .segments
+        .iter()
+        .map(|s| {
+            let mut members: Vec<Member> = derived
+                .members(&s.name)
+                .into_iter()
+                .filter_map(|slot| {
+                    let r = index.at_slot(slot)?;
+                    let score = derived.score(slot);
+                    Some(Member {
+                        record: names.of(r),
+                        stage: r
+                            .lifecycle()
+                            .or_else(|| r.text("stage").map(str::to_string)),
+                        score: score.map(|s| (s.total * 10.0).round() / 10.0),
+                        grade: score.map(|s| s.grade()),
+                        owner: owner(&index.config, r),
+                        last_activity: r.last_activity().map(|d| d.to_string()),
+                    })
+                })
+                .collect();
+            members.sort_by(|a, b| {
+                b.score
+                    .unwrap_or(-1.0)
+                    .total_cmp(&a.score.unwrap_or(-1.0))
+                    .then_with(|| a.record.name.cmp(&b.record.name))
+            });
+            SegmentPage {
+                name: s.name.clone(),
+                description: s.description.clone(),
+                of: s.of.dir(),
+                filter: s.filter.source.clone(),
+                members,
+            }
+        })
+        .collect()
+}
+
+fn owner(cfg: &Config, r: &Record) -> Option<String> {
+    let o = r.text("owner")?.trim();
+    Some(
+        cfg.teammate(o)
+            .map_or_else(|| o.to_string(), |t| t.name.clone()),
+    )
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecordPage {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    pub fields: Vec<Field>,
+    pub notes_html: String,
+    pub activities: Vec<Activity>,
+    pub score: Option<ScorePart>,
+    pub segments: Vec<String>,
+    pub related: Vec<RecordRef>,
+    pub history: Vec<HistoryRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Field {
+    pub key: String,
+    pub value: String,
+    /// The record a reference field points at.
+    pub link: Option<RecordRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Activity {
+    pub date: String,
+    pub time: Option<String>,
+    pub kind: String,
+    pub by: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScorePart {
+    pub total: String,
+    pub fit: String,
+    pub engagement: String,
+    pub grade: String,
+    pub rules: Vec<super::people::Rule>,
+}
+
+#[derive(Debug, Serialize, Clone)]
+pub struct HistoryRow {
+    pub date: String,
+    pub who: String,
+    pub change: String,
+}
+
+/// Each record's committed changes, newest first.
+pub fn histories(cfg: &Config, history: &[Changed]) -> FxHashMap<(Kind, String), Vec<HistoryRow>> {
+    let mut out: FxHashMap<(Kind, String), Vec<HistoryRow>> = FxHashMap::default();
+    for c in history.iter().rev() {
+        let who = crate::history::who(cfg, &c.commit);
+        let date = crate::history::date(cfg, &c.commit).to_string();
+        for change in &c.changes {
+            let text = match &change.event {
+                Event::Created => "created".to_string(),
+                Event::Deleted => "deleted".to_string(),
+                Event::Renamed { from } => format!("renamed from {from}"),
+                Event::Field { key, old, new } => format!(
+                    "{key}: {} → {}",
+                    crate::history::show(old),
+                    crate::history::show(new)
+                ),
+                Event::Logged(a) => format!("logged {}: {}", a.kind.as_str(), a.text),
+            };
+            out.entry((change.kind, change.id.clone()))
+                .or_default()
+                .push(HistoryRow {
+                    date: date.clone(),
+                    who: who.clone(),
+                    change: text,
+                });
+        }
+    }
+    out
+}
+
+/// A record's page.
+pub fn record(
+    index: &Index,
+    derived: &Derived,
+    slot: usize,
+    r: &Record,
+    history: Vec<HistoryRow>,
+) -> RecordPage {
+    let cfg = &index.config;
+    let names = Names {
+        index,
+        public: false,
+        style: cfg.report.public_names,
+    };
+    let fields = r
+        .fields
+        .iter()
+        .map(|(k, v)| {
+            let key = k.as_str();
+            let link = match (r.kind, key) {
+                (Kind::Person | Kind::Deal, "company") => v
+                    .as_str()
+                    .and_then(|id| index.get(Kind::Company, id.trim()))
+                    .map(|c| names.of(c)),
+                _ => None,
+            };
+            Field {
+                key: key.to_string(),
+                value: v.to_text(),
+                link,
+            }
+        })
+        .collect();
+    let mut related: Vec<RecordRef> = Vec::new();
+    match r.kind {
+        Kind::Company => {
+            related.extend(
+                index
+                    .people_of_company(&r.id)
+                    .into_iter()
+                    .map(|p| names.of(p)),
+            );
+            related.extend(
+                index
+                    .deals_of_company(&r.id)
+                    .into_iter()
+                    .map(|d| names.of(d)),
+            );
+        }
+        Kind::Person => {
+            related.extend(
+                index
+                    .deals_of_contact(&r.id)
+                    .into_iter()
+                    .map(|d| names.of(d)),
+            );
+        }
+        Kind::Deal => {
+            for p in r.list("contacts") {
+                if let Some(p) = index.get(Kind::Person, p.trim()) {
+                    related.push(names.of(p));
+                }
+            }
+        }
+    }
+    let score = (r.kind == Kind::Person)
+        .then(|| derived.score(slot).map(|_| derived.explain(index, slot, r)))
+        .flatten()
+        .map(|(s, lines)| ScorePart {
+            total: crate::score::num(s.total),
+            fit: crate::score::num(s.fit),
+            engagement: crate::score::num(s.engagement),
+            grade: s.grade(),
+            rules: lines
+                .into_iter()
+                .filter(|l| l.points != 0.0)
+                .map(|l| super::people::Rule {
+                    points: format!(
+                        "{}{}",
+                        if l.points > 0.0 { "+" } else { "" },
+                        crate::score::num(l.points)
+                    ),
+                    why: format!("{}: {}", l.group, l.why),
+                })
+                .collect(),
+        });
+    let mut activities: Vec<Activity> = r
+        .activities
+        .iter()
+        .map(|a| Activity {
+            date: a.date.to_string(),
+            time: a.time.map(|(h, m)| format!("{h:02}:{m:02}")),
+            kind: a.kind.as_str().to_string(),
+            by: a.by.map(|b| {
+                cfg.teammate(b.as_str())
+                    .map_or_else(|| b.as_str().to_string(), |t| t.name.clone())
+            }),
+            text: a.text.to_string(),
+        })
+        .collect();
+    activities.reverse();
+    RecordPage {
+        kind: r.kind.noun(),
+        id: r.id.to_string(),
+        name: r.name().to_string(),
+        path: r.path(),
+        fields,
+        notes_html: crate::markdown::to_html(&r.notes),
+        activities,
+        score,
+        segments: derived
+            .segments_of(slot)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        related,
+        history,
+    }
+}

@@ -1,0 +1,157 @@
+//! Each record's moves between stages (a person's lifecycle, a deal's stage), dated: from the
+//! `stage` entries kith writes in a record's activity log, and from git history for moves made
+//! by hand (a `lifecycle:` edited in an editor leaves no log entry, but leaves a commit).
+
+use crate::commits::Changed;
+use crate::config::Config;
+use crate::history::Event;
+use crate::index::Index;
+use crate::record::{Kind, Record};
+use jiff::civil::Date;
+use rustc_hash::FxHashMap;
+
+/// One move between stages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub date: Date,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The field that holds a record's stage.
+pub fn stage_field(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Person => Some("lifecycle"),
+        Kind::Deal => Some("stage"),
+        Kind::Company => None,
+    }
+}
+
+/// A `stage` log entry's text, `lead → sql` (or `lead -> sql`), as (from, to).
+pub fn parse_stage_entry(text: &str) -> Option<(String, String)> {
+    let (from, to) = text.split_once('→').or_else(|| text.split_once("->"))?;
+    let clean = |s: &str| {
+        s.trim()
+            .trim_end_matches(['.', ';'])
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase()
+    };
+    let (from, to) = (clean(from), clean(to));
+    (!from.is_empty() && !to.is_empty()).then_some((from, to))
+}
+
+/// Moves per record, oldest first.
+pub type Timelines = FxHashMap<(Kind, String), Vec<Move>>;
+
+/// Every record's moves: its log's `stage` entries, plus the stage changes in `history` that no
+/// log entry records (matched by destination within a week).
+pub fn build(index: &Index, cfg: &Config, history: &[Changed]) -> Timelines {
+    let mut out: Timelines = FxHashMap::default();
+    for r in index.records() {
+        if stage_field(r.kind).is_none() {
+            continue;
+        }
+        let moves: Vec<Move> = r
+            .activities
+            .iter()
+            .filter(|a| a.kind == "stage")
+            .filter_map(|a| {
+                let (from, to) = parse_stage_entry(&a.text)?;
+                Some(Move {
+                    date: a.date,
+                    from: Some(from),
+                    to: Some(to),
+                })
+            })
+            .collect();
+        if !moves.is_empty() {
+            out.insert((r.kind, r.id.to_string()), moves);
+        }
+    }
+    for c in history {
+        let committed = crate::history::date(cfg, &c.commit);
+        for change in &c.changes {
+            let Some(field) = stage_field(change.kind) else {
+                continue;
+            };
+            let Event::Field { key, old, new } = &change.event else {
+                continue;
+            };
+            if key != field || old.is_none() {
+                continue; // a record's first stage is where it starts, not a move
+            }
+            // The date the move was made, when the same commit says it.
+            let date = c
+                .changes
+                .iter()
+                .filter(|o| o.id == change.id && o.kind == change.kind)
+                .find_map(|o| match &o.event {
+                    Event::Field {
+                        key, new: Some(v), ..
+                    } if key == "lifecycle_changed" => {
+                        crate::activity::parse_date(v.to_text().trim())
+                    }
+                    _ => None,
+                })
+                .unwrap_or(committed);
+            let text = |v: &Option<crate::value::Value>| {
+                v.as_ref()
+                    .map(|v| v.to_text().trim().to_lowercase())
+                    .filter(|s| !s.is_empty())
+            };
+            let m = Move {
+                date,
+                from: text(old),
+                to: text(new),
+            };
+            let list = out.entry((change.kind, change.id.clone())).or_default();
+            let logged = list.iter().any(|l| {
+                l.to == m.to && (m.date - l.date).get_days().abs() <= 7 && l.date <= committed
+            });
+            if !logged {
+                list.push(m);
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by_key(|m| m.date);
+    }
+    out
+}
+
+/// The stages a record went through, each with the date it entered it: its starting stage
+/// from its `created` date, then every move.
+pub fn stays(r: &Record, moves: &[Move]) -> Vec<(String, Option<Date>)> {
+    let mut out = Vec::new();
+    if let Some(first) = moves.first()
+        && let Some(from) = &first.from
+    {
+        out.push((from.clone(), r.date("created")));
+    }
+    for m in moves {
+        if let Some(to) = &m.to {
+            out.push((to.clone(), Some(m.date)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_entries_read_both_arrows_and_ignore_what_follows() {
+        assert_eq!(
+            parse_stage_entry("lead → sql"),
+            Some(("lead".into(), "sql".into()))
+        );
+        assert_eq!(
+            parse_stage_entry("MQL -> SQL (score 71)"),
+            Some(("mql".into(), "sql".into()))
+        );
+        assert_eq!(parse_stage_entry("moved to sql"), None);
+    }
+}
