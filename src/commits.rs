@@ -9,10 +9,11 @@
 //! damaged cache line is ignored and recomputed.
 
 use crate::config::Config;
-use crate::history::{Change, Commit, FileChange, Repo};
+use crate::history::{Change, Commit, CommitFiles, FileChange, Repo};
 use anyhow::Result;
 use git2::{Oid, Sort};
 use jiff::Timestamp;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -41,7 +42,7 @@ struct Line {
 pub struct Cache {
     path: Option<PathBuf>,
     known: FxHashMap<Oid, Vec<FileChange>>,
-    fresh: Vec<(Oid, Vec<FileChange>)>,
+    fresh: Vec<CommitFiles>,
 }
 
 impl Cache {
@@ -79,17 +80,6 @@ impl Cache {
 
     pub fn is_empty(&self) -> bool {
         self.known.is_empty()
-    }
-
-    /// The files `commit` changed, from the cache or computed (and remembered).
-    pub fn files(&mut self, repo: &Repo, commit: &git2::Commit) -> Result<Vec<FileChange>> {
-        if let Some(f) = self.known.get(&commit.id()) {
-            return Ok(f.clone());
-        }
-        let files = repo.file_changes(commit, &[])?;
-        self.known.insert(commit.id(), files.clone());
-        self.fresh.push((commit.id(), files.clone()));
-        Ok(files)
     }
 
     /// Appends the commits read since the cache was opened. Failing to write a cache is not
@@ -136,7 +126,7 @@ fn encode(oid: Oid, files: &[FileChange]) -> String {
     serde_json::to_string(&line).expect("plain data serializes")
 }
 
-fn decode(line: &str) -> Option<(Oid, Vec<FileChange>)> {
+fn decode(line: &str) -> Option<CommitFiles> {
     let line: Line = serde_json::from_str(line).ok()?;
     let side = |p: Option<String>, b: Option<String>| -> Option<Option<(PathBuf, Oid)>> {
         match (p, b) {
@@ -165,7 +155,8 @@ pub struct Changed {
 
 /// The non-merge commits reachable from HEAD whose author time is at or after `since`, with
 /// their record changes, oldest first. Each change belongs to the commit that introduced it
-/// (compared with its first parent), never to whoever merged it.
+/// (compared with its first parent), never to whoever merged it. Commits the cache does not
+/// know are compared on every core, each thread with its own handle on the repository.
 pub fn since(
     repo: &Repo,
     cfg: &Config,
@@ -173,12 +164,13 @@ pub fn since(
     since: Timestamp,
 ) -> Result<Vec<Changed>> {
     let git = &repo.git;
+    let open = repo.opener();
     let mut walk = git.revwalk()?;
     if walk.push_head().is_err() {
         return Ok(Vec::new()); // no commit yet
     }
     walk.set_sorting(Sort::TIME)?;
-    let mut out = Vec::new();
+    let mut picked: Vec<(Oid, Commit)> = Vec::new();
     for oid in walk {
         let commit = git.find_commit(oid?)?;
         // A commit is committed after it is authored: once commit times fall before the
@@ -190,20 +182,99 @@ pub fn since(
             continue;
         }
         let info = Repo::commit_info(&commit);
-        if info.time < since {
-            continue;
-        }
-        let files = cache.files(repo, &commit)?;
-        let changes = repo.events(cfg, &files);
-        if !changes.is_empty() {
-            out.push(Changed {
-                commit: info,
-                changes,
-            });
+        if info.time >= since {
+            picked.push((commit.id(), info));
         }
     }
+    let missing: Vec<Oid> = picked
+        .iter()
+        .map(|(oid, _)| *oid)
+        .filter(|oid| !cache.known.contains_key(oid))
+        .collect();
+    let computed = match crate::difftree::file_changes(git.path(), &repo.prefix, &missing) {
+        Some(Ok(found)) => found
+            .into_par_iter()
+            .map_init(&open, |r, (oid, files)| -> Result<CommitFiles> {
+                let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+                Ok((oid, r.pair_renames(&r.git.find_commit(oid)?, files)?))
+            })
+            .collect::<Result<_>>()?,
+        Some(Err(e)) => {
+            crate::output::trace(&format!("git diff-tree: {e:#}; reading with libgit2"));
+            by_libgit2(&open, &missing)?
+        }
+        None => by_libgit2(&open, &missing)?,
+    };
+
+    for (oid, files) in computed {
+        cache.known.insert(oid, files.clone());
+        cache.fresh.push((oid, files));
+    }
+    crate::output::trace("history: files changed");
+    let known = &cache.known;
+    let mut out: Vec<Changed> = picked
+        .into_par_iter()
+        .map_init(&open, |r, (oid, info)| -> Result<Option<Changed>> {
+            let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            let changes = slim(r.events(cfg, &known[&oid]));
+            Ok((!changes.is_empty()).then_some(Changed {
+                commit: info,
+                changes,
+            }))
+        })
+        .filter_map(Result::transpose)
+        .collect::<Result<_>>()?;
     out.sort_by_key(|c| c.commit.time);
     Ok(out)
+}
+
+/// A commit's changes without the fields records were created with, but for their stage
+/// (`lifecycle`, a deal's `stage`), which is all the report needs of a creation: an import of
+/// 100,000 records is then 100,000 changes in memory, not a million.
+fn slim(mut changes: Vec<Change>) -> Vec<Change> {
+    use crate::history::Event;
+    let created: rustc_hash::FxHashSet<(crate::record::Kind, String)> = changes
+        .iter()
+        .filter(|c| matches!(c.event, Event::Created))
+        .map(|c| (c.kind, c.id.clone()))
+        .collect();
+    if !created.is_empty() {
+        changes.retain(|c| match &c.event {
+            Event::Field { key, .. } if key != "lifecycle" && key != "stage" => {
+                !created.contains(&(c.kind, c.id.clone()))
+            }
+            _ => true,
+        });
+    }
+    changes
+}
+
+/// [`since`]'s file changes without the `git` executable: libgit2, each thread comparing a
+/// run of consecutive commits, so that a folder read for a commit serves again for its parent.
+fn by_libgit2(
+    open: &(impl Fn() -> Result<Repo> + Sync),
+    missing: &[Oid],
+) -> Result<Vec<CommitFiles>> {
+    let run = missing
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
+    Ok(missing
+        .par_chunks(run)
+        .map(|oids| -> Result<Vec<CommitFiles>> {
+            let r = open()?;
+            let mut folders = crate::history::Folders::default();
+            oids.iter()
+                .map(|oid| {
+                    let commit = r.git.find_commit(*oid)?;
+                    Ok((*oid, r.record_file_changes(&commit, &mut folders)?))
+                })
+                .collect()
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 #[cfg(test)]

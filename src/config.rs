@@ -771,6 +771,18 @@ fields:
 #     description: Leads ready for a sales conversation
 #     filter: "lifecycle in [lead, mql, sql] and score >= 50"
 #   stale-leads: "lifecycle in [lead, mql, sql] and not last_activity within 30d"
+
+# The weekly report (`kith report`): a static site in public/, numbers from the records and
+# what moved from git history. Commits count for a teammate through their `emails` above.
+# report:
+#   out: public                  # where the site goes
+#   stale_after: 30d             # leads and open deals quiet for longer are stale
+#   hot_leads: 10                # how many hot leads to list
+#   hot_segment: hot-leads       # where hot leads come from (default: top leads by score)
+#   trend_weeks: 12              # weeks in the trend chart
+#   rates: {{ USD: 0.92, GBP: 1.17 }}   # amounts converted into `currency`; else summed per currency
+#   public: false                # true: every report is aggregate only (as `--public`)
+#   public_names: initials       # in public reports: initials, or none
 "#
     )
 }

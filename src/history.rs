@@ -52,6 +52,56 @@ pub enum Event {
     Logged(Activity),
 }
 
+/// Raw folder (tree) objects recently read, by id.
+#[derive(Default)]
+pub struct Folders {
+    recent: std::collections::VecDeque<(Oid, std::rc::Rc<[u8]>)>,
+}
+
+impl Folders {
+    /// The raw tree object `oid` (empty for none).
+    fn read(&mut self, odb: &git2::Odb, oid: Option<Oid>) -> Result<std::rc::Rc<[u8]>> {
+        let Some(oid) = oid else {
+            return Ok(std::rc::Rc::from(&[][..]));
+        };
+        if let Some((_, data)) = self.recent.iter().find(|(o, _)| *o == oid) {
+            return Ok(data.clone());
+        }
+        let data: std::rc::Rc<[u8]> = std::rc::Rc::from(odb.read(oid)?.data());
+        // Three record folders, before and after.
+        if self.recent.len() == 6 {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((oid, data.clone()));
+        Ok(data)
+    }
+}
+
+/// The files (not folders or submodules) of a raw git tree object, as (name, 20-byte id), in
+/// the tree's order, which for files alone is byte order.
+fn tree_files(raw: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    // Each entry: `<octal mode> <name>\0<20-byte id>`.
+    while let Some(space) = memchr::memchr(b' ', rest) {
+        let Some(nul) = memchr::memchr(0, &rest[space..]).map(|n| space + n) else {
+            break;
+        };
+        if rest.len() < nul + 21 {
+            break;
+        }
+        let mode = &rest[..space];
+        if mode.first() == Some(&b'1') && mode != b"160000" {
+            out.push((&rest[space + 1..nul], &rest[nul + 1..nul + 21]));
+        }
+        rest = &rest[nul + 21..];
+    }
+    out
+}
+
+/// A commit and the files it changed.
+pub type CommitFiles = (Oid, Vec<FileChange>);
+
 /// One file a commit changed: its path and blob before and after (`None`: not there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
@@ -162,6 +212,114 @@ impl Repo {
     /// parent, renames detected (unless `only` names a single path). Facts about the
     /// repository that never change, so [`crate::commits`] caches them.
     pub fn file_changes(&self, commit: &git2::Commit, only: &[PathBuf]) -> Result<Vec<FileChange>> {
+        if only.is_empty() {
+            return self.record_file_changes(commit, &mut Folders::default());
+        }
+        self.git_diff(commit, only)
+    }
+
+    /// [`Repo::file_changes`] of every record folder: their tree objects compared entry by
+    /// entry, which is what makes history of a 100,000-record repository fast (git's own diff
+    /// matches every entry of a large folder against the path filter). Additions and
+    /// deletions in one commit go to git's diff, which pairs them into renames.
+    ///
+    /// `folders` keeps the folder objects last read: walking history, a commit's parent has
+    /// the folders the next commit compares with.
+    pub fn record_file_changes(
+        &self,
+        commit: &git2::Commit,
+        folders: &mut Folders,
+    ) -> Result<Vec<FileChange>> {
+        let new_tree = commit.tree()?;
+        let old_tree = match commit.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let odb = self.git.odb()?;
+        let mut out = Vec::new();
+        for kind in Kind::ALL {
+            let dir = self.prefix.join(kind.dir());
+            let folder = |t: &git2::Tree| {
+                t.get_path(&dir)
+                    .ok()
+                    .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+                    .map(|e| e.id())
+            };
+            let (old, new) = (old_tree.as_ref().and_then(folder), folder(&new_tree));
+            if old == new {
+                continue;
+            }
+            let (old, new) = (folders.read(&odb, old)?, folders.read(&odb, new)?);
+            let (old, new) = (tree_files(&old), tree_files(&new));
+            let at = |name: &[u8], oid: &[u8]| -> Option<(PathBuf, Oid)> {
+                let name = std::str::from_utf8(name).ok()?;
+                Some((dir.join(name), Oid::from_bytes(oid).ok()?))
+            };
+            let (mut i, mut j) = (0, 0);
+            while i < old.len() || j < new.len() {
+                let order = match (old.get(i), new.get(j)) {
+                    (Some(a), Some(b)) => a.0.cmp(b.0),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    _ => std::cmp::Ordering::Greater,
+                };
+                let change = match order {
+                    std::cmp::Ordering::Less => {
+                        i += 1;
+                        (at(old[i - 1].0, old[i - 1].1), None)
+                    }
+                    std::cmp::Ordering::Greater => {
+                        j += 1;
+                        (None, at(new[j - 1].0, new[j - 1].1))
+                    }
+                    std::cmp::Ordering::Equal => {
+                        i += 1;
+                        j += 1;
+                        if old[i - 1].1 == new[j - 1].1 {
+                            continue;
+                        }
+                        (
+                            at(old[i - 1].0, old[i - 1].1),
+                            at(new[j - 1].0, new[j - 1].1),
+                        )
+                    }
+                };
+                if change.0.is_some() || change.1.is_some() {
+                    out.push(FileChange {
+                        old: change.0,
+                        new: change.1,
+                        renamed: false,
+                    });
+                }
+            }
+        }
+        self.pair_renames(commit, out)
+    }
+
+    /// A commit's file changes with additions and deletions that are one file moved paired
+    /// as renames, by git's diff comparing only those files.
+    pub fn pair_renames(
+        &self,
+        commit: &git2::Commit,
+        mut files: Vec<FileChange>,
+    ) -> Result<Vec<FileChange>> {
+        let added = files.iter().any(|f| f.old.is_none());
+        let deleted = files.iter().any(|f| f.new.is_none());
+        if !(added && deleted) {
+            return Ok(files);
+        }
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .filter(|f| f.old.is_none() || f.new.is_none())
+            .filter_map(|f| f.new.as_ref().or(f.old.as_ref()).map(|(p, _)| p.clone()))
+            .collect();
+        files.retain(|f| f.old.is_some() && f.new.is_some());
+        files.extend(self.git_diff(commit, &paths)?);
+        Ok(files)
+    }
+
+    /// git's diff of a commit against its first parent, limited to `only` (every record folder
+    /// when empty); renames detected unless `only` names one path.
+    fn git_diff(&self, commit: &git2::Commit, only: &[PathBuf]) -> Result<Vec<FileChange>> {
         let new_tree = commit.tree()?;
         let old_tree = match commit.parent(0) {
             Ok(p) => Some(p.tree()?),
@@ -208,8 +366,43 @@ impl Repo {
             .collect())
     }
 
-    /// The record changes that file changes amount to.
+    /// Opens another handle on the same repository, for another thread (a handle is not
+    /// shared between threads).
+    pub fn opener(&self) -> impl Fn() -> Result<Repo> + Send + Sync + use<> {
+        let (path, prefix) = (self.git.path().to_path_buf(), self.prefix.clone());
+        move || {
+            Ok(Repo {
+                git: Repository::open(&path)?,
+                prefix: prefix.clone(),
+            })
+        }
+    }
+
+    /// The record changes that file changes amount to. A commit of thousands of files (an
+    /// import) is read by every core, each with its own handle on the repository.
     pub fn events(&self, cfg: &Config, files: &[FileChange]) -> Vec<Change> {
+        use rayon::prelude::*;
+        const CHUNK: usize = 512;
+        if files.len() <= CHUNK {
+            return self.events_of(cfg, files);
+        }
+        let open = self.opener();
+        let parts: Vec<Option<Vec<Change>>> = files
+            .par_chunks(CHUNK)
+            .map_init(
+                || open().ok(),
+                |repo, chunk| repo.as_ref().map(|r| r.events_of(cfg, chunk)),
+            )
+            .collect();
+        let mut out = Vec::new();
+        for (part, chunk) in parts.into_iter().zip(files.chunks(CHUNK)) {
+            // A thread that could not open the repository leaves its part to this one.
+            out.extend(part.unwrap_or_else(|| self.events_of(cfg, chunk)));
+        }
+        out
+    }
+
+    fn events_of(&self, cfg: &Config, files: &[FileChange]) -> Vec<Change> {
         let text = |oid: Oid| -> Option<String> {
             let blob = self.git.find_blob(oid).ok()?;
             Some(String::from_utf8_lossy(blob.content()).into_owned())
@@ -458,4 +651,157 @@ pub fn date(cfg: &Config, c: &Commit) -> jiff::civil::Date {
 /// Opens the repository of a workspace, or explains why there is no history.
 pub fn require(root: &Path) -> Result<Repo> {
     Repo::open(root)?.context("this workspace is not in a git repository, so it has no history\n  help: `git init` and commit the records (kith sync does both)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Commits `files` (path, text; `None` removes) on top of HEAD.
+    fn commit(git: &Repository, files: &[(&str, Option<&str>)]) -> Oid {
+        let root = git.workdir().unwrap().to_path_buf();
+        let mut index = git.index().unwrap();
+        for (path, text) in files {
+            let abs = root.join(path);
+            match text {
+                Some(t) => {
+                    std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
+                    std::fs::write(&abs, t).unwrap();
+                    index.add_path(Path::new(path)).unwrap();
+                }
+                None => {
+                    std::fs::remove_file(&abs).unwrap();
+                    index.remove_path(Path::new(path)).unwrap();
+                }
+            }
+        }
+        index.write().unwrap();
+        let tree = git.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("T", "t@example.com").unwrap();
+        let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        git.commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
+            .unwrap()
+    }
+
+    fn sorted(mut v: Vec<FileChange>) -> Vec<FileChange> {
+        let key = |f: &FileChange| f.new.as_ref().or(f.old.as_ref()).map(|(p, _)| p.clone());
+        v.sort_by_key(key);
+        v
+    }
+
+    /// Comparing tree objects finds what git's diff finds: edits, additions, deletions and
+    /// renames of records (git pairs even a small deleted contact with a small new company), in
+    /// a workspace inside a larger repository; nothing outside the record folders or in a
+    /// folder within them.
+    #[test]
+    fn record_changes_match_gits_diff() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = Repository::init(dir.path()).unwrap();
+        let body = "---\nname: Someone With A Long Name\nemail: someone@example.com\nphone: \"+44 20 7946 0000\"\n---\nNotes that make renames recognisable.\n";
+        let first = commit(
+            &git,
+            &[
+                ("crm/contacts/a.md", Some(body)),
+                ("crm/contacts/b.md", Some(&body.replace("Someone", "Other"))),
+                ("crm/contacts/z.md", Some("---\nname: Z\n---\n")),
+                ("crm/deals/x.md", Some("---\nname: X\n---\n")),
+                ("crm/notes.txt", Some("x")),
+                ("other/contacts/q.md", Some("---\nname: Q\n---\n")),
+            ],
+        );
+        let second = commit(
+            &git,
+            &[
+                ("crm/contacts/a.md", Some(&body.replace("Long", "Longer"))),
+                ("crm/contacts/b.md", None),
+                (
+                    "crm/contacts/b2.md",
+                    Some(&body.replace("Someone", "Othér")),
+                ),
+                ("crm/contacts/c.md", Some("---\nname: C\n---\n")),
+                ("crm/contacts/z.md", None),
+                ("crm/contacts/sub/d.md", Some("---\nname: D\n---\n")),
+                ("crm/deals/x.md", Some("---\nname: X2\n---\n")),
+                ("crm/companies/n.md", Some("---\nname: N\n---\n")),
+                ("crm/notes.txt", Some("y")),
+                ("other/contacts/q.md", Some("---\nname: Q2\n---\n")),
+            ],
+        );
+        let repo = Repo {
+            git,
+            prefix: PathBuf::from("crm"),
+        };
+        for oid in [first, second] {
+            let c = repo.git.find_commit(oid).unwrap();
+            let fast = sorted(
+                repo.record_file_changes(&c, &mut Folders::default())
+                    .unwrap(),
+            );
+            // git diff-tree, as `kith report` runs it for commits it has not seen.
+            let cli = crate::difftree::file_changes(repo.git.path(), &repo.prefix, &[oid])
+                .expect("git is installed")
+                .unwrap()
+                .remove(0)
+                .1;
+            let cli = sorted(repo.pair_renames(&c, cli).unwrap());
+            assert_eq!(fast, cli);
+            let mut slow = sorted(repo.git_diff(&c, &[]).unwrap());
+            // git's diff also lists files in folders within the record folders, which are not
+            // records.
+            slow.retain(|f| {
+                let rec = |s: &Option<(PathBuf, Oid)>| {
+                    s.as_ref().is_some_and(|(p, _)| repo.record_of(p).is_some())
+                };
+                rec(&f.old) || rec(&f.new)
+            });
+            assert_eq!(fast, slow);
+        }
+        let c = repo.git.find_commit(second).unwrap();
+        let changes = sorted(
+            repo.record_file_changes(&c, &mut Folders::default())
+                .unwrap(),
+        );
+        let summary: Vec<(Option<PathBuf>, Option<PathBuf>, bool)> = changes
+            .iter()
+            .map(|f| {
+                (
+                    f.old.as_ref().map(|(p, _)| p.clone()),
+                    f.new.as_ref().map(|(p, _)| p.clone()),
+                    f.renamed,
+                )
+            })
+            .collect();
+        let p = |s: &str| Some(PathBuf::from(s));
+        assert_eq!(
+            summary,
+            [
+                (p("crm/contacts/z.md"), p("crm/companies/n.md"), true),
+                (p("crm/contacts/a.md"), p("crm/contacts/a.md"), false),
+                (p("crm/contacts/b.md"), p("crm/contacts/b2.md"), true),
+                (None, p("crm/contacts/c.md"), false),
+                (p("crm/deals/x.md"), p("crm/deals/x.md"), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_trees_list_files_not_folders_or_submodules() {
+        let id = [7u8; 20];
+        let mut raw = Vec::new();
+        for (mode, name) in [
+            ("100644", "a.md"),
+            ("40000", "sub"),
+            ("100755", "b.md"),
+            ("160000", "mod"),
+            ("120000", "link.md"),
+        ] {
+            raw.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            raw.extend_from_slice(&id);
+        }
+        let names: Vec<&[u8]> = tree_files(&raw).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, [&b"a.md"[..], b"b.md", b"link.md"]);
+        // A truncated object ends the list instead of reading past it.
+        assert_eq!(tree_files(&raw[..raw.len() - 5]).len(), 2);
+    }
 }

@@ -16,6 +16,7 @@ pub mod create;
 pub mod demo;
 pub mod derive;
 pub mod diag;
+pub mod difftree;
 pub mod driver;
 pub mod duplicates;
 pub mod edit;

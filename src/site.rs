@@ -104,17 +104,41 @@ impl Site {
     }
 
     /// Writes a page (path relative to the output folder) unless it already says exactly this.
+    /// A page that changed is replaced atomically, so a reader never sees half of it; a new
+    /// page is simply created (no reader can have it open), which halves the work of a first
+    /// render of 100,000 pages.
     pub fn write(&self, rel: &str, content: &str) -> Result<()> {
+        self.write_page(rel, content, None)
+    }
+
+    /// [`Site::write`], told whether the page exists (from one listing of its folder): a
+    /// first render of 100,000 pages then asks the file system about each page only once.
+    pub fn write_page(&self, rel: &str, content: &str, exists: Option<bool>) -> Result<()> {
         let path = self.out.join(rel);
-        if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        if exists == Some(false) {
+            create(&path, content.as_bytes())?;
+            self.written.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+        match std::fs::read(&path) {
+            Ok(old) if old == content.as_bytes() => {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            Ok(_) => crate::fsutil::replace(&path, content.as_bytes())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                create(&path, content.as_bytes())?;
+            }
+            Err(e) => {
+                return Err(
+                    anyhow::Error::new(e).context(format!("cannot read {}", path.display()))
+                );
+            }
         }
-        crate::fsutil::replace(&path, content.as_bytes())?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -130,6 +154,24 @@ impl Site {
             self.written.load(Ordering::Relaxed),
             self.unchanged.load(Ordering::Relaxed),
         )
+    }
+}
+
+/// Creates a new file with `contents`; if it appeared meanwhile, replaces it atomically.
+fn create(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    match std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(mut f) => f
+            .write_all(contents)
+            .with_context(|| format!("cannot write {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            crate::fsutil::replace(path, contents)
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot create {}", path.display()))),
     }
 }
 

@@ -3,7 +3,7 @@
 //! length. Amounts are summed per currency; with `report.rates` in kith.yaml they are also
 //! converted into the workspace currency.
 
-use super::{Ctx, Money, RecordRef, median, percent};
+use super::{Ctx, Money, RecordRef, Sums, median, percent};
 use crate::config::Closed;
 use crate::record::Record;
 use jiff::ToSpan;
@@ -14,11 +14,10 @@ use std::collections::BTreeMap;
 pub struct Deals {
     pub stages: Vec<StageRow>,
     pub open: usize,
+    /// Sums are in the workspace currency when `report.rates` converts every currency, else
+    /// one per currency.
     pub open_amount: Vec<Money>,
     pub weighted: Vec<Money>,
-    /// The totals in the workspace currency, when every currency has a rate.
-    pub open_converted: Option<Money>,
-    pub weighted_converted: Option<Money>,
     pub closing_this_month: Vec<DealRow>,
     /// Weighted value by expected close month, this month and the next five.
     pub forecast: Vec<ForecastRow>,
@@ -58,29 +57,14 @@ pub struct ForecastRow {
     pub month: String,
     pub weighted: Vec<Money>,
     pub count: usize,
-}
-
-type Sums = BTreeMap<String, f64>;
-
-fn money(sums: &Sums) -> Vec<Money> {
-    sums.iter().map(|(c, a)| Money::new(c, *a)).collect()
+    #[serde(skip)]
+    value: f64,
 }
 
 pub(super) fn build(ctx: &Ctx) -> Deals {
     let cfg = ctx.cfg;
     let currency = |r: &Record| r.text("currency").unwrap_or(&cfg.currency).to_uppercase();
-    let convert = |sums: &Sums| -> Option<Money> {
-        let mut total = 0.0;
-        for (c, a) in sums {
-            let rate = if *c == cfg.currency {
-                1.0
-            } else {
-                cfg.report.rates.iter().find(|(k, _)| k == c)?.1
-            };
-            total += a * rate;
-        }
-        Some(Money::new(&cfg.currency, total))
-    };
+    let money = |sums: &Sums| super::money(cfg, sums);
     let mut stages: Vec<StageRow> = Vec::new();
     let mut rows: BTreeMap<(usize, usize), (Sums, Sums, usize)> = BTreeMap::new();
     let (mut open_sum, mut weighted_sum) = (Sums::new(), Sums::new());
@@ -185,37 +169,37 @@ pub(super) fn build(ctx: &Ctx) -> Deals {
             month: format!("{y:04}-{m:02}"),
             weighted: money(&sums),
             count,
+            // The chart needs one number per month: the converted total, else the workspace
+            // currency's.
+            value: super::convert(cfg, &sums)
+                .unwrap_or_else(|| sums.get(&cfg.currency).copied().unwrap_or(0.0)),
         })
         .collect();
-    // The chart needs one number per month: the converted total, else the main currency's.
-    let chart_value = |sums: &[Money]| -> f64 {
-        let by: Sums = sums
-            .iter()
-            .map(|m| (m.currency.clone(), m.amount))
-            .collect();
-        convert(&by).map_or_else(
-            || by.get(&cfg.currency).copied().unwrap_or(0.0),
-            |m| m.amount,
-        )
-    };
     let forecast_chart = super::chart::Bars::vertical(
         forecast_rows
             .iter()
             .map(|f| {
-                let v = chart_value(&f.weighted);
-                (f.month.clone(), v, crate::output::amount(v.round()))
+                (
+                    f.month.clone(),
+                    f.value,
+                    crate::output::amount(f.value.round()),
+                )
             })
             .collect(),
     );
-    let average_won = won_sums
-        .iter()
-        .map(|(c, a)| Money::new(c, a / won_counts[c] as f64))
-        .collect();
+    let won_with_amount: usize = won_counts.values().sum();
+    let average_won = match super::convert(cfg, &won_sums) {
+        Some(total) if won_with_amount > 0 => {
+            vec![Money::new(&cfg.currency, total / won_with_amount as f64)]
+        }
+        _ => won_sums
+            .iter()
+            .map(|(c, a)| Money::new(c, a / won_counts[c] as f64))
+            .collect(),
+    };
     Deals {
         stages,
         open,
-        open_converted: convert(&open_sum),
-        weighted_converted: convert(&weighted_sum),
         open_amount: money(&open_sum),
         weighted: money(&weighted_sum),
         closing_this_month: closing,

@@ -36,8 +36,8 @@ pub struct Input<'a> {
     /// Record changes not committed yet (the current week only).
     pub uncommitted: Vec<Change>,
     pub diagnostics: &'a [Diagnostic],
-    /// Likely duplicate pairs, as (kind, id, kind, id, reason).
-    pub duplicates: Vec<(Kind, String, Kind, String, String)>,
+    /// Likely duplicate pairs, most likely first.
+    pub duplicates: Vec<crate::duplicates::Pair>,
     /// Aggregate pages only, names reduced.
     pub public: bool,
 }
@@ -67,6 +67,8 @@ pub struct Money {
     pub amount: f64,
     /// `64,000 EUR`
     pub text: String,
+    /// For a sum converted from several currencies, what it was: `64,000 EUR + 141,000 USD`.
+    pub from: Option<String>,
 }
 
 impl Money {
@@ -75,8 +77,44 @@ impl Money {
             currency: currency.to_string(),
             amount,
             text: format!("{} {currency}", crate::output::amount(amount.round())),
+            from: None,
         }
     }
+}
+
+/// Amounts by currency.
+pub type Sums = std::collections::BTreeMap<String, f64>;
+
+/// `sums` as the report shows them: one amount in the workspace currency when kith.yaml's
+/// `report.rates` convert every currency in it, else one amount per currency.
+pub fn money(cfg: &crate::config::Config, sums: &Sums) -> Vec<Money> {
+    match convert(cfg, sums) {
+        Some(total) if sums.keys().any(|c| *c != cfg.currency) => {
+            let mut m = Money::new(&cfg.currency, total);
+            m.from = Some(
+                sums.iter()
+                    .map(|(c, a)| Money::new(c, *a).text)
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            );
+            vec![m]
+        }
+        _ => sums.iter().map(|(c, a)| Money::new(c, *a)).collect(),
+    }
+}
+
+/// The sum in the workspace currency, if every currency in it has a rate.
+pub fn convert(cfg: &crate::config::Config, sums: &Sums) -> Option<f64> {
+    let mut total = 0.0;
+    for (c, a) in sums {
+        let rate = if *c == cfg.currency {
+            1.0
+        } else {
+            cfg.report.rates.iter().find(|(k, _)| k == c)?.1
+        };
+        total += a * rate;
+    }
+    Some(total)
 }
 
 /// The whole weekly page.
@@ -119,6 +157,8 @@ pub struct Health {
     pub warnings: usize,
     /// The first problems, with the record they are in.
     pub problems: Vec<Problem>,
+    /// How many likely duplicate pairs there are, and the most likely of them.
+    pub duplicate_count: usize,
     pub duplicates: Vec<Duplicate>,
 }
 
@@ -133,9 +173,15 @@ pub struct Problem {
 
 #[derive(Debug, Serialize)]
 pub struct Duplicate {
-    pub a: RecordRef,
-    pub b: RecordRef,
-    pub reason: String,
+    /// The record to keep, and the one to merge into it.
+    pub keep: RecordRef,
+    pub drop: RecordRef,
+    /// How likely they are one, in percent.
+    pub confidence: f64,
+    /// What they share (and what speaks against).
+    pub why: String,
+    /// The command that merges them.
+    pub merge: String,
 }
 
 /// Builds the page.
@@ -169,6 +215,11 @@ pub fn build(input: &Input) -> Weekly {
         History::Unavailable(_) => None,
     };
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
+    let funnel = funnel::build(&ctx);
+    let sources = people::sources(&ctx, moved.as_ref());
+    let hot_leads = people::hot_leads(&ctx);
+    let stale = people::stale(&ctx);
+    let owners = people::owners(&ctx);
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -186,12 +237,12 @@ pub fn build(input: &Input) -> Weekly {
             },
             uncommitted: input.uncommitted.len(),
         },
-        funnel: funnel::build(&ctx),
-        sources: people::sources(&ctx, moved.as_ref()),
+        funnel,
+        sources,
         moved,
-        hot_leads: people::hot_leads(&ctx),
-        stale: people::stale(&ctx),
-        owners: people::owners(&ctx),
+        hot_leads,
+        stale,
+        owners,
         deals: deals::build(&ctx),
         trend,
         health: Health {
@@ -211,15 +262,24 @@ pub fn build(input: &Input) -> Weekly {
                     record: record_of_path(input.index, &d.path).map(|r| names.of(r)),
                 })
                 .collect(),
+            duplicate_count: input.duplicates.len(),
             duplicates: input
                 .duplicates
                 .iter()
                 .filter(|_| !input.public)
-                .filter_map(|(ka, a, kb, b, reason)| {
+                .take(25)
+                .filter_map(|p| {
                     Some(Duplicate {
-                        a: names.of(input.index.get(*ka, a)?),
-                        b: names.of(input.index.get(*kb, b)?),
-                        reason: reason.clone(),
+                        keep: names.of(input.index.get(p.kind, &p.keep)?),
+                        drop: names.of(input.index.get(p.kind, &p.drop)?),
+                        confidence: (p.confidence * 100.0).round(),
+                        why: p
+                            .reasons
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        merge: p.merge_command(),
                     })
                 })
                 .collect(),

@@ -52,10 +52,10 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> M
         out.commits += 1;
         let who = crate::history::who(ctx.cfg, &c.commit);
         let date = crate::history::date(ctx.cfg, &c.commit).to_string();
-        for change in &c.changes {
+        for i in 0..c.changes.len() {
             classify(
                 ctx,
-                change,
+                i,
                 &c.changes,
                 &who,
                 &date,
@@ -68,8 +68,8 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> M
     if current {
         let me = "not yet committed".to_string();
         let date = ctx.as_of.to_string();
-        for change in uncommitted {
-            classify(ctx, change, uncommitted, &me, &date, None, &mut out);
+        for i in 0..uncommitted.len() {
+            classify(ctx, i, uncommitted, &me, &date, None, &mut out);
         }
     }
     out
@@ -81,26 +81,29 @@ fn text(v: &Option<Value>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The value a change set gave a field of a record (for a record created in it).
-fn field_in(changes: &[Change], c: &Change, key: &str) -> Option<String> {
-    changes
-        .iter()
-        .filter(|o| o.kind == c.kind && o.id == c.id)
-        .find_map(|o| match &o.event {
-            Event::Field { key: k, new, .. } if k == key => text(new),
-            _ => None,
-        })
+/// The value a change set gave a field of the record of `changes[at]` (created in it). A
+/// record's changes are next to each other, so only its neighbours are looked at.
+fn field_in(changes: &[Change], at: usize, key: &str) -> Option<String> {
+    let c = &changes[at];
+    let same = |o: &&Change| o.kind == c.kind && o.id == c.id;
+    let before = changes[..at].iter().rev().take_while(same);
+    let after = changes[at..].iter().take_while(same);
+    before.chain(after).find_map(|o| match &o.event {
+        Event::Field { key: k, new, .. } if k == key => text(new),
+        _ => None,
+    })
 }
 
 fn classify(
     ctx: &Ctx,
-    change: &Change,
+    at: usize,
     all: &[Change],
     who: &str,
     date: &str,
     commit: Option<&str>,
     out: &mut Moved,
 ) {
+    let change = &all[at];
     // Staff and spam are not part of the pipeline.
     if let Some(slot) = ctx.index.slot(change.kind, &change.id)
         && ctx.derived.excluded(slot)
@@ -120,14 +123,14 @@ fn classify(
     let is_lead = |s: &Option<String>| s.as_deref().is_some_and(|s| lc.is_lead(s));
     match (&change.event, change.kind) {
         (Event::Created, Kind::Person) => {
-            let stage = field_in(all, change, "lifecycle");
+            let stage = field_in(all, at, "lifecycle");
             out.new_contacts.push(item(None, stage.clone()));
             if is_lead(&stage) {
                 out.new_leads.push(item(None, stage));
             }
         }
         (Event::Created, Kind::Deal) => {
-            let stage = field_in(all, change, "stage");
+            let stage = field_in(all, at, "stage");
             let mut i = item(None, stage);
             i.amount = deal_amount(ctx, &change.id);
             out.new_deals.push(i);

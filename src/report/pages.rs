@@ -139,7 +139,19 @@ pub fn histories(cfg: &Config, history: &[Changed]) -> FxHashMap<(Kind, String),
     for c in history.iter().rev() {
         let who = crate::history::who(cfg, &c.commit);
         let date = crate::history::date(cfg, &c.commit).to_string();
+        // A record's creation is one row, not one per field it was created with.
+        let created: rustc_hash::FxHashSet<(Kind, &str)> = c
+            .changes
+            .iter()
+            .filter(|ch| matches!(ch.event, Event::Created))
+            .map(|ch| (ch.kind, ch.id.as_str()))
+            .collect();
         for change in &c.changes {
+            if matches!(change.event, Event::Field { .. })
+                && created.contains(&(change.kind, change.id.as_str()))
+            {
+                continue;
+            }
             let text = match &change.event {
                 Event::Created => "created".to_string(),
                 Event::Deleted => "deleted".to_string(),
@@ -189,9 +201,18 @@ pub fn record(
                     .map(|c| names.of(c)),
                 _ => None,
             };
+            // Owners by name, as everywhere else in the report.
+            let value = match (key, v.as_str()) {
+                ("owner", Some(o)) => cfg
+                    .teammates
+                    .iter()
+                    .find(|t| t.id == o.trim())
+                    .map_or_else(|| v.to_text(), |t| t.name.clone()),
+                _ => v.to_text(),
+            };
             Field {
                 key: key.to_string(),
-                value: v.to_text(),
+                value,
                 link,
             }
         })

@@ -301,10 +301,7 @@ pub(super) fn owners(ctx: &Ctx) -> Vec<OwnerRow> {
         }
     }
     for (row, amounts) in rows.iter_mut().zip(amounts) {
-        row.pipeline = amounts
-            .into_iter()
-            .map(|(c, a)| Money::new(&c, a))
-            .collect();
+        row.pipeline = super::money(ctx.cfg, &amounts);
     }
     // The unassigned row only when something is unassigned.
     if rows[unassigned].leads == 0 && rows[unassigned].open_deals == 0 {

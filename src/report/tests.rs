@@ -305,15 +305,17 @@ fn deals_sum_per_currency_weight_by_probability_and_convert_with_rates() {
     assert_eq!((d.open, d.won, d.lost), (2, 1, 1));
     assert_eq!(d.win_rate, Some(50.0));
     let texts = |m: &[Money]| m.iter().map(|m| m.text.clone()).collect::<Vec<_>>();
-    assert_eq!(texts(&d.open_amount), ["10,000 EUR", "4,000 USD"]);
-    // qualified-to-buy 40 %, contract-sent 90 %.
-    assert_eq!(texts(&d.weighted), ["4,000 EUR", "3,600 USD"]);
-    assert_eq!(d.open_converted.as_ref().unwrap().text, "12,000 EUR");
-    assert_eq!(d.weighted_converted.as_ref().unwrap().text, "5,800 EUR");
+    // 10,000 EUR + 4,000 USD at 0.5; qualified-to-buy 40 %, contract-sent 90 %.
+    assert_eq!(texts(&d.open_amount), ["12,000 EUR"]);
+    assert_eq!(
+        d.open_amount[0].from.as_deref(),
+        Some("10,000 EUR + 4,000 USD")
+    );
+    assert_eq!(texts(&d.weighted), ["5,800 EUR"]);
     assert_eq!(d.closing_this_month.len(), 1);
     assert_eq!(d.closing_this_month[0].record.id, "open-eur");
     assert_eq!(d.forecast[0].month, "2026-11");
-    assert_eq!(texts(&d.forecast[1].weighted), ["3,600 USD"]);
+    assert_eq!(texts(&d.forecast[1].weighted), ["1,800 EUR"]);
     // Won: created 09-01, won 10-31 → 60 days.
     assert_eq!(d.median_cycle_days, Some(60.0));
     assert_eq!(texts(&d.average_won), ["6,000 EUR"]);

@@ -30,42 +30,58 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> T
         .people()
         .map(|(_, r)| (r.id.to_string(), r.lifecycle()))
         .collect();
-    let excluded: Vec<String> = ctx
+    let excluded: rustc_hash::FxHashSet<&str> = ctx
         .index
         .entries()
         .filter(|(slot, r)| r.kind == Kind::Person && ctx.derived.excluded(*slot))
-        .map(|(_, r)| r.id.to_string())
+        .map(|(_, r)| &*r.id)
         .collect();
-    let count = |state: &FxHashMap<String, Option<String>>| {
-        let (mut leads, mut customers) = (0, 0);
-        for stage in state.values().flatten() {
-            if lc.is_lead(stage) {
-                leads += 1;
-            }
-            if customer.is_some_and(|c| lc.rank(stage).is_some_and(|r| r >= c)) {
-                customers += 1;
-            }
-        }
-        (leads, customers)
+    // What a stage adds to the counts: (leads, customers).
+    let weight = |stage: &Option<String>| -> (isize, isize) {
+        stage.as_deref().map_or((0, 0), |s| {
+            (
+                isize::from(lc.is_lead(s)),
+                isize::from(customer.is_some_and(|c| lc.rank(s).is_some_and(|r| r >= c))),
+            )
+        })
     };
+    // The counts, kept up to date as changes are undone.
+    let (leads, customers) = state.values().fold((0, 0), |(l, c), s| {
+        let (dl, dc) = weight(s);
+        (l + dl, c + dc)
+    });
+    let (leads, customers) = (std::cell::Cell::new(leads), std::cell::Cell::new(customers));
     let undo = |state: &mut FxHashMap<String, Option<String>>, c: &Change| {
-        if c.kind != Kind::Person || excluded.contains(&c.id) {
+        if c.kind != Kind::Person || excluded.contains(c.id.as_str()) {
             return;
         }
+        let set = |state: &mut FxHashMap<String, Option<String>>,
+                   id: &str,
+                   to: Option<Option<String>>| {
+            let before = match to {
+                Some(stage) => state.insert(id.to_string(), stage),
+                None => state.remove(id),
+            };
+            let after = state.get(id);
+            let (bl, bc) = before.as_ref().map_or((0, 0), weight);
+            let (al, ac) = after.map_or((0, 0), weight);
+            leads.set(leads.get() + al - bl);
+            customers.set(customers.get() + ac - bc);
+        };
         match &c.event {
             Event::Field { key, old, .. } if key == "lifecycle" => {
                 let old = old.as_ref().map(|v| v.to_text().trim().to_lowercase());
-                state.insert(c.id.clone(), old.filter(|s| !s.is_empty()));
+                set(state, &c.id, Some(old.filter(|s| !s.is_empty())));
             }
-            Event::Created => {
-                state.remove(&c.id);
-            }
+            Event::Created => set(state, &c.id, None),
             Event::Deleted => {
-                state.entry(c.id.clone()).or_insert(None);
+                let now = state.get(&c.id).cloned().flatten();
+                set(state, &c.id, Some(now));
             }
             Event::Renamed { from } => {
-                let v = state.remove(&c.id).flatten();
-                state.insert(from.clone(), v);
+                let now = state.get(&c.id).cloned().flatten();
+                set(state, &c.id, None);
+                set(state, from, Some(now));
             }
             _ => {}
         }
@@ -93,11 +109,10 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> T
             }
             next += 1;
         }
-        let (leads, customers) = count(&state);
         rows.push(TrendWeek {
             week: week.to_string(),
-            leads,
-            customers,
+            leads: leads.get().max(0) as usize,
+            customers: customers.get().max(0) as usize,
         });
     }
     rows.reverse();

@@ -1487,3 +1487,140 @@ fn the_example_workspace_reports_every_stage_and_mistakes_are_refused() {
     );
     assert_eq!(files(&foreign), BTreeSet::from(["notes.txt".to_string()]));
 }
+
+#[test]
+fn likely_duplicates_are_listed_with_the_merge_command_in_private_pages_only() {
+    let ws = fixture();
+    // Ada again, as a form wrote her: another case of the same address, no history.
+    ws.write(
+        "contacts/ada-l.md",
+        "---\nname: Ada L.\nemail: ADA@analytical.example\ncreated: 2026-11-25\n---\n",
+    );
+    ws.kith(&["report"]).ok();
+    let doc = page(&ws.file(W48));
+    let health = texts(&doc, "#health > p");
+    assert_eq!(
+        health,
+        ["0 errors and 1 warning in the records (kith check lists them); 1 likely duplicate."]
+    );
+    let table = rows(&doc, "#health table.duplicates tbody tr");
+    assert_eq!(
+        table,
+        [[
+            "95 %",
+            "Ada Lovelace",
+            "Ada L.",
+            "same e-mail address ADA@analytical.examplekith merge ada-lovelace ada-l"
+        ]]
+    );
+    let links: Vec<&str> = doc
+        .select(&sel("#health table.duplicates a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "../../contacts/ada-lovelace.html",
+            "../../contacts/ada-l.html"
+        ]
+    );
+
+    ws.kith(&["report", "--public"]).ok();
+    let doc = page(&ws.file(W48));
+    assert_eq!(
+        texts(&doc, "#health > p"),
+        ["0 errors and 1 warning in the records (kith check lists them); 1 likely duplicate."]
+    );
+    assert!(doc.select(&sel("#health table")).next().is_none());
+}
+
+#[test]
+fn a_record_page_has_its_card_notes_timeline_score_and_field_history() {
+    let ws = fixture();
+    ws.kith(&["report"]).ok();
+    let doc = page(&ws.file("public/contacts/ada-lovelace.html"));
+    assert_eq!(texts(&doc, "h1"), ["Ada Lovelace"]);
+    assert_eq!(texts(&doc, "head > title"), ["Ada Lovelace · Test CRM"]);
+    assert_eq!(
+        texts(&doc, "p.subtitle"),
+        ["contact · contacts/ada-lovelace.md hot-leads"]
+    );
+    // The card: fields as written, the owner by name; the notes rendered from markdown.
+    assert_eq!(
+        rows(&doc, "table.card-fields tr"),
+        [
+            ["name", "Ada Lovelace"],
+            ["email", "ada@analytical.example"],
+            ["phone", "+44 20 7946 0001"],
+            ["lifecycle", "mql"],
+            ["source", "webinar"],
+            ["owner", "Sam Okafor"],
+            ["created", "2026-11-10"],
+        ]
+    );
+    assert_eq!(
+        texts(&doc, ".notes p"),
+        ["Wants a pilot for forty seats before the spring budget."]
+    );
+    // The score, rule by rule: 20 + 10 fit, one call 10 engagement.
+    assert_eq!(
+        texts(&doc, "h2"),
+        [
+            "Details",
+            "Score 40 A3",
+            "Related",
+            "Activity",
+            "Field history"
+        ]
+    );
+    let section = |title: &str| -> ElementRef {
+        doc.select(&sel("section"))
+            .find(|s| {
+                s.select(&sel("h2"))
+                    .next()
+                    .is_some_and(|h| text(h).starts_with(title))
+            })
+            .unwrap_or_else(|| panic!("no section {title}"))
+    };
+    let score_rows: Vec<Vec<String>> = section("Score")
+        .select(&sel("tr"))
+        .map(|tr| tr.select(&sel("td")).map(text).collect())
+        .collect();
+    assert_eq!(
+        score_rows,
+        [
+            ["+20", "fit: came from a webinar"],
+            ["+10", "fit: has an owner"],
+            ["+10", "engagement: 1 call in the last 90d"],
+        ]
+    );
+    // Her deal, linked.
+    let related: Vec<(String, String)> = section("Related")
+        .select(&sel("a"))
+        .map(|a| (text(a), a.value().attr("href").unwrap_or("").to_string()))
+        .collect();
+    assert_eq!(
+        related,
+        [(
+            "Acme pilot".to_string(),
+            "../deals/acme-pilot.html".to_string()
+        )]
+    );
+    assert_eq!(
+        texts(&doc, "ol.timeline li"),
+        ["2026-11-24call Priya Ramandiscovery call"]
+    );
+    // The field history from git: the creation in one row, then priya's commit.
+    let history: Vec<Vec<String>> = section("Field history")
+        .select(&sel("tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text).collect())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ["2026-11-24", "priya", "lifecycle: lead → mql"],
+            ["2026-11-24", "priya", "logged call: discovery call"],
+            ["2026-11-10", "sam", "created"],
+        ]
+    );
+}
