@@ -175,41 +175,62 @@ fn render_week(
     let cfg = &ws.config;
     let current = Week::of(today) == week;
     let tz = &cfg.tz;
-    // The workspace as it was at the end of the week.
-    let (index, uncommitted): (Index, Vec<Change>) = if current {
-        let index = crate::load::load(ws);
-        let pending = repo
-            .map(|r| uncommitted(r, cfg))
-            .transpose()?
-            .unwrap_or_default();
-        (index, pending)
-    } else {
-        let repo = repo.with_context(|| {
-            format!("{week} is a past week, and without git history kith cannot tell what the records were then")
-        })?;
-        let commit = commit_at(repo, week.end_instant(tz))?.with_context(|| {
-            format!("the repository has no commit from before the end of {week}")
-        })?;
-        (crate::load::load_commit(ws, repo, commit)?, Vec::new())
+    let window_start = week.last(cfg.report.trend_weeks)[0].start_instant(tz);
+    // History is read on a thread of its own (with its own handle on the repository) while
+    // the records load: reading a busy week of a large repository takes seconds, most of them
+    // in `git diff-tree`.
+    let open = match repo {
+        None => Err(
+            "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)",
+        ),
+        Some(r) if r.is_shallow() => Err(
+            "this is a shallow clone, so history is incomplete; fetch all of it with `git fetch --unshallow` (in CI: fetch-depth 0)",
+        ),
+        Some(r) => Ok(r.opener()),
     };
-    crate::output::trace("records loaded");
+    let (loaded, history) = std::thread::scope(|scope| {
+        let history = scope.spawn(|| -> Result<History> {
+            let open = match &open {
+                Ok(open) => open,
+                Err(why) => return Ok(History::Unavailable(why.to_string())),
+            };
+            let r = open()?;
+            let end = week.end_instant(tz);
+            let all = commits::since(&r, cfg, cache, window_start)?;
+            crate::output::trace("history");
+            Ok(History::Available(
+                all.into_iter().filter(|c| c.commit.time < end).collect(),
+            ))
+        });
+        // The workspace as it was at the end of the week.
+        let loaded = (|| -> Result<(Index, Vec<Change>)> {
+            if current {
+                let index = crate::load::load(ws);
+                let pending = repo
+                    .map(|r| uncommitted(r, cfg))
+                    .transpose()?
+                    .unwrap_or_default();
+                Ok((index, pending))
+            } else {
+                let repo = repo.with_context(|| {
+                    format!("{week} is a past week, and without git history kith cannot tell what the records were then")
+                })?;
+                let commit = commit_at(repo, week.end_instant(tz))?.with_context(|| {
+                    format!("the repository has no commit from before the end of {week}")
+                })?;
+                Ok((crate::load::load_commit(ws, repo, commit)?, Vec::new()))
+            }
+        })();
+        crate::output::trace("records loaded");
+        (
+            loaded,
+            history.join().expect("reading history does not panic"),
+        )
+    });
+    let (index, uncommitted) = loaded?;
+    let history = history?;
     let (derived, _) = Derived::compute(&index, as_of);
     crate::output::trace("scores and segments");
-    let window_start = week.last(cfg.report.trend_weeks)[0].start_instant(tz);
-    let history = match repo {
-        None => History::Unavailable(
-            "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)".into(),
-        ),
-        Some(r) if r.is_shallow() => History::Unavailable(
-            "this is a shallow clone, so history is incomplete; fetch all of it with `git fetch --unshallow` (in CI: fetch-depth 0)".into(),
-        ),
-        Some(r) => {
-            let end = week.end_instant(tz);
-            let all = commits::since(r, cfg, cache, window_start)?;
-            History::Available(all.into_iter().filter(|c| c.commit.time < end).collect())
-        }
-    };
-    crate::output::trace("history");
     let (diagnostics, duplicates) =
         rayon::join(|| index.diagnostics(), || crate::duplicates::find(&index));
     crate::output::trace("diagnostics and duplicates");
