@@ -969,6 +969,21 @@ fn changing_one_record_rewrites_only_the_pages_that_show_it() {
     }
 }
 
+#[test]
+fn the_page_of_a_record_that_is_gone_goes_too() {
+    let ws = fixture();
+    ws.kith(&["report"]).ok();
+    assert!(ws.file("public/contacts/charles-babbage.html").is_file());
+    std::fs::remove_file(ws.file("contacts/charles-babbage.md")).unwrap();
+    ws.kith(&["report"]).ok();
+    assert!(!ws.file("public/contacts/charles-babbage.html").exists());
+    assert!(ws.file("public/contacts/ada-lovelace.html").is_file());
+    // Other files in the folder are not kith's pages, and stay.
+    ws.write("public/contacts/notes.txt", "mine");
+    ws.kith(&["report"]).ok();
+    assert_eq!(ws.read("public/contacts/notes.txt"), "mine");
+}
+
 const HOSTILE_NAME: &str = "<script>alert(1)</script> Mallory <img src=x onerror=alert(1)>";
 const HOSTILE_TITLE: &str = "\"><svg onload=alert(1)>";
 const HOSTILE_LINK: &str = "[x](javascript:alert(1))";
