@@ -66,3 +66,22 @@ pub fn file_at(root: &Path, rev: &str, name: &str) -> Result<String> {
     String::from_utf8(blob.content().to_vec())
         .with_context(|| format!("{} at `{rev}` is not UTF-8", rel.display()))
 }
+
+/// An index entry for a regular file with these contents (`id`, `len` bytes), for writing a
+/// tree without touching the working tree.
+pub fn index_entry(path: &[u8], id: git2::Oid, len: usize) -> git2::IndexEntry {
+    git2::IndexEntry {
+        ctime: git2::IndexTime::new(0, 0),
+        mtime: git2::IndexTime::new(0, 0),
+        dev: 0,
+        ino: 0,
+        mode: 0o100644,
+        uid: 0,
+        gid: 0,
+        file_size: len as u32,
+        id,
+        flags: 0,
+        flags_extended: 0,
+        path: path.to_vec(),
+    }
+}

@@ -837,7 +837,11 @@ fn merge_commit(
         let _ = index.remove_path(&path);
         if let Some(text) = text {
             let oid = git.blob(text.as_bytes())?;
-            index.add(&index_entry(&path, oid, text.len()))?;
+            index.add(&crate::git::index_entry(
+                path.to_string_lossy().as_bytes(),
+                oid,
+                text.len(),
+            ))?;
         }
     }
     crate::output::trace("index updated");
@@ -961,23 +965,6 @@ fn merge_or_keep(
             });
             ours.to_string()
         }
-    }
-}
-
-fn index_entry(path: &Path, id: Oid, len: usize) -> git2::IndexEntry {
-    git2::IndexEntry {
-        ctime: git2::IndexTime::new(0, 0),
-        mtime: git2::IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: len as u32,
-        id,
-        flags: 0,
-        flags_extended: 0,
-        path: path.to_string_lossy().as_bytes().to_vec(),
     }
 }
 

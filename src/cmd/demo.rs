@@ -104,7 +104,7 @@ fn write_commits(repo: &git2::Repository, plan: &Plan) -> Result<git2::Oid> {
             match text {
                 Some(text) => {
                     let id = repo.blob(text.as_bytes())?;
-                    index.add(&entry(path, id, text.len()))?;
+                    index.add(&crate::git::index_entry(path.as_bytes(), id, text.len()))?;
                 }
                 None => index.remove_path(Path::new(path))?,
             }
@@ -130,23 +130,6 @@ fn write_commits(repo: &git2::Repository, plan: &Plan) -> Result<git2::Oid> {
     writer.commit()?;
     mempack.reset()?;
     parent.context("the demo has no commit")
-}
-
-fn entry(path: &str, id: git2::Oid, len: usize) -> git2::IndexEntry {
-    git2::IndexEntry {
-        ctime: git2::IndexTime::new(0, 0),
-        mtime: git2::IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: len as u32,
-        id,
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    }
 }
 
 /// What was made, what this week holds, and what to try next.
