@@ -47,6 +47,8 @@ pub fn file_changes(
 fn run(git_dir: &Path, prefix: &Path, commits: &[Oid]) -> Result<Vec<CommitFiles>> {
     let folders: Vec<PathBuf> = Kind::ALL.iter().map(|k| prefix.join(k.dir())).collect();
     let mut child = Command::new("git")
+        // The workspace's folder names are paths, not patterns.
+        .arg("--literal-pathspecs")
         .arg("--git-dir")
         .arg(git_dir)
         .args([
