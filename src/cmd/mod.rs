@@ -71,7 +71,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Blame(args) => history::blame(&open(dir)?, args),
         Command::Conflicts(args) => conflicts::list(&open(dir)?, args),
         Command::Resolve(args) => conflicts::resolve_one(&open(dir)?, args),
-        Command::Report(args) => report::run(&open(dir)?, args),
+        Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }

@@ -25,7 +25,8 @@ use tera::Context;
 /// Marks an output folder as kith's, and whether it holds private pages.
 const MARKER: &str = ".kith-report";
 
-pub fn run(ws: &Workspace, args: ReportArgs) -> Result<ExitCode> {
+/// `dir` is `-C`'s folder: a relative `--out` is relative to it, as every path given to kith is.
+pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitCode> {
     crate::output::trace("start");
     ws.require_valid_analysis()?;
     let cfg = &ws.config;
@@ -46,7 +47,11 @@ pub fn run(ws: &Workspace, args: ReportArgs) -> Result<ExitCode> {
         bail!("{week} has not started yet (today is {today})");
     }
     let public = args.public || cfg.report.public;
-    let out = crate::site::out_dir(&ws.root, args.out.as_deref(), &cfg.report.out)?;
+    let given = args
+        .out
+        .as_deref()
+        .map(|o| dir.unwrap_or(Path::new(".")).join(o));
+    let out = crate::site::out_dir(&ws.root, given.as_deref(), &cfg.report.out)?;
     prepare_out(&out, public)?;
     let site = Site::new(&ws.root, out.clone())?;
     // The report only reads history, and reads a lot of it: git's own commands do not re-hash
