@@ -14,10 +14,7 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
     let index = load(ws);
     let person = resolve(index, &args.id, Some(Kind::Person))?;
     let close = match &args.close {
-        Some(d) => Some(
-            crate::activity::parse_date(d)
-                .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)"))?,
-        ),
+        Some(d) => Some(super::date_arg(d)?),
         None => None,
     };
     if let Some(a) = args.amount

@@ -16,8 +16,7 @@ pub fn run(dir: Option<&Path>, args: DemoArgs) -> Result<ExitCode> {
         crate::example::get(crate::config::FILE).context("the example has no kith.yaml")?,
     );
     let today = match &args.today {
-        Some(d) => crate::activity::parse_date(d)
-            .with_context(|| format!("`{d}` is not a valid date (write YYYY-MM-DD)"))?,
+        Some(d) => super::date_arg(d)?,
         None => crate::workspace::today(&cfg)?,
     };
     let now = jiff::Timestamp::now().to_zoned_datetime(cfg.tz.clone());

@@ -1,7 +1,7 @@
 //! `kith log ID TYPE "text"`: appends an entry to the activity log.
 
 use super::{done, load, stamp_parts, warn};
-use crate::activity::{Activity, parse_date};
+use crate::activity::Activity;
 use crate::cli::LogArgs;
 use crate::edit::Change;
 use crate::record::Kind;
@@ -36,8 +36,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     }
     let (today, me) = stamp_parts(ws)?;
     let date = match &args.date {
-        Some(d) => parse_date(d)
-            .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)"))?,
+        Some(d) => super::date_arg(d)?,
         None => today,
     };
     let time = match &args.time {

@@ -172,11 +172,16 @@ pub fn render_error(err: &anyhow::Error) -> String {
     out
 }
 
+/// A date given on the command line (`--as-of`, `--date`, `--close`, `--today`).
+fn date_arg(d: &str) -> Result<jiff::civil::Date> {
+    crate::activity::parse_date(d)
+        .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)"))
+}
+
 /// Parses `--as-of`, or today.
 fn as_of(ws: &Workspace, given: Option<&str>) -> Result<jiff::civil::Date> {
     match given {
-        Some(d) => crate::activity::parse_date(d)
-            .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)")),
+        Some(d) => date_arg(d),
         None => ws.today(),
     }
 }

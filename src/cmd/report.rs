@@ -37,8 +37,7 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
             (w, w.end().min(today))
         }
         (None, Some(d)) => {
-            let d = crate::activity::parse_date(d)
-                .with_context(|| format!("`{d}` is not a valid date (write YYYY-MM-DD)"))?;
+            let d = super::date_arg(d)?;
             (Week::of(d), d)
         }
         (None, None) => (Week::of(today), today),

@@ -1,7 +1,7 @@
 //! `kith score ID`: a person's score with every rule behind it; `kith score --compare REV`:
 //! whose grade or qualification a scoring change would change.
 
-use super::{as_of, derive, load};
+use super::{derive, load};
 use crate::cli::{ScoreArgs, ShowFormat};
 use crate::config::Config;
 use crate::derive::Derived;
@@ -116,21 +116,19 @@ fn compare(
     given: Option<&str>,
     format: ShowFormat,
 ) -> Result<ExitCode> {
-    ws.require_valid_analysis()?;
-    let date = as_of(ws, given)?;
+    let after = super::derive(ws, index, given)?;
+    let date = after.as_of;
     let old_text = crate::git::file_at(&ws.root, rev, crate::config::FILE)
         .with_context(|| format!("cannot read kith.yaml at `{rev}`"))?;
     let (old_cfg, mut old_diags) = Config::parse(&old_text);
-    old_diags.extend(crate::score::Model::from_config(&old_cfg).1);
-    old_diags.extend(crate::segment::from_config(&old_cfg).1);
+    let (before, analysis_diags) = Derived::compute_with(index, old_cfg, date);
+    old_diags.extend(analysis_diags);
     if let Some(d) = old_diags.iter().find(|d| d.is_error()) {
         bail!(
             "kith.yaml at `{rev}` has errors, so its scores cannot be compared:\n{}",
             d.render(false)
         );
     }
-    let (before, _) = Derived::compute_with(index, old_cfg, date);
-    let (after, _) = Derived::compute(index, date);
     let mut rows = Vec::new();
     for (slot, r) in index.entries().filter(|(_, r)| r.kind == Kind::Person) {
         let (b, a) = (before.score(slot), after.score(slot));

@@ -23,10 +23,7 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
     // Scores and segments, when kith.yaml's scoring and segments are sound (the card still
     // shows without them).
     let slot = index.slot(r.kind, &r.id).unwrap_or(usize::MAX);
-    let derived = ws
-        .require_valid_analysis()
-        .ok()
-        .and_then(|_| super::derive(ws, index, None).ok());
+    let derived = super::derive(ws, index, None).ok();
     let score = derived.and_then(|d| d.score(slot));
     let segments: Vec<&str> = derived.map(|d| d.segments_of(slot)).unwrap_or_default();
     let diags: Vec<_> = index

@@ -1503,7 +1503,11 @@ fn the_example_workspace_reports_every_stage_and_mistakes_are_refused() {
     assert_eq!(files(&foreign), BTreeSet::from(["notes.txt".to_string()]));
 
     // A relative --out is relative to -C's folder, as every path given to kith is.
-    kith_in(elsewhere.path(), &["-C", root, "report", "--out", "site", "--no-records"]).ok();
+    kith_in(
+        elsewhere.path(),
+        &["-C", root, "report", "--out", "site", "--no-records"],
+    )
+    .ok();
     assert!(ws.file("site/index.html").is_file());
     assert!(!elsewhere.file("site").exists());
 }
