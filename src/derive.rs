@@ -189,7 +189,8 @@ impl Derived {
         self.positions.get(name).map(|&i| &self.segments[i])
     }
 
-    fn member(&self, name: &str, slot: usize) -> bool {
+    /// Whether the record in `slot` is in the segment `name`.
+    pub fn member(&self, name: &str, slot: usize) -> bool {
         let k = self.segments.len();
         self.positions
             .get(name)

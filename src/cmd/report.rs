@@ -272,27 +272,6 @@ fn render_week(
             })
             .collect(),
     };
-    let lead_count = index
-        .entries()
-        .filter(|(slot, r)| r.kind == Kind::Person && !derived.excluded(*slot))
-        .filter(|(_, r)| {
-            r.lifecycle().is_some_and(|l| cfg.lifecycle.is_lead(&l))
-                && !r
-                    .text("lead_status")
-                    .is_some_and(|s| s.eq_ignore_ascii_case("unqualified"))
-        })
-        .count();
-    let customer_rank = cfg.lifecycle.rank("customer");
-    let customer_count = index
-        .entries()
-        .filter(|(slot, r)| r.kind == Kind::Person && !derived.excluded(*slot))
-        .filter(|(_, r)| {
-            r.lifecycle()
-                .and_then(|l| cfg.lifecycle.rank(&l))
-                .zip(customer_rank)
-                .is_some_and(|(a, c)| a >= c)
-        })
-        .count();
     let week_path = format!("weeks/{week}/index.html");
     let previous = week.previous();
     let previous_href = archive
@@ -305,8 +284,8 @@ fn render_week(
         ctx.insert("root", root);
         ctx.insert("page", page);
         ctx.insert("report", &weekly);
-        ctx.insert("lead_count", &lead_count);
-        ctx.insert("customer_count", &customer_count);
+        ctx.insert("lead_count", &weekly.open_leads);
+        ctx.insert("customer_count", &weekly.customers);
         ctx.insert("previous_href", &previous_href);
         site.render(
             if page == "index" {

@@ -131,6 +131,10 @@ pub struct Weekly {
     pub currency: String,
     /// Whether "moved this week" and the trend could be computed, and if not, why.
     pub history: HistoryNote,
+    /// Open leads (at a lead stage, not unqualified) and customers (at the customer stage or
+    /// later), staff and spam left out: the headline figures.
+    pub open_leads: usize,
+    pub customers: usize,
     pub funnel: funnel::Funnel,
     pub moved: Option<moved::Moved>,
     pub hot_leads: Vec<people::HotLead>,
@@ -216,6 +220,17 @@ pub fn build(input: &Input) -> Weekly {
     };
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
     let funnel = funnel::build(&ctx);
+    let open_leads = ctx.people().filter(|(_, r)| ctx.is_open_lead(r)).count();
+    let customer = ctx.customer_rank();
+    let customers = ctx
+        .people()
+        .filter(|(_, r)| {
+            r.lifecycle()
+                .and_then(|l| cfg.lifecycle.rank(&l))
+                .zip(customer)
+                .is_some_and(|(a, c)| a >= c)
+        })
+        .count();
     let sources = people::sources(&ctx, moved.as_ref());
     let hot_leads = people::hot_leads(&ctx);
     let stale = people::stale(&ctx);
@@ -237,6 +252,8 @@ pub fn build(input: &Input) -> Weekly {
             },
             uncommitted: input.uncommitted.len(),
         },
+        open_leads,
+        customers,
         funnel,
         sources,
         moved,
@@ -356,13 +373,17 @@ impl Ctx<'_> {
 
     /// The owner's display name (teammate name), if any.
     pub fn owner(&self, r: &Record) -> Option<String> {
-        let o = r.text("owner")?.trim();
-        (!o.is_empty()).then(|| {
-            self.cfg
-                .teammate(o)
-                .map_or_else(|| o.to_string(), |t| t.name.clone())
-        })
+        owner_name(self.cfg, r)
     }
+}
+
+/// A record's owner: the teammate's name, or the value as written for someone else.
+pub fn owner_name(cfg: &crate::config::Config, r: &Record) -> Option<String> {
+    let o = r.text("owner")?.trim();
+    (!o.is_empty()).then(|| {
+        cfg.teammate(o)
+            .map_or_else(|| o.to_string(), |t| t.name.clone())
+    })
 }
 
 /// How record names appear: in full with links, or reduced for public pages.

@@ -55,7 +55,7 @@ pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPa
                             .or_else(|| r.text("stage").map(str::to_string)),
                         score: score.map(|s| (s.total * 10.0).round() / 10.0),
                         grade: score.map(|s| s.grade()),
-                        owner: owner(&index.config, r),
+                        owner: super::owner_name(&index.config, r),
                         last_activity: r.last_activity().map(|d| d.to_string()),
                     })
                 })
@@ -75,14 +75,6 @@ pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPa
             }
         })
         .collect()
-}
-
-fn owner(cfg: &Config, r: &Record) -> Option<String> {
-    let o = r.text("owner")?.trim();
-    Some(
-        cfg.teammate(o)
-            .map_or_else(|| o.to_string(), |t| t.name.clone()),
-    )
 }
 
 #[derive(Debug, Serialize)]
@@ -202,12 +194,8 @@ pub fn record(
                 _ => None,
             };
             // Owners by name, as everywhere else in the report.
-            let value = match (key, v.as_str()) {
-                ("owner", Some(o)) => cfg
-                    .teammates
-                    .iter()
-                    .find(|t| t.id == o.trim())
-                    .map_or_else(|| v.to_text(), |t| t.name.clone()),
+            let value = match key {
+                "owner" => super::owner_name(cfg, r).unwrap_or_else(|| v.to_text()),
                 _ => v.to_text(),
             };
             Field {

@@ -33,11 +33,13 @@ pub(super) fn hot_leads(ctx: &Ctx) -> Vec<HotLead> {
             .segment("hot-leads")
             .map(|_| "hot-leads".to_string())
     });
-    let members: Option<Vec<usize>> = segment.as_deref().map(|s| ctx.derived.members(s));
     let mut leads: Vec<(usize, &Record, f64)> = ctx
         .people()
         .filter(|(slot, r)| {
-            ctx.is_open_lead(r) && members.as_ref().is_none_or(|m| m.contains(slot))
+            ctx.is_open_lead(r)
+                && segment
+                    .as_deref()
+                    .is_none_or(|s| ctx.derived.member(s, *slot))
         })
         .map(|(slot, r)| {
             let score = ctx.derived.score(slot).map_or(0.0, |s| s.total);
@@ -267,7 +269,12 @@ pub(super) fn owners(ctx: &Ctx) -> Vec<OwnerRow> {
     });
     let row_of = |r: &Record| {
         r.text("owner")
-            .and_then(|o| ctx.cfg.teammates.iter().position(|t| t.id == o.trim()))
+            .and_then(|o| {
+                ctx.cfg
+                    .teammates
+                    .iter()
+                    .position(|t| t.id.eq_ignore_ascii_case(o.trim()))
+            })
             .unwrap_or(unassigned)
     };
     let mut amounts: Vec<BTreeMap<String, f64>> = vec![BTreeMap::new(); rows.len()];
@@ -294,7 +301,11 @@ pub(super) fn owners(ctx: &Ctx) -> Vec<OwnerRow> {
             if ctx.week.contains(a.date)
                 && a.date <= ctx.as_of
                 && let Some(by) = a.by
-                && let Some(i) = ctx.cfg.teammates.iter().position(|t| t.id == *by)
+                && let Some(i) = ctx
+                    .cfg
+                    .teammates
+                    .iter()
+                    .position(|t| t.id.eq_ignore_ascii_case(&by))
             {
                 rows[i].activities_this_week += 1;
             }

@@ -41,7 +41,7 @@ impl Fixture {
                 p("l3", person("Lea Three", "lifecycle: lead\nlead_status: unqualified\nunqualified_reason: student\ncreated: 2026-08-01\n", "")),
                 p("m1", person("Em One", "lifecycle: mql\nsource: website\nowner: priya\ncreated: 2026-10-01\n", "## Activity\n- 2026-10-01 stage: lead → mql\n- 2026-11-20 visit: /pricing\n")),
                 p("m2", person("Em Two", "lifecycle: mql\nsource: referral\nowner: sam\ncreated: 2026-10-10\n", "## Activity\n- 2026-10-20 stage: lead → mql\n- 2026-11-23 email @sam: follow-up\n")),
-                p("s1", person("Es One", "lifecycle: sql\nsource: webinar\nowner: sam\ncreated: 2026-09-01\n", "## Activity\n- 2026-09-11 stage: lead → mql\n- 2026-10-11 stage: mql → sql\n- 2026-11-25 meeting @priya: demo\n")),
+                p("s1", person("Es One", "lifecycle: sql\nsource: webinar\nowner: Sam\ncreated: 2026-09-01\n", "## Activity\n- 2026-09-11 stage: lead → mql\n- 2026-10-11 stage: mql → sql\n- 2026-11-25 meeting @priya: demo\n")),
                 p("c1", person("Cu One", "lifecycle: customer\nsource: referral\ncreated: 2026-06-01\n", "## Activity\n- 2026-11-01 call @priya: check-in\n")),
                 // Staff: left out of everything.
                 p("staff", person("Sam Okafor", "email: sam@x.example\nlifecycle: other\nother_reason: staff\n", "")),
@@ -332,7 +332,8 @@ fn hot_stale_and_owners() {
     // open-usd deal (created 09-01, never active).
     assert_eq!((w.stale.leads, w.stale.deals), (1, 1));
     let sam = w.owners.iter().find(|o| o.id == "sam").unwrap();
-    // Open leads of sam: l1, m2, s1; deal open-eur; activities this week by @sam: l1 call
+    // Open leads of sam: l1, m2, s1 (`owner: Sam`: teammate ids ignore case, as `kith check`
+    // does); deal open-eur; activities this week by @sam: l1 call
     // (11-24), m2 email (11-23).
     assert_eq!(
         (sam.leads, sam.open_deals, sam.activities_this_week),
