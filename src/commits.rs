@@ -40,7 +40,7 @@ struct Line {
 
 /// File-level changes per commit, read from and added to the cache file.
 pub struct Cache {
-    path: Option<PathBuf>,
+    path: PathBuf,
     known: FxHashMap<Oid, Vec<FileChange>>,
     fresh: Vec<CommitFiles>,
 }
@@ -58,36 +58,16 @@ impl Cache {
             }
         }
         Cache {
-            path: Some(path),
+            path,
             known,
             fresh: Vec::new(),
         }
     }
 
-    /// A cache that neither reads nor writes a file.
-    pub fn in_memory() -> Cache {
-        Cache {
-            path: None,
-            known: FxHashMap::default(),
-            fresh: Vec::new(),
-        }
-    }
-
-    /// How many commits the cache knows.
-    pub fn len(&self) -> usize {
-        self.known.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.known.is_empty()
-    }
-
     /// Appends the commits read since the cache was opened. Failing to write a cache is not
     /// an error worth stopping for; it is reported to the caller to mention.
     pub fn save(&mut self) -> std::io::Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
-        };
+        let path = &self.path;
         if self.fresh.is_empty() {
             return Ok(());
         }

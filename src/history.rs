@@ -204,21 +204,13 @@ impl Repo {
         only: &[PathBuf],
     ) -> Result<(Commit, Vec<Change>)> {
         let commit = self.git.find_commit(oid)?;
-        let files = self.file_changes(&commit, only)?;
+        let files = self.git_diff(&commit, only)?;
         Ok((Repo::commit_info(&commit), self.events(cfg, &files)))
     }
 
-    /// The files under the workspace's record folders that a commit changed against its first
-    /// parent, renames detected (unless `only` names a single path). Facts about the
-    /// repository that never change, so [`crate::commits`] caches them.
-    pub fn file_changes(&self, commit: &git2::Commit, only: &[PathBuf]) -> Result<Vec<FileChange>> {
-        if only.is_empty() {
-            return self.record_file_changes(commit, &mut Folders::default());
-        }
-        self.git_diff(commit, only)
-    }
-
-    /// [`Repo::file_changes`] of every record folder: their tree objects compared entry by
+    /// The files in the workspace's record folders that a commit changed against its first
+    /// parent, renames detected: facts about the repository that never change, so
+    /// [`crate::commits`] caches them. The folders' tree objects are compared entry by
     /// entry, which is what makes history of a 100,000-record repository fast (git's own diff
     /// matches every entry of a large folder against the path filter). Additions and
     /// deletions in one commit go to git's diff, which pairs them into renames.
@@ -317,8 +309,8 @@ impl Repo {
         Ok(files)
     }
 
-    /// git's diff of a commit against its first parent, limited to `only` (every record folder
-    /// when empty); renames detected unless `only` names one path.
+    /// git's diff of a commit against its first parent, limited to the paths `only`; renames
+    /// detected unless `only` names one path.
     fn git_diff(&self, commit: &git2::Commit, only: &[PathBuf]) -> Result<Vec<FileChange>> {
         let new_tree = commit.tree()?;
         let old_tree = match commit.parent(0) {
@@ -326,14 +318,8 @@ impl Repo {
             Err(_) => None,
         };
         let mut opts = DiffOptions::new();
-        if only.is_empty() {
-            for kind in Kind::ALL {
-                opts.pathspec(self.prefix.join(kind.dir()));
-            }
-        } else {
-            for p in only {
-                opts.pathspec(p);
-            }
+        for p in only {
+            opts.pathspec(p);
         }
         let mut diff =
             self.git
@@ -507,14 +493,6 @@ impl Repo {
         diff.deltas()
             .find(|d| d.status() == Delta::Renamed && d.new_file().path() == Some(path))
             .and_then(|d| d.old_file().path().map(Path::to_path_buf))
-    }
-
-    /// The text of a file at HEAD (for `kith sync`'s messages), `None` if it is not there.
-    pub fn head_text(&self, path: &Path) -> Option<String> {
-        let tree = self.git.head().ok()?.peel_to_tree().ok()?;
-        let entry = tree.get_path(path).ok()?;
-        let blob = self.git.find_blob(entry.id()).ok()?;
-        Some(String::from_utf8_lossy(blob.content()).into_owned())
     }
 }
 
@@ -746,7 +724,11 @@ mod tests {
                 .1;
             let cli = sorted(repo.pair_renames(&c, cli).unwrap());
             assert_eq!(fast, cli);
-            let mut slow = sorted(repo.git_diff(&c, &[]).unwrap());
+            let folders: Vec<PathBuf> = Kind::ALL
+                .iter()
+                .map(|k| repo.prefix.join(k.dir()))
+                .collect();
+            let mut slow = sorted(repo.git_diff(&c, &folders).unwrap());
             // git's diff also lists files in folders within the record folders, which are not
             // records.
             slow.retain(|f| {

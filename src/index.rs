@@ -50,14 +50,6 @@ impl Index {
         index
     }
 
-    pub fn with_capacity(config: Config, n: usize) -> Index {
-        let mut index = Index::new(config);
-        index.slots.reserve(n);
-        index.by_key.reserve(n);
-        index.by_email.reserve(n);
-        index
-    }
-
     pub fn len(&self) -> usize {
         self.by_key.len()
     }
