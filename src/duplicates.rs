@@ -203,8 +203,15 @@ pub fn find_high(index: &Index) -> Vec<Pair> {
 
 /// `kith check`'s warnings: one per pair that [`Pair::is_high`], on the record to merge away.
 pub fn diagnostics(index: &Index) -> Vec<Diagnostic> {
-    find_high(index)
-        .into_iter()
+    diagnostics_of(index, &find_high(index))
+}
+
+/// [`diagnostics`] from pairs already found (by [`find`], say): one per pair that
+/// [`Pair::is_high`].
+pub fn diagnostics_of(index: &Index, pairs: &[Pair]) -> Vec<Diagnostic> {
+    pairs
+        .iter()
+        .filter(|p| p.is_high())
         .map(|p| {
             let (keep_path, drop_path) = p.paths();
             let shared: Vec<String> = p.shared().map(Reason::to_string).collect();

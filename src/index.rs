@@ -274,12 +274,18 @@ impl Index {
     /// Every diagnostic: each file's own, then those that need several records (references to
     /// missing records, likely duplicates), sorted by file and position.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.diagnostics_with(crate::duplicates::diagnostics(self))
+    }
+
+    /// [`Index::diagnostics`] with the likely-duplicate warnings already made (a caller that
+    /// finds duplicates anyway need not find them twice).
+    pub fn diagnostics_with(&self, duplicates: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
         for p in self.slots.iter().flatten() {
             out.extend(p.diags.iter().cloned());
         }
         out.extend(self.reference_diags());
-        out.extend(crate::duplicates::diagnostics(self));
+        out.extend(duplicates);
         diag::sort(&mut out);
         out
     }

@@ -235,8 +235,9 @@ fn render_week(
     let history = history?;
     let (derived, _) = Derived::compute(&index, as_of);
     crate::output::trace("scores and segments");
-    let (diagnostics, duplicates) =
-        rayon::join(|| index.diagnostics(), || crate::duplicates::find(&index));
+    let duplicates = crate::duplicates::find(&index);
+    let diagnostics =
+        index.diagnostics_with(crate::duplicates::diagnostics_of(&index, &duplicates));
     crate::output::trace("diagnostics and duplicates");
     let input = report::Input {
         index: &index,
