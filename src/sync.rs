@@ -706,8 +706,18 @@ fn merge_commit(
     let mut index = git.merge_commits(&ours, &theirs, Some(&mopts))?;
     crate::output::trace("git merge");
     let (base_tree, our_tree, their_tree) = (base.tree()?, ours.tree()?, theirs.tree()?);
-    let ours_changed = changes(git, &base_tree, &our_tree)?;
-    let theirs_changed = changes(git, &base_tree, &their_tree)?;
+    let ours_changed = changes(repo, &base_tree, &our_tree)?;
+    let theirs_changed = changes(repo, &base_tree, &their_tree)?;
+    // Their changes by the path they started from, and the paths they created.
+    let theirs_by_old: rustc_hash::FxHashMap<&Path, &Option<PathBuf>> = theirs_changed
+        .iter()
+        .filter_map(|(o, n)| Some((o.as_deref()?, n)))
+        .collect();
+    let theirs_created: rustc_hash::FxHashSet<&Path> = theirs_changed
+        .iter()
+        .filter(|(o, _)| o.is_none())
+        .filter_map(|(_, n)| n.as_deref())
+        .collect();
     crate::output::trace("changes");
     // Who made their version of a record: the newest commit on their side that changed it.
     let side = |path: &Path| {
@@ -726,8 +736,7 @@ fn merge_commit(
     // Records changed on both sides since the common version (followed through renames).
     for (old, our_new) in &ours_changed {
         let Some(old) = old else { continue };
-        let Some((_, their_new)) = theirs_changed.iter().find(|(o, _)| o.as_ref() == Some(old))
-        else {
+        let Some(&their_new) = theirs_by_old.get(old.as_path()) else {
             continue;
         };
         let Some((kind, id)) = record(old) else {
@@ -783,10 +792,7 @@ fn merge_commit(
         let (None, Some(path)) = (old, our_new) else {
             continue;
         };
-        if !theirs_changed
-            .iter()
-            .any(|(o, n)| o.is_none() && n.as_ref() == Some(path))
-        {
+        if !theirs_created.contains(path.as_path()) {
             continue;
         }
         let Some((kind, id)) = record(path) else {
@@ -893,11 +899,13 @@ fn merge_commit(
 
 /// Paths changed between two trees, as (before, after), renames detected.
 fn changes(
-    git: &Repository,
+    repo: &history::Repo,
     from: &git2::Tree,
     to: &git2::Tree,
 ) -> Result<Vec<(Option<PathBuf>, Option<PathBuf>)>> {
-    let mut diff = git.diff_tree_to_tree(Some(from), Some(to), None)?;
+    // No path filter: git skips unchanged folders by their ids anyway, and a filter is matched
+    // against every entry of a large one; `record_of` picks the records afterwards.
+    let mut diff = repo.git.diff_tree_to_tree(Some(from), Some(to), None)?;
     let mut find = git2::DiffFindOptions::new();
     find.renames(true);
     diff.find_similar(Some(&mut find))?;
