@@ -425,7 +425,9 @@ impl Doc<'_> {
                 continue;
             }
             for (at, w) in words {
-                if w.trim_end_matches(':') == mention {
+                // The head ends at the first `:`, even inside a word (`#old:text`), as
+                // `activity::parse_entry` reads it.
+                if w.split(':').next() == Some(mention.as_str()) {
                     spans.push(at..at + mention.len());
                 }
                 if w.contains(':') {
@@ -833,12 +835,13 @@ mod tests {
 
     #[test]
     fn deal_mentions_are_renamed_in_entry_heads_only() {
-        let text = "---\nname: A\n---\nSee #old.\n\n## Activity\n- 2026-11-20 14:05 call @sam #old: about #old\n- 2026-11-21 note #old-2: x\n- 2026-11-22 email #old:\n  more\n- 2026-11-23 call: #old\n";
+        let text = "---\nname: A\n---\nSee #old.\n\n## Activity\n- 2026-11-20 14:05 call @sam #old: about #old\n- 2026-11-21 note #old-2: x\n- 2026-11-22 email #old:\n  more\n- 2026-11-23 call: #old\n- 2026-11-24 call #old:no space\n";
         let out = doc(text).rename_deal("old", "new").unwrap();
         assert_eq!(
             out,
             text.replace("@sam #old:", "@sam #new:")
                 .replace("email #old:", "email #new:")
+                .replace("call #old:no", "call #new:no")
         );
         assert!(doc(&out).rename_deal("old", "new").is_none());
         assert!(
