@@ -463,3 +463,23 @@ pub(crate) fn median(mut days: Vec<i64>) -> Option<f64> {
 
 #[cfg(test)]
 mod tests;
+
+/// A stage or other value as the report compares it: trimmed, lowercase, none when empty.
+fn text(v: &Option<crate::value::Value>) -> Option<String> {
+    v.as_ref()
+        .map(|v| v.to_text().trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+}
+
+/// The value a change set gave a field of the record of `changes[at]` (created or changed in
+/// it). A record's changes are next to each other, so only its neighbours are looked at.
+fn field_in(changes: &[Change], at: usize, key: &str) -> Option<String> {
+    let c = &changes[at];
+    let same = |o: &&Change| o.kind == c.kind && o.id == c.id;
+    let before = changes[..at].iter().rev().take_while(same);
+    let after = changes[at..].iter().take_while(same);
+    before.chain(after).find_map(|o| match &o.event {
+        crate::history::Event::Field { key: k, new, .. } if k == key => text(new),
+        _ => None,
+    })
+}

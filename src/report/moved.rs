@@ -5,12 +5,11 @@
 //! changes not committed yet count in the current week, marked as such. Staff and spam are
 //! left out.
 
-use super::{Ctx, RecordRef};
+use super::{Ctx, RecordRef, field_in, text};
 use crate::commits::Changed;
 use crate::config::Closed;
 use crate::history::{Change, Event};
 use crate::record::Kind;
-use crate::value::Value;
 use serde::Serialize;
 
 #[derive(Debug, Serialize, Default)]
@@ -73,25 +72,6 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> M
         }
     }
     out
-}
-
-fn text(v: &Option<Value>) -> Option<String> {
-    v.as_ref()
-        .map(|v| v.to_text().trim().to_lowercase())
-        .filter(|s| !s.is_empty())
-}
-
-/// The value a change set gave a field of the record of `changes[at]` (created in it). A
-/// record's changes are next to each other, so only its neighbours are looked at.
-fn field_in(changes: &[Change], at: usize, key: &str) -> Option<String> {
-    let c = &changes[at];
-    let same = |o: &&Change| o.kind == c.kind && o.id == c.id;
-    let before = changes[..at].iter().rev().take_while(same);
-    let after = changes[at..].iter().take_while(same);
-    before.chain(after).find_map(|o| match &o.event {
-        Event::Field { key: k, new, .. } if k == key => text(new),
-        _ => None,
-    })
 }
 
 fn classify(

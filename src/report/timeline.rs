@@ -72,7 +72,7 @@ pub fn build(index: &Index, cfg: &Config, history: &[Changed]) -> Timelines {
     }
     for c in history {
         let committed = crate::history::date(cfg, &c.commit);
-        for change in &c.changes {
+        for (at, change) in c.changes.iter().enumerate() {
             let Some(field) = stage_field(change.kind) else {
                 continue;
             };
@@ -83,24 +83,10 @@ pub fn build(index: &Index, cfg: &Config, history: &[Changed]) -> Timelines {
                 continue; // a record's first stage is where it starts, not a move
             }
             // The date the move was made, when the same commit says it.
-            let date = c
-                .changes
-                .iter()
-                .filter(|o| o.id == change.id && o.kind == change.kind)
-                .find_map(|o| match &o.event {
-                    Event::Field {
-                        key, new: Some(v), ..
-                    } if key == "lifecycle_changed" => {
-                        crate::activity::parse_date(v.to_text().trim())
-                    }
-                    _ => None,
-                })
+            let date = super::field_in(&c.changes, at, "lifecycle_changed")
+                .and_then(|d| crate::activity::parse_date(&d))
                 .unwrap_or(committed);
-            let text = |v: &Option<crate::value::Value>| {
-                v.as_ref()
-                    .map(|v| v.to_text().trim().to_lowercase())
-                    .filter(|s| !s.is_empty())
-            };
+            let text = super::text;
             let m = Move {
                 date,
                 from: text(old),
