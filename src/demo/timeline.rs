@@ -86,7 +86,7 @@ impl Timeline {
         let text_of = |key: &str| field(key).map(|v| v.to_text().trim().to_string());
         let created = text_of("created").and_then(|s| activity::parse_date(&s));
         let owner = text_of("owner");
-        let stage_key = stage_key(kind);
+        let stage_key = crate::report::timeline::stage_field(kind);
         let final_stage = stage_key.and_then(text_of);
         let pipeline = text_of("pipeline");
         let mut refs = Vec::new();
@@ -217,7 +217,7 @@ impl Timeline {
     /// go with a stage: `lifecycle_changed` the day of the last move (none before the first),
     /// and a lead's status and a lost deal's reason only once they apply.
     fn set_stage_back(&self, cfg: &Config, applied: &[bool], draft: &mut Draft) -> Result<()> {
-        let Some(key) = stage_key(self.kind) else {
+        let Some(key) = crate::report::timeline::stage_field(self.kind) else {
             return Ok(());
         };
         let ty = |key: &str| schema::field_type(cfg, self.kind, key);
@@ -362,20 +362,9 @@ impl Draft<'_> {
     }
 }
 
-/// The field a record's stage moves change.
-pub fn stage_key(kind: Kind) -> Option<&'static str> {
-    match kind {
-        Kind::Person => Some("lifecycle"),
-        Kind::Deal => Some("stage"),
-        Kind::Company => None,
-    }
-}
-
 /// `lead → sql`, `customer → other (partner)`: the move, if both ends are stages kith knows.
 fn parse_move(cfg: &Config, kind: Kind, pipeline: Option<&str>, text: &str) -> Option<Move> {
-    let (from, to) = text.split_once('→').or_else(|| text.split_once("->"))?;
-    let from = from.trim().to_ascii_lowercase();
-    let to = to.split_whitespace().next()?.to_ascii_lowercase();
+    let (from, to) = crate::report::timeline::parse_stage_entry(text)?;
     let known = |s: &str| match kind {
         Kind::Person => cfg.lifecycle.is_known(s),
         Kind::Deal => cfg.pipeline(pipeline).is_some_and(|p| p.stage(s).is_some()),
