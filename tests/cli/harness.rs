@@ -218,3 +218,56 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[derive(Clone, Copy)]
+/// Who makes a commit in a test.
+pub struct Author {
+    pub name: &'static str,
+    pub email: &'static str,
+}
+
+/// Runs git as `who` at `date` (author and committer), with `KITH_TODAY` pinned for the merge
+/// driver and hook it may run. Does not assert success.
+pub fn git_as(dir: &Path, who: Author, date: &str, args: &[&str]) -> Run {
+    let out = Command::new("git")
+        .args(["-c", "commit.gpgsign=false", "-c", "core.editor=true"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", who.name)
+        .env("GIT_AUTHOR_EMAIL", who.email)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_NAME", who.name)
+        .env("GIT_COMMITTER_EMAIL", who.email)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_MERGE_AUTOEDIT", "no")
+        .env("KITH_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .env("LC_ALL", "C")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("run git");
+    Run::from(out)
+}
+
+/// [`git_as`], asserting success; returns stdout.
+#[track_caller]
+pub fn git_ok(dir: &Path, who: Author, date: &str, args: &[&str]) -> String {
+    let run = git_as(dir, who, date, args);
+    assert_eq!(
+        run.code, 0,
+        "git {args:?} failed\nstdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    run.stdout
+}
+
+/// Stages everything and commits it (the pre-commit hook, if installed, runs).
+#[track_caller]
+pub fn commit_all(dir: &Path, who: Author, date: &str, message: &str) {
+    git_ok(dir, who, date, &["add", "-A"]);
+    git_ok(dir, who, date, &["commit", "-q", "-m", message]);
+}

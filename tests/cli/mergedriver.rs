@@ -5,7 +5,6 @@
 
 use crate::harness::*;
 use std::path::Path;
-use std::process::Command;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -73,12 +72,6 @@ const THEIR_DATE: &str = "2026-11-24T10:00:00+00:00";
 const OUR_DATE: &str = "2026-11-24T11:00:00+00:00";
 const MERGE_DATE: &str = "2026-11-25T09:00:00+00:00";
 
-#[derive(Clone, Copy)]
-struct Author {
-    name: &'static str,
-    email: &'static str,
-}
-
 const SAM: Author = Author {
     name: "Sam Okafor",
     email: "sam@brightwave.example",
@@ -87,52 +80,6 @@ const PRIYA: Author = Author {
     name: "Priya Raman",
     email: "priya@brightwave.example",
 };
-
-/// Runs git as `who` at `date` (author and committer), with `KITH_TODAY` pinned for the merge
-/// driver and hook it may run. Does not assert success.
-fn git_as(dir: &Path, who: Author, date: &str, args: &[&str]) -> Run {
-    let out = Command::new("git")
-        .args(["-c", "commit.gpgsign=false", "-c", "core.editor=true"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_NAME", who.name)
-        .env("GIT_AUTHOR_EMAIL", who.email)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_NAME", who.name)
-        .env("GIT_COMMITTER_EMAIL", who.email)
-        .env("GIT_COMMITTER_DATE", date)
-        .env("GIT_MERGE_AUTOEDIT", "no")
-        .env("KITH_TODAY", TODAY)
-        .env("NO_COLOR", "1")
-        .env("LC_ALL", "C")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("run git");
-    Run::from(out)
-}
-
-/// [`git_as`], asserting success; returns stdout.
-#[track_caller]
-fn git_ok(dir: &Path, who: Author, date: &str, args: &[&str]) -> String {
-    let run = git_as(dir, who, date, args);
-    assert_eq!(
-        run.code, 0,
-        "git {args:?} failed\nstdout:\n{}\nstderr:\n{}",
-        run.stdout, run.stderr
-    );
-    run.stdout
-}
-
-/// Stages everything and commits it (the pre-commit hook, if installed, runs).
-#[track_caller]
-fn commit_all(dir: &Path, who: Author, date: &str, message: &str) {
-    git_ok(dir, who, date, &["add", "-A"]);
-    git_ok(dir, who, date, &["commit", "-q", "-m", message]);
-}
 
 /// `text` with each `(from, to)` applied; each `from` must occur exactly once.
 #[track_caller]

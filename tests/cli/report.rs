@@ -7,7 +7,6 @@ use crate::harness::*;
 use scraper::{ElementRef, Html, Selector};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const CONFIG: &str = r#"name: Test CRM
 timezone: Europe/London
@@ -42,9 +41,18 @@ segments:
 
 /// Commit authors: (name, e-mail). The names differ from kith.yaml's on purpose: teammates
 /// are recognised by address.
-const SAM: (&str, &str) = ("Sam O.", "sam@team.example");
-const PRIYA: (&str, &str) = ("Priya R", "priya@team.example");
-const BOT: (&str, &str) = ("Marketing Bot", "bot@automation.example");
+const SAM: Author = Author {
+    name: "Sam O.",
+    email: "sam@team.example",
+};
+const PRIYA: Author = Author {
+    name: "Priya R",
+    email: "priya@team.example",
+};
+const BOT: Author = Author {
+    name: "Marketing Bot",
+    email: "bot@automation.example",
+};
 
 /// A person: (id, name, email, phone, notes sentence).
 struct Person {
@@ -144,29 +152,6 @@ fn person_md(id: &str, fields: &str, activity: &str) -> String {
     s
 }
 
-/// Commits everything in the working tree as `who`, authored and committed at `when`.
-fn commit(dir: &Path, who: (&str, &str), when: &str, msg: &str) {
-    git(dir, &["add", "-A"]);
-    let out = Command::new("git")
-        .args(["-c", "commit.gpgsign=false", "commit", "-q", "-m", msg])
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_NAME", who.0)
-        .env("GIT_AUTHOR_EMAIL", who.1)
-        .env("GIT_AUTHOR_DATE", when)
-        .env("GIT_COMMITTER_NAME", who.0)
-        .env("GIT_COMMITTER_EMAIL", who.1)
-        .env("GIT_COMMITTER_DATE", when)
-        .output()
-        .expect("run git");
-    assert!(
-        out.status.success(),
-        "git commit failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Replaces one piece of a workspace file, which must be there.
 fn edit(ws: &Ws, rel: &str, from: &str, to: &str) {
     let text = ws.read(rel);
@@ -247,33 +232,33 @@ fn fixture() -> Ws {
         "deals/umbrella-renewal.md",
         "---\nname: Umbrella renewal\namount: 8000\nstage: appointment-scheduled\nclose_date: 2027-01-15\nowner: sam\ncreated: 2026-09-01\n---\n",
     );
-    commit(dir, SAM, "2026-11-10T10:00:00+00:00", "Records");
+    commit_all(dir, SAM, "2026-11-10T10:00:00+00:00", "Records");
     p(
         "barbara-liskov",
         "lifecycle: customer\nsource: referral\nowner: sam\ncreated: 2026-09-01\n",
         "- 2026-11-12 call @priya: quarterly check-in\n",
     );
-    commit(dir, PRIYA, "2026-11-12T11:00:00+00:00", "Barbara check-in");
+    commit_all(dir, PRIYA, "2026-11-12T11:00:00+00:00", "Barbara check-in");
     edit(
         &ws,
         "contacts/linus-torvalds.md",
         "lifecycle: subscriber",
         "lifecycle: lead",
     );
-    commit(dir, SAM, "2026-11-23T00:30:00+01:00", "Linus is a lead");
+    commit_all(dir, SAM, "2026-11-23T00:30:00+01:00", "Linus is a lead");
     edit(
         &ws,
         "contacts/grace-hopper.md",
         "lifecycle: mql",
         "lifecycle: lead",
     );
-    commit(dir, SAM, "2026-11-23T09:00:00+00:00", "Grace back to lead");
+    commit_all(dir, SAM, "2026-11-23T09:00:00+00:00", "Grace back to lead");
     p(
         "alan-turing",
         "lifecycle: lead\nsource: event\ncreated: 2026-11-24\n",
         "",
     );
-    commit(
+    commit_all(
         dir,
         BOT,
         "2026-11-24T10:00:00+00:00",
@@ -284,7 +269,7 @@ fn fixture() -> Ws {
         "lifecycle: mql\nsource: webinar\nowner: sam\ncreated: 2026-11-10\n",
         "- 2026-11-24 call @priya: discovery call\n",
     );
-    commit(dir, PRIYA, "2026-11-24T15:00:00+00:00", "Ada is an MQL");
+    commit_all(dir, PRIYA, "2026-11-24T15:00:00+00:00", "Ada is an MQL");
     edit(
         &ws,
         "deals/acme-pilot.md",
@@ -298,14 +283,14 @@ fn fixture() -> Ws {
             ws.read("deals/initech-expansion.md")
         ),
     );
-    commit(dir, SAM, "2026-11-24T16:00:00+00:00", "Acme pilot won");
+    commit_all(dir, SAM, "2026-11-24T16:00:00+00:00", "Acme pilot won");
     edit(
         &ws,
         "deals/globex-rollout.md",
         "stage: presentation-scheduled",
         "stage: closed-lost\nlost_reason: budget",
     );
-    commit(dir, PRIYA, "2026-11-25T09:00:00+00:00", "Globex lost");
+    commit_all(dir, PRIYA, "2026-11-25T09:00:00+00:00", "Globex lost");
     edit(
         &ws,
         "contacts/margaret-hamilton.md",
@@ -799,7 +784,7 @@ fn a_past_week_is_rendered_from_git_as_it_was_and_always_the_same() {
         "created:",
         "lifecycle: lead\ncreated:",
     );
-    commit(
+    commit_all(
         ws.path(),
         PRIYA,
         "2026-11-25T12:00:00+00:00",
@@ -1024,7 +1009,7 @@ Click [x](javascript:alert(1)) or "><svg onload=alert(1)> now.
         "deals/evil-deal.md",
         "---\nname: \"<img src=x onerror=alert(1)> deal\"\namount: 5000\nstage: appointment-scheduled\ncompany: evil-co\ncontacts: [mallory]\nowner: sam\ncreated: 2026-11-10\n---\n",
     );
-    commit(dir, SAM, "2026-11-10T10:00:00+00:00", "Records");
+    commit_all(dir, SAM, "2026-11-10T10:00:00+00:00", "Records");
     edit(
         &ws,
         "contacts/mallory.md",
@@ -1044,7 +1029,7 @@ Click [x](javascript:alert(1)) or "><svg onload=alert(1)> now.
         "stage: appointment-scheduled",
         "stage: contract-sent",
     );
-    commit(dir, SAM, "2026-11-24T10:00:00+00:00", "Mallory is a lead");
+    commit_all(dir, SAM, "2026-11-24T10:00:00+00:00", "Mallory is a lead");
     ws
 }
 
