@@ -172,9 +172,7 @@ fn merge_workspace() -> Ws {
         "---\nname: Analytical Engines\ndomain: analytical.example\n---\n",
     );
     ws.write("deals/pilot.md", PILOT);
-    git(ws.path(), &["init", "-q", "-b", "main"]);
-    git(ws.path(), &["add", "-A"]);
-    git(ws.path(), &["commit", "-q", "-m", "duplicates"]);
+    init_and_commit(ws.path(), "duplicates");
     ws
 }
 

@@ -20,9 +20,7 @@ impl Ws {
             dir: tempfile::tempdir().expect("temp dir"),
         };
         copy_dir(&repo_path("example-workspace"), ws.path());
-        git(ws.path(), &["init", "-q", "-b", "main"]);
-        git(ws.path(), &["add", "-A"]);
-        git(ws.path(), &["commit", "-q", "-m", "example"]);
+        init_and_commit(ws.path(), "example");
         ws
     }
 
@@ -180,6 +178,13 @@ pub fn count_line(table: &str) -> &str {
 
 pub fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// `git init` (branch `main`) and a first commit of everything in `dir`.
+pub fn init_and_commit(dir: &Path, message: &str) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
 }
 
 pub fn git(dir: &Path, args: &[&str]) -> String {

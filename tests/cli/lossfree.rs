@@ -37,9 +37,7 @@ fn hand_written() -> String {
 fn workspace() -> Ws {
     let ws = Ws::with_config("name: Loss-free\nteammates:\n  sam: {name: Sam}\n");
     ws.write("contacts/ines-duarte.md", &hand_written());
-    git(ws.path(), &["init", "-q", "-b", "main"]);
-    git(ws.path(), &["add", "-A"]);
-    git(ws.path(), &["commit", "-q", "-m", "hand-written"]);
+    init_and_commit(ws.path(), "hand-written");
     ws
 }
 

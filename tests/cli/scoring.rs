@@ -14,9 +14,7 @@ use serde_json::Value;
 /// Makes the workspace a git repository with everything committed (for `changes()`,
 /// `assert_untouched()` and `--compare`).
 fn commit(ws: &Ws) {
-    git(ws.path(), &["init", "-q", "-b", "main"]);
-    git(ws.path(), &["add", "-A"]);
-    git(ws.path(), &["commit", "-q", "-m", "test"]);
+    init_and_commit(ws.path(), "test");
 }
 
 /// The `id`s of a JSON array of records.
