@@ -85,3 +85,24 @@ pub fn index_entry(path: &[u8], id: git2::Oid, len: usize) -> git2::IndexEntry {
         path: path.to_vec(),
     }
 }
+
+/// The text of a blob (lossy UTF-8), `None` for the zero id or a missing object.
+pub fn blob_text(git: &git2::Repository, oid: git2::Oid) -> Option<String> {
+    if oid.is_zero() {
+        return None;
+    }
+    let blob = git.find_blob(oid).ok()?;
+    Some(String::from_utf8_lossy(blob.content()).into_owned())
+}
+
+/// Commits `tree` on top of HEAD (or as the first commit) and moves HEAD's branch to it.
+pub fn commit_on_head(
+    git: &git2::Repository,
+    sig: &git2::Signature,
+    message: &str,
+    tree: &git2::Tree,
+) -> Result<git2::Oid> {
+    let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    Ok(git.commit(Some("HEAD"), sig, sig, message, tree, &parents)?)
+}

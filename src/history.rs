@@ -389,10 +389,7 @@ impl Repo {
     }
 
     fn events_of(&self, cfg: &Config, files: &[FileChange]) -> Vec<Change> {
-        let text = |oid: Oid| -> Option<String> {
-            let blob = self.git.find_blob(oid).ok()?;
-            Some(String::from_utf8_lossy(blob.content()).into_owned())
-        };
+        let text = |oid: Oid| crate::git::blob_text(&self.git, oid);
         let mut out = Vec::new();
         for f in files {
             let old_rec = f.old.as_ref().and_then(|(p, _)| self.record_of(p));

@@ -304,14 +304,7 @@ fn commit_local(repo: &Repo, cfg: &Config, check: Option<Check>) -> Result<Optio
     let message = commit_message(repo, cfg, head_tree.as_ref(), &tree)?;
     crate::output::trace("message");
     let sig = signature(git)?;
-    let parents: Vec<git2::Commit> = git
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
-    git.commit(Some("HEAD"), &sig, &sig, &message, &tree, &parent_refs)?;
+    crate::git::commit_on_head(git, &sig, &message, &tree)?;
     Ok(Some(message))
 }
 
@@ -346,16 +339,7 @@ fn commit_message(
             other += 1;
             continue;
         };
-        let blob_text = |oid: Oid| {
-            (!oid.is_zero())
-                .then(|| {
-                    repo.git
-                        .find_blob(oid)
-                        .ok()
-                        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-                })
-                .flatten()
-        };
+        let blob_text = |oid: Oid| crate::git::blob_text(&repo.git, oid);
         records.push((
             kind,
             id,
@@ -725,10 +709,7 @@ fn merge_commit(
         crate::driver::side_of(changed.as_ref().unwrap_or(&theirs), cfg)
     };
     let blob = |tree: &git2::Tree, path: &Path| -> Option<String> {
-        let entry = tree.get_path(path).ok()?;
-        git.find_blob(entry.id())
-            .ok()
-            .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+        crate::git::blob_text(git, tree.get_path(path).ok()?.id())
     };
     let mut merged = Vec::new();
     let mut writes: Vec<(PathBuf, Option<String>)> = Vec::new();

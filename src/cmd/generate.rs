@@ -47,20 +47,6 @@ fn commit_all(dir: &std::path::Path) -> Result<()> {
     index.write()?;
     let tree = repo.find_tree(index.write_tree()?)?;
     let sig = git2::Signature::now("kith gen", "gen@kith.invalid")?;
-    let parents: Vec<git2::Commit> = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
-    repo.commit(
-        Some("HEAD"),
-        &sig,
-        &sig,
-        "Generated workspace",
-        &tree,
-        &parent_refs,
-    )?;
+    crate::git::commit_on_head(&repo, &sig, "Generated workspace", &tree)?;
     Ok(())
 }

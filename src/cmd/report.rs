@@ -464,10 +464,7 @@ fn uncommitted(repo: &Repo, cfg: &crate::config::Config) -> Result<Vec<Change>> 
         else {
             continue;
         };
-        let old = (!d.old_file().id().is_zero())
-            .then(|| git.find_blob(d.old_file().id()).ok())
-            .flatten()
-            .map(|b| String::from_utf8_lossy(b.content()).into_owned());
+        let old = crate::git::blob_text(git, d.old_file().id());
         let new = new_path
             .as_ref()
             .and_then(|p| std::fs::read_to_string(workdir.join(p)).ok());

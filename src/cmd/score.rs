@@ -143,7 +143,7 @@ fn compare(
                 )
             })
         };
-        let (bb, ab) = (band(&before, b), band(&after, a));
+        let (bb, ab) = (band(&before, b), band(after, a));
         if bb != ab {
             rows.push((r, b, a, bb, ab));
         }
