@@ -272,8 +272,8 @@ impl Model {
         r: &Record,
         mut lines: Option<&mut Vec<Line>>,
     ) -> Score {
-        // Explanations are only built when asked for: scoring 100,000 people needs none.
-        let explain = lines.is_some();
+        // Explanations are only built when asked for (`why` is called only then): scoring
+        // 100,000 people needs none.
         let mut note = |group: &'static str, points: f64, why: &dyn Fn() -> String| {
             if let Some(l) = lines.as_deref_mut()
                 && points.abs() >= 0.05
@@ -323,7 +323,7 @@ impl Model {
                 points = c;
             }
             engagement += points;
-            if explain {
+            note("engagement", points, &|| {
                 let mut why = format!("{count} {}", plural(&rule.kind, count));
                 match rule.fade {
                     Fade::HalfLife(h) => why.push_str(&format!(", decayed (half-life {h}d)")),
@@ -333,8 +333,8 @@ impl Model {
                 if let Some(c) = capped {
                     let _ = write!(why, ", capped at {}", num(c));
                 }
-                note("engagement", points, &|| why.clone());
-            }
+                why
+            });
         }
         engagement = cap(engagement, self.engagement_cap, "engagement", &mut note);
 
