@@ -40,6 +40,14 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.dir() == dir)
     }
 
+    /// A workspace-relative record path, `contacts/ada.md` → (person, `ada`): the inverse of
+    /// [`Record::path`]. Files in deeper folders and hidden files are not records.
+    pub fn of_path(path: &str) -> Option<(Kind, &str)> {
+        let (dir, file) = path.split_once('/')?;
+        let id = file.strip_suffix(".md")?;
+        (!id.contains('/') && !id.starts_with('.')).then_some((Kind::from_dir(dir)?, id))
+    }
+
     /// Accepts singular and plural, `person`/`people` too.
     pub fn parse(s: &str) -> Option<Kind> {
         match s.to_ascii_lowercase().as_str() {

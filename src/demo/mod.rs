@@ -161,7 +161,7 @@ pub fn plan(source: Source, opts: &Options) -> Result<Plan> {
     let mut records = Vec::new();
     let mut others: Vec<(String, String)> = Vec::new();
     for (path, text) in source.files {
-        match record_of(path) {
+        match Kind::of_path(path) {
             Some((kind, id)) => {
                 records.push(Timeline::read(&cfg, kind, id, shift_text(text, days))?)
             }
@@ -176,13 +176,6 @@ pub fn plan(source: Source, opts: &Options) -> Result<Plan> {
         commits,
         this_week,
     })
-}
-
-/// `contacts/ada.md` → (person, `ada`).
-fn record_of(path: &str) -> Option<(Kind, &str)> {
-    let (dir, file) = path.split_once('/')?;
-    let id = file.strip_suffix(".md")?;
-    (!id.contains('/') && !id.starts_with('.')).then_some((Kind::from_dir(dir)?, id))
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ fn assert_every_commit_is_clean(plan: &Plan) {
     let mut index = Index::new(config());
     for (n, c) in plan.commits.iter().enumerate() {
         for (path, text) in &c.files {
-            let Some((kind, id)) = record_of(path) else {
+            let Some((kind, id)) = Kind::of_path(path) else {
                 continue;
             };
             let text = text.as_deref().expect("the demo deletes nothing");
@@ -253,7 +253,7 @@ fn nothing_happens_after_today() {
         last.time
     );
     for (path, text) in plan.files() {
-        if record_of(path).is_none() {
+        if Kind::of_path(path).is_none() {
             continue;
         }
         for line in text.lines() {

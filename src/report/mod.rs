@@ -305,8 +305,8 @@ pub fn build(input: &Input) -> Weekly {
 }
 
 fn record_of_path<'a>(index: &'a Index, path: &str) -> Option<&'a Record> {
-    let (dir, file) = path.split_once('/')?;
-    index.get(Kind::from_dir(dir)?, file.strip_suffix(".md")?)
+    let (kind, id) = Kind::of_path(path)?;
+    index.get(kind, id)
 }
 
 /// Everything the parts of the report read.
