@@ -5,6 +5,7 @@ use crate::cli::{ListArgs, ListKind};
 use crate::config::{Closed, Config};
 use crate::output::{self, Format, Table, paint};
 use crate::record::{Kind, Record};
+use crate::schema::RESERVED;
 use crate::score::{Score, num};
 use crate::value::Value;
 use crate::workspace::Workspace;
@@ -140,14 +141,9 @@ impl Computed<'_> {
     }
 }
 
-/// The fields kith computes, which join the frontmatter fields in exports.
-const COMPUTED: &[&str] = &[
-    "score",
-    "fit_score",
-    "engagement_score",
-    "grade",
-    "segments",
-];
+/// The fields kith computes, which join the frontmatter fields in exports: the reserved
+/// names after the record's own `id`, `kind` and `path`.
+const COMPUTED: &[&str] = RESERVED.split_at(3).1;
 
 /// The record as `list --format json` prints it: id, kind, path, every field, then the
 /// computed fields.
@@ -190,8 +186,6 @@ pub fn export_name(key: &str) -> String {
         key.to_string()
     }
 }
-
-use crate::schema::RESERVED;
 
 fn all_fields<'a>(records: impl Iterator<Item = &'a Record>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
