@@ -8,7 +8,6 @@
 //! record-level events are derived from them with the current kith.yaml on every run. A
 //! damaged cache line is ignored and recomputed.
 
-use crate::config::Config;
 use crate::history::{Change, Commit, CommitFiles, FileChange, Repo};
 use anyhow::Result;
 use git2::{Oid, Sort};
@@ -137,12 +136,7 @@ pub struct Changed {
 /// their record changes, oldest first. Each change belongs to the commit that introduced it
 /// (compared with its first parent), never to whoever merged it. Commits the cache does not
 /// know are compared on every core, each thread with its own handle on the repository.
-pub fn since(
-    repo: &Repo,
-    cfg: &Config,
-    cache: &mut Cache,
-    since: Timestamp,
-) -> Result<Vec<Changed>> {
+pub fn since(repo: &Repo, cache: &mut Cache, since: Timestamp) -> Result<Vec<Changed>> {
     let git = &repo.git;
     let open = repo.opener();
     let mut walk = git.revwalk()?;
@@ -196,7 +190,7 @@ pub fn since(
         .into_par_iter()
         .map_init(&open, |r, (oid, info)| -> Result<Option<Changed>> {
             let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-            let changes = slim(r.events(cfg, &known[&oid]));
+            let changes = slim(r.events(&known[&oid]));
             Ok((!changes.is_empty()).then_some(Changed {
                 commit: info,
                 changes,

@@ -197,15 +197,10 @@ impl Repo {
 
     /// The record changes a commit introduced, against its first parent. `only` limits the
     /// diff to these repository paths (faster when following one record).
-    pub fn changes(
-        &self,
-        cfg: &Config,
-        oid: Oid,
-        only: &[PathBuf],
-    ) -> Result<(Commit, Vec<Change>)> {
+    pub fn changes(&self, oid: Oid, only: &[PathBuf]) -> Result<(Commit, Vec<Change>)> {
         let commit = self.git.find_commit(oid)?;
         let files = self.git_diff(&commit, only)?;
-        Ok((Repo::commit_info(&commit), self.events(cfg, &files)))
+        Ok((Repo::commit_info(&commit), self.events(&files)))
     }
 
     /// The files in the workspace's record folders that a commit changed against its first
@@ -366,29 +361,29 @@ impl Repo {
 
     /// The record changes that file changes amount to. A commit of thousands of files (an
     /// import) is read by every core, each with its own handle on the repository.
-    pub fn events(&self, cfg: &Config, files: &[FileChange]) -> Vec<Change> {
+    pub fn events(&self, files: &[FileChange]) -> Vec<Change> {
         use rayon::prelude::*;
         const CHUNK: usize = 512;
         if files.len() <= CHUNK {
-            return self.events_of(cfg, files);
+            return self.events_of(files);
         }
         let open = self.opener();
         let parts: Vec<Option<Vec<Change>>> = files
             .par_chunks(CHUNK)
             .map_init(
                 || open().ok(),
-                |repo, chunk| repo.as_ref().map(|r| r.events_of(cfg, chunk)),
+                |repo, chunk| repo.as_ref().map(|r| r.events_of(chunk)),
             )
             .collect();
         let mut out = Vec::new();
         for (part, chunk) in parts.into_iter().zip(files.chunks(CHUNK)) {
             // A thread that could not open the repository leaves its part to this one.
-            out.extend(part.unwrap_or_else(|| self.events_of(cfg, chunk)));
+            out.extend(part.unwrap_or_else(|| self.events_of(chunk)));
         }
         out
     }
 
-    fn events_of(&self, cfg: &Config, files: &[FileChange]) -> Vec<Change> {
+    fn events_of(&self, files: &[FileChange]) -> Vec<Change> {
         let text = |oid: Oid| crate::git::blob_text(&self.git, oid);
         let mut out = Vec::new();
         for f in files {
@@ -404,7 +399,6 @@ impl Repo {
                         event: Event::Renamed { from },
                     });
                     out.extend(diff_texts(
-                        cfg,
                         kind,
                         &id,
                         old_text.as_deref(),
@@ -412,17 +406,16 @@ impl Repo {
                     ));
                 }
                 (Some(_), Some((kind, id))) => out.extend(diff_texts(
-                    cfg,
                     kind,
                     &id,
                     old_text.as_deref(),
                     new_text.as_deref(),
                 )),
                 (None, Some((kind, id))) => {
-                    out.extend(diff_texts(cfg, kind, &id, None, new_text.as_deref()))
+                    out.extend(diff_texts(kind, &id, None, new_text.as_deref()))
                 }
                 (Some((kind, id)), None) => {
-                    out.extend(diff_texts(cfg, kind, &id, old_text.as_deref(), None))
+                    out.extend(diff_texts(kind, &id, old_text.as_deref(), None))
                 }
                 (None, None) => {}
             }
@@ -431,25 +424,20 @@ impl Repo {
     }
 
     /// Every change to one record, oldest first, following renames back in time.
-    pub fn record_history(
-        &self,
-        cfg: &Config,
-        kind: Kind,
-        id: &str,
-    ) -> Result<Vec<(Commit, Vec<Event>)>> {
+    pub fn record_history(&self, kind: Kind, id: &str) -> Result<Vec<(Commit, Vec<Event>)>> {
         let mut current = id.to_string();
         let mut out = Vec::new();
         for oid in self.commits()? {
             let path = self.path_of(kind, &current);
             // Find renames to this path: a full diff only for commits that touch it.
-            let (commit, changes) = self.changes(cfg, oid, std::slice::from_ref(&path))?;
+            let (commit, changes) = self.changes(oid, std::slice::from_ref(&path))?;
             if changes.is_empty() {
                 continue;
             }
             // Created here, or renamed from another file? Only a rename search says.
             let created = changes.iter().any(|c| c.event == Event::Created);
             let (commit, changes) = match created.then(|| self.renamed_to(oid, &path)) {
-                Some(Some(from)) => self.changes(cfg, oid, &[from, path])?,
+                Some(Some(from)) => self.changes(oid, &[from, path])?,
                 _ => (commit, changes),
             };
             let mine: Vec<Event> = changes
@@ -519,13 +507,7 @@ pub fn last_change<'r>(
 }
 
 /// The events between two versions of a record (`None`: not there).
-pub fn diff_texts(
-    cfg: &Config,
-    kind: Kind,
-    id: &str,
-    old: Option<&str>,
-    new: Option<&str>,
-) -> Vec<Change> {
+pub fn diff_texts(kind: Kind, id: &str, old: Option<&str>, new: Option<&str>) -> Vec<Change> {
     let change = |event| Change {
         kind,
         id: id.to_string(),
@@ -561,7 +543,7 @@ pub fn diff_texts(
             }));
         }
     }
-    let (oa, na) = (activities(cfg, old), activities(cfg, new));
+    let (oa, na) = (activities(old), activities(new));
     for a in na {
         if !oa.iter().any(|b| same_entry(b, &a)) {
             out.push(change(Event::Logged(a)));
@@ -593,7 +575,7 @@ fn fields(text: Option<&str>) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn activities(_cfg: &Config, text: Option<&str>) -> Vec<Activity> {
+fn activities(text: Option<&str>) -> Vec<Activity> {
     let Some(text) = text else { return Vec::new() };
     let Ok(split) = frontmatter::split(text) else {
         return Vec::new();

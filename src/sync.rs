@@ -114,7 +114,7 @@ pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
     crate::output::trace("resumed?");
     let mut report = Report {
         resumed,
-        committed: commit_local(&repo, cfg, opts.check)?,
+        committed: commit_local(&repo, opts.check)?,
         ..Report::default()
     };
     failpoint("committed");
@@ -249,7 +249,7 @@ fn is_rejection(e: &anyhow::Error) -> bool {
 
 /// Commits every change under the workspace (records, kith.yaml, templates) with a message
 /// that says what changed. `None` when there was nothing to commit.
-fn commit_local(repo: &Repo, cfg: &Config, check: Option<Check>) -> Result<Option<String>> {
+fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Option<String>> {
     let git = &repo.git;
     let mut index = git.index()?;
     let head_tree = git.head().ok().and_then(|h| h.peel_to_tree().ok());
@@ -301,7 +301,7 @@ fn commit_local(repo: &Repo, cfg: &Config, check: Option<Check>) -> Result<Optio
         })?;
     }
     crate::output::trace("checked");
-    let message = commit_message(repo, cfg, head_tree.as_ref(), &tree)?;
+    let message = commit_message(repo, head_tree.as_ref(), &tree)?;
     crate::output::trace("message");
     let sig = signature(git)?;
     crate::git::commit_on_head(git, &sig, &message, &tree)?;
@@ -315,12 +315,7 @@ fn signature(git: &Repository) -> Result<Signature<'static>> {
 }
 
 /// `kith: ada-lovelace lifecycle lead→mql; +2 contacts; acme-renewal amount 12000→15000`
-fn commit_message(
-    repo: &Repo,
-    cfg: &Config,
-    old: Option<&git2::Tree>,
-    new: &git2::Tree,
-) -> Result<String> {
+fn commit_message(repo: &Repo, old: Option<&git2::Tree>, new: &git2::Tree) -> Result<String> {
     let mut opts = git2::DiffOptions::new();
     opts.pathspec(&repo.prefix);
     let diff = repo
@@ -356,7 +351,7 @@ fn commit_message(
             new: new.as_deref(),
         })
         .collect();
-    Ok(message(cfg, &changed, other))
+    Ok(message(&changed, other))
 }
 
 /// A record file a commit changes: its text before and after (`None`: not there).
@@ -370,13 +365,13 @@ pub struct Changed<'a> {
 
 /// The message `kith sync` gives a commit of these record changes and `other` other files:
 /// `kith: ada-lovelace lifecycle lead→mql, +1 activity; +2 contacts; -1 deal`.
-pub fn message(cfg: &Config, changed: &[Changed], other: usize) -> String {
+pub fn message(changed: &[Changed], other: usize) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut created = [0usize; 3];
     let mut deleted = [0usize; 3];
     for c in changed {
         let (kind, id) = (c.kind, c.id);
-        let events = history::diff_texts(cfg, kind, id, c.old, c.new);
+        let events = history::diff_texts(kind, id, c.old, c.new);
         if events.iter().any(|c| c.event == Event::Created) {
             created[kind as usize] += 1;
             continue;

@@ -31,7 +31,7 @@ pub fn history(ws: &Workspace, args: HistoryArgs) -> Result<ExitCode> {
     let index = load(ws);
     let r = resolve(index, &args.id, None)?;
     let repo = history::require(&ws.root)?;
-    let changes = repo.record_history(&ws.config, r.kind, &r.id)?;
+    let changes = repo.record_history(r.kind, &r.id)?;
     let cfg = &ws.config;
     match args.format {
         ShowFormat::Json => output::print_json(
@@ -76,7 +76,7 @@ pub fn blame(ws: &Workspace, args: HistoryArgs) -> Result<ExitCode> {
     let index = load(ws);
     let r = resolve(index, &args.id, None)?;
     let repo = history::require(&ws.root)?;
-    let changes = repo.record_history(&ws.config, r.kind, &r.id)?;
+    let changes = repo.record_history(r.kind, &r.id)?;
     let cfg = &ws.config;
     let mut rows = Vec::new();
     for (key, value) in &r.fields {

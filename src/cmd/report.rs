@@ -200,7 +200,7 @@ fn render_week(
             };
             let r = open()?;
             let end = week.end_instant(tz);
-            let all = commits::since(&r, cfg, cache, window_start)?;
+            let all = commits::since(&r, cache, window_start)?;
             crate::output::trace("history");
             Ok(History::Available(
                 all.into_iter().filter(|c| c.commit.time < end).collect(),
@@ -210,10 +210,7 @@ fn render_week(
         let loaded = (|| -> Result<(Index, Vec<Change>)> {
             if current {
                 let index = crate::load::load(ws);
-                let pending = repo
-                    .map(|r| uncommitted(r, cfg))
-                    .transpose()?
-                    .unwrap_or_default();
+                let pending = repo.map(uncommitted).transpose()?.unwrap_or_default();
                 Ok((index, pending))
             } else {
                 let repo = repo.with_context(|| {
@@ -439,7 +436,7 @@ fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>> {
 }
 
 /// Record changes in the working tree that are not committed yet.
-fn uncommitted(repo: &Repo, cfg: &crate::config::Config) -> Result<Vec<Change>> {
+fn uncommitted(repo: &Repo) -> Result<Vec<Change>> {
     let git = &repo.git;
     let Ok(tree) = git.head().and_then(|h| h.peel_to_tree()) else {
         return Ok(Vec::new());
@@ -469,7 +466,6 @@ fn uncommitted(repo: &Repo, cfg: &crate::config::Config) -> Result<Vec<Change>> 
             .as_ref()
             .and_then(|p| std::fs::read_to_string(workdir.join(p)).ok());
         out.extend(history::diff_texts(
-            cfg,
             kind,
             &id,
             old.as_deref(),

@@ -191,7 +191,7 @@ impl<'a> Replay<'a> {
                 new: self.texts[*r].as_deref(),
             })
             .collect();
-        let message = crate::sync::message(self.cfg, &changed, 0);
+        let message = crate::sync::message(&changed, 0);
         Ok(Some(Commit {
             author: self.author(&g.who),
             time: self.zoned(g.at)?,
