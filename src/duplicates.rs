@@ -374,7 +374,7 @@ impl<'a> Context<'a> {
                     out.push((hash((4u8, company, word)), i, false));
                 }
             }
-            (Kind::Company, _) if !f.name.is_empty() => {
+            (Kind::Company, _) if names && !f.name.is_empty() => {
                 let mut words: Vec<&str> = normalize::words(&f.name).collect();
                 words.sort_unstable();
                 out.push((hash((5u8, words)), i, false));
