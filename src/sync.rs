@@ -899,21 +899,32 @@ fn changes(
         .collect())
 }
 
-/// Whether two new records with the same id describe the same person (same e-mail, or the
-/// same name when neither has one).
+/// Whether two new records with the same id describe the same person: the same e-mail
+/// address, or the same name when neither has one, compared as `kith duplicates` compares them.
 fn same_record(a: &str, b: &str) -> bool {
-    let field = |text: &str, key: &str| -> Option<String> {
-        let split = crate::frontmatter::split(text).ok()?;
+    use crate::duplicates::normalize;
+    // (e-mail, name) of a record's text, each read once.
+    let identity = |text: &str| -> (Option<String>, Option<String>) {
+        let Ok(split) = crate::frontmatter::split(text) else {
+            return (None, None);
+        };
         let fm = crate::yaml::parse(split.frontmatter(text));
-        fm.fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.to_text().trim().to_lowercase())
-            .filter(|s| !s.is_empty())
+        let field = |key: &str| {
+            fm.fields
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.to_text())
+                .filter(|s| !s.trim().is_empty())
+        };
+        (
+            field("email").map(|e| normalize::email(&e).unwrap_or_else(|| e.trim().to_lowercase())),
+            field("name").map(|n| normalize::person_name(&n)),
+        )
     };
-    match (field(a, "email"), field(b, "email")) {
+    let ((email_a, name_a), (email_b, name_b)) = (identity(a), identity(b));
+    match (email_a, email_b) {
         (Some(x), Some(y)) => x == y,
-        (None, None) => field(a, "name") == field(b, "name"),
+        (None, None) => name_a == name_b,
         _ => false,
     }
 }
