@@ -26,8 +26,8 @@ pub struct Installed {
 /// Registers the merge driver in the repository's config and `.gitattributes` (at the workspace
 /// root), and a pre-commit hook running `kith check --staged`. Safe to run again.
 pub fn install(ws_root: &Path) -> Result<Installed> {
-    let repo =
-        git2::Repository::discover(ws_root).context("the workspace is not in a git repository")?;
+    let crate::history::Repo { git: repo, prefix } =
+        crate::history::Repo::open(ws_root)?.context("the workspace is not in a git repository")?;
     let exe = std::env::current_exe().context("cannot tell where the kith executable is")?;
     let exe = shell_quote(&exe.display().to_string());
     // This kith, or the one on PATH if this one has moved since (an upgrade, a rebuilt tree).
@@ -64,18 +64,10 @@ pub fn install(ws_root: &Path) -> Result<Installed> {
         .with_context(|| format!("cannot create {}", hooks.display()))?;
     let hook = hooks.join("pre-commit");
     // Hooks run at the top of the working tree; the workspace may be a folder inside it.
-    let top = repo
-        .workdir()
-        .context("the repository has no working tree")?;
-    let rel = ws_root
-        .canonicalize()?
-        .strip_prefix(top.canonicalize()?)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let root = if rel.as_os_str().is_empty() {
+    let root = if prefix.as_os_str().is_empty() {
         ".".to_string()
     } else {
-        shell_quote(&rel.display().to_string())
+        shell_quote(&prefix.display().to_string())
     };
     let script = format!(
         "#!/bin/sh\n{HOOK_MARK}: checks the staged records before each commit.\n{kith} -C {root} check --staged\n"

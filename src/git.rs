@@ -45,14 +45,9 @@ pub fn user_email(dir: &Path) -> Option<String> {
 /// The text of `name` (a path relative to the workspace root `root`) at revision `rev`.
 /// Works when the workspace is a subfolder of a larger repository.
 pub fn file_at(root: &Path, rev: &str, name: &str) -> Result<String> {
-    let repo =
-        git2::Repository::discover(root).context("the workspace is not in a git repository")?;
-    let workdir = repo.workdir().context("the repository has no work tree")?;
-    let root = root.canonicalize()?;
-    let rel = root
-        .strip_prefix(workdir.canonicalize()?)
-        .unwrap_or(Path::new(""))
-        .join(name);
+    let crate::history::Repo { git: repo, prefix } =
+        crate::history::Repo::open(root)?.context("the workspace is not in a git repository")?;
+    let rel = prefix.join(name);
     let commit = repo
         .revparse_single(rev)
         .with_context(|| format!("git does not know the revision `{rev}`"))?
