@@ -152,6 +152,15 @@ impl Record {
         out
     }
 
+    /// A deal's currency as written, or the workspace's default, in capitals (`EUR`).
+    pub fn currency(&self, cfg: &crate::config::Config) -> String {
+        self.text("currency")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .unwrap_or(&cfg.currency)
+            .to_uppercase()
+    }
+
     pub fn lifecycle(&self) -> Option<String> {
         self.text("lifecycle").map(|s| s.trim().to_lowercase())
     }

@@ -475,14 +475,7 @@ fn cell(cfg: &Config, r: &Record, column: &str) -> (String, Style) {
             (stage, style)
         }
         "amount" => match r.number("amount") {
-            Some(a) => (
-                format!(
-                    "{} {}",
-                    r.text("currency").unwrap_or(&cfg.currency),
-                    output::amount(a)
-                ),
-                plain,
-            ),
+            Some(a) => (format!("{} {}", r.currency(cfg), output::amount(a)), plain),
             None => (String::new(), plain),
         },
         "stage" if r.kind == Kind::Deal => {

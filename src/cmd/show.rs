@@ -241,13 +241,7 @@ fn card(index: &Index, r: &Record, max_activities: usize, computed: &[(&str, Str
         for d in &deals {
             let amount = d
                 .number("amount")
-                .map(|a| {
-                    format!(
-                        "{} {}",
-                        d.text("currency").unwrap_or(&cfg.currency),
-                        output::amount(a)
-                    )
-                })
+                .map(|a| format!("{} {}", d.currency(cfg), output::amount(a)))
                 .unwrap_or_default();
             let close = d
                 .text("close_date")

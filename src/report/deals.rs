@@ -63,7 +63,7 @@ pub struct ForecastRow {
 
 pub(super) fn build(ctx: &Ctx) -> Deals {
     let cfg = ctx.cfg;
-    let currency = |r: &Record| r.text("currency").unwrap_or(&cfg.currency).to_uppercase();
+    let currency = |r: &Record| r.currency(cfg);
     let money = |sums: &Sums| super::money(cfg, sums);
     let mut stages: Vec<StageRow> = Vec::new();
     let mut rows: BTreeMap<(usize, usize), (Sums, Sums, usize)> = BTreeMap::new();

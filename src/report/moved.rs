@@ -155,6 +155,5 @@ fn classify(
 fn deal_amount(ctx: &Ctx, id: &str) -> Option<super::Money> {
     let r = ctx.index.get(Kind::Deal, id)?;
     let amount = r.number("amount")?;
-    let currency = r.text("currency").unwrap_or(&ctx.cfg.currency);
-    Some(super::Money::new(&currency.to_uppercase(), amount))
+    Some(super::Money::new(&r.currency(ctx.cfg), amount))
 }

@@ -288,11 +288,7 @@ pub(super) fn owners(ctx: &Ctx) -> Vec<OwnerRow> {
             let i = row_of(r);
             rows[i].open_deals += 1;
             if let Some(a) = r.number("amount") {
-                let cur = r
-                    .text("currency")
-                    .unwrap_or(&ctx.cfg.currency)
-                    .to_uppercase();
-                *amounts[i].entry(cur).or_default() += a;
+                *amounts[i].entry(r.currency(ctx.cfg)).or_default() += a;
             }
         }
     }
