@@ -291,30 +291,43 @@ fn section_activities(
 ) -> (Vec<Activity>, Vec<EntryProblem>) {
     let mut problems = Vec::new();
     let mut out = Vec::with_capacity(section.items.len());
-    let mut line = first_line;
-    let mut counted = 0;
-    for item in &section.items {
-        line += memchr::memchr_iter(b'\n', &body.as_bytes()[counted..item.start]).count() as u32;
-        counted = item.start;
-        let raw = &body[item.clone()];
-        let (first, rest, marker) = split_item(raw);
+    for (range, line, offset) in item_lines(body, first_line, section) {
+        let (first, rest, _) = split_item(&body[range]);
         match activity::parse_entry(first, &rest) {
             Ok(mut a) => {
                 a.line = line;
-                a.kind_col += marker as u16 + column_of(body, item.start) as u16;
+                a.kind_col += offset as u16;
                 out.push(a);
             }
-            Err(e) => {
-                let column = marker as u32 + e.col + 1 + column_of(body, item.start);
-                problems.push(EntryProblem {
-                    line,
-                    column,
-                    message: e.message,
-                });
-            }
+            Err(e) => problems.push(EntryProblem {
+                line,
+                column: offset + e.col + 1,
+                message: e.message,
+            }),
         }
     }
     (out, problems)
+}
+
+/// A section's list items, each with its 1-based line in the file (the body starts at
+/// `first_line`) and the 0-based column where its text starts after the list marker.
+pub fn item_lines<'s>(
+    body: &'s str,
+    first_line: u32,
+    section: &'s Section,
+) -> impl Iterator<Item = (Range<usize>, u32, u32)> + 's {
+    let mut line = first_line;
+    let mut counted = 0;
+    section.items.iter().map(move |item| {
+        line += memchr::memchr_iter(b'\n', &body.as_bytes()[counted..item.start]).count() as u32;
+        counted = item.start;
+        let (_, _, marker) = split_item(&body[item.clone()]);
+        (
+            item.clone(),
+            line,
+            marker as u32 + column_of(body, item.start),
+        )
+    })
 }
 
 /// The 0-based column of a byte offset within its line.
@@ -325,7 +338,7 @@ fn column_of(s: &str, pos: usize) -> u32 {
 
 /// Splits a list item into its first line (marker removed), its dedented continuation lines
 /// and the width of the marker.
-fn split_item(raw: &str) -> (&str, String, usize) {
+pub fn split_item(raw: &str) -> (&str, String, usize) {
     let raw = raw.trim_end_matches(['\n', '\r']);
     let (first, rest) = match raw.find('\n') {
         Some(i) => (raw[..i].trim_end_matches('\r'), &raw[i + 1..]),

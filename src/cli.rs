@@ -77,6 +77,18 @@ pub enum Command {
     /// Merge a duplicate into the record that stays: fields and logs combined, references
     /// re-pointed, the duplicate removed
     Merge(MergeArgs),
+    /// Add a follow-up task to a record: `kith task ada "confirm pilot scope" --due 2026-11-27`
+    Task(TaskArgs),
+    /// Tick a record's open task (the only one, or number N as `kith due` shows it)
+    Done(DoneArgs),
+    /// Move a record's open task N to a later due date
+    Snooze(SnoozeArgs),
+    /// The agenda: open tasks due or overdue, oldest first (or a calendar with --format ics)
+    Due(DueArgs),
+    /// Each workflow in kith.yaml: who is in it, and the steps due next
+    Workflows(WorkflowsArgs),
+    /// Run the workflows for a day: who enters, which steps are due (with --apply, write them)
+    Advance(AdvanceArgs),
     /// Commit, fetch, merge field by field, check and push: share the CRM with your team
     Sync(SyncArgs),
     /// Uncommitted record changes, ahead/behind the remote, unresolved conflicts
@@ -296,6 +308,101 @@ pub struct LogArgs {
     /// Deal it belongs to
     #[arg(long, value_name = "DEAL-ID")]
     pub deal: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// What to do
+    pub text: String,
+    /// Due date (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due: Option<String>,
+    /// Time of day
+    #[arg(long, value_name = "HH:MM")]
+    pub time: Option<String>,
+    /// Kind of touch (call, email, meeting, ...)
+    #[arg(long = "type", value_name = "TYPE", default_value = "follow-up")]
+    pub kind: String,
+    /// Teammate who does it (default: the record's owner, else you)
+    #[arg(long, value_name = "TEAMMATE")]
+    pub owner: Option<String>,
+    /// Deal it belongs to
+    #[arg(long, value_name = "DEAL-ID")]
+    pub deal: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoneArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Which open task (1 = due first); needed when there are several
+    pub n: Option<usize>,
+    /// The day it was done (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub on: Option<String>,
+    /// Also log it in the activity log, as an entry of the task's type
+    #[arg(long)]
+    pub log: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// Id, e-mail address or name
+    pub id: String,
+    /// Which open task (1 = due first)
+    pub n: usize,
+    /// The new due date
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    Table,
+    Json,
+    /// An iCalendar (RFC 5545) feed of every open task, for calendar apps
+    Ics,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Only this teammate's tasks (`none` for tasks without an owner)
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Also tasks due in the next N days
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub days: i64,
+    /// The day to count from (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DueFormat::Table)]
+    pub format: DueFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkflowsArgs {
+    /// Evaluate as of this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AdvanceArgs {
+    /// Write the steps into the records (default: only show them)
+    #[arg(long)]
+    pub apply: bool,
+    /// Run the workflows for this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
 }
 
 #[derive(Debug, Args)]

@@ -72,6 +72,7 @@ const KNOWN_KEYS: &[&str] = &[
     "segments",
     "scoring",
     "report",
+    "workflows",
 ];
 
 /// A teammate: someone who owns records and logs activities.
@@ -179,6 +180,8 @@ pub struct Config {
     pub segments: Option<serde_yaml_ng::Value>,
     /// `scoring:` as written; [`crate::score`] compiles it.
     pub scoring: Option<serde_yaml_ng::Value>,
+    /// `workflows:` as written; [`crate::workflow`] compiles it.
+    pub workflows: Option<serde_yaml_ng::Value>,
     /// `report:` settings for `kith report`.
     pub report: ReportSettings,
     /// The text of kith.yaml, to point diagnostics about nested settings at their line.
@@ -255,6 +258,7 @@ impl Default for Config {
             lists: Vec::new(),
             segments: None,
             scoring: None,
+            workflows: None,
             report: ReportSettings::default(),
             source: String::new(),
         }
@@ -575,6 +579,7 @@ impl Config {
         }
         cfg.segments = raw.segments;
         cfg.scoring = raw.scoring;
+        cfg.workflows = raw.workflows;
         cfg.source = text.to_string();
         (cfg, diags)
     }
@@ -626,6 +631,7 @@ struct RawConfig {
     segments: Option<serde_yaml_ng::Value>,
     scoring: Option<serde_yaml_ng::Value>,
     report: Option<RawReport>,
+    workflows: Option<serde_yaml_ng::Value>,
     #[serde(flatten)]
     extra: IndexMap<String, serde_yaml_ng::Value>,
 }

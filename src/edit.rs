@@ -12,6 +12,7 @@ use crate::activity::{self, Activity};
 use crate::body;
 use crate::frontmatter::{self, Split};
 use crate::schema::FieldType;
+use crate::task::{self, Task};
 use crate::value::Value;
 use crate::yaml::{self, Entry, Frontmatter, Style, scalar};
 use anyhow::{Result, bail};
@@ -269,10 +270,75 @@ impl<'a> Doc<'a> {
     /// every entry of the same day or earlier), creating the section at the end when missing.
     pub fn add_activity(&self, a: &Activity) -> String {
         let nl = self.nl();
+        self.insert_dated("Activity", a.date, &activity::format_entry(a, nl), None)
+    }
+
+    /// Inserts a task into the `## Tasks` list in due-date order, creating the section before
+    /// `## Activity` (or at the end) when missing.
+    pub fn add_task(&self, t: &Task) -> String {
+        let nl = self.nl();
+        self.insert_dated(task::SECTION, t.due, &task::format(t, nl), Some("Activity"))
+    }
+
+    /// Rewrites the task equal to `t` (its line aside) with `f`. `None` when there is no such
+    /// task or `f` changes nothing.
+    pub fn change_task(&self, t: &Task, f: impl FnOnce(&mut Task)) -> Option<String> {
+        let body_text = self.split.body(self.text);
+        let section = body::find_section(body_text, task::SECTION)?;
+        for item in &section.items {
+            let (first, rest, _) = body::split_item(&body_text[item.clone()]);
+            let Ok(found) = task::parse_line(first, &rest) else {
+                continue;
+            };
+            if !found.same(t) {
+                continue;
+            }
+            let mut changed = found.clone();
+            f(&mut changed);
+            if changed == found {
+                return None;
+            }
+            let nl = self.nl();
+            let prefix = item_prefix(body_text, item.start);
+            let content_end = item.start + body_text[item.clone()].trim_end().len();
+            let formatted = task::format(&changed, nl);
+            let text = format!(
+                "{prefix}{}",
+                formatted.strip_prefix("- ").unwrap_or(&formatted)
+            )
+            .replace(
+                nl,
+                &format!(
+                    "{nl}{}",
+                    " ".repeat(prefix.len() - prefix.trim_start().len())
+                ),
+            );
+            let start = self.split.body_start + line_start(body_text, item.start);
+            return Some(self.splice(start..self.split.body_start + content_end, &text));
+        }
+        None
+    }
+
+    /// Inserts `entry` (a formatted `- ` list item, without its last line ending) into the
+    /// list of the section `title`, after every item dated `date` or earlier. A missing section
+    /// is created before the section `before` when there is one, else at the end.
+    fn insert_dated(
+        &self,
+        title: &str,
+        date: jiff::civil::Date,
+        entry: &str,
+        before: Option<&str>,
+    ) -> String {
+        let nl = self.nl();
         let body_start = self.split.body_start;
         let body_text = self.split.body(self.text);
-        let section = body::find_section(body_text, "Activity");
+        let section = body::find_section(body_text, title);
         let Some(section) = section else {
+            if let Some(next) = before.and_then(|b| body::find_section(body_text, b)) {
+                let at = line_start(body_text, next.heading.start);
+                let insert = format!("## {title}{nl}{entry}{nl}{nl}");
+                return self.splice(body_start + at..body_start + at, &insert);
+            }
             let mut insert = String::new();
             if !body_text.is_empty() && !body_text.ends_with('\n') {
                 insert.push_str(nl);
@@ -283,9 +349,10 @@ impl<'a> Doc<'a> {
             {
                 insert.push_str(nl);
             }
-            insert.push_str("## Activity");
+            insert.push_str("## ");
+            insert.push_str(title);
             insert.push_str(nl);
-            insert.push_str(&activity::format_entry(a, nl));
+            insert.push_str(entry);
             insert.push_str(nl);
             let end = self.text.len();
             return self.splice(end..end, &insert);
@@ -295,15 +362,19 @@ impl<'a> Doc<'a> {
             .iter()
             .map(|r| {
                 let raw = body_text[r.clone()].trim_start_matches(['-', '*', '+', ' ']);
+                // A task's checkbox comes before its date.
+                let raw = match raw.as_bytes() {
+                    [b'[', _, b']', ..] => raw[3..].trim_start(),
+                    _ => raw,
+                };
                 (r.clone(), raw.get(..10).and_then(activity::parse_date))
             })
             .collect();
         let entry_text = |prefix: &str| {
-            let formatted = activity::format_entry(a, nl);
             let indent: String = prefix.chars().take_while(|c| *c == ' ').collect();
             let marker = prefix.trim_start();
             let mut out = String::new();
-            for (i, line) in formatted.split(nl).enumerate() {
+            for (i, line) in entry.split(nl).enumerate() {
                 if i == 0 {
                     out.push_str(&indent);
                     out.push_str(marker);
@@ -330,7 +401,7 @@ impl<'a> Doc<'a> {
         }
         let after = items
             .iter()
-            .rposition(|(_, d)| d.is_some_and(|d| d <= a.date));
+            .rposition(|(_, d)| d.is_some_and(|d| d <= date));
         let loose = items.len() > 1 && {
             let between =
                 &body_text[items[items.len() - 2].0.start..items[items.len() - 1].0.start];
@@ -928,6 +999,12 @@ pub enum Change {
     Log(Activity),
     /// A paragraph added to the notes.
     AddNotes(String),
+    /// A follow-up added to the `## Tasks` list.
+    AddTask(Task),
+    /// The task equal to this one (its line aside) ticked, on this day.
+    TickTask(Task, jiff::civil::Date),
+    /// The open task equal to this one (its line aside) moved to a new due date.
+    MoveTask(Task, jiff::civil::Date),
     /// `#from` mentions in the activity log pointed at `#to`.
     RenameDeal {
         from: String,
@@ -945,6 +1022,9 @@ impl Change {
             Change::ListRemove(k, v) => format!("{k} -{v}"),
             Change::Log(a) => format!("logged {} on {}", a.kind, a.date),
             Change::AddNotes(_) => "notes added".to_string(),
+            Change::AddTask(t) => format!("task {} {} due {}", t.kind, t.text, t.due),
+            Change::TickTask(t, _) => format!("task {} {} done", t.kind, t.text),
+            Change::MoveTask(t, to) => format!("task {} {} due {to}", t.kind, t.text),
             Change::RenameDeal { from, to } => format!("#{from} → #{to}"),
         }
     }
@@ -967,6 +1047,12 @@ pub fn apply(
             Change::ListRemove(k, item) => doc.list_remove(k, item),
             Change::Log(a) => Some(doc.add_activity(a)),
             Change::AddNotes(text) => doc.add_notes(text),
+            Change::AddTask(t) => Some(doc.add_task(t)),
+            Change::TickTask(t, on) => doc.change_task(t, |t| {
+                t.done = true;
+                t.done_on = Some(*on);
+            }),
+            Change::MoveTask(t, to) => doc.change_task(t, |t| t.due = *to),
             Change::RenameDeal { from, to } => doc.rename_deal(from, to),
         };
         if let Some(next) = next {

@@ -197,6 +197,39 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         }
     }
     out.record.activities = activities;
+    let (tasks, problems) = crate::task::read(body_text, split.body_line(text));
+    for p in problems {
+        push(
+            Diagnostic::warning("bad-task", format!("task not understood: {}", p.message))
+                .at(p.line, p.column)
+                .help("write tasks as `- [ ] 2026-11-27 call @sam: text` (checkbox, due date, optional HH:MM, type, optional @owner and #deal, colon, text)"),
+            &mut out,
+        );
+    }
+    for t in &tasks {
+        if let Some(owner) = &t.owner
+            && !cfg.teammates.is_empty()
+            && cfg.teammate(owner).is_none()
+        {
+            push(
+                Diagnostic::warning(
+                    "unknown-owner",
+                    format!("task owner `@{owner}` is not a teammate in kith.yaml"),
+                )
+                .at(t.line, 1),
+                &mut out,
+            );
+        }
+        if let Some(deal) = &t.deal {
+            out.refs.push(Ref {
+                field: Sym::new("task"),
+                kind: Kind::Deal,
+                id: CompactString::from(&**deal),
+                pos: Pos::new(t.line, 1),
+            });
+        }
+    }
+    out.record.tasks = tasks;
     out
 }
 

@@ -74,6 +74,8 @@ pub struct Record {
     pub fields: Vec<(Sym, Value)>,
     /// The `## Activity` entries, in file order.
     pub activities: Vec<Activity>,
+    /// The `## Tasks` items, in file order.
+    pub tasks: Vec<crate::task::Task>,
     /// The body without its activity log, trimmed (for search).
     pub notes: Box<str>,
     /// The frontmatter could not be read; `fields` is empty until the file is fixed.
@@ -87,6 +89,7 @@ impl Record {
             id: id.into(),
             fields: Vec::new(),
             activities: Vec::new(),
+            tasks: Vec::new(),
             notes: Box::default(),
             broken: false,
         }
@@ -170,7 +173,13 @@ impl Record {
     }
 
     /// The most recent activity date.
+    /// The date of the latest activity; `workflow` entries are kith's own notes of what a
+    /// workflow did, not contact with the person, and do not count.
     pub fn last_activity(&self) -> Option<Date> {
-        self.activities.iter().map(|a| a.date).max()
+        self.activities
+            .iter()
+            .filter(|a| a.kind != "workflow")
+            .map(|a| a.date)
+            .max()
     }
 }

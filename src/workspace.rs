@@ -67,6 +67,7 @@ impl Workspace {
         let (config, config_diags) = Config::parse(&text);
         let mut analysis_diags = crate::score::Model::from_config(&config).1;
         analysis_diags.extend(crate::segment::from_config(&config).1);
+        analysis_diags.extend(crate::workflow::from_config(&config).1);
         let canonical_root = root
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", root.display()))?;

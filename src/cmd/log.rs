@@ -77,7 +77,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_time(t: &str) -> Result<(u8, u8)> {
+pub(super) fn parse_time(t: &str) -> Result<(u8, u8)> {
     let parsed = t.split_once(':').and_then(|(h, m)| {
         let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
         (h < 24 && m < 60 && t.len() <= 5).then_some((h, m))

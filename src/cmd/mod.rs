@@ -24,6 +24,8 @@ mod segments;
 mod set;
 mod show;
 mod sync;
+mod task;
+mod workflows;
 
 use crate::cli::{Cli, ColorWhen, Command};
 use crate::index::Index;
@@ -62,6 +64,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Find(args) => find::run(&open(dir)?, args),
         Command::Duplicates(args) => duplicates::run(&open(dir)?, args),
         Command::Merge(args) => merge::run(&open(dir)?, args),
+        Command::Task(args) => task::add(&open(dir)?, args),
+        Command::Done(args) => task::done(&open(dir)?, args),
+        Command::Snooze(args) => task::snooze(&open(dir)?, args),
+        Command::Due(args) => task::due(&open(dir)?, args),
+        Command::Workflows(args) => workflows::list(&open(dir)?, args),
+        Command::Advance(args) => workflows::advance(&open(dir)?, args),
         Command::Sync(args) => sync::sync(&open(dir)?, args),
         Command::Status => sync::status(&open(dir)?),
         Command::Clone(args) => sync::clone(dir, args),

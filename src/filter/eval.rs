@@ -805,6 +805,7 @@ fn get<'r>(a: &Access, env: &Env<'r>, slot: usize, r: &'r Record) -> Got<'r> {
         Access::LastActivity => match r
             .activities
             .iter()
+            .filter(|a| a.kind != "workflow")
             .map(|a| a.date)
             .filter(|d| *d <= env.as_of)
             .max()

@@ -15,3 +15,4 @@ mod mergedriver;
 mod report;
 mod scoring;
 mod sync;
+mod workflows;

@@ -1,0 +1,281 @@
+//! `kith task`, `kith done`, `kith snooze` and `kith due`: follow-ups in records' `## Tasks`.
+
+use super::{date_arg, done as print_done, load, stamp_parts, usage, warn};
+use crate::cli::{DoneArgs, DueArgs, DueFormat, SnoozeArgs, TaskArgs};
+use crate::edit::Change;
+use crate::ics;
+use crate::intern::Sym;
+use crate::output::{self, Table, paint};
+use crate::record::{Kind, Record};
+use crate::resolve::resolve;
+use crate::store;
+use crate::task::{self, Origin, Task};
+use crate::workspace::Workspace;
+use anstyle::Style;
+use anyhow::{Result, bail};
+use serde_json::json;
+use std::process::ExitCode;
+
+pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
+    let index = load(ws);
+    let record = resolve(index, &args.id, None)?;
+    let cfg = &ws.config;
+    let (today, me) = stamp_parts(ws)?;
+    let kind = args.kind.trim().to_lowercase();
+    if kind.is_empty()
+        || !kind
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        bail!(
+            "`{}` is not a task type (letters, digits and `-`)",
+            args.kind
+        );
+    }
+    let text = args.text.trim().replace("\r\n", "\n");
+    if text.is_empty() {
+        bail!("the task's text is empty");
+    }
+    let owner = args
+        .owner
+        .or_else(|| record.text("owner").map(str::to_string))
+        .or(me.clone());
+    if let Some(o) = &owner
+        && !cfg.teammates.is_empty()
+        && cfg.teammate(o).is_none()
+    {
+        warn(&format!("`{o}` is not a teammate in kith.yaml"));
+    }
+    if let Some(d) = &args.deal
+        && !index.contains(Kind::Deal, d)
+    {
+        bail!("there is no deal `{d}` (deals/{d}.md)");
+    }
+    let origin = match &me {
+        Some(m) if owner.as_deref() != Some(m.as_str()) => Origin::Teammate(Sym::new(m)),
+        _ => Origin::Unknown,
+    };
+    let t = Task {
+        done: false,
+        due: match &args.due {
+            Some(d) => date_arg(d)?,
+            None => today,
+        },
+        time: args
+            .time
+            .as_deref()
+            .map(super::log::parse_time)
+            .transpose()?,
+        kind: Sym::new(&kind),
+        owner: owner.as_deref().map(Sym::new),
+        deal: args.deal.as_deref().map(Sym::new),
+        text: text.into(),
+        origin,
+        done_on: None,
+        line: 0,
+    };
+    store::update(ws, record.kind, &record.id, &[Change::AddTask(t.clone())])?;
+    print_done(&record.path(), &format!("added {}", task::format(&t, "\n")));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn done(ws: &Workspace, args: DoneArgs) -> Result<ExitCode> {
+    let index = load(ws);
+    let record = resolve(index, &args.id, None)?;
+    let t = pick(record, args.n, "done")?;
+    let (today, _) = stamp_parts(ws)?;
+    let on = match &args.on {
+        Some(d) => date_arg(d)?,
+        None => today,
+    };
+    let mut changes = vec![Change::TickTask(t.clone(), on)];
+    if args.log {
+        let mut a = t.as_activity();
+        a.date = on;
+        a.time = None;
+        changes.push(Change::Log(a));
+    }
+    store::update(ws, record.kind, &record.id, &changes)?;
+    print_done(
+        &record.path(),
+        &format!("done: {} {} (due {})", t.kind, t.text, t.due),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn snooze(ws: &Workspace, args: SnoozeArgs) -> Result<ExitCode> {
+    let index = load(ws);
+    let record = resolve(index, &args.id, None)?;
+    let t = pick(record, Some(args.n), "snooze")?;
+    let to = date_arg(&args.to)?;
+    if to == t.due {
+        bail!("task {} is already due on {to}", args.n);
+    }
+    store::update(
+        ws,
+        record.kind,
+        &record.id,
+        &[Change::MoveTask(t.clone(), to)],
+    )?;
+    print_done(
+        &record.path(),
+        &format!("{} {}: due {} → {to}", t.kind, t.text, t.due),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The open task `n` of a record (the only one when `n` is not given).
+fn pick<'a>(record: &'a Record, n: Option<usize>, verb: &str) -> Result<&'a Task> {
+    let open = task::open_tasks(&record.tasks);
+    let list = || {
+        open.iter()
+            .enumerate()
+            .map(|(i, t)| format!("  {}. {} {} {}", i + 1, t.due, t.kind, t.text))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match (n, open.len()) {
+        (_, 0) => bail!("{} has no open tasks", record.path()),
+        (None, 1) => Ok(open[0]),
+        (None, k) => Err(usage(format!(
+            "{} has {k} open tasks; say which: `kith {verb} {} N`\n{}",
+            record.path(),
+            record.id,
+            list()
+        ))),
+        (Some(i), k) if i == 0 || i > k => Err(usage(format!(
+            "{} has {k} open task{}; there is no task {i}\n{}",
+            record.path(),
+            if k == 1 { "" } else { "s" },
+            list()
+        ))),
+        (Some(i), _) => Ok(open[i - 1]),
+    }
+}
+
+pub fn due(ws: &Workspace, args: DueArgs) -> Result<ExitCode> {
+    let index = load(ws);
+    let as_of = super::as_of(ws, args.as_of.as_deref())?;
+    let owner = args
+        .owner
+        .as_deref()
+        .map(|o| (!o.eq_ignore_ascii_case("none")).then_some(o));
+    if let Some(Some(o)) = owner
+        && !ws.config.teammates.is_empty()
+        && ws.config.teammate(o).is_none()
+    {
+        warn(&format!("`{o}` is not a teammate in kith.yaml"));
+    }
+    // A calendar holds every open task; the agenda what is due.
+    let until = match args.format {
+        DueFormat::Ics => None,
+        _ => Some(as_of.checked_add(jiff::Span::new().days(args.days.max(0)))?),
+    };
+    let items = task::agenda(index.records(), until, owner);
+    match args.format {
+        DueFormat::Ics => {
+            let events: Vec<ics::Event> = items
+                .iter()
+                .map(|d| ics::Event {
+                    key: format!(
+                        "{}|{}|{}|{}",
+                        d.record.path(),
+                        d.task.kind,
+                        d.task.text,
+                        d.task.origin.describe()
+                    ),
+                    day: d.task.due,
+                    time: d.task.time,
+                    summary: format!("{} {}: {}", d.task.kind, d.record.name(), d.task.text),
+                    description: description(d),
+                    category: d.task.kind.to_string(),
+                })
+                .collect();
+            let name = match owner {
+                Some(Some(o)) => format!("{} follow-ups: {o}", ws.config.name),
+                _ => format!("{} follow-ups", ws.config.name),
+            };
+            output::print(&ics::calendar(&name, &ws.config.tz, as_of, &events));
+        }
+        DueFormat::Json => output::print_json(
+            &items
+                .iter()
+                .map(|d| {
+                    json!({
+                        "record": d.record.id.as_str(),
+                        "path": d.record.path(),
+                        "name": d.record.name(),
+                        "n": d.n,
+                        "due": d.task.due.to_string(),
+                        "time": d.task.time.map(|(h, m)| format!("{h:02}:{m:02}")),
+                        "overdue_days": (as_of - d.task.due).get_days().max(0),
+                        "type": d.task.kind.as_str(),
+                        "owner": d.task.owner.map(|o| o.as_str()),
+                        "deal": d.task.deal.map(|o| o.as_str()),
+                        "text": d.task.text.as_str(),
+                        "reason": d.task.origin.describe(),
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )?,
+        DueFormat::Table => {
+            let mut t = Table::new(["DUE", "OWNER", "RECORD", "#", "TASK", "WHY"]);
+            for d in &items {
+                let late = (as_of - d.task.due).get_days();
+                let (due, style) = if late > 0 {
+                    (format!("{} ({late}d late)", d.task.due), output::BAD)
+                } else {
+                    (d.task.due.to_string(), Style::new())
+                };
+                t.row(vec![
+                    (due, style),
+                    (
+                        d.task.owner.map(|o| o.to_string()).unwrap_or_default(),
+                        Style::new(),
+                    ),
+                    (d.record.id.to_string(), output::ACCENT),
+                    (d.n.to_string(), Style::new()),
+                    (
+                        output::clip(&format!("{} {}", d.task.kind, d.task.text), 60),
+                        Style::new(),
+                    ),
+                    (d.task.origin.describe(), output::DIM),
+                ]);
+            }
+            let mut text = if t.is_empty() {
+                String::new()
+            } else {
+                t.render()
+            };
+            let n = items.len();
+            text.push_str(&paint(
+                output::DIM,
+                &format!(
+                    "{n} open task{} due by {}{}\n",
+                    if n == 1 { "" } else { "s" },
+                    until.unwrap_or(as_of),
+                    if n > 0 {
+                        "; `kith done ID N` ticks one"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+            output::print(&text);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn description(d: &task::Due) -> String {
+    let mut out = format!("{} ({})", d.record.name(), d.record.path());
+    if let Some(o) = d.task.owner {
+        out.push_str(&format!("\nowner: {o}"));
+    }
+    let why = d.task.origin.describe();
+    if !why.is_empty() {
+        out.push_str(&format!("\n{why}"));
+    }
+    out.push_str(&format!("\nkith done {} {}", d.record.id, d.n));
+    out
+}
