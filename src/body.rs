@@ -263,19 +263,34 @@ pub fn activities(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProbl
     (activities, problems)
 }
 
-/// The activity log and the notes (the body without its activity section, trimmed).
+/// The activity log and the notes (the body without its activity and task sections, trimmed).
 pub fn read(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>, Box<str>) {
     let section = find_section(body, "Activity");
-    let notes: Box<str> = match &section {
-        None => body.trim().into(),
-        Some(s) => {
-            let (before, after) = (body[..s.heading.start].trim(), body[s.content.end..].trim());
-            match (before.is_empty(), after.is_empty()) {
-                (_, true) => before.into(),
-                (true, false) => after.into(),
-                (false, false) => format!("{before}\n\n{after}").into(),
-            }
+    // The notes are what is left without the activity log and the tasks.
+    let mut cut: Vec<Range<usize>> = section
+        .iter()
+        .map(|s| s.heading.start..s.content.end)
+        .collect();
+    if body.contains('[')
+        && let Some(t) = find_section(body, crate::task::SECTION)
+    {
+        cut.push(t.heading.start..t.content.end);
+    }
+    cut.sort_by_key(|r| r.start);
+    let mut parts: Vec<&str> = Vec::new();
+    let mut at = 0;
+    for r in &cut {
+        if r.start >= at {
+            parts.push(body[at..r.start].trim());
+            at = r.end;
         }
+    }
+    parts.push(body[at..].trim());
+    parts.retain(|p| !p.is_empty());
+    let notes: Box<str> = match parts.as_slice() {
+        [] => "".into(),
+        [one] => (*one).into(),
+        _ => parts.join("\n\n").into(),
     };
     let (activities, problems) = match section {
         Some(section) => section_activities(body, first_line, &section),

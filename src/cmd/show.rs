@@ -62,6 +62,17 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
                 "people": ids(people),
                 "deals": ids(deals),
                 "activities": activities,
+                "tasks": r.tasks.iter().map(|t| json!({
+                    "done": t.done,
+                    "due": t.due.to_string(),
+                    "time": t.time.map(|(h, m)| format!("{h:02}:{m:02}")),
+                    "type": t.kind.as_str(),
+                    "owner": t.owner.as_deref(),
+                    "deal": t.deal.as_deref(),
+                    "text": t.text.as_str(),
+                    "reason": t.origin.describe(),
+                    "done_on": t.done_on.map(|d| d.to_string()),
+                })).collect::<Vec<_>>(),
                 "notes": notes,
                 "diagnostics": diags,
                 "score": score.map(|s| json!({"score": s.total, "fit_score": s.fit, "engagement_score": s.engagement, "grade": s.grade()})),
@@ -130,7 +141,7 @@ fn related<'a>(index: &'a Index, r: &Record) -> (Vec<&'a Record>, Vec<&'a Record
     }
 }
 
-/// The body without its activity log.
+/// The body without its activity log and tasks.
 fn read_notes(ws: &Workspace, r: &Record) -> String {
     let Ok(path) = ws.record_path(r.kind, &r.id) else {
         return String::new();
@@ -141,11 +152,13 @@ fn read_notes(ws: &Workspace, r: &Record) -> String {
     let Ok(split) = crate::frontmatter::split(&text) else {
         return String::new();
     };
-    let b = split.body(&text);
-    match body::find_section(b, "Activity") {
-        Some(s) => format!("{}{}", &b[..s.heading.start], &b[s.content.end..]),
-        None => b.to_string(),
+    let mut b = split.body(&text).to_string();
+    for title in ["Activity", crate::task::SECTION] {
+        if let Some(s) = body::find_section(&b, title) {
+            b = format!("{}{}", &b[..s.heading.start], &b[s.content.end..]);
+        }
     }
+    b
 }
 
 /// The card: title, path, fields (then `computed` values such as the score, in the same
@@ -253,6 +266,38 @@ fn card(index: &Index, r: &Record, max_activities: usize, computed: &[(&str, Str
                 (d.text("stage").unwrap_or_default().to_string(), output::DIM),
                 (amount, Style::new()),
                 (close, output::DIM),
+            ]);
+        }
+        out.push_str(&t.render_rows("  "));
+    }
+    let open = crate::task::open_tasks(&r.tasks);
+    if !open.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(output::HEADER, &format!("Open tasks ({})", open.len()))
+        );
+        let mut t = Table::new(["#", "due", "type", "who", "text"]);
+        for (i, task) in open.iter().enumerate() {
+            let when = match task.time {
+                Some((h, m)) => format!("{} {h:02}:{m:02}", task.due),
+                None => task.due.to_string(),
+            };
+            let why = task.origin.describe();
+            let text = if why.is_empty() {
+                task.text.replace('\n', " ")
+            } else {
+                format!("{} ({why})", task.text.replace('\n', " "))
+            };
+            t.row(vec![
+                ((i + 1).to_string(), output::DIM),
+                (when, output::DIM),
+                (task.kind.to_string(), Style::new()),
+                (
+                    task.owner.map(|o| format!("@{o}")).unwrap_or_default(),
+                    output::ACCENT,
+                ),
+                (output::clip(&text, 80), Style::new()),
             ]);
         }
         out.push_str(&t.render_rows("  "));

@@ -6,6 +6,7 @@
 
 pub mod chart;
 mod deals;
+mod followups;
 mod funnel;
 mod moved;
 pub mod pages;
@@ -141,6 +142,8 @@ pub struct Weekly {
     pub stale: people::Stale,
     pub sources: Vec<people::SourceRow>,
     pub owners: Vec<people::OwnerRow>,
+    /// Hand-offs, overdue follow-ups and workflow funnels.
+    pub followups: followups::FollowUps,
     pub deals: deals::Deals,
     pub trend: Option<trend::Trend>,
     pub health: Health,
@@ -235,6 +238,11 @@ pub fn build(input: &Input) -> Weekly {
     let hot_leads = people::hot_leads(&ctx);
     let stale = people::stale(&ctx);
     let owners = people::owners(&ctx);
+    let history = match &input.history {
+        History::Available(h) => Some(h.as_slice()),
+        History::Unavailable(_) => None,
+    };
+    let followups = followups::build(&ctx, history, &input.uncommitted);
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -260,6 +268,7 @@ pub fn build(input: &Input) -> Weekly {
         hot_leads,
         stale,
         owners,
+        followups,
         deals: deals::build(&ctx),
         trend,
         health: Health {

@@ -86,6 +86,8 @@ pub struct RecordPage {
     pub fields: Vec<Field>,
     pub notes_html: String,
     pub activities: Vec<Activity>,
+    /// The `## Tasks` items, open ones first (by due date), then done ones.
+    pub tasks: Vec<TaskRow>,
     pub score: Option<ScorePart>,
     pub segments: Vec<String>,
     pub related: Vec<RecordRef>,
@@ -107,6 +109,18 @@ pub struct Activity {
     pub kind: String,
     pub by: Option<String>,
     pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskRow {
+    pub done: bool,
+    pub due: String,
+    pub kind: String,
+    pub owner: Option<String>,
+    pub text: String,
+    pub reason: String,
+    /// Days past due (open tasks only).
+    pub late_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -273,6 +287,24 @@ pub fn record(
         })
         .collect();
     activities.reverse();
+    let as_of = derived.as_of;
+    let mut tasks: Vec<&crate::task::Task> = crate::task::open_tasks(&r.tasks);
+    tasks.extend(r.tasks.iter().filter(|t| t.done));
+    let tasks = tasks
+        .into_iter()
+        .map(|t| TaskRow {
+            done: t.done,
+            due: t.due.to_string(),
+            kind: t.kind.as_str().to_string(),
+            owner: t.owner.map(|o| {
+                cfg.teammate(o.as_str())
+                    .map_or_else(|| o.as_str().to_string(), |m| m.name.clone())
+            }),
+            text: t.text.to_string(),
+            reason: t.origin.describe(),
+            late_days: (!t.done && t.due < as_of).then(|| (as_of - t.due).get_days() as i64),
+        })
+        .collect();
     RecordPage {
         kind: r.kind.noun(),
         id: r.id.to_string(),
@@ -281,6 +313,7 @@ pub fn record(
         fields,
         notes_html: crate::markdown::to_html(&r.notes),
         activities,
+        tasks,
         score,
         segments: derived
             .segments_of(slot)

@@ -33,6 +33,14 @@ impl Enrollment {
         self.steps.iter().any(|(n, _)| *n == step)
     }
 
+    /// A field's value when the record entered (`None`: empty or not remembered).
+    pub fn known_at_entry(&self, field: &str) -> Option<String> {
+        self.snapshot
+            .iter()
+            .find(|(k, _)| k == field)
+            .and_then(|(_, v)| v.clone())
+    }
+
     /// The value the workflow last knew for `field` (written by a step, or seen on entering);
     /// `None` when it never looked at the field, `Some(None)` when it was empty.
     pub fn known(&self, field: &str) -> Option<Option<&str>> {

@@ -559,3 +559,100 @@ fn the_calendar_feed_parses_with_a_real_icalendar_parser() {
         .expect("same UID");
     assert!(format!("{:?}", e.get_start()).contains("2026-11-30"));
 }
+
+/// The text of an HTML page's element with this id, tags removed and spaces collapsed.
+fn section_text(html: &str, id: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(&format!("#{id}")).unwrap();
+    let el = doc
+        .select(&sel)
+        .next()
+        .unwrap_or_else(|| panic!("no #{id}"));
+    el.text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_weekly_report_shows_hand_offs_overdue_follow_ups_and_workflow_funnels() {
+    let ws = workspace();
+    for (id, country) in [
+        ("pia", "DE"),
+        ("quinn", "GB"),
+        ("ravi", "US"),
+        ("sol", "FR"),
+    ] {
+        ws.write(
+            &format!("contacts/{id}.md"),
+            &person(
+                &format!("name: {id}\nemail: {id}@x.example\nlifecycle: sql\nlead_status: new\ncountry: {country}\n"),
+                "",
+            ),
+        );
+    }
+    commit(&ws, "2026-11-01");
+    advance(&ws, "2026-11-02");
+    commit(&ws, "2026-11-02");
+    ws.kith(&[
+        "log",
+        "sol",
+        "call",
+        "intro",
+        "--date",
+        "2026-11-03",
+        "--by",
+        "mei",
+    ])
+    .ok();
+    commit(&ws, "2026-11-03");
+    ws.kith(&["report", "--week", "2026-W45", "--no-records"])
+        .ok();
+    let page = ws.read("public/weeks/2026-W45/index.html");
+    let text = section_text(&page, "follow-ups");
+    assert!(
+        text.contains("Hand-offs this week 4 hand-offs; median time to the new owner's first touch 1 day; 3 still waiting."),
+        "{text}"
+    );
+    // Each hand-off: who, from, to, when, how, first touch.
+    assert!(
+        text.contains("pia nobody Sam 2026-11-02 workflow sql-handoff waiting"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sol nobody Mei 2026-11-02 workflow sql-handoff 1 day"),
+        "{text}"
+    );
+    // Overdue at the end of the week (Sunday 8 November), by owner, most first.
+    assert!(
+        text.contains("Sam: 3 overdue, the oldest 6 days late"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Mei: 2 overdue, the oldest 6 days late"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Priya: 2 overdue, the oldest 6 days late"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Omar Haddad email send the welcome pack workflow new-lead-nurture 6 days late"
+        ),
+        "{text}"
+    );
+    // Funnels: entered this week, in now, completed, left early, converted.
+    assert!(
+        text.contains("new-lead-nurture 2 2 0 0 0 of 2 (0 %)"),
+        "{text}"
+    );
+    assert!(text.contains("sql-handoff 4 4 0 0 0 of 4 (0 %)"), "{text}");
+    assert!(
+        text.contains("stay-in-touch 1 0 1 0 0 of 1 (0 %)"),
+        "{text}"
+    );
+    assert!(text.contains("re-engage 1 0 1 0 0 of 1 (0 %)"), "{text}");
+}
