@@ -51,6 +51,82 @@ pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<
     Ok(())
 }
 
+/// Replaces many files, each atomically and only if it still holds the bytes kith read, with
+/// one wait for the disk rather than one per file: every new version is written to a temporary
+/// file beside its target, all are flushed together (many `fsync`s in flight at once, which
+/// the file system commits as a group), every target is checked, and only then is each renamed
+/// over its target. A failure before the renames writes nothing; a crash leaves each file old
+/// or new, never torn.
+pub fn replace_many(files: &[(&Path, &[u8], &[u8])]) -> Result<()> {
+    use rayon::prelude::*;
+    let temps: Vec<tempfile::NamedTempFile> = files
+        .par_iter()
+        .map(|(path, contents, _)| {
+            let (_, mut tmp) = temp_beside(path)?;
+            if let Ok(meta) = std::fs::metadata(path) {
+                let _ = tmp.as_file().set_permissions(meta.permissions());
+            }
+            tmp.write_all(contents)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(tmp)
+        })
+        .collect::<Result<_>>()?;
+    // Flushing waits on the disk, not the CPU: more threads than cores keep it busy.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..temps.len().clamp(1, 32) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(tmp) = temps.get(i) else { break };
+                    if let Err(e) = tmp.as_file().sync_all() {
+                        let e = anyhow::Error::new(e)
+                            .context(format!("cannot write {}", files[i].0.display()));
+                        failed
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .get_or_insert(e);
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    for (path, _, original) in files {
+        let current =
+            std::fs::read(path).with_context(|| format!("cannot re-read {}", path.display()))?;
+        if current != *original {
+            bail!(
+                "{} changed on disk while kith was editing it (saved in an editor?); nothing was written, run the command again",
+                path.display()
+            );
+        }
+    }
+    let mut dirs: Vec<&Path> = Vec::new();
+    for (tmp, (path, _, _)) in temps.into_iter().zip(files) {
+        tmp.persist(path).map_err(|e| {
+            anyhow::Error::new(e.error).context(format!("cannot replace {}", path.display()))
+        })?;
+        if let Some(dir) = path.parent()
+            && !dirs.contains(&dir)
+        {
+            dirs.push(dir);
+        }
+    }
+    for dir in dirs {
+        sync_dir(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        });
+    }
+    Ok(())
+}
+
 /// Replaces `path` with `contents` atomically (temporary file, then rename) without waiting for
 /// the disk: for generated files (report pages) that can always be made again, where a
 /// `fsync` per page would dominate the time of writing 100,000 of them.

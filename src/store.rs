@@ -105,6 +105,24 @@ pub fn commit(p: &Prepared) -> Result<()> {
     }
 }
 
+/// Writes many prepared changes, waiting for the disk once rather than once per file (see
+/// [`fsutil::replace_many`]); removals are made one by one after the writes.
+pub fn commit_many(prepared: &[Prepared]) -> Result<()> {
+    let writes: Vec<(&Path, &[u8], &[u8])> = prepared
+        .iter()
+        .filter_map(|p| {
+            p.new
+                .as_ref()
+                .map(|new| (p.path.as_path(), new.as_bytes(), p.original.as_slice()))
+        })
+        .collect();
+    fsutil::replace_many(&writes)?;
+    for p in prepared.iter().filter(|p| p.new.is_none()) {
+        commit(p)?;
+    }
+    Ok(())
+}
+
 /// A record file's path for messages, bytes and text.
 fn read(kind: Kind, id: &str, path: &Path) -> Result<(String, Vec<u8>, String)> {
     let rel = format!("{}/{id}.md", kind.dir());

@@ -1,15 +1,17 @@
 //! `kith workflows` and `kith advance [--apply]`.
 
-use super::{derive, done, load};
+use super::done;
 use crate::cli::{AdvanceArgs, ShowFormat, WorkflowsArgs};
-use crate::edit::Change;
+use crate::index::Index;
 use crate::output::{self, Table, paint};
 use crate::store;
 use crate::workflow::plan::{self, Action, What};
+use crate::workflow::settle::{self, Settled};
 use crate::workflow::{self, Workflow};
 use crate::workspace::Workspace;
 use anstyle::Style;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use jiff::civil::Date;
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -24,19 +26,48 @@ fn compiled(ws: &Workspace) -> Result<Vec<Workflow>> {
     Ok(workflows)
 }
 
-pub fn list(ws: &Workspace, args: WorkflowsArgs) -> Result<ExitCode> {
+/// The compiled workflows, the day, and the workspace loaded.
+fn start(ws: &Workspace, as_of: Option<&str>) -> Result<(Vec<Workflow>, Date, Index)> {
     let workflows = compiled(ws)?;
-    let index = load(ws);
-    let derived = derive(ws, index, args.as_of.as_deref())?;
-    let actions = plan::plan(index, derived, &workflows);
-    let standings = plan::standings(index, &workflows, derived.as_of);
+    ws.require_valid_analysis()?;
+    let as_of = super::as_of(ws, as_of)?;
+    let index = crate::load::load(ws);
+    output::trace("records loaded");
+    Ok((workflows, as_of, index))
+}
+
+/// Settles the workflows on `as_of` in memory.
+fn run(ws: &Workspace, workflows: &[Workflow], as_of: Date, mut index: Index) -> Result<Settled> {
+    let settled = settle::settle(&mut index, workflows, as_of, |kind, id| {
+        let path = ws.record_path(kind, id)?;
+        std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}/{id}.md", kind.dir()))
+    })?;
+    if settled.unsettled {
+        super::warn(&format!(
+            "the workflows were still changing records after {} rounds (do two of them set the same field back and forth?); run `kith advance` again to see what is left",
+            settle::MAX_ROUNDS
+        ));
+    }
+    // Freeing 100,000 records one by one at exit would only cost time.
+    std::mem::forget(index);
+    Ok(settled)
+}
+
+pub fn list(ws: &Workspace, args: WorkflowsArgs) -> Result<ExitCode> {
+    let (workflows, as_of, index) = start(ws, args.as_of.as_deref())?;
+    let standings = plan::standings(&index, &workflows, as_of);
+    output::trace("standings counted");
+    let settled = run(ws, &workflows, as_of, index)?;
+    let actions = settled.actions;
     // Records with something due in each workflow.
     let due_now = |i: usize| {
         let mut ids: Vec<&str> = actions
             .iter()
             .filter(|a| a.workflow == i)
-            .map(|a| a.record.id.as_str())
+            .map(|a| a.id.as_str())
             .collect();
+        ids.sort_unstable();
         ids.dedup();
         ids.len()
     };
@@ -123,7 +154,7 @@ pub fn list(ws: &Workspace, args: WorkflowsArgs) -> Result<ExitCode> {
         &format!(
             "\n{n} change{} due as of {}{}\n",
             if n == 1 { "" } else { "s" },
-            derived.as_of,
+            as_of,
             if n > 0 {
                 "; `kith advance` shows them, `kith advance --apply` makes them"
             } else {
@@ -164,10 +195,9 @@ fn describe_step(s: &workflow::Step) -> String {
 }
 
 pub fn advance(ws: &Workspace, args: AdvanceArgs) -> Result<ExitCode> {
-    let workflows = compiled(ws)?;
-    let index = load(ws);
-    let derived = derive(ws, index, args.as_of.as_deref())?;
-    let actions = plan::plan(index, derived, &workflows);
+    let (workflows, as_of, index) = start(ws, args.as_of.as_deref())?;
+    let settled = run(ws, &workflows, as_of, index)?;
+    let actions = &settled.actions;
     if args.format == ShowFormat::Json && !args.apply {
         let rows: Vec<_> = actions.iter().map(|a| action_json(&workflows, a)).collect();
         output::print_json(&rows)?;
@@ -175,27 +205,17 @@ pub fn advance(ws: &Workspace, args: AdvanceArgs) -> Result<ExitCode> {
     }
     if args.apply {
         // Every record's changes are made and checked first, so one refusal writes nothing.
-        let mut by_record: Vec<(&crate::record::Record, Vec<Change>)> = Vec::new();
-        for a in &actions {
-            match by_record
-                .iter_mut()
-                .find(|(r, _)| std::ptr::eq(*r, a.record))
-            {
-                Some((_, c)) => c.extend(a.changes.iter().cloned()),
-                None => by_record.push((a.record, a.changes.clone())),
-            }
-        }
-        let mut prepared = Vec::new();
-        for (r, changes) in &by_record {
-            if let Some(p) = store::prepare(ws, r.kind, &r.id, changes)? {
-                prepared.push(p);
-            }
-        }
-        for p in &prepared {
-            store::commit(p)?;
-        }
-        for a in &actions {
-            done(&a.record.path(), &line(&workflows, a));
+        let prepared = settled
+            .records
+            .iter()
+            .map(|((kind, id), changes)| store::prepare(ws, *kind, id, changes))
+            .collect::<Result<Vec<_>>>()?;
+        output::trace("changes prepared");
+        let prepared: Vec<_> = prepared.into_iter().flatten().collect();
+        store::commit_many(&prepared)?;
+        output::trace("records written");
+        for a in actions {
+            done(&a.path(), &line(&workflows, a));
         }
         let n = prepared.len();
         output::eprint(&format!(
@@ -207,10 +227,10 @@ pub fn advance(ws: &Workspace, args: AdvanceArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = String::new();
-    for a in &actions {
+    for a in actions {
         text.push_str(&format!(
             "{}: {}\n",
-            paint(output::BOLD, &a.record.path()),
+            paint(output::BOLD, &a.path()),
             line(&workflows, a)
         ));
     }
@@ -218,9 +238,8 @@ pub fn advance(ws: &Workspace, args: AdvanceArgs) -> Result<ExitCode> {
     text.push_str(&paint(
         output::DIM,
         &format!(
-            "{n} change{} due as of {}{}\n",
+            "{n} change{} due as of {as_of}{}\n",
             if n == 1 { "" } else { "s" },
-            derived.as_of,
             if n > 0 {
                 "; nothing written (add --apply to write them)"
             } else {
@@ -261,8 +280,8 @@ fn action_json(workflows: &[Workflow], a: &Action) -> serde_json::Value {
     };
     json!({
         "workflow": workflows[a.workflow].name,
-        "record": a.record.id.as_str(),
-        "path": a.record.path(),
+        "record": a.id,
+        "path": a.path(),
         "action": what,
         "step": step,
         "reason": match &a.what { What::Leave(why) => Some(why.as_str()), _ => None },

@@ -7,6 +7,7 @@
 //! anywhere else, so a run depends only on the files and the date ([`plan`]).
 
 pub mod plan;
+pub mod settle;
 pub mod state;
 
 use crate::config::{Config, FILE};

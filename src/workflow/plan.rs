@@ -24,10 +24,11 @@ use rustc_hash::FxHashMap;
 
 /// What happens to one record in one workflow.
 #[derive(Debug, Clone)]
-pub struct Action<'a> {
+pub struct Action {
     /// Position of the workflow in the compiled list.
     pub workflow: usize,
-    pub record: &'a Record,
+    pub kind: Kind,
+    pub id: String,
     pub what: What,
     /// The day it is dated (a step's due day; the run's day for entering and leaving).
     pub on: Date,
@@ -72,7 +73,7 @@ pub struct Standing {
 }
 
 /// Everything the workflows do on `derived.as_of`, workflow by workflow, records by id.
-pub fn plan<'a>(index: &'a Index, derived: &Derived, workflows: &[Workflow]) -> Vec<Action<'a>> {
+pub fn plan(index: &Index, derived: &Derived, workflows: &[Workflow]) -> Vec<Action> {
     let as_of = derived.as_of;
     let env = Env {
         index,
@@ -121,21 +122,22 @@ fn active(p: &Enrollment, w: &Workflow) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn plan_record<'a>(
+fn plan_record(
     w: &Workflow,
     wi: usize,
-    r: &'a Record,
+    r: &Record,
     passes: &[Enrollment],
     matches: bool,
     exits: bool,
     as_of: Date,
     index: &Index,
     load: &mut FxHashMap<String, usize>,
-    out: &mut Vec<Action<'a>>,
+    out: &mut Vec<Action>,
 ) {
     let action = |what: What, on: Date, changes: Vec<Change>, notes: Vec<String>| Action {
         workflow: wi,
-        record: r,
+        kind: r.kind,
+        id: r.id.to_string(),
         what,
         on,
         changes,
@@ -497,7 +499,12 @@ pub fn standings(index: &Index, workflows: &[Workflow], as_of: Date) -> Vec<Stan
         .collect()
 }
 
-impl Action<'_> {
+impl Action {
+    /// The record's path in the workspace.
+    pub fn path(&self) -> String {
+        format!("{}/{}.md", self.kind.dir(), self.id)
+    }
+
     /// The tasks this action adds.
     pub fn tasks(&self) -> impl Iterator<Item = &Task> {
         self.changes.iter().filter_map(|c| match c {

@@ -656,3 +656,34 @@ fn the_weekly_report_shows_hand_offs_overdue_follow_ups_and_workflow_funnels() {
     );
     assert!(text.contains("re-engage 1 0 1 0 0 of 1 (0 %)"), "{text}");
 }
+
+#[test]
+fn one_run_settles_workflows_that_start_or_end_each_other() {
+    // Re-engage also takes new leads: a faded new lead enters the nurture and is moved to
+    // nurturing in the same run, which ends the nurture. A second run finds nothing to do.
+    let config = CONFIG.replace(
+        "lifecycle = lead and lead_status = working and score < 5",
+        "lifecycle = lead and lead_status in [new, working] and score < 5",
+    );
+    let ws = Ws::with_config(&config);
+    ws.write(
+        "contacts/wes.md",
+        &person(
+            "name: Wes Long\nemail: wes@w.example\nlifecycle: lead\nlead_status: new\nowner: sam\n",
+            "- 2025-12-01 visit: /blog\n",
+        ),
+    );
+    init_and_commit(ws.path(), "records");
+    let out = advance(&ws, "2026-11-02");
+    assert_eq!(
+        out,
+        "contacts/wes.md: new-lead-nurture enters (2026-11-02)\n\
+         contacts/wes.md: new-lead-nurture step 1/3 (2026-11-02): task email \"send the welcome pack\" for @sam due 2026-11-02\n\
+         contacts/wes.md: re-engage enters (2026-11-02)\n\
+         contacts/wes.md: re-engage step 1/1 (2026-11-02): lead_status = nurturing\n\
+         contacts/wes.md: new-lead-nurture leaves (no longer matches the trigger) (2026-11-02)\n"
+    );
+    commit(&ws, "2026-11-02");
+    let again = ws.kith(&["advance", "--as-of", "2026-11-02"]);
+    assert_eq!(again.ok(), "0 changes due as of 2026-11-02\n");
+}
