@@ -44,6 +44,7 @@ pub fn settle(
     let mut position: FxHashMap<(Kind, String), usize> = FxHashMap::default();
     loop {
         let (derived, _) = Derived::compute(index, as_of);
+        crate::output::trace("scores and segments");
         let actions = plan::plan(index, &derived, workflows);
         crate::output::trace("workflows planned");
         if actions.is_empty() {
