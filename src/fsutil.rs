@@ -64,6 +64,40 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Creates `path` with `contents` atomically (temporary file, then a rename that fails if the
+/// file exists) without waiting for the disk: for imports that write thousands of new files and
+/// make them durable once, with [`sync_all`].
+pub fn create_unsynced(path: &Path, contents: &[u8]) -> Result<()> {
+    let (_, mut tmp) = temp_beside(path)?;
+    tmp.write_all(contents)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist_noclobber(path).map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("{} already exists; it was not replaced", path.display())
+        } else {
+            anyhow::Error::new(e.error).context(format!("cannot create {}", path.display()))
+        }
+    })?;
+    Ok(())
+}
+
+/// Makes files written by [`create_unsynced`] durable: each file, then each folder once.
+pub fn sync_all(paths: &[std::path::PathBuf]) -> Result<()> {
+    use rayon::prelude::*;
+    paths.par_iter().try_for_each(|p| {
+        std::fs::File::open(p)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot sync {}", p.display()))
+    })?;
+    let mut dirs: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        sync_dir(d);
+    }
+    Ok(())
+}
+
 /// A temporary file in `path`'s folder, named after it, and that folder.
 fn temp_beside(path: &Path) -> Result<(&Path, tempfile::NamedTempFile)> {
     let dir = path

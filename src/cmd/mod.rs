@@ -10,7 +10,9 @@ mod duplicates;
 mod editor;
 mod find;
 mod generate;
+mod export;
 mod history;
+mod import;
 mod init;
 mod list;
 mod log;
@@ -71,6 +73,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Blame(args) => history::blame(&open(dir)?, args),
         Command::Conflicts(args) => conflicts::list(&open(dir)?, args),
         Command::Resolve(args) => conflicts::resolve_one(&open(dir)?, args),
+        Command::Import(args) => import::run(&open(dir)?, args),
+        Command::Export(args) => export::run(&open(dir)?, args),
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
