@@ -196,9 +196,12 @@ pub fn duplicates(mut index: Index, plan: &Plan) -> Vec<crate::duplicates::Pair>
 #[derive(Debug, Default)]
 struct Typed {
     name: String,
-    /// (as written, normalized); the first is the primary address.
-    emails: Vec<(String, String)>,
-    phones: Vec<String>,
+    /// The name is the row's own (not its e-mail address standing in for one).
+    named: bool,
+    /// (as written, normalized, from an `email` column rather than `emails`).
+    emails: Vec<(String, String, bool)>,
+    /// (as written, from a `phone` column rather than `phones`).
+    phones: Vec<(String, bool)>,
     company: Option<String>,
     company_domain: Option<String>,
     id: Option<String>,
@@ -207,6 +210,13 @@ struct Typed {
     /// The other fields, typed, first value of each.
     fields: Vec<(String, Value)>,
 }
+
+/// Fields that are always one line: names, addresses, numbers, references.
+const IDENTIFYING: &[&str] = &[
+    "name", "first_name", "middle_name", "last_name", "email", "emails", "phone", "phones",
+    "company", "company_domain", "id", "tags", "lifecycle", "lead_status", "source", "owner",
+    "country", "created",
+];
 
 /// Reads a row's values into typed ones, or says why it is invalid.
 fn typed(cfg: &Config, row: &Row) -> Result<Typed, String> {
@@ -225,8 +235,11 @@ fn typed(cfg: &Config, row: &Row) -> Result<Typed, String> {
                 MAX_FIELD
             ));
         }
+        // Text over several lines (notes, reasons) keeps its lines; the rest is one line.
         let v = if key == "notes" {
             raw.trim().replace("\r\n", "\n")
+        } else if raw.trim().contains('\n') && !IDENTIFYING.contains(&key.as_str()) {
+            raw.trim_start().replace("\r\n", "\n")
         } else {
             raw.split_whitespace().collect::<Vec<_>>().join(" ")
         };
@@ -253,16 +266,16 @@ fn typed(cfg: &Config, row: &Row) -> Result<Typed, String> {
                         return Err(format!("`{key}` is not a valid e-mail address: `{e}`"));
                     }
                     let n = normalize::email(e).unwrap_or_else(|| e.to_lowercase());
-                    if !t.emails.iter().any(|(_, m)| *m == n) {
-                        t.emails.push((e.to_string(), n));
+                    if !t.emails.iter().any(|(_, m, _)| *m == n) {
+                        t.emails.push((e.to_string(), n, key == "email"));
                     }
                 }
             }
             "phone" | "phones" => {
                 for p in v.split([';']).flat_map(|p| p.split(" ::: ")) {
                     let p = p.trim();
-                    if !p.is_empty() && !t.phones.iter().any(|q| same_phone(q, p)) {
-                        t.phones.push(p.to_string());
+                    if !p.is_empty() && !t.phones.iter().any(|(q, _)| same_phone(q, p)) {
+                        t.phones.push((p.to_string(), key == "phone"));
                     }
                 }
             }
@@ -297,9 +310,10 @@ fn typed(cfg: &Config, row: &Row) -> Result<Typed, String> {
             .collect::<Vec<_>>()
             .join(" ")
     });
+    t.named = !t.name.is_empty();
     if t.name.is_empty() {
         match t.emails.first() {
-            Some((written, _)) => t.name = written.clone(),
+            Some((written, _, _)) => t.name = written.clone(),
             None => return Err("no name and no e-mail address".into()),
         }
     }
@@ -339,6 +353,10 @@ fn field_value(cfg: &Config, key: &str, v: &str) -> Result<Option<Value>, String
         }
         _ => v.to_string(),
     };
+    if text.contains('\n') && matches!(ty, None | Some(FieldType::Text)) {
+        // Kept exactly, final line break included (`parse_input` trims).
+        return Ok(Some(Value::str(&text)));
+    }
     if ty == Some(FieldType::Map) {
         // kith's own export writes maps as YAML flow mappings: `{marketing: 2026-03-01}`.
         return serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
@@ -560,7 +578,7 @@ impl<'a> Planner<'a> {
                 return Some(self.existing_target(r));
             }
         }
-        for (_, n) in &t.emails {
+        for (_, n, _) in &t.emails {
             if let Some(&i) = self.by_email.get(n) {
                 return Some(i);
             }
@@ -597,7 +615,7 @@ impl<'a> Planner<'a> {
         let phones: Vec<String> = [target.items("phone"), target.items("phones")].concat();
         let phone_ok = t.phones.is_empty()
             || phones.is_empty()
-            || t.phones.iter().any(|p| phones.iter().any(|q| same_phone(p, q)));
+            || t.phones.iter().any(|(p, _)| phones.iter().any(|q| same_phone(p, q)));
         let company_ok = match (&t.company, target.get("company")) {
             (Some(name), Some(id)) => self.lookup_company(name, t).as_deref() == Some(&id.to_text()),
             _ => true,
@@ -666,7 +684,7 @@ impl<'a> Planner<'a> {
     fn merge(&mut self, i: usize, t: Typed, created: bool) {
         let overwrite = self.opts.overwrite;
         let cfg = self.cfg();
-        for (written, n) in &t.emails {
+        for (written, n, primary) in &t.emails {
             self.by_email.entry(n.clone()).or_insert(i);
             let target = &mut self.targets[i];
             let has = [target.items("email"), target.items("emails")]
@@ -676,7 +694,7 @@ impl<'a> Planner<'a> {
             if has {
                 continue;
             }
-            if target.get("email").is_none() {
+            if *primary && target.get("email").is_none() {
                 target.set("email", Value::str(written));
             } else {
                 target.list_add("emails", written);
@@ -684,18 +702,20 @@ impl<'a> Planner<'a> {
         }
         {
             let target = &mut self.targets[i];
-            for p in &t.phones {
+            for (p, primary) in &t.phones {
                 let all = [target.items("phone"), target.items("phones")].concat();
                 if all.iter().any(|q| same_phone(p, q)) {
                     continue;
                 }
-                if target.get("phone").is_none() {
+                if *primary && target.get("phone").is_none() {
                     target.set("phone", Value::str(p));
                 } else {
                     target.list_add("phones", p);
                 }
             }
-            if !created && target.get("name").is_none_or(|n| overwrite && n.to_text() != t.name)
+            if !created
+                && t.named
+                && target.get("name").is_none_or(|n| overwrite && n.to_text() != t.name)
             {
                 target.set("name", Value::str(&t.name));
             }
@@ -790,7 +810,7 @@ impl<'a> Planner<'a> {
 
     /// The row's primary address's domain, unless free mail or the workspace's own.
     fn email_domain(&self, t: &Typed) -> Option<String> {
-        let (written, _) = t.emails.first()?;
+        let (written, _, _) = t.emails.first()?;
         let domain = normalize::domain(written.rsplit_once('@')?.1)?;
         (!schema::is_free_mail(&domain) && !self.cfg().is_internal_email(written))
             .then_some(domain)
