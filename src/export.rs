@@ -300,13 +300,21 @@ mod tests {
         let index = Index::from_texts(
             Config::default(),
             [
-                (Kind::Person, "a", "---\nname: A\ndo_not_contact: true\n---\n"),
+                (
+                    Kind::Person,
+                    "a",
+                    "---\nname: A\ndo_not_contact: true\n---\n",
+                ),
                 (
                     Kind::Person,
                     "b",
                     "---\nname: B\nconsent: {marketing: 2026-03-01, withdrawn: 2026-06-01}\n---\n",
                 ),
-                (Kind::Person, "c", "---\nname: C\nconsent: {marketing: 2026-03-01}\n---\n"),
+                (
+                    Kind::Person,
+                    "c",
+                    "---\nname: C\nconsent: {marketing: 2026-03-01}\n---\n",
+                ),
             ],
         );
         let withheld: Vec<&str> = index
@@ -338,7 +346,10 @@ mod tests {
             }],
         );
         assert!(text.contains("N:Lovelace;Ada;;;\r\n"), "{text}");
-        assert!(text.contains("TITLE:Head of R&D\\, Engines\\; Looms\r\n"), "{text}");
+        assert!(
+            text.contains("TITLE:Head of R&D\\, Engines\\; Looms\r\n"),
+            "{text}"
+        );
         assert!(text.contains("CATEGORIES:vip,pilot\r\n"));
         assert!(text.lines().all(|l| l.len() <= 76), "{text}");
         let rows = crate::import::vcard::read(&text).unwrap();

@@ -39,7 +39,11 @@ pub fn run(ws: &Workspace, args: ExportArgs) -> Result<ExitCode> {
         warn(&format!(
             "left out {} {} marked do_not_contact or who withdrew consent (--include-dnc includes them)",
             withheld.len(),
-            if withheld.len() == 1 { "person" } else { "people" }
+            if withheld.len() == 1 {
+                "person"
+            } else {
+                "people"
+            }
         ));
     }
     let items: Vec<Item> = kept
@@ -72,7 +76,11 @@ pub fn run(ws: &Workspace, args: ExportArgs) -> Result<ExitCode> {
             crate::output::eprint(&format!(
                 "wrote {} {} to {}\n",
                 items.len(),
-                if items.len() == 1 { kind.noun() } else { kind.dir() },
+                if items.len() == 1 {
+                    kind.noun()
+                } else {
+                    kind.dir()
+                },
                 display_path(path)
             ));
         }

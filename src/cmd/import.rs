@@ -20,8 +20,7 @@ const LISTED: usize = 50;
 pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
     let map = parse_map(args.map.as_deref())?;
     let shown = display_path(&args.file);
-    let bytes =
-        std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
     let input = import::read(&bytes, &map).with_context(|| format!("cannot import {shown}"))?;
     if let Some(note) = &input.note {
         warn(&format!("{shown}: {note}"));
@@ -72,7 +71,9 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
         output::trace("written");
     }
     match args.format {
-        ShowFormat::Json => output::print_json(&summary_json(&file, &plan, &duplicates, args.dry_run))?,
+        ShowFormat::Json => {
+            output::print_json(&summary_json(&file, &plan, &duplicates, args.dry_run))?
+        }
         ShowFormat::Text => output::print(&summary_text(&shown, &plan, &duplicates, args.dry_run)),
     }
     Ok(ExitCode::SUCCESS)
@@ -109,7 +110,6 @@ fn parse_map(map: Option<&str>) -> Result<Vec<(String, String)>> {
 /// Writes the new records (without waiting for the disk after each, then once for all), then
 /// the changes, with a progress bar on a terminal.
 fn write(ws: &Workspace, plan: &Plan, prepared: &[store::Prepared]) -> Result<()> {
-    use rayon::prelude::*;
     let total = (plan.creates.len() + prepared.len()) as u64;
     let bar = if total >= 1000 && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(total);
@@ -128,22 +128,17 @@ fn write(ws: &Workspace, plan: &Plan, prepared: &[store::Prepared]) -> Result<()
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
     }
-    // Companies first: a person is never written before the company they refer to.
+    // Companies first (the plan lists them first): a person is never written before the
+    // company they refer to. One thread: threads creating files in one folder wait for each
+    // other in the kernel.
     let mut paths = Vec::with_capacity(plan.creates.len());
-    for kind in [Kind::Company, Kind::Person] {
-        let written: Vec<std::path::PathBuf> = plan
-            .creates
-            .par_iter()
-            .filter(|n| n.kind == kind)
-            .map(|n| {
-                let path = store::create_unsynced(ws, n.kind, &n.id, &n.text)?;
-                bar.inc(1);
-                Ok(path)
-            })
-            .collect::<Result<_>>()?;
-        paths.extend(written);
+    for n in &plan.creates {
+        paths.push(store::create_unsynced(ws, n.kind, &n.id, &n.text)?);
+        bar.inc(1);
     }
+    output::trace("files written");
     crate::fsutil::sync_all(&paths)?;
+    output::trace("synced");
     for p in prepared {
         store::commit(p)?;
         bar.inc(1);

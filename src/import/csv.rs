@@ -17,7 +17,9 @@ enum Column {
 /// (case-insensitive) and the field it fills (`-` or `skip` to leave the column out).
 pub fn read(text: &str, map: &[(String, String)]) -> Result<Vec<Row>> {
     if text.trim().is_empty() {
-        bail!("the file is empty\n  help: a CSV file starts with a header row, e.g. `First Name,Last Name,Email`");
+        bail!(
+            "the file is empty\n  help: a CSV file starts with a header row, e.g. `First Name,Last Name,Email`"
+        );
     }
     let delimiter = delimiter(text.lines().next().unwrap_or_default());
     let mut reader = ::csv::ReaderBuilder::new()
@@ -48,7 +50,10 @@ pub fn read(text: &str, map: &[(String, String)]) -> Result<Vec<Row>> {
         let record = record.context("cannot read the CSV file")?;
         let line = record.position().map_or(0, |p| p.line() as usize);
         let width = record.len();
-        let extra_filled = record.iter().skip(columns.len()).any(|c| !c.trim().is_empty());
+        let extra_filled = record
+            .iter()
+            .skip(columns.len())
+            .any(|c| !c.trim().is_empty());
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -111,7 +116,9 @@ fn column(header: &str, map: &[(String, String)]) -> Column {
     }
     let key = vocab::header_key(header);
     // Google's `E-mail 1 - Label`, `Phone 1 - Type`: what kind of address, not data.
-    if key.contains(|c: char| c.is_ascii_digit()) && (key.ends_with("label") || key.ends_with("type")) {
+    if key.contains(|c: char| c.is_ascii_digit())
+        && (key.ends_with("label") || key.ends_with("type"))
+    {
         return Column::Skip;
     }
     if let Some(field) = vocab::field_for(&key) {
@@ -155,23 +162,35 @@ mod tests {
 
     #[test]
     fn delimiters_maps_and_ragged_rows() {
-        let rows = read("Name;Mail;Colour\nAda;ada@x.example;red\nBob;x\n", &[
-            ("mail".into(), "email".into()),
-        ])
+        let rows = read(
+            "Name;Mail;Colour\nAda;ada@x.example;red\nBob;x\n",
+            &[("mail".into(), "email".into())],
+        )
         .unwrap();
         assert_eq!(
             values(&rows[0]),
-            [("name", "Ada"), ("email", "ada@x.example"), ("colour", "red")]
+            [
+                ("name", "Ada"),
+                ("email", "ada@x.example"),
+                ("colour", "red")
+            ]
         );
         assert_eq!(
             rows[1].error.as_deref(),
-            Some("row has 2 fields, the header has 3 (a missing or extra delimiter `;`, or an unclosed quote?)")
+            Some(
+                "row has 2 fields, the header has 3 (a missing or extra delimiter `;`, or an unclosed quote?)"
+            )
         );
         assert_eq!(rows[1].line, 3);
         let rows = read("Name\tEmail\n\"Smith, Jon\"\tjon@x.example\n", &[]).unwrap();
         assert_eq!(values(&rows[0])[0], ("name", "Smith, Jon"));
         assert!(read("Name\n", &[("Nope".into(), "email".into())]).is_err());
-        assert!(read("\n  \n", &[]).unwrap_err().to_string().contains("empty"));
+        assert!(
+            read("\n  \n", &[])
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
     }
 
     #[test]

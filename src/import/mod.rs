@@ -188,7 +188,9 @@ pub fn duplicates(mut index: Index, plan: &Plan) -> Vec<crate::duplicates::Pair>
         .collect();
     crate::duplicates::find(&index)
         .into_iter()
-        .filter(|p| new.contains(&(p.kind, p.keep.as_str())) || new.contains(&(p.kind, p.drop.as_str())))
+        .filter(|p| {
+            new.contains(&(p.kind, p.keep.as_str())) || new.contains(&(p.kind, p.drop.as_str()))
+        })
         .collect()
 }
 
@@ -213,9 +215,24 @@ struct Typed {
 
 /// Fields that are always one line: names, addresses, numbers, references.
 const IDENTIFYING: &[&str] = &[
-    "name", "first_name", "middle_name", "last_name", "email", "emails", "phone", "phones",
-    "company", "company_domain", "id", "tags", "lifecycle", "lead_status", "source", "owner",
-    "country", "created",
+    "name",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "email",
+    "emails",
+    "phone",
+    "phones",
+    "company",
+    "company_domain",
+    "id",
+    "tags",
+    "lifecycle",
+    "lead_status",
+    "source",
+    "owner",
+    "country",
+    "created",
 ];
 
 /// Reads a row's values into typed ones, or says why it is invalid.
@@ -301,7 +318,8 @@ fn typed(cfg: &Config, row: &Row) -> Result<Typed, String> {
         }
     }
     if let Some(s) = source {
-        t.fields.push(("source".into(), Value::str(&vocab::source(&s))));
+        t.fields
+            .push(("source".into(), Value::str(&vocab::source(&s))));
     }
     t.name = name.unwrap_or_else(|| {
         [first, middle, last]
@@ -475,6 +493,7 @@ pub fn plan(index: &Index, rows: &[Row], opts: &Options) -> Result<Plan> {
             },
         });
     }
+    crate::output::trace("matched");
     let mut plan = p.finish()?;
     plan.rows = outcomes;
     Ok(plan)
@@ -517,7 +536,9 @@ impl<'a> Planner<'a> {
         for c in index.of_kind(Kind::Company) {
             for key in ["domain", "website"] {
                 if let Some(d) = c.text(key).and_then(normalize::domain) {
-                    company_by_domain.entry(d).or_insert_with(|| c.id.to_string());
+                    company_by_domain
+                        .entry(d)
+                        .or_insert_with(|| c.id.to_string());
                 }
             }
             company_by_name
@@ -594,7 +615,9 @@ impl<'a> Planner<'a> {
         let by_name = self.by_name.get_or_insert_with(|| {
             let mut m: FxHashMap<String, Vec<&Record>> = FxHashMap::default();
             for r in index.of_kind(Kind::Person) {
-                m.entry(normalize::person_name(r.name())).or_default().push(r);
+                m.entry(normalize::person_name(r.name()))
+                    .or_default()
+                    .push(r);
             }
             m
         });
@@ -615,9 +638,13 @@ impl<'a> Planner<'a> {
         let phones: Vec<String> = [target.items("phone"), target.items("phones")].concat();
         let phone_ok = t.phones.is_empty()
             || phones.is_empty()
-            || t.phones.iter().any(|(p, _)| phones.iter().any(|q| same_phone(p, q)));
+            || t.phones
+                .iter()
+                .any(|(p, _)| phones.iter().any(|q| same_phone(p, q)));
         let company_ok = match (&t.company, target.get("company")) {
-            (Some(name), Some(id)) => self.lookup_company(name, t).as_deref() == Some(&id.to_text()),
+            (Some(name), Some(id)) => {
+                self.lookup_company(name, t).as_deref() == Some(&id.to_text())
+            }
             _ => true,
         };
         phone_ok && company_ok
@@ -715,7 +742,9 @@ impl<'a> Planner<'a> {
             }
             if !created
                 && t.named
-                && target.get("name").is_none_or(|n| overwrite && n.to_text() != t.name)
+                && target
+                    .get("name")
+                    .is_none_or(|n| overwrite && n.to_text() != t.name)
             {
                 target.set("name", Value::str(&t.name));
             }
@@ -738,7 +767,11 @@ impl<'a> Planner<'a> {
         }
         let target = &mut self.targets[i];
         for tag in &t.tags {
-            if !target.items("tags").iter().any(|x| x.eq_ignore_ascii_case(tag)) {
+            if !target
+                .items("tags")
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(tag))
+            {
                 target.list_add("tags", tag);
             }
         }
@@ -747,7 +780,11 @@ impl<'a> Planner<'a> {
             if is_list {
                 for item in v.items() {
                     let item = item.to_text();
-                    if !target.items(k).iter().any(|x| x.eq_ignore_ascii_case(&item)) {
+                    if !target
+                        .items(k)
+                        .iter()
+                        .any(|x| x.eq_ignore_ascii_case(&item))
+                    {
                         target.list_add(k, &item);
                     }
                 }
@@ -778,7 +815,11 @@ impl<'a> Planner<'a> {
         }
         // A lead status makes a new person a lead (Salesforce's lead exports have no stage).
         if created && target.get("lifecycle").is_none() && target.get("lead_status").is_some() {
-            let first = cfg.lifecycle.lead_stages.first().map_or("lead", String::as_str);
+            let first = cfg
+                .lifecycle
+                .lead_stages
+                .first()
+                .map_or("lead", String::as_str);
             target.set("lifecycle", Value::str(first));
         }
         if created && target.get("source").is_none() {
@@ -812,8 +853,7 @@ impl<'a> Planner<'a> {
     fn email_domain(&self, t: &Typed) -> Option<String> {
         let (written, _, _) = t.emails.first()?;
         let domain = normalize::domain(written.rsplit_once('@')?.1)?;
-        (!schema::is_free_mail(&domain) && !self.cfg().is_internal_email(written))
-            .then_some(domain)
+        (!schema::is_free_mail(&domain) && !self.cfg().is_internal_email(written)).then_some(domain)
     }
 
     fn create_company(&mut self, name: &str, t: &Typed) -> String {
@@ -873,9 +913,13 @@ impl<'a> Planner<'a> {
             .filter(|t| t.existing.is_none())
             .map(|t| {
                 let name = t.get("name").map(Value::to_text).unwrap_or_default();
-                let mut text = create::record_text(cfg, Kind::Person, &name, &t.fields, opts.today)?;
-                let mut extra: Vec<Change> =
-                    t.notes.iter().map(|n| Change::AddNotes(n.clone())).collect();
+                let mut text =
+                    create::record_text(cfg, Kind::Person, &name, &t.fields, opts.today)?;
+                let mut extra: Vec<Change> = t
+                    .notes
+                    .iter()
+                    .map(|n| Change::AddNotes(n.clone()))
+                    .collect();
                 extra.push(entry(format!("imported from {}", opts.file)));
                 text = edit::apply(&text, &extra, |k| schema::field_type(cfg, Kind::Person, k))?;
                 Ok(Some(New {
@@ -943,13 +987,21 @@ mod tests {
         .unwrap();
         assert_eq!(plan.count(Action::Created), 2);
         assert_eq!(plan.companies_created(), 1);
-        let ada = plan.creates.iter().find(|n| n.id == "ada-lovelace").unwrap();
+        let ada = plan
+            .creates
+            .iter()
+            .find(|n| n.id == "ada-lovelace")
+            .unwrap();
         assert_eq!(
             ada.text,
             "---\nname: Ada Lovelace\nemail: ada@acme.example\ncompany: acme\nlifecycle: mql\nlead_status: new\nsource: import\ncreated: 2026-11-25\n---\n## Activity\n- 2026-11-25 import: imported from people.csv\n"
         );
         let new_co = plan.creates.iter().find(|n| n.id == "new-co").unwrap();
-        assert!(new_co.text.contains("domain: new.example\n"), "{}", new_co.text);
+        assert!(
+            new_co.text.contains("domain: new.example\n"),
+            "{}",
+            new_co.text
+        );
     }
 
     #[test]
@@ -959,18 +1011,27 @@ mod tests {
             "ada",
             "---\nname: Ada Lovelace\nemail: a.da@gmail.com\ntitle: CTO\n---\n",
         )]);
-        let csv_text = "Name,Email,Job Title,Phone\nAda L,ADA+news@gmail.com,CEO,+44 20 7946 0000\n";
+        let csv_text =
+            "Name,Email,Job Title,Phone\nAda L,ADA+news@gmail.com,CEO,+44 20 7946 0000\n";
         let p = plan(&idx, &rows(csv_text), &opts(false)).unwrap();
         assert_eq!(p.count(Action::Updated), 1);
         assert!(p.creates.is_empty());
         let changes = &p.updates[0].changes;
-        assert_eq!(changes[0], Change::Set("phone".into(), Value::str("+44 20 7946 0000")));
+        assert_eq!(
+            changes[0],
+            Change::Set("phone".into(), Value::str("+44 20 7946 0000"))
+        );
         assert_eq!(changes.len(), 2, "{changes:?}");
         let p = plan(&idx, &rows(csv_text), &opts(true)).unwrap();
         let sets: Vec<String> = p.updates[0].changes.iter().map(Change::describe).collect();
         assert_eq!(
             sets,
-            ["phone = +44 20 7946 0000", "name = Ada L", "title = CEO", "logged import on 2026-11-25"]
+            [
+                "phone = +44 20 7946 0000",
+                "name = Ada L",
+                "title = CEO",
+                "logged import on 2026-11-25"
+            ]
         );
     }
 
@@ -986,7 +1047,10 @@ mod tests {
         let actions: Vec<&str> = p.rows.iter().map(|r| r.action.as_str()).collect();
         assert_eq!(actions, ["created", "updated", "invalid", "invalid"]);
         assert!(p.creates[0].text.contains("phone: \"+44 20 7946 0000\""));
-        let reasons: Vec<String> = p.invalid().map(|r| format!("{}: {}", r.line, r.reason.as_deref().unwrap())).collect();
+        let reasons: Vec<String> = p
+            .invalid()
+            .map(|r| format!("{}: {}", r.line, r.reason.as_deref().unwrap()))
+            .collect();
         assert_eq!(
             reasons,
             [

@@ -70,7 +70,7 @@ fn decode_utf8_or_1252(bytes: &[u8]) -> Result<Decoded> {
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         bail!("the file starts with a UTF-16 byte-order mark but has an odd number of bytes");
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();

@@ -175,7 +175,9 @@ fn parse_line(line: usize, text: &str) -> Property {
 fn row(start: usize, props: &[Property]) -> Row {
     let mut row = Row::new(start);
     fn named<'p>(props: &'p [Property], name: &'static str) -> impl Iterator<Item = &'p Property> {
-        props.iter().filter(move |p| p.name.eq_ignore_ascii_case(name))
+        props
+            .iter()
+            .filter(move |p| p.name.eq_ignore_ascii_case(name))
     }
     let get = |name: &'static str| named(props, name);
     let fn_name = get("FN")
@@ -221,7 +223,8 @@ fn row(start: usize, props: &[Property]) -> Row {
         }
     }
     if let Some(title) = get("TITLE").next() {
-        row.values.push(("title".into(), unescape(&title.decoded())));
+        row.values
+            .push(("title".into(), unescape(&title.decoded())));
     }
     if let Some(country) = by_pref("ADR")
         .into_iter()
@@ -359,6 +362,9 @@ mod tests {
             .to_string();
         assert!(err.contains("next BEGIN:VCARD on line 3"), "{err}");
         let rows = read("BEGIN:VCARD\nVERSION:4.0\nEMAIL:a@x.example\nEND:VCARD\n").unwrap();
-        assert_eq!(rows[0].error.as_deref(), Some("the vCard has no name (FN or N)"));
+        assert_eq!(
+            rows[0].error.as_deref(),
+            Some("the vCard has no name (FN or N)")
+        );
     }
 }

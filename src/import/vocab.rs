@@ -24,13 +24,27 @@ pub fn field_for(key: &str) -> Option<&'static str> {
         "firstname" | "givenname" | "first" => "first_name",
         "middlename" | "additionalname" => "middle_name",
         "lastname" | "surname" | "familyname" | "last" => "last_name",
-        "email" | "emailaddress" | "primaryemail" | "workemail" | "businessemail"
-        | "email1value" | "emailaddress1" | "emailaddressprimary" => "email",
-        "emails" | "email2value" | "email3value" | "email4value" | "secondaryemail"
-        | "otheremail" | "personalemail" | "homeemail" | "additionalemailaddresses"
-        | "emailaddress2" | "emailaddress3" => "emails",
-        "phone" | "phonenumber" | "telephone" | "businessphone" | "workphone"
-        | "primaryphone" | "phone1value" | "officephone" => "phone",
+        "email"
+        | "emailaddress"
+        | "primaryemail"
+        | "workemail"
+        | "businessemail"
+        | "email1value"
+        | "emailaddress1"
+        | "emailaddressprimary" => "email",
+        "emails"
+        | "email2value"
+        | "email3value"
+        | "email4value"
+        | "secondaryemail"
+        | "otheremail"
+        | "personalemail"
+        | "homeemail"
+        | "additionalemailaddresses"
+        | "emailaddress2"
+        | "emailaddress3" => "emails",
+        "phone" | "phonenumber" | "telephone" | "businessphone" | "workphone" | "primaryphone"
+        | "phone1value" | "officephone" => "phone",
         "phones" | "mobile" | "mobilephone" | "mobilephonenumber" | "cell" | "cellphone"
         | "homephone" | "otherphone" | "phone2value" | "phone3value" | "phone4value"
         | "mobilenumber" => "phones",
@@ -39,9 +53,7 @@ pub fn field_for(key: &str) -> Option<&'static str> {
         | "associatedcompany" => "company",
         "companydomain" | "companydomainname" | "website" | "websiteurl" | "companywebsite"
         | "domain" => "company_domain",
-        "title" | "jobtitle" | "organizationtitle" | "organization1title" | "position" => {
-            "title"
-        }
+        "title" | "jobtitle" | "organizationtitle" | "organization1title" | "position" => "title",
         "lifecycle" | "lifecyclestage" => "lifecycle",
         "leadstatus" | "status" => "lead_status",
         "source" | "leadsource" | "originalsource" | "contactsource" => "source",
@@ -121,9 +133,7 @@ pub fn source(value: &str) -> String {
         }
         "partner" | "partnerreferral" => "partner".into(),
         "web" | "webform" | "websiteform" | "website" | "form" => "website-form".into(),
-        "tradeshow" | "event" | "events" | "seminarpartner" | "seminarinternal" => {
-            "event".into()
-        }
+        "tradeshow" | "event" | "events" | "seminarpartner" | "seminarinternal" => "event".into(),
         "webinar" | "webinars" => "webinar".into(),
         "import" | "offlinesources" => "import".into(),
         _ => slug::slugify(value),
@@ -134,15 +144,38 @@ pub fn source(value: &str) -> String {
 /// English and in their own language; `None` when unknown (kept as written).
 pub fn country(value: &str) -> Option<String> {
     const NAMES: &[(&str, &[&str])] = &[
-        ("US", &["unitedstates", "unitedstatesofamerica", "usa", "us", "america"]),
-        ("GB", &["unitedkingdom", "uk", "greatbritain", "england", "scotland", "wales", "gb"]),
+        (
+            "US",
+            &[
+                "unitedstates",
+                "unitedstatesofamerica",
+                "usa",
+                "us",
+                "america",
+            ],
+        ),
+        (
+            "GB",
+            &[
+                "unitedkingdom",
+                "uk",
+                "greatbritain",
+                "england",
+                "scotland",
+                "wales",
+                "gb",
+            ],
+        ),
         ("IE", &["ireland", "eire"]),
         ("DE", &["germany", "deutschland"]),
         ("AT", &["austria", "osterreich", "oesterreich"]),
         ("CH", &["switzerland", "schweiz", "suisse", "svizzera"]),
         ("FR", &["france"]),
         ("BE", &["belgium", "belgique", "belgie"]),
-        ("NL", &["netherlands", "thenetherlands", "holland", "nederland"]),
+        (
+            "NL",
+            &["netherlands", "thenetherlands", "holland", "nederland"],
+        ),
         ("LU", &["luxembourg"]),
         ("ES", &["spain", "espana"]),
         ("PT", &["portugal"]),
@@ -174,7 +207,10 @@ pub fn country(value: &str) -> Option<String> {
         ("KR", &["southkorea", "korea"]),
     ];
     let key = value_key(&deunicode::deunicode(value));
-    if let Some((code, _)) = NAMES.iter().find(|(_, names)| names.contains(&key.as_str())) {
+    if let Some((code, _)) = NAMES
+        .iter()
+        .find(|(_, names)| names.contains(&key.as_str()))
+    {
         return Some(code.to_string());
     }
     let trimmed = value.trim();
@@ -232,7 +268,10 @@ mod tests {
         ] {
             assert_eq!(field_for(&header_key(header)), field, "{header}");
         }
-        assert_eq!(custom_key("Zip/Postal Code").as_deref(), Some("zip_postal_code"));
+        assert_eq!(
+            custom_key("Zip/Postal Code").as_deref(),
+            Some("zip_postal_code")
+        );
         assert_eq!(custom_key("Lead Score").as_deref(), Some("lead_score"));
         assert_eq!(custom_key("!!!"), None);
     }
@@ -243,8 +282,14 @@ mod tests {
         assert_eq!(lifecycle("Sales Qualified Lead"), "sql");
         assert_eq!(lifecycle("Customer"), "customer");
         assert_eq!(lead_status("Open - Not Contacted").as_deref(), Some("new"));
-        assert_eq!(lead_status("Working - Contacted").as_deref(), Some("working"));
-        assert_eq!(lead_status("Closed - Not Converted").as_deref(), Some("unqualified"));
+        assert_eq!(
+            lead_status("Working - Contacted").as_deref(),
+            Some("working")
+        );
+        assert_eq!(
+            lead_status("Closed - Not Converted").as_deref(),
+            Some("unqualified")
+        );
         assert_eq!(lead_status("Closed - Converted"), None);
         assert_eq!(lead_status("Bad timing").as_deref(), Some("nurturing"));
         assert_eq!(source("Trade Show"), "event");

@@ -43,13 +43,29 @@ fn people(ws: &Ws) -> Vec<String> {
 #[test]
 fn csv_round_trip_reproduces_peoples_fields() {
     let from = Ws::example();
-    let out = from.kith(&["export", "--format", "csv", "--include-dnc", "-o", "people.csv"]);
+    let out = from.kith(&[
+        "export",
+        "--format",
+        "csv",
+        "--include-dnc",
+        "-o",
+        "people.csv",
+    ]);
     out.ok();
-    assert!(out.stderr.starts_with("wrote 72 contacts to people.csv"), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("wrote 72 contacts to people.csv"),
+        "{}",
+        out.stderr
+    );
     let to = empty_ws();
     std::fs::copy(from.file("people.csv"), to.file("people.csv")).unwrap();
     let run = to.kith(&["import", "people.csv"]);
-    assert!(run.ok().contains("72 created, 0 updated, 0 unchanged, 0 invalid"), "{}", run.stdout);
+    assert!(
+        run.ok()
+            .contains("72 created, 0 updated, 0 unchanged, 0 invalid"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(people(&from), people(&to));
     for id in people(&from) {
         let rel = format!("contacts/{id}.md");
@@ -61,15 +77,22 @@ fn csv_round_trip_reproduces_peoples_fields() {
         assert_eq!(before, after, "{rel}");
     }
     // The notes come along in the body.
-    assert!(to.read("contacts/elodie-garnier.md").contains("Runs finance operations at Paylune"));
+    assert!(
+        to.read("contacts/elodie-garnier.md")
+            .contains("Runs finance operations at Paylune")
+    );
     // The companies are created by name with their domains.
-    assert!(to.read("companies/calder-mutual.md").contains("domain: caldermutual.example\n"));
+    assert!(
+        to.read("companies/calder-mutual.md")
+            .contains("domain: caldermutual.example\n")
+    );
 }
 
 #[test]
 fn vcard_round_trip_keeps_what_vcards_carry() {
     let from = Ws::example();
-    from.kith(&["export", "--format", "vcf", "-o", "people.vcf"]).ok();
+    from.kith(&["export", "--format", "vcf", "-o", "people.vcf"])
+        .ok();
     let text = from.read("people.vcf");
     assert!(text.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\n"));
     let to = empty_ws();
@@ -96,8 +119,16 @@ fn vcard_round_trip_keeps_what_vcards_carry() {
             v.sort();
             v
         };
-        assert_eq!(all(&before, "email", "emails"), all(&after, "email", "emails"), "{rel}");
-        assert_eq!(all(&before, "phone", "phones"), all(&after, "phone", "phones"), "{rel}");
+        assert_eq!(
+            all(&before, "email", "emails"),
+            all(&after, "email", "emails"),
+            "{rel}"
+        );
+        assert_eq!(
+            all(&before, "phone", "phones"),
+            all(&after, "phone", "phones"),
+            "{rel}"
+        );
     }
     assert!(people(&to).contains(&"elodie-garnier".to_string()));
 }
@@ -120,9 +151,17 @@ fn do_not_contact_and_withdrawn_consent_are_left_out() {
     let ids: Vec<String> = out
         .stdout
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    assert!(!ids.iter().any(|i| i == "kevin-draper" || i == "wanda-withdrawn"));
+    assert!(
+        !ids.iter()
+            .any(|i| i == "kevin-draper" || i == "wanda-withdrawn")
+    );
     let out = ws.kith(&["export", "--format", "json", "--include-dnc"]);
     assert_eq!(out.ok().lines().count(), 73, "{}", out.stdout);
     assert_eq!(out.stderr, "");
@@ -132,22 +171,52 @@ fn do_not_contact_and_withdrawn_consent_are_left_out() {
 fn segments_filters_fields_and_json() {
     let ws = Ws::example();
     let listed = ws.kith(&["list", "--segment", "hot-leads", "--format", "json"]);
-    let want: Vec<String> = listed.json().as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
-    let out = ws.kith(&["export", "--segment", "hot-leads", "--format", "csv", "--fields", "id,name,score,segments"]);
+    let want: Vec<String> = listed
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    let out = ws.kith(&[
+        "export",
+        "--segment",
+        "hot-leads",
+        "--format",
+        "csv",
+        "--fields",
+        "id,name,score,segments",
+    ]);
     let text = out.ok();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("id,name,score,segments"));
-    let got: Vec<String> = lines.map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let got: Vec<String> = lines
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
     assert_eq!(got, want);
     assert!(text.contains("hot-leads"));
-    let out = ws.kith(&["export", "--where", "lifecycle = customer", "--format", "json"]);
+    let out = ws.kith(&[
+        "export",
+        "--where",
+        "lifecycle = customer",
+        "--format",
+        "json",
+    ]);
     let first: serde_json::Value = serde_json::from_str(out.ok().lines().next().unwrap()).unwrap();
     assert_eq!(first["kind"], "contact");
     assert_eq!(first["lifecycle"], "customer");
     assert!(first["score"].is_number());
     assert!(first["segments"].is_array());
     let out = ws.kith(&["export", "--kind", "companies", "--format", "csv"]);
-    assert!(out.ok().starts_with("id,name,domain,industry,size,country,owner,tags,"), "{}", out.stdout);
-    let err = ws.kith(&["export", "--kind", "deals", "--format", "vcf"]).fails(2).to_string();
+    assert!(
+        out.ok()
+            .starts_with("id,name,domain,industry,size,country,owner,tags,"),
+        "{}",
+        out.stdout
+    );
+    let err = ws
+        .kith(&["export", "--kind", "deals", "--format", "vcf"])
+        .fails(2)
+        .to_string();
     assert!(err.contains("vCards hold people"), "{err}");
 }

@@ -25,7 +25,8 @@ fn hubspot_contacts_become_people_and_companies() {
     let ws = Ws::example();
     let out = ws.kith(&["import", &fixture("hubspot-contacts.csv")]);
     assert!(
-        out.ok().contains("3 created, 1 updated, 0 unchanged, 0 invalid; 4 companies created"),
+        out.ok()
+            .contains("3 created, 1 updated, 0 unchanged, 0 invalid; 4 companies created"),
         "{}",
         out.stdout
     );
@@ -55,7 +56,10 @@ created: 2026-09-14
     // The owner given by e-mail address is the teammate; `Referrals` is kith's `referral`.
     let grace = ws.read("contacts/grace-hopper.md");
     assert!(grace.contains("company: cobol-systems-inc\n"), "{grace}");
-    assert!(grace.contains("lifecycle: sql\nlead_status: working\nsource: referral\nowner: priya\n"), "{grace}");
+    assert!(
+        grace.contains("lifecycle: sql\nlead_status: working\nsource: referral\nowner: priya\n"),
+        "{grace}"
+    );
     assert_eq!(
         ws.read("companies/analytical-engines.md"),
         "---\nname: Analytical Engines\ndomain: analytical.example\ncreated: 2026-11-25\n---\n"
@@ -85,12 +89,18 @@ fn salesforce_leads_map_status_and_source() {
         assert!(margaret.contains(line), "{line} in {margaret}");
     }
     assert!(margaret.contains("Met at the booth; wants a demo of the\nreconciliation workflow.\n"));
-    assert!(ws.read("contacts/alan-turing.md").contains("lead_status: working\nsource: referral\n"));
+    assert!(
+        ws.read("contacts/alan-turing.md")
+            .contains("lead_status: working\nsource: referral\n")
+    );
     let katherine = ws.read("contacts/katherine-johnson.md");
     assert!(katherine.contains("lead_status: unqualified\n"));
     assert!(katherine.contains("do_not_contact: true\n"));
     // The website is the company's domain.
-    assert!(ws.read("companies/bletchley-analytics.md").contains("domain: bletchley.example\n"));
+    assert!(
+        ws.read("companies/bletchley-analytics.md")
+            .contains("domain: bletchley.example\n")
+    );
 }
 
 #[test]
@@ -109,7 +119,11 @@ fn google_and_apple_contacts() {
     assert!(!hedy.contains("label"), "{hedy}");
     // The vCard of the same person adds her note; the rest is known.
     let out = ws.kith(&["import", &fixture("google-contacts.vcf")]);
-    assert!(out.ok().contains("1 created, 1 updated, 0 unchanged"), "{}", out.stdout);
+    assert!(
+        out.ok().contains("1 created, 1 updated, 0 unchanged"),
+        "{}",
+        out.stdout
+    );
     let tesla = ws.read("contacts/nikola-tesla.md");
     assert!(tesla.contains("company: wardenclyffe-power\n"), "{tesla}");
     ws.kith(&["import", &fixture("apple-contacts.vcf")]).ok();
@@ -124,19 +138,30 @@ fn google_and_apple_contacts() {
         assert!(sofia.contains(line), "{line} in {sofia}");
     }
     // Quoted-printable with a soft line break, no e-mail address.
-    assert!(ws.read("contacts/jurgen-muller.md").starts_with("---\nname: Jürgen Müller\nphone: \"+49 30 1234567\"\n"));
+    assert!(
+        ws.read("contacts/jurgen-muller.md")
+            .starts_with("---\nname: Jürgen Müller\nphone: \"+49 30 1234567\"\n")
+    );
     ws.kith(&["check"]).ok();
 }
 
 #[test]
 fn reimporting_changes_nothing() {
     let ws = empty_ws();
-    for f in ["hubspot-contacts.csv", "google-contacts.vcf", "apple-contacts.vcf"] {
+    for f in [
+        "hubspot-contacts.csv",
+        "google-contacts.vcf",
+        "apple-contacts.vcf",
+    ] {
         ws.kith(&["import", &fixture(f)]).ok();
     }
     git(ws.path(), &["add", "-A"]);
     git(ws.path(), &["commit", "-q", "-m", "imported"]);
-    for f in ["hubspot-contacts.csv", "google-contacts.vcf", "apple-contacts.vcf"] {
+    for f in [
+        "hubspot-contacts.csv",
+        "google-contacts.vcf",
+        "apple-contacts.vcf",
+    ] {
         let out = ws.kith(&["import", &fixture(f)]);
         assert!(out.ok().contains(" 0 created, 0 updated"), "{}", out.stdout);
     }
@@ -181,7 +206,13 @@ fn invalid_rows_block_everything_unless_skipped() {
     assert!(err.contains("  line 3: no name and no e-mail address\n  line 4: `email` is not a valid e-mail address: `bob@`\n"), "{err}");
     assert!(err.contains("help: correct them, or pass --skip-invalid to import the other 2"));
     ws.assert_untouched();
-    let out = ws.kith(&["import", &fixture("invalid-rows.csv"), "--skip-invalid", "--format", "json"]);
+    let out = ws.kith(&[
+        "import",
+        &fixture("invalid-rows.csv"),
+        "--skip-invalid",
+        "--format",
+        "json",
+    ]);
     out.ok();
     let json = out.json();
     assert_eq!(json["created"], 2);
@@ -211,13 +242,31 @@ fn likely_duplicates_are_imported_and_listed() {
 #[test]
 fn hostile_files_get_clear_messages() {
     let ws = Ws::example();
-    let err = ws.kith(&["import", &fixture("ragged.csv")]).fails(1).to_string();
-    assert!(err.contains("line 3: row has 2 fields, the header has 3"), "{err}");
-    assert!(err.contains("line 4: row has 4 fields, the header has 3"), "{err}");
-    let err = ws.kith(&["import", &fixture("empty.csv")]).fails(1).to_string();
+    let err = ws
+        .kith(&["import", &fixture("ragged.csv")])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("line 3: row has 2 fields, the header has 3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4: row has 4 fields, the header has 3"),
+        "{err}"
+    );
+    let err = ws
+        .kith(&["import", &fixture("empty.csv")])
+        .fails(1)
+        .to_string();
     assert!(err.contains("the file is empty"), "{err}");
-    let err = ws.kith(&["import", &fixture("broken.vcf")]).fails(1).to_string();
-    assert!(err.contains("the vCard that begins on line 10 has no END:VCARD"), "{err}");
+    let err = ws
+        .kith(&["import", &fixture("broken.vcf")])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("the vCard that begins on line 10 has no END:VCARD"),
+        "{err}"
+    );
     ws.assert_untouched();
 
     // A byte-order mark is dropped silently; semicolons are detected.
@@ -226,21 +275,41 @@ fn hostile_files_get_clear_messages() {
     assert_eq!(out.stderr, "");
     ws.kith(&["import", &fixture("semicolons.csv")]).ok();
     let jurgen = ws.read("contacts/jurgen-muller.md");
-    assert!(jurgen.contains("email: juergen@mueller.example\ncompany: muller-gmbh\n"), "{jurgen}");
+    assert!(
+        jurgen.contains("email: juergen@mueller.example\ncompany: muller-gmbh\n"),
+        "{jurgen}"
+    );
     assert!(jurgen.contains("country: DE\n"), "{jurgen}");
 
     // Windows-1252 is read as such, with a warning.
     let out = ws.kith(&["import", &fixture("latin1.csv")]);
     out.ok();
-    assert!(out.stderr.contains("is not UTF-8 (line 2 has byte 0xEB); read it as Windows-1252"), "{}", out.stderr);
-    assert!(ws.read("contacts/zoe-muller.md").starts_with("---\nname: Zoë Müller\n"));
-    assert!(ws.read("companies/cafe-eururo.md").starts_with("---\nname: Café €uro\n"));
+    assert!(
+        out.stderr
+            .contains("is not UTF-8 (line 2 has byte 0xEB); read it as Windows-1252"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        ws.read("contacts/zoe-muller.md")
+            .starts_with("---\nname: Zoë Müller\n")
+    );
+    assert!(
+        ws.read("companies/cafe-eururo.md")
+            .starts_with("---\nname: Café €uro\n")
+    );
 
     // A runaway field is an invalid row.
-    let huge = format!("Name,Email,Notes\nAda,ada@x.example,\"{}\"\n", "x".repeat(100_000));
+    let huge = format!(
+        "Name,Email,Notes\nAda,ada@x.example,\"{}\"\n",
+        "x".repeat(100_000)
+    );
     ws.write("huge.csv", &huge);
     let err = ws.kith(&["import", "huge.csv"]).fails(1).to_string();
-    assert!(err.contains("line 2: `notes` is 100000 bytes long; kith takes at most 65536 in a field"), "{err}");
+    assert!(
+        err.contains("line 2: `notes` is 100000 bytes long; kith takes at most 65536 in a field"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -250,11 +319,27 @@ fn map_names_columns_kith_does_not_know() {
         "crm.csv",
         "Kontakt,Mail,Sitzplätze,Intern\nAda Lovelace,ada@x.example,40,ignore me\n",
     );
-    ws.kith(&["import", "crm.csv", "--map", "Kontakt=name,Mail=email,Sitzplätze=seats,Intern=-"])
-        .ok();
+    ws.kith(&[
+        "import",
+        "crm.csv",
+        "--map",
+        "Kontakt=name,Mail=email,Sitzplätze=seats,Intern=-",
+    ])
+    .ok();
     let ada = ws.read("contacts/ada-lovelace.md");
-    assert!(ada.starts_with("---\nname: Ada Lovelace\nemail: ada@x.example\nsource: import\nseats: 40\n"), "{ada}");
+    assert!(
+        ada.starts_with(
+            "---\nname: Ada Lovelace\nemail: ada@x.example\nsource: import\nseats: 40\n"
+        ),
+        "{ada}"
+    );
     assert!(!ada.contains("ignore"));
-    let err = ws.kith(&["import", "crm.csv", "--map", "Nope=email"]).fails(1).to_string();
-    assert!(err.contains("--map names a column `Nope` that the file does not have"), "{err}");
+    let err = ws
+        .kith(&["import", "crm.csv", "--map", "Nope=email"])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("--map names a column `Nope` that the file does not have"),
+        "{err}"
+    );
 }
