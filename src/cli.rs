@@ -108,6 +108,11 @@ pub enum Command {
     Conflicts(ConflictsArgs),
     /// End a recorded conflict: `kith resolve ada --field phone --take theirs`
     Resolve(ResolveArgs),
+    /// Import people from a CSV file (HubSpot, Salesforce, Google Contacts, spreadsheets) or
+    /// vCards: new people are created, known ones (same e-mail address) updated
+    Import(ImportArgs),
+    /// Export contacts, companies or deals as CSV, JSON lines or vCards
+    Export(ExportArgs),
     /// Render the weekly pipeline report: a static site in public/ (funnel, what moved, hot
     /// leads, deals)
     Report(ReportArgs),
@@ -608,6 +613,65 @@ pub struct MergeArgs {
     /// Show the changes as a diff, write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A CSV file with a header row, or a vCard file (.vcf)
+    pub file: PathBuf,
+    /// Columns kith does not recognise: "Header=field,Other Header=field" (`field` may be a
+    /// custom field; `-` leaves the column out)
+    #[arg(long, value_name = "MAP")]
+    pub map: Option<String>,
+    /// Show what would happen, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace values that differ (default: fill only empty fields)
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Import the valid rows even if some are invalid (default: an invalid row stops everything)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Output format of the summary
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text, value_name = "FORMAT")]
+    pub format: ShowFormat,
+}
+
+/// What `kith export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    /// One JSON object per line (JSON lines)
+    Json,
+    /// vCard 4.0 (contacts only)
+    Vcf,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only members of this segment
+    #[arg(long, value_name = "NAME", conflicts_with = "filter")]
+    pub segment: Option<String>,
+    /// Only records this filter expression selects
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Which records (a segment decides for itself)
+    #[arg(long, value_enum, default_value_t = ListKind::Contacts)]
+    pub kind: ListKind,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write to FILE instead of standard output
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// CSV columns (comma-separated field names)
+    #[arg(long, value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// Include people marked do_not_contact or who withdrew consent
+    #[arg(long)]
+    pub include_dnc: bool,
+    /// Evaluate scores and segments as of this day (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -140,6 +140,74 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Creates `path` with `contents` atomically (a temporary file beside it, then a hard link
+/// that fails if the file exists) without waiting for the disk: for imports that write
+/// thousands of new files and make them durable once, with [`sync_all`]. Plain system calls,
+/// three per file: this is the loop 100,000 imported records go through.
+pub fn create_unsynced(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.kith-tmp"));
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+    };
+    let mut file = match open() {
+        Ok(f) => Ok(f),
+        // Left by a run that died: nothing else writes that name.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(&tmp).and_then(|_| open())
+        }
+        Err(e) => Err(e),
+    }
+    .with_context(|| format!("cannot create {}", tmp.display()))?;
+    file.write_all(contents)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    drop(file);
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    linked.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("{} already exists; it was not replaced", path.display())
+        } else {
+            anyhow::Error::new(e).context(format!("cannot create {}", path.display()))
+        }
+    })
+}
+
+/// Makes files written by [`create_unsynced`] durable: on Linux one `syncfs` of their file
+/// system, elsewhere each file, then each folder.
+pub fn sync_all(paths: &[std::path::PathBuf]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    if let Some(first) = paths.first() {
+        use std::os::fd::AsRawFd;
+        let f = std::fs::File::open(first)
+            .with_context(|| format!("cannot open {}", first.display()))?;
+        // SAFETY: `syncfs` takes an open file descriptor, which `f` holds until it is dropped.
+        if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
+            return Ok(());
+        }
+    }
+    use rayon::prelude::*;
+    paths.par_iter().try_for_each(|p| {
+        std::fs::File::open(p)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot sync {}", p.display()))
+    })?;
+    let mut dirs: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        sync_dir(d);
+    }
+    Ok(())
+}
+
 /// A temporary file in `path`'s folder, named after it, and that folder.
 fn temp_beside(path: &Path) -> Result<(&Path, tempfile::NamedTempFile)> {
     let dir = path

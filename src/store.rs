@@ -144,6 +144,25 @@ pub fn create(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<std::p
     Ok(path)
 }
 
+/// Checks many new records at once, writing nothing: fails on the first that would be
+/// invalid. Imports check everything before writing anything.
+pub fn check_new(ws: &Workspace, records: &[(Kind, &str, &str)]) -> Result<()> {
+    use rayon::prelude::*;
+    records.par_iter().try_for_each(|(kind, id, text)| {
+        ws.record_path(*kind, id)?;
+        let rel = format!("{}/{id}.md", kind.dir());
+        refuse_new_errors(&ws.config, *kind, id, &rel, "", text)
+    })
+}
+
+/// Writes a new record file that [`check_new`] accepted, without waiting for the disk
+/// ([`fsutil::sync_all`] makes a batch durable); fails if the file exists.
+pub fn create_unsynced(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<PathBuf> {
+    let path = ws.record_path(kind, id)?;
+    fsutil::create_unsynced(&path, text.as_bytes())?;
+    Ok(path)
+}
+
 /// Fails if `new` has an error diagnostic that `old` did not have.
 fn refuse_new_errors(
     cfg: &Config,

@@ -8,9 +8,11 @@ mod convert;
 mod demo;
 mod duplicates;
 mod editor;
+mod export;
 mod find;
 mod generate;
 mod history;
+mod import;
 mod init;
 mod list;
 mod log;
@@ -79,6 +81,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Blame(args) => history::blame(&open(dir)?, args),
         Command::Conflicts(args) => conflicts::list(&open(dir)?, args),
         Command::Resolve(args) => conflicts::resolve_one(&open(dir)?, args),
+        Command::Import(args) => import::run(&open(dir)?, args),
+        Command::Export(args) => export::run(&open(dir)?, args),
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),

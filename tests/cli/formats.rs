@@ -379,10 +379,15 @@ fn show_json_has_fields_relations_activities_and_notes() {
             "path",
             "people",
             "score",
-            "segments"
+            "segments",
+            "tasks"
         ]
     );
     assert_eq!(rec["score"]["grade"], "A2");
+    assert_eq!(rec["tasks"].as_array().unwrap().len(), 2);
+    assert_eq!(rec["tasks"][1]["reason"], "asked by @priya");
+    assert_eq!(rec["tasks"][1]["due"], "2026-11-30");
+    assert_eq!(rec["tasks"][1]["done"], false);
     assert_eq!(
         rec["segments"],
         serde_json::json!(["hot-leads", "decision-makers"])

@@ -1,0 +1,232 @@
+//! `kith import FILE`: people from a CSV file or vCards. Everything is planned and checked
+//! before the first write; the summary counts rows created, updated, unchanged and invalid.
+
+use super::{display_path, stamp_parts, usage, warn};
+use crate::cli::{ImportArgs, ShowFormat};
+use crate::duplicates::Pair;
+use crate::import::{self, Action, Options, Plan};
+use crate::output::{self, paint};
+use crate::record::Kind;
+use crate::store;
+use crate::workspace::Workspace;
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// At most this many invalid rows are listed one by one.
+const LISTED: usize = 50;
+
+pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
+    let map = parse_map(args.map.as_deref())?;
+    let shown = display_path(&args.file);
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
+    let input = import::read(&bytes, &map).with_context(|| format!("cannot import {shown}"))?;
+    if let Some(note) = &input.note {
+        warn(&format!("{shown}: {note}"));
+    }
+    let file = args
+        .file
+        .file_name()
+        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+    let index = crate::load::load(ws);
+    output::trace("loaded");
+    let (today, by) = stamp_parts(ws)?;
+    let opts = Options {
+        overwrite: args.overwrite,
+        today,
+        by: by.as_deref(),
+        file: &file,
+    };
+    let plan = import::plan(&index, &input.rows, &opts)?;
+    output::trace("planned");
+    let invalid = plan.count(Action::Invalid);
+    if invalid > 0 && !args.skip_invalid {
+        let valid = plan.rows.len() - invalid;
+        bail!(
+            "{invalid} of {} rows of {shown} {} invalid, so nothing {} imported:\n{}  help: correct {}, or pass --skip-invalid to import the other {valid}",
+            plan.rows.len(),
+            if invalid == 1 { "is" } else { "are" },
+            if args.dry_run { "would be" } else { "was" },
+            invalid_list(&plan),
+            if invalid == 1 { "it" } else { "them" },
+        );
+    }
+    // Check every new record and prepare every change before the first write.
+    let creates: Vec<(Kind, &str, &str)> = plan
+        .creates
+        .iter()
+        .map(|n| (n.kind, n.id.as_str(), n.text.as_str()))
+        .collect();
+    store::check_new(ws, &creates)?;
+    let mut prepared = Vec::new();
+    for u in &plan.updates {
+        prepared.extend(store::prepare(ws, Kind::Person, &u.id, &u.changes)?);
+    }
+    output::trace("checked");
+    let duplicates = import::duplicates(index, &plan);
+    output::trace("duplicates");
+    if !args.dry_run {
+        write(ws, &plan, &prepared)?;
+        output::trace("written");
+    }
+    match args.format {
+        ShowFormat::Json => {
+            output::print_json(&summary_json(&file, &plan, &duplicates, args.dry_run))?
+        }
+        ShowFormat::Text => output::print(&summary_text(&shown, &plan, &duplicates, args.dry_run)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--map "Email Address=email,Company Name=company"`.
+fn parse_map(map: Option<&str>) -> Result<Vec<(String, String)>> {
+    let Some(map) = map else {
+        return Ok(Vec::new());
+    };
+    map.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let Some((header, field)) = pair.rsplit_once('=') else {
+                return Err(usage(format!(
+                    "--map takes \"Header=field,...\", not `{pair}`"
+                )));
+            };
+            let field = field.trim();
+            let ok = matches!(field, "" | "-" | "skip")
+                || field
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !ok {
+                return Err(usage(format!(
+                    "--map: `{field}` is not a valid field name (letters, digits, `_`, `-`)"
+                )));
+            }
+            Ok((header.trim().to_string(), field.to_string()))
+        })
+        .collect()
+}
+
+/// Writes the new records (without waiting for the disk after each, then once for all), then
+/// the changes, with a progress bar on a terminal.
+fn write(ws: &Workspace, plan: &Plan, prepared: &[store::Prepared]) -> Result<()> {
+    let total = (plan.creates.len() + prepared.len()) as u64;
+    let bar = if total >= 1000 && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} records {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    for kind in [Kind::Company, Kind::Person] {
+        if plan.creates.iter().any(|n| n.kind == kind) {
+            let dir = ws.dir(kind);
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+    }
+    // Companies first (the plan lists them first): a person is never written before the
+    // company they refer to. One thread: threads creating files in one folder wait for each
+    // other in the kernel.
+    let mut paths = Vec::with_capacity(plan.creates.len());
+    for n in &plan.creates {
+        paths.push(store::create_unsynced(ws, n.kind, &n.id, &n.text)?);
+        bar.inc(1);
+    }
+    output::trace("files written");
+    crate::fsutil::sync_all(&paths)?;
+    output::trace("synced");
+    for p in prepared {
+        store::commit(p)?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+fn invalid_list(plan: &Plan) -> String {
+    let mut out = String::new();
+    for o in plan.invalid().take(LISTED) {
+        out.push_str(&format!(
+            "  line {}: {}\n",
+            o.line,
+            o.reason.as_deref().unwrap_or_default()
+        ));
+    }
+    let more = plan.count(Action::Invalid).saturating_sub(LISTED);
+    if more > 0 {
+        out.push_str(&format!("  … and {more} more\n"));
+    }
+    out
+}
+
+fn summary_text(file: &str, plan: &Plan, duplicates: &[Pair], dry_run: bool) -> String {
+    let n = |a| plan.count(a);
+    let companies = plan.companies_created();
+    let mut out = format!(
+        "{}: {} created, {} updated, {} unchanged, {} invalid{}\n",
+        paint(output::BOLD, file),
+        n(Action::Created),
+        n(Action::Updated),
+        n(Action::Unchanged),
+        n(Action::Invalid),
+        match companies {
+            0 => String::new(),
+            1 => "; 1 company created".to_string(),
+            c => format!("; {c} companies created"),
+        }
+    );
+    if n(Action::Invalid) > 0 {
+        out.push_str("invalid rows, left out:\n");
+        out.push_str(&invalid_list(plan));
+    }
+    if !duplicates.is_empty() {
+        out.push_str("likely duplicates (`kith merge KEEP DROP` merges a pair):\n");
+        for p in duplicates {
+            let (keep, drop) = p.paths();
+            let why: Vec<String> = p.reasons.iter().map(ToString::to_string).collect();
+            out.push_str(&format!(
+                "  {drop} and {keep} ({:.0}%): {}\n",
+                p.confidence * 100.0,
+                why.join("; ")
+            ));
+        }
+    }
+    if dry_run {
+        out.push_str(&paint(output::DIM, "dry run: nothing was written\n"));
+    }
+    out
+}
+
+fn summary_json(file: &str, plan: &Plan, duplicates: &[Pair], dry_run: bool) -> serde_json::Value {
+    let n = |a| plan.count(a);
+    json!({
+        "file": file,
+        "dry_run": dry_run,
+        "created": n(Action::Created),
+        "updated": n(Action::Updated),
+        "unchanged": n(Action::Unchanged),
+        "invalid": n(Action::Invalid),
+        "companies_created": plan.companies_created(),
+        "rows": plan.rows.iter().map(|o| json!({
+            "line": o.line,
+            "action": o.action.as_str(),
+            "path": o.id.as_ref().map(|id| format!("contacts/{id}.md")),
+            "reason": o.reason,
+        })).collect::<Vec<_>>(),
+        "duplicates": duplicates.iter().map(|p| {
+            let (keep_path, drop_path) = p.paths();
+            json!({
+                "kind": p.kind.noun(),
+                "keep_path": keep_path,
+                "drop_path": drop_path,
+                "confidence": p.confidence,
+                "reasons": p.reasons.iter().map(|r| json!({"code": r.code(), "message": r.to_string()})).collect::<Vec<_>>(),
+                "merge": p.merge_command(),
+            })
+        }).collect::<Vec<_>>(),
+    })
+}
