@@ -151,31 +151,7 @@ impl<'a> Doc<'a> {
 
     fn append_key(&self, key: &str, value: &Value, ty: Option<&FieldType>) -> String {
         let nl = self.nl();
-        let key_text = if scalar::plain_safe(key) && !key.contains(':') {
-            key.to_string()
-        } else {
-            scalar::double_quoted(key)
-        };
-        let written = match value {
-            Value::List(items) if has_maps(items) => {
-                return self.splice(
-                    self.split.fm_end..self.split.fm_end,
-                    &format!("{key_text}:{}{nl}", block_maps(items, nl)),
-                );
-            }
-            Value::List(_) => FlowStyle::default().render(value.items()),
-            Value::Map(_) => render_map(value),
-            Value::Str(s) if s.contains('\n') => {
-                let block = block_literal(s, nl)
-                    .unwrap_or_else(|| format!(" {}", scalar::double_quoted(s)));
-                return self.splice(
-                    self.split.fm_end..self.split.fm_end,
-                    &format!("{key_text}:{block}{nl}"),
-                );
-            }
-            _ => render_scalar(value, ty, None),
-        };
-        let mut insert = format!("{key_text}: {written}{nl}");
+        let mut insert = key_lines(key, value, ty, nl);
         let fm_end = self.split.fm_end;
         // A frontmatter whose last line lacks a newline (only possible at `---` EOF) gets one.
         if fm_end > self.split.fm_start && !self.text[..fm_end].ends_with('\n') {
@@ -513,6 +489,30 @@ impl Doc<'_> {
         }
         (!spans.is_empty()).then_some(out)
     }
+}
+
+/// The lines a new top-level key is written as, each ending with `nl`: `key: value`, or a
+/// block for nested maps and multi-line text.
+pub fn key_lines(key: &str, value: &Value, ty: Option<&FieldType>, nl: &str) -> String {
+    let key_text = if scalar::plain_safe(key) && !key.contains(':') {
+        key.to_string()
+    } else {
+        scalar::double_quoted(key)
+    };
+    let written = match value {
+        Value::List(items) if has_maps(items) => {
+            return format!("{key_text}:{}{nl}", block_maps(items, nl));
+        }
+        Value::List(_) => FlowStyle::default().render(value.items()),
+        Value::Map(_) => render_map(value),
+        Value::Str(s) if s.contains('\n') => {
+            let block =
+                block_literal(s, nl).unwrap_or_else(|| format!(" {}", scalar::double_quoted(s)));
+            return format!("{key_text}:{block}{nl}");
+        }
+        _ => render_scalar(value, ty, None),
+    };
+    format!("{key_text}: {written}{nl}")
 }
 
 /// The text from the start of an item's line to its content (`"  - "`).

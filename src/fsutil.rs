@@ -140,49 +140,86 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Creates `path` with `contents` atomically (a temporary file beside it, then a hard link
-/// that fails if the file exists) without waiting for the disk: for imports that write
-/// thousands of new files and make them durable once, with [`sync_all`]. Plain system calls,
-/// three per file: this is the loop 100,000 imported records go through.
-pub fn create_unsynced(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.kith-tmp"));
-    let open = || {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
+/// Creates many new files so that, whenever the process or the machine stops, each is either
+/// absent or complete: every file's contents go to a temporary file beside it, all of them
+/// are flushed to disk at once, and only then is each linked under its name (failing if that
+/// exists) and its temporary name removed; a last flush makes the names durable. Two waits
+/// for the disk in all, rather than one per file. Files are named group by group (records
+/// that others refer to first). `done` is called once per file created.
+pub fn create_many(groups: &[Vec<(&Path, &[u8])>], done: impl Fn() + Sync) -> Result<()> {
+    let files: Vec<(&Path, &[u8])> = groups.iter().flatten().copied().collect();
+    use rayon::prelude::*;
+    let temp_of = |path: &Path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        path.with_file_name(format!(".{name}.kith-tmp"))
     };
-    let mut file = match open() {
-        Ok(f) => Ok(f),
-        // Left by a run that died: nothing else writes that name.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::remove_file(&tmp).and_then(|_| open())
+    let temps: Vec<std::path::PathBuf> = files
+        .par_iter()
+        .map(|(path, contents)| {
+            let tmp = temp_of(path);
+            let open = || {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&tmp)
+            };
+            let mut file = match open() {
+                Ok(f) => Ok(f),
+                // Left by a run that died: nothing else writes that name.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::remove_file(&tmp).and_then(|_| open())
+                }
+                Err(e) => Err(e),
+            }
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+            file.write_all(contents)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            Ok(tmp)
+        })
+        .collect::<Result<_>>()?;
+    let cleanup = || {
+        for t in &temps {
+            let _ = std::fs::remove_file(t);
         }
-        Err(e) => Err(e),
+    };
+    if let Err(e) = flush(&temps) {
+        cleanup();
+        return Err(e);
     }
-    .with_context(|| format!("cannot create {}", tmp.display()))?;
-    file.write_all(contents)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    drop(file);
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
-    linked.map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!("{} already exists; it was not replaced", path.display())
-        } else {
-            anyhow::Error::new(e).context(format!("cannot create {}", path.display()))
-        }
-    })
+    let mut at = 0;
+    let linked = groups.iter().try_for_each(|group| {
+        let range = at..at + group.len();
+        at += group.len();
+        files[range.clone()]
+            .par_iter()
+            .zip(&temps[range])
+            .try_for_each(|((path, _), tmp)| {
+                let linked = std::fs::hard_link(tmp, path);
+                let _ = std::fs::remove_file(tmp);
+                done();
+                linked.map_err(|e| {
+                    if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        anyhow::anyhow!("{} already exists; it was not replaced", path.display())
+                    } else {
+                        anyhow::Error::new(e).context(format!("cannot create {}", path.display()))
+                    }
+                })
+            })
+    });
+    if let Err(e) = linked {
+        cleanup();
+        return Err(e);
+    }
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|(p, _)| p.to_path_buf()).collect();
+    flush(&paths)
 }
 
-/// Makes files written by [`create_unsynced`] durable: on Linux one `syncfs` of their file
-/// system, elsewhere each file, then each folder.
-pub fn sync_all(paths: &[std::path::PathBuf]) -> Result<()> {
+/// Makes files and their names durable: on Linux one `syncfs` of their file system,
+/// elsewhere each file, then each folder.
+fn flush(paths: &[std::path::PathBuf]) -> Result<()> {
     #[cfg(target_os = "linux")]
     if let Some(first) = paths.first() {
         use std::os::fd::AsRawFd;

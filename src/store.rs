@@ -155,12 +155,31 @@ pub fn check_new(ws: &Workspace, records: &[(Kind, &str, &str)]) -> Result<()> {
     })
 }
 
-/// Writes a new record file that [`check_new`] accepted, without waiting for the disk
-/// ([`fsutil::sync_all`] makes a batch durable); fails if the file exists.
-pub fn create_unsynced(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<PathBuf> {
-    let path = ws.record_path(kind, id)?;
-    fsutil::create_unsynced(&path, text.as_bytes())?;
-    Ok(path)
+/// Writes new record files that [`check_new`] accepted, each complete or absent whatever
+/// happens, with two waits for the disk in all ([`fsutil::create_many`]); fails if a file
+/// exists. `done` is called once per record written.
+pub fn create_many(
+    ws: &Workspace,
+    records: &[(Kind, &str, &str)],
+    done: impl Fn() + Sync,
+) -> Result<()> {
+    let paths: Vec<PathBuf> = records
+        .iter()
+        .map(|(kind, id, _)| ws.record_path(*kind, id))
+        .collect::<Result<_>>()?;
+    // Companies, then deals, then people: what is referred to is named first.
+    let groups: Vec<Vec<(&Path, &[u8])>> = [Kind::Company, Kind::Deal, Kind::Person]
+        .into_iter()
+        .map(|k| {
+            paths
+                .iter()
+                .zip(records)
+                .filter(|(_, (kind, _, _))| *kind == k)
+                .map(|(p, (_, _, text))| (p.as_path(), text.as_bytes()))
+                .collect()
+        })
+        .collect();
+    fsutil::create_many(&groups, done)
 }
 
 /// Fails if `new` has an error diagnostic that `old` did not have.

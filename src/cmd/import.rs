@@ -128,21 +128,17 @@ fn write(ws: &Workspace, plan: &Plan, prepared: &[store::Prepared]) -> Result<()
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
     }
-    // Companies first (the plan lists them first): a person is never written before the
-    // company they refer to. One thread: threads creating files in one folder wait for each
-    // other in the kernel.
-    let mut paths = Vec::with_capacity(plan.creates.len());
-    for n in &plan.creates {
-        paths.push(store::create_unsynced(ws, n.kind, &n.id, &n.text)?);
-        bar.inc(1);
-    }
+    // Each new file is complete or absent even if the machine stops, and companies are named
+    // before the people who refer to them.
+    let creates: Vec<(Kind, &str, &str)> = plan
+        .creates
+        .iter()
+        .map(|n| (n.kind, n.id.as_str(), n.text.as_str()))
+        .collect();
+    store::create_many(ws, &creates, || bar.inc(1))?;
     output::trace("files written");
-    crate::fsutil::sync_all(&paths)?;
-    output::trace("synced");
-    for p in prepared {
-        store::commit(p)?;
-        bar.inc(1);
-    }
+    store::commit_many(prepared)?;
+    bar.inc(prepared.len() as u64);
     bar.finish_and_clear();
     Ok(())
 }
