@@ -215,7 +215,10 @@ mod tests {
             ("do_not_contact: true", true),
             ("do_not_contact: \"yes\"", true),
             ("do_not_contact: false", false),
-            ("consent: {marketing: 2026-03-01, withdrawn: 2026-06-01}", true),
+            (
+                "consent: {marketing: 2026-03-01, withdrawn: 2026-06-01}",
+                true,
+            ),
             ("consent: {Withdrawn: yes}", true),
             ("consent: {marketing: 2026-03-01}", false),
             ("consent: {withdrawn: \"\"}", false),

@@ -1687,7 +1687,8 @@ fn people_who_asked_not_to_be_contacted_are_counted_apart_and_are_no_hot_leads()
     // The same rule as exports, which leave out staff who opted out too.
     let out = ws.kith(&["export", "--format", "json"]);
     assert!(
-        out.stderr.contains("left out 3 people marked do_not_contact"),
+        out.stderr
+            .contains("left out 3 people marked do_not_contact"),
         "{}",
         out.stderr
     );
