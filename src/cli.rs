@@ -77,6 +77,10 @@ pub enum Command {
     /// Merge a duplicate into the record that stays: fields and logs combined, references
     /// re-pointed, the duplicate removed
     Merge(MergeArgs),
+    /// Erase a person, as data-protection law requires: their file, their id in deals, their
+    /// name, e-mail addresses and phone numbers in other records' notes, and derived caches
+    /// (git history keeps them: the command says how to purge it)
+    Forget(ForgetArgs),
     /// Add a follow-up task to a record: `kith task ada "confirm pilot scope" --due 2026-11-27`
     Task(TaskArgs),
     /// Tick a record's open task (the only one, or number N as `kith due` shows it)
@@ -613,6 +617,18 @@ pub struct MergeArgs {
     /// Show the changes as a diff, write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// The person (id, e-mail address or name)
+    pub id: String,
+    /// Show the changes as a diff, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (needed when input is not a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

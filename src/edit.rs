@@ -515,6 +515,16 @@ pub fn key_lines(key: &str, value: &Value, ty: Option<&FieldType>, nl: &str) -> 
     format!("{key_text}: {written}{nl}")
 }
 
+impl Doc<'_> {
+    /// Replaces mentions of `needles` in the body with `[removed]`, byte for byte: the
+    /// frontmatter and every other byte stay as they are. `None` when the body mentions none.
+    pub fn redact(&self, needles: &[String]) -> Option<String> {
+        let body_start = self.split.body_start;
+        let (body, n) = crate::redact::replace(self.split.body(self.text), needles);
+        (n > 0).then(|| format!("{}{body}", &self.text[..body_start]))
+    }
+}
+
 /// The text from the start of an item's line to its content (`"  - "`).
 fn item_prefix(body: &str, item_start: usize) -> String {
     let ls = line_start(body, item_start);
@@ -922,6 +932,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn redacting_touches_the_body_only() {
+        let needles = vec!["Ada Lovelace".to_string(), "ada@x.example".to_string()];
+        let text = "---\r\nname: Acme\r\nnote: Ada Lovelace # ada@x.example\r\n---\r\nAda Lovelace (ada@x.example) signs.\r\n\r\n## Activity\r\n- 2026-11-20 call @sam: with Ada\r\n  Lovelace\r\n";
+        let out = doc(text).redact(&needles).unwrap();
+        assert_eq!(
+            out,
+            "---\r\nname: Acme\r\nnote: Ada Lovelace # ada@x.example\r\n---\r\n[removed] ([removed]) signs.\r\n\r\n## Activity\r\n- 2026-11-20 call @sam: with [removed]\r\n"
+        );
+        assert!(doc(&out).redact(&needles).is_none());
+    }
+
     /// On every generated record: setting, removing or tagging one key leaves every other field
     /// (as parsed) and the body unchanged, and a scalar set touches only the value's bytes.
     #[test]
@@ -1010,6 +1032,9 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// Mentions of a person (full name, e-mail addresses, phone numbers as written) in the
+    /// body replaced with `[removed]` ([`crate::redact`]); the frontmatter is never touched.
+    Redact(Vec<String>),
 }
 
 impl Change {
@@ -1026,6 +1051,7 @@ impl Change {
             Change::TickTask(t, _) => format!("task {} {} done", t.kind, t.text),
             Change::MoveTask(t, to) => format!("task {} {} due {to}", t.kind, t.text),
             Change::RenameDeal { from, to } => format!("#{from} → #{to}"),
+            Change::Redact(_) => format!("mentions replaced with {}", crate::redact::REMOVED),
         }
     }
 }
@@ -1054,6 +1080,7 @@ pub fn apply(
             }),
             Change::MoveTask(t, to) => doc.change_task(t, |t| t.due = *to),
             Change::RenameDeal { from, to } => doc.rename_deal(from, to),
+            Change::Redact(needles) => doc.redact(needles),
         };
         if let Some(next) = next {
             current = next;

@@ -1,7 +1,7 @@
 //! Exports: records as CSV (columns to choose), JSON lines (every field, with the computed score
 //! and segments) or vCard 4.0 (people). Pure: the command selects the records and writes the
-//! text. People who must not be contacted — `do_not_contact: true`, or a `consent` map with
-//! `withdrawn:` — are [`withheld`] unless the caller keeps them.
+//! text. People who must not be contacted ([`Record::do_not_contact`]) are [`withheld`] unless
+//! the caller keeps them.
 
 use crate::index::Index;
 use crate::record::{Kind, Record};
@@ -11,24 +11,10 @@ use crate::value::Value;
 use anyhow::Result;
 use serde_json::{Map, Value as Json};
 
-/// Whether a person must be left out of exports: marked `do_not_contact`, or their `consent`
-/// map records a withdrawal (`consent: {marketing: 2026-03-01, withdrawn: 2026-06-01}`).
+/// Whether a person must be left out of exports: they asked not to be contacted
+/// ([`Record::do_not_contact`]). Companies and deals are never withheld.
 pub fn withheld(r: &Record) -> bool {
-    if r.kind != Kind::Person {
-        return false;
-    }
-    let dnc = match r.get("do_not_contact") {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Str(s)) => matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes"),
-        _ => false,
-    };
-    let withdrawn = match r.get("consent") {
-        Some(Value::Map(entries)) => entries
-            .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("withdrawn") && !v.is_null()),
-        _ => false,
-    };
-    dnc || withdrawn
+    r.kind == Kind::Person && r.do_not_contact()
 }
 
 /// A record to export with what kith computes for it.

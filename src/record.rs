@@ -172,6 +172,25 @@ impl Record {
         self.list("tags").any(|t| t.eq_ignore_ascii_case(tag))
     }
 
+    /// Whether the person asked not to be contacted: `do_not_contact: true` (or `yes`), or a
+    /// `consent` map that records a withdrawal (`consent: {marketing: 2026-03-01, withdrawn:
+    /// 2026-06-01}`; a `withdrawn` key with an empty value does not count). The one rule that
+    /// exports, workflows and reports follow.
+    pub fn do_not_contact(&self) -> bool {
+        let flagged = match self.get("do_not_contact") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Str(s)) => matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes"),
+            _ => false,
+        };
+        let withdrawn = match self.get("consent") {
+            Some(Value::Map(entries)) => entries.iter().any(|(k, v)| {
+                k.trim().eq_ignore_ascii_case("withdrawn") && !v.to_text().trim().is_empty()
+            }),
+            _ => false,
+        };
+        flagged || withdrawn
+    }
+
     /// The most recent activity date.
     /// The date of the latest activity; `workflow` entries are kith's own notes of what a
     /// workflow did, not contact with the person, and do not count.
@@ -181,5 +200,41 @@ impl Record {
             .filter(|a| a.kind != "workflow")
             .map(|a| a.date)
             .max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::index::Index;
+
+    #[test]
+    fn do_not_contact_is_the_flag_or_a_withdrawn_consent() {
+        let cases = [
+            ("do_not_contact: true", true),
+            ("do_not_contact: \"yes\"", true),
+            ("do_not_contact: false", false),
+            (
+                "consent: {marketing: 2026-03-01, withdrawn: 2026-06-01}",
+                true,
+            ),
+            ("consent: {Withdrawn: yes}", true),
+            ("consent: {marketing: 2026-03-01}", false),
+            ("consent: {withdrawn: \"\"}", false),
+            ("consent: {withdrawn: }", false),
+            ("consent: withdrawn", false),
+            ("name: Nobody", false),
+        ];
+        for (i, (field, expected)) in cases.iter().enumerate() {
+            let id = format!("p{i}");
+            let text = format!("---\n{field}\n---\n");
+            let index = Index::from_texts(
+                Config::default(),
+                [(Kind::Person, id.as_str(), text.as_str())],
+            );
+            let r = index.get(Kind::Person, &id).unwrap();
+            assert_eq!(r.do_not_contact(), *expected, "{field}");
+        }
     }
 }

@@ -85,7 +85,7 @@ pub fn run(ws: &Workspace, args: MergeArgs) -> Result<ExitCode> {
 }
 
 /// A prepared change as a unified diff, coloured on a terminal.
-fn diff(p: &Prepared) -> String {
+pub(super) fn diff(p: &Prepared) -> String {
     let new = p.new.as_deref().unwrap_or("");
     let (a, b) = (
         format!("a/{}", p.rel),

@@ -10,6 +10,7 @@ mod duplicates;
 mod editor;
 mod export;
 mod find;
+mod forget;
 mod generate;
 mod history;
 mod import;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Find(args) => find::run(&open(dir)?, args),
         Command::Duplicates(args) => duplicates::run(&open(dir)?, args),
         Command::Merge(args) => merge::run(&open(dir)?, args),
+        Command::Forget(args) => forget::run(&open(dir)?, args),
         Command::Task(args) => task::add(&open(dir)?, args),
         Command::Done(args) => task::done(&open(dir)?, args),
         Command::Snooze(args) => task::snooze(&open(dir)?, args),

@@ -17,6 +17,9 @@ pub struct Funnel {
     pub outside: usize,
     /// Staff and spam, left out of everything else.
     pub excluded: usize,
+    /// People who asked not to be contacted ([`crate::record::Record::do_not_contact`]),
+    /// counted in the stages too; exports, workflows and hot leads leave them out.
+    pub do_not_contact: usize,
     pub total: usize,
     /// Leads who became customers: reached(customer) / reached(first lead stage).
     pub leads_to_customers: Option<f64>,
@@ -54,9 +57,10 @@ pub(super) fn build(ctx: &Ctx) -> Funnel {
     let lc = &ctx.cfg.lifecycle;
     let n = lc.stages.len();
     let mut counts = vec![0usize; n];
-    let (mut without, mut outside, mut total) = (0, 0, 0);
+    let (mut without, mut outside, mut total, mut dnc) = (0, 0, 0, 0);
     for (_, r) in ctx.people() {
         total += 1;
+        dnc += usize::from(r.do_not_contact());
         match r.lifecycle() {
             None => without += 1,
             Some(l) => match lc.rank(&l) {
@@ -120,6 +124,7 @@ pub(super) fn build(ctx: &Ctx) -> Funnel {
         contacts_without_stage: without,
         outside,
         excluded,
+        do_not_contact: dnc,
         total,
         leads_to_customers,
         benchmarks: vec![

@@ -25,7 +25,8 @@ pub struct Rule {
     pub why: String,
 }
 
-/// The leads to hand to sales: the hot segment's members (or every open lead), by score.
+/// The leads to hand to sales: the hot segment's members (or every open lead), by score;
+/// never someone who asked not to be contacted.
 pub(super) fn hot_leads(ctx: &Ctx) -> Vec<HotLead> {
     let settings = &ctx.cfg.report;
     let segment = settings.hot_segment.clone().or_else(|| {
@@ -37,6 +38,7 @@ pub(super) fn hot_leads(ctx: &Ctx) -> Vec<HotLead> {
         .people()
         .filter(|(slot, r)| {
             ctx.is_open_lead(r)
+                && !r.do_not_contact()
                 && segment
                     .as_deref()
                     .is_none_or(|s| ctx.derived.member(s, *slot))

@@ -143,7 +143,7 @@ fn plan_record(
         changes,
         notes,
     };
-    let dnc = do_not_contact(r);
+    let dnc = r.do_not_contact();
     let current = passes.last().filter(|p| active(p, w));
     let pass = match current {
         Some(p) => {
@@ -422,22 +422,6 @@ fn assignments(index: &Index, name: &str) -> FxHashMap<String, usize> {
         }
     }
     out
-}
-
-/// Whether a person asked not to be contacted: `do_not_contact: true`, or a `consent` with
-/// `withdrawn`.
-pub fn do_not_contact(r: &Record) -> bool {
-    if r.get("do_not_contact")
-        .is_some_and(|v| v.to_text().eq_ignore_ascii_case("true"))
-    {
-        return true;
-    }
-    match r.get("consent") {
-        Some(Value::Map(m)) => m
-            .iter()
-            .any(|(k, v)| k == "withdrawn" && !v.to_text().is_empty()),
-        _ => false,
-    }
 }
 
 fn log(on: Date, text: String) -> Change {

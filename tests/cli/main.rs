@@ -8,6 +8,7 @@ mod demo;
 mod discovery;
 mod duplicates;
 mod export;
+mod forget;
 mod formats;
 mod import;
 mod lifecycle;

@@ -1633,3 +1633,63 @@ fn a_record_page_has_its_card_notes_timeline_score_and_field_history() {
         ]
     );
 }
+
+#[test]
+fn people_who_asked_not_to_be_contacted_are_counted_apart_and_are_no_hot_leads() {
+    let ws = fixture();
+    let doc = {
+        ws.kith(&["report"]).ok();
+        page(&ws.file(W48))
+    };
+    assert_eq!(
+        texts(&doc, "#do-not-contact"),
+        ["Nobody asked not to be contacted (do_not_contact: true, or a consent with withdrawn)."]
+    );
+    // Ada (a hot lead) opts out; Edsger withdraws his consent; Sam is staff, left out of
+    // every figure, and Charles's consent holds no withdrawal.
+    edit(
+        &ws,
+        "contacts/ada-lovelace.md",
+        "owner: sam\n",
+        "owner: sam\ndo_not_contact: true\n",
+    );
+    edit(
+        &ws,
+        "contacts/edsger-dijkstra.md",
+        "owner: priya\n",
+        "owner: priya\nconsent: {marketing: 2026-03-01, withdrawn: 2026-06-01}\n",
+    );
+    edit(
+        &ws,
+        "contacts/sam-okafor.md",
+        "lifecycle: other\n",
+        "lifecycle: other\ndo_not_contact: true\n",
+    );
+    edit(
+        &ws,
+        "contacts/charles-babbage.md",
+        "created: 2026-11-10\n",
+        "created: 2026-11-10\nconsent: {marketing: 2026-03-01}\n",
+    );
+    ws.kith(&["report"]).ok();
+    let doc = page(&ws.file(W48));
+    assert_eq!(
+        texts(&doc, "#do-not-contact"),
+        [
+            "2 people asked not to be contacted; they are counted in the stages above, and left out of exports, workflows and hot leads (do_not_contact: true, or a consent with withdrawn)."
+        ]
+    );
+    let hot: Vec<String> = rows(&doc, "#hot-leads tbody > tr")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(hot, ["Margaret Hamilton"]);
+    // The same rule as exports, which leave out staff who opted out too.
+    let out = ws.kith(&["export", "--format", "json"]);
+    assert!(
+        out.stderr
+            .contains("left out 3 people marked do_not_contact"),
+        "{}",
+        out.stderr
+    );
+}

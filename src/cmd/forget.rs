@@ -1,0 +1,310 @@
+//! `kith forget ID [--dry-run] [--yes]`: erases a person. Every file is changed and checked in
+//! memory first ([`crate::forget`] plans it); if one cannot be, nothing is written. Then the
+//! derived files that may hold their data go, and kith says how to purge git history, which it
+//! never rewrites itself.
+
+use super::merge::diff;
+use super::{done, load, warn};
+use crate::cli::ForgetArgs;
+use crate::forget::{self, Plan};
+use crate::output::{self, paint};
+use crate::record::{Kind, Record};
+use crate::redact;
+use crate::resolve::resolve;
+use crate::store::{self, Prepared};
+use crate::workspace::Workspace;
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
+    let index = load(ws);
+    let person = resolve(index, &args.id, None)?;
+    let needles = forget::needles(person);
+    let texts = if person.kind == Kind::Person {
+        mentioning(ws, person, &needles)
+    } else {
+        Vec::new()
+    };
+    let borrowed: Vec<(Kind, &str, &str)> = texts
+        .iter()
+        .map(|(k, id, t)| (*k, id.as_str(), t.as_str()))
+        .collect();
+    let plan = forget::plan(index, person, &borrowed)?;
+    let prepared = prepare(ws, person, &plan)?;
+    let derived = derived_files(ws, person, &needles);
+
+    if args.dry_run {
+        let mut text = String::new();
+        for (p, _) in &prepared {
+            text.push_str(&diff(p));
+        }
+        for (_, rel, why) in &derived {
+            text.push_str(&format!(
+                "{}: would be removed ({why})\n",
+                paint(output::BOLD, rel)
+            ));
+        }
+        output::print(&text);
+        by_hand(&plan);
+        output::print(&history_note(ws, person, prepared.len())?);
+        output::eprint(&format!(
+            "dry run: {} file{} would change and {} derived file{} would be removed; nothing was written\n",
+            prepared.len(),
+            if prepared.len() == 1 { "" } else { "s" },
+            derived.len(),
+            if derived.len() == 1 { "" } else { "s" },
+        ));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.yes {
+        let mut text = String::new();
+        for (p, summary) in &prepared {
+            text.push_str(&format!(
+                "{}: {}\n",
+                paint(output::BOLD, &p.rel),
+                summary.join(", ")
+            ));
+        }
+        for (_, rel, why) in &derived {
+            text.push_str(&format!("{}: removed ({why})\n", paint(output::BOLD, rel)));
+        }
+        output::print(&text);
+        by_hand(&plan);
+        confirm(person)?;
+    }
+
+    let mut written: Vec<&str> = Vec::new();
+    for (p, summary) in &prepared {
+        store::commit(p).with_context(|| match written.len() {
+            0 => "nothing was written".to_string(),
+            _ => format!(
+                "{} already written; run the command again to finish",
+                written.join(", ")
+            ),
+        })?;
+        written.push(&p.rel);
+        done(&p.rel, &summary.join(", "));
+    }
+    for (path, rel, why) in &derived {
+        std::fs::remove_file(path).with_context(|| format!("cannot remove {rel}"))?;
+        done(rel, &format!("removed ({why})"));
+    }
+    if args.yes {
+        by_hand(&plan);
+    }
+    output::print(&history_note(ws, person, prepared.len())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The files of other records that mention the person somewhere, read in parallel.
+fn mentioning(ws: &Workspace, person: &Record, needles: &[String]) -> Vec<(Kind, String, String)> {
+    let mut paths: Vec<(Kind, String, PathBuf)> = Vec::new();
+    for kind in Kind::ALL {
+        let Ok(listing) = std::fs::read_dir(ws.dir(kind)) else {
+            continue;
+        };
+        for e in listing.flatten() {
+            let name = e.file_name();
+            let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".md")) else {
+                continue;
+            };
+            if (kind == person.kind && id == person.id) || id.starts_with('.') {
+                continue;
+            }
+            paths.push((kind, id.to_string(), e.path()));
+        }
+    }
+    let mut out: Vec<(Kind, String, String)> = paths
+        .into_par_iter()
+        .filter_map(|(kind, id, path)| {
+            let text = std::fs::read_to_string(path).ok()?;
+            (!redact::find(&text, needles).is_empty()).then_some((kind, id, text))
+        })
+        .collect();
+    out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    out
+}
+
+/// Every change prepared in memory, the person's file removal last; refuses them all if one
+/// is refused.
+fn prepare(ws: &Workspace, person: &Record, plan: &Plan) -> Result<Vec<(Prepared, Vec<String>)>> {
+    let mut prepared = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
+    let refusal = |path: String, e: anyhow::Error| {
+        let message = format!("{e:#}");
+        match message.contains(&path) {
+            true => message,
+            false => format!("{path}: {message}"),
+        }
+    };
+    for edit in &plan.edits {
+        match store::prepare(ws, edit.kind, &edit.id, &edit.changes) {
+            Ok(Some(p)) => prepared.push((p, edit.summary.clone())),
+            Ok(None) => {}
+            Err(e) => refused.push(refusal(edit.path(), e)),
+        }
+    }
+    match store::prepare_removal(ws, person.kind, &person.id) {
+        Ok(p) => prepared.push((p, vec!["removed".into()])),
+        Err(e) => refused.push(refusal(person.path(), e)),
+    }
+    if !refused.is_empty() {
+        bail!(
+            "cannot forget {}, so nothing was written:\n  {}",
+            person.path(),
+            refused.join("\n  ")
+        );
+    }
+    Ok(prepared)
+}
+
+/// Derived files that may hold the person's data: the history cache (field values of past
+/// commits; rebuilt by the next report) and the report's pages that show them (their own
+/// page, and weekly or segment pages that name them). Each as (path, as shown, why).
+fn derived_files(
+    ws: &Workspace,
+    person: &Record,
+    needles: &[String],
+) -> Vec<(PathBuf, String, &'static str)> {
+    let mut out = Vec::new();
+    let cache = ws.root.join(crate::commits::CACHE_FILE);
+    if cache.is_file() {
+        out.push((
+            cache,
+            crate::commits::CACHE_FILE.to_string(),
+            "a cache of past commits' changes; the next report rebuilds it",
+        ));
+    }
+    let site = ws.root.join(&ws.config.report.out);
+    // Only a folder `kith report` made: never someone else's files.
+    if person.kind != Kind::Person || !site.join(".kith-report").is_file() {
+        return out;
+    }
+    let own = site
+        .join(person.kind.dir())
+        .join(format!("{}.html", person.id));
+    // Pages escape what they show: look for the escaped forms too.
+    let mut html_needles = needles.to_vec();
+    html_needles.extend(needles.iter().map(|n| escape_html(n)));
+    let mut pages = Vec::new();
+    html_files(&site, &mut pages);
+    pages.sort();
+    for page in pages {
+        let mentions = page == own
+            || std::fs::read_to_string(&page)
+                .is_ok_and(|t| !redact::find(&t, &html_needles).is_empty());
+        if mentions {
+            let rel = Path::new(&ws.config.report.out)
+                .join(page.strip_prefix(&site).unwrap_or(&page))
+                .to_string_lossy()
+                .replace('\\', "/");
+            let why = if page == own {
+                "their page in the report"
+            } else {
+                "a report page that names them; `kith report` renders it again"
+            };
+            out.push((page, rel, why));
+        }
+    }
+    out
+}
+
+fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            html_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "html") {
+            out.push(path);
+        }
+    }
+}
+
+/// Text as tera's autoescape writes it.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2F;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Warns of frontmatter values in other records that mention the person: kith leaves them.
+fn by_hand(plan: &Plan) {
+    if !plan.by_hand.is_empty() {
+        warn(&format!(
+            "these frontmatter values mention them too, and kith does not rewrite them; edit them by hand: {}",
+            plan.by_hand.join(", ")
+        ));
+    }
+}
+
+/// Asks on a terminal; refuses when nobody can answer.
+fn confirm(person: &Record) -> Result<()> {
+    let what = format!("{} ({})", person.name(), person.path());
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "not forgetting {what} without confirmation, so nothing was written\n  help: the changes are listed above; pass --yes to make them (or --dry-run to see them as a diff)"
+        );
+    }
+    output::eprint(&format!(
+        "Forget {what} for good? kith cannot undo this (git can, until you purge history). [y/N] "
+    ));
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .context("cannot read the answer")?;
+    if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        bail!("not forgotten; nothing was written");
+    }
+    Ok(())
+}
+
+/// What git history still holds, and the exact commands that purge it.
+fn history_note(ws: &Workspace, person: &Record, files: usize) -> Result<String> {
+    let Some(repo) = crate::history::Repo::open(&ws.root)? else {
+        return Ok(format!(
+            "\nThis workspace is not in a git repository, so no history holds {}'s data; backups and other copies still may.\n",
+            person.name()
+        ));
+    };
+    let file = repo
+        .path_of(person.kind, &person.id)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let mut out = format!(
+        "\n{}: git history still holds {}'s data: every past version of {file}, the old versions of {} other file{} this changes, and commit messages that name them. kith never rewrites history.\n\n",
+        paint(output::WARN.bold(), "note"),
+        person.name(),
+        files.saturating_sub(1),
+        if files == 2 { "" } else { "s" },
+    );
+    out.push_str(
+        "To purge it: commit this change and have every teammate push theirs; then, at the top of the repository (git filter-branch ships with git; the second command needs GNU sed):\n\n",
+    );
+    for cmd in forget::purge_commands(person, &file) {
+        out.push_str(&format!("  {cmd}\n"));
+    }
+    out.push_str("  git push --force --all && git push --force --tags\n\n");
+    out.push_str(&format!(
+        "Or with git filter-repo: `git filter-repo --sensitive-data-removal --invert-paths --path {file}`, then `git filter-repo --sensitive-data-removal --replace-text FILE` where FILE holds these lines:\n\n"
+    ));
+    for line in forget::replace_text_lines(person) {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out.push_str(
+        "\nAfterwards every teammate must re-clone (a pull would bring the old history back). Old clones, forks, backups and the hosting service's caches still hold the data until they are deleted. The README's \"Consent and erasure\" section has the steps.\n",
+    );
+    Ok(out)
+}
