@@ -78,7 +78,7 @@ pub fn from_config(cfg: &Config) -> (Vec<Workflow>, Vec<Diagnostic>) {
     let Some(v) = &cfg.workflows else {
         return (Vec::new(), diags);
     };
-    let raw: IndexMap<String, RawWorkflow> = match serde_yaml_ng::from_value(v.clone()) {
+    let raw: IndexMap<String, serde_yaml_ng::Value> = match serde_yaml_ng::from_value(v.clone()) {
         Ok(m) => m,
         Err(e) => {
             let (line, col) = cfg.locate("workflows:");
@@ -86,7 +86,7 @@ pub fn from_config(cfg: &Config) -> (Vec<Workflow>, Vec<Diagnostic>) {
                 Diagnostic::error("config", format!("kith.yaml `workflows` is invalid: {e}"))
                     .in_file(FILE)
                     .at(line, col)
-                    .help("each workflow needs a trigger (`when`, `segment` or `lifecycle`) and `steps`; see the README's Workflows section"),
+                    .help("write each workflow under its name: `workflows: {new-lead-nurture: {when: ..., steps: [...]}}`"),
             );
             return (Vec::new(), diags);
         }
@@ -100,8 +100,20 @@ pub fn from_config(cfg: &Config) -> (Vec<Workflow>, Vec<Diagnostic>) {
         why_not: "",
     };
     let mut out = Vec::new();
-    for (name, w) in raw {
-        let at = cfg.locate(&format!("{name}:"));
+    for (name, value) in raw {
+        let at = locate(cfg, &name);
+        let w: RawWorkflow = match serde_yaml_ng::from_value(value) {
+            Ok(w) => w,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("config", format!("workflow `{name}` is invalid: {e}"))
+                        .in_file(FILE)
+                        .at(at.0, at.1)
+                        .help("a workflow has a trigger (`when`, `segment`, `lifecycle`), `steps`, and optionally `description`, `exit_on`, `exit`, `reenroll`, `leave_when_unmatched`; see the README's Tasks and workflows section"),
+                );
+                continue;
+            }
+        };
         let mut problem = |message: String, help: &str| {
             diags.push(
                 Diagnostic::error("config", format!("workflow `{name}`: {message}"))
@@ -135,6 +147,20 @@ pub fn from_config(cfg: &Config) -> (Vec<Workflow>, Vec<Diagnostic>) {
             parts.push(format!("segment.{seg}"));
         }
         if let Some(when) = &w.when {
+            // Compiled alone first, so that a mistake is shown where it is in kith.yaml.
+            if let Err(e) = Filter::compile(when, &scope) {
+                let (line, col) = cfg.locate(when);
+                diags.push(
+                    Diagnostic::error(
+                        "config",
+                        format!("workflow `{name}`: `when` is not valid: {}", e.message),
+                    )
+                    .in_file(FILE)
+                    .at(line, col + e.col as u32 - 1)
+                    .help(e.render(when)),
+                );
+                continue;
+            }
             parts.push(format!("({when})"));
         }
         if parts.is_empty() {
@@ -216,6 +242,40 @@ pub fn from_config(cfg: &Config) -> (Vec<Workflow>, Vec<Diagnostic>) {
         });
     }
     (out, diags)
+}
+
+/// Where workflow `name` is written in kith.yaml: its key under `workflows:` (1-based line and
+/// column), else the `workflows:` key.
+fn locate(cfg: &Config, name: &str) -> (u32, u32) {
+    let src = &cfg.source;
+    let Some(start) = src
+        .match_indices("workflows:")
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || src.as_bytes()[i - 1] == b'\n')
+    else {
+        return (1, 1);
+    };
+    let mut lines = src[start..].split_inclusive('\n');
+    let mut offset = start + lines.next().map_or(0, str::len);
+    for line in lines {
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if !line.starts_with([' ', '\t']) && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            break; // the next top-level key
+        }
+        let key = trimmed.trim_start_matches(['"', '\'']);
+        if key.starts_with(name)
+            && key[name.len()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':')
+        {
+            let at = offset - line.len();
+            let line_no = src[..at].matches('\n').count() as u32 + 1;
+            let col = (line.len() - trimmed.len()) as u32 + 1;
+            return (line_no, col);
+        }
+    }
+    cfg.locate("workflows:")
 }
 
 fn compile_step(cfg: &Config, s: RawStep) -> Result<Step, (String, String)> {
@@ -387,4 +447,68 @@ struct RawAssign {
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile(yaml: &str) -> (Vec<String>, Vec<String>) {
+        let (cfg, d) = Config::parse(yaml);
+        assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+        let (ws, diags) = from_config(&cfg);
+        (
+            ws.into_iter().map(|w| w.name).collect(),
+            diags
+                .into_iter()
+                .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn the_example_workflows_compile() {
+        let (cfg, _) = Config::parse(crate::example::get("kith.yaml").unwrap());
+        let (ws, diags) = from_config(&cfg);
+        assert!(diags.is_empty(), "{diags:?}");
+        let names: Vec<&str> = ws.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "new-lead-nurture",
+                "sql-handoff",
+                "stay-in-touch",
+                "re-engage"
+            ]
+        );
+        let handoff = &ws[1];
+        assert_eq!(handoff.trigger, "lifecycle = sql");
+        let step = &handoff.steps[0];
+        assert_eq!(step.task.as_ref().map(|t| t.due), Some(2));
+        assert_eq!(step.assign.as_ref().map(|a| a.team.len()), Some(3));
+        assert_eq!(ws[2].reenroll, Some(60));
+    }
+
+    #[test]
+    fn each_mistake_is_reported_where_it_is_and_the_rest_compile() {
+        let (names, diags) = compile(
+            "teammates:\n  sam: {name: Sam}\nworkflows:\n  new-lead-nurture:\n    when: \"lifecycle = lead\"\n    steps: [{day: 0, task: hi}]\n  nurture:\n    when: \"lifecycle = lead and\"\n    steps: [{task: hi}]\n  typo:\n    whenn: x\n  empty:\n    lifecycle: lead\n    steps: [{day: 3}]\n  nobody:\n    lifecycle: lead\n    steps: [{assign: {team: [bob]}}]\n",
+        );
+        assert_eq!(names, ["new-lead-nurture"]);
+        assert_eq!(diags.len(), 4, "{diags:?}");
+        // `nurture` is found as a key of its own, not inside `new-lead-nurture:`.
+        assert!(
+            diags[0].starts_with("8:32 workflow `nurture`: `when` is not valid"),
+            "{diags:?}"
+        );
+        assert!(
+            diags[1].starts_with("10:3 workflow `typo` is invalid: unknown field `whenn`"),
+            "{diags:?}"
+        );
+        assert_eq!(diags[2], "12:3 workflow `empty`: step 1: it does nothing");
+        assert_eq!(
+            diags[3],
+            "15:3 workflow `nobody`: step 1: `bob` is not a teammate in kith.yaml"
+        );
+    }
 }
