@@ -4,7 +4,6 @@ use super::{done, load, stamp_parts, warn};
 use crate::activity::Activity;
 use crate::cli::LogArgs;
 use crate::edit::Change;
-use crate::record::Kind;
 use crate::resolve::resolve;
 use crate::store;
 use crate::workspace::Workspace;
@@ -15,17 +14,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     let index = load(ws);
     let record = resolve(index, &args.id, None)?;
     let cfg = &ws.config;
-    let kind = args.kind.trim().to_lowercase();
-    if kind.is_empty()
-        || !kind
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        bail!(
-            "`{}` is not an activity type (letters, digits and `-`)",
-            args.kind
-        );
-    }
+    let kind = super::activity_type(&args.kind, "an activity type")?;
     if !cfg.is_activity_type(&kind) {
         let hint = crate::diag::did_you_mean(&kind, cfg.activity_types.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`? "))
@@ -44,16 +33,11 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
         None => None,
     };
     let by = args.by.or(me);
-    if let Some(b) = &by
-        && !cfg.teammates.is_empty()
-        && cfg.teammate(b).is_none()
-    {
-        warn(&format!("`{b}` is not a teammate in kith.yaml"));
+    if let Some(b) = &by {
+        super::warn_unknown_teammate(cfg, b);
     }
-    if let Some(d) = &args.deal
-        && !index.contains(Kind::Deal, d)
-    {
-        bail!("there is no deal `{d}` (deals/{d}.md)");
+    if let Some(d) = &args.deal {
+        super::require_deal(index, d)?;
     }
     let text = args.text.trim().replace("\r\n", "\n");
     if text.is_empty() {

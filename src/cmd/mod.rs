@@ -146,6 +146,35 @@ fn warn(message: &str) {
     ));
 }
 
+/// An activity or task type as given on the command line, lowercased; letters, digits, `-`
+/// and `_` only. `what` names it in the message (`an activity type`).
+fn activity_type(given: &str, what: &str) -> Result<String> {
+    let kind = given.trim().to_lowercase();
+    if kind.is_empty()
+        || !kind
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        anyhow::bail!("`{given}` is not {what} (letters, digits and `-`)");
+    }
+    Ok(kind)
+}
+
+/// Warns when `who` is not one of kith.yaml's teammates (when it lists any).
+fn warn_unknown_teammate(cfg: &crate::config::Config, who: &str) {
+    if !cfg.teammates.is_empty() && cfg.teammate(who).is_none() {
+        warn(&format!("`{who}` is not a teammate in kith.yaml"));
+    }
+}
+
+/// Fails unless the deal `id` exists.
+fn require_deal(index: &Index, id: &str) -> Result<()> {
+    if !index.contains(crate::record::Kind::Deal, id) {
+        anyhow::bail!("there is no deal `{id}` (deals/{id}.md)");
+    }
+    Ok(())
+}
+
 /// Prints `path: what changed` after a write.
 fn done(path: &str, what: &str) {
     output::print(&format!("{}: {what}\n", paint(output::BOLD, path)));

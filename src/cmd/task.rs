@@ -1,12 +1,12 @@
 //! `kith task`, `kith done`, `kith snooze` and `kith due`: follow-ups in records' `## Tasks`.
 
-use super::{date_arg, done as print_done, load, stamp_parts, usage, warn};
+use super::{date_arg, done as print_done, load, stamp_parts, usage};
 use crate::cli::{DoneArgs, DueArgs, DueFormat, SnoozeArgs, TaskArgs};
 use crate::edit::Change;
 use crate::ics;
 use crate::intern::Sym;
 use crate::output::{self, Table, paint};
-use crate::record::{Kind, Record};
+use crate::record::Record;
 use crate::resolve::resolve;
 use crate::store;
 use crate::task::{self, Origin, Task};
@@ -21,17 +21,7 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
     let record = resolve(index, &args.id, None)?;
     let cfg = &ws.config;
     let (today, me) = stamp_parts(ws)?;
-    let kind = args.kind.trim().to_lowercase();
-    if kind.is_empty()
-        || !kind
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        bail!(
-            "`{}` is not a task type (letters, digits and `-`)",
-            args.kind
-        );
-    }
+    let kind = super::activity_type(&args.kind, "a task type")?;
     let text = args.text.trim().replace("\r\n", "\n");
     if text.is_empty() {
         bail!("the task's text is empty");
@@ -40,16 +30,11 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
         .owner
         .or_else(|| record.text("owner").map(str::to_string))
         .or(me.clone());
-    if let Some(o) = &owner
-        && !cfg.teammates.is_empty()
-        && cfg.teammate(o).is_none()
-    {
-        warn(&format!("`{o}` is not a teammate in kith.yaml"));
+    if let Some(o) = &owner {
+        super::warn_unknown_teammate(cfg, o);
     }
-    if let Some(d) = &args.deal
-        && !index.contains(Kind::Deal, d)
-    {
-        bail!("there is no deal `{d}` (deals/{d}.md)");
+    if let Some(d) = &args.deal {
+        super::require_deal(index, d)?;
     }
     let origin = match &me {
         Some(m) if owner.as_deref() != Some(m.as_str()) => Origin::Teammate(Sym::new(m)),
@@ -160,11 +145,8 @@ pub fn due(ws: &Workspace, args: DueArgs) -> Result<ExitCode> {
         .owner
         .as_deref()
         .map(|o| (!o.eq_ignore_ascii_case("none")).then_some(o));
-    if let Some(Some(o)) = owner
-        && !ws.config.teammates.is_empty()
-        && ws.config.teammate(o).is_none()
-    {
-        warn(&format!("`{o}` is not a teammate in kith.yaml"));
+    if let Some(Some(o)) = owner {
+        super::warn_unknown_teammate(&ws.config, o);
     }
     // A calendar holds every open task; the agenda what is due.
     let until = match args.format {

@@ -107,6 +107,24 @@ fn workspace() -> Ws {
     ws
 }
 
+/// Four new sales-qualified leads without an owner, in four countries.
+fn add_sqls(ws: &Ws) {
+    for (id, country) in [
+        ("pia", "DE"),
+        ("quinn", "GB"),
+        ("ravi", "US"),
+        ("sol", "FR"),
+    ] {
+        ws.write(
+            &format!("contacts/{id}.md"),
+            &person(
+                &format!("name: {id}\nemail: {id}@x.example\nlifecycle: sql\nlead_status: new\ncountry: {country}\n"),
+                "",
+            ),
+        );
+    }
+}
+
 const SAM: Author = Author {
     name: "Sam",
     email: "sam@t.example",
@@ -245,20 +263,7 @@ fn catching_up_writes_what_weekly_runs_write() {
 #[test]
 fn sql_handoff_assigns_by_territory_and_round_robin_never_to_someone_away() {
     let ws = workspace();
-    for (id, country) in [
-        ("pia", "DE"),
-        ("quinn", "GB"),
-        ("ravi", "US"),
-        ("sol", "FR"),
-    ] {
-        ws.write(
-            &format!("contacts/{id}.md"),
-            &person(
-                &format!("name: {id}\nemail: {id}@x.example\nlifecycle: sql\nlead_status: new\ncountry: {country}\n"),
-                "",
-            ),
-        );
-    }
+    add_sqls(&ws);
     ws.write(
         "contacts/owned.md",
         &person(
@@ -579,20 +584,7 @@ fn section_text(html: &str, id: &str) -> String {
 #[test]
 fn the_weekly_report_shows_hand_offs_overdue_follow_ups_and_workflow_funnels() {
     let ws = workspace();
-    for (id, country) in [
-        ("pia", "DE"),
-        ("quinn", "GB"),
-        ("ravi", "US"),
-        ("sol", "FR"),
-    ] {
-        ws.write(
-            &format!("contacts/{id}.md"),
-            &person(
-                &format!("name: {id}\nemail: {id}@x.example\nlifecycle: sql\nlead_status: new\ncountry: {country}\n"),
-                "",
-            ),
-        );
-    }
+    add_sqls(&ws);
     commit(&ws, "2026-11-01");
     advance(&ws, "2026-11-02");
     commit(&ws, "2026-11-02");
