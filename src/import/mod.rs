@@ -3,7 +3,7 @@
 //! ones. Pure: [`crate::store`] writes what the plan says.
 //!
 //! Never a silent duplicate: a row is the person with the same `id` (kith's own export), else
-//! with one of its e-mail addresses once normalized ([`normalize::email`]), else — for a row
+//! with one of its e-mail addresses once normalized ([`crate::duplicates::normalize::email`]), else — for a row
 //! without an address — the person with the same name whose phone and company do not differ.
 //! That person (or the one an earlier row created) is updated: only empty fields, unless
 //! `overwrite`; list fields (`tags`, `emails`, `phones`) gain what they lack. Everything else is
