@@ -3,11 +3,12 @@
 //! ones. Pure: [`crate::store`] writes what the plan says.
 //!
 //! Never a silent duplicate: a row is the person with the same `id` (kith's own export), else
-//! with one of its e-mail addresses once normalized ([`crate::duplicates::normalize::email`]), else — for a row
-//! without an address — the person with the same name whose phone and company do not differ.
-//! That person (or the one an earlier row created) is updated: only empty fields, unless
-//! `overwrite`; list fields (`tags`, `emails`, `phones`) gain what they lack. Everything else is
-//! a new person, linked to a company found by domain or by name, or created. A row that changes
+//! with one of its e-mail addresses once normalized
+//! ([`crate::duplicates::normalize::email`]), else — for a row without an address — the
+//! person with the same name whose phone and company do not differ. That person (or the one an
+//! earlier row created) is updated: only empty fields, unless `overwrite`; list fields (`tags`,
+//! `emails`, `phones`) gain what they lack. Everything else is a new person, linked to a
+//! company found by domain or by name, or created. A row that changes
 //! nothing adds nothing, not even a log entry, so importing a file twice changes nothing.
 
 pub mod csv;
