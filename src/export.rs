@@ -162,22 +162,46 @@ pub fn json_lines(items: &[Item]) -> Result<String> {
     let mut out = String::new();
     for item in items {
         let r = item.record;
-        let mut obj = Map::new();
-        obj.insert("id".into(), r.id.as_str().into());
-        obj.insert("kind".into(), r.kind.noun().into());
-        obj.insert("path".into(), r.path().into());
-        for (k, v) in &r.fields {
-            let key = if RESERVED.contains(&k.as_str()) {
-                format!("field.{k}")
-            } else {
-                k.to_string()
-            };
-            obj.insert(key, serde_json::to_value(v)?);
-        }
+        let mut obj = record_json(r, Some((item.score, &item.segments)));
+        // The notes go before the computed fields, unless a field is named `notes`.
         if !r.notes.is_empty() && !obj.contains_key("notes") {
+            let computed: Vec<(String, Json)> = [
+                "score",
+                "fit_score",
+                "engagement_score",
+                "grade",
+                "segments",
+            ]
+            .iter()
+            .filter_map(|k| obj.remove(*k).map(|v| (k.to_string(), v)))
+            .collect();
             obj.insert("notes".into(), r.notes.as_ref().into());
+            obj.extend(computed);
         }
-        if let Some(s) = item.score {
+        out.push_str(&serde_json::to_string(&Json::Object(obj))?);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// A record as JSON: `id`, `kind`, `path`, every frontmatter field in file order (a field named
+/// like one of these or a computed value as `field.NAME`), then, when given, the computed
+/// `score`, `fit_score`, `engagement_score` and `grade` (people) and `segments`.
+pub fn record_json(r: &Record, computed: Option<(Option<Score>, &[&str])>) -> Map<String, Json> {
+    let mut obj = Map::new();
+    obj.insert("id".into(), r.id.as_str().into());
+    obj.insert("kind".into(), r.kind.noun().into());
+    obj.insert("path".into(), r.path().into());
+    for (k, v) in &r.fields {
+        let key = if RESERVED.contains(&k.as_str()) {
+            format!("field.{k}")
+        } else {
+            k.to_string()
+        };
+        obj.insert(key, serde_json::to_value(v).unwrap_or(Json::Null));
+    }
+    if let Some((score, segments)) = computed {
+        if let Some(s) = score {
             obj.insert("score".into(), s.total.into());
             obj.insert("fit_score".into(), s.fit.into());
             obj.insert("engagement_score".into(), s.engagement.into());
@@ -185,12 +209,10 @@ pub fn json_lines(items: &[Item]) -> Result<String> {
         }
         obj.insert(
             "segments".into(),
-            item.segments.iter().map(|s| Json::from(*s)).collect(),
+            segments.iter().map(|s| Json::from(*s)).collect(),
         );
-        out.push_str(&serde_json::to_string(&Json::Object(obj))?);
-        out.push('\n');
     }
-    Ok(out)
+    obj
 }
 
 /// vCard 4.0 (RFC 6350) of people: FN, N, EMAIL, TEL, ORG, TITLE, the country in ADR, NOTE

@@ -11,7 +11,7 @@ use crate::value::Value;
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Result, bail};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use std::cmp::Ordering;
 use std::process::ExitCode;
 
@@ -145,35 +145,12 @@ impl Computed<'_> {
 /// names after the record's own `id`, `kind` and `path`.
 const COMPUTED: &[&str] = RESERVED.split_at(3).1;
 
-/// The record as `list --format json` prints it: id, kind, path, every field, then the
-/// computed fields.
+/// The record as `list --format json` prints it ([`crate::export::record_json`]).
 fn to_json(r: &Record, computed: Option<&Computed>) -> Json {
-    let mut obj = Map::new();
-    obj.insert("id".into(), Json::String(r.id.to_string()));
-    obj.insert("kind".into(), Json::String(r.kind.noun().into()));
-    obj.insert("path".into(), Json::String(r.path()));
-    for (k, v) in &r.fields {
-        obj.insert(
-            export_name(k),
-            serde_json::to_value(v).unwrap_or(Json::Null),
-        );
-    }
-    if let Some(c) = computed {
-        if let Some(s) = c.score {
-            obj.insert("score".into(), s.total.into());
-            obj.insert("fit_score".into(), s.fit.into());
-            obj.insert("engagement_score".into(), s.engagement.into());
-            obj.insert("grade".into(), s.grade().into());
-        }
-        obj.insert(
-            "segments".into(),
-            c.segments
-                .iter()
-                .map(|s| Json::String(s.to_string()))
-                .collect(),
-        );
-    }
-    Json::Object(obj)
+    Json::Object(crate::export::record_json(
+        r,
+        computed.map(|c| (c.score, c.segments.as_slice())),
+    ))
 }
 
 /// The name a frontmatter field has in JSON and CSV: its own, except that `id`, `kind` and
