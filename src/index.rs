@@ -122,6 +122,7 @@ impl Index {
         match r.kind {
             Kind::Person => {
                 for email in r.emails() {
+                    let email = email_key(&email);
                     if add {
                         self.by_email.entry(email).or_default().push(slot);
                     } else if let Some(v) = self.by_email.get_mut(&email) {
@@ -231,7 +232,7 @@ impl Index {
 
     /// People with this address as their `email` or among their `emails`.
     pub fn people_by_email(&self, email: &str) -> Vec<&Record> {
-        self.at(self.by_email.get(&email.trim().to_lowercase()))
+        self.at(self.by_email.get(&email_key(email)))
     }
 
     pub fn people_of_company(&self, company: &str) -> Vec<&Record> {
@@ -361,6 +362,13 @@ impl Index {
     }
 }
 
+/// The key people are found by e-mail address with: the mailbox it reaches (case, `+tags`
+/// and Gmail's dots ignored, as the duplicate check compares them), else the address
+/// lowercased.
+fn email_key(address: &str) -> String {
+    crate::duplicates::normalize::email(address).unwrap_or_else(|| address.trim().to_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +409,8 @@ mod tests {
         let index = sample();
         assert_eq!(index.len(), 4);
         assert_eq!(index.people_by_email("ADA@acme.example").len(), 2);
+        // The mailbox, as the duplicate check compares addresses: `+tags` do not matter.
+        assert_eq!(index.people_by_email("ada+crm@acme.example").len(), 2);
         assert_eq!(index.people_of_company("acme").len(), 2);
         assert_eq!(index.deals_of_company("acme")[0].id, "pilot");
         assert_eq!(index.deals_of_contact("ada")[0].id, "pilot");

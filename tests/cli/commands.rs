@@ -168,6 +168,21 @@ fn new_contact_refuses_an_address_someone_already_has() {
     );
     assert!(err.contains("kith set ben-carver"), "{err}");
     assert!(err.contains("--force"), "{err}");
+    // The same mailbox with a `+tag` is the same address, as the duplicate check says.
+    let err = ws
+        .kith(&[
+            "new",
+            "contact",
+            "Benjamin Carver",
+            "--set",
+            "email=ben.carver+crm@tidewaterretail.example",
+        ])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("contacts/ben-carver.md already has the e-mail address"),
+        "{err}"
+    );
     // A secondary address (`emails:`), given as the new person's primary one.
     let err = ws
         .kith(&[
