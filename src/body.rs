@@ -179,8 +179,17 @@ fn find_section_cmark(body: &str, title: &str) -> Option<Section> {
     let mut section: Option<Section> = None;
     let mut heading: Option<(u8, usize, String)> = None;
     let mut list_depth = 0usize;
+    // Headings in a quote or a list item (`> ## Activity`, a quoted version in a merge note)
+    // belong to that block, not to the record: they neither start nor end a section.
+    let mut quote_depth = 0usize;
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
+            Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
+            Event::Start(Tag::Heading { .. }) if quote_depth > 0 || list_depth > 0 => {}
+            Event::End(TagEnd::Heading(_)) if quote_depth > 0 || list_depth > 0 => {
+                heading = None;
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 let level = level_num(level);
                 if let Some(s) = &mut section
@@ -398,6 +407,15 @@ mod tests {
         assert_eq!(acts[1].text, "pricing\nfor 40 seats");
         assert_eq!(problems.len(), 1);
         assert_eq!((problems[0].line, problems[0].column), (18, 3));
+    }
+
+    #[test]
+    fn headings_in_quotes_and_list_items_are_not_sections() {
+        let body = "> ## Activity\n> - 2026-11-01 note: quoted\n\n- ## Activity\n\n## Activity\n- 2026-11-02 call: real\n";
+        let (acts, problems) = activities(body, 1);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(acts.len(), 1);
+        assert_eq!(acts[0].text, "real");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 pub mod combine;
 pub mod diff3;
+#[cfg(test)]
+mod properties;
 pub mod record;
 
 pub use record::{Conflict, Outcome, Side, Unmergeable, merge};
