@@ -22,11 +22,16 @@ pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
             today: derived.as_of,
             by: me.as_deref(),
         };
+        // Every move is made and checked first, so that one refusal writes nothing.
+        let mut prepared = Vec::new();
         for m in &moves {
             let reason = format!("score {}", num(m.score));
             let changes =
                 lifecycle::stage_changes(&ws.config, m.person, &m.to, Some(&reason), &stamp, None);
-            store::update(ws, m.person.kind, &m.person.id, &changes)?;
+            prepared.extend(store::prepare(ws, m.person.kind, &m.person.id, &changes)?);
+        }
+        store::commit_many(&prepared)?;
+        for m in &moves {
             done(
                 &m.person.path(),
                 &format!(
