@@ -1,0 +1,63 @@
+//! `kith watch`: load the index once, then follow the workspace and print one line per change
+//! and what it caused.
+
+use crate::cli::WatchArgs;
+use crate::output;
+use crate::watch::apply::Live;
+use crate::watch::source::Source;
+use crate::watch::summary;
+use crate::workspace::Workspace;
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+pub fn run(mut ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
+    let as_of = ws.today()?;
+    let mut live = Live::new(crate::load::load(&ws), as_of);
+    let mut batches = 0usize;
+    dump(&live, args.dump_state.as_deref(), batches)?;
+    if args.once {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let debounce = Duration::from_millis(args.debounce_ms);
+    let source = Source::start(&ws.root, args.poll, debounce)?;
+    let errors = live.diagnostics().iter().filter(|d| d.is_error()).count();
+    output::print(&format!(
+        "watching {} records ({} errors) with {}; Ctrl-C to stop\n",
+        live.index.len(),
+        errors,
+        if args.poll {
+            "polling"
+        } else {
+            "native notification"
+        }
+    ));
+    while let Some((batch, watch_errors)) = source.next_batch(&ws, debounce) {
+        for e in watch_errors {
+            output::eprint(&format!("{e}\n"));
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let lines = crate::watch::step(&mut ws, &mut live, batch);
+        let mut text = String::new();
+        for l in lines {
+            text.push_str(&l);
+            text.push('\n');
+        }
+        output::print(&text);
+        batches += 1;
+        dump(&live, args.dump_state.as_deref(), batches)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// With `--dump-state FILE`: writes the state's canonical summary, then prints `batch N: HASH`.
+fn dump(live: &Live, file: Option<&Path>, n: usize) -> Result<()> {
+    let Some(file) = file else { return Ok(()) };
+    let text = summary::summary(live);
+    std::fs::write(file, &text).with_context(|| format!("cannot write {}", file.display()))?;
+    output::print(&format!("batch {n}: {}\n", summary::hash(&text)));
+    Ok(())
+}
