@@ -87,6 +87,20 @@ pub struct Outcome {
     pub fixed: Vec<Diagnostic>,
 }
 
+impl Effect {
+    /// Whether the file was read again but nothing about the record changed.
+    pub fn is_quiet(&self) -> bool {
+        self.what
+            == (What::Updated {
+                cause: String::new(),
+            })
+            && self.score.0 == self.score.1
+            && self.joined.is_empty()
+            && self.left.is_empty()
+            && self.suggestion.0 == self.suggestion.1
+    }
+}
+
 impl Live {
     pub fn new(index: Index, as_of: Date) -> Live {
         let (derived, _) = Derived::compute(&index, as_of);
@@ -109,6 +123,7 @@ impl Live {
 
     /// Applies changed record files, then recomputes what derives from them.
     pub fn apply(&mut self, changes: Vec<Change>) -> Outcome {
+        crate::output::trace("watch: files read");
         let before = self.facts();
         let mut touched = Vec::new();
         for (kind, id, new) in changes {
@@ -175,9 +190,12 @@ impl Live {
         touched: Vec<((Kind, String), What, Option<Record>)>,
     ) -> Outcome {
         self.derived = Derived::compute(&self.index, self.as_of).0;
+        crate::output::trace("watch: scores and segments");
         let diags = self.compute_diagnostics();
+        crate::output::trace("watch: diagnostics");
         let old_diags = std::mem::replace(&mut self.diags, diags);
         let after = self.facts();
+        crate::output::trace("watch: compared");
         let none = Facts::default();
         let effect = |key: &Key, what: What, from: Option<&Key>| {
             let b = before.get(from.unwrap_or(key)).unwrap_or(&none);

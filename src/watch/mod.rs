@@ -48,7 +48,15 @@ pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Vec<String> {
     }
     let changes = read(ws, live, &batch);
     if !changes.is_empty() {
-        let out = live.apply(changes);
+        let mut out = live.apply(changes);
+        // Files read only because their folder was listed again say nothing when unchanged.
+        let named: std::collections::HashSet<String> = batch
+            .records
+            .iter()
+            .map(|(k, id)| format!("{}/{id}.md", k.dir()))
+            .collect();
+        out.effects
+            .retain(|e| named.contains(&e.path) || !e.is_quiet());
         lines.extend(render(&out));
     }
     with_templates(lines, &batch)
@@ -56,9 +64,7 @@ pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Vec<String> {
 
 fn with_templates(mut lines: Vec<String>, batch: &Batch) -> Vec<String> {
     for t in &batch.templates {
-        lines.push(format!(
-            "{t}: changed; the report is not re-rendered by `kith watch` (run `kith report`)"
-        ));
+        lines.push(format!("{t}: changed"));
     }
     lines
 }

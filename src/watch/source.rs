@@ -12,6 +12,9 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
+/// The folders watched besides the root.
+pub const FOLDERS: [&str; 4] = ["contacts", "companies", "deals", "templates"];
+
 /// A running watcher: dropping it stops watching.
 pub enum Source {
     Native(
@@ -25,13 +28,18 @@ pub enum Source {
 }
 
 impl Source {
-    /// Starts watching `root` recursively; events are debounced by `debounce`.
+    /// Starts watching the workspace at `root`: the root itself (kith.yaml, folders created or
+    /// removed), each record folder and `templates/`, not recursively: `.git/` and the report
+    /// folder are never watched. Events are debounced by `debounce`.
     pub fn start(root: &Path, poll: bool, debounce: Duration) -> Result<Source> {
         let (tx, rx) = channel();
-        let source = if poll {
+        let mut source = if poll {
+            // notify's poller compares modification times in whole seconds; comparing the
+            // contents too catches a second save within the same second.
             let config = notify_debouncer_full::notify::Config::default()
-                .with_poll_interval(debounce.max(Duration::from_millis(100)));
-            let mut d = notify_debouncer_full::new_debouncer_opt::<_, PollWatcher, _>(
+                .with_poll_interval(debounce.max(Duration::from_millis(100)))
+                .with_compare_contents(true);
+            let d = notify_debouncer_full::new_debouncer_opt::<_, PollWatcher, _>(
                 debounce,
                 None,
                 tx,
@@ -39,17 +47,34 @@ impl Source {
                 config,
             )
             .context("cannot start the polling watcher")?;
-            d.watch(root, RecursiveMode::Recursive)
-                .with_context(|| format!("cannot watch {}", root.display()))?;
             Source::Poll(d, rx)
         } else {
-            let mut d = notify_debouncer_full::new_debouncer(debounce, None, tx)
+            let d = notify_debouncer_full::new_debouncer(debounce, None, tx)
                 .context("cannot start the file watcher")?;
-            d.watch(root, RecursiveMode::Recursive)
-                .with_context(|| format!("cannot watch {} (try --poll)", root.display()))?;
             Source::Native(d, rx)
         };
+        source
+            .watch(root)
+            .with_context(|| format!("cannot watch {} (try --poll)", root.display()))?;
+        for dir in FOLDERS {
+            source.follow(&root.join(dir));
+        }
         Ok(source)
+    }
+
+    fn watch(&mut self, dir: &Path) -> notify_debouncer_full::notify::Result<()> {
+        match self {
+            Source::Native(d, _) => d.watch(dir, RecursiveMode::NonRecursive),
+            Source::Poll(d, _) => d.watch(dir, RecursiveMode::NonRecursive),
+        }
+    }
+
+    /// Watches a folder the watcher follows, when it exists: at the start, and again after it
+    /// was created, re-created or renamed (a watch follows the folder, not its name).
+    pub fn follow(&mut self, dir: &Path) {
+        if dir.is_dir() {
+            let _ = self.watch(dir);
+        }
     }
 
     fn rx(&self) -> &Receiver<DebounceEventResult> {

@@ -24,6 +24,10 @@ struct Watch {
 
 impl Watch {
     fn start(ws: &Ws, debounce_ms: u64) -> Watch {
+        Watch::start_with(ws, debounce_ms, &[])
+    }
+
+    fn start_with(ws: &Ws, debounce_ms: u64, extra: &[&str]) -> Watch {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("watched.txt");
         let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
@@ -34,6 +38,7 @@ impl Watch {
                 "--dump-state",
             ])
             .arg(&state)
+            .args(extra)
             .current_dir(ws.path())
             .env("KITH_TODAY", TODAY)
             .env("NO_COLOR", "1")
@@ -365,4 +370,60 @@ fn a_config_change_reloads_and_a_bad_one_is_refused() {
     ws.write("kith.yaml", &cfg);
     let (lines, _) = w.settle(&ws);
     assert!(lines[0].starts_with("kith.yaml: reloaded; "), "{lines:#?}");
+}
+
+#[test]
+fn an_existing_report_is_rendered_again() {
+    let ws = Ws::example();
+    kith_in(ws.path(), &["report"]).ok();
+    let mut w = Watch::start(&ws, 100);
+    let text = ws
+        .read(AHMED)
+        .replace("name: Ahmed El-Sayed", "name: Ahmed Elsayed");
+    ws.write(AHMED, &text);
+    let lines = w.next_batch();
+    assert_eq!(lines[0], "contacts/ahmed-el-sayed.md: changed (name)");
+    assert!(
+        lines[1].starts_with("public/index.html: weekly report for 2026-W48 ("),
+        "{lines:#?}"
+    );
+    assert!(!lines[1].contains("(0 files written"), "{lines:#?}");
+    assert!(
+        ws.read("public/contacts/ahmed-el-sayed.html")
+            .contains("Ahmed Elsayed")
+    );
+}
+
+#[test]
+fn polling_sees_the_same_changes() {
+    let ws = Ws::example();
+    let mut w = Watch::start_with(&ws, 150, &["--poll"]);
+    append(&ws, AHMED, "- 2026-11-24 visit: /pricing\n");
+    let (lines, _) = w.settle(&ws);
+    assert_eq!(
+        lines,
+        ["contacts/ahmed-el-sayed.md: score 30.6 → 37.5 (+visit); left stale-leads"]
+    );
+    std::fs::remove_file(ws.file("contacts/aisha-rahman.md")).unwrap();
+    let (lines, _) = w.settle(&ws);
+    assert_eq!(lines, ["contacts/aisha-rahman.md: removed"]);
+}
+
+#[test]
+fn a_record_folder_moved_away_and_back_is_followed_again() {
+    let ws = Ws::example();
+    let mut w = Watch::start(&ws, 150);
+    std::fs::rename(ws.file("deals"), ws.file("old-deals")).unwrap();
+    let (lines, _) = w.settle(&ws);
+    assert!(
+        lines.iter().any(|l| l.contains("[missing-reference]")),
+        "{lines:#?}"
+    );
+    std::fs::rename(ws.file("old-deals"), ws.file("deals")).unwrap();
+    let (lines, _) = w.settle(&ws);
+    assert!(lines.iter().any(|l| l.starts_with("fixed: ")), "{lines:#?}");
+    let deal = "deals/brunner-feinmechanik-pilot.md";
+    append(&ws, deal, "- 2026-11-24 call: pricing questions\n");
+    let (lines, _) = w.settle(&ws);
+    assert!(lines[0].starts_with(&format!("{deal}: ")), "{lines:#?}");
 }
