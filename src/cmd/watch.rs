@@ -13,8 +13,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 pub fn run(mut ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
-    let as_of = ws.today()?;
-    let mut live = Live::new(crate::load::load(&ws), as_of);
+    let mut live = Live::new(crate::load::load(&ws), ws.today()?);
     let mut batches = 0usize;
     dump(&live, args.dump_state.as_deref(), batches)?;
     if args.once {
@@ -49,6 +48,8 @@ pub fn run(mut ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
                 source.follow(&ws.root.join(dir));
             }
         }
+        // Scores fade with time: a watcher running past midnight scores as of the new day.
+        live.as_of = ws.today()?;
         let lines = crate::watch::step(&mut ws, &mut live, batch);
         let mut text = String::new();
         for l in lines {

@@ -553,6 +553,32 @@ mod tests {
     }
 
     #[test]
+    fn describes_fields_activities_tasks_and_notes() {
+        let (_, cfg) = live();
+        let rec = |text: &str| {
+            parse(
+                Kind::Person,
+                "ada",
+                "contacts/ada.md",
+                text.as_bytes(),
+                &cfg,
+            )
+            .record
+        };
+        let old = rec(
+            "---\nname: Ada\ntitle: CTO\nowner: sam\n---\nHi\n## Activity\n- 2026-11-20 call: x\n- 2026-11-21 visit: /a\n",
+        );
+        let new = rec(
+            "---\nname: Ada\ntitle: CEO\ncountry: GB\n---\nHello\n## Activity\n- 2026-11-21 visit: /a\n- 2026-11-22 visit: /b\n- 2026-11-23 visit: /c\n",
+        );
+        assert_eq!(
+            describe(&old, &new),
+            "title, country, owner, +visit ×2, -call, notes"
+        );
+        assert_eq!(describe(&old, &old), "");
+    }
+
+    #[test]
     fn a_rename_is_one_effect() {
         let (mut live, cfg) = live();
         let mut moved = person(&cfg, "ada", 1);

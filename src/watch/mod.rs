@@ -147,13 +147,16 @@ pub fn render(out: &Outcome) -> Vec<String> {
         out.effects.iter().map(ToString::to_string).collect()
     } else {
         let count = |f: fn(&What) -> bool| out.effects.iter().filter(|e| f(&e.what)).count();
-        vec![format!(
-            "{} records changed: {} added, {} updated, {} removed, {} renamed, {} do not parse; {}",
-            count(|w| !matches!(w, What::Indirect)
+        let n = count(|w| {
+            !matches!(w, What::Indirect)
                 && *w
                     != (What::Updated {
-                        cause: String::new()
-                    })),
+                        cause: String::new(),
+                    })
+        });
+        vec![format!(
+            "{n} record{} changed: {} added, {} updated, {} removed, {} renamed, {} do not parse; {}",
+            if n == 1 { "" } else { "s" },
             count(|w| *w == What::Added),
             count(|w| match w {
                 What::Updated { cause } => !cause.is_empty(),
@@ -182,7 +185,12 @@ fn affected(out: &Outcome) -> String {
         .iter()
         .map(|e| e.joined.len() + e.left.len())
         .sum();
-    format!("{scores} scores changed, {members} segment memberships changed")
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "{scores} score{} changed, {members} segment membership{} changed",
+        s(scores),
+        s(members)
+    )
 }
 
 fn diagnostic_lines(out: &Outcome) -> Vec<String> {
