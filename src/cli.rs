@@ -120,6 +120,8 @@ pub enum Command {
     /// Render the weekly pipeline report: a static site in public/ (funnel, what moved, hot
     /// leads, deals)
     Report(ReportArgs),
+    /// Follow the workspace: re-index each saved file and print what it changed
+    Watch(WatchArgs),
     /// Generate a workspace of realistic records (benchmarks, scale tests)
     #[command(hide = true)]
     Gen(GenArgs),
@@ -512,6 +514,22 @@ pub struct ReportArgs {
     /// Do not write the record pages
     #[arg(long)]
     pub no_records: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Poll the files instead of native notification (network drives, some containers)
+    #[arg(long)]
+    pub poll: bool,
+    /// Wait this long after the last change before applying a batch
+    #[arg(long, value_name = "MS", default_value_t = 200, hide = true)]
+    pub debounce_ms: u64,
+    /// After each batch, write the state's canonical summary to FILE and print `batch N: HASH`
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub dump_state: Option<std::path::PathBuf>,
+    /// Load, dump the state (with --dump-state) and exit, without watching
+    #[arg(long, hide = true)]
+    pub once: bool,
 }
 
 #[derive(Debug, Args)]

@@ -54,6 +54,7 @@ pub mod store;
 pub mod sync;
 pub mod task;
 pub mod value;
+pub mod watch;
 pub mod workflow;
 pub mod workspace;
 pub mod yaml;

@@ -28,6 +28,7 @@ mod set;
 mod show;
 mod sync;
 mod task;
+mod watch;
 mod workflows;
 
 use crate::cli::{Cli, ColorWhen, Command};
@@ -86,6 +87,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(&open(dir)?, args),
         Command::Export(args) => export::run(&open(dir)?, args),
         Command::Report(args) => report::run(&open(dir)?, dir, args),
+        Command::Watch(args) => watch::run(open(dir)?, args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }

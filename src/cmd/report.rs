@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use tera::Context;
 
 /// Marks an output folder as kith's, and whether it holds private pages.
-const MARKER: &str = ".kith-report";
+pub(super) const MARKER: &str = ".kith-report";
 
 /// `dir` is `-C`'s folder: a relative `--out` is relative to it, as every path given to kith is.
 pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitCode> {

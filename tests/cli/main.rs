@@ -18,4 +18,5 @@ mod mergedriver;
 mod report;
 mod scoring;
 mod sync;
+mod watch;
 mod workflows;
