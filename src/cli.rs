@@ -122,6 +122,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Follow the workspace: re-index each saved file and print what it changed
     Watch(WatchArgs),
+    /// `kith watch` plus a web server for the report that reloads open pages when they are
+    /// rendered again (127.0.0.1 unless --bind says otherwise)
+    Serve(ServeArgs),
     /// Generate a workspace of realistic records (benchmarks, scale tests)
     #[command(hide = true)]
     Gen(GenArgs),
@@ -514,6 +517,23 @@ pub struct ReportArgs {
     /// Do not write the record pages
     #[arg(long)]
     pub no_records: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0: any free port)
+    #[arg(long, short, default_value_t = 8800)]
+    pub port: u16,
+    /// The address to listen on; anything but a loopback address serves the CRM's pages to
+    /// everyone who can reach this computer
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Poll the files instead of native notification (network drives, some containers)
+    #[arg(long)]
+    pub poll: bool,
+    /// Wait this long after the last change before applying a batch
+    #[arg(long, value_name = "MS", default_value_t = 200, hide = true)]
+    pub debounce_ms: u64,
 }
 
 #[derive(Debug, Args)]

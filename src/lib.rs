@@ -48,6 +48,7 @@ pub mod schema;
 pub mod score;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod store;

@@ -24,6 +24,7 @@ mod qualify;
 mod report;
 mod score;
 mod segments;
+mod serve;
 mod set;
 mod show;
 mod sync;
@@ -88,6 +89,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => export::run(&open(dir)?, args),
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Watch(args) => watch::run(open(dir)?, args),
+        Command::Serve(args) => serve::run(open(dir)?, args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }

@@ -12,7 +12,16 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-pub fn run(mut ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
+pub fn run(ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
+    run_with(ws, args, || {})
+}
+
+/// The watch loop; `rendered` is called after each batch (`kith serve` reloads its pages).
+pub(super) fn run_with(
+    mut ws: Workspace,
+    args: WatchArgs,
+    mut rendered: impl FnMut(),
+) -> Result<ExitCode> {
     let mut live = Live::new(crate::load::load(&ws), ws.today()?);
     let mut batches = 0usize;
     dump(&live, args.dump_state.as_deref(), batches)?;
@@ -58,6 +67,7 @@ pub fn run(mut ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
         }
         output::print(&text);
         refresh_report(&ws);
+        rendered();
         batches += 1;
         dump(&live, args.dump_state.as_deref(), batches)?;
     }

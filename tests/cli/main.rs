@@ -17,6 +17,7 @@ mod malformed;
 mod mergedriver;
 mod report;
 mod scoring;
+mod serve;
 mod sync;
 mod watch;
 mod workflows;

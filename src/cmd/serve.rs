@@ -1,0 +1,45 @@
+//! `kith serve`: renders the report if there is none, serves it over HTTP, and runs
+//! `kith watch`; pages open in a browser reload when the watcher renders them again.
+
+use crate::cli::{ReportArgs, ServeArgs, WatchArgs};
+use crate::output;
+use crate::serve::{self, Renders};
+use crate::workspace::Workspace;
+use anyhow::Result;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn run(ws: Workspace, args: ServeArgs) -> Result<ExitCode> {
+    let out = crate::site::out_dir(&ws.root, None, &ws.config.report.out)?;
+    if !out.join(super::report::MARKER).is_file() {
+        let report = ReportArgs {
+            week: None,
+            as_of: None,
+            out: None,
+            public: false,
+            backfill: 0,
+            no_records: false,
+        };
+        super::report::run(&ws, None, report)?;
+    }
+    let renders = Arc::new(Renders::default());
+    let addr = if args.bind.contains(':') && !args.bind.starts_with('[') {
+        format!("[{}]:{}", args.bind, args.port) // an IPv6 address
+    } else {
+        format!("{}:{}", args.bind, args.port)
+    };
+    let local = serve::start(out.clone(), &addr, renders.clone())?;
+    if !local.ip().is_loopback() {
+        super::warn(&format!(
+            "serving on {local}: anyone who can reach this computer can read the CRM's pages"
+        ));
+    }
+    output::print(&format!("serving {} at http://{local}/\n", ws.rel(&out)));
+    let watch = WatchArgs {
+        poll: args.poll,
+        debounce_ms: args.debounce_ms,
+        dump_state: None,
+        once: false,
+    };
+    super::watch::run_with(ws, watch, || renders.bump())
+}

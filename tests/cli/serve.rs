@@ -1,0 +1,125 @@
+//! `kith serve`: the report over HTTP on a free loopback port, with a reload script in the
+//! pages it serves (not in the files), and a reload request that answers when the watcher has
+//! rendered the report again after a save.
+
+use crate::harness::{TODAY, Ws};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+struct Serve {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(ws: &Ws) -> (Serve, String) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
+            .args(["serve", "--port", "0", "--debounce-ms", "50"])
+            .current_dir(ws.path())
+            .env("KITH_TODAY", TODAY)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start kith serve");
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut s = Serve { child, lines };
+        let serving = s.until("serving ");
+        let addr = serving
+            .split("http://")
+            .nth(1)
+            .and_then(|a| a.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("{serving}"))
+            .to_string();
+        s.until("watching ");
+        (s, addr)
+    }
+
+    fn until(&mut self, start: &str) -> String {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("no line starting with {start:?}"));
+            if line.starts_with(start) {
+                return line;
+            }
+        }
+    }
+}
+
+/// A plain HTTP/1.0 GET: the status code and the body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let code = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (code, body.to_string())
+}
+
+#[test]
+fn serves_the_report_and_reloads_pages_after_a_save() {
+    let ws = Ws::example();
+    let (mut serve, addr) = Serve::start(&ws);
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+
+    // The report was rendered first; served pages carry the reload script, files do not.
+    let (code, page) = get(&addr, "/");
+    assert_eq!(code, 200);
+    assert!(page.contains("Brightwave CRM"), "{page}");
+    assert!(page.contains("added by kith serve"));
+    assert!(!ws.read("public/index.html").contains("kith serve"));
+    let (code, css) = get(&addr, "/style.css");
+    assert_eq!(code, 200);
+    assert!(!css.contains("kith serve"));
+    // Nothing outside the report folder.
+    assert_ne!(get(&addr, "/../kith.yaml").0, 200);
+    assert_ne!(get(&addr, "/%2e%2e/kith.yaml").0, 200);
+    assert_eq!(get(&addr, "/no-such-page.html").0, 404);
+
+    // A page waiting for a reload hears of the render that follows a save.
+    let waiting = {
+        let addr = addr.clone();
+        std::thread::spawn(move || get(&addr, "/__kith/reload?since=0"))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let path = ws.file("contacts/ben-carver.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("title: Head of BI", "title: VP of BI");
+    std::fs::write(&path, text).unwrap();
+    serve.until("contacts/ben-carver.md: ");
+    let (code, n) = waiting.join().unwrap();
+    assert_eq!((code, n.as_str()), (200, "1"));
+    let (_, card) = get(&addr, "/contacts/ben-carver.html");
+    assert!(
+        card.contains("VP of BI"),
+        "the record page was rendered again"
+    );
+}
