@@ -617,7 +617,12 @@ pub fn classify(w: &str) -> Lit {
 
 /// `14d`, `6w`, `3m`, `1y` in days.
 pub fn parse_duration(w: &str) -> Option<i64> {
-    let (num, unit) = w.split_at(w.len().checked_sub(1)?);
+    // The unit is one ASCII letter; a word ending in any other character is no duration
+    // (and splitting before its last byte would cut that character in two).
+    if !w.as_bytes().last()?.is_ascii() {
+        return None;
+    }
+    let (num, unit) = w.split_at(w.len() - 1);
     let n: i64 = num.parse().ok().filter(|n| *n >= 0)?;
     let per = match unit {
         "d" => 1,
@@ -632,6 +637,16 @@ pub fn parse_duration(w: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (`fuzz/`, target `filter`): a word ending in a character of more than
+    /// one byte was cut inside that character when tried as a duration.
+    #[test]
+    fn words_ending_in_wide_characters_are_not_durations() {
+        assert_eq!(parse_duration("3é"), None);
+        assert_eq!(parse_duration("ꍍ"), None);
+        assert_eq!(parse_duration("14d"), Some(14));
+        assert!(parse("lifecycle in [leadꍍ, mql]").is_ok());
+    }
 
     fn err(src: &str) -> (usize, String) {
         let e = parse(src).unwrap_err();
