@@ -11,7 +11,7 @@ use crate::output::{self, paint};
 use crate::record::{Kind, Record};
 use crate::redact;
 use crate::resolve::resolve;
-use crate::store::{self, Prepared};
+use crate::store;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -33,7 +33,9 @@ pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
         .map(|(k, id, t)| (*k, id.as_str(), t.as_str()))
         .collect();
     let plan = forget::plan(index, person, &borrowed)?;
-    let prepared = prepare(ws, person, &plan)?;
+    let prepared = super::merge::prepare_all(ws, &plan.edits, person, || {
+        format!("cannot forget {}", person.path())
+    })?;
     let derived = derived_files(ws, person, &needles);
 
     if args.dry_run {
@@ -126,39 +128,6 @@ fn mentioning(ws: &Workspace, person: &Record, needles: &[String]) -> Vec<(Kind,
         .collect();
     out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     out
-}
-
-/// Every change prepared in memory, the person's file removal last; refuses them all if one
-/// is refused.
-fn prepare(ws: &Workspace, person: &Record, plan: &Plan) -> Result<Vec<(Prepared, Vec<String>)>> {
-    let mut prepared = Vec::new();
-    let mut refused: Vec<String> = Vec::new();
-    let refusal = |path: String, e: anyhow::Error| {
-        let message = format!("{e:#}");
-        match message.contains(&path) {
-            true => message,
-            false => format!("{path}: {message}"),
-        }
-    };
-    for edit in &plan.edits {
-        match store::prepare(ws, edit.kind, &edit.id, &edit.changes) {
-            Ok(Some(p)) => prepared.push((p, edit.summary.clone())),
-            Ok(None) => {}
-            Err(e) => refused.push(refusal(edit.path(), e)),
-        }
-    }
-    match store::prepare_removal(ws, person.kind, &person.id) {
-        Ok(p) => prepared.push((p, vec!["removed".into()])),
-        Err(e) => refused.push(refusal(person.path(), e)),
-    }
-    if !refused.is_empty() {
-        bail!(
-            "cannot forget {}, so nothing was written:\n  {}",
-            person.path(),
-            refused.join("\n  ")
-        );
-    }
-    Ok(prepared)
 }
 
 /// Derived files that may hold the person's data: the history cache (field values of past

@@ -19,35 +19,9 @@ pub fn run(ws: &Workspace, args: MergeArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot read {}", drop.path()))?;
     let plan = combine::plan(index, keep, drop, &drop_text, ws.today()?)?;
 
-    let mut prepared: Vec<(Prepared, Vec<String>)> = Vec::new();
-    let mut refused: Vec<String> = Vec::new();
-    // Messages that do not name their file get it in front.
-    let refusal = |path: String, e: anyhow::Error| {
-        let message = format!("{e:#}");
-        match message.contains(&path) {
-            true => message,
-            false => format!("{path}: {message}"),
-        }
-    };
-    for edit in &plan.edits {
-        match store::prepare(ws, edit.kind, &edit.id, &edit.changes) {
-            Ok(Some(p)) => prepared.push((p, edit.summary.clone())),
-            Ok(None) => {}
-            Err(e) => refused.push(refusal(edit.path(), e)),
-        }
-    }
-    match store::prepare_removal(ws, drop.kind, &drop.id) {
-        Ok(p) => prepared.push((p, vec!["removed".into()])),
-        Err(e) => refused.push(refusal(drop.path(), e)),
-    }
-    if !refused.is_empty() {
-        bail!(
-            "cannot merge {} into {}, so nothing was written:\n  {}",
-            drop.path(),
-            keep.path(),
-            refused.join("\n  ")
-        );
-    }
+    let prepared = prepare_all(ws, &plan.edits, drop, || {
+        format!("cannot merge {} into {}", drop.path(), keep.path())
+    })?;
 
     if args.dry_run {
         let mut text = String::new();
@@ -116,4 +90,45 @@ pub(super) fn diff(p: &Prepared) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Prepares every edit and then the removal of `removed`, each with its summary, in memory;
+/// when any is refused, fails naming each refusal (`what` says what could not be done) and
+/// nothing is written. Shared by `kith merge` and `kith forget`.
+pub(super) fn prepare_all(
+    ws: &Workspace,
+    edits: &[combine::Edit],
+    removed: &crate::record::Record,
+    what: impl FnOnce() -> String,
+) -> Result<Vec<(Prepared, Vec<String>)>> {
+    let mut prepared: Vec<(Prepared, Vec<String>)> = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
+    // Messages that do not name their file get it in front.
+    let refusal = |path: String, e: anyhow::Error| {
+        let message = format!("{e:#}");
+        if message.contains(&path) {
+            message
+        } else {
+            format!("{path}: {message}")
+        }
+    };
+    for edit in edits {
+        match store::prepare(ws, edit.kind, &edit.id, &edit.changes) {
+            Ok(Some(p)) => prepared.push((p, edit.summary.clone())),
+            Ok(None) => {}
+            Err(e) => refused.push(refusal(edit.path(), e)),
+        }
+    }
+    match store::prepare_removal(ws, removed.kind, &removed.id) {
+        Ok(p) => prepared.push((p, vec!["removed".into()])),
+        Err(e) => refused.push(refusal(removed.path(), e)),
+    }
+    if !refused.is_empty() {
+        bail!(
+            "{}, so nothing was written:\n  {}",
+            what(),
+            refused.join("\n  ")
+        );
+    }
+    Ok(prepared)
 }
