@@ -496,7 +496,7 @@ pub struct MergeDriverArgs {
     pub path: String,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct ReportArgs {
     /// The ISO week to report on, e.g. 2026-W48 (default: this week)
     #[arg(long, conflicts_with = "as_of")]

@@ -11,17 +11,6 @@ use std::sync::Arc;
 
 pub fn run(ws: Workspace, args: ServeArgs) -> Result<ExitCode> {
     let out = crate::site::out_dir(&ws.root, None, &ws.config.report.out)?;
-    if !out.join(super::report::MARKER).is_file() {
-        let report = ReportArgs {
-            week: None,
-            as_of: None,
-            out: None,
-            public: false,
-            backfill: 0,
-            no_records: false,
-        };
-        super::report::run(&ws, None, report)?;
-    }
     let renders = Arc::new(Renders::default());
     let addr = if args.bind.contains(':') && !args.bind.starts_with('[') {
         format!("[{}]:{}", args.bind, args.port) // an IPv6 address
@@ -29,6 +18,10 @@ pub fn run(ws: Workspace, args: ServeArgs) -> Result<ExitCode> {
         format!("{}:{}", args.bind, args.port)
     };
     let local = serve::start(out.clone(), &addr, renders.clone())?;
+    // Listening first: a bad address or a port in use fails before any page is written.
+    if !out.join(super::report::MARKER).is_file() {
+        super::report::run(&ws, None, ReportArgs::default())?;
+    }
     if !local.ip().is_loopback() {
         super::warn(&format!(
             "serving on {local}: anyone who can reach this computer can read the CRM's pages"

@@ -83,12 +83,8 @@ fn refresh_report(ws: &Workspace) {
         return;
     };
     let args = ReportArgs {
-        week: None,
-        as_of: None,
-        out: None,
         public: mode.trim() == "public",
-        backfill: 0,
-        no_records: false,
+        ..ReportArgs::default()
     };
     if let Err(e) = super::report::run(ws, None, args) {
         output::print(&format!(
