@@ -268,21 +268,33 @@ pub struct EntryProblem {
 
 /// The activity log of a body. `first_line` is the body's first line number in the file.
 pub fn activities(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>) {
-    let (activities, problems, _) = read(body, first_line);
-    (activities, problems)
+    let r = read(body, first_line);
+    (r.activities, r.problems)
 }
 
-/// The activity log and the notes (the body without its activity and task sections, trimmed).
-pub fn read(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>, Box<str>) {
+/// What [`read`] finds in a body.
+pub struct Read {
+    pub activities: Vec<Activity>,
+    pub problems: Vec<EntryProblem>,
+    /// The body without its activity and task sections, trimmed.
+    pub notes: Box<str>,
+    /// The `## Tasks` section, for [`crate::task::read_section`].
+    pub tasks: Option<Section>,
+}
+
+/// The activity log, the notes and where the tasks are.
+pub fn read(body: &str, first_line: u32) -> Read {
     let section = find_section(body, "Activity");
     // The notes are what is left without the activity log and the tasks.
     let mut cut: Vec<Range<usize>> = section
         .iter()
         .map(|s| s.heading.start..s.content.end)
         .collect();
-    if body.contains('[')
-        && let Some(t) = find_section(body, crate::task::SECTION)
-    {
+    let tasks = body
+        .contains('[')
+        .then(|| find_section(body, crate::task::SECTION))
+        .flatten();
+    if let Some(t) = &tasks {
         cut.push(t.heading.start..t.content.end);
     }
     cut.sort_by_key(|r| r.start);
@@ -305,7 +317,12 @@ pub fn read(body: &str, first_line: u32) -> (Vec<Activity>, Vec<EntryProblem>, B
         Some(section) => section_activities(body, first_line, &section),
         None => (Vec::new(), Vec::new()),
     };
-    (activities, problems, notes)
+    Read {
+        activities,
+        problems,
+        notes,
+        tasks,
+    }
 }
 
 fn section_activities(

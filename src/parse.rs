@@ -141,7 +141,12 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         }
     }
     let body_text = split.body(text);
-    let (activities, problems, notes) = body::read(body_text, split.body_line(text));
+    let body::Read {
+        activities,
+        problems,
+        notes,
+        tasks: tasks_section,
+    } = body::read(body_text, split.body_line(text));
     out.record.notes = notes;
     for p in problems {
         push(
@@ -197,7 +202,10 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         }
     }
     out.record.activities = activities;
-    let (tasks, problems) = crate::task::read(body_text, split.body_line(text));
+    let (tasks, problems) = match &tasks_section {
+        Some(s) => crate::task::read_section(body_text, split.body_line(text), s),
+        None => (Vec::new(), Vec::new()),
+    };
     for p in problems {
         push(
             Diagnostic::warning("bad-task", format!("task not understood: {}", p.message))

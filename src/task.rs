@@ -99,7 +99,12 @@ pub fn read(body_text: &str, first_line: u32) -> (Vec<Task>, Vec<Problem>) {
     }
 }
 
-fn read_section(body_text: &str, first_line: u32, section: &Section) -> (Vec<Task>, Vec<Problem>) {
+/// The tasks of a `## Tasks` section already found in `body_text`.
+pub fn read_section(
+    body_text: &str,
+    first_line: u32,
+    section: &Section,
+) -> (Vec<Task>, Vec<Problem>) {
     let mut tasks = Vec::new();
     let mut problems = Vec::new();
     for (range, line, marker) in body::item_lines(body_text, first_line, section) {
