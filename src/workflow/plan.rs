@@ -89,7 +89,7 @@ pub fn plan(index: &Index, derived: &Derived, workflows: &[Workflow]) -> Vec<Act
     let mut out = Vec::new();
     for (wi, w) in workflows.iter().enumerate() {
         // The filters are the costly part: evaluate them in parallel, then plan in order.
-        let candidates: Vec<(usize, &Record, bool, bool)> = people
+        let candidates: Vec<(&Record, Vec<Enrollment>, bool, bool)> = people
             .par_iter()
             .filter_map(|&(slot, r)| {
                 let passes = state::read(r, &w.name);
@@ -102,12 +102,11 @@ pub fn plan(index: &Index, derived: &Derived, workflows: &[Workflow]) -> Vec<Act
                     && w.exit
                         .as_ref()
                         .is_some_and(|(_, f)| f.matches(&env, slot, r));
-                Some((slot, r, matches, exits))
+                Some((r, passes, matches, exits))
             })
             .collect();
         let mut load = assignments(index, &w.name);
-        for (_, r, matches, exits) in candidates {
-            let passes = state::read(r, &w.name);
+        for (r, passes, matches, exits) in candidates {
             plan_record(
                 w, wi, r, &passes, matches, exits, as_of, index, &mut load, &mut out,
             );
