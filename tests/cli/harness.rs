@@ -276,3 +276,31 @@ pub fn commit_all(dir: &Path, who: Author, date: &str, message: &str) {
     git_ok(dir, who, date, &["add", "-A"]);
     git_ok(dir, who, date, &["commit", "-q", "-m", message]);
 }
+
+/// Starts a long-running kith (`watch`, `serve`) in `cwd` with today pinned and colour off;
+/// its stdout arrives line by line on the receiver.
+pub fn spawn_kith(
+    cwd: &Path,
+    args: &[&std::ffi::OsStr],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
+        .args(args)
+        .current_dir(cwd)
+        .env("KITH_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start kith");
+    let out = child.stdout.take().expect("piped stdout");
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, lines)
+}

@@ -2,11 +2,11 @@
 //! pages it serves (not in the files), and a reload request that answers when the watcher has
 //! rendered the report again after a save.
 
-use crate::harness::{TODAY, Ws};
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::harness::{Ws, spawn_kith};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::Child;
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 struct Serve {
@@ -23,24 +23,8 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(ws: &Ws) -> (Serve, String) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
-            .args(["serve", "--port", "0", "--debounce-ms", "50"])
-            .current_dir(ws.path())
-            .env("KITH_TODAY", TODAY)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start kith serve");
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let args = ["serve", "--port", "0", "--debounce-ms", "50"].map(std::ffi::OsStr::new);
+        let (child, lines) = spawn_kith(ws.path(), &args);
         let mut s = Serve { child, lines };
         let serving = s.until("serving ");
         let addr = serving

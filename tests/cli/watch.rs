@@ -4,11 +4,10 @@
 //! canonical summary and prints its hash after every batch; `--once` does the same for a
 //! cold load).
 
-use crate::harness::{TODAY, Ws, git, kith_in};
-use std::io::{BufRead, BufReader};
+use crate::harness::{Ws, git, kith_in, spawn_kith};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::Child;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -30,32 +29,13 @@ impl Watch {
     fn start_with(ws: &Ws, debounce_ms: u64, extra: &[&str]) -> Watch {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("watched.txt");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
-            .args([
-                "watch",
-                "--debounce-ms",
-                &debounce_ms.to_string(),
-                "--dump-state",
-            ])
-            .arg(&state)
-            .args(extra)
-            .current_dir(ws.path())
-            .env("KITH_TODAY", TODAY)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start kith watch");
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let debounce = debounce_ms.to_string();
+        let mut args: Vec<&std::ffi::OsStr> = ["watch", "--debounce-ms", &debounce, "--dump-state"]
+            .map(std::ffi::OsStr::new)
+            .to_vec();
+        args.push(state.as_os_str());
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let (child, lines) = spawn_kith(ws.path(), &args);
         let mut w = Watch {
             child,
             lines,
