@@ -23,6 +23,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// Neither read nor write the cache of parsed records in .kith/cache/ (for support; the
+    /// output is the same either way)
+    #[arg(long, global = true, env = "KITH_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -125,6 +130,9 @@ pub enum Command {
     /// `kith watch` plus a web server for the report that reloads open pages when they are
     /// rendered again (127.0.0.1 unless --bind says otherwise)
     Serve(ServeArgs),
+    /// Show or clear the cache of parsed records in .kith/cache/
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Generate a workspace of realistic records (benchmarks, scale tests)
     #[command(hide = true)]
     Gen(GenArgs),
@@ -741,6 +749,14 @@ pub struct GenArgs {
     /// Also `git init` and commit the records
     #[arg(long)]
     pub git: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// What the cache holds and whether it is up to date
+    Status,
+    /// Delete the cache; the next command rebuilds it
+    Clear,
 }
 
 #[derive(Debug, Args)]

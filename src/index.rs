@@ -26,6 +26,9 @@ pub struct Index {
     stage_counts: HashMap<String, usize>,
     /// Problems that belong to no record (kith.yaml, unreadable folders).
     pub workspace_diags: Vec<Diagnostic>,
+    /// The state of the workspace the index was loaded in, as [`crate::cache`] keys results;
+    /// `None` once the index is changed in memory, or when the state could not be keyed.
+    pub cache_key: Option<u128>,
 }
 
 impl Index {
@@ -83,6 +86,7 @@ impl Index {
 
     /// Adds a parsed file, replacing the record with the same kind and id.
     pub fn insert(&mut self, parsed: Parsed) {
+        self.cache_key = None;
         let key = (parsed.record.kind, parsed.record.id.clone());
         self.remove(key.0, &key.1);
         let slot = match self.free.pop() {
@@ -99,6 +103,7 @@ impl Index {
 
     /// Removes a record; returns what was indexed for it.
     pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Parsed> {
+        self.cache_key = None;
         let slot = self.by_key.remove(&(kind, CompactString::from(id)))?;
         let parsed = self.slots[slot].take()?;
         self.link(slot, &parsed.record, false);

@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod body;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod commits;

@@ -71,9 +71,10 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
 /// Loads the whole workspace.
 pub fn load(ws: &Workspace) -> Index {
     let (found, mut folder_diags) = list(ws);
-    let parsed: Vec<Parsed> = found.par_iter().map(|f| load_one(ws, f)).collect();
+    let loaded = crate::cache::load(ws, &found, &folder_diags);
     drop(found);
-    let mut index = Index::build(ws.config.clone(), parsed);
+    let mut index = Index::build(ws.config.clone(), loaded.parsed);
+    index.cache_key = loaded.key;
     index.workspace_diags.append(&mut ws.config_diags.clone());
     index.workspace_diags.append(&mut ws.analysis_diags.clone());
     index.workspace_diags.append(&mut folder_diags);
@@ -162,7 +163,7 @@ pub fn read_record_into(
 }
 
 /// `4 KiB`, `5.2 KiB`, `1 MiB`, `812 bytes`.
-fn human_size(n: u64) -> String {
+pub fn human_size(n: u64) -> String {
     let (value, unit) = match n {
         0..1024 => return format!("{n} bytes"),
         1024..1_048_576 => (n as f64 / 1024.0, "KiB"),

@@ -24,6 +24,8 @@ pub struct Workspace {
     pub config_diags: Vec<Diagnostic>,
     /// Problems in kith.yaml's `scoring:` and `segments:` (commands that use them refuse).
     pub analysis_diags: Vec<Diagnostic>,
+    /// A hash of kith.yaml's bytes (what cached results depend on besides the records).
+    pub config_hash: u128,
 }
 
 impl Workspace {
@@ -77,6 +79,7 @@ impl Workspace {
             config,
             config_diags,
             analysis_diags,
+            config_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
         })
     }
 

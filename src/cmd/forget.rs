@@ -147,6 +147,18 @@ fn derived_files(
             "a cache of past commits' changes; the next report rebuilds it",
         ));
     }
+    // The parsed records and the results of the last commands hold their fields and notes.
+    let dir = crate::cache::dir(ws);
+    for name in ["records.bin", "results.bin"] {
+        let path = dir.join(name);
+        if path.is_file() {
+            out.push((
+                path,
+                format!(".kith/cache/{name}"),
+                "kith's cache of parsed records; the next command rebuilds it",
+            ));
+        }
+    }
     let site = ws.root.join(&ws.config.report.out);
     // Only a folder `kith report` made: never someone else's files.
     if person.kind != Kind::Person || !site.join(".kith-report").is_file() {

@@ -1,6 +1,7 @@
 //! `kith list [contacts|companies|deals]` with filters, sorting and three output formats.
 
 use super::{derive, load, select};
+use crate::cache;
 use crate::cli::{ListArgs, ListKind};
 use crate::config::{Closed, Config};
 use crate::output::{self, Format, Table, paint};
@@ -11,6 +12,7 @@ use crate::value::Value;
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Result, bail};
+use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::cmp::Ordering;
 use std::process::ExitCode;
@@ -21,8 +23,7 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
         ListKind::Companies => Kind::Company,
         ListKind::Deals => Kind::Deal,
     };
-    let index = load(ws);
-    let cfg = &index.config;
+    let cfg = &ws.config;
     let filter = Filter::new(cfg, kind, &args)?;
     let sort_computed = args.sort.as_deref().is_some_and(|s| COMPUTED.contains(&s));
     let needs_derived = args.segment.is_some()
@@ -30,48 +31,13 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
         || sort_computed
         || args.fields.iter().any(|f| COMPUTED.contains(&f.as_str()))
         || args.format != Format::Table;
-    let derived = if needs_derived {
-        Some(derive(ws, index, args.as_of.as_deref())?)
-    } else {
-        None
-    };
-    let candidates: Vec<&Record> = match derived {
-        Some(d) if args.segment.is_some() || args.filter.is_some() => {
-            if let Some(seg) = args.segment.as_deref().and_then(|s| d.segment(s))
-                && seg.of != kind
-            {
-                bail!(
-                    "segment `{}` holds {}; use `kith list {} --segment {}`",
-                    seg.name,
-                    seg.of.dir(),
-                    seg.of.dir(),
-                    seg.name
-                );
-            }
-            select(
-                index,
-                d,
-                args.segment.as_deref(),
-                args.filter.as_deref(),
-                kind,
-            )?
-        }
-        _ => index.of_kind(kind),
-    };
-    let computed = |r: &Record| -> Computed {
-        let Some(d) = derived else {
-            return Computed::default();
-        };
-        let slot = index.slot(r.kind, &r.id).unwrap_or(usize::MAX);
-        Computed {
-            score: d.score(slot),
-            segments: d.segments_of(slot),
-        }
+    let (candidates, with_computed) = match warm(ws, kind, &args, needs_derived)? {
+        Some(rows) => (rows, needs_derived),
+        None => cold(ws, kind, &args, needs_derived)?,
     };
     let mut rows: Vec<(&Record, Computed)> = candidates
         .into_iter()
-        .filter(|r| filter.keep(cfg, r))
-        .map(|r| (r, computed(r)))
+        .filter(|(r, _)| filter.keep(cfg, r))
         .collect();
     if let Some(field) = &args.sort {
         rows.sort_by(|a, b| compare(cfg, field, a, b, args.reverse));
@@ -82,7 +48,7 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
         Format::Json => output::print_json(
             &rows
                 .iter()
-                .map(|(r, c)| to_json(r, derived.map(|_| c)))
+                .map(|(r, c)| to_json(r, with_computed.then_some(c)))
                 .collect::<Vec<_>>(),
         )?,
         Format::Csv => {
@@ -114,9 +80,130 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
                 .collect();
             output::print_csv(&header, &rows)?;
         }
-        Format::Table => print_table(cfg, kind, &rows, &args.fields, derived.is_some()),
+        Format::Table => print_table(cfg, kind, &rows, &args.fields, with_computed),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The records to list with their computed values (when `needs_derived`), from a load.
+fn cold(
+    ws: &Workspace,
+    kind: Kind,
+    args: &ListArgs,
+    needs_derived: bool,
+) -> Result<(Vec<(&'static Record, Computed<'static>)>, bool)> {
+    let index = load(ws);
+    let derived = if needs_derived {
+        Some(derive(ws, index, args.as_of.as_deref())?)
+    } else {
+        None
+    };
+    let candidates: Vec<&Record> = match derived {
+        Some(d) if args.segment.is_some() || args.filter.is_some() => {
+            if let Some(seg) = args.segment.as_deref().and_then(|s| d.segment(s))
+                && seg.of != kind
+            {
+                bail!(
+                    "segment `{}` holds {}; use `kith list {} --segment {}`",
+                    seg.name,
+                    seg.of.dir(),
+                    seg.of.dir(),
+                    seg.name
+                );
+            }
+            select(
+                index,
+                d,
+                args.segment.as_deref(),
+                args.filter.as_deref(),
+                kind,
+            )?
+        }
+        _ => index.of_kind(kind),
+    };
+    let computed = |r: &Record| -> Computed<'static> {
+        let Some(d) = derived else {
+            return Computed::default();
+        };
+        let slot = index.slot(r.kind, &r.id).unwrap_or(usize::MAX);
+        Computed {
+            score: d.score(slot),
+            segments: d.segments_of(slot),
+        }
+    };
+    let rows = candidates.into_iter().map(|r| (r, computed(r))).collect();
+    Ok((rows, derived.is_some()))
+}
+
+/// The records to list from the cache, without loading the workspace: when no record file
+/// changed since a command computed the scores and segments at this date (or none are
+/// needed). `None` when the cache cannot answer (then [`cold`] does, and gives the same).
+fn warm(
+    ws: &Workspace,
+    kind: Kind,
+    args: &ListArgs,
+    needs_derived: bool,
+) -> Result<Option<Vec<(&'static Record, Computed<'static>)>>> {
+    if args.filter.is_some() {
+        return Ok(None);
+    }
+    let Some((key, _, records)) = cache::fresh_key(ws) else {
+        return Ok(None);
+    };
+    let derived = if needs_derived {
+        ws.require_valid_analysis()?;
+        let date = super::as_of(ws, args.as_of.as_deref())?;
+        match cache::results(ws, key).and_then(|r| r.derived) {
+            Some(d) if d.as_of == date && d.scores.len() == records.entries.len() => Some(d),
+            _ => return Ok(None),
+        }
+    } else {
+        None
+    };
+    let segment = match (args.segment.as_deref(), &derived) {
+        (Some(name), Some(d)) => match d.segments.iter().position(|(n, _)| n == name) {
+            Some(i) if d.segments[i].1 == kind => Some(i),
+            _ => return Ok(None), // the load explains what is wrong with the name
+        },
+        _ => None,
+    };
+    let derived: Option<&'static cache::results::Derived> =
+        derived.map(|d| &*Box::leak(Box::new(d)));
+    let chosen: Vec<usize> = (0..records.entries.len())
+        .filter(|&i| records.entries[i].kind == kind)
+        .filter(|&i| match (segment, derived) {
+            (Some(s), Some(d)) => d.is_member(i, s),
+            _ => true,
+        })
+        .collect();
+    let decoded: Option<Vec<Record>> = chosen
+        .par_iter()
+        .map(|&i| cache::decode(&records, i).map(|p| p.record))
+        .collect();
+    let Some(decoded) = decoded else {
+        return Ok(None);
+    };
+    let decoded: &'static [Record] = Box::leak(decoded.into_boxed_slice());
+    cache::trace("records, scores and segments from the cache");
+    Ok(Some(
+        decoded
+            .iter()
+            .zip(chosen)
+            .map(|(r, i)| {
+                let computed = match derived {
+                    Some(d) => Computed {
+                        score: d.scores[i],
+                        segments: (0..d.segments.len())
+                            .filter(|&s| d.is_member(i, s))
+                            .map(|s| d.segments[s].0.as_str())
+                            .collect(),
+                    },
+                    None => Computed::default(),
+                };
+                (r, computed)
+            })
+            .collect(),
+    ))
 }
 
 /// Values kith computes for a record: its score and its segments.

@@ -2,6 +2,7 @@
 //! prints; none holds CRM logic of its own.
 
 mod bench;
+mod cache;
 mod check;
 mod conflicts;
 mod convert;
@@ -48,6 +49,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
         ColorWhen::Auto => {}
     }
+    if cli.no_cache {
+        crate::cache::disable();
+    }
     let dir = cli.dir.as_deref();
     match cli.command {
         Command::Init(args) => init::run(dir, args),
@@ -90,6 +94,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Watch(args) => watch::run(open(dir)?, args),
         Command::Serve(args) => serve::run(open(dir)?, args),
+        Command::Cache(c) => cache::run(&open(dir)?, c),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }
@@ -242,6 +247,7 @@ fn derive(
     ws.require_valid_analysis()?;
     let date = as_of(ws, given_as_of)?;
     let (derived, _) = crate::derive::Derived::compute(index, date);
+    crate::cache::remember_derived(ws, index, &derived);
     Ok(Box::leak(Box::new(derived)))
 }
 

@@ -49,6 +49,7 @@ fn forgetting_a_person_removes_the_file_references_mentions_and_caches() {
         "-contacts: [katharina-gruber, stefan-huber]\n+contacts: [stefan-huber]\n",
         "public/contacts/katharina-gruber.html: would be removed (their page in the report)\n",
         ".kith/history-cache.jsonl: would be removed",
+        ".kith/cache/records.bin: would be removed (kith's cache of parsed records",
     ] {
         assert!(shown.contains(line), "{line:?} not in\n{shown}");
     }
@@ -106,6 +107,8 @@ fn forgetting_a_person_removes_the_file_references_mentions_and_caches() {
         "deals/alpenrose-finanz-reporting-hub.md: contacts -katharina-gruber, 1 mention replaced with [removed]\n",
         "contacts/katharina-gruber.md: removed\n",
         ".kith/history-cache.jsonl: removed",
+        ".kith/cache/records.bin: removed",
+        ".kith/cache/results.bin: removed",
         "public/contacts/katharina-gruber.html: removed",
         "git history still holds Katharina Gruber's data",
         "  git filter-branch --force --index-filter 'git rm -q --cached --ignore-unmatch -- \"contacts/katharina-gruber.md\"' --prune-empty -- --all\n",
@@ -114,6 +117,7 @@ fn forgetting_a_person_removes_the_file_references_mentions_and_caches() {
         assert!(stdout.contains(line), "{line:?} not in\n{stdout}");
     }
     assert!(!cache.exists() && !page.exists());
+    assert!(!ws.file(".kith/cache/records.bin").exists());
     // No page of the report that named her is left.
     assert!(!ws.file("public/index.html").exists());
 

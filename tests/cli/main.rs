@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod cache;
 mod commands;
 mod demo;
 mod discovery;

@@ -1,0 +1,161 @@
+//! `.kith/cache/results.bin`: what commands computed from one exact state of the workspace,
+//! so that running them again on the same files gives the answer without loading them.
+//!
+//! The state is a key over kith's build, kith.yaml and every record file's path and content
+//! hash ([`super::content_key`]): any edit, added or removed file gives another key, and the
+//! file's results are ignored (then replaced).
+//!
+//! - `check`: every diagnostic `kith check` prints, and the number of records;
+//! - `derived`: at one date, the segments (name and kind) and each record's score and
+//!   segment memberships, in the workspace's record order.
+
+use super::codec::{Corrupt, Reader, Result, Writer};
+use crate::diag::Diagnostic;
+use crate::record::Kind;
+use crate::score::Score;
+use jiff::civil::Date;
+use std::path::Path;
+use xxhash_rust::xxh3::xxh3_64;
+
+const MAGIC: &[u8; 8] = b"KITHRSLT";
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    pub check: Option<Check>,
+    pub derived: Option<Derived>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub diags: Vec<Diagnostic>,
+    pub records: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub as_of: Date,
+    /// Segment names and the kind each holds, in kith.yaml's order (built-ins first).
+    pub segments: Vec<(String, Kind)>,
+    /// By record, in the workspace's order: the score, and one bit per segment.
+    pub scores: Vec<Option<Score>>,
+    pub members: Vec<u8>,
+}
+
+impl Derived {
+    fn stride(&self) -> usize {
+        self.segments.len().div_ceil(8)
+    }
+
+    /// Whether record `i` is in segment `s`.
+    pub fn is_member(&self, i: usize, s: usize) -> bool {
+        self.members[i * self.stride() + s / 8] & (1 << (s % 8)) != 0
+    }
+
+    /// The membership bits of one record, packed.
+    pub fn pack(bits: impl IntoIterator<Item = bool>, out: &mut Vec<u8>) {
+        let start = out.len();
+        for (s, bit) in bits.into_iter().enumerate() {
+            if s % 8 == 0 {
+                out.push(0);
+            }
+            if bit {
+                out[start + s / 8] |= 1 << (s % 8);
+            }
+        }
+    }
+}
+
+/// The results stored for `key`, or nothing (missing, another state, or damaged).
+pub fn read(path: &Path, key: u128) -> Option<Results> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut r = Reader::new(&bytes);
+    if r.take(8).ok()? != MAGIC || r.u32().ok()? != super::FORMAT || r.u128().ok()? != key {
+        return None;
+    }
+    let checksum = r.u64().ok()?;
+    let payload = r.take(bytes.len() - 8 - 4 - 16 - 8).ok()?;
+    if xxh3_64(payload) != checksum {
+        return None;
+    }
+    decode(payload).ok()
+}
+
+fn decode(payload: &[u8]) -> Result<Results> {
+    let mut r = Reader::new(payload);
+    let mut out = Results::default();
+    if r.bool()? {
+        let records = r.u64()? as usize;
+        let n = r.len()?;
+        let mut diags = Vec::with_capacity(n);
+        for _ in 0..n {
+            diags.push(r.diagnostic()?);
+        }
+        out.check = Some(Check { diags, records });
+    }
+    if r.bool()? {
+        let as_of = crate::activity::parse_date(r.str()?).ok_or(Corrupt)?;
+        let n = r.len()?;
+        let mut segments = Vec::with_capacity(n);
+        for _ in 0..n {
+            let name = r.str()?.to_string();
+            let kind = match r.u8()? {
+                0 => Kind::Person,
+                1 => Kind::Company,
+                2 => Kind::Deal,
+                _ => return Err(Corrupt),
+            };
+            segments.push((name, kind));
+        }
+        let records = r.len()?;
+        let mut scores = Vec::with_capacity(records);
+        for _ in 0..records {
+            scores.push(r.score()?);
+        }
+        let members = r
+            .take(records.checked_mul(n.div_ceil(8)).ok_or(Corrupt)?)?
+            .to_vec();
+        out.derived = Some(Derived {
+            as_of,
+            segments,
+            scores,
+            members,
+        });
+    }
+    if !r.is_empty() {
+        return Err(Corrupt);
+    }
+    Ok(out)
+}
+
+/// Stores results for `key`. Best effort: a cache that cannot be written is only slower.
+pub fn write(path: &Path, key: u128, results: &Results) -> std::io::Result<()> {
+    let mut w = Writer::default();
+    w.bool(results.check.is_some());
+    if let Some(c) = &results.check {
+        w.u64(c.records as u64);
+        w.len(c.diags.len());
+        for d in &c.diags {
+            w.diagnostic(d);
+        }
+    }
+    w.bool(results.derived.is_some());
+    if let Some(d) = &results.derived {
+        w.str(&d.as_of.to_string());
+        w.len(d.segments.len());
+        for (name, kind) in &d.segments {
+            w.str(name);
+            w.u8(*kind as u8);
+        }
+        w.len(d.scores.len());
+        for s in &d.scores {
+            w.score(s);
+        }
+        w.buf.extend_from_slice(&d.members);
+    }
+    let mut header = Writer::default();
+    header.buf.extend_from_slice(MAGIC);
+    header.u32(super::FORMAT);
+    header.u128(key);
+    header.u64(xxh3_64(&w.buf));
+    super::write_atomic(path, &[&header.buf, &w.buf])
+}

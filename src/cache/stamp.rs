@@ -1,0 +1,55 @@
+//! What a file's metadata says about its content, the way git's index uses it: size, change
+//! times and inode. Equal stamps mean an unchanged file, except for an edit within the file
+//! system's timestamp resolution of the moment kith looked (the "racy git" problem), which
+//! the cache settles with a content hash.
+
+use std::fs::Metadata;
+use std::os::unix::fs::MetadataExt;
+
+/// Files changed less than this long before kith looked at them are verified by content hash
+/// next time (timestamps are at best a kernel tick apart, on some file systems 2 seconds).
+const RACY_NS: i64 = 3_000_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    /// Nanoseconds since the epoch.
+    pub mtime: i64,
+    pub ctime: i64,
+    pub ino: u64,
+}
+
+impl Stamp {
+    pub fn of(m: &Metadata) -> Stamp {
+        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        Stamp {
+            size: m.len(),
+            mtime: ns(m.mtime(), m.mtime_nsec()),
+            ctime: ns(m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+        }
+    }
+
+    pub fn of_stat(st: &libc::stat) -> Stamp {
+        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        Stamp {
+            size: st.st_size as u64,
+            mtime: ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
+            ctime: ns(st.st_ctime as i64, st.st_ctime_nsec as i64),
+            ino: st.st_ino as u64,
+        }
+    }
+
+    /// Whether the file changed too close to `looked` (nanoseconds since the epoch) for its
+    /// stamp alone to vouch for its content later.
+    pub fn is_racy(&self, looked: i64) -> bool {
+        self.mtime.max(self.ctime) > looked.saturating_sub(RACY_NS)
+    }
+}
+
+/// Now, in nanoseconds since the epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i64)
+}
