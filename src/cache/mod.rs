@@ -36,6 +36,9 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 /// The version of the cache's file formats and of what they hold; a change discards old files.
 pub const FORMAT: u32 = 1;
 
+/// Files loaded (and cached blobs read) together.
+const CHUNK: usize = 1024;
+
 /// At most this many files are read to check their content before a command gives up on the
 /// results of the last run and loads the workspace (which brings the cache up to date).
 const MAX_VERIFY: usize = 64;
@@ -134,21 +137,25 @@ pub fn load(ws: &Workspace, found: &[Found], folder_diags: &[Diagnostic]) -> Loa
     let looked = stamp::now();
     let config = config_key(ws);
     let old = Records::open(&records_path(ws), config);
-    let matches = match &old {
-        Some(old) => match_entries(found, &old.entries),
-        None => vec![None; found.len()],
-    };
-    let blobs = match &old {
-        Some(old) if matches.iter().any(Option::is_some) => old.read_blobs().unwrap_or_default(),
-        _ => Vec::new(),
-    };
+    let old_entries = old.as_ref().map_or(&[][..], |o| &o.entries[..]);
+    let matches = match_entries(found, old_entries);
     let dirs = files::Dirs::open(ws);
+    // A run of files at a time, with their old blobs read at once.
     let items: Vec<Item> = found
-        .par_iter()
-        .zip(&matches)
-        .map(|(f, m)| {
-            let entry = m.and_then(|i| Some((i, &old.as_ref()?.entries[i])));
-            load_item(ws, &dirs, f, entry, &blobs, looked)
+        .par_chunks(CHUNK)
+        .zip(matches.par_chunks(CHUNK))
+        .flat_map_iter(|(files, matches)| {
+            let region = old
+                .as_ref()
+                .and_then(|o| o.region(matches.iter().flatten().map(|&i| &o.entries[i])));
+            files
+                .iter()
+                .zip(matches)
+                .map(|(f, m)| {
+                    let entry = m.map(|i| (i, &old_entries[i]));
+                    load_item(ws, &dirs, f, entry, region.as_ref(), looked)
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     let key = items
@@ -157,16 +164,12 @@ pub fn load(ws: &Workspace, found: &[Found], folder_diags: &[Diagnostic]) -> Loa
         .map(|(item, f)| Some((f.kind, f.id.as_str(), item.known?.1)))
         .collect::<Option<Vec<_>>>()
         .map(|all| content_key(config, all.into_iter(), folder_diags));
-    let unchanged = old.as_ref().is_some_and(|old| {
-        let cached = items.iter().filter(|i| i.known.is_some());
-        old.entries.len() == cached.clone().count()
-            && cached.into_iter().all(|i| i.reused.is_some() && !i.settled)
-    });
-    if !unchanged {
-        let old_entries = old.as_ref().map_or(&[][..], |o| &o.entries[..]);
-        if let Err(e) = save(ws, config, looked, found, &items, old_entries, &blobs) {
-            trace(&format!("cache not written: {e}"));
-        }
+    let cached = items.iter().filter(|i| i.known.is_some());
+    let unchanged = old.is_some()
+        && old_entries.len() == cached.clone().count()
+        && cached.into_iter().all(|i| i.reused.is_some() && !i.settled);
+    if !unchanged && let Err(e) = save(ws, config, looked, found, &items, old.as_ref()) {
+        trace(&format!("cache not written: {e}"));
     }
     Loaded {
         parsed: items.into_iter().map(|i| i.parsed).collect(),
@@ -194,7 +197,7 @@ fn load_item(
     dirs: &files::Dirs,
     f: &Found,
     entry: Option<(usize, &Entry)>,
-    blobs: &[u8],
+    region: Option<&records::Region>,
     looked: i64,
 ) -> Item {
     // Links and anything but a regular file take the careful way, uncached.
@@ -208,7 +211,7 @@ fn load_item(
         return uncached();
     }
     let decode = |i: usize, e: &Entry, stamp: Stamp| -> Option<Item> {
-        let parsed = codec::Reader::new(records::blob(blobs, e)?).parsed().ok()?;
+        let parsed = codec::Reader::new(region?.blob(e)?).parsed().ok()?;
         Some(Item {
             parsed,
             known: Some((stamp, e.hash)),
@@ -248,47 +251,51 @@ fn load_item(
     })
 }
 
-/// Writes the records cache for this load: old blobs copied, new ones encoded.
+/// Writes the records cache for this load, a run of files at a time: old blobs copied, new
+/// ones encoded (so that only one run's blobs are in memory besides the records).
 fn save(
     ws: &Workspace,
     config: u128,
     looked: i64,
     found: &[Found],
     items: &[Item],
-    old: &[Entry],
-    old_blobs: &[u8],
+    old: Option<&Records>,
 ) -> std::io::Result<()> {
-    let encoded: Vec<Option<Vec<u8>>> = items
-        .par_iter()
-        .map(|item| match (item.known, item.reused) {
-            (None, _) => None,
-            (Some(_), Some(i)) => records::blob(old_blobs, &old[i]).map(<[u8]>::to_vec),
-            (Some(_), None) => {
-                let mut w = codec::Writer::default();
-                w.parsed(&item.parsed);
-                Some(w.buf)
-            }
-        })
-        .collect();
-    let mut entries = Vec::with_capacity(items.len());
-    let mut blobs = Vec::with_capacity(encoded.iter().flatten().map(Vec::len).sum());
-    for ((f, item), blob) in found.iter().zip(items).zip(&encoded) {
-        let (Some((stamp, hash)), Some(blob)) = (item.known, blob) else {
-            continue;
-        };
-        entries.push(Entry {
-            kind: f.kind,
-            id: f.id.as_str().into(),
-            stamp,
-            racy: stamp.is_racy(looked),
-            hash,
-            offset: blobs.len() as u64,
-            len: blob.len() as u64,
-            check: xxhash_rust::xxh3::xxh3_64(blob),
-        });
-        blobs.extend_from_slice(blob);
+    let path = records_path(ws);
+    let mut out = records::Writer::create(&path)?;
+    for (files, items) in found.chunks(CHUNK).zip(items.chunks(CHUNK)) {
+        let region = old
+            .and_then(|o| o.region(items.iter().filter_map(|i| i.reused).map(|i| &o.entries[i])));
+        let blobs: Vec<Option<Vec<u8>>> = items
+            .par_iter()
+            .map(|item| match (item.known, item.reused, old, &region) {
+                (None, ..) => None,
+                (Some(_), Some(i), Some(o), Some(r)) => r.blob(&o.entries[i]).map(<[u8]>::to_vec),
+                (Some(_), ..) => {
+                    let mut w = codec::Writer::default();
+                    w.parsed(&item.parsed);
+                    Some(w.buf)
+                }
+            })
+            .collect();
+        for ((f, item), blob) in files.iter().zip(items).zip(blobs) {
+            let (Some((stamp, hash)), Some(blob)) = (item.known, blob) else {
+                continue;
+            };
+            let entry = Entry {
+                kind: f.kind,
+                id: f.id.as_str().into(),
+                stamp,
+                racy: stamp.is_racy(looked),
+                hash,
+                offset: 0,
+                len: 0,
+                check: 0,
+            };
+            out.push(entry, &blob)?;
+        }
     }
-    records::write(&records_path(ws), config, &entries, &blobs)
+    out.finish(&path, config)
 }
 
 /// The key of the workspace's state, found from the files' stamps alone when the records
@@ -468,6 +475,16 @@ pub fn clear(ws: &Workspace) -> std::io::Result<u64> {
 /// Writes `parts` to `path` through a temporary file in the same folder and a rename.
 fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     use std::io::Write;
+    let mut tmp = temp_file(path)?;
+    for p in parts {
+        tmp.write_all(p)?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A temporary file beside `path` (in the cache folder, made if missing).
+fn temp_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path.parent().expect("cache files are in a folder");
     if !dir.is_dir() {
         std::fs::create_dir_all(dir)?;
@@ -483,15 +500,10 @@ fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
              # This folder is a cache of kith's; `kith cache clear` deletes it.\n",
         )?;
     }
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".cache")
         .suffix(".kith-tmp")
-        .tempfile_in(dir)?;
-    for p in parts {
-        tmp.write_all(p)?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+        .tempfile_in(dir)
 }
 
 pub(crate) fn trace(msg: &str) {
@@ -541,10 +553,13 @@ mod tests {
             racy,
             hash: xxh3_128(claimed.as_bytes()),
             offset: 0,
-            len: w.buf.len() as u64,
-            check: xxhash_rust::xxh3::xxh3_64(&w.buf),
+            len: 0,
+            check: 0,
         };
-        records::write(&records_path(ws), config_key(ws), &[entry], &w.buf).unwrap();
+        let path = records_path(ws);
+        let mut out = records::Writer::create(&path).unwrap();
+        out.push(entry, &w.buf).unwrap();
+        out.finish(&path, config_key(ws)).unwrap();
     }
 
     #[test]

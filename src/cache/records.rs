@@ -2,28 +2,29 @@
 //!
 //! ```text
 //! header  magic "KITHRECS", format (u32), config key (u128), entries (u64),
-//!         table length (u64), table checksum (u64)
+//!         table offset (u64), table length (u64), table checksum (u64)
+//! blobs   the parsed records (codec), one after another, in the table's order
 //! table   per record: kind, id, stamp, racy flag, content hash, blob offset, length, checksum
-//! blobs   the parsed records (codec), one after another
 //! ```
 //!
-//! The table is read whole and checked against its checksum; the blobs are read whole when a
-//! command needs most records, or one by one when it needs a few, and each is checked against
-//! its own checksum before it is decoded. A file from another format, another kith.yaml or another kith version, or one that is
+//! The table comes last so the file can be written in one pass without holding every blob in
+//! memory. It is read whole and checked against its checksum; blobs are read a run of
+//! neighbours at a time, or one by one, and each is checked against its own checksum before
+//! it is decoded. A file from another format, another kith.yaml or another kith version, or one that is
 //! truncated or altered, is refused and rebuilt.
 
-use super::codec::{Corrupt, Reader, Result, Writer};
+use super::codec::{Corrupt, Reader, Result};
 use super::stamp::Stamp;
 use crate::record::Kind;
 use compact_str::CompactString;
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use xxhash_rust::xxh3::xxh3_64;
 
 const MAGIC: &[u8; 8] = b"KITHRECS";
-const HEADER: usize = 8 + 4 + 16 + 8 + 8 + 8;
+const HEADER: usize = 8 + 4 + 16 + 8 + 8 + 8 + 8;
 
 /// One record file as the cache knows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +48,25 @@ pub struct Entry {
 pub struct Records {
     pub entries: Vec<Entry>,
     file: File,
-    blobs_at: u64,
-    blobs_len: u64,
+}
+
+/// Blobs of neighbouring entries, read at once.
+pub struct Region {
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Region {
+    /// An entry's blob, if it is in the region and its checksum holds.
+    pub fn blob(&self, e: &Entry) -> Option<&[u8]> {
+        let from = usize::try_from(e.offset.checked_sub(self.start)?).ok()?;
+        let blob = self.bytes.get(from..from.checked_add(e.len as usize)?)?;
+        (xxh3_64(blob) == e.check).then_some(blob)
+    }
 }
 
 impl Records {
-    /// Opens the cache at `path` if it was written for `key` (format, kith version and
+    /// Opens the cache at `path` if it was written for `key` (format, kith build and
     /// kith.yaml). `None` when it is missing, from elsewhere, or damaged.
     pub fn open(path: &Path, key: u128) -> Option<Records> {
         let mut file = File::open(path).ok()?;
@@ -63,49 +77,47 @@ impl Records {
             return None;
         }
         let count = r.u64().ok()?;
+        let table_at = r.u64().ok()?;
         let table_len = r.u64().ok()?;
         let table_checksum = r.u64().ok()?;
         let file_len = file.metadata().ok()?.len();
-        let blobs_at = (HEADER as u64).checked_add(table_len)?;
-        if blobs_at > file_len || count > table_len {
+        if table_at < HEADER as u64
+            || table_at.checked_add(table_len)? != file_len
+            || count > table_len
+        {
             return None;
         }
         let mut table = vec![0u8; table_len as usize];
-        file.read_exact(&mut table).ok()?;
+        file.read_exact_at(&mut table, table_at).ok()?;
         if xxh3_64(&table) != table_checksum {
             return None;
         }
-        let blobs_len = file_len - blobs_at;
-        let entries = read_table(&table, count as usize, blobs_len).ok()?;
-        Some(Records {
-            entries,
-            file,
-            blobs_at,
-            blobs_len,
-        })
+        let entries = read_table(&table, count as usize, table_at - HEADER as u64).ok()?;
+        Some(Records { entries, file })
     }
 
-    /// Every blob, to take them from with [`blob`].
-    pub fn read_blobs(&self) -> Option<Vec<u8>> {
-        let mut blobs = vec![0u8; self.blobs_len as usize];
-        self.file.read_exact_at(&mut blobs, self.blobs_at).ok()?;
-        Some(blobs)
+    /// The blobs of `entries` (neighbours in the table), in one read.
+    pub fn region<'a>(&self, entries: impl Iterator<Item = &'a Entry>) -> Option<Region> {
+        let (mut start, mut end) = (u64::MAX, 0);
+        for e in entries {
+            start = start.min(e.offset);
+            end = end.max(e.offset + e.len);
+        }
+        if start >= end {
+            return None;
+        }
+        let mut bytes = vec![0u8; (end - start) as usize];
+        self.file
+            .read_exact_at(&mut bytes, HEADER as u64 + start)
+            .ok()?;
+        Some(Region { start, bytes })
     }
 
     /// One entry's blob, read on its own and checked.
     pub fn read_blob(&self, e: &Entry) -> Option<Vec<u8>> {
-        let mut blob = vec![0u8; e.len as usize];
-        self.file
-            .read_exact_at(&mut blob, self.blobs_at + e.offset)
-            .ok()?;
-        (xxh3_64(&blob) == e.check).then_some(blob)
+        let region = self.region(std::iter::once(e))?;
+        region.blob(e).map(<[u8]>::to_vec)
     }
-}
-
-/// An entry's blob within every blob ([`Records::read_blobs`]), if its checksum holds.
-pub fn blob<'a>(blobs: &'a [u8], e: &Entry) -> Option<&'a [u8]> {
-    let blob = blobs.get(e.offset as usize..(e.offset + e.len) as usize)?;
-    (xxh3_64(blob) == e.check).then_some(blob)
 }
 
 fn read_table(table: &[u8], count: usize, blobs_len: u64) -> Result<Vec<Entry>> {
@@ -150,30 +162,66 @@ fn read_table(table: &[u8], count: usize, blobs_len: u64) -> Result<Vec<Entry>> 
     Ok(entries)
 }
 
-/// Writes a cache file: entries (offsets into `blobs` filled in by the caller) and the blobs.
-/// Written to a temporary file and renamed, so a reader sees the old file or the new one.
-pub fn write(path: &Path, key: u128, entries: &[Entry], blobs: &[u8]) -> std::io::Result<()> {
-    let mut table = Writer::default();
-    for e in entries {
-        table.u8(e.kind as u8);
-        table.str(&e.id);
-        table.u64(e.stamp.size);
-        table.i64(e.stamp.mtime);
-        table.i64(e.stamp.ctime);
-        table.u64(e.stamp.ino);
-        table.bool(e.racy);
-        table.u128(e.hash);
-        table.u64(e.offset);
-        table.u64(e.len);
-        table.u64(e.check);
+/// Writes a cache file in one pass: blobs as they come, then the table, then the header.
+/// Into a temporary file, renamed into place by [`Writer::finish`], so a reader sees the old
+/// file or the new one.
+pub struct Writer {
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+    entries: Vec<Entry>,
+    offset: u64,
+}
+
+impl Writer {
+    pub fn create(path: &Path) -> std::io::Result<Writer> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, super::temp_file(path)?);
+        out.write_all(&[0u8; HEADER])?;
+        Ok(Writer {
+            out,
+            entries: Vec::new(),
+            offset: 0,
+        })
     }
-    let mut header = Writer::default();
-    header.buf.extend_from_slice(MAGIC);
-    header.u32(super::FORMAT);
-    header.u128(key);
-    header.u64(entries.len() as u64);
-    header.u64(table.buf.len() as u64);
-    header.u64(xxh3_64(&table.buf));
-    debug_assert_eq!(header.buf.len(), HEADER);
-    super::write_atomic(path, &[&header.buf, &table.buf, blobs])
+
+    /// Adds an entry (its offset, length and checksum are the blob's).
+    pub fn push(&mut self, mut entry: Entry, blob: &[u8]) -> std::io::Result<()> {
+        entry.offset = self.offset;
+        entry.len = blob.len() as u64;
+        entry.check = xxh3_64(blob);
+        self.out.write_all(blob)?;
+        self.offset += entry.len;
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    pub fn finish(self, path: &Path, key: u128) -> std::io::Result<()> {
+        let mut table = super::codec::Writer::default();
+        for e in &self.entries {
+            table.u8(e.kind as u8);
+            table.str(&e.id);
+            table.u64(e.stamp.size);
+            table.i64(e.stamp.mtime);
+            table.i64(e.stamp.ctime);
+            table.u64(e.stamp.ino);
+            table.bool(e.racy);
+            table.u128(e.hash);
+            table.u64(e.offset);
+            table.u64(e.len);
+            table.u64(e.check);
+        }
+        let mut out = self.out;
+        out.write_all(&table.buf)?;
+        let mut header = super::codec::Writer::default();
+        header.buf.extend_from_slice(MAGIC);
+        header.u32(super::FORMAT);
+        header.u128(key);
+        header.u64(self.entries.len() as u64);
+        header.u64(HEADER as u64 + self.offset);
+        header.u64(table.buf.len() as u64);
+        header.u64(xxh3_64(&table.buf));
+        debug_assert_eq!(header.buf.len(), HEADER);
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        file.as_file().write_all_at(&header.buf, 0)?;
+        file.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
 }

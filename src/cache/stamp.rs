@@ -30,6 +30,8 @@ impl Stamp {
         }
     }
 
+    // The field types differ between platforms (they are not all i64 everywhere).
+    #[allow(clippy::unnecessary_cast)]
     pub fn of_stat(st: &libc::stat) -> Stamp {
         let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
         Stamp {

@@ -200,6 +200,9 @@ fn settle() {
     std::thread::sleep(std::time::Duration::from_millis(3100));
 }
 
+/// A way to damage a cache file's bytes.
+type Damage = Box<dyn Fn(&mut Vec<u8>)>;
+
 #[test]
 fn a_damaged_or_foreign_cache_is_rebuilt_and_changes_nothing() {
     let ws = Ws::example();
@@ -210,7 +213,7 @@ fn a_damaged_or_foreign_cache_is_rebuilt_and_changes_nothing() {
     let results = ws.file(".kith/cache/results.bin");
     let good_records = std::fs::read(&records).unwrap();
     let good_results = std::fs::read(&results).unwrap();
-    let damages: Vec<(&str, Box<dyn Fn(&mut Vec<u8>)>)> = vec![
+    let damages: Vec<(&str, Damage)> = vec![
         (
             "truncated to nothing",
             Box::new(|b: &mut Vec<u8>| b.clear()),
