@@ -23,15 +23,24 @@ pub fn email(address: &str) -> Option<String> {
         domain.eq_ignore_ascii_case("gmail.com") || domain.eq_ignore_ascii_case("googlemail.com");
     let mut out = String::with_capacity(local.len() + domain.len() + 1);
     for c in local.chars().filter(|c| !(gmail && *c == '.')) {
-        out.extend(c.to_lowercase());
+        push_lowercase(&mut out, c);
     }
     out.push('@');
     if gmail {
         out.push_str("gmail.com");
     } else {
-        out.extend(domain.chars().flat_map(char::to_lowercase));
+        domain.chars().for_each(|c| push_lowercase(&mut out, c));
     }
     Some(out)
+}
+
+/// `c` lowercased (ASCII, the common case, without Unicode's tables).
+fn push_lowercase(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
+    }
 }
 
 /// A phone number reduced to its digits: with the country code when it was written
