@@ -329,7 +329,7 @@ fn init_creates_a_workspace_with_a_git_repository_on_main() {
     std::fs::create_dir_all(root.join("public")).unwrap();
     std::fs::write(root.join("public/index.html"), "<html>").unwrap();
     std::fs::create_dir_all(root.join(".kith")).unwrap();
-    std::fs::write(root.join(".kith/cache"), "x").unwrap();
+    std::fs::write(root.join(".kith/history-cache.jsonl"), "x").unwrap();
     assert!(!status(&root).contains("public"), "{}", status(&root));
     assert!(!status(&root).contains(".kith/"), "{}", status(&root));
 }

@@ -82,7 +82,8 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         for entry in std::fs::read_dir(dir).unwrap() {
             let entry = entry.unwrap();
             let path = entry.path();
-            if entry.file_name() == ".git" {
+            // git's and kith's own per-clone state (kith's cache holds each clone's file stamps).
+            if entry.file_name() == ".git" || entry.file_name() == ".kith" {
                 continue;
             }
             if entry.file_type().unwrap().is_dir() {
