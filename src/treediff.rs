@@ -210,7 +210,10 @@ impl Tree {
 mod tests {
     use super::*;
 
-    fn raw(entries: &[(&str, &str, u8)]) -> Vec<u8> {
+    /// A tree entry: mode, name, and the byte its id repeats.
+    type Row<'a> = (&'a str, &'a str, u8);
+
+    fn raw(entries: &[Row]) -> Vec<u8> {
         let mut out = Vec::new();
         for (mode, name, id) in entries {
             out.extend_from_slice(format!("{mode} {name}\0").as_bytes());
@@ -219,12 +222,12 @@ mod tests {
         out
     }
 
-    fn find<'a>(t: &[(&'a str, &'a str, u8)], name: &str) -> Option<(&'a str, &'a str, u8)> {
+    fn find<'a>(t: &[Row<'a>], name: &str) -> Option<Row<'a>> {
         t.iter().find(|e| e.1 == name).copied()
     }
 
     /// What comparing entry by entry finds: every file whose id or mode differs, by name.
-    fn naive(old: &[(&str, &str, u8)], new: &[(&str, &str, u8)]) -> Vec<Diff> {
+    fn naive(old: &[Row], new: &[Row]) -> Vec<Diff> {
         let file = |m: &str| m.starts_with('1') && m != "160000";
         let mut names: Vec<&str> = old.iter().chain(new).map(|e| e.1).collect();
         names.sort();
@@ -235,7 +238,7 @@ mod tests {
             if a == b {
                 continue;
             }
-            let side = |e: Option<(&str, &str, u8)>| e.filter(|e| file(e.0)).map(|e| [e.2; 20]);
+            let side = |e: Option<Row>| e.filter(|e| file(e.0)).map(|e| [e.2; 20]);
             let d = Diff {
                 name: name.as_bytes().to_vec(),
                 old: side(a),
@@ -252,13 +255,13 @@ mod tests {
     fn comparing_finds_what_entry_by_entry_comparison_finds() {
         // Long runs of identical entries around the changes, so that runs are skipped.
         let many: Vec<String> = (0..300).map(|i| format!("person-{i:03}.md")).collect();
-        let base: Vec<(&str, &str, u8)> = many.iter().map(|n| ("100644", n.as_str(), 1)).collect();
-        let edit = |f: &dyn Fn(&mut Vec<(&str, &str, u8)>)| {
+        let base: Vec<Row> = many.iter().map(|n| ("100644", n.as_str(), 1)).collect();
+        let edit = |f: &dyn Fn(&mut Vec<Row>)| {
             let mut t = base.clone();
             f(&mut t);
             t
         };
-        let cases: Vec<(&str, Vec<(&str, &str, u8)>, Vec<(&str, &str, u8)>)> = vec![
+        let cases: Vec<(&str, Vec<Row>, Vec<Row>)> = vec![
             ("nothing", base.clone(), base.clone()),
             ("one changed", base.clone(), edit(&|t| t[150].2 = 2)),
             (
