@@ -165,7 +165,7 @@ pub fn since(repo: &Repo, cache: &mut Cache, since: Timestamp) -> Result<Vec<Cha
         .map(|(oid, _)| *oid)
         .filter(|oid| !cache.known.contains_key(oid))
         .collect();
-    let computed = match crate::difftree::file_changes(git.path(), &repo.prefix, &missing) {
+    let computed = match crate::folderdiff::file_changes(repo, &missing) {
         Some(Ok(found)) => found
             .into_par_iter()
             .map_init(&open, |r, (oid, files)| -> Result<CommitFiles> {
@@ -174,7 +174,7 @@ pub fn since(repo: &Repo, cache: &mut Cache, since: Timestamp) -> Result<Vec<Cha
             })
             .collect::<Result<_>>()?,
         Some(Err(e)) => {
-            crate::output::trace(&format!("git diff-tree: {e:#}; reading with libgit2"));
+            crate::output::trace(&format!("git cat-file: {e:#}; reading with libgit2"));
             by_libgit2(&open, &missing)?
         }
         None => by_libgit2(&open, &missing)?,

@@ -695,8 +695,9 @@ mod tests {
                 repo.record_file_changes(&c, &mut Folders::default())
                     .unwrap(),
             );
-            // git diff-tree, as `kith report` runs it for commits it has not seen.
-            let cli = crate::difftree::file_changes(repo.git.path(), &repo.prefix, &[oid])
+            // Folders read by git and compared as bytes, as `kith report` reads commits it
+            // has not seen.
+            let cli = crate::folderdiff::file_changes(&repo, &[oid])
                 .expect("git is installed")
                 .unwrap()
                 .remove(0)

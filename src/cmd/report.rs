@@ -182,7 +182,7 @@ fn render_week(
     let window_start = week.last(cfg.report.trend_weeks)[0].start_instant(tz);
     // History is read on a thread of its own (with its own handle on the repository) while
     // the records load: reading a busy week of a large repository takes seconds, most of them
-    // in `git diff-tree`.
+    // reading folder trees from git.
     let open = match repo {
         None => Err(
             "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)",
