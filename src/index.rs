@@ -247,6 +247,22 @@ impl Index {
         self.at(self.deals_by_contact.get(person))
     }
 
+    /// The slots of a company's people and deals (by their `company` field).
+    pub fn company_slots(&self, company: &str) -> impl Iterator<Item = usize> + '_ {
+        let people = self.people_by_company.get(company).into_iter().flatten();
+        let deals = self.deals_by_company.get(company).into_iter().flatten();
+        people.chain(deals).copied()
+    }
+
+    /// The slots of the deals that list a person among their `contacts`.
+    pub fn deal_slots_of_contact(&self, person: &str) -> impl Iterator<Item = usize> + '_ {
+        self.deals_by_contact
+            .get(person)
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+
     /// People per lifecycle stage: funnel stages in order, then stages outside the funnel, then
     /// stages kith.yaml does not know, then plain contacts (`None`).
     pub fn stage_counts(&self) -> Vec<(Option<String>, usize)> {
@@ -316,41 +332,53 @@ impl Index {
                         r.id
                     )
                 };
-                let mut d = if is_activity {
+                let d = if is_activity {
                     Diagnostic::warning("missing-reference", message)
                 } else {
                     Diagnostic::error("missing-reference", message)
                 }
                 .in_file(p.record.path())
                 .pos(r.pos);
-                if suggestions > 0 {
-                    suggestions -= 1;
-                    if let Some(help) = self.reference_help(r.kind, &r.id) {
-                        d = d.help(help);
-                    }
-                }
-                out.push(d);
+                out.push((d, r.kind, r.id.as_str()));
             }
         }
-        out
+        // The first problems in file order get them, whatever order the records were indexed
+        // in (a watcher's index and a cold load's agree).
+        out.sort_by(|a, b| diag::compare(&a.0, &b.0));
+        out.into_iter()
+            .map(|(d, kind, id)| {
+                if suggestions == 0 {
+                    return d;
+                }
+                suggestions -= 1;
+                match self.reference_help(kind, id) {
+                    Some(help) => d.help(help),
+                    None => d,
+                }
+            })
+            .collect()
     }
 
     /// Suggests the id the user probably meant: a record with that name, or a close id.
-    fn reference_help(&self, kind: Kind, wanted: &str) -> Option<String> {
+    fn reference_help<'a>(&'a self, kind: Kind, wanted: &str) -> Option<String> {
         let folded = crate::slug::fold(wanted);
         let slug = crate::slug::slugify(wanted);
+        // The smallest matching id, so the answer does not depend on the order of the slots.
         let records = self.records().filter(|r| r.kind == kind);
-        let mut close = None;
+        let (mut named, mut close): (Option<&str>, Option<&str>) = (None, None);
+        let smallest = |a: Option<&'a str>, b: &'a str| Some(a.map_or(b, |a| a.min(b)));
         for r in records {
             if crate::slug::fold(r.name()) == folded
                 || r.id == slug
                 || crate::slug::slugify(r.name()) == slug
             {
-                return Some(format!("write the id, not the name: `{}`", r.id));
+                named = smallest(named, &r.id);
+            } else if crate::diag::did_you_mean(wanted, [r.id.as_str()]).is_some() {
+                close = smallest(close, &r.id);
             }
-            if close.is_none() && crate::diag::did_you_mean(wanted, [r.id.as_str()]).is_some() {
-                close = Some(r.id.clone());
-            }
+        }
+        if let Some(id) = named {
+            return Some(format!("write the id, not the name: `{id}`"));
         }
         Some(match close {
             Some(id) => format!("did you mean `{id}`?"),

@@ -6,6 +6,7 @@
 //! a good record: the last good version stays in the index, the file's diagnostics are kept in
 //! [`Live::stale`] instead of the record's own, until the file parses again.
 
+use super::affected::Reach;
 use crate::derive::Derived;
 use crate::diag::{self, Diagnostic};
 use crate::index::Index;
@@ -121,11 +122,24 @@ impl Live {
         &self.diags
     }
 
-    /// Applies changed record files, then recomputes what derives from them.
+    /// Applies changed record files, then recomputes what derives from them: the scores and
+    /// segments of the records the changes reach ([`Reach`]), not everyone's.
     pub fn apply(&mut self, changes: Vec<Change>) -> Outcome {
         crate::output::trace("watch: files read");
-        let before = self.facts();
+        let mut reach = Reach::default();
+        for (kind, id, new) in &changes {
+            let old = self.index.get(*kind, id);
+            reach.add(
+                *kind,
+                id,
+                old.into_iter().chain(new.as_ref().map(|p| &p.record)),
+            );
+        }
+        let new_day = self.derived.as_of != self.as_of;
+        let reached = reach.slots(&self.index);
+        let before = self.facts((!new_day).then_some(&reached[..]));
         let mut touched = Vec::new();
+        let mut freed = Vec::new();
         for (kind, id, new) in changes {
             let key = (kind, id);
             let old = self.index.get(kind, &key.1).cloned();
@@ -133,6 +147,7 @@ impl Live {
             let what = match new {
                 None => {
                     self.stale.remove(&key);
+                    freed.extend(self.index.slot(kind, &key.1));
                     if self.index.remove(kind, &key.1).is_none() {
                         continue;
                     }
@@ -161,13 +176,27 @@ impl Live {
             };
             touched.push((key, what, old));
         }
-        self.finish(before, touched)
+        let mut slots = reach.slots(&self.index);
+        // A freed slot that no record took again is cleared.
+        slots.extend(freed);
+        slots.sort_unstable();
+        slots.dedup();
+        // A batch that reaches much of the workspace (a checkout) is computed as a whole, and
+        // so is everything on a new day (scores fade).
+        if new_day || slots.len() > self.index.slot_count() / 4 {
+            self.derived = Derived::compute(&self.index, self.as_of).0;
+        } else {
+            self.derived.update(&self.index, &slots);
+        }
+        crate::output::trace("watch: scores and segments");
+        let after = self.facts((!new_day).then_some(&slots[..]));
+        self.finish(before, after, touched)
     }
 
     /// Replaces the whole index (after kith.yaml changed). Stale records stay stale when their
     /// file still does not parse.
     pub fn reload(&mut self, mut index: Index) -> Outcome {
-        let before = self.facts();
+        let before = self.facts(None);
         let mut stale = BTreeMap::new();
         for (key, diags) in std::mem::take(&mut self.stale) {
             let still_bad = index.parsed(key.0, &key.1).is_some_and(|p| !is_good(p));
@@ -181,21 +210,20 @@ impl Live {
         }
         self.index = index;
         self.stale = stale;
-        self.finish(before, Vec::new())
+        self.derived = Derived::compute(&self.index, self.as_of).0;
+        let after = self.facts(None);
+        self.finish(before, after, Vec::new())
     }
 
     fn finish(
         &mut self,
         before: HashMap<Key, Facts>,
+        after: HashMap<Key, Facts>,
         touched: Vec<((Kind, String), What, Option<Record>)>,
     ) -> Outcome {
-        self.derived = Derived::compute(&self.index, self.as_of).0;
-        crate::output::trace("watch: scores and segments");
         let diags = self.compute_diagnostics();
         crate::output::trace("watch: diagnostics");
         let old_diags = std::mem::replace(&mut self.diags, diags);
-        let after = self.facts();
-        crate::output::trace("watch: compared");
         let none = Facts::default();
         let effect = |key: &Key, what: What, from: Option<&Key>| {
             let b = before.get(from.unwrap_or(key)).unwrap_or(&none);
@@ -262,6 +290,7 @@ impl Live {
                 .into_iter()
                 .map(|k| effect(k, What::Indirect, None)),
         );
+        crate::output::trace("watch: compared");
         let (added, fixed) = diff_diags(&old_diags, &self.diags);
         Outcome {
             effects,
@@ -270,29 +299,28 @@ impl Live {
         }
     }
 
-    fn facts(&self) -> HashMap<Key, Facts> {
-        let suggestions: HashMap<&str, String> = crate::qualify::plan(&self.index, &self.derived)
-            .into_iter()
-            .map(|m| (m.person.id.as_str(), m.to))
-            .collect();
-        self.index
-            .entries()
-            .map(|(slot, r)| {
-                let facts = Facts {
-                    score: self.derived.score(slot).map(|s| s.total),
-                    segments: self
-                        .derived
-                        .segments_of(slot)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
-                    suggestion: (r.kind == Kind::Person)
-                        .then(|| suggestions.get(r.id.as_str()).cloned())
-                        .flatten(),
-                };
-                ((r.kind, r.id.clone()), facts)
-            })
-            .collect()
+    /// The facts of the records in `slots` (every record: `None`).
+    fn facts(&self, slots: Option<&[usize]>) -> HashMap<Key, Facts> {
+        let one = |slot: usize, r: &Record| {
+            let facts = Facts {
+                score: self.derived.score(slot).map(|s| s.total),
+                segments: self
+                    .derived
+                    .segments_of(slot)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                suggestion: crate::qualify::suggestion(&self.derived, slot, r).map(str::to_string),
+            };
+            ((r.kind, r.id.clone()), facts)
+        };
+        match slots {
+            None => self.index.entries().map(|(s, r)| one(s, r)).collect(),
+            Some(slots) => slots
+                .iter()
+                .filter_map(|&s| Some(one(s, self.index.at_slot(s)?)))
+                .collect(),
+        }
     }
 
     fn compute_diagnostics(&self) -> Vec<Diagnostic> {

@@ -6,6 +6,7 @@
 //! change caused. [`summary`] renders the whole state canonically, so the tests can compare a
 //! watched workspace with a cold load of the same files.
 
+pub mod affected;
 pub mod apply;
 pub mod batch;
 pub mod filter;
@@ -214,3 +215,5 @@ fn first_line(d: &Diagnostic) -> String {
     let text = d.render(false);
     text.lines().next().unwrap_or_default().to_string()
 }
+#[cfg(test)]
+mod properties;
