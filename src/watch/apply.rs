@@ -7,6 +7,7 @@
 //! [`Live::stale`] instead of the record's own, until the file parses again.
 
 use super::affected::Reach;
+use super::duplicates::Duplicates;
 use crate::derive::Derived;
 use crate::diag::{self, Diagnostic};
 use crate::index::Index;
@@ -33,6 +34,7 @@ pub struct Live {
     /// are the file's current diagnostics.
     pub stale: BTreeMap<(Kind, String), Vec<Diagnostic>>,
     diags: Vec<Diagnostic>,
+    duplicates: Duplicates,
 }
 
 /// What the derived values say about one record.
@@ -105,12 +107,14 @@ impl Effect {
 impl Live {
     pub fn new(index: Index, as_of: Date) -> Live {
         let (derived, _) = Derived::compute(&index, as_of);
+        let duplicates = Duplicates::find(&index);
         let mut live = Live {
             index,
             derived,
             as_of,
             stale: BTreeMap::new(),
             diags: Vec::new(),
+            duplicates,
         };
         live.diags = live.compute_diagnostics();
         live
@@ -176,6 +180,14 @@ impl Live {
             };
             touched.push((key, what, old));
         }
+        let dirty = touched.iter().any(|((kind, id), _, old)| {
+            let new = self.index.get(*kind, id);
+            self.duplicates.touched_by(*kind, id, old.as_ref(), new)
+        });
+        if dirty {
+            self.duplicates = Duplicates::find(&self.index);
+        }
+        crate::output::trace("watch: likely duplicates");
         let mut slots = reach.slots(&self.index);
         // A freed slot that no record took again is cleared.
         slots.extend(freed);
@@ -211,6 +223,7 @@ impl Live {
         self.index = index;
         self.stale = stale;
         self.derived = Derived::compute(&self.index, self.as_of).0;
+        self.duplicates = Duplicates::find(&self.index);
         let after = self.facts(None);
         self.finish(before, after, Vec::new())
     }
@@ -331,7 +344,7 @@ impl Live {
             .collect();
         let mut out: Vec<Diagnostic> = self
             .index
-            .diagnostics()
+            .diagnostics_with(self.duplicates.diags.clone())
             .into_iter()
             .filter(|d| !stale.contains(&d.path))
             .collect();

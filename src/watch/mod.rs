@@ -9,6 +9,7 @@
 pub mod affected;
 pub mod apply;
 pub mod batch;
+pub mod duplicates;
 pub mod filter;
 pub mod source;
 pub mod summary;

@@ -41,6 +41,8 @@ const TODAY: Date = Date::constant(2026, 11, 25);
 enum Text {
     Person {
         company: usize,
+        /// One of two addresses, or none: people sharing one are likely duplicates.
+        email: usize,
         visits: usize,
         lead: bool,
         spam: bool,
@@ -76,11 +78,15 @@ impl Text {
         match self {
             Text::Person {
                 company,
+                email,
                 visits,
                 lead,
                 spam,
             } => {
                 let mut t = "---\nname: Someone\n".to_string();
+                if *email < 2 {
+                    t += &format!("email: someone{email}@x.example\n");
+                }
                 if *company < IDS {
                     t += &format!("company: {}\n", id(Kind::Company, *company));
                 }
@@ -121,11 +127,13 @@ fn text() -> impl Strategy<Value = Text> {
         (
             0..IDS + 1,
             0usize..4,
+            0usize..3,
             any::<bool>(),
             prop::bool::weighted(0.1)
         )
-            .prop_map(|(company, visits, lead, spam)| Text::Person {
+            .prop_map(|(company, visits, email, lead, spam)| Text::Person {
                 company,
+                email,
                 visits,
                 lead,
                 spam
