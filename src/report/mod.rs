@@ -33,12 +33,12 @@ pub struct Input<'a> {
     pub week: Week,
     /// The day the numbers are as of: the week's Sunday, or today in the current week.
     pub as_of: Date,
-    pub history: History,
+    pub history: &'a History,
     /// Record changes not committed yet (the current week only).
-    pub uncommitted: Vec<Change>,
+    pub uncommitted: &'a [Change],
     pub diagnostics: &'a [Diagnostic],
     /// Likely duplicate pairs, most likely first.
-    pub duplicates: Vec<crate::duplicates::Pair>,
+    pub duplicates: &'a [crate::duplicates::Pair],
     /// Aggregate pages only, names reduced.
     pub public: bool,
 }
@@ -199,7 +199,7 @@ pub fn build(input: &Input) -> Weekly {
         public: input.public,
         style: cfg.report.public_names,
     };
-    let changed: &[Changed] = match &input.history {
+    let changed: &[Changed] = match input.history {
         History::Available(h) => h,
         History::Unavailable(_) => &[],
     };
@@ -213,12 +213,12 @@ pub fn build(input: &Input) -> Weekly {
         names: &names,
         timelines: &timelines,
     };
-    let moved = match &input.history {
-        History::Available(h) => Some(moved::build(&ctx, h, &input.uncommitted)),
+    let moved = match input.history {
+        History::Available(h) => Some(moved::build(&ctx, h, input.uncommitted)),
         History::Unavailable(_) => None,
     };
-    let trend = match &input.history {
-        History::Available(h) => Some(trend::build(&ctx, h, &input.uncommitted)),
+    let trend = match input.history {
+        History::Available(h) => Some(trend::build(&ctx, h, input.uncommitted)),
         History::Unavailable(_) => None,
     };
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -238,11 +238,11 @@ pub fn build(input: &Input) -> Weekly {
     let hot_leads = people::hot_leads(&ctx);
     let stale = people::stale(&ctx);
     let owners = people::owners(&ctx);
-    let history = match &input.history {
+    let history = match input.history {
         History::Available(h) => Some(h.as_slice()),
         History::Unavailable(_) => None,
     };
-    let followups = followups::build(&ctx, history, &input.uncommitted);
+    let followups = followups::build(&ctx, history, input.uncommitted);
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -254,7 +254,7 @@ pub fn build(input: &Input) -> Weekly {
         currency: cfg.currency.clone(),
         history: HistoryNote {
             available: matches!(input.history, History::Available(_)),
-            note: match &input.history {
+            note: match input.history {
                 History::Available(_) => None,
                 History::Unavailable(why) => Some(why.clone()),
             },

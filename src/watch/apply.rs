@@ -34,7 +34,7 @@ pub struct Live {
     /// are the file's current diagnostics.
     pub stale: BTreeMap<(Kind, String), Vec<Diagnostic>>,
     diags: Vec<Diagnostic>,
-    duplicates: Duplicates,
+    pub duplicates: Duplicates,
 }
 
 /// What the derived values say about one record.
@@ -88,6 +88,8 @@ pub struct Outcome {
     pub added: Vec<Diagnostic>,
     /// Diagnostics that are gone.
     pub fixed: Vec<Diagnostic>,
+    /// The records whose report pages may have changed (some may be gone), sorted.
+    pub pages: Vec<(Kind, String)>,
 }
 
 impl Effect {
@@ -202,7 +204,18 @@ impl Live {
         }
         crate::output::trace("watch: scores and segments");
         let after = self.facts((!new_day).then_some(&slots[..]));
-        self.finish(before, after, touched)
+        let mut pages: Vec<(Kind, String)> = reach
+            .pages(&self.index)
+            .into_iter()
+            .filter_map(|s| self.index.at_slot(s))
+            .map(|r| (r.kind, r.id.to_string()))
+            .chain(touched.iter().map(|(key, _, _)| key.clone()))
+            .collect();
+        pages.sort();
+        pages.dedup();
+        let mut out = self.finish(before, after, touched);
+        out.pages = pages;
+        out
     }
 
     /// Replaces the whole index (after kith.yaml changed). Stale records stay stale when their
@@ -309,6 +322,7 @@ impl Live {
             effects,
             added,
             fixed,
+            pages: Vec::new(),
         }
     }
 

@@ -15,22 +15,26 @@ const READ: &[&str] = &[
     "email", "emails", "phone", "phones", "name", "company", "domain", "website", "created",
 ];
 
-/// The warnings, and the records they are about.
+/// The likely duplicate pairs (the report lists them), the warnings of the likely ones, and
+/// the records they are about.
 #[derive(Debug, Default)]
 pub struct Duplicates {
+    pub pairs: Vec<duplicates::Pair>,
     pub diags: Vec<Diagnostic>,
     paired: HashSet<(Kind, String)>,
 }
 
 impl Duplicates {
+    /// Finds them as `kith report` does.
     pub fn find(index: &Index) -> Duplicates {
-        let pairs = duplicates::find_high(index);
+        let pairs = duplicates::find(index);
         let paired = pairs
             .iter()
             .flat_map(|p| [(p.kind, p.keep.to_string()), (p.kind, p.drop.to_string())])
             .collect();
         Duplicates {
             diags: duplicates::diagnostics_of(index, &pairs),
+            pairs,
             paired,
         }
     }
