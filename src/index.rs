@@ -297,17 +297,24 @@ impl Index {
     /// [`Index::diagnostics`] with the likely-duplicate warnings already made (a caller that
     /// finds duplicates anyway need not find them twice).
     pub fn diagnostics_with(&self, duplicates: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
-        for p in self.slots.iter().flatten() {
-            out.extend(p.diags.iter().cloned());
-        }
-        out.extend(self.reference_diags());
+        let mut out = self.file_diagnostics();
+        out.extend(self.reference_diagnostics());
         out.extend(duplicates);
         diag::sort(&mut out);
         out
     }
 
-    fn reference_diags(&self) -> Vec<Diagnostic> {
+    /// The workspace's own problems and each file's, unsorted.
+    pub fn file_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
+        for p in self.slots.iter().flatten() {
+            out.extend(p.diags.iter().cloned());
+        }
+        out
+    }
+
+    /// References to records that do not exist, in file order.
+    pub fn reference_diagnostics(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         // Suggestions scan every record; give them to the first few problems only.
         let mut suggestions = 20;

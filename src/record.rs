@@ -165,7 +165,23 @@ impl Record {
     }
 
     pub fn lifecycle(&self) -> Option<String> {
-        self.text("lifecycle").map(|s| s.trim().to_lowercase())
+        self.stage().map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Record::lifecycle`] without a copy when the stage is written in lowercase already
+    /// (the report asks for every person's stage many times).
+    pub fn stage(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.text("lifecycle").map(|s| {
+            let s = s.trim();
+            if s.bytes()
+                .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic())
+                && s.is_ascii()
+            {
+                std::borrow::Cow::Borrowed(s)
+            } else {
+                std::borrow::Cow::Owned(s.to_lowercase())
+            }
+        })
     }
 
     pub fn has_tag(&self, tag: &str) -> bool {

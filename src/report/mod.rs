@@ -228,7 +228,7 @@ pub fn build(input: &Input) -> Weekly {
     let customers = ctx
         .people()
         .filter(|(_, r)| {
-            r.lifecycle()
+            r.stage()
                 .and_then(|l| cfg.lifecycle.rank(&l))
                 .zip(customer)
                 .is_some_and(|(a, c)| a >= c)
@@ -346,7 +346,7 @@ impl Ctx<'_> {
 
     /// The funnel position of a person's lifecycle stage.
     pub fn rank(&self, r: &Record) -> Option<usize> {
-        self.cfg.lifecycle.rank(&r.lifecycle()?)
+        self.cfg.lifecycle.rank(&r.stage()?)
     }
 
     /// The first stage that makes someone a customer (`customer`, else the stage after the
@@ -366,8 +366,7 @@ impl Ctx<'_> {
     }
 
     pub fn is_open_lead(&self, r: &Record) -> bool {
-        r.lifecycle()
-            .is_some_and(|l| self.cfg.lifecycle.is_lead(&l))
+        r.stage().is_some_and(|l| self.cfg.lifecycle.is_lead(&l))
             && !r
                 .text("lead_status")
                 .is_some_and(|s| s.eq_ignore_ascii_case("unqualified"))

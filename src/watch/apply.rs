@@ -35,6 +35,9 @@ pub struct Live {
     pub stale: BTreeMap<(Kind, String), Vec<Diagnostic>>,
     diags: Vec<Diagnostic>,
     pub duplicates: Duplicates,
+    /// References to missing records: found again only when a batch adds or removes a
+    /// record, or changes a file's references.
+    missing: Vec<Diagnostic>,
 }
 
 /// What the derived values say about one record.
@@ -116,8 +119,10 @@ impl Live {
             as_of,
             stale: BTreeMap::new(),
             diags: Vec::new(),
+            missing: Vec::new(),
             duplicates,
         };
+        live.missing = live.index.reference_diagnostics();
         live.diags = live.compute_diagnostics();
         live
     }
@@ -146,9 +151,11 @@ impl Live {
         let before = self.facts((!new_day).then_some(&reached[..]));
         let mut touched = Vec::new();
         let mut freed = Vec::new();
+        let mut refs_changed = false;
         for (kind, id, new) in changes {
             let key = (kind, id);
             let old = self.index.get(kind, &key.1).cloned();
+            let old_refs = self.index.parsed(kind, &key.1).map(|p| p.refs.clone());
             let was_stale = self.stale.contains_key(&key);
             let what = match new {
                 None => {
@@ -167,6 +174,10 @@ impl Live {
                         What::Broken
                     } else {
                         self.stale.remove(&key);
+                        // Hints for missing references name records by their names too.
+                        refs_changed |= old_refs.as_ref() != Some(&parsed.refs)
+                            || (!self.missing.is_empty()
+                                && old.as_ref().map(Record::name) != Some(parsed.record.name()));
                         let cause = old
                             .as_ref()
                             .map(|o| describe(o, &parsed.record))
@@ -180,7 +191,12 @@ impl Live {
                     }
                 }
             };
+            // A record added or removed can make references elsewhere good or bad.
+            refs_changed |= matches!(what, What::Added | What::Removed);
             touched.push((key, what, old));
+        }
+        if refs_changed {
+            self.missing = self.index.reference_diagnostics();
         }
         let dirty = touched.iter().any(|((kind, id), _, old)| {
             let new = self.index.get(*kind, id);
@@ -237,6 +253,7 @@ impl Live {
         self.stale = stale;
         self.derived = Derived::compute(&self.index, self.as_of).0;
         self.duplicates = Duplicates::find(&self.index);
+        self.missing = self.index.reference_diagnostics();
         let after = self.facts(None);
         self.finish(before, after, Vec::new())
     }
@@ -358,8 +375,10 @@ impl Live {
             .collect();
         let mut out: Vec<Diagnostic> = self
             .index
-            .diagnostics_with(self.duplicates.diags.clone())
+            .file_diagnostics()
             .into_iter()
+            .chain(self.missing.iter().cloned())
+            .chain(self.duplicates.diags.iter().cloned())
             .filter(|d| !stale.contains(&d.path))
             .collect();
         out.extend(self.stale.values().flatten().cloned());
