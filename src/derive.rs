@@ -248,7 +248,16 @@ impl Derived {
 
     /// Whether a record is staff or spam (left out of lead counts, scoring and reports).
     pub fn excluded(&self, slot: usize) -> bool {
-        self.member(segment::INTERNAL, slot) || self.member(segment::SPAM, slot)
+        // The built-ins are always the first two segments (segment::from_config).
+        debug_assert!(
+            self.segments.len() >= 2
+                && self.segments[0].name == segment::INTERNAL
+                && self.segments[1].name == segment::SPAM
+        );
+        let k = self.segments.len();
+        self.members
+            .get(slot * k..slot * k + 2)
+            .is_some_and(|bits| bits[0] || bits[1])
     }
 
     pub fn segment(&self, name: &str) -> Option<&Segment> {

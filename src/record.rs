@@ -171,7 +171,14 @@ impl Record {
     /// [`Record::lifecycle`] without a copy when the stage is written in lowercase already
     /// (the report asks for every person's stage many times).
     pub fn stage(&self) -> Option<std::borrow::Cow<'_, str>> {
-        self.text("lifecycle").map(|s| {
+        static KEY: std::sync::OnceLock<Sym> = std::sync::OnceLock::new();
+        let key = *KEY.get_or_init(|| Sym::new("lifecycle"));
+        // Symbols compare by address: no string comparison per field.
+        let text = match self.fields.iter().find(|(k, _)| *k == key) {
+            Some((_, Value::Str(s))) => Some(s.as_str()).filter(|s| !s.trim().is_empty()),
+            _ => None,
+        };
+        text.map(|s| {
             let s = s.trim();
             if s.bytes()
                 .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic())
