@@ -115,6 +115,72 @@ impl Derived {
         (d, diags)
     }
 
+    /// Recomputes the values of some records, keeping everyone else's: after a change, the
+    /// records it can affect ([`crate::watch::affected`] finds them). A slot that no longer
+    /// holds a record is cleared; the tables grow to the index's slot count.
+    ///
+    /// The order is [`Derived::compute_with`]'s: each record for its own values, then one
+    /// pass per segment that reads other records, so a person reading `company.segment.X`
+    /// sees the company's new membership when the company is among `slots` too.
+    pub fn update(&mut self, index: &Index, slots: &[usize]) {
+        let k = self.segments.len();
+        let n = index.slot_count();
+        if self.scores.len() < n {
+            self.scores.resize(n, None);
+            self.members.resize(n * k, false);
+        }
+        let early = self
+            .segments
+            .iter()
+            .position(|s| s.filter.cross_record)
+            .unwrap_or(k);
+        let builtins = self
+            .segments
+            .iter()
+            .take_while(|s| s.builtin)
+            .count()
+            .min(early);
+        let own: Vec<(usize, Option<Score>, Vec<bool>)> = slots
+            .par_iter()
+            .map(|&slot| {
+                let mut bits = vec![false; k];
+                let Some(r) = index.at_slot(slot) else {
+                    return (slot, None, bits);
+                };
+                for i in 0..builtins {
+                    bits[i] = self.matches_one(index, i, slot, r, None, &bits);
+                }
+                let score = self.score_one(index, slot, r, &bits);
+                for i in builtins..early {
+                    bits[i] = self.matches_one(index, i, slot, r, score, &bits);
+                }
+                (slot, score, bits)
+            })
+            .collect();
+        for (slot, score, bits) in own {
+            self.scores[slot] = score;
+            self.members[slot * k..(slot + 1) * k].copy_from_slice(&bits);
+        }
+        for i in early..k {
+            let column: Vec<bool> = {
+                let env = self.env(index);
+                let seg = &self.segments[i];
+                slots
+                    .iter()
+                    .map(|&slot| match index.at_slot(slot) {
+                        Some(r) if r.kind == seg.of && !r.broken => {
+                            seg.filter.matches(&env, slot, r)
+                        }
+                        _ => false,
+                    })
+                    .collect()
+            };
+            for (&slot, m) in slots.iter().zip(column) {
+                self.members[slot * k + i] = m;
+            }
+        }
+    }
+
     /// The score of one person, unless they are staff or spam (known from the built-in bits).
     fn score_one(&self, index: &Index, slot: usize, r: &Record, bits: &[bool]) -> Option<Score> {
         let builtin_hit = self.segments.iter().zip(bits).any(|(s, b)| s.builtin && *b);
@@ -182,7 +248,16 @@ impl Derived {
 
     /// Whether a record is staff or spam (left out of lead counts, scoring and reports).
     pub fn excluded(&self, slot: usize) -> bool {
-        self.member(segment::INTERNAL, slot) || self.member(segment::SPAM, slot)
+        // The built-ins are always the first two segments (segment::from_config).
+        debug_assert!(
+            self.segments.len() >= 2
+                && self.segments[0].name == segment::INTERNAL
+                && self.segments[1].name == segment::SPAM
+        );
+        let k = self.segments.len();
+        self.members
+            .get(slot * k..slot * k + 2)
+            .is_some_and(|bits| bits[0] || bits[1])
     }
 
     pub fn segment(&self, name: &str) -> Option<&Segment> {

@@ -135,15 +135,28 @@ impl Pos {
 
 /// Sorts diagnostics by file, then position, then severity, for stable output.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (a.path.as_str(), a.line, a.column, a.severity, a.code).cmp(&(
+    diags.sort_by(compare);
+}
+
+/// The order of [`sort`]: file, position, severity, code, then message, so that the order does
+/// not depend on the order the diagnostics were made in.
+pub fn compare(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (
+        a.path.as_str(),
+        a.line,
+        a.column,
+        a.severity,
+        a.code,
+        &a.message,
+    )
+        .cmp(&(
             b.path.as_str(),
             b.line,
             b.column,
             b.severity,
             b.code,
+            &b.message,
         ))
-    });
 }
 
 /// Finds the closest candidate to a misspelt word, for "did you mean" hints.

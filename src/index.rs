@@ -252,6 +252,22 @@ impl Index {
         self.at(self.deals_by_contact.get(person))
     }
 
+    /// The slots of a company's people and deals (by their `company` field).
+    pub fn company_slots(&self, company: &str) -> impl Iterator<Item = usize> + '_ {
+        let people = self.people_by_company.get(company).into_iter().flatten();
+        let deals = self.deals_by_company.get(company).into_iter().flatten();
+        people.chain(deals).copied()
+    }
+
+    /// The slots of the deals that list a person among their `contacts`.
+    pub fn deal_slots_of_contact(&self, person: &str) -> impl Iterator<Item = usize> + '_ {
+        self.deals_by_contact
+            .get(person)
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+
     /// People per lifecycle stage: funnel stages in order, then stages outside the funnel, then
     /// stages kith.yaml does not know, then plain contacts (`None`).
     pub fn stage_counts(&self) -> Vec<(Option<String>, usize)> {
@@ -286,17 +302,24 @@ impl Index {
     /// [`Index::diagnostics`] with the likely-duplicate warnings already made (a caller that
     /// finds duplicates anyway need not find them twice).
     pub fn diagnostics_with(&self, duplicates: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
-        for p in self.slots.iter().flatten() {
-            out.extend(p.diags.iter().cloned());
-        }
-        out.extend(self.reference_diags());
+        let mut out = self.file_diagnostics();
+        out.extend(self.reference_diagnostics());
         out.extend(duplicates);
         diag::sort(&mut out);
         out
     }
 
-    fn reference_diags(&self) -> Vec<Diagnostic> {
+    /// The workspace's own problems and each file's, unsorted.
+    pub fn file_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
+        for p in self.slots.iter().flatten() {
+            out.extend(p.diags.iter().cloned());
+        }
+        out
+    }
+
+    /// References to records that do not exist, in file order.
+    pub fn reference_diagnostics(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         // Suggestions scan every record; give them to the first few problems only.
         let mut suggestions = 20;
@@ -321,41 +344,53 @@ impl Index {
                         r.id
                     )
                 };
-                let mut d = if is_activity {
+                let d = if is_activity {
                     Diagnostic::warning("missing-reference", message)
                 } else {
                     Diagnostic::error("missing-reference", message)
                 }
                 .in_file(p.record.path())
                 .pos(r.pos);
-                if suggestions > 0 {
-                    suggestions -= 1;
-                    if let Some(help) = self.reference_help(r.kind, &r.id) {
-                        d = d.help(help);
-                    }
-                }
-                out.push(d);
+                out.push((d, r.kind, r.id.as_str()));
             }
         }
-        out
+        // The first problems in file order get them, whatever order the records were indexed
+        // in (a watcher's index and a cold load's agree).
+        out.sort_by(|a, b| diag::compare(&a.0, &b.0));
+        out.into_iter()
+            .map(|(d, kind, id)| {
+                if suggestions == 0 {
+                    return d;
+                }
+                suggestions -= 1;
+                match self.reference_help(kind, id) {
+                    Some(help) => d.help(help),
+                    None => d,
+                }
+            })
+            .collect()
     }
 
     /// Suggests the id the user probably meant: a record with that name, or a close id.
-    fn reference_help(&self, kind: Kind, wanted: &str) -> Option<String> {
+    fn reference_help<'a>(&'a self, kind: Kind, wanted: &str) -> Option<String> {
         let folded = crate::slug::fold(wanted);
         let slug = crate::slug::slugify(wanted);
+        // The smallest matching id, so the answer does not depend on the order of the slots.
         let records = self.records().filter(|r| r.kind == kind);
-        let mut close = None;
+        let (mut named, mut close): (Option<&str>, Option<&str>) = (None, None);
+        let smallest = |a: Option<&'a str>, b: &'a str| Some(a.map_or(b, |a| a.min(b)));
         for r in records {
             if crate::slug::fold(r.name()) == folded
                 || r.id == slug
                 || crate::slug::slugify(r.name()) == slug
             {
-                return Some(format!("write the id, not the name: `{}`", r.id));
+                named = smallest(named, &r.id);
+            } else if crate::diag::did_you_mean(wanted, [r.id.as_str()]).is_some() {
+                close = smallest(close, &r.id);
             }
-            if close.is_none() && crate::diag::did_you_mean(wanted, [r.id.as_str()]).is_some() {
-                close = Some(r.id.clone());
-            }
+        }
+        if let Some(id) = named {
+            return Some(format!("write the id, not the name: `{id}`"));
         }
         Some(match close {
             Some(id) => format!("did you mean `{id}`?"),

@@ -16,37 +16,53 @@ pub struct Move<'a> {
     pub to: String,
 }
 
+/// The stage one person's score qualifies them for, if they would move (`kith watch` asks
+/// for the people a change reached only).
+pub fn suggestion<'d>(derived: &'d Derived, slot: usize, r: &Record) -> Option<&'d str> {
+    if r.kind != Kind::Person || r.broken {
+        return None;
+    }
+    target(derived, ceiling(derived), r, derived.score(slot)?.total)
+}
+
+/// The first stage past the lead stages (opportunity, customer, ...): nobody there moves.
+fn ceiling(derived: &Derived) -> usize {
+    let lc = &derived.cfg.lifecycle;
+    lc.opportunity_stage()
+        .and_then(|s| lc.rank(s))
+        .unwrap_or(usize::MAX)
+}
+
+fn target<'d>(derived: &'d Derived, ceiling: usize, r: &Record, score: f64) -> Option<&'d str> {
+    let lc = &derived.cfg.lifecycle;
+    let to = derived.model.qualifies_for(score)?;
+    let to_rank = lc.rank(to)?;
+    let from_rank = match r.lifecycle().as_deref() {
+        None => None,
+        Some(s) => Some(lc.rank(s)?), // outside the funnel or unknown: never moved
+    };
+    let unqualified = r
+        .text("lead_status")
+        .is_some_and(|s| s.trim().eq_ignore_ascii_case("unqualified"));
+    let moves =
+        from_rank.is_none_or(|f| f < to_rank && f < ceiling) && to_rank < ceiling && !unqualified;
+    moves.then_some(to)
+}
+
 /// Every person whose score qualifies them for a later stage than theirs, by id.
 pub fn plan<'a>(index: &'a Index, derived: &Derived) -> Vec<Move<'a>> {
-    let lc = &derived.cfg.lifecycle;
-    // Nobody at or past the stage after the lead stages (opportunity, customer, ...) moves.
-    let ceiling = lc
-        .opportunity_stage()
-        .and_then(|s| lc.rank(s))
-        .unwrap_or(usize::MAX);
+    let ceiling = ceiling(derived);
     let mut out: Vec<Move> = index
         .entries()
         .filter(|(_, r)| r.kind == Kind::Person && !r.broken)
         .filter_map(|(slot, r)| {
             let score = derived.score(slot)?;
-            let to = derived.model.qualifies_for(score.total)?;
-            let to_rank = lc.rank(to)?;
-            let from = r.lifecycle();
-            let from_rank = match from.as_deref() {
-                None => None,
-                Some(s) => Some(lc.rank(s)?), // outside the funnel or unknown: never moved
-            };
-            let unqualified = r
-                .text("lead_status")
-                .is_some_and(|s| s.trim().eq_ignore_ascii_case("unqualified"));
-            let moves = from_rank.is_none_or(|f| f < to_rank && f < ceiling)
-                && to_rank < ceiling
-                && !unqualified;
-            moves.then(|| Move {
+            let to = target(derived, ceiling, r, score.total)?;
+            Some(Move {
                 person: r,
                 score: score.total,
                 grade: score.grade(),
-                from,
+                from: r.lifecycle(),
                 to: to.to_string(),
             })
         })

@@ -165,7 +165,30 @@ impl Record {
     }
 
     pub fn lifecycle(&self) -> Option<String> {
-        self.text("lifecycle").map(|s| s.trim().to_lowercase())
+        self.stage().map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Record::lifecycle`] without a copy when the stage is written in lowercase already
+    /// (the report asks for every person's stage many times).
+    pub fn stage(&self) -> Option<std::borrow::Cow<'_, str>> {
+        static KEY: std::sync::OnceLock<Sym> = std::sync::OnceLock::new();
+        let key = *KEY.get_or_init(|| Sym::new("lifecycle"));
+        // Symbols compare by address: no string comparison per field.
+        let text = match self.fields.iter().find(|(k, _)| *k == key) {
+            Some((_, Value::Str(s))) => Some(s.as_str()).filter(|s| !s.trim().is_empty()),
+            _ => None,
+        };
+        text.map(|s| {
+            let s = s.trim();
+            if s.bytes()
+                .all(|b| b.is_ascii_lowercase() || !b.is_ascii_alphabetic())
+                && s.is_ascii()
+            {
+                std::borrow::Cow::Borrowed(s)
+            } else {
+                std::borrow::Cow::Owned(s.to_lowercase())
+            }
+        })
     }
 
     pub fn has_tag(&self, tag: &str) -> bool {

@@ -92,6 +92,11 @@ impl Site {
         })
     }
 
+    /// Whether the workspace's `templates/` replaces the built-in template `name`.
+    pub fn is_overridden(&self, name: &str) -> bool {
+        self.overridden.iter().any(|n| n == name)
+    }
+
     pub fn out(&self) -> &Path {
         &self.out
     }

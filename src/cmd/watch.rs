@@ -1,8 +1,10 @@
 //! `kith watch`: load the index once, then follow the workspace and print one line per change
 //! and what it caused.
 
-use crate::cli::{ReportArgs, WatchArgs};
+use super::report::live::{Rendered, Session};
+use crate::cli::WatchArgs;
 use crate::output;
+use crate::record::Kind;
 use crate::watch::apply::Live;
 use crate::watch::source::Source;
 use crate::watch::summary;
@@ -10,7 +12,7 @@ use crate::workspace::Workspace;
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub fn run(ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
     run_with(ws, args, || {})
@@ -28,6 +30,7 @@ pub(super) fn run_with(
     if args.once {
         return Ok(ExitCode::SUCCESS);
     }
+    let mut report = open_report(&ws, &live);
     let debounce = Duration::from_millis(args.debounce_ms);
     let mut source = Source::start(&ws.root, args.poll, debounce)?;
     let errors = live.diagnostics().iter().filter(|d| d.is_error()).count();
@@ -59,39 +62,89 @@ pub(super) fn run_with(
         }
         // Scores fade with time: a watcher running past midnight scores as of the new day.
         live.as_of = ws.today()?;
-        let lines = crate::watch::step(&mut ws, &mut live, batch);
+        let arrived = Instant::now();
+        let stepped = crate::watch::step(&mut ws, &mut live, batch);
+        let indexed = arrived.elapsed();
         let mut text = String::new();
-        for l in lines {
+        for l in stepped.lines {
             text.push_str(&l);
             text.push('\n');
         }
         output::print(&text);
-        refresh_report(&ws);
+        match stepped.pages {
+            // New settings or templates: a new session renders everything.
+            None => report = open_report(&ws, &live),
+            Some(pages) => {
+                if let Some(session) = report.as_mut() {
+                    refresh_report(&ws, &live, session, &pages);
+                }
+            }
+        }
         rendered();
+        timings(arrived, indexed);
         batches += 1;
         dump(&live, args.dump_state.as_deref(), batches)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Re-renders the report when the workspace has one (its folder holds `kith report`'s
-/// marker), through `kith report`'s own pipeline: pages whose contents did not change are not
-/// written, so only the pages that depend on the changed records (and the aggregates) are.
-fn refresh_report(ws: &Workspace) {
-    let out = ws.root.join(&ws.config.report.out);
-    let Ok(mode) = std::fs::read_to_string(out.join(super::report::MARKER)) else {
-        return;
-    };
-    let args = ReportArgs {
-        public: mode.trim() == "public",
-        ..ReportArgs::default()
-    };
-    if let Err(e) = super::report::run(ws, None, args) {
-        output::print(&format!(
+/// Opens the workspace's report, when it has one (its folder holds `kith report`'s marker),
+/// and renders every page; says why when it cannot.
+fn open_report(ws: &Workspace, live: &Live) -> Option<Session> {
+    let opened = Session::open(ws, live).and_then(|s| match s {
+        Some(mut s) => {
+            let r = s.render(ws, live, None)?;
+            say_rendered(ws, &s, &r);
+            Ok(Some(s))
+        }
+        None => Ok(None),
+    });
+    opened.unwrap_or_else(|e| {
+        output::print(&format!("the report was not rendered: {e:#}\n"));
+        None
+    })
+}
+
+/// Renders again the pages that depend on a batch: the week's, the segments' that changed
+/// and those of the records it reached. Pages whose contents did not change are not written.
+fn refresh_report(ws: &Workspace, live: &Live, session: &mut Session, pages: &[(Kind, String)]) {
+    match session.render(ws, live, Some(pages)) {
+        Ok(r) => say_rendered(ws, session, &r),
+        Err(e) => output::print(&format!(
             "{}: the report was not re-rendered: {e:#}\n",
-            ws.rel(&out)
-        ));
+            ws.rel(session.out())
+        )),
     }
+}
+
+fn say_rendered(ws: &Workspace, session: &Session, r: &Rendered) {
+    output::print(&format!(
+        "{}: weekly report for {} ({} file{} written, {} unchanged)\n",
+        ws.rel(&session.out().join("index.html")),
+        session.week(),
+        r.written,
+        if r.written == 1 { "" } else { "s" },
+        r.unchanged
+    ));
+}
+
+/// With KITH_TRACE set: when the batch arrived (seconds since the epoch, to compare with the
+/// time a file was saved), and how long the index and the pages took after it.
+fn timings(arrived: Instant, indexed: Duration) {
+    if std::env::var_os("KITH_TRACE").is_none() {
+        return;
+    }
+    let since_arrival = arrived.elapsed();
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .saturating_sub(since_arrival);
+    output::eprint(&format!(
+        "watch timings: batch at {:.6} index {:.3} ms pages {:.3} ms\n",
+        at.as_secs_f64(),
+        indexed.as_secs_f64() * 1000.0,
+        since_arrival.as_secs_f64() * 1000.0
+    ));
 }
 
 /// With `--dump-state FILE`: writes the state's canonical summary, then prints `batch N: HASH`.

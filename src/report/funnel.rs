@@ -61,7 +61,7 @@ pub(super) fn build(ctx: &Ctx) -> Funnel {
     for (_, r) in ctx.people() {
         total += 1;
         dnc += usize::from(r.do_not_contact());
-        match r.lifecycle() {
+        match r.stage() {
             None => without += 1,
             Some(l) => match lc.rank(&l) {
                 Some(i) => counts[i] += 1,

@@ -33,12 +33,12 @@ pub struct Input<'a> {
     pub week: Week,
     /// The day the numbers are as of: the week's Sunday, or today in the current week.
     pub as_of: Date,
-    pub history: History,
+    pub history: &'a History,
     /// Record changes not committed yet (the current week only).
-    pub uncommitted: Vec<Change>,
+    pub uncommitted: &'a [Change],
     pub diagnostics: &'a [Diagnostic],
     /// Likely duplicate pairs, most likely first.
-    pub duplicates: Vec<crate::duplicates::Pair>,
+    pub duplicates: &'a [crate::duplicates::Pair],
     /// Aggregate pages only, names reduced.
     pub public: bool,
 }
@@ -199,7 +199,7 @@ pub fn build(input: &Input) -> Weekly {
         public: input.public,
         style: cfg.report.public_names,
     };
-    let changed: &[Changed] = match &input.history {
+    let changed: &[Changed] = match input.history {
         History::Available(h) => h,
         History::Unavailable(_) => &[],
     };
@@ -213,12 +213,12 @@ pub fn build(input: &Input) -> Weekly {
         names: &names,
         timelines: &timelines,
     };
-    let moved = match &input.history {
-        History::Available(h) => Some(moved::build(&ctx, h, &input.uncommitted)),
+    let moved = match input.history {
+        History::Available(h) => Some(moved::build(&ctx, h, input.uncommitted)),
         History::Unavailable(_) => None,
     };
-    let trend = match &input.history {
-        History::Available(h) => Some(trend::build(&ctx, h, &input.uncommitted)),
+    let trend = match input.history {
+        History::Available(h) => Some(trend::build(&ctx, h, input.uncommitted)),
         History::Unavailable(_) => None,
     };
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -228,7 +228,7 @@ pub fn build(input: &Input) -> Weekly {
     let customers = ctx
         .people()
         .filter(|(_, r)| {
-            r.lifecycle()
+            r.stage()
                 .and_then(|l| cfg.lifecycle.rank(&l))
                 .zip(customer)
                 .is_some_and(|(a, c)| a >= c)
@@ -238,11 +238,11 @@ pub fn build(input: &Input) -> Weekly {
     let hot_leads = people::hot_leads(&ctx);
     let stale = people::stale(&ctx);
     let owners = people::owners(&ctx);
-    let history = match &input.history {
+    let history = match input.history {
         History::Available(h) => Some(h.as_slice()),
         History::Unavailable(_) => None,
     };
-    let followups = followups::build(&ctx, history, &input.uncommitted);
+    let followups = followups::build(&ctx, history, input.uncommitted);
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -254,7 +254,7 @@ pub fn build(input: &Input) -> Weekly {
         currency: cfg.currency.clone(),
         history: HistoryNote {
             available: matches!(input.history, History::Available(_)),
-            note: match &input.history {
+            note: match input.history {
                 History::Available(_) => None,
                 History::Unavailable(why) => Some(why.clone()),
             },
@@ -346,7 +346,7 @@ impl Ctx<'_> {
 
     /// The funnel position of a person's lifecycle stage.
     pub fn rank(&self, r: &Record) -> Option<usize> {
-        self.cfg.lifecycle.rank(&r.lifecycle()?)
+        self.cfg.lifecycle.rank(&r.stage()?)
     }
 
     /// The first stage that makes someone a customer (`customer`, else the stage after the
@@ -366,8 +366,7 @@ impl Ctx<'_> {
     }
 
     pub fn is_open_lead(&self, r: &Record) -> bool {
-        r.lifecycle()
-            .is_some_and(|l| self.cfg.lifecycle.is_lead(&l))
+        r.stage().is_some_and(|l| self.cfg.lifecycle.is_lead(&l))
             && !r
                 .text("lead_status")
                 .is_some_and(|s| s.eq_ignore_ascii_case("unqualified"))

@@ -11,7 +11,7 @@ use crate::record::{Kind, Record};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct SegmentPage {
     pub name: String,
     pub description: String,
@@ -21,7 +21,7 @@ pub struct SegmentPage {
     pub members: Vec<Member>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Member {
     pub record: RecordRef,
     pub stage: Option<String>,

@@ -107,10 +107,10 @@ fn weekly(index: &Index, history: Vec<Changed>, uncommitted: Vec<Change>, public
         derived: &derived,
         week: Week::of(as_of),
         as_of,
-        history: History::Available(history),
-        uncommitted,
+        history: &History::Available(history),
+        uncommitted: &uncommitted,
         diagnostics: &diags,
-        duplicates: Vec::new(),
+        duplicates: &[],
         public,
     })
 }

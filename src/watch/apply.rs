@@ -6,6 +6,8 @@
 //! a good record: the last good version stays in the index, the file's diagnostics are kept in
 //! [`Live::stale`] instead of the record's own, until the file parses again.
 
+use super::affected::Reach;
+use super::duplicates::Duplicates;
 use crate::derive::Derived;
 use crate::diag::{self, Diagnostic};
 use crate::index::Index;
@@ -32,6 +34,10 @@ pub struct Live {
     /// are the file's current diagnostics.
     pub stale: BTreeMap<(Kind, String), Vec<Diagnostic>>,
     diags: Vec<Diagnostic>,
+    pub duplicates: Duplicates,
+    /// References to missing records: found again only when a batch adds or removes a
+    /// record, or changes a file's references.
+    missing: Vec<Diagnostic>,
 }
 
 /// What the derived values say about one record.
@@ -85,6 +91,8 @@ pub struct Outcome {
     pub added: Vec<Diagnostic>,
     /// Diagnostics that are gone.
     pub fixed: Vec<Diagnostic>,
+    /// The records whose report pages may have changed (some may be gone), sorted.
+    pub pages: Vec<(Kind, String)>,
 }
 
 impl Effect {
@@ -104,13 +112,17 @@ impl Effect {
 impl Live {
     pub fn new(index: Index, as_of: Date) -> Live {
         let (derived, _) = Derived::compute(&index, as_of);
+        let duplicates = Duplicates::find(&index);
         let mut live = Live {
             index,
             derived,
             as_of,
             stale: BTreeMap::new(),
             diags: Vec::new(),
+            missing: Vec::new(),
+            duplicates,
         };
+        live.missing = live.index.reference_diagnostics();
         live.diags = live.compute_diagnostics();
         live
     }
@@ -121,18 +133,34 @@ impl Live {
         &self.diags
     }
 
-    /// Applies changed record files, then recomputes what derives from them.
+    /// Applies changed record files, then recomputes what derives from them: the scores and
+    /// segments of the records the changes reach ([`Reach`]), not everyone's.
     pub fn apply(&mut self, changes: Vec<Change>) -> Outcome {
         crate::output::trace("watch: files read");
-        let before = self.facts();
+        let mut reach = Reach::default();
+        for (kind, id, new) in &changes {
+            let old = self.index.get(*kind, id);
+            reach.add(
+                *kind,
+                id,
+                old.into_iter().chain(new.as_ref().map(|p| &p.record)),
+            );
+        }
+        let new_day = self.derived.as_of != self.as_of;
+        let reached = reach.slots(&self.index);
+        let before = self.facts((!new_day).then_some(&reached[..]));
         let mut touched = Vec::new();
+        let mut freed = Vec::new();
+        let mut refs_changed = false;
         for (kind, id, new) in changes {
             let key = (kind, id);
             let old = self.index.get(kind, &key.1).cloned();
+            let old_refs = self.index.parsed(kind, &key.1).map(|p| p.refs.clone());
             let was_stale = self.stale.contains_key(&key);
             let what = match new {
                 None => {
                     self.stale.remove(&key);
+                    freed.extend(self.index.slot(kind, &key.1));
                     if self.index.remove(kind, &key.1).is_none() {
                         continue;
                     }
@@ -146,6 +174,10 @@ impl Live {
                         What::Broken
                     } else {
                         self.stale.remove(&key);
+                        // Hints for missing references name records by their names too.
+                        refs_changed |= old_refs.as_ref() != Some(&parsed.refs)
+                            || (!self.missing.is_empty()
+                                && old.as_ref().map(Record::name) != Some(parsed.record.name()));
                         let cause = old
                             .as_ref()
                             .map(|o| describe(o, &parsed.record))
@@ -159,15 +191,53 @@ impl Live {
                     }
                 }
             };
+            // A record added or removed can make references elsewhere good or bad.
+            refs_changed |= matches!(what, What::Added | What::Removed);
             touched.push((key, what, old));
         }
-        self.finish(before, touched)
+        if refs_changed {
+            self.missing = self.index.reference_diagnostics();
+        }
+        let dirty = touched.iter().any(|((kind, id), _, old)| {
+            let new = self.index.get(*kind, id);
+            self.duplicates.touched_by(*kind, id, old.as_ref(), new)
+        });
+        if dirty {
+            self.duplicates = Duplicates::find(&self.index);
+        }
+        crate::output::trace("watch: likely duplicates");
+        let mut slots = reach.slots(&self.index);
+        // A freed slot that no record took again is cleared.
+        slots.extend(freed);
+        slots.sort_unstable();
+        slots.dedup();
+        // A batch that reaches much of the workspace (a checkout) is computed as a whole, and
+        // so is everything on a new day (scores fade).
+        if new_day || slots.len() > self.index.slot_count() / 4 {
+            self.derived = Derived::compute(&self.index, self.as_of).0;
+        } else {
+            self.derived.update(&self.index, &slots);
+        }
+        crate::output::trace("watch: scores and segments");
+        let after = self.facts((!new_day).then_some(&slots[..]));
+        let mut pages: Vec<(Kind, String)> = reach
+            .pages(&self.index)
+            .into_iter()
+            .filter_map(|s| self.index.at_slot(s))
+            .map(|r| (r.kind, r.id.to_string()))
+            .chain(touched.iter().map(|(key, _, _)| key.clone()))
+            .collect();
+        pages.sort();
+        pages.dedup();
+        let mut out = self.finish(before, after, touched);
+        out.pages = pages;
+        out
     }
 
     /// Replaces the whole index (after kith.yaml changed). Stale records stay stale when their
     /// file still does not parse.
     pub fn reload(&mut self, mut index: Index) -> Outcome {
-        let before = self.facts();
+        let before = self.facts(None);
         let mut stale = BTreeMap::new();
         for (key, diags) in std::mem::take(&mut self.stale) {
             let still_bad = index.parsed(key.0, &key.1).is_some_and(|p| !is_good(p));
@@ -181,21 +251,22 @@ impl Live {
         }
         self.index = index;
         self.stale = stale;
-        self.finish(before, Vec::new())
+        self.derived = Derived::compute(&self.index, self.as_of).0;
+        self.duplicates = Duplicates::find(&self.index);
+        self.missing = self.index.reference_diagnostics();
+        let after = self.facts(None);
+        self.finish(before, after, Vec::new())
     }
 
     fn finish(
         &mut self,
         before: HashMap<Key, Facts>,
+        after: HashMap<Key, Facts>,
         touched: Vec<((Kind, String), What, Option<Record>)>,
     ) -> Outcome {
-        self.derived = Derived::compute(&self.index, self.as_of).0;
-        crate::output::trace("watch: scores and segments");
         let diags = self.compute_diagnostics();
         crate::output::trace("watch: diagnostics");
         let old_diags = std::mem::replace(&mut self.diags, diags);
-        let after = self.facts();
-        crate::output::trace("watch: compared");
         let none = Facts::default();
         let effect = |key: &Key, what: What, from: Option<&Key>| {
             let b = before.get(from.unwrap_or(key)).unwrap_or(&none);
@@ -262,37 +333,38 @@ impl Live {
                 .into_iter()
                 .map(|k| effect(k, What::Indirect, None)),
         );
+        crate::output::trace("watch: compared");
         let (added, fixed) = diff_diags(&old_diags, &self.diags);
         Outcome {
             effects,
             added,
             fixed,
+            pages: Vec::new(),
         }
     }
 
-    fn facts(&self) -> HashMap<Key, Facts> {
-        let suggestions: HashMap<&str, String> = crate::qualify::plan(&self.index, &self.derived)
-            .into_iter()
-            .map(|m| (m.person.id.as_str(), m.to))
-            .collect();
-        self.index
-            .entries()
-            .map(|(slot, r)| {
-                let facts = Facts {
-                    score: self.derived.score(slot).map(|s| s.total),
-                    segments: self
-                        .derived
-                        .segments_of(slot)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect(),
-                    suggestion: (r.kind == Kind::Person)
-                        .then(|| suggestions.get(r.id.as_str()).cloned())
-                        .flatten(),
-                };
-                ((r.kind, r.id.clone()), facts)
-            })
-            .collect()
+    /// The facts of the records in `slots` (every record: `None`).
+    fn facts(&self, slots: Option<&[usize]>) -> HashMap<Key, Facts> {
+        let one = |slot: usize, r: &Record| {
+            let facts = Facts {
+                score: self.derived.score(slot).map(|s| s.total),
+                segments: self
+                    .derived
+                    .segments_of(slot)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                suggestion: crate::qualify::suggestion(&self.derived, slot, r).map(str::to_string),
+            };
+            ((r.kind, r.id.clone()), facts)
+        };
+        match slots {
+            None => self.index.entries().map(|(s, r)| one(s, r)).collect(),
+            Some(slots) => slots
+                .iter()
+                .filter_map(|&s| Some(one(s, self.index.at_slot(s)?)))
+                .collect(),
+        }
     }
 
     fn compute_diagnostics(&self) -> Vec<Diagnostic> {
@@ -303,8 +375,10 @@ impl Live {
             .collect();
         let mut out: Vec<Diagnostic> = self
             .index
-            .diagnostics()
+            .file_diagnostics()
             .into_iter()
+            .chain(self.missing.iter().cloned())
+            .chain(self.duplicates.diags.iter().cloned())
             .filter(|d| !stale.contains(&d.path))
             .collect();
         out.extend(self.stale.values().flatten().cloned());

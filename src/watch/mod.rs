@@ -6,8 +6,10 @@
 //! change caused. [`summary`] renders the whole state canonically, so the tests can compare a
 //! watched workspace with a cold load of the same files.
 
+pub mod affected;
 pub mod apply;
 pub mod batch;
+pub mod duplicates;
 pub mod filter;
 pub mod source;
 pub mod summary;
@@ -25,10 +27,18 @@ use std::collections::BTreeSet;
 /// (a `git checkout` that changes thousands of files).
 pub const MAX_LINES: usize = 50;
 
+/// What a batch did.
+pub struct Stepped {
+    /// The lines to print.
+    pub lines: Vec<String>,
+    /// The records whose report pages may have changed; `None` when every page may have
+    /// (kith.yaml was reloaded, or a template changed).
+    pub pages: Option<Vec<(Kind, String)>>,
+}
+
 /// Applies one batch: reloads kith.yaml when it changed (keeping the old settings when the new
-/// ones have errors), reads the changed record files and updates `live`. Returns the lines to
-/// print.
-pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Vec<String> {
+/// ones have errors), reads the changed record files and updates `live`.
+pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Stepped {
     let mut lines = Vec::new();
     if batch.config {
         match reload_config(ws) {
@@ -41,12 +51,16 @@ pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Vec<String> {
                 ));
                 lines.extend(diagnostic_lines(&out));
                 // Every record was read again with the new settings.
-                return with_templates(lines, &batch);
+                return Stepped {
+                    lines: with_templates(lines, &batch),
+                    pages: None,
+                };
             }
             Err(why) => lines.extend(why),
         }
     }
     let changes = read(ws, live, &batch);
+    let mut pages = Vec::new();
     if !changes.is_empty() {
         let mut out = live.apply(changes);
         // Files read only because their folder was listed again say nothing when unchanged.
@@ -58,8 +72,12 @@ pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Vec<String> {
         out.effects
             .retain(|e| named.contains(&e.path) || !e.is_quiet());
         lines.extend(render(&out));
+        pages = out.pages;
     }
-    with_templates(lines, &batch)
+    Stepped {
+        pages: batch.templates.is_empty().then_some(pages),
+        lines: with_templates(lines, &batch),
+    }
 }
 
 fn with_templates(mut lines: Vec<String>, batch: &Batch) -> Vec<String> {
@@ -214,3 +232,5 @@ fn first_line(d: &Diagnostic) -> String {
     let text = d.render(false);
     text.lines().next().unwrap_or_default().to_string()
 }
+#[cfg(test)]
+mod properties;

@@ -18,6 +18,8 @@ struct Watch {
     lines: Receiver<String>,
     /// The state file the watcher rewrites after every batch.
     state: PathBuf,
+    /// The hash of the last `batch N: HASH` line read.
+    last: String,
     dir: tempfile::TempDir,
 }
 
@@ -40,9 +42,15 @@ impl Watch {
             child,
             lines,
             state,
+            last: String::new(),
             dir,
         };
         let ready = w.until(|l| l.starts_with("watching "));
+        w.last = ready
+            .iter()
+            .find_map(|l| l.strip_prefix("batch 0: "))
+            .expect("the state before any batch")
+            .to_string();
         assert!(ready.last().unwrap().contains(" records"), "{ready:?}");
         w
     }
@@ -70,7 +78,8 @@ impl Watch {
     /// The lines of the next batch (without its `batch N:` line).
     fn next_batch(&mut self) -> Vec<String> {
         let mut lines = self.until(|l| l.starts_with("batch "));
-        lines.pop();
+        let batch = lines.pop().unwrap();
+        self.last = batch.rsplit(' ').next().unwrap().to_string();
         lines
     }
 
@@ -79,7 +88,9 @@ impl Watch {
     fn settle(&mut self, ws: &Ws) -> (Vec<String>, usize) {
         let (cold_hash, cold) = cold(ws, self.dir.path());
         // Nothing the watcher follows changed (a commit touches only .git/): no batch comes.
-        if self.state() == cold {
+        // (The state file may equal the cold load already while the batch's lines are still
+        // on their way: then they are read below.)
+        if self.last == cold_hash {
             return (Vec::new(), 0);
         }
         let deadline = Instant::now() + PATIENCE;
@@ -90,6 +101,7 @@ impl Watch {
                 Ok(line) => match line.strip_prefix("batch ") {
                     Some(rest) => {
                         batches += 1;
+                        self.last = rest.rsplit(' ').next().unwrap().to_string();
                         if rest.ends_with(&cold_hash) {
                             return (lines, batches);
                         }
@@ -372,6 +384,88 @@ fn an_existing_report_is_rendered_again() {
         ws.read("public/contacts/ahmed-el-sayed.html")
             .contains("Ahmed Elsayed")
     );
+}
+
+/// Every file of a folder, by relative path.
+fn files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The watcher's report folder equals what a fresh `kith report` writes for the same files.
+fn assert_report_is_fresh(ws: &Ws, step: &str) {
+    let fresh = tempfile::tempdir().unwrap();
+    let out = fresh.path().join("public");
+    kith_in(ws.path(), &["report", "--out", out.to_str().unwrap()]).ok();
+    let (watched, cold) = (files(&ws.file("public")), files(&out));
+    let names =
+        |m: &std::collections::BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&watched), names(&cold), "{step}: the same pages");
+    for (rel, bytes) in &cold {
+        assert!(
+            watched[rel] == *bytes,
+            "{step}: {rel} differs\n{}",
+            first_difference(
+                &String::from_utf8_lossy(&watched[rel]),
+                &String::from_utf8_lossy(bytes)
+            )
+        );
+    }
+}
+
+#[test]
+fn pages_rendered_again_after_each_change_are_those_of_a_fresh_report() {
+    let ws = Ws::example();
+    kith_in(ws.path(), &["report"]).ok();
+    let mut w = Watch::start(&ws, 100);
+    assert_report_is_fresh(&ws, "start");
+    // An edit that moves a score and a segment membership.
+    append(
+        &ws,
+        AHMED,
+        "- 2026-11-24 visit: /pricing\n- 2026-11-24 demo-request: please\n",
+    );
+    w.settle(&ws);
+    assert_report_is_fresh(&ws, "edit");
+    // A company renamed away: its people and deals lose their link and scores.
+    let company = "companies/alpenrose-finanz.md";
+    let text = ws.read(company);
+    std::fs::rename(ws.file(company), ws.file("companies/alpenrose.md")).unwrap();
+    w.settle(&ws);
+    assert_report_is_fresh(&ws, "company renamed");
+    // Back, then a deal moves stage and a person is deleted.
+    std::fs::remove_file(ws.file("companies/alpenrose.md")).unwrap();
+    ws.write(company, &text);
+    w.settle(&ws);
+    let deal = "deals/brunner-feinmechanik-pilot.md";
+    let d = ws.read(deal);
+    let stage = d
+        .lines()
+        .find(|l| l.starts_with("stage: "))
+        .unwrap()
+        .to_string();
+    ws.write(deal, &d.replace(&stage, "stage: contract-sent"));
+    std::fs::remove_file(ws.file("contacts/aisha-rahman.md")).unwrap();
+    w.settle(&ws);
+    assert_report_is_fresh(&ws, "deal moved, person deleted");
+    // A commit: history moves, every page is rendered again.
+    git(ws.path(), &["add", "-A"]);
+    git(ws.path(), &["commit", "-q", "-m", "changes"]);
+    append(&ws, AHMED, "- 2026-11-25 call: follow-up\n");
+    w.settle(&ws);
+    assert_report_is_fresh(&ws, "after a commit");
 }
 
 #[test]

@@ -22,6 +22,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use tera::Context;
 
+pub(super) mod live;
+
 /// Marks an output folder as kith's, and whether it holds private pages.
 pub(super) const MARKER: &str = ".kith-report";
 
@@ -139,8 +141,14 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
+/// Why a report has no history: no repository.
+const NO_GIT: &str = "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)";
+
+/// Why a report has no history: a shallow clone.
+const SHALLOW: &str = "this is a shallow clone, so history is incomplete; fetch all of it with `git fetch --unshallow` (in CI: fetch-depth 0)";
+
 /// What every page's context holds besides its own data.
-#[derive(Serialize)]
+#[derive(Serialize, Clone, PartialEq)]
 struct SiteInfo {
     workspace: String,
     generated: String,
@@ -149,13 +157,13 @@ struct SiteInfo {
     segments: Vec<SegmentLink>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, PartialEq)]
 struct ArchiveWeek {
     week: String,
     href: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone, PartialEq)]
 struct SegmentLink {
     name: String,
     size: usize,
@@ -184,12 +192,8 @@ fn render_week(
     // the records load: reading a busy week of a large repository takes seconds, most of them
     // reading folder trees from git.
     let open = match repo {
-        None => Err(
-            "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)",
-        ),
-        Some(r) if r.is_shallow() => Err(
-            "this is a shallow clone, so history is incomplete; fetch all of it with `git fetch --unshallow` (in CI: fetch-depth 0)",
-        ),
+        None => Err(NO_GIT),
+        Some(r) if r.is_shallow() => Err(SHALLOW),
         Some(r) => Ok(r.opener()),
     };
     let (loaded, history) = std::thread::scope(|scope| {
@@ -241,35 +245,77 @@ fn render_week(
         derived: &derived,
         week,
         as_of,
-        history,
-        uncommitted,
+        history: &history,
+        uncommitted: &uncommitted,
         diagnostics: &diagnostics,
-        duplicates,
+        duplicates: &duplicates,
         public,
     };
     let weekly = report::build(&input);
     crate::output::trace("report built");
     let segment_pages = pages::segments(&index, &derived, public);
-    let info = SiteInfo {
-        workspace: cfg.name.clone(),
-        generated: as_of.to_string(),
-        public,
-        weeks: archive
-            .iter()
-            .map(|w| ArchiveWeek {
-                week: w.to_string(),
-                href: format!("weeks/{w}/index.html"),
-            })
-            .collect(),
-        segments: segment_pages
-            .iter()
-            .map(|s| SegmentLink {
-                name: s.name.clone(),
-                size: s.members.len(),
-                description: s.description.clone(),
-            })
-            .collect(),
-    };
+    let info = SiteInfo::new(cfg, as_of, public, archive, &segment_pages);
+    write_weekly(site, &info, &weekly, week, archive, latest)?;
+    if !latest {
+        return Ok(());
+    }
+    crate::output::trace("weekly pages");
+    segment_pages
+        .par_iter()
+        .try_for_each(|s| write_segment(site, &info, s))?;
+    crate::output::trace("segment pages");
+    if record_pages {
+        let histories = match &history {
+            History::Available(h) => pages::histories(cfg, h),
+            History::Unavailable(_) => Default::default(),
+        };
+        let since = week.last(cfg.report.trend_weeks)[0].start().to_string();
+        write_records(site, &index, &derived, &info, &histories, &since)?;
+        crate::output::trace("record pages");
+    }
+    Ok(())
+}
+
+impl SiteInfo {
+    fn new(
+        cfg: &crate::config::Config,
+        as_of: Date,
+        public: bool,
+        archive: &[Week],
+        segment_pages: &[pages::SegmentPage],
+    ) -> SiteInfo {
+        SiteInfo {
+            workspace: cfg.name.clone(),
+            generated: as_of.to_string(),
+            public,
+            weeks: archive
+                .iter()
+                .map(|w| ArchiveWeek {
+                    week: w.to_string(),
+                    href: format!("weeks/{w}/index.html"),
+                })
+                .collect(),
+            segments: segment_pages
+                .iter()
+                .map(|s| SegmentLink {
+                    name: s.name.clone(),
+                    size: s.members.len(),
+                    description: s.description.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The week's page, and the site's index page when it is the latest week.
+fn write_weekly(
+    site: &Site,
+    info: &SiteInfo,
+    weekly: &report::Weekly,
+    week: Week,
+    archive: &[Week],
+    latest: bool,
+) -> Result<()> {
     let week_path = format!("weeks/{week}/index.html");
     let previous = week.previous();
     let previous_href = archive
@@ -278,10 +324,10 @@ fn render_week(
     let page = |page: &str, root: &str| -> Result<String> {
         let mut ctx = Context::new();
         ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
-        ctx.insert("site", &info);
+        ctx.insert("site", info);
         ctx.insert("root", root);
         ctx.insert("page", page);
-        ctx.insert("report", &weekly);
+        ctx.insert("report", weekly);
         ctx.insert("lead_count", &weekly.open_leads);
         ctx.insert("customer_count", &weekly.customers);
         ctx.insert("previous_href", &previous_href);
@@ -299,34 +345,58 @@ fn render_week(
         || latest.then(|| page("index", ".")),
     );
     site.write(&week_path, &week_page?)?;
-    let Some(index_page) = index_page else {
-        return Ok(());
-    };
-    site.write("index.html", &index_page?)?;
-    crate::output::trace("weekly pages");
-    segment_pages.par_iter().try_for_each(|s| -> Result<()> {
-        let mut ctx = Context::new();
-        ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
-        ctx.insert("site", &info);
-        ctx.insert("root", "..");
-        ctx.insert("segment", s);
-        site.write(
-            &format!("segments/{}.html", s.name),
-            &site.render("segment.html", &ctx)?,
-        )
-    })?;
-    crate::output::trace("segment pages");
-    if record_pages {
-        let histories = match &input.history {
-            History::Available(h) => pages::histories(cfg, h),
-            History::Unavailable(_) => Default::default(),
-        };
-        let since = week.last(cfg.report.trend_weeks)[0].start().to_string();
-        write_records(site, &index, &derived, &info, &histories, &since)?;
-        crate::output::trace("record pages");
+    if let Some(index_page) = index_page {
+        site.write("index.html", &index_page?)?;
     }
     Ok(())
 }
+
+/// One segment's page.
+fn write_segment(site: &Site, info: &SiteInfo, s: &pages::SegmentPage) -> Result<()> {
+    let mut ctx = Context::new();
+    ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("site", info);
+    ctx.insert("root", "..");
+    ctx.insert("segment", s);
+    site.write(
+        &format!("segments/{}.html", s.name),
+        &site.render("segment.html", &ctx)?,
+    )
+}
+
+/// What every record page's context holds, made once.
+fn record_context(info: &SiteInfo, since: &str) -> Context {
+    let mut shared = Context::new();
+    shared.insert("kith_version", env!("CARGO_PKG_VERSION"));
+    shared.insert("site", info);
+    shared.insert("root", "..");
+    shared.insert("history_since", since);
+    shared
+}
+
+/// One record's page: its path in the site and its HTML.
+fn render_record(
+    site: &Site,
+    shared: &Context,
+    index: &Index,
+    derived: &Derived,
+    histories: &Histories,
+    slot: usize,
+    r: &crate::record::Record,
+) -> Result<(String, String)> {
+    let history = histories
+        .get(&(r.kind, r.id.to_string()))
+        .cloned()
+        .unwrap_or_default();
+    let page = pages::record(index, derived, slot, r, history);
+    let mut ctx = shared.clone();
+    ctx.insert("record", &page);
+    let html = site.render("record.html", &ctx)?;
+    Ok((format!("{}/{}.html", r.kind.dir(), r.id), html))
+}
+
+/// Each record's committed changes (the rows of its page's history).
+type Histories = rustc_hash::FxHashMap<(Kind, String), Vec<pages::HistoryRow>>;
 
 /// Every record's page, in parallel; only changed pages are written.
 fn write_records(
@@ -334,17 +404,12 @@ fn write_records(
     index: &Index,
     derived: &Derived,
     info: &SiteInfo,
-    histories: &rustc_hash::FxHashMap<(Kind, String), Vec<pages::HistoryRow>>,
+    histories: &Histories,
     since: &str,
 ) -> Result<()> {
     let entries: Vec<(usize, &crate::record::Record)> =
         index.entries().filter(|(_, r)| !r.broken).collect();
-    // What every record page shares, made once.
-    let mut shared = Context::new();
-    shared.insert("kith_version", env!("CARGO_PKG_VERSION"));
-    shared.insert("site", info);
-    shared.insert("root", "..");
-    shared.insert("history_since", since);
+    let shared = record_context(info, since);
     // The pages already there, from one listing per folder.
     let mut existing: rustc_hash::FxHashSet<(Kind, String)> = Default::default();
     for kind in Kind::ALL {
@@ -381,16 +446,8 @@ fn write_records(
             Ok(())
         });
         let rendered = entries.par_iter().try_for_each(|(slot, r)| -> Result<()> {
-            let history = histories
-                .get(&(r.kind, r.id.to_string()))
-                .cloned()
-                .unwrap_or_default();
-            let page = pages::record(index, derived, *slot, r, history);
-            let mut ctx = shared.clone();
-            ctx.insert("record", &page);
-            let html = site.render("record.html", &ctx)?;
+            let (rel, html) = render_record(site, &shared, index, derived, histories, *slot, r)?;
             let exists = existing.contains(&(r.kind, r.id.to_string()));
-            let rel = format!("{}/{}.html", r.kind.dir(), r.id);
             // A closed channel means the writer stopped on an error, which it returns.
             tx.send((rel, html, exists))
                 .map_err(|_| anyhow::anyhow!("the page writer stopped"))
@@ -437,9 +494,14 @@ fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>> {
 
 /// Record changes in the working tree that are not committed yet.
 fn uncommitted(repo: &Repo) -> Result<Vec<Change>> {
+    Ok(uncommitted_by_path(repo)?.into_values().flatten().collect())
+}
+
+/// [`uncommitted`] by the file's path in the repository, in git's order.
+fn uncommitted_by_path(repo: &Repo) -> Result<std::collections::BTreeMap<String, Vec<Change>>> {
     let git = &repo.git;
     let Ok(tree) = git.head().and_then(|h| h.peel_to_tree()) else {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     };
     let mut opts = git2::DiffOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true);
@@ -450,7 +512,7 @@ fn uncommitted(repo: &Repo) -> Result<Vec<Change>> {
     let workdir = git
         .workdir()
         .context("the repository has no working tree")?;
-    let mut out = Vec::new();
+    let mut out = std::collections::BTreeMap::new();
     for d in diff.deltas() {
         let old_path = d.old_file().path().map(Path::to_path_buf);
         let new_path = d.new_file().path().map(Path::to_path_buf);
@@ -465,12 +527,11 @@ fn uncommitted(repo: &Repo) -> Result<Vec<Change>> {
         let new = new_path
             .as_ref()
             .and_then(|p| std::fs::read_to_string(workdir.join(p)).ok());
-        out.extend(history::diff_texts(
-            kind,
-            &id,
-            old.as_deref(),
-            new.as_deref(),
-        ));
+        let changes = history::diff_texts(kind, &id, old.as_deref(), new.as_deref());
+        let path = new_path.or(old_path).unwrap_or_default();
+        out.entry(path.to_string_lossy().into_owned())
+            .or_insert_with(Vec::new)
+            .extend(changes);
     }
     Ok(out)
 }

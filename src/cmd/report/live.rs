@@ -1,0 +1,296 @@
+//! `kith report` kept open while `kith watch` or `kith serve` runs: the week's history is read
+//! once (a save in the working tree changes no commit; it shows as "not yet committed"), the
+//! figures come from the watcher's live index, and after a batch only the pages that can
+//! depend on it are rendered again: the week's pages, the segment pages whose contents
+//! changed, and the pages of the records the batch reached. Pages are written only when their
+//! contents changed, and they are the pages a fresh `kith report` would write for the same
+//! files (the watch tests compare the two).
+//!
+//! Everything is rendered again when HEAD moves (a commit, a checkout), on a new day, and when
+//! the watcher opens a new session (kith.yaml or a template changed).
+
+use super::{
+    Histories, MARKER, SiteInfo, archive, prepare_out, record_context, render_record,
+    uncommitted_by_path, write_records, write_segment, write_weekly,
+};
+use crate::commits::{self, Cache};
+use crate::history::{self, Change, Repo};
+use crate::record::Kind;
+use crate::report::{self, History, Week, pages};
+use crate::site::Site;
+use crate::watch::apply::Live;
+use crate::workspace::Workspace;
+use anyhow::{Context as _, Result};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The report folder of a workspace being watched, and what its pages were made from.
+pub struct Session {
+    site: Site,
+    out: PathBuf,
+    public: bool,
+    week: Week,
+    as_of: Date,
+    archive: Vec<Week>,
+    repo: Option<Repo>,
+    /// The commit history was read at.
+    head: Option<git2::Oid>,
+    history: History,
+    histories: Histories,
+    /// Uncommitted record changes by file path (git's order).
+    uncommitted: BTreeMap<String, Vec<Change>>,
+    /// What the pages were last rendered from.
+    info: Option<SiteInfo>,
+    segments: Vec<pages::SegmentPage>,
+}
+
+/// What one render wrote.
+pub struct Rendered {
+    pub written: usize,
+    pub unchanged: usize,
+}
+
+impl Session {
+    /// Opens the workspace's report folder, if it has one (a folder `kith report` made), and
+    /// renders every page once.
+    pub fn open(ws: &Workspace, live: &Live) -> Result<Option<Session>> {
+        let out = ws.root.join(&ws.config.report.out);
+        let Ok(mode) = std::fs::read_to_string(out.join(MARKER)) else {
+            return Ok(None);
+        };
+        ws.require_valid_analysis()?;
+        let public = mode.trim() == "public" || ws.config.report.public;
+        prepare_out(&out, public)?;
+        let site = Site::new(&ws.root, out.clone())?;
+        git2::opts::strict_hash_verification(false);
+        let today = live.as_of;
+        let week = Week::of(today);
+        let mut s = Session {
+            site,
+            out: out.clone(),
+            public,
+            week,
+            as_of: today,
+            archive: archive(&out, &[week]),
+            repo: Repo::open(&ws.root)?,
+            head: None,
+            history: History::Unavailable(String::new()),
+            histories: Histories::default(),
+            uncommitted: BTreeMap::new(),
+            info: None,
+            segments: Vec::new(),
+        };
+        s.read_history(ws)?;
+        s.site.write_style()?;
+        Ok(Some(s))
+    }
+
+    /// The report folder.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// The week the pages show.
+    pub fn week(&self) -> Week {
+        self.week
+    }
+
+    /// Renders the pages again after a batch. `records` are the records whose pages may have
+    /// changed (`None`: every record's).
+    pub fn render(
+        &mut self,
+        ws: &Workspace,
+        live: &Live,
+        records: Option<&[(Kind, String)]>,
+    ) -> Result<Rendered> {
+        let (written, unchanged) = self.site.counts();
+        let mut records = records;
+        if live.as_of != self.as_of {
+            // A new day: another as-of date, perhaps another week.
+            self.as_of = live.as_of;
+            self.week = Week::of(live.as_of);
+            self.archive = archive(&self.out, &[self.week]);
+            self.read_history(ws)?;
+            records = None;
+        } else if self.head_moved() {
+            self.read_history(ws)?;
+            records = None;
+        } else if let Some(keys) = records {
+            self.refresh_uncommitted(ws, keys);
+        }
+        let cfg = &ws.config;
+        let uncommitted: Vec<Change> = self.uncommitted.values().flatten().cloned().collect();
+        let input = report::Input {
+            index: &live.index,
+            derived: &live.derived,
+            week: self.week,
+            as_of: self.as_of,
+            history: &self.history,
+            uncommitted: &uncommitted,
+            diagnostics: live.diagnostics(),
+            duplicates: &live.duplicates.pairs,
+            public: self.public,
+        };
+        let weekly = report::build(&input);
+        crate::output::trace("report built");
+        let segments = pages::segments(&live.index, &live.derived, self.public);
+        let info = SiteInfo::new(cfg, self.as_of, self.public, &self.archive, &segments);
+        write_weekly(&self.site, &info, &weekly, self.week, &self.archive, true)?;
+        crate::output::trace("weekly pages");
+        let same_info = self.info.as_ref() == Some(&info);
+        let changed: Vec<&pages::SegmentPage> = segments
+            .iter()
+            .filter(|s| !same_info || !self.segments.contains(s))
+            .collect();
+        changed
+            .par_iter()
+            .try_for_each(|s| write_segment(&self.site, &info, s))?;
+        crate::output::trace("segment pages");
+        if !self.public {
+            let since = self.week.last(cfg.report.trend_weeks)[0]
+                .start()
+                .to_string();
+            match records.filter(|_| self.records_read_same_info(&info)) {
+                Some(keys) => self.write_some(live, &info, &since, keys)?,
+                None => write_records(
+                    &self.site,
+                    &live.index,
+                    &live.derived,
+                    &info,
+                    &self.histories,
+                    &since,
+                )?,
+            }
+            crate::output::trace("record pages");
+        }
+        self.info = Some(info);
+        self.segments = segments;
+        let (w, u) = self.site.counts();
+        Ok(Rendered {
+            written: w - written,
+            unchanged: u - unchanged,
+        })
+    }
+
+    /// Whether the record pages would read the same site information as last time. The
+    /// built-in templates show only the workspace's name, the date, the weeks and whether the
+    /// report is public (not the segment list); a workspace's own record, base or components
+    /// template may show anything.
+    fn records_read_same_info(&self, info: &SiteInfo) -> bool {
+        let Some(old) = &self.info else { return false };
+        let custom = ["record.html", "base.html", "components.html"]
+            .iter()
+            .any(|t| self.site.is_overridden(t));
+        if custom {
+            return old == info;
+        }
+        old.workspace == info.workspace
+            && old.generated == info.generated
+            && old.public == info.public
+            && old.weeks == info.weeks
+    }
+
+    /// Renders the pages of some records; removes those of records that are gone.
+    fn write_some(
+        &self,
+        live: &Live,
+        info: &SiteInfo,
+        since: &str,
+        keys: &[(Kind, String)],
+    ) -> Result<()> {
+        let shared = record_context(info, since);
+        let index = &live.index;
+        let (site, histories) = (&self.site, &self.histories);
+        let pages: Vec<(String, Option<String>)> = keys
+            .par_iter()
+            .map(|(kind, id)| -> Result<(String, Option<String>)> {
+                let rel = format!("{}/{id}.html", kind.dir());
+                match index.slot(*kind, id) {
+                    Some(slot) => {
+                        let r = index.at_slot(slot).expect("a slot holds its record");
+                        if r.broken {
+                            return Ok((rel, None));
+                        }
+                        let (rel, html) =
+                            render_record(site, &shared, index, &live.derived, histories, slot, r)?;
+                        Ok((rel, Some(html)))
+                    }
+                    None => Ok((rel, None)),
+                }
+            })
+            .collect::<Result<_>>()?;
+        for (rel, html) in pages {
+            match html {
+                Some(html) => self.site.write(&rel, &html)?,
+                None => {
+                    let path = self.out.join(&rel);
+                    match std::fs::remove_file(&path) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(e)
+                                .with_context(|| format!("cannot remove {}", path.display()));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn head_moved(&self) -> bool {
+        let head = self.repo.as_ref().and_then(|r| r.git.head().ok()?.target());
+        head != self.head
+    }
+
+    /// Reads the trend window's history and the uncommitted changes again.
+    fn read_history(&mut self, ws: &Workspace) -> Result<()> {
+        let cfg = &ws.config;
+        let Some(repo) = &self.repo else {
+            self.history = History::Unavailable(super::NO_GIT.to_string());
+            return Ok(());
+        };
+        if repo.is_shallow() {
+            self.history = History::Unavailable(super::SHALLOW.to_string());
+            return Ok(());
+        }
+        self.head = repo.git.head().ok().and_then(|h| h.target());
+        let mut cache = Cache::open(&ws.root);
+        let window_start = self.week.last(cfg.report.trend_weeks)[0].start_instant(&cfg.tz);
+        let end = self.week.end_instant(&cfg.tz);
+        let all = commits::since(repo, &mut cache, window_start)?;
+        let _ = cache.save();
+        let history: Vec<commits::Changed> =
+            all.into_iter().filter(|c| c.commit.time < end).collect();
+        self.histories = pages::histories(cfg, &history);
+        self.history = History::Available(history);
+        self.uncommitted = uncommitted_by_path(repo)?;
+        crate::output::trace("history");
+        Ok(())
+    }
+
+    /// Compares the changed files with HEAD again, one by one.
+    fn refresh_uncommitted(&mut self, ws: &Workspace, keys: &[(Kind, String)]) {
+        let Some(repo) = &self.repo else { return };
+        if !matches!(self.history, History::Available(_)) {
+            return;
+        }
+        let tree = repo.git.head().ok().and_then(|h| h.peel_to_tree().ok());
+        for (kind, id) in keys {
+            let rel = repo.prefix.join(kind.dir()).join(format!("{id}.md"));
+            let old = tree
+                .as_ref()
+                .and_then(|t| t.get_path(&rel).ok())
+                .and_then(|e| crate::git::blob_text(&repo.git, e.id()));
+            let new = std::fs::read_to_string(ws.dir(*kind).join(format!("{id}.md"))).ok();
+            let key = rel.to_string_lossy().into_owned();
+            if old == new {
+                self.uncommitted.remove(&key);
+            } else {
+                let changes = history::diff_texts(*kind, id, old.as_deref(), new.as_deref());
+                self.uncommitted.insert(key, changes);
+            }
+        }
+    }
+}
