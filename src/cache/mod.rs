@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 /// The version of the cache's file formats and of what they hold; a change discards old files.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Files loaded (and cached blobs read) together.
 const CHUNK: usize = 1024;
@@ -377,10 +377,7 @@ pub fn remember_derived(ws: &Workspace, index: &crate::index::Index, d: &crate::
     let Some(key) = index.cache_key else {
         return;
     };
-    if results(ws, key)
-        .and_then(|r| r.derived)
-        .is_some_and(|r| r.as_of == d.as_of)
-    {
+    if results(ws, key).is_some_and(|r| r.derived.iter().any(|r| r.as_of == d.as_of)) {
         return;
     }
     let slots = index.slot_count();
@@ -397,7 +394,7 @@ pub fn remember_derived(ws: &Workspace, index: &crate::index::Index, d: &crate::
         scores: (0..slots).map(|slot| d.score(slot)).collect(),
         members,
     };
-    remember(ws, key, |r| r.derived = Some(derived));
+    remember(ws, key, |r| r.keep_derived(derived));
 }
 
 /// Decodes one cached record.
@@ -427,28 +424,15 @@ pub fn status(ws: &Workspace) -> String {
         crate::load::human_size(bytes)
     );
     match fresh_key(ws) {
-        None => out.push_str(
-            "
-record files changed since; the next command parses them again",
-        ),
+        None => out.push_str("\nrecord files changed since; the next command parses them again"),
         Some((key, ..)) => {
-            out.push_str(
-                "
-up to date with every record file",
-            );
+            out.push_str("\nup to date with every record file");
             let r = results(ws, key).unwrap_or_default();
             if r.check.is_some() {
-                out.push_str(
-                    "
-holds the diagnostics of `kith check`",
-                );
+                out.push_str("\nholds the diagnostics of `kith check`");
             }
-            if let Some(d) = r.derived {
-                out.push_str(&format!(
-                    "
-holds scores and segments as of {}",
-                    d.as_of
-                ));
+            for d in r.derived {
+                out.push_str(&format!("\nholds scores and segments as of {}", d.as_of));
             }
         }
     }

@@ -6,8 +6,9 @@
 //! file's results are ignored (then replaced).
 //!
 //! - `check`: every diagnostic `kith check` prints, and the number of records;
-//! - `derived`: at one date, the segments (name and kind) and each record's score and
-//!   segment memberships, in the workspace's record order.
+//! - `derived`: at a date (the last few dates asked for: a report's week ends on another day
+//!   than today's list), the segments (name and kind) and each record's score and segment
+//!   memberships, in the workspace's record order.
 
 use super::codec::{Corrupt, Reader, Result, Writer};
 use crate::diag::Diagnostic;
@@ -22,7 +23,25 @@ const MAGIC: &[u8; 8] = b"KITHRSLT";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Results {
     pub check: Option<Check>,
-    pub derived: Option<Derived>,
+    /// Most recent first, at most [`DATES`].
+    pub derived: Vec<Derived>,
+}
+
+/// How many dates' scores and segments are kept.
+pub const DATES: usize = 4;
+
+impl Results {
+    /// The scores and segments at `date`, if they are kept.
+    pub fn derived_at(self, date: Date) -> Option<Derived> {
+        self.derived.into_iter().find(|d| d.as_of == date)
+    }
+
+    /// Keeps `d`, first, replacing the same date and forgetting the oldest beyond [`DATES`].
+    pub fn keep_derived(&mut self, d: Derived) {
+        self.derived.retain(|old| old.as_of != d.as_of);
+        self.derived.insert(0, d);
+        self.derived.truncate(DATES);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +111,7 @@ fn decode(payload: &[u8]) -> Result<Results> {
         }
         out.check = Some(Check { diags, records });
     }
-    if r.bool()? {
+    for _ in 0..r.len()? {
         let as_of = crate::activity::parse_date(r.str()?).ok_or(Corrupt)?;
         let n = r.len()?;
         let mut segments = Vec::with_capacity(n);
@@ -114,7 +133,7 @@ fn decode(payload: &[u8]) -> Result<Results> {
         let members = r
             .take(records.checked_mul(n.div_ceil(8)).ok_or(Corrupt)?)?
             .to_vec();
-        out.derived = Some(Derived {
+        out.derived.push(Derived {
             as_of,
             segments,
             scores,
@@ -138,8 +157,8 @@ pub fn write(path: &Path, key: u128, results: &Results) -> std::io::Result<()> {
             w.diagnostic(d);
         }
     }
-    w.bool(results.derived.is_some());
-    if let Some(d) = &results.derived {
+    w.len(results.derived.len());
+    for d in &results.derived {
         w.str(&d.as_of.to_string());
         w.len(d.segments.len());
         for (name, kind) in &d.segments {

@@ -293,7 +293,8 @@ fn scan_key(text: &str, line: &Line) -> Option<(CompactString, Range<usize>, usi
                 if after == bytes.len() || matches!(bytes[after], b' ' | b'\t') {
                     let key = trim_blank_end(&content[..colon]);
                     // (A `#` first: searching short keys for two-byte needles costs more.)
-                    if key.as_bytes().contains(&b'#') && (key.contains(" #") || key.contains("\t#")) {
+                    if key.as_bytes().contains(&b'#') && (key.contains(" #") || key.contains("\t#"))
+                    {
                         return None;
                     }
                     return Some((
