@@ -14,7 +14,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-const PHASES: [&str; 8] = [
+const PHASES: [&str; 9] = [
+    "read bytes only",
     "list files",
     "read + parse",
     "build index",
@@ -33,9 +34,21 @@ pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
     let ws = Workspace::discover(&args.dir.map_or(base.to_path_buf(), |d| base.join(d)))?;
     ws.require_valid_analysis()?;
     let as_of = ws.today()?;
-    let mut phases: Vec<[Duration; 8]> = Vec::new();
+    let mut phases: Vec<[Duration; 9]> = Vec::new();
     let (mut records, mut diags, mut segments, mut matched) = (0, 0, 0, 0);
     for _ in 0..args.runs.max(1) {
+        // The floor: listing and reading every file's bytes, nothing parsed.
+        let floor = Instant::now();
+        let (found, _) = load::list(&ws);
+        let bytes: usize = found
+            .par_iter()
+            .map(|f| {
+                let path = ws.dir(f.kind).join(format!("{}.md", f.id));
+                load::read_record(&ws, &path, f.file_type).map_or(0, |b| b.len())
+            })
+            .sum();
+        std::hint::black_box(bytes);
+        let floor = floor.elapsed();
         let t0 = Instant::now();
         let (found, _) = load::list(&ws);
         let t1 = Instant::now();
@@ -76,6 +89,7 @@ pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
         drop(derived);
         drop(index);
         phases.push([
+            floor,
             t1 - t0,
             t2 - t1,
             t3 - t2,
