@@ -54,6 +54,7 @@ pub mod slug;
 pub mod store;
 pub mod sync;
 pub mod task;
+pub mod twins;
 pub mod value;
 pub mod watch;
 pub mod workflow;

@@ -28,6 +28,20 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     for kind in Kind::ALL {
         let dir = ws.dir(kind);
+        if let Some(target) = ws.outside_target(kind) {
+            diags.push(
+                Diagnostic::error(
+                    "folder-outside",
+                    format!(
+                        "the folder is a symlink to {}, outside the workspace; kith does not read it",
+                        target.display()
+                    ),
+                )
+                .in_file(format!("{}/", kind.dir()))
+                .help("move the folder into the workspace instead of linking to it"),
+            );
+            continue;
+        }
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -53,6 +67,9 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
                 continue;
             };
             if name.starts_with('.') {
+                if name.ends_with(".kith-tmp") {
+                    diags.push(leftover(kind, name));
+                }
                 continue;
             }
             if let Some(id) = name.strip_suffix(".md") {
@@ -65,7 +82,20 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
         }
     }
     found.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    diags.extend(crate::twins::diagnostics(&found));
     (found, diags)
+}
+
+/// A temporary file that a kith command killed half-way left beside a record. It is never
+/// read as a record nor committed by `kith sync`, but it is clutter.
+fn leftover(kind: Kind, name: &str) -> Diagnostic {
+    let rel = format!("{}/{name}", kind.dir());
+    Diagnostic::warning(
+        "leftover-temporary",
+        "a temporary file left by a kith command that was interrupted; the record beside it is whole",
+    )
+    .help(format!("remove it: rm '{rel}'"))
+    .in_file(rel)
 }
 
 /// Loads the whole workspace.
@@ -188,9 +218,18 @@ fn io_diag(e: std::io::Error) -> Diagnostic {
 }
 
 /// Reads at most `max` bytes. No `fstat`: records are small, so one read into a buffer sized
-/// for a typical record (plus the read that sees the end) is all it takes.
+/// for a typical record (plus the read that sees the end) is all it takes. Opened without
+/// blocking: should a pipe have taken the file's place since it was listed, opening it does
+/// not wait for a writer.
 fn read_limited(path: &Path, max: u64, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
-    let file = File::open(path).map_err(io_diag)?;
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io_diag)?;
     file.take(max + 1).read_to_end(out).map_err(io_diag)?;
     if out.len() as u64 > max {
         return Err(too_large(path, max));

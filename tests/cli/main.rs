@@ -10,6 +10,7 @@ mod duplicates;
 mod export;
 mod forget;
 mod formats;
+mod hostile;
 mod import;
 mod lifecycle;
 mod lossfree;
