@@ -4,6 +4,7 @@
 mod harness;
 
 mod commands;
+mod crash;
 mod demo;
 mod discovery;
 mod duplicates;
