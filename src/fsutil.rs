@@ -432,7 +432,7 @@ fn temp_beside(path: &Path) -> Result<(&Path, tempfile::NamedTempFile)> {
         .unwrap_or_default();
     let tmp = temp_builder(&format!(".{name}."))
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((dir, tmp))
 }
 

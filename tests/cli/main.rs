@@ -17,6 +17,7 @@ mod lifecycle;
 mod lossfree;
 mod malformed;
 mod mergedriver;
+mod nospace;
 mod report;
 mod scoring;
 mod serve;
