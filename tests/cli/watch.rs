@@ -78,11 +78,16 @@ impl Watch {
     /// lines printed meanwhile (without `batch` lines) and how many batches it took.
     fn settle(&mut self, ws: &Ws) -> (Vec<String>, usize) {
         let (cold_hash, cold) = cold(ws, self.dir.path());
-        // Nothing the watcher follows changed (a commit touches only .git/): no batch comes.
-        if self.state() == cold {
-            return (Vec::new(), 0);
-        }
-        let deadline = Instant::now() + PATIENCE;
+        // The state already equals a cold load: either nothing the watcher follows changed (a
+        // commit touches only .git/) and no batch comes, or the watcher finished the batch
+        // before the cold load did and its lines are on their way (the state is written
+        // between a batch's lines and its `batch` line). Wait only briefly for them.
+        let patience = if self.state() == cold {
+            Duration::from_millis(500)
+        } else {
+            PATIENCE
+        };
+        let deadline = Instant::now() + patience;
         let (mut lines, mut batches) = (Vec::new(), 0);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -96,6 +101,7 @@ impl Watch {
                     }
                     None => lines.push(line),
                 },
+                Err(_) if patience < PATIENCE && lines.is_empty() => return (lines, batches),
                 Err(_) => {
                     let watched = std::fs::read_to_string(&self.state).unwrap_or_default();
                     panic!(
