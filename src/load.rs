@@ -29,17 +29,7 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
     for kind in Kind::ALL {
         let dir = ws.dir(kind);
         if let Some(target) = ws.outside_target(kind) {
-            diags.push(
-                Diagnostic::error(
-                    "folder-outside",
-                    format!(
-                        "the folder is a symlink to {}, outside the workspace; kith does not read it",
-                        target.display()
-                    ),
-                )
-                .in_file(format!("{}/", kind.dir()))
-                .help("move the folder into the workspace instead of linking to it"),
-            );
+            diags.push(folder_outside(kind, target).in_file(format!("{}/", kind.dir())));
             continue;
         }
         let entries = match std::fs::read_dir(&dir) {
@@ -86,6 +76,18 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
     (found, diags)
 }
 
+fn folder_outside(kind: Kind, target: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "folder-outside",
+        format!(
+            "{}/ is a symlink to {}, outside the workspace; kith does not read it",
+            kind.dir(),
+            target.display()
+        ),
+    )
+    .help("move the folder into the workspace instead of linking to it")
+}
+
 /// A temporary file that a kith command killed half-way left beside a record. It is never
 /// read as a record nor committed by `kith sync`, but it is clutter.
 fn leftover(kind: Kind, name: &str) -> Diagnostic {
@@ -117,6 +119,10 @@ pub fn load_one(ws: &Workspace, f: &Found) -> Parsed {
         static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(16 * 1024));
     }
     let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+    // The watcher and sync name files directly, without the listing that skips such a folder.
+    if let Some(target) = ws.outside_target(f.kind) {
+        return broken(f.kind, &f.id, folder_outside(f.kind, target).in_file(rel));
+    }
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
         let path = ws.dir(f.kind).join(format!("{}.md", f.id));
@@ -324,4 +330,36 @@ fn load_blobs(
     index.workspace_diags.append(&mut ws.config_diags.clone());
     index.workspace_diags.append(&mut ws.analysis_diags.clone());
     Ok(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_named_through_a_folder_linked_outside_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("secret.md"),
+            "---\nname: Outside Secret\n---\n",
+        )
+        .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("kith.yaml"), "name: t\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("contacts")).unwrap();
+        let ws = Workspace::open(root.path()).unwrap();
+        // As the watcher names a file from an event, without listing the folder.
+        let found = Found {
+            kind: Kind::Person,
+            id: "secret".into(),
+            file_type: None,
+        };
+        let parsed = load_one(&ws, &found);
+        assert!(parsed.record.broken);
+        assert_eq!(parsed.diags[0].code, "folder-outside");
+        assert!(parsed.record.get("name").is_none());
+        let (listed, diags) = list(&ws);
+        assert!(listed.is_empty());
+        assert_eq!(diags[0].path, "contacts/");
+    }
 }
