@@ -184,7 +184,7 @@ fn run_scenario(s: Scenario) {
     let (mut lo, mut hi) = (0, full);
     for i in 0..runs() {
         let (_dir, cwd) = work();
-        let micros = if rng.next() % 4 == 0 {
+        let micros = if rng.next().is_multiple_of(4) {
             rng.next() % full
         } else {
             lo + rng.next() % (hi - lo).max(1)
