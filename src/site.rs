@@ -51,7 +51,8 @@ impl Site {
             .collect();
         let mut style = STYLE.to_string();
         if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
+            // Regular files only: a pipe named `week.html` would block the read forever.
+            for e in entries.flatten().filter(|e| e.path().is_file()) {
                 let path = e.path();
                 let Some(name) = path
                     .file_name()

@@ -168,13 +168,17 @@ fn pipes_and_devices_are_reported_without_being_opened() {
             "{name}: {text}"
         );
     }
-    // Commands that read one record, or every record's text, do not open them either.
+    // Commands that read one record, or every record's text, do not open them either; nor
+    // does the report open a pipe among the templates.
     crate::harness::init_and_commit(ws.path(), "hostile");
+    std::fs::create_dir(ws.file("templates")).unwrap();
+    mkfifo(&ws.file("templates/week.html"));
     for args in [
         &["set", "pipe", "title=CEO"][..],
         &["log", "pipe", "call", "hello"],
         &["forget", "ada-lovelace", "--dry-run"],
         &["report", "--no-records"],
+        &["report"],
         &["list"],
         &["find", "ada"],
     ] {
