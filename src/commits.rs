@@ -81,10 +81,28 @@ impl Cache {
         // One write of whole lines, appended: concurrent runs interleave lines, never parts.
         let mut file = std::fs::OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(path)?;
+        // A run killed while appending leaves part of a line; the next line starts on its
+        // own, or it would be damaged too (and so never read, and appended again each run).
+        if ends_unfinished(&mut file)? {
+            out.insert(0, '\n');
+        }
         file.write_all(out.as_bytes())
     }
+}
+
+/// Whether a file's last byte is something other than a newline.
+fn ends_unfinished(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
 }
 
 fn encode(oid: Oid, files: &[FileChange]) -> String {
@@ -275,5 +293,21 @@ mod tests {
         assert_eq!(decode(&line), Some((b, files)));
         assert_eq!(decode(&line[..line.len() - 3]), None);
         assert_eq!(decode(r#"{"c":"xyz","f":[]}"#), None);
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_crash_does_not_damage_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let line = encode(a, &[]);
+        let path = dir.path().join(CACHE_FILE);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // A run killed half-way through its append.
+        std::fs::write(&path, &line[..line.len() / 2]).unwrap();
+        let mut cache = Cache::open(dir.path());
+        assert!(cache.known.is_empty());
+        cache.fresh.push((a, Vec::new()));
+        cache.save().unwrap();
+        assert!(Cache::open(dir.path()).known.contains_key(&a));
     }
 }

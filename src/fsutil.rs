@@ -140,6 +140,37 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Creates `path` with `contents`, complete or not at all, without waiting for the disk: for
+/// generated files (report pages), where a process killed half-way must not leave half a
+/// page for a static host to publish. On Linux an unnamed file is written and then named
+/// (one change to the folder, as for a plain create); elsewhere a temporary file is renamed
+/// into place. Fails with `AlreadyExists` if the file exists.
+pub fn create_whole(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    match unnamed::open_beside(path) {
+        Ok(mut f) => {
+            f.write_all(contents)?;
+            match unnamed::name(&f, path) {
+                Err(e) if unnamed::unsupported(&e) => {}
+                done => return done,
+            }
+        }
+        Err(e) if unnamed::unsupported(&e) => {}
+        Err(e) => return Err(e),
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut tmp = temp_builder(&format!(".{name}.")).tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.persist_noclobber(path).map(|_| ()).map_err(|e| e.error)
+}
+
 /// Creates many new files so that, whenever the process or the machine stops, each is either
 /// absent or complete: every file's contents go to a temporary file beside it, all of them
 /// are flushed to disk at once, and only then is each linked under its name (failing if that
@@ -248,24 +279,7 @@ mod unnamed {
                 let made: Vec<std::io::Result<std::fs::File>> = batch
                     .par_iter()
                     .map(|(path, contents)| {
-                        let dir = path
-                            .parent()
-                            .filter(|d| !d.as_os_str().is_empty())
-                            .unwrap_or(Path::new("."));
-                        let c = CString::new(dir.as_os_str().as_bytes())?;
-                        // SAFETY: a valid C string and flags; the result is checked.
-                        let fd = unsafe {
-                            libc::open(
-                                c.as_ptr(),
-                                libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
-                                0o644,
-                            )
-                        };
-                        if fd < 0 {
-                            return Err(std::io::Error::last_os_error());
-                        }
-                        // SAFETY: `fd` is a new descriptor that nothing else owns.
-                        let mut f = unsafe { std::fs::File::from_raw_fd(fd) };
+                        let mut f = open_beside(path)?;
                         f.write_all(contents)?;
                         Ok(f)
                     })
@@ -293,21 +307,7 @@ mod unnamed {
                     super::syncfs(f)?;
                 }
                 for (f, (path, _)) in open.iter().zip(batch) {
-                    let from = CString::new(format!("/proc/self/fd/{}", f.as_raw_fd()))?;
-                    let to = CString::new(path.as_os_str().as_bytes())
-                        .with_context(|| format!("{} has a NUL byte", path.display()))?;
-                    // SAFETY: valid C strings; the result is checked.
-                    let r = unsafe {
-                        libc::linkat(
-                            libc::AT_FDCWD,
-                            from.as_ptr(),
-                            libc::AT_FDCWD,
-                            to.as_ptr(),
-                            libc::AT_SYMLINK_FOLLOW,
-                        )
-                    };
-                    if r != 0 {
-                        let e = std::io::Error::last_os_error();
+                    if let Err(e) = name(f, path) {
                         // No /proc (some containers): nothing is named yet, fall back.
                         if !linked_any && e.kind() == std::io::ErrorKind::NotFound {
                             return Ok(false);
@@ -327,6 +327,57 @@ mod unnamed {
             super::syncfs(f)?;
         }
         Ok(true)
+    }
+
+    /// A new file without a name in `path`'s folder, open for writing.
+    pub fn open_beside(path: &Path) -> std::io::Result<std::fs::File> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let c = CString::new(dir.as_os_str().as_bytes())?;
+        // SAFETY: a valid C string and flags; the result is checked.
+        let fd = unsafe {
+            libc::open(
+                c.as_ptr(),
+                libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+                0o644,
+            )
+        };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is a new descriptor that nothing else owns.
+        Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+    }
+
+    /// Gives an unnamed file its name; fails if the name exists.
+    pub fn name(f: &std::fs::File, path: &Path) -> std::io::Result<()> {
+        let from = CString::new(format!("/proc/self/fd/{}", f.as_raw_fd()))?;
+        let to = CString::new(path.as_os_str().as_bytes())?;
+        // SAFETY: valid C strings; the result is checked.
+        let r = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if r != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Whether an error from [`open_beside`] or [`name`] means this system has no unnamed
+    /// files (or no `/proc` to name them through), so the caller should use a named one.
+    pub fn unsupported(e: &std::io::Error) -> bool {
+        matches!(
+            e.raw_os_error(),
+            Some(libc::EOPNOTSUPP | libc::EISDIR | libc::EINVAL | libc::ENOENT)
+        )
     }
 }
 
@@ -381,7 +432,7 @@ fn temp_beside(path: &Path) -> Result<(&Path, tempfile::NamedTempFile)> {
         .unwrap_or_default();
     let tmp = temp_builder(&format!(".{name}."))
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok((dir, tmp))
 }
 
@@ -436,6 +487,18 @@ mod tests {
         assert!(err.to_string().contains("already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "first\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn creates_a_whole_file_or_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        create_whole(&path, b"<p>one</p>").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"<p>one</p>");
+        let err = create_whole(&path, b"<p>two</p>").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"<p>one</p>");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

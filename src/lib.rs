@@ -56,6 +56,7 @@ pub mod store;
 pub mod sync;
 pub mod task;
 pub mod treediff;
+pub mod twins;
 pub mod value;
 pub mod watch;
 pub mod workflow;

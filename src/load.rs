@@ -28,6 +28,10 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     for kind in Kind::ALL {
         let dir = ws.dir(kind);
+        if let Some(target) = ws.outside_target(kind) {
+            diags.push(folder_outside(kind, target).in_file(format!("{}/", kind.dir())));
+            continue;
+        }
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -53,6 +57,9 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
                 continue;
             };
             if name.starts_with('.') {
+                if name.ends_with(".kith-tmp") {
+                    diags.push(leftover(kind, name));
+                }
                 continue;
             }
             if let Some(id) = name.strip_suffix(".md") {
@@ -65,7 +72,32 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
         }
     }
     found.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    diags.extend(crate::twins::diagnostics(&found));
     (found, diags)
+}
+
+fn folder_outside(kind: Kind, target: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "folder-outside",
+        format!(
+            "{}/ is a symlink to {}, outside the workspace; kith does not read it",
+            kind.dir(),
+            target.display()
+        ),
+    )
+    .help("move the folder into the workspace instead of linking to it")
+}
+
+/// A temporary file that a kith command killed half-way left beside a record. It is never
+/// read as a record nor committed by `kith sync`, but it is clutter.
+fn leftover(kind: Kind, name: &str) -> Diagnostic {
+    let rel = format!("{}/{name}", kind.dir());
+    Diagnostic::warning(
+        "leftover-temporary",
+        "a temporary file left by a kith command that was interrupted; the record beside it is whole",
+    )
+    .help(format!("remove it: rm '{rel}'"))
+    .in_file(rel)
 }
 
 /// Loads the whole workspace.
@@ -88,6 +120,10 @@ pub fn load_one(ws: &Workspace, f: &Found) -> Parsed {
         static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(16 * 1024));
     }
     let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+    // The watcher and sync name files directly, without the listing that skips such a folder.
+    if let Some(target) = ws.outside_target(f.kind) {
+        return broken(f.kind, &f.id, folder_outside(f.kind, target).in_file(rel));
+    }
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
         let path = ws.dir(f.kind).join(format!("{}.md", f.id));
@@ -189,9 +225,18 @@ fn io_diag(e: std::io::Error) -> Diagnostic {
 }
 
 /// Reads at most `max` bytes. No `fstat`: records are small, so one read into a buffer sized
-/// for a typical record (plus the read that sees the end) is all it takes.
+/// for a typical record (plus the read that sees the end) is all it takes. Opened without
+/// blocking: should a pipe have taken the file's place since it was listed, opening it does
+/// not wait for a writer.
 fn read_limited(path: &Path, max: u64, out: &mut Vec<u8>) -> Result<(), Diagnostic> {
-    let file = File::open(path).map_err(io_diag)?;
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io_diag)?;
     file.take(max + 1).read_to_end(out).map_err(io_diag)?;
     if out.len() as u64 > max {
         return Err(too_large(path, max));
@@ -286,4 +331,36 @@ fn load_blobs(
     index.workspace_diags.append(&mut ws.config_diags.clone());
     index.workspace_diags.append(&mut ws.analysis_diags.clone());
     Ok(index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_named_through_a_folder_linked_outside_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("secret.md"),
+            "---\nname: Outside Secret\n---\n",
+        )
+        .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("kith.yaml"), "name: t\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("contacts")).unwrap();
+        let ws = Workspace::open(root.path()).unwrap();
+        // As the watcher names a file from an event, without listing the folder.
+        let found = Found {
+            kind: Kind::Person,
+            id: "secret".into(),
+            file_type: None,
+        };
+        let parsed = load_one(&ws, &found);
+        assert!(parsed.record.broken);
+        assert_eq!(parsed.diags[0].code, "folder-outside");
+        assert!(parsed.record.get("name").is_none());
+        let (listed, diags) = list(&ws);
+        assert!(listed.is_empty());
+        assert_eq!(diags[0].path, "contacts/");
+    }
 }

@@ -141,6 +141,24 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         }
     }
     let body_text = split.body(text);
+    if let Some(i) = memchr::memchr(0, body_text.as_bytes()) {
+        let before = &body_text[..i];
+        let line =
+            split.body_line(text) + memchr::memchr_iter(b'\n', before.as_bytes()).count() as u32;
+        let col = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+            .chars()
+            .count() as u32
+            + 1;
+        push(
+            Diagnostic::warning(
+                "nul-byte",
+                "the text has a NUL byte (U+0000), which editors and tools often cut the text at",
+            )
+            .at(line, col)
+            .help("delete it (it often comes from a damaged file or a binary pasted in)"),
+            &mut out,
+        );
+    }
     let body::Read {
         activities,
         problems,

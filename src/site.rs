@@ -51,7 +51,8 @@ impl Site {
             .collect();
         let mut style = STYLE.to_string();
         if let Ok(entries) = std::fs::read_dir(&dir) {
-            for e in entries.flatten() {
+            // Regular files only: a pipe named `week.html` would block the read forever.
+            for e in entries.flatten().filter(|e| e.path().is_file()) {
                 let path = e.path();
                 let Some(name) = path
                     .file_name()
@@ -110,8 +111,9 @@ impl Site {
 
     /// Writes a page (path relative to the output folder) unless it already says exactly this.
     /// A page that changed is replaced atomically, so a reader never sees half of it; a new
-    /// page is simply created (no reader can have it open), which halves the work of a first
-    /// render of 100,000 pages.
+    /// page is written unnamed and then named (no temporary name to create and rename away,
+    /// which halves the work of a first render of 100,000 pages), so a report killed
+    /// half-way leaves no half page either.
     pub fn write(&self, rel: &str, content: &str) -> Result<()> {
         self.write_page(rel, content, None)
     }
@@ -162,17 +164,11 @@ impl Site {
     }
 }
 
-/// Creates a new file with `contents`; if it appeared meanwhile, replaces it atomically.
+/// Creates a new file with `contents`, whole or not at all (a report killed half-way leaves
+/// no half page); if it appeared meanwhile, replaces it atomically.
 fn create(path: &Path, contents: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    match std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(mut f) => f
-            .write_all(contents)
-            .with_context(|| format!("cannot write {}", path.display())),
+    match crate::fsutil::create_whole(path, contents) {
+        Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             crate::fsutil::replace(path, contents)
         }

@@ -45,7 +45,7 @@ pub fn prepare(
     changes: &[Change],
 ) -> Result<Option<Prepared>> {
     let path = ws.write_target(&ws.record_path(kind, id)?)?;
-    let (rel, original, old) = read(kind, id, &path)?;
+    let (rel, original, old) = read(ws, kind, id, &path)?;
     let cfg = &ws.config;
     let new = edit::apply(&old, changes, |k| schema::field_type(cfg, kind, k))
         .with_context(|| format!("cannot edit {rel}"))?;
@@ -67,7 +67,7 @@ pub fn prepare(
 /// Prepares removing the record `kind/id` (the file, not what a symlink points to).
 pub fn prepare_removal(ws: &Workspace, kind: Kind, id: &str) -> Result<Prepared> {
     let path = ws.record_path(kind, id)?;
-    let (rel, original, old) = read(kind, id, &path)?;
+    let (rel, original, old) = read(ws, kind, id, &path)?;
     Ok(Prepared {
         kind,
         id: id.to_string(),
@@ -123,10 +123,21 @@ pub fn commit_many(prepared: &[Prepared]) -> Result<()> {
     Ok(())
 }
 
-/// A record file's path for messages, bytes and text.
-fn read(kind: Kind, id: &str, path: &Path) -> Result<(String, Vec<u8>, String)> {
+/// The text of the record `kind/id`, read as [`prepare`] reads it.
+pub fn read_text(ws: &Workspace, kind: Kind, id: &str) -> Result<String> {
+    let path = ws.record_path(kind, id)?;
+    read(ws, kind, id, &path).map(|(_, _, text)| text)
+}
+
+/// A record file's path for messages, bytes and text. Read as the loader reads it: a pipe,
+/// device or folder, a file over `max_record_bytes` or a symlink out of the workspace is
+/// refused, never opened or read whole.
+fn read(ws: &Workspace, kind: Kind, id: &str, path: &Path) -> Result<(String, Vec<u8>, String)> {
     let rel = format!("{}/{id}.md", kind.dir());
-    let original = std::fs::read(path).with_context(|| format!("cannot read {rel}"))?;
+    let original = crate::load::read_record(ws, path, None).map_err(|d| {
+        let help = d.help.map(|h| format!("\n  help: {h}")).unwrap_or_default();
+        anyhow::anyhow!("cannot read {rel}: {}{help}", d.message)
+    })?;
     let text = std::str::from_utf8(&original)
         .with_context(|| format!("{rel} is not valid UTF-8; fix it first"))?
         .to_string();

@@ -279,7 +279,16 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Option<String>> {
     } else {
         format!("{}/*", repo.prefix.display())
     };
-    index.add_all([spec.as_str()], IndexAddOption::DEFAULT, None)?;
+    // A write killed half-way leaves its temporary file (`.NAME.XXXXXX.kith-tmp`) beside the
+    // record; it is kith's, not the user's, and never committed.
+    let mut skip_temporary = |path: &Path, _: &[u8]| -> i32 {
+        i32::from(path.extension().is_some_and(|e| e == "kith-tmp"))
+    };
+    index.add_all(
+        [spec.as_str()],
+        IndexAddOption::DEFAULT,
+        Some(&mut skip_temporary),
+    )?;
     index.update_all([spec.as_str()], None)?;
     crate::output::trace("staged");
     index.write()?;

@@ -26,6 +26,9 @@ pub struct Workspace {
     pub analysis_diags: Vec<Diagnostic>,
     /// A hash of kith.yaml's bytes (what cached results depend on besides the records).
     pub config_hash: u128,
+    /// Record folders that are symlinks leading outside the workspace, with where they lead:
+    /// kith neither reads nor writes through them.
+    pub outside: Vec<(Kind, PathBuf)>,
 }
 
 impl Workspace {
@@ -73,6 +76,19 @@ impl Workspace {
         let canonical_root = root
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", root.display()))?;
+        let outside = Kind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let dir = root.join(kind.dir());
+                let meta = std::fs::symlink_metadata(&dir).ok()?;
+                if !meta.file_type().is_symlink() {
+                    return None;
+                }
+                // A link to nothing lists as a missing folder.
+                let target = dir.canonicalize().ok()?;
+                (!target.starts_with(&canonical_root)).then_some((kind, target))
+            })
+            .collect();
         Ok(Workspace {
             root: root.to_path_buf(),
             canonical_root,
@@ -80,6 +96,7 @@ impl Workspace {
             config_diags,
             analysis_diags,
             config_hash: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
+            outside,
         })
     }
 
@@ -110,15 +127,31 @@ impl Workspace {
         )
     }
 
+    /// Where `kind`'s folder leads when it is a symlink to outside the workspace.
+    pub fn outside_target(&self, kind: Kind) -> Option<&Path> {
+        self.outside
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| t.as_path())
+    }
+
     pub fn dir(&self, kind: Kind) -> PathBuf {
         self.root.join(kind.dir())
     }
 
     /// Where the record `id` of `kind` is (or would be) stored. Ids never contain separators
-    /// (callers pass ids from the index or from [`crate::slug::slugify`]); this is checked.
+    /// (callers pass ids from the index or from [`crate::slug::slugify`]); this is checked,
+    /// and so is that the folder does not lead outside the workspace.
     pub fn record_path(&self, kind: Kind, id: &str) -> Result<PathBuf> {
         if id.is_empty() || id.contains(['/', '\\', '\0']) || id == "." || id == ".." {
             bail!("`{id}` is not a valid record id");
+        }
+        if let Some(target) = self.outside_target(kind) {
+            bail!(
+                "{}/ is a symlink to {}, outside the workspace; kith does not read or write there\n  help: move the folder into the workspace instead of linking to it",
+                kind.dir(),
+                target.display()
+            );
         }
         Ok(self.dir(kind).join(format!("{id}.md")))
     }

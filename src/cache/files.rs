@@ -18,7 +18,13 @@ pub struct Dirs {
 impl Dirs {
     pub fn open(ws: &Workspace) -> Dirs {
         Dirs {
-            dirs: Kind::ALL.map(|k| File::open(ws.dir(k)).ok()),
+            // A folder linked out of the workspace is never read (`load::list` says why).
+            dirs: Kind::ALL.map(|k| {
+                ws.outside_target(k)
+                    .is_none()
+                    .then(|| File::open(ws.dir(k)).ok())
+                    .flatten()
+            }),
         }
     }
 

@@ -101,29 +101,18 @@ pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The files of other records that mention the person somewhere, read in parallel.
+/// The files of other records that mention the person somewhere, read in parallel (as the
+/// loader reads them: no pipes, devices, oversized files or links out of the workspace).
 fn mentioning(ws: &Workspace, person: &Record, needles: &[String]) -> Vec<(Kind, String, String)> {
-    let mut paths: Vec<(Kind, String, PathBuf)> = Vec::new();
-    for kind in Kind::ALL {
-        let Ok(listing) = std::fs::read_dir(ws.dir(kind)) else {
-            continue;
-        };
-        for e in listing.flatten() {
-            let name = e.file_name();
-            let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".md")) else {
-                continue;
-            };
-            if (kind == person.kind && id == person.id) || id.starts_with('.') {
-                continue;
-            }
-            paths.push((kind, id.to_string(), e.path()));
-        }
-    }
-    let mut out: Vec<(Kind, String, String)> = paths
+    let (found, _) = crate::load::list(ws);
+    let mut out: Vec<(Kind, String, String)> = found
         .into_par_iter()
-        .filter_map(|(kind, id, path)| {
-            let text = std::fs::read_to_string(path).ok()?;
-            (!redact::find(&text, needles).is_empty()).then_some((kind, id, text))
+        .filter(|f| !(f.kind == person.kind && f.id == person.id))
+        .filter_map(|f| {
+            let path = ws.dir(f.kind).join(format!("{}.md", f.id));
+            let bytes = crate::load::read_record(ws, &path, f.file_type).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            (!redact::find(&text, needles).is_empty()).then_some((f.kind, f.id, text))
         })
         .collect();
     out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));

@@ -15,8 +15,7 @@ pub fn run(ws: &Workspace, args: MergeArgs) -> Result<ExitCode> {
     let index = load(ws);
     let keep = resolve(index, &args.keep, None)?;
     let drop = resolve(index, &args.drop, None)?;
-    let drop_text = std::fs::read_to_string(ws.record_path(drop.kind, &drop.id)?)
-        .with_context(|| format!("cannot read {}", drop.path()))?;
+    let drop_text = store::read_text(ws, drop.kind, &drop.id)?;
     let plan = combine::plan(index, keep, drop, &drop_text, ws.today()?)?;
 
     let prepared = prepare_all(ws, &plan.edits, drop, || {

@@ -221,7 +221,30 @@ pub fn render_error(err: &anyhow::Error) -> String {
     for cause in err.chain().skip(1) {
         out.push_str(&format!("  caused by: {cause}\n"));
     }
+    if let Some(help) = err
+        .chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .find_map(|e| io_help(e.kind()))
+    {
+        out.push_str(&format!("  help: {help}\n"));
+    }
     out
+}
+
+/// What to do about a write the system refused.
+fn io_help(kind: std::io::ErrorKind) -> Option<&'static str> {
+    use std::io::ErrorKind::*;
+    Some(match kind {
+        StorageFull => "the disk is full: free some space, then run the command again",
+        ReadOnlyFilesystem => {
+            "the workspace is on a read-only file system; kith cannot change files there"
+        }
+        FileTooLarge => {
+            "a limit on file sizes (`ulimit -f`) stopped the write; raise it, then run the command again"
+        }
+        QuotaExceeded => "your disk quota is used up: free some space, then run the command again",
+        _ => return None,
+    })
 }
 
 /// A date given on the command line (`--as-of`, `--date`, `--close`, `--today`).

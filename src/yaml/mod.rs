@@ -1,6 +1,7 @@
 //! Frontmatter YAML: values with the position of every key, from a fast scanner for the common
 //! subset and serde_yaml_ng for everything else.
 
+pub mod depth;
 pub mod scalar;
 pub mod scan;
 
@@ -148,6 +149,9 @@ fn duplicate_key(scan: &Scan) -> Option<YamlError> {
 }
 
 fn full_parse(text: &str) -> Result<Vec<(CompactString, Value)>, YamlError> {
+    if let Some((line, col)) = depth::too_deep(text) {
+        return Err(too_deep(line, col));
+    }
     let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(from_serde)?;
     let value = Value::from_yaml(parsed);
     if value.node_count() > MAX_NODES {
@@ -184,9 +188,31 @@ fn too_complex() -> YamlError {
     }
 }
 
+fn too_deep(line: u32, col: u32) -> YamlError {
+    YamlError {
+        code: "yaml-too-deep",
+        line,
+        col,
+        message: format!(
+            "values are nested more than {} levels deep",
+            depth::MAX_DEPTH
+        ),
+        help: Some("records hold fields, lists and small maps; flatten this value".into()),
+    }
+}
+
 fn from_serde(e: serde_yaml_ng::Error) -> YamlError {
     let text = e.to_string();
-    if text.contains("repetition limit exceeded") || text.contains("recursion limit exceeded") {
+    if text.contains("recursion limit exceeded") {
+        let (line, col) = e.location().map_or((0, 0), |loc| {
+            (
+                loc.line().saturating_sub(1) as u32,
+                loc.column().saturating_sub(1) as u32,
+            )
+        });
+        return too_deep(line, col);
+    }
+    if text.contains("repetition limit exceeded") {
         let mut err = too_complex();
         if let Some(loc) = e.location() {
             err.line = loc.line().saturating_sub(1) as u32;

@@ -265,7 +265,7 @@ impl Session {
             all.into_iter().filter(|c| c.commit.time < end).collect();
         self.histories = pages::histories(cfg, &history);
         self.history = History::Available(history);
-        self.uncommitted = uncommitted_by_path(repo)?;
+        self.uncommitted = uncommitted_by_path(ws, repo)?;
         crate::output::trace("history");
         Ok(())
     }
@@ -283,7 +283,12 @@ impl Session {
                 .as_ref()
                 .and_then(|t| t.get_path(&rel).ok())
                 .and_then(|e| crate::git::blob_text(&repo.git, e.id()));
-            let new = std::fs::read_to_string(ws.dir(*kind).join(format!("{id}.md"))).ok();
+            // Read as the loader reads records: never a pipe, a device or a link out of the
+            // workspace.
+            let path = ws.dir(*kind).join(format!("{id}.md"));
+            let new = crate::load::read_record(ws, &path, None)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
             let key = rel.to_string_lossy().into_owned();
             if old == new {
                 self.uncommitted.remove(&key);

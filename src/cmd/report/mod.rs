@@ -214,7 +214,10 @@ fn render_week(
         let loaded = (|| -> Result<(Index, Vec<Change>)> {
             if current {
                 let index = crate::load::load(ws);
-                let pending = repo.map(uncommitted).transpose()?.unwrap_or_default();
+                let pending = repo
+                    .map(|r| uncommitted(ws, r))
+                    .transpose()?
+                    .unwrap_or_default();
                 Ok((index, pending))
             } else {
                 let repo = repo.with_context(|| {
@@ -493,12 +496,18 @@ fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>> {
 }
 
 /// Record changes in the working tree that are not committed yet.
-fn uncommitted(repo: &Repo) -> Result<Vec<Change>> {
-    Ok(uncommitted_by_path(repo)?.into_values().flatten().collect())
+fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<Change>> {
+    Ok(uncommitted_by_path(ws, repo)?
+        .into_values()
+        .flatten()
+        .collect())
 }
 
 /// [`uncommitted`] by the file's path in the repository, in git's order.
-fn uncommitted_by_path(repo: &Repo) -> Result<std::collections::BTreeMap<String, Vec<Change>>> {
+fn uncommitted_by_path(
+    ws: &Workspace,
+    repo: &Repo,
+) -> Result<std::collections::BTreeMap<String, Vec<Change>>> {
     let git = &repo.git;
     let Ok(tree) = git.head().and_then(|h| h.peel_to_tree()) else {
         return Ok(Default::default());
@@ -524,9 +533,12 @@ fn uncommitted_by_path(repo: &Repo) -> Result<std::collections::BTreeMap<String,
             continue;
         };
         let old = crate::git::blob_text(git, d.old_file().id());
-        let new = new_path
-            .as_ref()
-            .and_then(|p| std::fs::read_to_string(workdir.join(p)).ok());
+        // Read as the loader reads records: never a pipe, a device or a link out of the
+        // workspace.
+        let new = new_path.as_ref().and_then(|p| {
+            let bytes = crate::load::read_record(ws, &workdir.join(p), None).ok()?;
+            String::from_utf8(bytes).ok()
+        });
         let changes = history::diff_texts(kind, &id, old.as_deref(), new.as_deref());
         let path = new_path.or(old_path).unwrap_or_default();
         out.entry(path.to_string_lossy().into_owned())
