@@ -54,6 +54,7 @@ pub mod site;
 pub mod slug;
 pub mod store;
 pub mod sync;
+pub mod synclock;
 pub mod task;
 pub mod treediff;
 pub mod twins;

@@ -104,6 +104,12 @@ pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
         .workdir()
         .context("the repository has no working tree")?
         .to_path_buf();
+    let _lock = crate::synclock::take(git.path())?;
+    for lock in &_lock.cleared {
+        crate::output::eprint(&format!(
+            "note: removed .git/{lock}, left by a kith sync that was interrupted\n"
+        ));
+    }
     match git.state() {
         git2::RepositoryState::Clean => {}
         state => bail!(
