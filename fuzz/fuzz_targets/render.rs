@@ -86,15 +86,16 @@ fn render((name, title, tag, notes, activity, company): Input<'_>) -> String {
     let (derived, _) = Derived::compute(&index, today);
     let duplicates = kith::duplicates::find(&index);
     let diagnostics = index.diagnostics_with(kith::duplicates::diagnostics_of(&index, &duplicates));
+    let history = History::Unavailable("fuzzing".into());
     let weekly = report::build(&report::Input {
         index: &index,
         derived: &derived,
         week: Week::of(today),
         as_of: today,
-        history: History::Unavailable("fuzzing".into()),
-        uncommitted: Vec::new(),
+        history: &history,
+        uncommitted: &[],
         diagnostics: &diagnostics,
-        duplicates,
+        duplicates: &duplicates,
         public: false,
     });
     let segments = pages::segments(&index, &derived, false);
