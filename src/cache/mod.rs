@@ -36,7 +36,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 /// The version of the cache's file formats and of what they hold; a change discards old files.
 pub const FORMAT: u32 = 2;
 
-/// Files loaded (and cached blobs read) together.
+/// Most files loaded (and cached blobs read) together.
 const CHUNK: usize = 1024;
 
 /// At most this many files are read to check their content before a command gives up on the
@@ -140,10 +140,14 @@ pub fn load(ws: &Workspace, found: &[Found], folder_diags: &[Diagnostic]) -> Loa
     let old_entries = old.as_ref().map_or(&[][..], |o| &o.entries[..]);
     let matches = match_entries(found, old_entries);
     let dirs = files::Dirs::open(ws);
-    // A run of files at a time, with their old blobs read at once.
+    // A run of files at a time, with their old blobs read at once; runs small enough that
+    // every thread has several, however few the files.
+    let run = CHUNK
+        .min(found.len().div_ceil(4 * rayon::current_num_threads()))
+        .max(1);
     let items: Vec<Item> = found
-        .par_chunks(CHUNK)
-        .zip(matches.par_chunks(CHUNK))
+        .par_chunks(run)
+        .zip(matches.par_chunks(run))
         .flat_map_iter(|(files, matches)| {
             let region = old
                 .as_ref()
