@@ -158,15 +158,7 @@ pub fn create_whole(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         Err(e) if unnamed::unsupported(&e) => {}
         Err(e) => return Err(e),
     }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut tmp = temp_builder(&format!(".{name}.")).tempfile_in(dir)?;
+    let mut tmp = temp_file_beside(path)?;
     tmp.write_all(contents)?;
     tmp.persist_noclobber(path).map(|_| ()).map_err(|e| e.error)
 }
@@ -422,18 +414,23 @@ fn flush(paths: &[std::path::PathBuf]) -> Result<()> {
 
 /// A temporary file in `path`'s folder, named after it, and that folder.
 fn temp_beside(path: &Path) -> Result<(&Path, tempfile::NamedTempFile)> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let tmp = temp_file_beside(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((folder_of(path), tmp))
+}
+
+/// A temporary file in `path`'s folder (`.NAME.XXXXXX.kith-tmp`), to rename over `path`.
+pub fn temp_file_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = temp_builder(&format!(".{name}."))
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok((dir, tmp))
+    temp_builder(&format!(".{name}.")).tempfile_in(folder_of(path))
+}
+
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Temporary files next to their target, readable like any file a user saves (tempfile's

@@ -117,7 +117,7 @@ impl Writer {
         self.u32(p.column);
     }
 
-    fn kind(&mut self, k: Kind) {
+    pub fn kind(&mut self, k: Kind) {
         self.u8(k as u8);
     }
 
@@ -351,7 +351,7 @@ impl<'a> Reader<'a> {
         Ok(Pos::new(self.u32()?, self.u32()?))
     }
 
-    fn kind(&mut self) -> Result<Kind> {
+    pub fn kind(&mut self) -> Result<Kind> {
         match self.u8()? {
             0 => Ok(Kind::Person),
             1 => Ok(Kind::Company),

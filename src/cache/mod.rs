@@ -488,10 +488,7 @@ fn temp_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
              # This folder is a cache of kith's; `kith cache clear` deletes it.\n",
         )?;
     }
-    tempfile::Builder::new()
-        .prefix(".cache")
-        .suffix(".kith-tmp")
-        .tempfile_in(dir)
+    crate::fsutil::temp_file_beside(path)
 }
 
 pub(crate) fn trace(msg: &str) {

@@ -124,12 +124,7 @@ fn read_table(table: &[u8], count: usize, blobs_len: u64) -> Result<Vec<Entry>> 
     let mut r = Reader::new(table);
     let mut entries = Vec::with_capacity(count);
     for _ in 0..count {
-        let kind = match r.u8()? {
-            0 => Kind::Person,
-            1 => Kind::Company,
-            2 => Kind::Deal,
-            _ => return Err(Corrupt),
-        };
+        let kind = r.kind()?;
         let id = CompactString::from(r.str()?);
         let stamp = Stamp {
             size: r.u64()?,
@@ -196,7 +191,7 @@ impl Writer {
     pub fn finish(self, path: &Path, key: u128) -> std::io::Result<()> {
         let mut table = super::codec::Writer::default();
         for e in &self.entries {
-            table.u8(e.kind as u8);
+            table.kind(e.kind);
             table.str(&e.id);
             table.u64(e.stamp.size);
             table.i64(e.stamp.mtime);

@@ -117,13 +117,7 @@ fn decode(payload: &[u8]) -> Result<Results> {
         let mut segments = Vec::with_capacity(n);
         for _ in 0..n {
             let name = r.str()?.to_string();
-            let kind = match r.u8()? {
-                0 => Kind::Person,
-                1 => Kind::Company,
-                2 => Kind::Deal,
-                _ => return Err(Corrupt),
-            };
-            segments.push((name, kind));
+            segments.push((name, r.kind()?));
         }
         let records = r.len()?;
         let mut scores = Vec::with_capacity(records);
@@ -163,7 +157,7 @@ pub fn write(path: &Path, key: u128, results: &Results) -> std::io::Result<()> {
         w.len(d.segments.len());
         for (name, kind) in &d.segments {
             w.str(name);
-            w.u8(*kind as u8);
+            w.kind(*kind);
         }
         w.len(d.scores.len());
         for s in &d.scores {

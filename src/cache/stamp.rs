@@ -21,7 +21,6 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn of(m: &Metadata) -> Stamp {
-        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
         Stamp {
             size: m.len(),
             mtime: ns(m.mtime(), m.mtime_nsec()),
@@ -33,7 +32,6 @@ impl Stamp {
     // The field types differ between platforms (they are not all i64 everywhere).
     #[allow(clippy::unnecessary_cast)]
     pub fn of_stat(st: &libc::stat) -> Stamp {
-        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
         Stamp {
             size: st.st_size as u64,
             mtime: ns(st.st_mtime as i64, st.st_mtime_nsec as i64),
@@ -47,6 +45,11 @@ impl Stamp {
     pub fn is_racy(&self, looked: i64) -> bool {
         self.mtime.max(self.ctime) > looked.saturating_sub(RACY_NS)
     }
+}
+
+/// Seconds and nanoseconds as nanoseconds.
+fn ns(secs: i64, nanos: i64) -> i64 {
+    secs.saturating_mul(1_000_000_000).saturating_add(nanos)
 }
 
 /// Now, in nanoseconds since the epoch.
