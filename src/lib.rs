@@ -25,6 +25,7 @@ pub mod export;
 pub mod filter;
 pub mod folderdiff;
 pub mod forget;
+pub mod free;
 pub mod frontmatter;
 pub mod fsutil;
 pub mod generate;

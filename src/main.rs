@@ -7,6 +7,14 @@ use std::process::ExitCode;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // No transparent huge pages: mimalloc asks for them on its arenas, and a huge page is
+    // counted whole however little of it is used. At 100,000 records that was 40 MB more
+    // resident memory and a third more kernel time zeroing pages, for no gain in speed.
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes integer arguments and touches no memory.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     kith::git::configure();
     let cli = kith::cli::Cli::parse();
     match kith::cmd::run(cli) {

@@ -33,46 +33,64 @@ pub struct Member {
 
 /// Every segment's page, members by score (highest first), then name.
 pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPage> {
+    (0..derived.segments.len())
+        .map(|i| segment(index, derived, public, i))
+        .collect()
+}
+
+/// The page of segment `i` (in [`Derived::segments`] order). A page holds a copy of every
+/// member's name, stage and owner; `kith report` makes them one at a time.
+pub fn segment(index: &Index, derived: &Derived, public: bool, i: usize) -> SegmentPage {
     let names = Names {
         index,
         public,
         style: index.config.report.public_names,
     };
+    let s = &derived.segments[i];
+    let mut members: Vec<Member> = derived
+        .members(&s.name)
+        .into_iter()
+        .filter_map(|slot| {
+            let r = index.at_slot(slot)?;
+            let score = derived.score(slot);
+            Some(Member {
+                record: names.of(r),
+                stage: r
+                    .lifecycle()
+                    .or_else(|| r.text("stage").map(str::to_string)),
+                score: score.map(|s| (s.total * 10.0).round() / 10.0),
+                grade: score.map(|s| s.grade()),
+                owner: super::owner_name(&index.config, r),
+                last_activity: r.last_activity().map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    members.sort_by(|a, b| {
+        b.score
+            .unwrap_or(-1.0)
+            .total_cmp(&a.score.unwrap_or(-1.0))
+            .then_with(|| a.record.name.cmp(&b.record.name))
+    });
+    SegmentPage {
+        name: s.name.clone(),
+        description: s.description.clone(),
+        of: s.of.dir(),
+        filter: s.filter.source.clone(),
+        members,
+    }
+}
+
+/// How many records each segment's page lists, without making the pages.
+pub fn segment_sizes(index: &Index, derived: &Derived) -> Vec<usize> {
     derived
         .segments
         .iter()
         .map(|s| {
-            let mut members: Vec<Member> = derived
+            derived
                 .members(&s.name)
                 .into_iter()
-                .filter_map(|slot| {
-                    let r = index.at_slot(slot)?;
-                    let score = derived.score(slot);
-                    Some(Member {
-                        record: names.of(r),
-                        stage: r
-                            .lifecycle()
-                            .or_else(|| r.text("stage").map(str::to_string)),
-                        score: score.map(|s| (s.total * 10.0).round() / 10.0),
-                        grade: score.map(|s| s.grade()),
-                        owner: super::owner_name(&index.config, r),
-                        last_activity: r.last_activity().map(|d| d.to_string()),
-                    })
-                })
-                .collect();
-            members.sort_by(|a, b| {
-                b.score
-                    .unwrap_or(-1.0)
-                    .total_cmp(&a.score.unwrap_or(-1.0))
-                    .then_with(|| a.record.name.cmp(&b.record.name))
-            });
-            SegmentPage {
-                name: s.name.clone(),
-                description: s.description.clone(),
-                of: s.of.dir(),
-                filter: s.filter.source.clone(),
-                members,
-            }
+                .filter(|&slot| index.at_slot(slot).is_some())
+                .count()
         })
         .collect()
 }

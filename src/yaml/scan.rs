@@ -3,9 +3,9 @@
 //! No serde YAML crate keeps spans, so kith scans the text itself. The scanner knows the shape of
 //! each top-level entry (plain, quoted, flow or block list, block scalar, nested mapping, ...)
 //! and its byte range; the editor rewrites those ranges and diagnostics report their line and
-//! column. For the common subset of YAML (single-line scalars and lists of them) it also yields
-//! the values, which is several times faster than a full YAML parser; anything else is marked
-//! `complex` and left to serde_yaml_ng, so the two never disagree.
+//! column. For the common subset of YAML (single-line scalars, lists of them, literal `|`
+//! blocks) it also yields the values, which is several times faster than a full YAML parser;
+//! anything else is marked `complex` and left to serde_yaml_ng, so the two never disagree.
 
 use super::scalar;
 use crate::value::Value;
@@ -501,12 +501,24 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
                 }
             }
         }
-        Some(b'|' | b'>') => {
+        Some(b @ (b'|' | b'>')) => {
             entry.style = Style::BlockScalar;
             next = extend_indented(text, lines, i, &mut entry);
             entry.value_span.end = lines[next - 1].end.max(entry.value_span.start);
             if next - 1 == i {
                 entry.value_span.end = vstart + value_end_in_line(&text[vstart..line.end]);
+            }
+            let header = trim_blank_end(&text[vstart..line.end]);
+            let at_margin = entry.key_span.start == line.start;
+            if b == b'|' && at_margin && entry.problem.is_none() {
+                let clip = match header {
+                    "|" => Some(true),
+                    "|-" => Some(false),
+                    _ => None,
+                };
+                entry.value = clip
+                    .and_then(|clip| literal(text, &lines[i + 1..], next - i - 1, clip))
+                    .map(|s| Value::Str(s.into()));
             }
         }
         Some(b'&' | b'*' | b'!') => {
@@ -652,6 +664,50 @@ fn colon_space(s: &str) -> Option<usize> {
 
 /// Extends an entry over the indented (and blank) lines that follow line `i`; returns the index
 /// of the first line after the entry. Trailing blank lines are not included.
+/// A literal block scalar (`|` or `|-`) of a key at the margin, in the subset read here: the
+/// first content line sets the indentation, every content line has at least as much, and no
+/// blank line holds more spaces than it (YAML would count those as content or, before the
+/// first line, as the indentation). `lines` starts below the key; the first `len` of them are
+/// the scalar's (up to its last non-blank line). `clip` keeps one final line break, as `|`
+/// does; `|-` strips it. Anything else is left to the full parser.
+fn literal(text: &str, lines: &[Line], len: usize, clip: bool) -> Option<String> {
+    let content = |l: &Line| &text[l.start..l.end];
+    let indent = |s: &str| s.len() - s.trim_start_matches(' ').len();
+    let n = lines[..len]
+        .iter()
+        .map(content)
+        .find(|s| !is_blank(s))
+        .map_or(0, indent);
+    // Blank lines after the scalar, up to the next entry, belong to it too.
+    let trailing = lines[len..].iter().take_while(|l| is_blank(content(l)));
+    if lines[..len]
+        .iter()
+        .chain(trailing)
+        .map(content)
+        .any(|s| is_blank(s) && (s.len() > n || s.contains('\t')))
+    {
+        return None;
+    }
+    let mut out = String::new();
+    for (k, l) in lines[..len].iter().enumerate() {
+        let s = content(l);
+        if k > 0 {
+            out.push('\n');
+        }
+        if !is_blank(s) {
+            if indent(s) < n {
+                return None;
+            }
+            out.push_str(&s[n..]);
+        }
+    }
+    // The final line break, when the last line has one (the text may end without it).
+    if clip && len > 0 && lines[len - 1].next > lines[len - 1].end {
+        out.push('\n');
+    }
+    Some(out)
+}
+
 fn extend_indented(text: &str, lines: &[Line], i: usize, entry: &mut Entry) -> usize {
     let mut last = i;
     let mut j = i + 1;
@@ -917,8 +973,11 @@ mod tests {
             "c: 2026-10-02 # created\r\nd: x\r\n",
             "spaced key: 1\n",
             "k:   # only a comment\n  # and another\nz: 1\n",
+            "a: |\n  line one\n\n    two # kept\n  3\nb: 1\n",
+            "a: |-\n  2026-01-01\n\nb: |\nc: |  \n   x\r\n   y\r\n",
         ];
         for doc in docs {
+            assert!(scan(doc).simple, "{doc:?}");
             assert_eq!(values(doc), serde_values(doc), "{doc:?}");
         }
     }
@@ -928,8 +987,13 @@ mod tests {
         for doc in [
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",
-            "a: |\n  line one\n  line two\nb: 1\n",
             "a: >-\n  folded\n",
+            "a: |+\n  kept\n\n",
+            "a: |2\n   x\n",
+            "a: | # c\n  x\n",
+            "a: |\n    x\n  y\n",
+            "a: |\n  x\n     \nb: 1\n",
+            "a: |\n     \n  x\n",
             "a:\n  b: 1\n",
             "a: [1, [2]]\n",
             "a: {b: 1}\n",

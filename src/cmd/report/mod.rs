@@ -236,13 +236,28 @@ fn render_week(
         )
     });
     let (index, uncommitted) = loaded?;
+    // Freeing 100,000 records takes a tenth of a second; a thread of its own does it, which
+    // the process does not wait for when it exits.
+    let index = crate::free::Later::new(index);
     let history = history?;
-    let (derived, _) = Derived::compute(&index, as_of);
-    crate::output::trace("scores and segments");
-    let duplicates = crate::duplicates::find(&index);
-    let diagnostics =
-        index.diagnostics_with(crate::duplicates::diagnostics_of(&index, &duplicates));
-    crate::output::trace("diagnostics and duplicates");
+    // Scores and segments, and the duplicate pairs and diagnostics, side by side: neither
+    // needs the other, and each has parts that run on one thread.
+    let ((derived, _), (duplicates, diagnostics)) = rayon::join(
+        || {
+            let derived = Derived::compute(&index, as_of);
+            crate::output::trace("scores and segments");
+            derived
+        },
+        || {
+            let duplicates = crate::duplicates::find(&index);
+            let diagnostics =
+                index.diagnostics_with(crate::duplicates::diagnostics_of(&index, &duplicates));
+            crate::output::trace("diagnostics and duplicates");
+            (duplicates, diagnostics)
+        },
+    );
+    let sizes = pages::segment_sizes(&index, &derived);
+    let info = SiteInfo::with_sizes(cfg, as_of, public, archive, &derived, &sizes);
     let input = report::Input {
         index: &index,
         derived: &derived,
@@ -254,19 +269,33 @@ fn render_week(
         duplicates: &duplicates,
         public,
     };
-    let weekly = report::build(&input);
-    crate::output::trace("report built");
-    let segment_pages = pages::segments(&index, &derived, public);
-    let info = SiteInfo::new(cfg, as_of, public, archive, &segment_pages);
-    write_weekly(site, &info, &weekly, week, archive, latest)?;
+    // The week's pages and the segment pages side by side. Each segment page is made just
+    // before it is written and dropped after: all of them at once held tens of megabytes.
+    let (weekly, segments) = rayon::join(
+        || -> Result<()> {
+            let weekly = report::build(&input);
+            crate::output::trace("report built");
+            write_weekly(site, &info, &weekly, week, archive, latest)?;
+            crate::output::trace("weekly pages");
+            Ok(())
+        },
+        || -> Result<()> {
+            if latest {
+                (0..derived.segments.len())
+                    .into_par_iter()
+                    .try_for_each(|i| {
+                        write_segment(site, &info, &pages::segment(&index, &derived, public, i))
+                    })?;
+                crate::output::trace("segment pages");
+            }
+            Ok(())
+        },
+    );
+    weekly?;
+    segments?;
     if !latest {
         return Ok(());
     }
-    crate::output::trace("weekly pages");
-    segment_pages
-        .par_iter()
-        .try_for_each(|s| write_segment(site, &info, s))?;
-    crate::output::trace("segment pages");
     if record_pages {
         let histories = match &history {
             History::Available(h) => pages::histories(cfg, h),
@@ -287,6 +316,47 @@ impl SiteInfo {
         archive: &[Week],
         segment_pages: &[pages::SegmentPage],
     ) -> SiteInfo {
+        let links = segment_pages
+            .iter()
+            .map(|s| SegmentLink {
+                name: s.name.clone(),
+                size: s.members.len(),
+                description: s.description.clone(),
+            })
+            .collect();
+        SiteInfo::with_links(cfg, as_of, public, archive, links)
+    }
+
+    /// [`SiteInfo::new`] from the segments' sizes ([`pages::segment_sizes`]), before any
+    /// segment page is made.
+    fn with_sizes(
+        cfg: &crate::config::Config,
+        as_of: Date,
+        public: bool,
+        archive: &[Week],
+        derived: &Derived,
+        sizes: &[usize],
+    ) -> SiteInfo {
+        let links = derived
+            .segments
+            .iter()
+            .zip(sizes)
+            .map(|(s, &size)| SegmentLink {
+                name: s.name.clone(),
+                size,
+                description: s.description.clone(),
+            })
+            .collect();
+        SiteInfo::with_links(cfg, as_of, public, archive, links)
+    }
+
+    fn with_links(
+        cfg: &crate::config::Config,
+        as_of: Date,
+        public: bool,
+        archive: &[Week],
+        segments: Vec<SegmentLink>,
+    ) -> SiteInfo {
         SiteInfo {
             workspace: cfg.name.clone(),
             generated: as_of.to_string(),
@@ -298,14 +368,7 @@ impl SiteInfo {
                     href: format!("weeks/{w}/index.html"),
                 })
                 .collect(),
-            segments: segment_pages
-                .iter()
-                .map(|s| SegmentLink {
-                    name: s.name.clone(),
-                    size: s.members.len(),
-                    description: s.description.clone(),
-                })
-                .collect(),
+            segments,
         }
     }
 }
