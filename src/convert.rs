@@ -105,7 +105,10 @@ pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Stamp) -> Re
         fields.push(("close_date".into(), Value::str(&close.to_string())));
     }
     fields.push(("company".into(), Value::str(company.id())));
-    fields.push(("contacts".into(), Value::List(vec![Value::str(&person.id)])));
+    fields.push((
+        "contacts".into(),
+        Value::List(vec![Value::str(&person.id)].into()),
+    ));
     if let Some(owner) = person.text("owner") {
         fields.push(("owner".into(), Value::str(owner)));
     }

@@ -154,15 +154,15 @@ mod tests {
     fn writes_what_the_editor_would() {
         let cfg = Config::default();
         let today = Date::constant(2026, 11, 25);
-        let consent = Value::Map(vec![
-            ("marketing".into(), Value::str("2026-03-01")),
-            ("withdrawn".into(), Value::str("2026-06-01")),
-        ]);
-        let tags = Value::List(vec![
-            Value::str("a b"),
-            Value::str("yes"),
-            Value::str("x: y"),
-        ]);
+        let consent = Value::Map(
+            vec![
+                ("marketing".into(), Value::str("2026-03-01")),
+                ("withdrawn".into(), Value::str("2026-06-01")),
+            ]
+            .into(),
+        );
+        let tags =
+            Value::List(vec![Value::str("a b"), Value::str("yes"), Value::str("x: y")].into());
         let given: Vec<(String, Value)> = vec![
             ("email".into(), Value::str("ada@example.com")),
             ("phone".into(), Value::str("+44 20 7946 0000")),

@@ -209,7 +209,7 @@ impl<'a> Doc<'a> {
         }
         let mut items = current;
         items.push(Value::str(item));
-        Some(self.set(key, &Value::List(items), Some(&FieldType::List)))
+        Some(self.set(key, &Value::List(items.into()), Some(&FieldType::List)))
     }
 
     /// Removes an item (case-insensitive) from a list field. `None` if it is not there.
@@ -239,7 +239,7 @@ impl<'a> Doc<'a> {
         }
         let mut items = current;
         items.remove(pos);
-        Some(self.set(key, &Value::List(items), Some(&FieldType::List)))
+        Some(self.set(key, &Value::List(items.into()), Some(&FieldType::List)))
     }
 
     /// Inserts an activity entry into the `## Activity` list, keeping it in date order (after

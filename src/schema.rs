@@ -659,7 +659,7 @@ mod tests {
         assert!(parse_input(&cfg, t("email").as_ref(), "email", "nope").is_err());
         assert_eq!(
             parse_input(&cfg, t("tags").as_ref(), "tags", "[a, b]").unwrap(),
-            Value::List(vec![Value::str("a"), Value::str("b")])
+            Value::List(vec![Value::str("a"), Value::str("b")].into())
         );
         let deal = builtin(Kind::Deal, "amount");
         assert_eq!(

@@ -376,7 +376,7 @@ impl<'a> Reader<'a> {
                 for _ in 0..n {
                     items.push(self.value(depth + 1)?);
                 }
-                Value::List(items)
+                Value::List(items.into())
             }
             6 => {
                 let n = self.len()?;
@@ -385,7 +385,7 @@ impl<'a> Reader<'a> {
                     let k = CompactString::from(self.str()?);
                     entries.push((k, self.value(depth + 1)?));
                 }
-                Value::Map(entries)
+                Value::Map(entries.into())
             }
             _ => return Err(Corrupt),
         })

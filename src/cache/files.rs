@@ -53,6 +53,26 @@ impl Dirs {
         (rc == 0 && st.st_mode & libc::S_IFMT == libc::S_IFREG).then(|| Stamp::of_stat(&st))
     }
 
+    /// Reads `<folder>/<id>.md`, which the listing says is a regular file, if it still opens
+    /// as one and holds at most `max` bytes. No stamp, so no `fstat`: for loads without the
+    /// cache. `false` for anything else: the careful loader says what is wrong.
+    pub fn read_listed(&self, kind: Kind, id: &str, max: u64, out: &mut Vec<u8>) -> bool {
+        let mut buf = [0u8; 256];
+        let Some((dir, name)) = self.at(kind, id, &mut buf) else {
+            return false;
+        };
+        let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK;
+        // SAFETY: a valid descriptor and a NUL-terminated name.
+        let fd = unsafe { libc::openat(dir, name.as_ptr(), flags) };
+        if fd < 0 {
+            return false;
+        }
+        // SAFETY: a descriptor just opened and owned by nothing else.
+        let file = unsafe { File::from_raw_fd(fd) };
+        out.clear();
+        file.take(max + 1).read_to_end(out).is_ok() && out.len() as u64 <= max
+    }
+
     /// Reads `<folder>/<id>.md` if it is a regular file of at most `max` bytes, with its stamp
     /// as of the read. `None` for anything else: the careful loader says what is wrong.
     pub fn read(&self, kind: Kind, id: &str, max: u64, out: &mut Vec<u8>) -> Option<Stamp> {

@@ -131,7 +131,8 @@ struct Item {
 /// Loads the `found` files, taking what it can from the cache and updating it.
 pub fn load(ws: &Workspace, found: &[Found], folder_diags: &[Diagnostic]) -> Loaded {
     if !enabled() {
-        let parsed = found.par_iter().map(|f| load::load_one(ws, f)).collect();
+        let dirs = files::Dirs::open(ws);
+        let parsed = found.par_iter().map(|f| read_parse(ws, &dirs, f)).collect();
         return Loaded { parsed, key: None };
     }
     let looked = stamp::now();
@@ -196,6 +197,26 @@ fn match_entries(found: &[Found], entries: &[Entry]) -> Vec<Option<usize>> {
     out
 }
 
+/// Reads and parses a file the listing says is a regular file, relative to its folder;
+/// anything else, or any trouble, takes [`load::load_one`]'s careful way.
+fn read_parse(ws: &Workspace, dirs: &files::Dirs, f: &Found) -> Parsed {
+    if !f.file_type.is_some_and(|t| t.is_file()) {
+        return load::load_one(ws, f);
+    }
+    BUFFER.with_borrow_mut(|bytes| {
+        if !dirs.read_listed(f.kind, &f.id, ws.config.max_record_bytes, bytes) {
+            return load::load_one(ws, f);
+        }
+        let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+        crate::parse::parse(f.kind, &f.id, &rel, bytes, &ws.config)
+    })
+}
+
+thread_local! {
+    /// One read buffer per loader thread, reused for every file it reads.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(16 * 1024));
+}
+
 fn load_item(
     ws: &Workspace,
     dirs: &files::Dirs,
@@ -229,9 +250,6 @@ fn load_item(
         && let Some(item) = decode(i, e, e.stamp)
     {
         return item;
-    }
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(16 * 1024));
     }
     BUFFER.with_borrow_mut(|bytes| {
         let Some(stamp) = dirs.read(f.kind, &f.id, ws.config.max_record_bytes, bytes) else {

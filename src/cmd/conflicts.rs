@@ -137,7 +137,7 @@ pub fn resolve_one(ws: &Workspace, args: ResolveArgs) -> Result<ExitCode> {
     changes.push(if rest.is_empty() {
         Change::Unset("conflicts".into())
     } else {
-        Change::Set("conflicts".into(), Value::List(rest))
+        Change::Set("conflicts".into(), Value::List(rest.into()))
     });
     store::update(ws, r.kind, &r.id, &changes)?;
     let kept = match &chosen {

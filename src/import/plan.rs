@@ -51,12 +51,16 @@ impl Target<'_> {
     fn list_add(&mut self, key: &str, item: &str) {
         let item_value = Value::str(item);
         match self.fields.iter_mut().find(|(k, _)| k == key) {
-            Some((_, Value::List(items))) => items.push(item_value),
-            Some((_, v)) if v.is_null() => *v = Value::List(vec![item_value]),
-            Some((_, v)) => *v = Value::List(vec![v.clone(), item_value]),
+            Some((_, Value::List(items))) => {
+                let mut list = std::mem::take(items).into_vec();
+                list.push(item_value);
+                *items = list.into();
+            }
+            Some((_, v)) if v.is_null() => *v = Value::List(vec![item_value].into()),
+            Some((_, v)) => *v = Value::List(vec![v.clone(), item_value].into()),
             None => self
                 .fields
-                .push((key.to_string(), Value::List(vec![item_value]))),
+                .push((key.to_string(), Value::List(vec![item_value].into()))),
         }
         self.changes
             .push(Change::ListAdd(key.to_string(), item.to_string()));

@@ -451,7 +451,7 @@ fn repoint(
                         out.push(item);
                     }
                 }
-                Value::List(out)
+                Value::List(out.into())
             }
             _ => Value::str(&keep.id),
         };

@@ -154,19 +154,22 @@ pub fn merge(
         }
     }
     for c in &conflicts {
-        block.push(Value::Map(vec![
-            ("field".into(), Value::str(&c.field)),
-            ("ours".into(), c.ours.clone()),
-            ("theirs".into(), c.theirs.clone()),
-            ("who".into(), Value::str(&side.who)),
-            ("when".into(), Value::str(&side.when.to_string())),
-        ]));
+        block.push(Value::Map(
+            vec![
+                ("field".into(), Value::str(&c.field)),
+                ("ours".into(), c.ours.clone()),
+                ("theirs".into(), c.theirs.clone()),
+                ("who".into(), Value::str(&side.who)),
+                ("when".into(), Value::str(&side.when.to_string())),
+            ]
+            .into(),
+        ));
     }
     if block.as_slice() != oc {
         changes.push(if block.is_empty() {
             Change::Unset("conflicts".into())
         } else {
-            Change::Set("conflicts".into(), Value::List(block))
+            Change::Set("conflicts".into(), Value::List(block.into()))
         });
     }
     let text = edit::apply(ours, &changes, |k| schema::field_type(cfg, kind, k))
@@ -203,11 +206,9 @@ fn resolve(
         || (matches!(o, Value::List(_)) && matches!(t, Value::List(_)));
     if is_list {
         return Resolution::Take(
-            Some(Value::List(merge_sets(
-                bv.map_or(&[][..], Value::items),
-                o.items(),
-                t.items(),
-            ))),
+            Some(Value::List(
+                merge_sets(bv.map_or(&[][..], Value::items), o.items(), t.items()).into(),
+            )),
             None,
         );
     }

@@ -159,7 +159,7 @@ fn full_parse(text: &str) -> Result<Vec<(CompactString, Value)>, YamlError> {
     }
     match value {
         Value::Null => Ok(Vec::new()),
-        Value::Map(entries) => Ok(entries),
+        Value::Map(entries) => Ok(entries.into_vec()),
         other => Err(YamlError {
             code: "not-a-mapping",
             line: 0,

@@ -482,7 +482,7 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
                         && let Some((items, values)) = flow_items(text, vstart, end)
                     {
                         entry.items = items;
-                        entry.value = Some(Value::List(values));
+                        entry.value = Some(Value::List(values.into()));
                     }
                 }
                 None => {
@@ -841,7 +841,7 @@ fn scan_nested(text: &str, lines: &[Line], i: usize, entry: &mut Entry) -> usize
     } else if style == Style::BlockSeq {
         entry.items = items;
         if simple && entry.style == Style::BlockSeq {
-            entry.value = Some(Value::List(values));
+            entry.value = Some(Value::List(values.into()));
         }
     }
     last + 1
