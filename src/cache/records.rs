@@ -162,54 +162,57 @@ fn read_table(table: &[u8], count: usize, blobs_len: u64) -> Result<Vec<Entry>> 
 /// file or the new one.
 pub struct Writer {
     out: std::io::BufWriter<tempfile::NamedTempFile>,
-    entries: Vec<Entry>,
+    /// The table, encoded as entries come (not kept as [`Entry`] values: at 100,000 files
+    /// those and their encoding at the end held 20 MB more at once).
+    table: super::codec::Writer,
+    count: u64,
     offset: u64,
 }
 
 impl Writer {
-    pub fn create(path: &Path) -> std::io::Result<Writer> {
+    /// A writer for about `expected` entries.
+    pub fn create(path: &Path, expected: usize) -> std::io::Result<Writer> {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, super::temp_file(path)?);
         out.write_all(&[0u8; HEADER])?;
+        let mut table = super::codec::Writer::default();
+        table.buf.reserve(expected * 96);
         Ok(Writer {
             out,
-            entries: Vec::new(),
+            table,
+            count: 0,
             offset: 0,
         })
     }
 
     /// Adds an entry (its offset, length and checksum are the blob's).
-    pub fn push(&mut self, mut entry: Entry, blob: &[u8]) -> std::io::Result<()> {
-        entry.offset = self.offset;
-        entry.len = blob.len() as u64;
-        entry.check = xxh3_64(blob);
+    pub fn push(&mut self, e: &Entry, blob: &[u8]) -> std::io::Result<()> {
         self.out.write_all(blob)?;
-        self.offset += entry.len;
-        self.entries.push(entry);
+        let table = &mut self.table;
+        table.kind(e.kind);
+        table.str(&e.id);
+        table.u64(e.stamp.size);
+        table.i64(e.stamp.mtime);
+        table.i64(e.stamp.ctime);
+        table.u64(e.stamp.ino);
+        table.bool(e.racy);
+        table.u128(e.hash);
+        table.u64(self.offset);
+        table.u64(blob.len() as u64);
+        table.u64(xxh3_64(blob));
+        self.offset += blob.len() as u64;
+        self.count += 1;
         Ok(())
     }
 
     pub fn finish(self, path: &Path, key: u128) -> std::io::Result<()> {
-        let mut table = super::codec::Writer::default();
-        for e in &self.entries {
-            table.kind(e.kind);
-            table.str(&e.id);
-            table.u64(e.stamp.size);
-            table.i64(e.stamp.mtime);
-            table.i64(e.stamp.ctime);
-            table.u64(e.stamp.ino);
-            table.bool(e.racy);
-            table.u128(e.hash);
-            table.u64(e.offset);
-            table.u64(e.len);
-            table.u64(e.check);
-        }
+        let table = self.table;
         let mut out = self.out;
         out.write_all(&table.buf)?;
         let mut header = super::codec::Writer::default();
         header.buf.extend_from_slice(MAGIC);
         header.u32(super::FORMAT);
         header.u128(key);
-        header.u64(self.entries.len() as u64);
+        header.u64(self.count);
         header.u64(HEADER as u64 + self.offset);
         header.u64(table.buf.len() as u64);
         header.u64(xxh3_64(&table.buf));
