@@ -72,13 +72,16 @@ impl Index {
             let Some(p) = index.slots[slot].take() else {
                 continue;
             };
-            let key = (p.record.kind, p.record.id.clone());
-            if index.by_key.contains_key(&key) {
-                index.free.push(slot);
-                continue;
+            match index.by_key.entry((p.record.kind, p.record.id.clone())) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    index.free.push(slot);
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(slot);
+                }
             }
             index.link(slot, &p.record, true);
-            index.by_key.insert(key, slot);
             index.slots[slot] = Some(p);
         }
         index
@@ -140,15 +143,20 @@ impl Index {
                 if let Some(company) = r.text("company") {
                     update(&mut self.people_by_company, company, slot, add);
                 }
-                let stage = r.lifecycle().unwrap_or_default();
-                let count = self.stage_counts.entry(stage.clone()).or_default();
-                if add {
-                    *count += 1;
-                } else {
-                    *count = count.saturating_sub(1);
-                    if *count == 0 {
-                        self.stage_counts.remove(&stage);
+                // Without a copy of the stage, unless it is the first of its kind.
+                let stage = r.stage().unwrap_or_default();
+                match self.stage_counts.get_mut(&*stage) {
+                    Some(count) if add => *count += 1,
+                    Some(count) => {
+                        *count = count.saturating_sub(1);
+                        if *count == 0 {
+                            self.stage_counts.remove(&*stage);
+                        }
                     }
+                    None if add => {
+                        self.stage_counts.insert(stage.into_owned(), 1);
+                    }
+                    None => {}
                 }
             }
             Kind::Deal => {
