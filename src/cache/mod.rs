@@ -132,8 +132,7 @@ struct Item {
 /// Loads the `found` files, taking what it can from the cache and updating it.
 pub fn load(ws: &Workspace, found: &[Found], folder_diags: &[Diagnostic]) -> Loaded {
     if !enabled() {
-        let dirs = files::Dirs::open(ws);
-        let parsed = found.par_iter().map(|f| read_parse(ws, &dirs, f)).collect();
+        let parsed = parse_all(ws, found);
         return Loaded { parsed, key: None };
     }
     let looked = stamp::now();
@@ -201,6 +200,30 @@ fn match_entries(found: &[Found], entries: &[Entry]) -> Vec<Option<usize>> {
         out.push(hit.then_some(j));
     }
     out
+}
+
+/// Reads and parses every listed file, in parallel, without the cache.
+pub fn parse_all(ws: &Workspace, found: &[Found]) -> Vec<Parsed> {
+    let dirs = files::Dirs::open(ws);
+    found.par_iter().map(|f| read_parse(ws, &dirs, f)).collect()
+}
+
+/// Reads every listed file's bytes as [`parse_all`] does, and parses nothing: the floor of a
+/// load, for `kith bench`. Returns the number of bytes read.
+pub fn read_all(ws: &Workspace, found: &[Found]) -> usize {
+    let dirs = files::Dirs::open(ws);
+    found
+        .par_iter()
+        .map(|f| {
+            BUFFER.with_borrow_mut(|bytes| {
+                if dirs.read_listed(f.kind, &f.id, ws.config.max_record_bytes, bytes) {
+                    bytes.len()
+                } else {
+                    0
+                }
+            })
+        })
+        .sum()
 }
 
 /// Reads and parses a file the listing says is a regular file, relative to its folder;
