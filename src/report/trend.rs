@@ -22,20 +22,29 @@ pub struct TrendWeek {
     pub customers: usize,
 }
 
-pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> Trend {
+/// `now`: (people at a lead stage, customers) who count now.
+pub(super) fn build(
+    ctx: &Ctx,
+    now: (usize, usize),
+    history: &[Changed],
+    uncommitted: &[Change],
+) -> Trend {
     let lc = &ctx.cfg.lifecycle;
     let customer = ctx.customer_rank();
-    // Everyone who counts, with their stage now.
-    let mut state: FxHashMap<String, Option<String>> = ctx
-        .people()
-        .map(|(_, r)| (r.id.to_string(), r.lifecycle()))
-        .collect();
-    let excluded: rustc_hash::FxHashSet<&str> = ctx
-        .index
-        .entries()
-        .filter(|(slot, r)| r.kind == Kind::Person && ctx.derived.excluded(*slot))
-        .map(|(_, r)| &*r.id)
-        .collect();
+    // The stages of the people the changes name, as they are undone: read from the records
+    // the first time a change names someone (everyone else keeps the stage they have now).
+    // `None`: not counted (no such person, or staff and spam); `Some(stage)`: counted.
+    let mut state: FxHashMap<String, Option<Option<String>>> = FxHashMap::default();
+    let initial = |id: &str| -> Option<Option<String>> {
+        let slot = ctx.index.slot(Kind::Person, id)?;
+        let r = ctx.index.at_slot(slot)?;
+        (!r.broken && !ctx.derived.excluded(slot)).then(|| r.lifecycle())
+    };
+    let excluded = |id: &str| {
+        ctx.index
+            .slot(Kind::Person, id)
+            .is_some_and(|slot| ctx.derived.excluded(slot))
+    };
     // What a stage adds to the counts: (leads, customers).
     let weight = |stage: &Option<String>| -> (isize, isize) {
         stage.as_deref().map_or((0, 0), |s| {
@@ -46,25 +55,27 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> T
         })
     };
     // The counts, kept up to date as changes are undone.
-    let (leads, customers) = state.values().fold((0, 0), |(l, c), s| {
-        let (dl, dc) = weight(s);
-        (l + dl, c + dc)
-    });
-    let (leads, customers) = (std::cell::Cell::new(leads), std::cell::Cell::new(customers));
-    let undo = |state: &mut FxHashMap<String, Option<String>>, c: &Change| {
-        if c.kind != Kind::Person || excluded.contains(c.id.as_str()) {
+    let (leads, customers) = (
+        std::cell::Cell::new(now.0 as isize),
+        std::cell::Cell::new(now.1 as isize),
+    );
+    let undo = |state: &mut FxHashMap<String, Option<Option<String>>>, c: &Change| {
+        if c.kind != Kind::Person || excluded(&c.id) {
             return;
         }
-        let set = |state: &mut FxHashMap<String, Option<String>>,
+        let get = |state: &mut FxHashMap<String, Option<Option<String>>>, id: &str| {
+            state
+                .entry(id.to_string())
+                .or_insert_with(|| initial(id))
+                .clone()
+        };
+        let set = |state: &mut FxHashMap<String, Option<Option<String>>>,
                    id: &str,
                    to: Option<Option<String>>| {
-            let before = match to {
-                Some(stage) => state.insert(id.to_string(), stage),
-                None => state.remove(id),
-            };
-            let after = state.get(id);
+            let before = get(state, id);
             let (bl, bc) = before.as_ref().map_or((0, 0), weight);
-            let (al, ac) = after.map_or((0, 0), weight);
+            let (al, ac) = to.as_ref().map_or((0, 0), weight);
+            state.insert(id.to_string(), to);
             leads.set(leads.get() + al - bl);
             customers.set(customers.get() + ac - bc);
         };
@@ -75,11 +86,11 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> T
             }
             Event::Created => set(state, &c.id, None),
             Event::Deleted => {
-                let now = state.get(&c.id).cloned().flatten();
+                let now = get(state, &c.id).flatten();
                 set(state, &c.id, Some(now));
             }
             Event::Renamed { from } => {
-                let now = state.get(&c.id).cloned().flatten();
+                let now = get(state, &c.id).flatten();
                 set(state, &c.id, None);
                 set(state, from, Some(now));
             }

@@ -6,6 +6,9 @@
 //! contents changed, and they are the pages a fresh `kith report` would write for the same
 //! files (the watch tests compare the two).
 //!
+//! The figures are kept as sums of every record's part ([`report::Tally`]): a batch works out
+//! again the parts of the records it reached, not everyone's.
+//!
 //! Everything is rendered again when HEAD moves (a commit, a checkout), on a new day, and when
 //! the watcher opens a new session (kith.yaml or a template changed).
 
@@ -44,6 +47,9 @@ pub struct Session {
     /// What the pages were last rendered from.
     info: Option<SiteInfo>,
     segments: Vec<pages::SegmentPage>,
+    /// The figures as sums of the records' parts, kept up to date batch by batch (none:
+    /// worked out whole at the next render).
+    tally: Option<report::Tally>,
 }
 
 /// What one render wrote.
@@ -81,6 +87,7 @@ impl Session {
             uncommitted: BTreeMap::new(),
             info: None,
             segments: Vec::new(),
+            tally: None,
         };
         s.read_history(ws)?;
         s.site.write_style()?;
@@ -133,7 +140,17 @@ impl Session {
             duplicates: &live.duplicates.pairs,
             public: self.public,
         };
-        let weekly = report::build(&input);
+        // Only the parts of the records the batch reached are worked out again; everything
+        // is after a new day, a commit, or a new session.
+        match (&mut self.tally, records) {
+            (Some(tally), Some(keys)) => tally.update(&input, keys),
+            _ => self.tally = Some(report::Tally::new(&input, true)),
+        }
+        let weekly = self
+            .tally
+            .as_ref()
+            .expect("the tally was just made")
+            .weekly(&input);
         crate::output::trace("report built");
         let segments = pages::segments(&live.index, &live.derived, self.public);
         let info = SiteInfo::new(cfg, self.as_of, self.public, &self.archive, &segments);
