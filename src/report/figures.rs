@@ -9,11 +9,11 @@
 //! are summed in that order too, as a fresh report adds them, so the sums come out the same to
 //! the last bit.
 
+use super::Sums;
 use super::deals::DealRow;
 use super::followups::{OverdueItem, OwnerMove};
 use super::parts::{Outcome, Part, Stage, WorkflowPart};
 use super::people::StaleItem;
-use super::Sums;
 use crate::record::Kind;
 use compact_str::CompactString;
 use std::cell::Cell;
@@ -188,7 +188,8 @@ pub struct Figures {
     pub stale_leads: usize,
     pub stale_deals: usize,
     #[allow(clippy::type_complexity)]
-    pub stale: BTreeMap<(bool, String), BTreeMap<(Reverse<Option<i64>>, Kind, CompactString), StaleItem>>,
+    pub stale:
+        BTreeMap<(bool, String), BTreeMap<(Reverse<Option<i64>>, Kind, CompactString), StaleItem>>,
     // Owners, by teammate position, then the unassigned row.
     pub owner_leads: Vec<usize>,
     pub owner_deals: Vec<usize>,

@@ -225,13 +225,14 @@ impl Tally {
                 parts::of(&ctx, &basis, slot, r)
             })
             .collect();
-        let mut figures =
-            figures::Figures::new(ctx.cfg, basis.workflows.len(), basis.months.len());
+        let mut figures = figures::Figures::new(ctx.cfg, basis.workflows.len(), basis.months.len());
         for p in &all {
             figures.add(p);
         }
         let parts = if keep {
-            all.into_iter().map(|p| ((p.kind, p.id.clone()), p)).collect()
+            all.into_iter()
+                .map(|p| ((p.kind, p.id.clone()), p))
+                .collect()
         } else {
             Default::default()
         };
@@ -283,14 +284,8 @@ fn weekly(input: &Input, ctx: &Ctx, basis: &parts::Basis, f: &figures::Figures) 
     let names = ctx.names;
     let history = input.history();
     let moved = history.map(|h| moved::build(ctx, h, input.uncommitted));
-    let trend = history.map(|h| {
-        trend::build(
-            ctx,
-            (f.at_lead_stage, f.customers),
-            h,
-            input.uncommitted,
-        )
-    });
+    let trend =
+        history.map(|h| trend::build(ctx, (f.at_lead_stage, f.customers), h, input.uncommitted));
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
     let funnel = funnel::build(ctx, f);
     let sources = people::sources(ctx, f, moved.as_ref());
@@ -524,6 +519,8 @@ pub(crate) fn median(mut days: Vec<i64>) -> Option<f64> {
     })
 }
 
+#[cfg(test)]
+mod tally_tests;
 #[cfg(test)]
 mod tests;
 

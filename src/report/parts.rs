@@ -350,11 +350,7 @@ fn workflows(ctx: &Ctx, basis: &Basis, r: &Record, counts: bool) -> Vec<Workflow
     for w in &basis.workflows {
         let mut s = WorkflowPart::default();
         for p in state::read(r, &w.name) {
-            if counts
-                && p
-                    .entered
-                    .is_some_and(|d| d >= week_start && d <= ctx.as_of)
-            {
+            if counts && p.entered.is_some_and(|d| d >= week_start && d <= ctx.as_of) {
                 s.entered_this_week += 1;
             }
             let Some(entered) = p.entered else { continue };
