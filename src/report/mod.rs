@@ -9,6 +9,7 @@ mod deals;
 mod figures;
 mod followups;
 mod funnel;
+pub mod members;
 mod moved;
 pub mod pages;
 mod parts;

@@ -21,7 +21,7 @@ pub struct SegmentPage {
     pub members: Vec<Member>,
 }
 
-#[derive(Debug, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Member {
     pub record: RecordRef,
     pub stage: Option<String>,
@@ -33,48 +33,8 @@ pub struct Member {
 
 /// Every segment's page, members by score (highest first), then name.
 pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPage> {
-    let names = Names {
-        index,
-        public,
-        style: index.config.report.public_names,
-    };
-    derived
-        .segments
-        .iter()
-        .map(|s| {
-            let mut members: Vec<Member> = derived
-                .members(&s.name)
-                .into_iter()
-                .filter_map(|slot| {
-                    let r = index.at_slot(slot)?;
-                    let score = derived.score(slot);
-                    Some(Member {
-                        record: names.of(r),
-                        stage: r
-                            .lifecycle()
-                            .or_else(|| r.text("stage").map(str::to_string)),
-                        score: score.map(|s| (s.total * 10.0).round() / 10.0),
-                        grade: score.map(|s| s.grade()),
-                        owner: super::owner_name(&index.config, r),
-                        last_activity: r.last_activity().map(|d| d.to_string()),
-                    })
-                })
-                .collect();
-            members.sort_by(|a, b| {
-                b.score
-                    .unwrap_or(-1.0)
-                    .total_cmp(&a.score.unwrap_or(-1.0))
-                    .then_with(|| a.record.name.cmp(&b.record.name))
-            });
-            SegmentPage {
-                name: s.name.clone(),
-                description: s.description.clone(),
-                of: s.of.dir(),
-                filter: s.filter.source.clone(),
-                members,
-            }
-        })
-        .collect()
+    let m = super::members::Members::new(index, derived, public, false);
+    (0..m.len()).map(|i| m.page(i)).collect()
 }
 
 #[derive(Debug, Serialize)]

@@ -46,7 +46,8 @@ pub struct Session {
     uncommitted: BTreeMap<String, Vec<Change>>,
     /// What the pages were last rendered from.
     info: Option<SiteInfo>,
-    segments: Vec<pages::SegmentPage>,
+    /// The segments' member lists, kept up to date batch by batch.
+    members: Option<report::members::Members>,
     /// The figures as sums of the records' parts, kept up to date batch by batch (none:
     /// worked out whole at the next render).
     tally: Option<report::Tally>,
@@ -86,7 +87,7 @@ impl Session {
             histories: Histories::default(),
             uncommitted: BTreeMap::new(),
             info: None,
-            segments: Vec::new(),
+            members: None,
             tally: None,
         };
         s.read_history(ws)?;
@@ -141,35 +142,47 @@ impl Session {
             public: self.public,
         };
         // Only the parts of the records the batch reached are worked out again; everything
-        // is after a new day, a commit, or a new session.
-        match (&mut self.tally, records) {
-            (Some(tally), Some(keys)) => tally.update(&input, keys),
-            _ => self.tally = Some(report::Tally::new(&input, true)),
-        }
-        let weekly = self
-            .tally
-            .as_ref()
-            .expect("the tally was just made")
-            .weekly(&input);
+        // is after a new day, a commit, or a new session. (Taken out until the render is
+        // done: after a failed one, the next works everything out again.)
+        let tally = match (self.tally.take(), records) {
+            (Some(mut tally), Some(keys)) => {
+                tally.update(&input, keys);
+                tally
+            }
+            _ => report::Tally::new(&input, true),
+        };
+        let weekly = tally.weekly(&input);
         crate::output::trace("report built");
-        let segments = pages::segments(&live.index, &live.derived, self.public);
-        let info = SiteInfo::new(cfg, self.as_of, self.public, &self.archive, &segments);
+        // The segments whose member lists changed (all of them after a full rebuild).
+        let (members, changed): (_, Vec<usize>) = match (self.members.take(), records) {
+            (Some(mut m), Some(keys)) => {
+                let changed = m.update(&live.index, &live.derived, keys);
+                (m, changed.into_iter().collect())
+            }
+            _ => {
+                let m =
+                    report::members::Members::new(&live.index, &live.derived, self.public, true);
+                let all = (0..m.len()).collect();
+                (m, all)
+            }
+        };
+        let info = SiteInfo::new(cfg, self.as_of, self.public, &self.archive, members.links());
         write_weekly(&self.site, &info, &weekly, self.week, &self.archive, true)?;
         crate::output::trace("weekly pages");
-        let same_info = self.info.as_ref() == Some(&info);
-        let changed: Vec<&pages::SegmentPage> = segments
-            .iter()
-            .filter(|s| !same_info || !self.segments.contains(s))
-            .collect();
+        let changed: Vec<usize> = if self.reads_same_info("segment.html", &info) {
+            changed
+        } else {
+            (0..members.len()).collect()
+        };
         changed
             .par_iter()
-            .try_for_each(|s| write_segment(&self.site, &info, s))?;
+            .try_for_each(|&i| write_segment(&self.site, &info, &members.page(i)))?;
         crate::output::trace("segment pages");
         if !self.public {
             let since = self.week.last(cfg.report.trend_weeks)[0]
                 .start()
                 .to_string();
-            match records.filter(|_| self.records_read_same_info(&info)) {
+            match records.filter(|_| self.reads_same_info("record.html", &info)) {
                 Some(keys) => self.write_some(live, &info, &since, keys)?,
                 None => write_records(
                     &self.site,
@@ -183,7 +196,8 @@ impl Session {
             crate::output::trace("record pages");
         }
         self.info = Some(info);
-        self.segments = segments;
+        self.tally = Some(tally);
+        self.members = Some(members);
         let (w, u) = self.site.counts();
         Ok(Rendered {
             written: w - written,
@@ -191,13 +205,14 @@ impl Session {
         })
     }
 
-    /// Whether the record pages would read the same site information as last time. The
-    /// built-in templates show only the workspace's name, the date, the weeks and whether the
-    /// report is public (not the segment list); a workspace's own record, base or components
-    /// template may show anything.
-    fn records_read_same_info(&self, info: &SiteInfo) -> bool {
+    /// Whether the pages of `template` (a record's, a segment's) would read the same site
+    /// information as last time. The built-in templates show only the workspace's name, the
+    /// date, the weeks and whether the report is public (not the segment list, whose sizes
+    /// change with many saves); a workspace's own template, base or components may show
+    /// anything.
+    fn reads_same_info(&self, template: &str, info: &SiteInfo) -> bool {
         let Some(old) = &self.info else { return false };
-        let custom = ["record.html", "base.html", "components.html"]
+        let custom = [template, "base.html", "components.html"]
             .iter()
             .any(|t| self.site.is_overridden(t));
         if custom {

@@ -257,7 +257,10 @@ fn render_week(
     let weekly = report::build(&input);
     crate::output::trace("report built");
     let segment_pages = pages::segments(&index, &derived, public);
-    let info = SiteInfo::new(cfg, as_of, public, archive, &segment_pages);
+    let links = segment_pages
+        .iter()
+        .map(|s| (&s.name, s.members.len(), &s.description));
+    let info = SiteInfo::new(cfg, as_of, public, archive, links);
     write_weekly(site, &info, &weekly, week, archive, latest)?;
     if !latest {
         return Ok(());
@@ -285,7 +288,7 @@ impl SiteInfo {
         as_of: Date,
         public: bool,
         archive: &[Week],
-        segment_pages: &[pages::SegmentPage],
+        segments: impl Iterator<Item = (impl ToString, usize, impl ToString)>,
     ) -> SiteInfo {
         SiteInfo {
             workspace: cfg.name.clone(),
@@ -298,12 +301,11 @@ impl SiteInfo {
                     href: format!("weeks/{w}/index.html"),
                 })
                 .collect(),
-            segments: segment_pages
-                .iter()
-                .map(|s| SegmentLink {
-                    name: s.name.clone(),
-                    size: s.members.len(),
-                    description: s.description.clone(),
+            segments: segments
+                .map(|(name, size, description)| SegmentLink {
+                    name: name.to_string(),
+                    size,
+                    description: description.to_string(),
                 })
                 .collect(),
         }
@@ -324,13 +326,18 @@ fn write_weekly(
     let previous_href = archive
         .contains(&previous)
         .then(|| format!("weeks/{previous}/index.html"));
+    // Made into the templates' values once for both pages (a value is shared, not copied).
+    let (site_value, report) = rayon::join(
+        || tera::Value::from_serializable(info),
+        || tera::Value::from_serializable(weekly),
+    );
     let page = |page: &str, root: &str| -> Result<String> {
         let mut ctx = Context::new();
         ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
-        ctx.insert("site", info);
+        ctx.insert_value("site", site_value.clone());
         ctx.insert("root", root);
         ctx.insert("page", page);
-        ctx.insert("report", weekly);
+        ctx.insert_value("report", report.clone());
         ctx.insert("lead_count", &weekly.open_leads);
         ctx.insert("customer_count", &weekly.customers);
         ctx.insert("previous_href", &previous_href);
