@@ -7,7 +7,7 @@ use super::figures::Figures;
 use super::{Ctx, Money, RecordRef, Sums, percent};
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Deals {
     pub stages: Vec<StageRow>,
     pub open: usize,
@@ -29,7 +29,7 @@ pub struct Deals {
     pub cycles: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct StageRow {
     pub pipeline: String,
     pub stage: String,
@@ -39,7 +39,7 @@ pub struct StageRow {
     pub weighted: Vec<Money>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DealRow {
     pub record: RecordRef,
     pub stage: String,
@@ -48,7 +48,7 @@ pub struct DealRow {
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct ForecastRow {
     /// `2026-12`
     pub month: String,

@@ -319,7 +319,10 @@ impl Figures {
                 bump(&mut self.at_lead_stage, add);
             }
             if let Some(source) = &p.source {
-                let row = self.sources.entry(source.clone()).or_default();
+                if !self.sources.contains_key(source) {
+                    self.sources.insert(source.clone(), (0, 0));
+                }
+                let row = self.sources.get_mut(source).expect("just added");
                 bump(&mut row.0, add);
                 if p.customer {
                     bump(&mut row.1, add);

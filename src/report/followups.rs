@@ -10,7 +10,7 @@ use crate::workflow::{self, state};
 use jiff::civil::Date;
 use serde::Serialize;
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, PartialEq, Default)]
 pub struct FollowUps {
     pub handoffs: Vec<Handoff>,
     /// Median days from hand-off to the new owner's first touch, over those touched.
@@ -22,7 +22,7 @@ pub struct FollowUps {
     pub workflows: Vec<WorkflowRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Handoff {
     pub record: RecordRef,
     pub date: String,
@@ -34,7 +34,7 @@ pub struct Handoff {
     pub first_touch_days: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct OverdueOwner {
     pub owner: String,
     pub count: usize,
@@ -44,7 +44,7 @@ pub struct OverdueOwner {
     pub items: Vec<OverdueItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct OverdueItem {
     pub record: RecordRef,
     pub task: String,
@@ -53,7 +53,7 @@ pub struct OverdueItem {
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct WorkflowRow {
     pub name: String,
     pub description: String,

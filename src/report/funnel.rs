@@ -9,7 +9,7 @@ use super::figures::Figures;
 use super::{Ctx, percent};
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Funnel {
     pub stages: Vec<StageRow>,
     /// People without a lifecycle stage (plain contacts).
@@ -29,7 +29,7 @@ pub struct Funnel {
     pub chart: super::chart::Bars,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct StageRow {
     pub stage: String,
     pub count: usize,
@@ -45,7 +45,7 @@ pub struct StageRow {
     pub is_lead: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Benchmark {
     pub label: String,
     pub low: f64,

@@ -173,6 +173,20 @@ impl Members {
         }
     }
 
+    /// Every segment's page.
+    pub fn into_pages(self) -> Vec<SegmentPage> {
+        self.lists
+            .into_iter()
+            .map(|l| SegmentPage {
+                name: l.name,
+                description: l.description,
+                of: l.of,
+                filter: l.filter,
+                members: l.members.into_values().collect(),
+            })
+            .collect()
+    }
+
     /// Each segment's name, size and description, for the site's segment list.
     pub fn links(&self) -> impl Iterator<Item = (&str, usize, &str)> {
         self.lists

@@ -122,7 +122,7 @@ pub fn convert(cfg: &crate::config::Config, sums: &Sums) -> Option<f64> {
 }
 
 /// The whole weekly page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Weekly {
     pub workspace: String,
     /// `2026-W48`
@@ -152,7 +152,7 @@ pub struct Weekly {
     pub health: Health,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct HistoryNote {
     pub available: bool,
     pub note: Option<String>,
@@ -161,7 +161,7 @@ pub struct HistoryNote {
 }
 
 /// Problems in the data.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Health {
     pub errors: usize,
     pub warnings: usize,
@@ -172,7 +172,7 @@ pub struct Health {
     pub duplicates: Vec<Duplicate>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Problem {
     pub severity: &'static str,
     pub path: String,
@@ -181,7 +181,7 @@ pub struct Problem {
     pub record: Option<RecordRef>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Duplicate {
     /// The record to keep, and the one to merge into it.
     pub keep: RecordRef,
@@ -226,10 +226,12 @@ impl Tally {
                 parts::of(&ctx, &basis, slot, r)
             })
             .collect();
+        crate::output::trace("report: parts");
         let mut figures = figures::Figures::new(ctx.cfg, basis.workflows.len(), basis.months.len());
         for p in &all {
             figures.add(p);
         }
+        crate::output::trace("report: parts added up");
         let parts = if keep {
             all.into_iter()
                 .map(|p| ((p.kind, p.id.clone()), p))

@@ -12,7 +12,7 @@ use crate::history::{Change, Event};
 use crate::record::Kind;
 use serde::Serialize;
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, PartialEq, Default)]
 pub struct Moved {
     pub new_contacts: Vec<Item>,
     pub new_leads: Vec<Item>,
@@ -27,7 +27,7 @@ pub struct Moved {
     pub commits: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Item {
     pub record: RecordRef,
     pub from: Option<String>,

@@ -33,8 +33,7 @@ pub struct Member {
 
 /// Every segment's page, members by score (highest first), then name.
 pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPage> {
-    let m = super::members::Members::new(index, derived, public, false);
-    (0..m.len()).map(|i| m.page(i)).collect()
+    super::members::Members::new(index, derived, public, false).into_pages()
 }
 
 #[derive(Debug, Serialize)]

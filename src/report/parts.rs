@@ -30,6 +30,14 @@ pub struct Basis {
 }
 
 impl Basis {
+    /// A record's stage moves from history.
+    fn moves_of(&self, r: &Record) -> Option<&Vec<(timeline::Move, Date)>> {
+        if self.moves.is_empty() {
+            return None;
+        }
+        self.moves.get(&(r.kind, r.id.clone()))
+    }
+
     pub fn new(ctx: &Ctx, history: Option<&[crate::commits::Changed]>) -> Basis {
         let segment = ctx.cfg.report.hot_segment.clone().or_else(|| {
             ctx.derived
@@ -62,10 +70,11 @@ pub struct Part {
     pub person: Option<PersonPart>,
     /// A person left out as staff or spam.
     pub excluded: bool,
-    /// A deal (not broken).
-    pub deal: Option<DealPart>,
+    /// A deal (not broken). (Boxed, as is the rest that few records have: a fresh report
+    /// holds every record's part at once.)
+    pub deal: Option<Box<DealPart>>,
     /// A stale open lead or open deal.
-    pub stale: Option<StalePart>,
+    pub stale: Option<Box<StalePart>>,
     /// The teammates (by position) who logged each of the record's activities this week.
     pub activities_by: Vec<usize>,
     pub overdue: Vec<OverduePart>,
@@ -192,22 +201,22 @@ pub fn of(ctx: &Ctx, basis: &Basis, slot: usize, r: &Record) -> Part {
         Kind::Person if !excluded => {
             let p = person(ctx, basis, slot, r);
             if p.open_lead {
-                part.stale = stale(ctx, r, r.lifecycle().unwrap_or_default());
+                part.stale = stale(ctx, r, r.lifecycle().unwrap_or_default()).map(Box::new);
             }
             part.person = Some(p);
         }
         Kind::Deal => {
             let open = ctx.deal_stage(r).is_some_and(|s| s.closed.is_none());
             if open {
-                part.stale = stale(ctx, r, r.text("stage").unwrap_or("").to_string());
+                part.stale = stale(ctx, r, r.text("stage").unwrap_or("").to_string()).map(Box::new);
             }
-            part.deal = Some(DealPart {
+            part.deal = Some(Box::new(DealPart {
                 outcome: deal(ctx, basis, r),
                 owner_open: open.then(|| {
                     let amount = r.number("amount").map(|a| (r.currency(ctx.cfg), a));
                     (owner_row(ctx, r), amount)
                 }),
-            });
+            }));
         }
         _ => {}
     }
@@ -242,7 +251,7 @@ fn person(ctx: &Ctx, basis: &Basis, slot: usize, r: &Record) -> PersonPart {
             .as_deref()
             .is_none_or(|s| ctx.derived.member(s, slot)))
     .then(|| ctx.derived.score(slot).map_or(0.0, |s| s.total));
-    let moves = timeline::of(r, basis.moves.get(&(r.kind, r.id.to_string())));
+    let moves = timeline::of(r, basis.moves_of(r));
     let mut stays = Vec::new();
     for pair in timeline::stays(r, &moves).windows(2) {
         let ((stage, entered), (_, left)) = (&pair[0], &pair[1]);
@@ -346,8 +355,7 @@ fn workflows(ctx: &Ctx, basis: &Basis, r: &Record, counts: bool) -> Vec<Workflow
     let lc = &ctx.cfg.lifecycle;
     let week_start = ctx.week.start();
     let mut out = Vec::new();
-    let mut any = false;
-    for w in &basis.workflows {
+    for (k, w) in basis.workflows.iter().enumerate() {
         let mut s = WorkflowPart::default();
         for p in state::read(r, &w.name) {
             if counts && p.entered.is_some_and(|d| d >= week_start && d <= ctx.as_of) {
@@ -374,11 +382,11 @@ fn workflows(ctx: &Ctx, basis: &Basis, r: &Record, counts: bool) -> Vec<Workflow
                 s.converted += 1;
             }
         }
-        any |= s != WorkflowPart::default();
-        out.push(s);
-    }
-    if !any {
-        out.clear();
+        if s != WorkflowPart::default() {
+            // Most people are in no workflow: nothing is allocated for them.
+            out.resize(k, WorkflowPart::default());
+            out.push(s);
+        }
     }
     out
 }
@@ -442,7 +450,7 @@ fn deal(ctx: &Ctx, basis: &Basis, r: &Record) -> Outcome {
 /// date.
 fn cycle_days(ctx: &Ctx, basis: &Basis, r: &Record) -> Option<i64> {
     let created = r.date("created")?;
-    let moves = timeline::of(r, basis.moves.get(&(r.kind, r.id.to_string())));
+    let moves = timeline::of(r, basis.moves_of(r));
     let won_on = moves
         .iter()
         .rev()

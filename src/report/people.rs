@@ -7,7 +7,7 @@ use crate::record::{Kind, Record};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct HotLead {
     pub record: RecordRef,
     pub lifecycle: String,
@@ -19,7 +19,7 @@ pub struct HotLead {
     pub rules: Vec<Rule>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Rule {
     pub points: String,
     pub why: String,
@@ -66,7 +66,7 @@ pub(super) fn hot_leads(ctx: &Ctx, f: &Figures) -> Vec<HotLead> {
         .collect()
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Stale {
     pub days: i64,
     pub leads: usize,
@@ -75,13 +75,13 @@ pub struct Stale {
     pub owners: Vec<StaleOwner>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct StaleOwner {
     pub owner: String,
     pub items: Vec<StaleItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct StaleItem {
     pub record: RecordRef,
     pub stage: String,
@@ -106,7 +106,7 @@ pub(super) fn stale(ctx: &Ctx, f: &Figures) -> Stale {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct SourceRow {
     pub source: String,
     /// People who became leads this week.
@@ -165,7 +165,7 @@ pub(super) fn sources(ctx: &Ctx, f: &Figures, moved: Option<&Moved>) -> Vec<Sour
     out
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct OwnerRow {
     pub id: String,
     pub name: String,

@@ -6,6 +6,7 @@ use crate::commits::Changed;
 use crate::config::Config;
 use crate::history::Event;
 use crate::record::{Kind, Record};
+use compact_str::CompactString;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
@@ -43,7 +44,7 @@ pub fn parse_stage_entry(text: &str) -> Option<(String, String)> {
 
 /// The stage moves git history holds, per record in history's order, each with the day of
 /// its commit: what [`of`] adds to a record's own log. Read once per history.
-pub type FromHistory = FxHashMap<(Kind, String), Vec<(Move, Date)>>;
+pub type FromHistory = FxHashMap<(Kind, CompactString), Vec<(Move, Date)>>;
 
 /// The stage changes in `history`, by record (a record's first stage is where it starts, not a
 /// move).
@@ -71,7 +72,7 @@ pub fn from_history(cfg: &Config, history: &[Changed]) -> FromHistory {
                 from: text(old),
                 to: text(new),
             };
-            out.entry((change.kind, change.id.clone()))
+            out.entry((change.kind, change.id.as_str().into()))
                 .or_default()
                 .push((m, committed));
         }

@@ -9,13 +9,13 @@ use crate::record::Kind;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Trend {
     pub weeks: Vec<TrendWeek>,
     pub chart: super::chart::Lines,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct TrendWeek {
     pub week: String,
     pub leads: usize,

@@ -51,6 +51,7 @@ pub struct Session {
     /// The figures as sums of the records' parts, kept up to date batch by batch (none:
     /// worked out whole at the next render).
     tally: Option<report::Tally>,
+    weekly_value: WeeklyValue,
 }
 
 /// What one render wrote.
@@ -89,6 +90,7 @@ impl Session {
             info: None,
             members: None,
             tally: None,
+            weekly_value: WeeklyValue::default(),
         };
         s.read_history(ws)?;
         s.site.write_style()?;
@@ -128,6 +130,7 @@ impl Session {
         } else if let Some(keys) = records {
             self.refresh_uncommitted(ws, keys);
         }
+        crate::output::trace("report: changes not committed");
         let cfg = &ws.config;
         let uncommitted: Vec<Change> = self.uncommitted.values().flatten().cloned().collect();
         let input = report::Input {
@@ -151,6 +154,7 @@ impl Session {
             }
             _ => report::Tally::new(&input, true),
         };
+        crate::output::trace("report: parts");
         let weekly = tally.weekly(&input);
         crate::output::trace("report built");
         // The segments whose member lists changed (all of them after a full rebuild).
@@ -167,7 +171,17 @@ impl Session {
             }
         };
         let info = SiteInfo::new(cfg, self.as_of, self.public, &self.archive, members.links());
-        write_weekly(&self.site, &info, &weekly, self.week, &self.archive, true)?;
+        let value = self.weekly_value.make(&weekly);
+        write_weekly(
+            &self.site,
+            &info,
+            &weekly,
+            value,
+            self.week,
+            &self.archive,
+            true,
+        )?;
+        self.weekly_value.keep(weekly);
         crate::output::trace("weekly pages");
         let changed: Vec<usize> = if self.reads_same_info("segment.html", &info) {
             changed
@@ -329,5 +343,137 @@ impl Session {
                 self.uncommitted.insert(key, changes);
             }
         }
+    }
+}
+
+/// The week's figures as the templates' value, made again only for the parts that changed
+/// since the last render: most of a large page (what moved, the stale leads) stays the same
+/// after a save, and making it into a value costs about as much as a third of rendering it.
+#[derive(Default)]
+struct WeeklyValue {
+    last: Option<report::Weekly>,
+    /// The value of each of `last`'s fields, by name.
+    values: BTreeMap<&'static str, tera::Value>,
+}
+
+impl WeeklyValue {
+    /// `weekly` as [`tera::Value::from_serializable`] makes it.
+    fn make(&mut self, weekly: &report::Weekly) -> tera::Value {
+        let last = self.last.take();
+        let mut values = BTreeMap::new();
+        // Every field, by name: a field added to `Weekly` and not here does not compile.
+        let report::Weekly {
+            workspace,
+            week,
+            week_start,
+            week_end,
+            as_of,
+            previous_week,
+            public,
+            currency,
+            history,
+            open_leads,
+            customers,
+            funnel,
+            moved,
+            hot_leads,
+            stale,
+            sources,
+            owners,
+            followups,
+            deals,
+            trend,
+            health,
+        } = weekly;
+        macro_rules! fields {
+            ($($f:ident),*) => {
+                $(
+                    let name = stringify!($f);
+                    let value = match (&last, self.values.get(name)) {
+                        (Some(l), Some(v)) if l.$f == *$f => v.clone(),
+                        _ => tera::Value::from_serializable($f),
+                    };
+                    values.insert(name, value);
+                )*
+            };
+        }
+        fields!(
+            workspace,
+            week,
+            week_start,
+            week_end,
+            as_of,
+            previous_week,
+            public,
+            currency,
+            history,
+            open_leads,
+            customers,
+            funnel,
+            moved,
+            hot_leads,
+            stale,
+            sources,
+            owners,
+            followups,
+            deals,
+            trend,
+            health
+        );
+        self.values = values.clone();
+        tera::Value::from(values)
+    }
+
+    /// Remembers what the last value was made from.
+    fn keep(&mut self, weekly: report::Weekly) {
+        self.last = Some(weekly);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::index::Index;
+
+    #[test]
+    fn the_weekly_value_made_in_parts_equals_one_made_whole() {
+        let index = Index::from_texts(
+            Config::default(),
+            [
+                (
+                    Kind::Person,
+                    "ada",
+                    "---\nname: Ada\nlifecycle: lead\n---\n",
+                ),
+                (
+                    Kind::Deal,
+                    "big",
+                    "---\nname: Big\nstage: contract-sent\namount: 5\n---\n",
+                ),
+            ],
+        );
+        let as_of = jiff::civil::date(2026, 11, 25);
+        let (derived, _) = crate::derive::Derived::compute(&index, as_of);
+        let history = History::Unavailable("none".into());
+        let input = report::Input {
+            index: &index,
+            derived: &derived,
+            week: Week::of(as_of),
+            as_of,
+            history: &history,
+            uncommitted: &[],
+            diagnostics: &[],
+            duplicates: &[],
+            public: false,
+        };
+        let mut memo = WeeklyValue::default();
+        let first = report::build(&input);
+        assert!(memo.make(&first) == tera::Value::from_serializable(&first));
+        memo.keep(first);
+        let mut second = report::build(&input);
+        second.open_leads += 1;
+        second.stale.days += 1;
+        assert!(memo.make(&second) == tera::Value::from_serializable(&second));
     }
 }

@@ -261,7 +261,8 @@ fn render_week(
         .iter()
         .map(|s| (&s.name, s.members.len(), &s.description));
     let info = SiteInfo::new(cfg, as_of, public, archive, links);
-    write_weekly(site, &info, &weekly, week, archive, latest)?;
+    let value = tera::Value::from_serializable(&weekly);
+    write_weekly(site, &info, &weekly, value, week, archive, latest)?;
     if !latest {
         return Ok(());
     }
@@ -313,10 +314,12 @@ impl SiteInfo {
 }
 
 /// The week's page, and the site's index page when it is the latest week.
+/// `report`: `weekly` as the templates' value.
 fn write_weekly(
     site: &Site,
     info: &SiteInfo,
     weekly: &report::Weekly,
+    report: tera::Value,
     week: Week,
     archive: &[Week],
     latest: bool,
@@ -326,11 +329,8 @@ fn write_weekly(
     let previous_href = archive
         .contains(&previous)
         .then(|| format!("weeks/{previous}/index.html"));
-    // Made into the templates' values once for both pages (a value is shared, not copied).
-    let (site_value, report) = rayon::join(
-        || tera::Value::from_serializable(info),
-        || tera::Value::from_serializable(weekly),
-    );
+    // Made into the templates' value once for both pages (a value is shared, not copied).
+    let site_value = tera::Value::from_serializable(info);
     let page = |page: &str, root: &str| -> Result<String> {
         let mut ctx = Context::new();
         ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
