@@ -391,7 +391,7 @@ impl Figures {
                     }
                     if let Some(row) = closing {
                         let k = (row.close_date.clone(), part.id.clone());
-                        put(&mut self.closing, k, || row.clone(), add);
+                        put(&mut self.closing, k, || (**row).clone(), add);
                     }
                 }
             }

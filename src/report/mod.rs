@@ -207,6 +207,9 @@ pub struct Tally {
     figures: figures::Figures,
     /// Every record's part (kept by a live session only).
     parts: rustc_hash::FxHashMap<figures::Key, parts::Part>,
+    /// What the week's commits moved, and the records it read (a live session works it out
+    /// again only when a batch reaches one of them).
+    moved: Option<(moved::Moved, rustc_hash::FxHashSet<(Kind, String)>)>,
 }
 
 impl Tally {
@@ -243,6 +246,7 @@ impl Tally {
             basis,
             figures,
             parts,
+            moved: None,
         }
     }
 
@@ -251,6 +255,13 @@ impl Tally {
     pub fn update(&mut self, input: &Input, keys: &[(Kind, String)]) {
         let names = Names::new(input);
         let ctx = Ctx::new(input, &names);
+        if self
+            .moved
+            .as_ref()
+            .is_some_and(|(_, read)| keys.iter().any(|k| read.contains(k)))
+        {
+            self.moved = None;
+        }
         for (kind, id) in keys {
             let key: figures::Key = (*kind, id.as_str().into());
             if let Some(old) = self.parts.remove(&key) {
@@ -266,10 +277,18 @@ impl Tally {
     }
 
     /// The page.
-    pub fn weekly(&self, input: &Input) -> Weekly {
+    pub fn weekly(&mut self, input: &Input) -> Weekly {
         let names = Names::new(input);
         let ctx = Ctx::new(input, &names);
-        weekly(input, &ctx, &self.basis, &self.figures)
+        let moved = input.history().map(|h| {
+            let (committed, _) = self
+                .moved
+                .get_or_insert_with(|| (moved::committed(&ctx, h), moved::committed_keys(&ctx, h)));
+            let mut m = committed.clone();
+            moved::add_uncommitted(&ctx, &mut m, input.uncommitted);
+            m
+        });
+        weekly(input, &ctx, &self.basis, &self.figures, moved)
     }
 }
 
@@ -282,11 +301,16 @@ impl Input<'_> {
     }
 }
 
-fn weekly(input: &Input, ctx: &Ctx, basis: &parts::Basis, f: &figures::Figures) -> Weekly {
+fn weekly(
+    input: &Input,
+    ctx: &Ctx,
+    basis: &parts::Basis,
+    f: &figures::Figures,
+    moved: Option<moved::Moved>,
+) -> Weekly {
     let cfg = ctx.cfg;
     let names = ctx.names;
     let history = input.history();
-    let moved = history.map(|h| moved::build(ctx, h, input.uncommitted));
     let trend =
         history.map(|h| trend::build(ctx, (f.at_lead_stage, f.customers), h, input.uncommitted));
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();

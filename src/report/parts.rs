@@ -134,7 +134,7 @@ pub enum Outcome {
         /// The forecast month it falls in, with an amount.
         month: Option<usize>,
         /// Expected to close this month.
-        closing: Option<DealRow>,
+        closing: Option<Box<DealRow>>,
     },
 }
 
@@ -429,12 +429,14 @@ fn deal(ctx: &Ctx, basis: &Basis, r: &Record) -> Outcome {
             let this_month = (ctx.as_of.year(), ctx.as_of.month());
             let closing = close
                 .is_some_and(|d| (d.year(), d.month()) == this_month)
-                .then(|| DealRow {
-                    record: ctx.names.of(r),
-                    stage: stage.id.clone(),
-                    amount: amount.as_ref().map(|(c, a, _)| Money::new(c, *a)),
-                    close_date: close.map(|d| d.to_string()),
-                    owner: ctx.owner(r),
+                .then(|| {
+                    Box::new(DealRow {
+                        record: ctx.names.of(r),
+                        stage: stage.id.clone(),
+                        amount: amount.as_ref().map(|(c, a, _)| Money::new(c, *a)),
+                        close_date: close.map(|d| d.to_string()),
+                        owner: ctx.owner(r),
+                    })
                 });
             Outcome::Open {
                 row: (pi, si),

@@ -147,7 +147,7 @@ impl Session {
         // Only the parts of the records the batch reached are worked out again; everything
         // is after a new day, a commit, or a new session. (Taken out until the render is
         // done: after a failed one, the next works everything out again.)
-        let tally = match (self.tally.take(), records) {
+        let mut tally = match (self.tally.take(), records) {
             (Some(mut tally), Some(keys)) => {
                 tally.update(&input, keys);
                 tally
