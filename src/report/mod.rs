@@ -210,6 +210,8 @@ pub struct Tally {
     /// What the week's commits moved, and the records it read (a live session works it out
     /// again only when a batch reaches one of them).
     moved: Option<(moved::Moved, rustc_hash::FxHashSet<(Kind, String)>)>,
+    /// What undoing the commits does to the trend, and the people it read (the same).
+    trend: Option<(trend::Undone, rustc_hash::FxHashSet<String>)>,
 }
 
 impl Tally {
@@ -247,6 +249,7 @@ impl Tally {
             figures,
             parts,
             moved: None,
+            trend: None,
         }
     }
 
@@ -261,6 +264,12 @@ impl Tally {
             .is_some_and(|(_, read)| keys.iter().any(|k| read.contains(k)))
         {
             self.moved = None;
+        }
+        if self.trend.as_ref().is_some_and(|(_, read)| {
+            keys.iter()
+                .any(|(k, id)| *k == Kind::Person && read.contains(id))
+        }) {
+            self.trend = None;
         }
         for (kind, id) in keys {
             let key: figures::Key = (*kind, id.as_str().into());
@@ -288,7 +297,24 @@ impl Tally {
             moved::add_uncommitted(&ctx, &mut m, input.uncommitted);
             m
         });
-        weekly(input, &ctx, &self.basis, &self.figures, moved)
+        let f = &self.figures;
+        let trend = input.history().map(|h| {
+            let (undone, _) = self
+                .trend
+                .get_or_insert_with(|| (Vec::new(), trend::read_by_undoing(h)));
+            // An empty list: not worked out yet (a trend always has a week).
+            let mut known = (!undone.is_empty()).then(|| std::mem::take(undone));
+            let t = trend::build(
+                &ctx,
+                (f.at_lead_stage, f.customers),
+                h,
+                input.uncommitted,
+                &mut known,
+            );
+            *undone = known.unwrap_or_default();
+            t
+        });
+        weekly(input, &ctx, &self.basis, f, moved, trend)
     }
 }
 
@@ -307,12 +333,11 @@ fn weekly(
     basis: &parts::Basis,
     f: &figures::Figures,
     moved: Option<moved::Moved>,
+    trend: Option<trend::Trend>,
 ) -> Weekly {
     let cfg = ctx.cfg;
     let names = ctx.names;
     let history = input.history();
-    let trend =
-        history.map(|h| trend::build(ctx, (f.at_lead_stage, f.customers), h, input.uncommitted));
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
     let funnel = funnel::build(ctx, f);
     let sources = people::sources(ctx, f, moved.as_ref());

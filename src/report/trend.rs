@@ -22,12 +22,32 @@ pub struct TrendWeek {
     pub customers: usize,
 }
 
-/// `now`: (people at a lead stage, customers) who count now.
+/// What undoing the commits changes in each week's counts, after the changes not committed
+/// yet are undone: (leads, customers) per week, newest first (see [`build`]).
+pub(super) type Undone = Vec<(isize, isize)>;
+
+/// The people whose stages undoing the commits reads: a live session keeps [`Undone`] while no
+/// batch reaches one of them (a change not committed yet is a batch's record too).
+pub(super) fn read_by_undoing(history: &[Changed]) -> rustc_hash::FxHashSet<String> {
+    history
+        .iter()
+        .flat_map(|c| &c.changes)
+        .filter(|c| c.kind == Kind::Person)
+        .flat_map(|c| match &c.event {
+            Event::Renamed { from } => vec![c.id.clone(), from.clone()],
+            _ => vec![c.id.clone()],
+        })
+        .collect()
+}
+
+/// `now`: (people at a lead stage, customers) who count now; `undone`: what undoing the
+/// commits does, when known (worked out and kept otherwise).
 pub(super) fn build(
     ctx: &Ctx,
     now: (usize, usize),
     history: &[Changed],
     uncommitted: &[Change],
+    undone: &mut Option<Undone>,
 ) -> Trend {
     let lc = &ctx.cfg.lifecycle;
     let customer = ctx.customer_rank();
@@ -54,11 +74,8 @@ pub(super) fn build(
             )
         })
     };
-    // The counts, kept up to date as changes are undone.
-    let (leads, customers) = (
-        std::cell::Cell::new(now.0 as isize),
-        std::cell::Cell::new(now.1 as isize),
-    );
+    // How the counts move as changes are undone.
+    let (leads, customers) = (std::cell::Cell::new(0isize), std::cell::Cell::new(0isize));
     let undo = |state: &mut FxHashMap<String, Option<Option<String>>>, c: &Change| {
         if c.kind != Kind::Person || excluded(&c.id) {
             return;
@@ -99,31 +116,45 @@ pub(super) fn build(
     };
     let mut weeks = ctx.week.last(ctx.cfg.report.trend_weeks);
     weeks.reverse();
-    let mut rows = Vec::new();
-    let mut pending: Vec<&Changed> = history.iter().collect();
-    // Undo newest first; `Created` of a record comes after its fields in a commit's list, so
-    // each commit's changes are undone in reverse too.
-    pending.sort_by_key(|c| std::cmp::Reverse(c.commit.time));
-    let mut next = 0;
-    let tz = &ctx.cfg.tz;
-    for (k, week) in weeks.iter().enumerate() {
-        if k == 1 {
-            // Changes not committed yet belong to the report's own week only.
-            for c in uncommitted.iter().rev() {
-                undo(&mut state, c);
+    // Changes not committed yet belong to the report's own week only: undone first.
+    for c in uncommitted.iter().rev() {
+        undo(&mut state, c);
+    }
+    let pending_by_uncommitted = (leads.get(), customers.get());
+    let undone = undone.get_or_insert_with(|| {
+        let mut out = Vec::new();
+        let mut pending: Vec<&Changed> = history.iter().collect();
+        // Undo newest first; `Created` of a record comes after its fields in a commit's list,
+        // so each commit's changes are undone in reverse too.
+        pending.sort_by_key(|c| std::cmp::Reverse(c.commit.time));
+        let mut next = 0;
+        let tz = &ctx.cfg.tz;
+        for week in weeks.iter().skip(1) {
+            let end = week.end_instant(tz);
+            while next < pending.len() && pending[next].commit.time >= end {
+                for c in pending[next].changes.iter().rev() {
+                    undo(&mut state, c);
+                }
+                next += 1;
             }
+            out.push((
+                leads.get() - pending_by_uncommitted.0,
+                customers.get() - pending_by_uncommitted.1,
+            ));
         }
-        let end = week.end_instant(tz);
-        while next < pending.len() && pending[next].commit.time >= end {
-            for c in pending[next].changes.iter().rev() {
-                undo(&mut state, c);
-            }
-            next += 1;
+        out
+    });
+    let mut rows = Vec::new();
+    for (k, week) in weeks.iter().enumerate() {
+        let (mut l, mut c) = (now.0 as isize, now.1 as isize);
+        if k >= 1 {
+            l += pending_by_uncommitted.0 + undone[k - 1].0;
+            c += pending_by_uncommitted.1 + undone[k - 1].1;
         }
         rows.push(TrendWeek {
             week: week.to_string(),
-            leads: leads.get().max(0) as usize,
-            customers: customers.get().max(0) as usize,
+            leads: l.max(0) as usize,
+            customers: c.max(0) as usize,
         });
     }
     rows.reverse();
