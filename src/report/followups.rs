@@ -1,16 +1,16 @@
 //! Follow-ups in the weekly report: hand-offs this week (who, to whom, how fast the first
 //! touch came), overdue tasks by owner, and each workflow's funnel.
 
+use super::figures::Figures;
 use super::{Ctx, RecordRef, median, percent};
 use crate::commits::Changed;
 use crate::history::{Change, Event};
 use crate::record::{Kind, Record};
-use crate::workflow::{self, plan, state};
+use crate::workflow::{self, state};
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Serialize, PartialEq, Default)]
 pub struct FollowUps {
     pub handoffs: Vec<Handoff>,
     /// Median days from hand-off to the new owner's first touch, over those touched.
@@ -22,7 +22,7 @@ pub struct FollowUps {
     pub workflows: Vec<WorkflowRow>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Handoff {
     pub record: RecordRef,
     pub date: String,
@@ -34,7 +34,7 @@ pub struct Handoff {
     pub first_touch_days: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct OverdueOwner {
     pub owner: String,
     pub count: usize,
@@ -44,7 +44,7 @@ pub struct OverdueOwner {
     pub items: Vec<OverdueItem>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct OverdueItem {
     pub record: RecordRef,
     pub task: String,
@@ -53,7 +53,7 @@ pub struct OverdueItem {
     pub reason: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct WorkflowRow {
     pub name: String,
     pub description: String,
@@ -67,33 +67,29 @@ pub struct WorkflowRow {
     pub conversion: Option<f64>,
 }
 
-pub(super) fn build(ctx: &Ctx, history: Option<&[Changed]>, uncommitted: &[Change]) -> FollowUps {
-    let (workflows, _) = workflow::from_config(ctx.cfg);
-    let handoffs = handoffs(ctx, &workflows, history, uncommitted);
+pub(super) fn build(
+    ctx: &Ctx,
+    f: &Figures,
+    workflows: &[workflow::Workflow],
+    history: Option<&[Changed]>,
+    uncommitted: &[Change],
+) -> FollowUps {
+    let handoffs = handoffs(ctx, f, workflows, history, uncommitted);
     let touched: Vec<i64> = handoffs.iter().filter_map(|h| h.first_touch_days).collect();
-    let (overdue, overdue_total) = overdue(ctx);
-    let standings = plan::standings(ctx.index, &workflows, ctx.as_of);
-    let week_start = ctx.week.start();
+    let (overdue, overdue_total) = overdue(ctx, f);
     let rows = workflows
         .iter()
-        .zip(standings)
-        .map(|(w, s)| {
-            let entered_this_week = ctx
-                .people()
-                .flat_map(|(_, r)| state::read(r, &w.name))
-                .filter(|p| p.entered.is_some_and(|d| d >= week_start && d <= ctx.as_of))
-                .count();
-            WorkflowRow {
-                name: w.name.clone(),
-                description: w.description.clone(),
-                entered_this_week,
-                entered: s.entered,
-                active: s.active,
-                completed: s.completed,
-                left: s.left,
-                converted: s.converted,
-                conversion: percent(s.converted, s.entered),
-            }
+        .zip(&f.workflows)
+        .map(|(w, s)| WorkflowRow {
+            name: w.name.clone(),
+            description: w.description.clone(),
+            entered_this_week: s.entered_this_week,
+            entered: s.entered,
+            active: s.active,
+            completed: s.completed,
+            left: s.left,
+            converted: s.converted,
+            conversion: percent(s.converted, s.entered),
         })
         .collect();
     FollowUps {
@@ -110,6 +106,7 @@ pub(super) fn build(ctx: &Ctx, history: Option<&[Changed]>, uncommitted: &[Chang
 /// hand count too), else from the workflows' own log entries.
 fn handoffs(
     ctx: &Ctx,
+    f: &Figures,
     workflows: &[workflow::Workflow],
     history: Option<&[Changed]>,
     uncommitted: &[Change],
@@ -153,31 +150,7 @@ fn handoffs(
                 }
             }
         }
-        None => {
-            for (_, r) in ctx.people() {
-                for w in workflows {
-                    for p in state::read(r, &w.name) {
-                        let mut from = p.known_at_entry("owner");
-                        for (k, v, d) in &p.writes {
-                            if k != "owner" {
-                                continue;
-                            }
-                            if d >= &ctx.week.start() && d <= &ctx.as_of {
-                                found.push(OwnerMove {
-                                    kind: r.kind,
-                                    id: r.id.to_string(),
-                                    date: *d,
-                                    from: from.clone(),
-                                    to: v.clone(),
-                                    who: None,
-                                });
-                            }
-                            from = Some(v.clone());
-                        }
-                    }
-                }
-            }
-        }
+        None => found.extend(f.handoffs.values().flatten().cloned()),
     }
     let mut out = Vec::new();
     for OwnerMove {
@@ -225,8 +198,40 @@ fn handoffs(
     out
 }
 
+/// The hand-offs this week that a person's workflow log entries record.
+pub(super) fn logged_handoffs(
+    ctx: &Ctx,
+    workflows: &[workflow::Workflow],
+    r: &Record,
+) -> Vec<OwnerMove> {
+    let mut found = Vec::new();
+    for w in workflows {
+        for p in state::read(r, &w.name) {
+            let mut from = p.known_at_entry("owner");
+            for (k, v, d) in &p.writes {
+                if k != "owner" {
+                    continue;
+                }
+                if d >= &ctx.week.start() && d <= &ctx.as_of {
+                    found.push(OwnerMove {
+                        kind: r.kind,
+                        id: r.id.to_string(),
+                        date: *d,
+                        from: from.clone(),
+                        to: v.clone(),
+                        who: None,
+                    });
+                }
+                from = Some(v.clone());
+            }
+        }
+    }
+    found
+}
+
 /// A person's owner changed: on which day, from whom to whom, and who did it (from git).
-struct OwnerMove {
+#[derive(Debug, Clone)]
+pub struct OwnerMove {
     kind: Kind,
     id: String,
     date: Date,
@@ -267,58 +272,28 @@ fn via_workflow(
     })
 }
 
-fn teammate_name(ctx: &Ctx, id: &str) -> String {
+pub(super) fn teammate_name(ctx: &Ctx, id: &str) -> String {
     ctx.cfg
         .teammate(id)
         .map_or_else(|| id.to_string(), |t| t.name.clone())
 }
 
 /// Open tasks past their due day, by owner (the most overdue owner first).
-fn overdue(ctx: &Ctx) -> (Vec<OverdueOwner>, usize) {
-    let mut by_owner: BTreeMap<String, Vec<(i64, OverdueItem)>> = BTreeMap::new();
-    let mut total = 0;
-    for (slot, r) in ctx.index.entries() {
-        if r.tasks.is_empty() || r.broken || (r.kind == Kind::Person && ctx.derived.excluded(slot))
-        {
-            continue;
-        }
-        for t in r.tasks.iter().filter(|t| !t.done && t.due < ctx.as_of) {
-            total += 1;
-            let late = (ctx.as_of - t.due).get_days() as i64;
-            let owner = t
-                .owner
-                .map_or_else(|| "nobody".to_string(), |o| teammate_name(ctx, &o));
-            by_owner.entry(owner).or_default().push((
-                late,
-                OverdueItem {
-                    record: ctx.names.of(r),
-                    task: format!("{} {}", t.kind, t.text),
-                    due: t.due.to_string(),
-                    days_late: late,
-                    reason: t.origin.describe(),
-                },
-            ));
-        }
-    }
-    let mut out: Vec<OverdueOwner> = by_owner
-        .into_iter()
-        .map(|(owner, mut items)| {
-            items.sort_by(|a, b| {
-                b.0.cmp(&a.0)
-                    .then_with(|| a.1.record.name.cmp(&b.1.record.name))
-            });
-            OverdueOwner {
-                owner,
-                count: items.len(),
-                oldest_days: items.first().map_or(0, |i| i.0),
-                items: if ctx.names.public {
-                    Vec::new()
-                } else {
-                    items.into_iter().map(|(_, i)| i).collect()
-                },
-            }
+fn overdue(ctx: &Ctx, f: &Figures) -> (Vec<OverdueOwner>, usize) {
+    let mut out: Vec<OverdueOwner> = f
+        .overdue
+        .iter()
+        .map(|(owner, items)| OverdueOwner {
+            owner: owner.clone(),
+            count: items.len(),
+            oldest_days: items.keys().next().map_or(0, |k| k.0.0),
+            items: if ctx.names.public {
+                Vec::new()
+            } else {
+                items.values().cloned().collect()
+            },
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.owner.cmp(&b.owner)));
-    (out, total)
+    (out, f.overdue_total)
 }

@@ -5,10 +5,11 @@
 //! means standing at it or beyond; the next-step rate of a stage is reached(next) /
 //! reached(stage), the cumulative rate reached(stage) / reached(first stage).
 
-use super::{Ctx, median, percent, timeline};
+use super::figures::Figures;
+use super::{Ctx, percent};
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Funnel {
     pub stages: Vec<StageRow>,
     /// People without a lifecycle stage (plain contacts).
@@ -28,7 +29,7 @@ pub struct Funnel {
     pub chart: super::chart::Bars,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct StageRow {
     pub stage: String,
     pub count: usize,
@@ -44,7 +45,7 @@ pub struct StageRow {
     pub is_lead: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Benchmark {
     pub label: String,
     pub low: f64,
@@ -53,45 +54,11 @@ pub struct Benchmark {
     pub ours: Option<f64>,
 }
 
-pub(super) fn build(ctx: &Ctx) -> Funnel {
+pub(super) fn build(ctx: &Ctx, f: &Figures) -> Funnel {
     let lc = &ctx.cfg.lifecycle;
     let n = lc.stages.len();
-    let mut counts = vec![0usize; n];
-    let (mut without, mut outside, mut total, mut dnc) = (0, 0, 0, 0);
-    for (_, r) in ctx.people() {
-        total += 1;
-        dnc += usize::from(r.do_not_contact());
-        match r.stage() {
-            None => without += 1,
-            Some(l) => match lc.rank(&l) {
-                Some(i) => counts[i] += 1,
-                None => outside += 1,
-            },
-        }
-    }
-    let excluded = ctx
-        .index
-        .entries()
-        .filter(|(slot, r)| r.kind == crate::record::Kind::Person && ctx.derived.excluded(*slot))
-        .count();
+    let counts = &f.stage_counts;
     let reached: Vec<usize> = (0..n).map(|i| counts[i..].iter().sum()).collect();
-    // Completed stays per stage, from every person's moves.
-    let mut stays: Vec<Vec<i64>> = vec![Vec::new(); n];
-    for (_, r) in ctx.people() {
-        let Some(moves) = ctx.timelines.get(&(r.kind, r.id.to_string())) else {
-            continue;
-        };
-        let list = timeline::stays(r, moves);
-        for pair in list.windows(2) {
-            let ((stage, entered), (_, left)) = (&pair[0], &pair[1]);
-            if let (Some(i), Some(entered), Some(left)) = (lc.rank(stage), entered, left) {
-                let days = (*left - *entered).get_days() as i64;
-                if days >= 0 {
-                    stays[i].push(days);
-                }
-            }
-        }
-    }
     let stages: Vec<StageRow> = lc
         .stages
         .iter()
@@ -104,8 +71,8 @@ pub(super) fn build(ctx: &Ctx) -> Funnel {
                 .then(|| percent(reached[i + 1], reached[i]))
                 .flatten(),
             cumulative_rate: percent(reached[i], reached[0]),
-            moved_on: stays[i].len(),
-            median_days: median(stays[i].clone()),
+            moved_on: f.stays[i].len(),
+            median_days: f.stays[i].median(),
             is_lead: lc.is_lead(stage),
         })
         .collect();
@@ -121,11 +88,11 @@ pub(super) fn build(ctx: &Ctx) -> Funnel {
     );
     Funnel {
         stages,
-        contacts_without_stage: without,
-        outside,
-        excluded,
-        do_not_contact: dnc,
-        total,
+        contacts_without_stage: f.without_stage,
+        outside: f.outside,
+        excluded: f.excluded,
+        do_not_contact: f.do_not_contact,
+        total: f.total,
         leads_to_customers,
         benchmarks: vec![
             Benchmark {

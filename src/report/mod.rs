@@ -6,10 +6,13 @@
 
 pub mod chart;
 mod deals;
+mod figures;
 mod followups;
 mod funnel;
+pub mod members;
 mod moved;
 pub mod pages;
+mod parts;
 mod people;
 pub mod timeline;
 mod trend;
@@ -119,7 +122,7 @@ pub fn convert(cfg: &crate::config::Config, sums: &Sums) -> Option<f64> {
 }
 
 /// The whole weekly page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Weekly {
     pub workspace: String,
     /// `2026-W48`
@@ -149,7 +152,7 @@ pub struct Weekly {
     pub health: Health,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct HistoryNote {
     pub available: bool,
     pub note: Option<String>,
@@ -158,7 +161,7 @@ pub struct HistoryNote {
 }
 
 /// Problems in the data.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Health {
     pub errors: usize,
     pub warnings: usize,
@@ -169,7 +172,7 @@ pub struct Health {
     pub duplicates: Vec<Duplicate>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Problem {
     pub severity: &'static str,
     pub path: String,
@@ -178,7 +181,7 @@ pub struct Problem {
     pub record: Option<RecordRef>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Duplicate {
     /// The record to keep, and the one to merge into it.
     pub keep: RecordRef,
@@ -193,56 +196,156 @@ pub struct Duplicate {
 
 /// Builds the page.
 pub fn build(input: &Input) -> Weekly {
-    let cfg = &input.index.config;
-    let names = Names {
-        index: input.index,
-        public: input.public,
-        style: cfg.report.public_names,
-    };
-    let changed: &[Changed] = match input.history {
-        History::Available(h) => h,
-        History::Unavailable(_) => &[],
-    };
-    let timelines = timeline::build(input.index, cfg, changed);
-    let ctx = Ctx {
-        index: input.index,
-        derived: input.derived,
-        cfg,
-        week: input.week,
-        as_of: input.as_of,
-        names: &names,
-        timelines: &timelines,
-    };
-    let moved = match input.history {
-        History::Available(h) => Some(moved::build(&ctx, h, input.uncommitted)),
-        History::Unavailable(_) => None,
-    };
-    let trend = match input.history {
-        History::Available(h) => Some(trend::build(&ctx, h, input.uncommitted)),
-        History::Unavailable(_) => None,
-    };
+    Tally::new(input, false).weekly(input)
+}
+
+/// The figures of a week's report as sums of every record's part ([`parts`], [`figures`]):
+/// what a live session keeps, so that after a batch only the parts of the records it reached
+/// are worked out again.
+pub struct Tally {
+    basis: parts::Basis,
+    figures: figures::Figures,
+    /// Every record's part (kept by a live session only).
+    parts: rustc_hash::FxHashMap<figures::Key, parts::Part>,
+    /// What the week's commits moved, and the records it read (a live session works it out
+    /// again only when a batch reaches one of them).
+    moved: Option<(moved::Moved, rustc_hash::FxHashSet<(Kind, String)>)>,
+    /// What undoing the commits does to the trend, and the people it read (the same).
+    trend: Option<(trend::Undone, rustc_hash::FxHashSet<String>)>,
+}
+
+impl Tally {
+    /// Adds up every record's part (worked out in parallel); `keep`: keep the parts, to update
+    /// them later.
+    pub fn new(input: &Input, keep: bool) -> Tally {
+        use rayon::prelude::*;
+        let names = Names::new(input);
+        let ctx = Ctx::new(input, &names);
+        let basis = parts::Basis::new(&ctx, input.history());
+        let slots: Vec<usize> = input.index.entries().map(|(slot, _)| slot).collect();
+        let all: Vec<parts::Part> = slots
+            .par_iter()
+            .with_min_len(256)
+            .map(|&slot| {
+                let r = input.index.at_slot(slot).expect("a slot holds its record");
+                parts::of(&ctx, &basis, slot, r)
+            })
+            .collect();
+        crate::output::trace("report: parts");
+        let mut figures = figures::Figures::new(ctx.cfg, basis.workflows.len(), basis.months.len());
+        for p in &all {
+            figures.add(p);
+        }
+        crate::output::trace("report: parts added up");
+        let parts = if keep {
+            all.into_iter()
+                .map(|p| ((p.kind, p.id.clone()), p))
+                .collect()
+        } else {
+            Default::default()
+        };
+        Tally {
+            basis,
+            figures,
+            parts,
+            moved: None,
+            trend: None,
+        }
+    }
+
+    /// Works out again the parts of the records `keys` name (gone ones too), after a change
+    /// that reached no others. `input` must be of the same week, history and configuration.
+    pub fn update(&mut self, input: &Input, keys: &[(Kind, String)]) {
+        let names = Names::new(input);
+        let ctx = Ctx::new(input, &names);
+        if self
+            .moved
+            .as_ref()
+            .is_some_and(|(_, read)| keys.iter().any(|k| read.contains(k)))
+        {
+            self.moved = None;
+        }
+        if self.trend.as_ref().is_some_and(|(_, read)| {
+            keys.iter()
+                .any(|(k, id)| *k == Kind::Person && read.contains(id))
+        }) {
+            self.trend = None;
+        }
+        for (kind, id) in keys {
+            let key: figures::Key = (*kind, id.as_str().into());
+            if let Some(old) = self.parts.remove(&key) {
+                self.figures.remove(&old);
+            }
+            if let Some(slot) = input.index.slot(*kind, id) {
+                let r = input.index.at_slot(slot).expect("a slot holds its record");
+                let part = parts::of(&ctx, &self.basis, slot, r);
+                self.figures.add(&part);
+                self.parts.insert(key, part);
+            }
+        }
+    }
+
+    /// The page.
+    pub fn weekly(&mut self, input: &Input) -> Weekly {
+        let names = Names::new(input);
+        let ctx = Ctx::new(input, &names);
+        let moved = input.history().map(|h| {
+            let (committed, _) = self
+                .moved
+                .get_or_insert_with(|| (moved::committed(&ctx, h), moved::committed_keys(&ctx, h)));
+            let mut m = committed.clone();
+            moved::add_uncommitted(&ctx, &mut m, input.uncommitted);
+            m
+        });
+        let f = &self.figures;
+        let trend = input.history().map(|h| {
+            let (undone, _) = self
+                .trend
+                .get_or_insert_with(|| (Vec::new(), trend::read_by_undoing(h)));
+            // An empty list: not worked out yet (a trend always has a week).
+            let mut known = (!undone.is_empty()).then(|| std::mem::take(undone));
+            let t = trend::build(
+                &ctx,
+                (f.at_lead_stage, f.customers),
+                h,
+                input.uncommitted,
+                &mut known,
+            );
+            *undone = known.unwrap_or_default();
+            t
+        });
+        weekly(input, &ctx, &self.basis, f, moved, trend)
+    }
+}
+
+impl Input<'_> {
+    fn history(&self) -> Option<&[Changed]> {
+        match self.history {
+            History::Available(h) => Some(h.as_slice()),
+            History::Unavailable(_) => None,
+        }
+    }
+}
+
+fn weekly(
+    input: &Input,
+    ctx: &Ctx,
+    basis: &parts::Basis,
+    f: &figures::Figures,
+    moved: Option<moved::Moved>,
+    trend: Option<trend::Trend>,
+) -> Weekly {
+    let cfg = ctx.cfg;
+    let names = ctx.names;
+    let history = input.history();
     let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
-    let funnel = funnel::build(&ctx);
-    let open_leads = ctx.people().filter(|(_, r)| ctx.is_open_lead(r)).count();
-    let customer = ctx.customer_rank();
-    let customers = ctx
-        .people()
-        .filter(|(_, r)| {
-            r.stage()
-                .and_then(|l| cfg.lifecycle.rank(&l))
-                .zip(customer)
-                .is_some_and(|(a, c)| a >= c)
-        })
-        .count();
-    let sources = people::sources(&ctx, moved.as_ref());
-    let hot_leads = people::hot_leads(&ctx);
-    let stale = people::stale(&ctx);
-    let owners = people::owners(&ctx);
-    let history = match input.history {
-        History::Available(h) => Some(h.as_slice()),
-        History::Unavailable(_) => None,
-    };
-    let followups = followups::build(&ctx, history, input.uncommitted);
+    let funnel = funnel::build(ctx, f);
+    let sources = people::sources(ctx, f, moved.as_ref());
+    let hot_leads = people::hot_leads(ctx, f);
+    let stale = people::stale(ctx, f);
+    let owners = people::owners(ctx, f);
+    let followups = followups::build(ctx, f, &basis.workflows, history, input.uncommitted);
+    let (open_leads, customers) = (f.open_leads, f.customers);
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -269,7 +372,7 @@ pub fn build(input: &Input) -> Weekly {
         stale,
         owners,
         followups,
-        deals: deals::build(&ctx),
+        deals: deals::build(ctx, f, &basis.months),
         trend,
         health: Health {
             errors,
@@ -326,27 +429,18 @@ pub(crate) struct Ctx<'a> {
     pub week: Week,
     pub as_of: Date,
     pub names: &'a Names<'a>,
-    pub timelines: &'a timeline::Timelines,
 }
 
-impl Ctx<'_> {
-    /// People who count: not staff, not spam.
-    pub fn people(&self) -> impl Iterator<Item = (usize, &Record)> {
-        self.index
-            .entries()
-            .filter(|(_, r)| r.kind == Kind::Person && !r.broken)
-            .filter(|(slot, _)| !self.derived.excluded(*slot))
-    }
-
-    pub fn deals(&self) -> impl Iterator<Item = &Record> {
-        self.index
-            .records()
-            .filter(|r| r.kind == Kind::Deal && !r.broken)
-    }
-
-    /// The funnel position of a person's lifecycle stage.
-    pub fn rank(&self, r: &Record) -> Option<usize> {
-        self.cfg.lifecycle.rank(&r.stage()?)
+impl<'a> Ctx<'a> {
+    fn new(input: &Input<'a>, names: &'a Names<'a>) -> Ctx<'a> {
+        Ctx {
+            index: input.index,
+            derived: input.derived,
+            cfg: &input.index.config,
+            week: input.week,
+            as_of: input.as_of,
+            names,
+        }
     }
 
     /// The first stage that makes someone a customer (`customer`, else the stage after the
@@ -401,7 +495,15 @@ pub(crate) struct Names<'a> {
     pub style: PublicNames,
 }
 
-impl Names<'_> {
+impl<'a> Names<'a> {
+    fn new(input: &Input<'a>) -> Names<'a> {
+        Names {
+            index: input.index,
+            public: input.public,
+            style: input.index.config.report.public_names,
+        }
+    }
+
     pub fn of(&self, r: &Record) -> RecordRef {
         RecordRef {
             kind: r.kind.noun(),
@@ -469,6 +571,8 @@ pub(crate) fn median(mut days: Vec<i64>) -> Option<f64> {
     })
 }
 
+#[cfg(test)]
+mod tally_tests;
 #[cfg(test)]
 mod tests;
 

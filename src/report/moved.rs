@@ -12,7 +12,7 @@ use crate::history::{Change, Event};
 use crate::record::Kind;
 use serde::Serialize;
 
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Moved {
     pub new_contacts: Vec<Item>,
     pub new_leads: Vec<Item>,
@@ -27,7 +27,7 @@ pub struct Moved {
     pub commits: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Item {
     pub record: RecordRef,
     pub from: Option<String>,
@@ -40,7 +40,9 @@ pub struct Item {
     pub amount: Option<super::Money>,
 }
 
-pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> Moved {
+/// What the week's commits moved: the part of [`Moved`] a live session keeps while no batch
+/// reaches a record they changed (see [`committed_keys`]).
+pub(super) fn committed(ctx: &Ctx, history: &[Changed]) -> Moved {
     let tz = &ctx.cfg.tz;
     let (start, end) = (ctx.week.start_instant(tz), ctx.week.end_instant(tz));
     let mut out = Moved::default();
@@ -63,15 +65,33 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> M
             );
         }
     }
+    out
+}
+
+/// The records whose state [`committed`] read: those the week's commits changed.
+pub(super) fn committed_keys(
+    ctx: &Ctx,
+    history: &[Changed],
+) -> rustc_hash::FxHashSet<(Kind, String)> {
+    let tz = &ctx.cfg.tz;
+    let (start, end) = (ctx.week.start_instant(tz), ctx.week.end_instant(tz));
+    history
+        .iter()
+        .filter(|c| c.commit.time >= start && c.commit.time < end)
+        .flat_map(|c| c.changes.iter().map(|ch| (ch.kind, ch.id.clone())))
+        .collect()
+}
+
+/// Adds the record changes not committed yet (in the current week only).
+pub(super) fn add_uncommitted(ctx: &Ctx, out: &mut Moved, uncommitted: &[Change]) {
     let current = super::Week::of(ctx.as_of) == ctx.week;
     if current {
         let me = "not yet committed".to_string();
         let date = ctx.as_of.to_string();
         for i in 0..uncommitted.len() {
-            classify(ctx, i, uncommitted, &me, &date, None, &mut out);
+            classify(ctx, i, uncommitted, &me, &date, None, out);
         }
     }
-    out
 }
 
 fn classify(

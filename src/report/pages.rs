@@ -21,7 +21,7 @@ pub struct SegmentPage {
     pub members: Vec<Member>,
 }
 
-#[derive(Debug, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Member {
     pub record: RecordRef,
     pub stage: Option<String>,
@@ -33,13 +33,12 @@ pub struct Member {
 
 /// Every segment's page, members by score (highest first), then name.
 pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPage> {
-    (0..derived.segments.len())
-        .map(|i| segment(index, derived, public, i))
-        .collect()
+    super::members::Members::new(index, derived, public, false).into_pages()
 }
 
-/// The page of segment `i` (in [`Derived::segments`] order). A page holds a copy of every
-/// member's name, stage and owner; `kith report` makes them one at a time.
+/// The page of segment `i` (in [`Derived::segments`] order), listed as
+/// [`super::members::Members`] lists it. A page holds a copy of every member's name, stage
+/// and owner; `kith report` makes them one at a time.
 pub fn segment(index: &Index, derived: &Derived, public: bool, i: usize) -> SegmentPage {
     let names = Names {
         index,
@@ -47,36 +46,22 @@ pub fn segment(index: &Index, derived: &Derived, public: bool, i: usize) -> Segm
         style: index.config.report.public_names,
     };
     let s = &derived.segments[i];
-    let mut members: Vec<Member> = derived
+    let mut members: Vec<_> = derived
         .members(&s.name)
         .into_iter()
         .filter_map(|slot| {
             let r = index.at_slot(slot)?;
-            let score = derived.score(slot);
-            Some(Member {
-                record: names.of(r),
-                stage: r
-                    .lifecycle()
-                    .or_else(|| r.text("stage").map(str::to_string)),
-                score: score.map(|s| (s.total * 10.0).round() / 10.0),
-                grade: score.map(|s| s.grade()),
-                owner: super::owner_name(&index.config, r),
-                last_activity: r.last_activity().map(|d| d.to_string()),
-            })
+            let m = super::members::member(index, derived, &names, slot, r);
+            Some((super::members::sort_key(&m, r), m))
         })
         .collect();
-    members.sort_by(|a, b| {
-        b.score
-            .unwrap_or(-1.0)
-            .total_cmp(&a.score.unwrap_or(-1.0))
-            .then_with(|| a.record.name.cmp(&b.record.name))
-    });
+    members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     SegmentPage {
         name: s.name.clone(),
         description: s.description.clone(),
         of: s.of.dir(),
         filter: s.filter.source.clone(),
-        members,
+        members: members.into_iter().map(|(_, m)| m).collect(),
     }
 }
 

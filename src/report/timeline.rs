@@ -5,8 +5,8 @@
 use crate::commits::Changed;
 use crate::config::Config;
 use crate::history::Event;
-use crate::index::Index;
 use crate::record::{Kind, Record};
+use compact_str::CompactString;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
@@ -42,34 +42,14 @@ pub fn parse_stage_entry(text: &str) -> Option<(String, String)> {
     (!from.is_empty() && !to.is_empty()).then_some((from, to))
 }
 
-/// Moves per record, oldest first.
-pub type Timelines = FxHashMap<(Kind, String), Vec<Move>>;
+/// The stage moves git history holds, per record in history's order, each with the day of
+/// its commit: what [`of`] adds to a record's own log. Read once per history.
+pub type FromHistory = FxHashMap<(Kind, CompactString), Vec<(Move, Date)>>;
 
-/// Every record's moves: its log's `stage` entries, plus the stage changes in `history` that no
-/// log entry records (matched by destination within a week).
-pub fn build(index: &Index, cfg: &Config, history: &[Changed]) -> Timelines {
-    let mut out: Timelines = FxHashMap::default();
-    for r in index.records() {
-        if stage_field(r.kind).is_none() {
-            continue;
-        }
-        let moves: Vec<Move> = r
-            .activities
-            .iter()
-            .filter(|a| a.kind == "stage")
-            .filter_map(|a| {
-                let (from, to) = parse_stage_entry(&a.text)?;
-                Some(Move {
-                    date: a.date,
-                    from: Some(from),
-                    to: Some(to),
-                })
-            })
-            .collect();
-        if !moves.is_empty() {
-            out.insert((r.kind, r.id.to_string()), moves);
-        }
-    }
+/// The stage changes in `history`, by record (a record's first stage is where it starts, not a
+/// move).
+pub fn from_history(cfg: &Config, history: &[Changed]) -> FromHistory {
+    let mut out: FromHistory = FxHashMap::default();
     for c in history {
         let committed = crate::history::date(cfg, &c.commit);
         for (at, change) in c.changes.iter().enumerate() {
@@ -80,7 +60,7 @@ pub fn build(index: &Index, cfg: &Config, history: &[Changed]) -> Timelines {
                 continue;
             };
             if key != field || old.is_none() {
-                continue; // a record's first stage is where it starts, not a move
+                continue;
             }
             // The date the move was made, when the same commit says it.
             let date = super::field_in(&c.changes, at, "lifecycle_changed")
@@ -92,19 +72,52 @@ pub fn build(index: &Index, cfg: &Config, history: &[Changed]) -> Timelines {
                 from: text(old),
                 to: text(new),
             };
-            let list = out.entry((change.kind, change.id.clone())).or_default();
-            let logged = list.iter().any(|l| {
-                l.to == m.to && (m.date - l.date).get_days().abs() <= 7 && l.date <= committed
-            });
-            if !logged {
-                list.push(m);
-            }
+            out.entry((change.kind, change.id.as_str().into()))
+                .or_default()
+                .push((m, committed));
         }
     }
-    for list in out.values_mut() {
-        list.sort_by_key(|m| m.date);
-    }
     out
+}
+
+/// One record's moves, oldest first: its log's `stage` entries, plus its moves from history
+/// (see [`from_history`]) that no log entry records.
+pub fn of(r: &Record, history: Option<&Vec<(Move, Date)>>) -> Vec<Move> {
+    if stage_field(r.kind).is_none() {
+        return history.map_or_else(Vec::new, |h| merge(Vec::new(), h));
+    }
+    let moves: Vec<Move> = r
+        .activities
+        .iter()
+        .filter(|a| a.kind == "stage")
+        .filter_map(|a| {
+            let (from, to) = parse_stage_entry(&a.text)?;
+            Some(Move {
+                date: a.date,
+                from: Some(from),
+                to: Some(to),
+            })
+        })
+        .collect();
+    match history {
+        Some(h) => merge(moves, h),
+        None => moves,
+    }
+}
+
+/// A log's moves with history's moves that the log (or an earlier one from history) does not
+/// record already, sorted by date.
+fn merge(mut list: Vec<Move>, history: &[(Move, Date)]) -> Vec<Move> {
+    for (m, committed) in history {
+        let logged = list.iter().any(|l| {
+            l.to == m.to && (m.date - l.date).get_days().abs() <= 7 && l.date <= *committed
+        });
+        if !logged {
+            list.push(m.clone());
+        }
+    }
+    list.sort_by_key(|m| m.date);
+    list
 }
 
 /// The stages a record went through, each with the date it entered it: its starting stage

@@ -9,33 +9,62 @@ use crate::record::Kind;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Trend {
     pub weeks: Vec<TrendWeek>,
     pub chart: super::chart::Lines,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, PartialEq)]
 pub struct TrendWeek {
     pub week: String,
     pub leads: usize,
     pub customers: usize,
 }
 
-pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> Trend {
+/// What undoing the commits changes in each week's counts, after the changes not committed
+/// yet are undone: (leads, customers) per week, newest first (see [`build`]).
+pub(super) type Undone = Vec<(isize, isize)>;
+
+/// The people whose stages undoing the commits reads: a live session keeps [`Undone`] while no
+/// batch reaches one of them (a change not committed yet is a batch's record too).
+pub(super) fn read_by_undoing(history: &[Changed]) -> rustc_hash::FxHashSet<String> {
+    history
+        .iter()
+        .flat_map(|c| &c.changes)
+        .filter(|c| c.kind == Kind::Person)
+        .flat_map(|c| match &c.event {
+            Event::Renamed { from } => vec![c.id.clone(), from.clone()],
+            _ => vec![c.id.clone()],
+        })
+        .collect()
+}
+
+/// `now`: (people at a lead stage, customers) who count now; `undone`: what undoing the
+/// commits does, when known (worked out and kept otherwise).
+pub(super) fn build(
+    ctx: &Ctx,
+    now: (usize, usize),
+    history: &[Changed],
+    uncommitted: &[Change],
+    undone: &mut Option<Undone>,
+) -> Trend {
     let lc = &ctx.cfg.lifecycle;
     let customer = ctx.customer_rank();
-    // Everyone who counts, with their stage now.
-    let mut state: FxHashMap<String, Option<String>> = ctx
-        .people()
-        .map(|(_, r)| (r.id.to_string(), r.lifecycle()))
-        .collect();
-    let excluded: rustc_hash::FxHashSet<&str> = ctx
-        .index
-        .entries()
-        .filter(|(slot, r)| r.kind == Kind::Person && ctx.derived.excluded(*slot))
-        .map(|(_, r)| &*r.id)
-        .collect();
+    // The stages of the people the changes name, as they are undone: read from the records
+    // the first time a change names someone (everyone else keeps the stage they have now).
+    // `None`: not counted (no such person, or staff and spam); `Some(stage)`: counted.
+    let mut state: FxHashMap<String, Option<Option<String>>> = FxHashMap::default();
+    let initial = |id: &str| -> Option<Option<String>> {
+        let slot = ctx.index.slot(Kind::Person, id)?;
+        let r = ctx.index.at_slot(slot)?;
+        (!r.broken && !ctx.derived.excluded(slot)).then(|| r.lifecycle())
+    };
+    let excluded = |id: &str| {
+        ctx.index
+            .slot(Kind::Person, id)
+            .is_some_and(|slot| ctx.derived.excluded(slot))
+    };
     // What a stage adds to the counts: (leads, customers).
     let weight = |stage: &Option<String>| -> (isize, isize) {
         stage.as_deref().map_or((0, 0), |s| {
@@ -45,26 +74,25 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> T
             )
         })
     };
-    // The counts, kept up to date as changes are undone.
-    let (leads, customers) = state.values().fold((0, 0), |(l, c), s| {
-        let (dl, dc) = weight(s);
-        (l + dl, c + dc)
-    });
-    let (leads, customers) = (std::cell::Cell::new(leads), std::cell::Cell::new(customers));
-    let undo = |state: &mut FxHashMap<String, Option<String>>, c: &Change| {
-        if c.kind != Kind::Person || excluded.contains(c.id.as_str()) {
+    // How the counts move as changes are undone.
+    let (leads, customers) = (std::cell::Cell::new(0isize), std::cell::Cell::new(0isize));
+    let undo = |state: &mut FxHashMap<String, Option<Option<String>>>, c: &Change| {
+        if c.kind != Kind::Person || excluded(&c.id) {
             return;
         }
-        let set = |state: &mut FxHashMap<String, Option<String>>,
+        let get = |state: &mut FxHashMap<String, Option<Option<String>>>, id: &str| {
+            state
+                .entry(id.to_string())
+                .or_insert_with(|| initial(id))
+                .clone()
+        };
+        let set = |state: &mut FxHashMap<String, Option<Option<String>>>,
                    id: &str,
                    to: Option<Option<String>>| {
-            let before = match to {
-                Some(stage) => state.insert(id.to_string(), stage),
-                None => state.remove(id),
-            };
-            let after = state.get(id);
+            let before = get(state, id);
             let (bl, bc) = before.as_ref().map_or((0, 0), weight);
-            let (al, ac) = after.map_or((0, 0), weight);
+            let (al, ac) = to.as_ref().map_or((0, 0), weight);
+            state.insert(id.to_string(), to);
             leads.set(leads.get() + al - bl);
             customers.set(customers.get() + ac - bc);
         };
@@ -75,11 +103,11 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> T
             }
             Event::Created => set(state, &c.id, None),
             Event::Deleted => {
-                let now = state.get(&c.id).cloned().flatten();
+                let now = get(state, &c.id).flatten();
                 set(state, &c.id, Some(now));
             }
             Event::Renamed { from } => {
-                let now = state.get(&c.id).cloned().flatten();
+                let now = get(state, &c.id).flatten();
                 set(state, &c.id, None);
                 set(state, from, Some(now));
             }
@@ -88,31 +116,45 @@ pub(super) fn build(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> T
     };
     let mut weeks = ctx.week.last(ctx.cfg.report.trend_weeks);
     weeks.reverse();
-    let mut rows = Vec::new();
-    let mut pending: Vec<&Changed> = history.iter().collect();
-    // Undo newest first; `Created` of a record comes after its fields in a commit's list, so
-    // each commit's changes are undone in reverse too.
-    pending.sort_by_key(|c| std::cmp::Reverse(c.commit.time));
-    let mut next = 0;
-    let tz = &ctx.cfg.tz;
-    for (k, week) in weeks.iter().enumerate() {
-        if k == 1 {
-            // Changes not committed yet belong to the report's own week only.
-            for c in uncommitted.iter().rev() {
-                undo(&mut state, c);
+    // Changes not committed yet belong to the report's own week only: undone first.
+    for c in uncommitted.iter().rev() {
+        undo(&mut state, c);
+    }
+    let pending_by_uncommitted = (leads.get(), customers.get());
+    let undone = undone.get_or_insert_with(|| {
+        let mut out = Vec::new();
+        let mut pending: Vec<&Changed> = history.iter().collect();
+        // Undo newest first; `Created` of a record comes after its fields in a commit's list,
+        // so each commit's changes are undone in reverse too.
+        pending.sort_by_key(|c| std::cmp::Reverse(c.commit.time));
+        let mut next = 0;
+        let tz = &ctx.cfg.tz;
+        for week in weeks.iter().skip(1) {
+            let end = week.end_instant(tz);
+            while next < pending.len() && pending[next].commit.time >= end {
+                for c in pending[next].changes.iter().rev() {
+                    undo(&mut state, c);
+                }
+                next += 1;
             }
+            out.push((
+                leads.get() - pending_by_uncommitted.0,
+                customers.get() - pending_by_uncommitted.1,
+            ));
         }
-        let end = week.end_instant(tz);
-        while next < pending.len() && pending[next].commit.time >= end {
-            for c in pending[next].changes.iter().rev() {
-                undo(&mut state, c);
-            }
-            next += 1;
+        out
+    });
+    let mut rows = Vec::new();
+    for (k, week) in weeks.iter().enumerate() {
+        let (mut l, mut c) = (now.0 as isize, now.1 as isize);
+        if k >= 1 {
+            l += pending_by_uncommitted.0 + undone[k - 1].0;
+            c += pending_by_uncommitted.1 + undone[k - 1].1;
         }
         rows.push(TrendWeek {
             week: week.to_string(),
-            leads: leads.get().max(0) as usize,
-            customers: customers.get().max(0) as usize,
+            leads: l.max(0) as usize,
+            customers: c.max(0) as usize,
         });
     }
     rows.reverse();

@@ -460,6 +460,19 @@ fn pages_rendered_again_after_each_change_are_those_of_a_fresh_report() {
     std::fs::remove_file(ws.file("contacts/aisha-rahman.md")).unwrap();
     w.settle(&ws);
     assert_report_is_fresh(&ws, "deal moved, person deleted");
+    // New records take free slots or the last ones in the live index, where a fresh load puts
+    // them in order of id: lists with ties (stale leads, overdue tasks, deals closing this
+    // month, segment members) and sums of amounts must still come out the same.
+    ws.write(
+        "contacts/aaron-abbott.md",
+        "---\nname: Aaron Abbott\nlifecycle: lead\nsource: webinar\ncreated: 2026-01-05\n---\n## Tasks\n- [ ] 2026-11-01 call: check in\n",
+    );
+    ws.write(
+        "deals/aaa-pilot.md",
+        "---\nname: AAA pilot\nstage: contract-sent\namount: 1234.56\nclose_date: 2026-11-28\ncreated: 2026-09-01\n---\n",
+    );
+    w.settle(&ws);
+    assert_report_is_fresh(&ws, "records added");
     // A commit: history moves, every page is rendered again.
     git(ws.path(), &["add", "-A"]);
     git(ws.path(), &["commit", "-q", "-m", "changes"]);

@@ -6,6 +6,9 @@
 //! contents changed, and they are the pages a fresh `kith report` would write for the same
 //! files (the watch tests compare the two).
 //!
+//! The figures are kept as sums of every record's part ([`report::Tally`]): a batch works out
+//! again the parts of the records it reached, not everyone's.
+//!
 //! Everything is rendered again when HEAD moves (a commit, a checkout), on a new day, and when
 //! the watcher opens a new session (kith.yaml or a template changed).
 
@@ -43,7 +46,12 @@ pub struct Session {
     uncommitted: BTreeMap<String, Vec<Change>>,
     /// What the pages were last rendered from.
     info: Option<SiteInfo>,
-    segments: Vec<pages::SegmentPage>,
+    /// The segments' member lists, kept up to date batch by batch.
+    members: Option<report::members::Members>,
+    /// The figures as sums of the records' parts, kept up to date batch by batch (none:
+    /// worked out whole at the next render).
+    tally: Option<report::Tally>,
+    weekly_value: WeeklyValue,
 }
 
 /// What one render wrote.
@@ -80,7 +88,9 @@ impl Session {
             histories: Histories::default(),
             uncommitted: BTreeMap::new(),
             info: None,
-            segments: Vec::new(),
+            members: None,
+            tally: None,
+            weekly_value: WeeklyValue::default(),
         };
         s.read_history(ws)?;
         s.site.write_style()?;
@@ -120,6 +130,7 @@ impl Session {
         } else if let Some(keys) = records {
             self.refresh_uncommitted(ws, keys);
         }
+        crate::output::trace("report: changes not committed");
         let cfg = &ws.config;
         let uncommitted: Vec<Change> = self.uncommitted.values().flatten().cloned().collect();
         let input = report::Input {
@@ -133,26 +144,59 @@ impl Session {
             duplicates: &live.duplicates.pairs,
             public: self.public,
         };
-        let weekly = report::build(&input);
+        // Only the parts of the records the batch reached are worked out again; everything
+        // is after a new day, a commit, or a new session. (Taken out until the render is
+        // done: after a failed one, the next works everything out again.)
+        let mut tally = match (self.tally.take(), records) {
+            (Some(mut tally), Some(keys)) => {
+                tally.update(&input, keys);
+                tally
+            }
+            _ => report::Tally::new(&input, true),
+        };
+        crate::output::trace("report: parts");
+        let weekly = tally.weekly(&input);
         crate::output::trace("report built");
-        let segments = pages::segments(&live.index, &live.derived, self.public);
-        let info = SiteInfo::new(cfg, self.as_of, self.public, &self.archive, &segments);
-        write_weekly(&self.site, &info, &weekly, self.week, &self.archive, true)?;
+        // The segments whose member lists changed (all of them after a full rebuild).
+        let (members, changed): (_, Vec<usize>) = match (self.members.take(), records) {
+            (Some(mut m), Some(keys)) => {
+                let changed = m.update(&live.index, &live.derived, keys);
+                (m, changed.into_iter().collect())
+            }
+            _ => {
+                let m =
+                    report::members::Members::new(&live.index, &live.derived, self.public, true);
+                let all = (0..m.len()).collect();
+                (m, all)
+            }
+        };
+        let info = SiteInfo::new(cfg, self.as_of, self.public, &self.archive, members.links());
+        let value = self.weekly_value.make(&weekly);
+        write_weekly(
+            &self.site,
+            &info,
+            &weekly,
+            value,
+            self.week,
+            &self.archive,
+            true,
+        )?;
+        self.weekly_value.keep(weekly);
         crate::output::trace("weekly pages");
-        let same_info = self.info.as_ref() == Some(&info);
-        let changed: Vec<&pages::SegmentPage> = segments
-            .iter()
-            .filter(|s| !same_info || !self.segments.contains(s))
-            .collect();
+        let changed: Vec<usize> = if self.reads_same_info("segment.html", &info) {
+            changed
+        } else {
+            (0..members.len()).collect()
+        };
         changed
             .par_iter()
-            .try_for_each(|s| write_segment(&self.site, &info, s))?;
+            .try_for_each(|&i| write_segment(&self.site, &info, &members.page(i)))?;
         crate::output::trace("segment pages");
         if !self.public {
             let since = self.week.last(cfg.report.trend_weeks)[0]
                 .start()
                 .to_string();
-            match records.filter(|_| self.records_read_same_info(&info)) {
+            match records.filter(|_| self.reads_same_info("record.html", &info)) {
                 Some(keys) => self.write_some(live, &info, &since, keys)?,
                 None => write_records(
                     &self.site,
@@ -166,7 +210,8 @@ impl Session {
             crate::output::trace("record pages");
         }
         self.info = Some(info);
-        self.segments = segments;
+        self.tally = Some(tally);
+        self.members = Some(members);
         let (w, u) = self.site.counts();
         Ok(Rendered {
             written: w - written,
@@ -174,13 +219,14 @@ impl Session {
         })
     }
 
-    /// Whether the record pages would read the same site information as last time. The
-    /// built-in templates show only the workspace's name, the date, the weeks and whether the
-    /// report is public (not the segment list); a workspace's own record, base or components
-    /// template may show anything.
-    fn records_read_same_info(&self, info: &SiteInfo) -> bool {
+    /// Whether the pages of `template` (a record's, a segment's) would read the same site
+    /// information as last time. The built-in templates show only the workspace's name, the
+    /// date, the weeks and whether the report is public (not the segment list, whose sizes
+    /// change with many saves); a workspace's own template, base or components may show
+    /// anything.
+    fn reads_same_info(&self, template: &str, info: &SiteInfo) -> bool {
         let Some(old) = &self.info else { return false };
-        let custom = ["record.html", "base.html", "components.html"]
+        let custom = [template, "base.html", "components.html"]
             .iter()
             .any(|t| self.site.is_overridden(t));
         if custom {
@@ -297,5 +343,137 @@ impl Session {
                 self.uncommitted.insert(key, changes);
             }
         }
+    }
+}
+
+/// The week's figures as the templates' value, made again only for the parts that changed
+/// since the last render: most of a large page (what moved, the stale leads) stays the same
+/// after a save, and making it into a value costs about as much as a third of rendering it.
+#[derive(Default)]
+struct WeeklyValue {
+    last: Option<report::Weekly>,
+    /// The value of each of `last`'s fields, by name.
+    values: BTreeMap<&'static str, tera::Value>,
+}
+
+impl WeeklyValue {
+    /// `weekly` as [`tera::Value::from_serializable`] makes it.
+    fn make(&mut self, weekly: &report::Weekly) -> tera::Value {
+        let last = self.last.take();
+        let mut values = BTreeMap::new();
+        // Every field, by name: a field added to `Weekly` and not here does not compile.
+        let report::Weekly {
+            workspace,
+            week,
+            week_start,
+            week_end,
+            as_of,
+            previous_week,
+            public,
+            currency,
+            history,
+            open_leads,
+            customers,
+            funnel,
+            moved,
+            hot_leads,
+            stale,
+            sources,
+            owners,
+            followups,
+            deals,
+            trend,
+            health,
+        } = weekly;
+        macro_rules! fields {
+            ($($f:ident),*) => {
+                $(
+                    let name = stringify!($f);
+                    let value = match (&last, self.values.get(name)) {
+                        (Some(l), Some(v)) if l.$f == *$f => v.clone(),
+                        _ => tera::Value::from_serializable($f),
+                    };
+                    values.insert(name, value);
+                )*
+            };
+        }
+        fields!(
+            workspace,
+            week,
+            week_start,
+            week_end,
+            as_of,
+            previous_week,
+            public,
+            currency,
+            history,
+            open_leads,
+            customers,
+            funnel,
+            moved,
+            hot_leads,
+            stale,
+            sources,
+            owners,
+            followups,
+            deals,
+            trend,
+            health
+        );
+        self.values = values.clone();
+        tera::Value::from(values)
+    }
+
+    /// Remembers what the last value was made from.
+    fn keep(&mut self, weekly: report::Weekly) {
+        self.last = Some(weekly);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::index::Index;
+
+    #[test]
+    fn the_weekly_value_made_in_parts_equals_one_made_whole() {
+        let index = Index::from_texts(
+            Config::default(),
+            [
+                (
+                    Kind::Person,
+                    "ada",
+                    "---\nname: Ada\nlifecycle: lead\n---\n",
+                ),
+                (
+                    Kind::Deal,
+                    "big",
+                    "---\nname: Big\nstage: contract-sent\namount: 5\n---\n",
+                ),
+            ],
+        );
+        let as_of = jiff::civil::date(2026, 11, 25);
+        let (derived, _) = crate::derive::Derived::compute(&index, as_of);
+        let history = History::Unavailable("none".into());
+        let input = report::Input {
+            index: &index,
+            derived: &derived,
+            week: Week::of(as_of),
+            as_of,
+            history: &history,
+            uncommitted: &[],
+            diagnostics: &[],
+            duplicates: &[],
+            public: false,
+        };
+        let mut memo = WeeklyValue::default();
+        let first = report::build(&input);
+        assert!(memo.make(&first) == tera::Value::from_serializable(&first));
+        memo.keep(first);
+        let mut second = report::build(&input);
+        second.open_leads += 1;
+        second.stale.days += 1;
+        assert!(memo.make(&second) == tera::Value::from_serializable(&second));
     }
 }

@@ -257,7 +257,8 @@ fn render_week(
         },
     );
     let sizes = pages::segment_sizes(&index, &derived);
-    let info = SiteInfo::with_sizes(cfg, as_of, public, archive, &derived, &sizes);
+    let links = (derived.segments.iter().zip(sizes)).map(|(s, n)| (&s.name, n, &s.description));
+    let info = SiteInfo::new(cfg, as_of, public, archive, links);
     let input = report::Input {
         index: &index,
         derived: &derived,
@@ -275,7 +276,8 @@ fn render_week(
         || -> Result<()> {
             let weekly = report::build(&input);
             crate::output::trace("report built");
-            write_weekly(site, &info, &weekly, week, archive, latest)?;
+            let value = tera::Value::from_serializable(&weekly);
+            write_weekly(site, &info, &weekly, value, week, archive, latest)?;
             crate::output::trace("weekly pages");
             Ok(())
         },
@@ -309,53 +311,13 @@ fn render_week(
 }
 
 impl SiteInfo {
+    /// `segments`: each segment's name, size and description.
     fn new(
         cfg: &crate::config::Config,
         as_of: Date,
         public: bool,
         archive: &[Week],
-        segment_pages: &[pages::SegmentPage],
-    ) -> SiteInfo {
-        let links = segment_pages
-            .iter()
-            .map(|s| SegmentLink {
-                name: s.name.clone(),
-                size: s.members.len(),
-                description: s.description.clone(),
-            })
-            .collect();
-        SiteInfo::with_links(cfg, as_of, public, archive, links)
-    }
-
-    /// [`SiteInfo::new`] from the segments' sizes ([`pages::segment_sizes`]), before any
-    /// segment page is made.
-    fn with_sizes(
-        cfg: &crate::config::Config,
-        as_of: Date,
-        public: bool,
-        archive: &[Week],
-        derived: &Derived,
-        sizes: &[usize],
-    ) -> SiteInfo {
-        let links = derived
-            .segments
-            .iter()
-            .zip(sizes)
-            .map(|(s, &size)| SegmentLink {
-                name: s.name.clone(),
-                size,
-                description: s.description.clone(),
-            })
-            .collect();
-        SiteInfo::with_links(cfg, as_of, public, archive, links)
-    }
-
-    fn with_links(
-        cfg: &crate::config::Config,
-        as_of: Date,
-        public: bool,
-        archive: &[Week],
-        segments: Vec<SegmentLink>,
+        segments: impl Iterator<Item = (impl ToString, usize, impl ToString)>,
     ) -> SiteInfo {
         SiteInfo {
             workspace: cfg.name.clone(),
@@ -368,16 +330,24 @@ impl SiteInfo {
                     href: format!("weeks/{w}/index.html"),
                 })
                 .collect(),
-            segments,
+            segments: segments
+                .map(|(name, size, description)| SegmentLink {
+                    name: name.to_string(),
+                    size,
+                    description: description.to_string(),
+                })
+                .collect(),
         }
     }
 }
 
 /// The week's page, and the site's index page when it is the latest week.
+/// `report`: `weekly` as the templates' value.
 fn write_weekly(
     site: &Site,
     info: &SiteInfo,
     weekly: &report::Weekly,
+    report: tera::Value,
     week: Week,
     archive: &[Week],
     latest: bool,
@@ -387,13 +357,15 @@ fn write_weekly(
     let previous_href = archive
         .contains(&previous)
         .then(|| format!("weeks/{previous}/index.html"));
+    // Made into the templates' value once for both pages (a value is shared, not copied).
+    let site_value = tera::Value::from_serializable(info);
     let page = |page: &str, root: &str| -> Result<String> {
         let mut ctx = Context::new();
         ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
-        ctx.insert("site", info);
+        ctx.insert_value("site", site_value.clone());
         ctx.insert("root", root);
         ctx.insert("page", page);
-        ctx.insert("report", weekly);
+        ctx.insert_value("report", report.clone());
         ctx.insert("lead_count", &weekly.open_leads);
         ctx.insert("customer_count", &weekly.customers);
         ctx.insert("previous_href", &previous_href);
