@@ -223,27 +223,28 @@ impl Tally {
         let ctx = Ctx::new(input, &names);
         let basis = parts::Basis::new(&ctx, input.history());
         let slots: Vec<usize> = input.index.entries().map(|(slot, _)| slot).collect();
-        let all: Vec<parts::Part> = slots
-            .par_iter()
-            .with_min_len(256)
-            .map(|&slot| {
-                let r = input.index.at_slot(slot).expect("a slot holds its record");
-                parts::of(&ctx, &basis, slot, r)
-            })
-            .collect();
-        crate::output::trace("report: parts");
         let mut figures = figures::Figures::new(ctx.cfg, basis.workflows.len(), basis.months.len());
-        for p in &all {
-            figures.add(p);
+        let mut parts = rustc_hash::FxHashMap::default();
+        // A run of records at a time, added up in slot order: only one run's parts are in
+        // memory when they are not kept (all 100,000 at once were 20 MB of a cold report's
+        // peak), and the sums are the same, as amounts are added in the same order.
+        for run in slots.chunks(8192) {
+            let done: Vec<parts::Part> = run
+                .par_iter()
+                .with_min_len(256)
+                .map(|&slot| {
+                    let r = input.index.at_slot(slot).expect("a slot holds its record");
+                    parts::of(&ctx, &basis, slot, r)
+                })
+                .collect();
+            for p in &done {
+                figures.add(p);
+            }
+            if keep {
+                parts.extend(done.into_iter().map(|p| ((p.kind, p.id.clone()), p)));
+            }
         }
         crate::output::trace("report: parts added up");
-        let parts = if keep {
-            all.into_iter()
-                .map(|p| ((p.kind, p.id.clone()), p))
-                .collect()
-        } else {
-            Default::default()
-        };
         Tally {
             basis,
             figures,
