@@ -255,14 +255,7 @@ fn load_item(
     looked: i64,
 ) -> (Parsed, Item) {
     // Links and anything but a regular file take the careful way, uncached.
-    let uncached = || {
-        let item = Item {
-            known: None,
-            reused: None,
-            settled: false,
-        };
-        (load::load_one(ws, f), item)
-    };
+    let uncached = || (load::load_one(ws, f), Item::default());
     if f.file_type.is_some_and(|t| !t.is_file()) {
         return uncached();
     }

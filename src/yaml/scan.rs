@@ -662,8 +662,6 @@ fn colon_space(s: &str) -> Option<usize> {
     memchr::memchr_iter(b':', bytes).find(|&i| matches!(bytes.get(i + 1), Some(b' ' | b'\t')))
 }
 
-/// Extends an entry over the indented (and blank) lines that follow line `i`; returns the index
-/// of the first line after the entry. Trailing blank lines are not included.
 /// A literal block scalar (`|` or `|-`) of a key at the margin, in the subset read here: the
 /// first content line sets the indentation, every content line has at least as much, and no
 /// blank line holds more spaces than it (YAML would count those as content or, before the
@@ -708,6 +706,8 @@ fn literal(text: &str, lines: &[Line], len: usize, clip: bool) -> Option<String>
     Some(out)
 }
 
+/// Extends an entry over the indented (and blank) lines that follow line `i`; returns the index
+/// of the first line after the entry. Trailing blank lines are not included.
 fn extend_indented(text: &str, lines: &[Line], i: usize, entry: &mut Entry) -> usize {
     let mut last = i;
     let mut j = i + 1;
