@@ -361,32 +361,11 @@ impl WeeklyValue {
     fn make(&mut self, weekly: &report::Weekly) -> tera::Value {
         let last = self.last.take();
         let mut values = BTreeMap::new();
-        // Every field, by name: a field added to `Weekly` and not here does not compile.
-        let report::Weekly {
-            workspace,
-            week,
-            week_start,
-            week_end,
-            as_of,
-            previous_week,
-            public,
-            currency,
-            history,
-            open_leads,
-            customers,
-            funnel,
-            moved,
-            hot_leads,
-            stale,
-            sources,
-            owners,
-            followups,
-            deals,
-            trend,
-            health,
-        } = weekly;
+        // Every field, by name, destructured without `..`: a field added to `Weekly` and not
+        // named here does not compile.
         macro_rules! fields {
             ($($f:ident),*) => {
+                let report::Weekly { $($f),* } = weekly;
                 $(
                     let name = stringify!($f);
                     let value = match (&last, self.values.get(name)) {
