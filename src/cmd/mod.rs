@@ -43,6 +43,21 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Runs a parsed command line. Errors are returned to `main`, which prints them and exits 1.
+/// kith's command line, whole: configures git, parses the arguments, runs the command and
+/// prints its error, if any, with the exit code that goes with it. The binary's `main` (and
+/// `bench/sysalloc.rs`, the same with the system allocator) is this.
+pub fn main() -> ExitCode {
+    crate::git::configure();
+    let cli = <Cli as clap::Parser>::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            crate::output::eprint(&render_error(&err));
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.color {
         ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
