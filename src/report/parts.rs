@@ -366,21 +366,12 @@ fn workflows(ctx: &Ctx, basis: &Basis, r: &Record, counts: bool) -> Vec<Workflow
                 continue;
             }
             s.entered += 1;
-            if p.left.is_some() {
-                s.left += 1;
-            } else if (1..=w.steps.len()).all(|n| p.done(n)) {
-                s.completed += 1;
-            } else {
-                s.active += 1;
+            match p.status(w.steps.len()) {
+                state::Status::Left => s.left += 1,
+                state::Status::Completed => s.completed += 1,
+                state::Status::Active => s.active += 1,
             }
-            let rank = |stage: Option<&str>| stage.and_then(|s| lc.rank(s));
-            if let (Some(then), Some(now)) = (
-                rank(p.known("lifecycle").flatten()),
-                rank(r.lifecycle().as_deref()),
-            ) && now > then
-            {
-                s.converted += 1;
-            }
+            s.converted += usize::from(p.converted(r, lc));
         }
         if s != WorkflowPart::default() {
             // Most people are in no workflow: nothing is allocated for them.

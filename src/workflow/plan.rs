@@ -451,29 +451,22 @@ pub fn standings(index: &Index, workflows: &[Workflow], as_of: Date) -> Vec<Stan
                         continue;
                     }
                     s.entered += 1;
-                    if p.left.is_some() {
-                        s.left += 1;
-                    } else if (1..=w.steps.len()).all(|n| p.done(n)) {
-                        s.completed += 1;
-                    } else {
-                        s.active += 1;
-                        for (i, step) in w.steps.iter().enumerate() {
-                            if !p.done(i + 1)
-                                && let Ok(d) = entered.checked_add(step.day.days())
-                            {
-                                *next.entry(d.max(as_of)).or_default() += 1;
-                                break;
+                    match p.status(w.steps.len()) {
+                        state::Status::Left => s.left += 1,
+                        state::Status::Completed => s.completed += 1,
+                        state::Status::Active => {
+                            s.active += 1;
+                            for (i, step) in w.steps.iter().enumerate() {
+                                if !p.done(i + 1)
+                                    && let Ok(d) = entered.checked_add(step.day.days())
+                                {
+                                    *next.entry(d.max(as_of)).or_default() += 1;
+                                    break;
+                                }
                             }
                         }
                     }
-                    let rank = |stage: Option<&str>| stage.and_then(|s| cfg.lifecycle.rank(s));
-                    if let (Some(then), Some(now)) = (
-                        rank(p.known("lifecycle").flatten()),
-                        rank(r.lifecycle().as_deref()),
-                    ) && now > then
-                    {
-                        s.converted += 1;
-                    }
+                    s.converted += usize::from(p.converted(r, &cfg.lifecycle));
                 }
             }
             s.next = next.into_iter().min();

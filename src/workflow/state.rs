@@ -28,9 +28,41 @@ pub struct Enrollment {
     pub left: Option<(Date, String)>,
 }
 
+/// Where a pass through a workflow stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The record left before the last step.
+    Left,
+    /// Every step is done.
+    Completed,
+    /// Under way.
+    Active,
+}
+
 impl Enrollment {
     pub fn done(&self, step: usize) -> bool {
         self.steps.iter().any(|(n, _)| *n == step)
+    }
+
+    /// Where the pass stands in a workflow of `steps` steps.
+    pub fn status(&self, steps: usize) -> Status {
+        if self.left.is_some() {
+            Status::Left
+        } else if (1..=steps).all(|n| self.done(n)) {
+            Status::Completed
+        } else {
+            Status::Active
+        }
+    }
+
+    /// Whether the record `r` (this pass's) is at a later lifecycle stage than it was on
+    /// entering: the workflow converted it.
+    pub fn converted(&self, r: &Record, lifecycle: &crate::config::Lifecycle) -> bool {
+        let rank = |stage: Option<&str>| stage.and_then(|s| lifecycle.rank(s));
+        matches!(
+            (rank(self.known("lifecycle").flatten()), rank(r.lifecycle().as_deref())),
+            (Some(then), Some(now)) if now > then
+        )
     }
 
     /// A field's value when the record entered (`None`: empty or not remembered).
