@@ -63,7 +63,7 @@ fn diagnostics(ws: &Workspace) -> (Vec<Diagnostic>, usize) {
         cache::trace("diagnostics from the cache");
         return (check.diags, check.records);
     }
-    let index = crate::load::load(ws);
+    let index = super::load(ws);
     let diags = index.diagnostics();
     let records = index.len();
     if let Some(key) = index.cache_key {
@@ -74,7 +74,5 @@ fn diagnostics(ws: &Workspace) -> (Vec<Diagnostic>, usize) {
             })
         });
     }
-    // Freeing 100,000 records one by one takes longer than the process's exit.
-    std::mem::forget(index);
     (diags, records)
 }
