@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) type SortKey = (Reverse<Total>, String, Kind, CompactString);
+type SortKey = (Reverse<Total>, String, Kind, CompactString);
 
 /// Every segment's members.
 pub struct Members {
@@ -33,13 +33,40 @@ struct List {
     members: BTreeMap<SortKey, Member>,
 }
 
-pub(super) fn member(
-    index: &Index,
-    derived: &Derived,
-    names: &Names,
-    slot: usize,
-    r: &Record,
-) -> Member {
+impl List {
+    /// Segment `i`'s members, sorted.
+    fn of(index: &Index, derived: &Derived, names: &Names, i: usize) -> List {
+        let s = &derived.segments[i];
+        let members = derived
+            .members(&s.name)
+            .into_iter()
+            .filter_map(|slot| {
+                let r = index.at_slot(slot)?;
+                let m = member(index, derived, names, slot, r);
+                Some((sort_key(&m, r), m))
+            })
+            .collect();
+        List {
+            name: s.name.clone(),
+            description: s.description.clone(),
+            of: s.of.dir(),
+            filter: s.filter.source.clone(),
+            members,
+        }
+    }
+
+    fn into_page(self) -> SegmentPage {
+        SegmentPage {
+            name: self.name,
+            description: self.description,
+            of: self.of,
+            filter: self.filter,
+            members: self.members.into_values().collect(),
+        }
+    }
+}
+
+fn member(index: &Index, derived: &Derived, names: &Names, slot: usize, r: &Record) -> Member {
     let score = derived.score(slot);
     Member {
         record: names.of(r),
@@ -53,7 +80,7 @@ pub(super) fn member(
     }
 }
 
-pub(super) fn sort_key(m: &Member, r: &Record) -> SortKey {
+fn sort_key(m: &Member, r: &Record) -> SortKey {
     (
         Reverse(Total(m.score.unwrap_or(-1.0))),
         m.record.name.clone(),
@@ -75,29 +102,18 @@ impl Members {
             lists: Vec::new(),
             at: FxHashMap::default(),
         };
-        for (i, s) in derived.segments.iter().enumerate() {
-            let mut members = BTreeMap::new();
-            for slot in derived.members(&s.name) {
-                let Some(r) = index.at_slot(slot) else {
-                    continue;
-                };
-                let m = member(index, derived, &names, slot, r);
-                let key = sort_key(&m, r);
-                if keep {
+        for i in 0..derived.segments.len() {
+            let list = List::of(index, derived, &names, i);
+            if keep {
+                for key in list.members.keys() {
+                    let (_, _, kind, id) = key;
                     out.at
-                        .entry((r.kind, r.id.clone()))
+                        .entry((*kind, id.clone()))
                         .or_default()
                         .push((i, key.clone()));
                 }
-                members.insert(key, m);
             }
-            out.lists.push(List {
-                name: s.name.clone(),
-                description: s.description.clone(),
-                of: s.of.dir(),
-                filter: s.filter.source.clone(),
-                members,
-            });
+            out.lists.push(list);
         }
         out
     }
@@ -181,16 +197,18 @@ impl Members {
 
     /// Every segment's page.
     pub fn into_pages(self) -> Vec<SegmentPage> {
-        self.lists
-            .into_iter()
-            .map(|l| SegmentPage {
-                name: l.name,
-                description: l.description,
-                of: l.of,
-                filter: l.filter,
-                members: l.members.into_values().collect(),
-            })
-            .collect()
+        self.lists.into_iter().map(List::into_page).collect()
+    }
+
+    /// Segment `i`'s page alone, without listing the others (`kith report` makes one at a
+    /// time).
+    pub fn one_page(index: &Index, derived: &Derived, public: bool, i: usize) -> SegmentPage {
+        let names = Names {
+            index,
+            public,
+            style: index.config.report.public_names,
+        };
+        List::of(index, derived, &names, i).into_page()
     }
 
     /// Each segment's name, size and description, for the site's segment list.

@@ -36,33 +36,11 @@ pub fn segments(index: &Index, derived: &Derived, public: bool) -> Vec<SegmentPa
     super::members::Members::new(index, derived, public, false).into_pages()
 }
 
-/// The page of segment `i` (in [`Derived::segments`] order), listed as
-/// [`super::members::Members`] lists it. A page holds a copy of every member's name, stage
-/// and owner; `kith report` makes them one at a time.
+/// The page of segment `i` (in [`Derived::segments`] order), without listing the others:
+/// a page holds a copy of every member's name, stage and owner, and `kith report` makes them
+/// one at a time.
 pub fn segment(index: &Index, derived: &Derived, public: bool, i: usize) -> SegmentPage {
-    let names = Names {
-        index,
-        public,
-        style: index.config.report.public_names,
-    };
-    let s = &derived.segments[i];
-    let mut members: Vec<_> = derived
-        .members(&s.name)
-        .into_iter()
-        .filter_map(|slot| {
-            let r = index.at_slot(slot)?;
-            let m = super::members::member(index, derived, &names, slot, r);
-            Some((super::members::sort_key(&m, r), m))
-        })
-        .collect();
-    members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    SegmentPage {
-        name: s.name.clone(),
-        description: s.description.clone(),
-        of: s.of.dir(),
-        filter: s.filter.source.clone(),
-        members: members.into_iter().map(|(_, m)| m).collect(),
-    }
+    super::members::Members::one_page(index, derived, public, i)
 }
 
 /// How many records each segment's page lists, without making the pages.
