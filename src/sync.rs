@@ -16,7 +16,7 @@ use crate::history::{self, Event, Repo};
 use crate::merge::{self, Side};
 use crate::record::Kind;
 use anyhow::{Context, Result, bail};
-use git2::{BranchType, IndexAddOption, MergeOptions, Oid, Repository, Signature};
+use git2::{BranchType, IndexAddOption, MergeOptions, Oid, Repository};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -318,15 +318,9 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Option<String>> {
     crate::output::trace("checked");
     let message = commit_message(repo, head_tree.as_ref(), &tree)?;
     crate::output::trace("message");
-    let sig = signature(git)?;
-    crate::git::commit_on_head(git, &sig, &message, &tree)?;
+    let who = crate::git::identity(git)?;
+    crate::git::commit_on_head(git, &who, &message, &tree)?;
     Ok(Some(message))
-}
-
-fn signature(git: &Repository) -> Result<Signature<'static>> {
-    git.signature().context(
-        "git does not know who you are; set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`",
-    )
 }
 
 /// `kith: ada-lovelace lifecycle lead→mql; +2 contacts; acme-renewal amount 12000→15000`
@@ -866,7 +860,7 @@ fn merge_commit(
     crate::output::trace("records merged");
     let tree_id = index.write_tree_to(git)?;
     let tree = git.find_tree(tree_id)?;
-    let sig = signature(git)?;
+    let who = crate::git::identity(git)?;
     let n = merged.len();
     let message = format!(
         "kith: merge {}/{}{}",
@@ -881,7 +875,14 @@ fn merge_commit(
             String::new()
         }
     );
-    let commit_id = git.commit(None, &sig, &sig, &message, &tree, &[&ours, &theirs])?;
+    let commit_id = git.commit(
+        None,
+        &who.author,
+        &who.committer,
+        &message,
+        &tree,
+        &[&ours, &theirs],
+    )?;
     failpoint("merge-written");
     crate::output::trace("merge written");
     move_to(git, commit_id, "kith sync: merge")?;

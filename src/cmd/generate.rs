@@ -46,7 +46,7 @@ fn commit_all(dir: &std::path::Path) -> Result<()> {
     index.add_all(["*"], git2::IndexAddOption::DEFAULT, None)?;
     index.write()?;
     let tree = repo.find_tree(index.write_tree()?)?;
-    let sig = git2::Signature::now("kith gen", "gen@kith.invalid")?;
-    crate::git::commit_on_head(&repo, &sig, "Generated workspace", &tree)?;
+    let who = crate::git::identity_as("kith gen", "gen@kith.invalid")?;
+    crate::git::commit_on_head(&repo, &who, "Generated workspace", &tree)?;
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! `KITH_CRASH_RUNS` sets the kills per command (default 10) and `KITH_CRASH_SEED` the seed
 //! (default fixed, printed on failure), e.g. `KITH_CRASH_RUNS=200 cargo test --test cli crash`.
 
-use crate::harness::{TODAY, copy_dir, git, init_and_commit, kith_in, status};
+use crate::harness::{copy_dir, git, init_and_commit, kith_in, pinned_clock, status};
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -100,7 +100,7 @@ fn command(cwd: &Path, args: &[String]) -> Command {
     let mut cmd = Command::new(KITH);
     cmd.args(args)
         .current_dir(cwd)
-        .env("KITH_TODAY", TODAY)
+        .envs(pinned_clock())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", cwd)
         .env("NO_COLOR", "1")

@@ -8,6 +8,21 @@ use std::process::{Command, Output};
 /// The date every test runs on, so outputs are reproducible.
 pub const TODAY: &str = "2026-11-25";
 
+/// When the commits a test makes without naming a date are made: noon of [`TODAY`].
+pub const NOW: &str = "2026-11-25T12:00:00Z";
+
+/// The environment that pins every clock a test depends on: kith's today, and the author and
+/// committer dates of every commit that git or kith makes. Every command a test runs gets it
+/// (a test that needs another date names it, as [`git_as`] does), so that the suite passes on
+/// any day of the year; `.ci/run` proves it by running the suite a year ahead under faketime.
+pub fn pinned_clock() -> [(&'static str, &'static str); 3] {
+    [
+        ("KITH_TODAY", TODAY),
+        ("GIT_AUTHOR_DATE", NOW),
+        ("GIT_COMMITTER_DATE", NOW),
+    ]
+}
+
 /// A temporary workspace (deleted on drop).
 pub struct Ws {
     pub dir: tempfile::TempDir,
@@ -107,7 +122,7 @@ pub fn kith_env(cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
     cmd.args(args)
         .current_dir(cwd)
-        .env("KITH_TODAY", TODAY)
+        .envs(pinned_clock())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", cwd);
     for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "VISUAL", "EDITOR"] {
@@ -199,6 +214,7 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         ])
         .args(args)
         .current_dir(dir)
+        .envs(pinned_clock())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
         .output()
@@ -287,7 +303,7 @@ pub fn spawn_kith(
     let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
         .args(args)
         .current_dir(cwd)
-        .env("KITH_TODAY", TODAY)
+        .envs(pinned_clock())
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::inherit())

@@ -3,7 +3,7 @@
 //! diagnostic, nothing outside the workspace is read or written, and kith never hangs: every
 //! run here has a deadline.
 
-use crate::harness::{Run, TODAY, Ws};
+use crate::harness::{Run, Ws, pinned_clock};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -16,7 +16,7 @@ fn within(limit: Duration, cwd: &Path, args: &[&str]) -> (Run, Duration) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
         .args(args)
         .current_dir(cwd)
-        .env("KITH_TODAY", TODAY)
+        .envs(pinned_clock())
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", cwd)
         .env("NO_COLOR", "1")

@@ -7,7 +7,7 @@
 //! which needs no privilege and so runs everywhere). Where mounting is not allowed, the
 //! read-only case falls back to `chmod` (not root) or `chattr +i` (root), and says so.
 
-use crate::harness::{TODAY, Ws, copy_dir, repo_path};
+use crate::harness::{Ws, copy_dir, pinned_clock, repo_path};
 use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -130,7 +130,7 @@ fn assert_refused(ws: &Path, why: &[&str], limit: Option<libc::rlim_t>, mut undo
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
         cmd.args(&args)
             .current_dir(ws)
-            .env("KITH_TODAY", TODAY)
+            .envs(pinned_clock())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", std::env::temp_dir())
             .env("NO_COLOR", "1");
