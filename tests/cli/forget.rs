@@ -67,7 +67,10 @@ fn forgetting_a_person_removes_the_file_references_mentions_and_caches() {
     let err = refused.fails(1);
     assert!(err.contains("pass --yes"), "{err}");
     let plan = refused.stdout.as_str();
-    assert!(shown.starts_with(plan), "the plan differs from --dry-run's:\n{plan}");
+    assert!(
+        shown.starts_with(plan),
+        "the plan differs from --dry-run's:\n{plan}"
+    );
     for line in [
         "--- a/contacts/katharina-gruber.md\n+++ /dev/null\n",
         "public/contacts/katharina-gruber.html: would be removed (their page in the report)\n",
@@ -76,7 +79,9 @@ fn forgetting_a_person_removes_the_file_references_mentions_and_caches() {
         assert!(plan.contains(line), "{line:?} not in\n{plan}");
     }
     assert!(
-        !plan.lines().any(|l| l.ends_with(": removed") || l.contains(": removed (")),
+        !plan
+            .lines()
+            .any(|l| l.ends_with(": removed") || l.contains(": removed (")),
         "a plan says what would happen, not what happened:\n{plan}"
     );
     ws.assert_untouched();
