@@ -1033,6 +1033,215 @@ fn sync_publishes_to_an_empty_bare_remote_and_kith_clone_gives_a_working_clone()
     assert_fsck_clean(&remote);
 }
 
+/// A bare `crm.git` in `dir` made where git's default branch is `master` (its HEAD names
+/// `master`, which nobody will push), and Alice's committed example workspace (merge driver
+/// installed) beside it with `url` as its `origin`.
+fn master_remote_and_alice(dir: &Path, url: &str) -> PathBuf {
+    git(
+        dir,
+        &[
+            "-c",
+            "init.defaultBranch=master",
+            "init",
+            "-q",
+            "--bare",
+            "crm.git",
+        ],
+    );
+    let alice = dir.join("alice");
+    copy_dir(&repo_path("example-workspace"), &alice);
+    git(&alice, &["init", "-q", "-b", "main"]);
+    identify(&alice, ALICE);
+    kith_in(&alice, &["install-merge-driver"]).ok();
+    git(&alice, &["add", "-A"]);
+    git(&alice, &["commit", "-q", "-m", "example"]);
+    git(&alice, &["remote", "add", "origin", url]);
+    alice
+}
+
+/// The branch the remote's HEAD names.
+fn remote_head(remote: &Path) -> String {
+    git(remote, &["symbolic-ref", "HEAD"]).trim().to_string()
+}
+
+#[test]
+fn clone_checks_out_main_when_the_remote_head_names_a_branch_never_pushed() {
+    let root = Ws::empty();
+    let served = root.path().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    let daemon = Daemon::start(&served);
+    let url = format!("git://127.0.0.1:{}/crm.git", daemon.port);
+    let alice = master_remote_and_alice(&served, &url);
+    let remote = served.join("crm.git");
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(
+        out,
+        "sync: published `main` to `origin` and set it as upstream\n"
+    );
+    // Over the network the remote's HEAD is the server's business: still `master`.
+    assert_eq!(remote_head(&remote), "refs/heads/master");
+
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    assert_eq!(
+        run.ok(),
+        "bob: checked out `main`, the branch that holds the workspace (the remote's HEAD names \
+         `master`, which was never pushed)\n\
+         bob: cloned; merge driver and pre-commit check installed\n"
+    );
+    assert_eq!(run.stderr, "");
+    let bob = root.path().join("bob");
+    identify(&bob, BOB);
+    assert!(bob.join("kith.yaml").is_file());
+    assert_merge_driver_registered(&bob);
+    assert_eq!(rev(&bob, "HEAD"), rev(&remote, "main"));
+    assert_eq!(upstream(&bob), "origin/main");
+    assert_eq!(status(&bob), "");
+    // The clone works: Bob's change reaches Alice.
+    kith_in(&bob, &["promote", "ahmed-el-sayed"]).ok();
+    assert!(
+        kith_in(&bob, &["sync"])
+            .ok()
+            .contains("sync: pushed to origin/main")
+    );
+    assert!(
+        kith_in(&alice, &["sync"])
+            .ok()
+            .contains("fast-forwarded to origin/main")
+    );
+    assert_eq!(rev(&alice, "HEAD"), rev(&bob, "HEAD"));
+}
+
+#[test]
+fn the_first_sync_to_a_bare_remote_on_disk_points_its_head_at_the_published_branch() {
+    let root = Ws::empty();
+    let remote = root.path().join("crm.git");
+    let url = remote.display().to_string();
+    let alice = master_remote_and_alice(root.path(), &url);
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(
+        out,
+        "sync: published `main` to `origin` and set it as upstream; the remote's HEAD now names \
+         `main`, so a clone checks it out\n"
+    );
+    assert_eq!(remote_head(&remote), "refs/heads/main");
+    // Plain git clones it too now.
+    git(root.path(), &["clone", "-q", &url, "plain"]);
+    assert!(root.path().join("plain/kith.yaml").is_file());
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    assert_eq!(
+        run.ok(),
+        "bob: cloned; merge driver and pre-commit check installed\n"
+    );
+    assert_eq!(upstream(&root.path().join("bob")), "origin/main");
+    // A HEAD that names a branch which exists is the owner's choice: never moved.
+    git(&alice, &["push", "-q", "origin", "main:refs/heads/archive"]);
+    git(&remote, &["symbolic-ref", "HEAD", "refs/heads/archive"]);
+    git(&alice, &["switch", "-q", "-c", "other"]);
+    git(&alice, &["commit", "-q", "--allow-empty", "-m", "other"]);
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(
+        out,
+        "sync: published `other` to `origin` and set it as upstream\n"
+    );
+    assert_eq!(remote_head(&remote), "refs/heads/archive");
+}
+
+#[test]
+fn clone_of_a_remote_whose_head_names_no_branch_takes_the_only_one_or_asks_for_branch() {
+    let root = Ws::empty();
+    let remote = root.path().join("crm.git");
+    let url = remote.display().to_string();
+    // Published with plain git: the remote's HEAD still names `master`.
+    let alice = master_remote_and_alice(root.path(), &url);
+    git(&alice, &["push", "-q", "origin", "main:refs/heads/crm-a"]);
+    assert_eq!(remote_head(&remote), "refs/heads/master");
+
+    // The only branch.
+    let run = kith_in(root.path(), &["clone", &url, "carol"]);
+    assert!(
+        run.ok()
+            .starts_with("carol: checked out `crm-a`, the branch that holds the workspace"),
+        "{run:?}"
+    );
+    let carol = root.path().join("carol");
+    assert!(carol.join("kith.yaml").is_file());
+    assert_eq!(
+        git(&carol, &["rev-parse", "--abbrev-ref", "crm-a@{upstream}"]).trim(),
+        "origin/crm-a"
+    );
+
+    // Several branches, none of them `main`: kith asks, and leaves no folder behind.
+    git(&alice, &["push", "-q", "origin", "main:refs/heads/crm-b"]);
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    let err = run.fails(1);
+    assert!(
+        err.contains("several branches (crm-a, crm-b)")
+            && err.contains(&format!("kith clone {url} --branch NAME"))
+            && err.contains("nothing was left behind"),
+        "{err}"
+    );
+    assert_eq!(run.stdout, "");
+    assert!(!root.path().join("bob").exists());
+    // An empty folder given as the destination stays, empty.
+    std::fs::create_dir(root.path().join("empty")).unwrap();
+    kith_in(root.path(), &["clone", &url, "empty"]).fails(1);
+    assert_eq!(
+        std::fs::read_dir(root.path().join("empty"))
+            .unwrap()
+            .count(),
+        0
+    );
+
+    // --branch says which.
+    let run = kith_in(root.path(), &["clone", &url, "bob", "--branch", "crm-b"]);
+    assert_eq!(
+        run.ok(),
+        "bob: cloned; merge driver and pre-commit check installed\n"
+    );
+    let bob = root.path().join("bob");
+    assert_eq!(
+        git(&bob, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        "crm-b"
+    );
+    assert_eq!(
+        git(&bob, &["rev-parse", "--abbrev-ref", "crm-b@{upstream}"]).trim(),
+        "origin/crm-b"
+    );
+    assert_eq!(status(&bob), "");
+    // A branch that is not there: git's error, and no folder.
+    let run = kith_in(root.path(), &["clone", &url, "dave", "--branch", "nope"]);
+    assert!(run.fails(1).contains("nope"), "{run:?}");
+    assert!(!root.path().join("dave").exists());
+}
+
+#[test]
+fn clone_of_a_repository_without_a_workspace_fails_and_leaves_nothing() {
+    let root = Ws::empty();
+    let other = root.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("README.md"), "Not a CRM.\n").unwrap();
+    init_and_commit(&other, "readme");
+    let url = other.display().to_string();
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    let err = run.fails(1);
+    assert!(
+        err.contains("has no kith.yaml on branch `main`")
+            && err.contains("--branch NAME")
+            && err.contains("nothing was left behind"),
+        "{err}"
+    );
+    assert!(!root.path().join("bob").exists());
+    // An empty remote: nothing to clone yet, and how to publish one.
+    git(
+        root.path(),
+        &["init", "-q", "--bare", "-b", "main", "empty.git"],
+    );
+    let url = root.path().join("empty.git").display().to_string();
+    let run = kith_in(root.path(), &["clone", &url, "carol"]);
+    assert!(run.fails(1).contains("is empty"), "{run:?}");
+    assert!(!root.path().join("carol").exists());
+}
+
 #[test]
 fn with_several_remotes_sync_asks_which_and_remote_publishes_there() {
     let root = Ws::empty();
