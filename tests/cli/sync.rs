@@ -1378,6 +1378,81 @@ fn three_clones_with_every_kind_of_concurrent_edit_converge_over_git_daemon() {
 // --- Push races ---
 
 #[test]
+fn blame_after_a_field_by_field_merge_names_the_commit_and_author_of_every_value() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let example = rev(team.dir(ALICE), "HEAD");
+    // Both add a tag to Ben, Alice changes his title: the merge unites the tags, a value
+    // neither side committed.
+    team.kith(ALICE, &["tag", "ben-carver", "+enterprise"]);
+    team.kith(ALICE, &["set", "ben-carver", "title=VP of BI"]);
+    team.kith(BOB, &["tag", "ben-carver", "+q1-target"]);
+    team.sync(ALICE);
+    let alices = rev(team.dir(ALICE), "HEAD");
+    let out = team.sync(BOB);
+    assert!(out.contains("merged field by field"), "{out}");
+    let merge = rev(team.dir(BOB), "HEAD");
+    assert_eq!(
+        rev(team.dir(BOB), "HEAD^2"),
+        alices,
+        "Bob's sync made a merge commit"
+    );
+    team.sync(ALICE);
+    assert_eq!(
+        tags(team.dir(BOB), "ben-carver"),
+        set_of(&["retail", "north-america", "enterprise", "q1-target"])
+    );
+    for i in [ALICE, BOB] {
+        assert_eq!(status(team.dir(i)), "", "{}", name(i));
+        let json = team
+            .kith(i, &["blame", "ben-carver", "--format", "json"])
+            .json();
+        let row = |field: &str| -> (String, String) {
+            let r = json
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["field"] == field)
+                .unwrap_or_else(|| panic!("no {field} in {json}"));
+            (
+                r["who"].as_str().unwrap().to_string(),
+                r["commit"].as_str().unwrap().to_string(),
+            )
+        };
+        // Nothing is "not committed yet" on a clean tree.
+        for r in json.as_array().unwrap() {
+            assert_ne!(r["who"], "not committed yet", "{}: {r}", name(i));
+            assert_ne!(r["commit"], "", "{}: {r}", name(i));
+        }
+        assert_eq!(
+            row("tags"),
+            ("Bob".to_string(), merge.clone()),
+            "{}",
+            name(i)
+        );
+        assert_eq!(
+            row("title"),
+            ("Alice".to_string(), alices.clone()),
+            "{}",
+            name(i)
+        );
+        assert_eq!(
+            row("name"),
+            ("Test".to_string(), example.clone()),
+            "{}",
+            name(i)
+        );
+        // The table names the commit too.
+        let text = team.kith(i, &["blame", "ben-carver"]).stdout;
+        let tags_line = text.lines().find(|l| l.starts_with("tags ")).unwrap();
+        assert!(
+            tags_line.contains(" Bob ") && tags_line.ends_with(&merge[..8]),
+            "{tags_line}"
+        );
+    }
+    team.assert_converged();
+}
+
+#[test]
 fn a_push_rejected_because_someone_pushed_meanwhile_is_retried_after_merging() {
     let mut team = Team::new(Transport::Disk, 2);
     team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
