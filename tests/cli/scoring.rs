@@ -1196,37 +1196,27 @@ fn squeezed(table: &str) -> Vec<String> {
 fn score_and_compare_say_what_changes_from_the_persons_current_stage() {
     let ws = scoring_ws();
     // As active as Vic (90 points), at sql and as a customer; and as Rita (11.6), at sql.
-    let vic = ws.read("contacts/vic.md");
-    let rita = ws.read("contacts/rita.md");
-    let like = |text: &str, name: &str, email: &str, stage: &str| {
-        text.replacen("name: Vic Chief", name, 1)
-            .replacen("name: Rita Rival", name, 1)
-            .replacen("vic@acme.example", email, 1)
-            .replacen("rita@rival.example", email, 1)
-            .replacen("lifecycle: mql", stage, 1)
-            .replacen("lifecycle: lead", stage, 1)
-    };
-    let cy = like(
-        &vic,
-        "name: Cy Client",
-        "cy@acme.example",
-        "lifecycle: customer",
-    );
-    ws.write("contacts/cy.md", &cy);
-    let sid = like(
-        &vic,
-        "name: Sid Sequel",
-        "sid@acme.example",
-        "lifecycle: sql",
-    );
-    ws.write("contacts/sid.md", &sid);
-    let ria = like(
-        &rita,
-        "name: Ria Ahead",
-        "ria@rival.example",
-        "lifecycle: sql",
-    );
-    ws.write("contacts/ria.md", &ria);
+    for (id, like, name, stage) in [
+        ("cy", "vic", "Cy Client", "customer"),
+        ("sid", "vic", "Sid Sequel", "sql"),
+        ("ria", "rita", "Ria Ahead", "sql"),
+    ] {
+        let text = ws.read(&format!("contacts/{like}.md"));
+        let fm_end = text[4..].find("---\n").unwrap() + 4;
+        let fields: String = text[4..fm_end]
+            .lines()
+            .map(|l| match l.split_once(": ").map(|(k, _)| k) {
+                Some("name") => format!("name: {name}\n"),
+                Some("email") => format!("email: {id}@{}\n", l.split('@').nth(1).unwrap()),
+                Some("lifecycle") => format!("lifecycle: {stage}\n"),
+                _ => format!("{l}\n"),
+            })
+            .collect();
+        ws.write(
+            &format!("contacts/{id}.md"),
+            &format!("---\n{fields}{}", &text[fm_end..]),
+        );
+    }
     let heading = |id: &str| {
         ws.kith(&["score", id])
             .ok()

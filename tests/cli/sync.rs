@@ -258,14 +258,7 @@ impl Team {
     }
 
     fn found(&mut self) {
-        let dir = self.root.path().join(name(ALICE));
-        copy_dir(&repo_path("example-workspace"), &dir);
-        git(&dir, &["init", "-q", "-b", "main"]);
-        identify(&dir, ALICE);
-        kith_in(&dir, &["install-merge-driver"]).ok();
-        git(&dir, &["add", "-A"]);
-        git(&dir, &["commit", "-q", "-m", "example"]);
-        git(&dir, &["remote", "add", "origin", &self.url]);
+        let dir = alice_with_origin(self.root.path(), &self.url);
         self.clones.push(dir.clone());
         let out = self.sync(ALICE);
         assert!(
@@ -1014,17 +1007,7 @@ fn sync_publishes_to_an_empty_bare_remote_and_kith_clone_gives_a_working_clone()
     let run = kith_in(root.path(), &["clone", &url, "bob"]);
     run.ok();
     let bob = root.path().join("bob");
-    identify(&bob, BOB);
-    assert!(bob.join("kith.yaml").is_file());
-    assert_merge_driver_registered(&bob);
-    assert_eq!(rev(&bob, "HEAD"), rev(&remote, "main"));
-    assert_eq!(upstream(&bob), "origin/main");
-    // Bob works in his clone and syncs; Alice gets it.
-    kith_in(&bob, &["promote", "ahmed-el-sayed"]).ok();
-    let out = kith_in(&bob, &["sync"]).ok().to_string();
-    assert!(out.contains("sync: pushed to origin/main"), "{out}");
-    let out = kith_in(&alice, &["sync"]).ok().to_string();
-    assert!(out.contains("fast-forwarded to origin/main"), "{out}");
+    assert_a_working_clone(&bob, &remote, &alice);
     assert_eq!(rev(&alice, "HEAD"), rev(&bob, "HEAD"));
     let text = std::fs::read_to_string(alice.join("contacts/ahmed-el-sayed.md")).unwrap();
     assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"));
@@ -1034,8 +1017,8 @@ fn sync_publishes_to_an_empty_bare_remote_and_kith_clone_gives_a_working_clone()
 }
 
 /// A bare `crm.git` in `dir` made where git's default branch is `master` (its HEAD names
-/// `master`, which nobody will push), and Alice's committed example workspace (merge driver
-/// installed) beside it with `url` as its `origin`.
+/// `master`, which nobody will push), and Alice's workspace beside it
+/// ([`alice_with_origin`]).
 fn master_remote_and_alice(dir: &Path, url: &str) -> PathBuf {
     git(
         dir,
@@ -1048,7 +1031,13 @@ fn master_remote_and_alice(dir: &Path, url: &str) -> PathBuf {
             "crm.git",
         ],
     );
-    let alice = dir.join("alice");
+    alice_with_origin(dir, url)
+}
+
+/// Alice's folder in `dir`: the example workspace committed on `main` with the merge driver
+/// installed, and `url` as its `origin`.
+fn alice_with_origin(dir: &Path, url: &str) -> PathBuf {
+    let alice = dir.join(name(ALICE));
     copy_dir(&repo_path("example-workspace"), &alice);
     git(&alice, &["init", "-q", "-b", "main"]);
     identify(&alice, ALICE);
@@ -1090,25 +1079,25 @@ fn clone_checks_out_main_when_the_remote_head_names_a_branch_never_pushed() {
     );
     assert_eq!(run.stderr, "");
     let bob = root.path().join("bob");
-    identify(&bob, BOB);
+    assert_eq!(status(&bob), "", "a fresh clone has nothing to commit");
+    assert_a_working_clone(&bob, &remote, &alice);
+}
+
+/// Bob's fresh clone of `remote` is a working one: the workspace on `main`, tracking the
+/// remote's, the merge driver registered; his change reaches Alice.
+#[track_caller]
+fn assert_a_working_clone(bob: &Path, remote: &Path, alice: &Path) {
+    identify(bob, BOB);
     assert!(bob.join("kith.yaml").is_file());
-    assert_merge_driver_registered(&bob);
-    assert_eq!(rev(&bob, "HEAD"), rev(&remote, "main"));
-    assert_eq!(upstream(&bob), "origin/main");
-    assert_eq!(status(&bob), "");
-    // The clone works: Bob's change reaches Alice.
-    kith_in(&bob, &["promote", "ahmed-el-sayed"]).ok();
-    assert!(
-        kith_in(&bob, &["sync"])
-            .ok()
-            .contains("sync: pushed to origin/main")
-    );
-    assert!(
-        kith_in(&alice, &["sync"])
-            .ok()
-            .contains("fast-forwarded to origin/main")
-    );
-    assert_eq!(rev(&alice, "HEAD"), rev(&bob, "HEAD"));
+    assert_merge_driver_registered(bob);
+    assert_eq!(rev(bob, "HEAD"), rev(remote, "main"));
+    assert_eq!(upstream(bob), "origin/main");
+    kith_in(bob, &["promote", "ahmed-el-sayed"]).ok();
+    let out = kith_in(bob, &["sync"]).ok().to_string();
+    assert!(out.contains("sync: pushed to origin/main"), "{out}");
+    let out = kith_in(alice, &["sync"]).ok().to_string();
+    assert!(out.contains("fast-forwarded to origin/main"), "{out}");
+    assert_eq!(rev(alice, "HEAD"), rev(bob, "HEAD"));
 }
 
 #[test]
