@@ -494,6 +494,10 @@ pub struct CloneArgs {
     pub url: String,
     /// Where to put it (default: the repository's name)
     pub dir: Option<std::path::PathBuf>,
+    /// The branch that holds the workspace (default: the remote's HEAD; if that names no
+    /// branch, the only branch, else `main`)
+    #[arg(long, short)]
+    pub branch: Option<String>,
 }
 
 #[derive(Debug, Args)]

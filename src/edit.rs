@@ -410,8 +410,10 @@ impl<'a> Doc<'a> {
 }
 
 impl Doc<'_> {
-    /// Adds a paragraph to the notes, set off by blank lines: before the `## Activity` section,
-    /// or at the end of a body without one. `None` when the body already holds it.
+    /// Adds a paragraph to the notes, set off by blank lines: before the `## Tasks` or
+    /// `## Activity` section, whichever comes first (a paragraph inside either would be read
+    /// as a bad entry), or at the end of a body without them. `None` when the body already
+    /// holds it.
     pub fn add_notes(&self, text: &str) -> Option<String> {
         let nl = self.nl();
         let text = text.trim().replace("\r\n", "\n").replace('\n', nl);
@@ -419,7 +421,10 @@ impl Doc<'_> {
         if text.is_empty() || body.contains(&text) {
             return None;
         }
-        let section = body::find_section(body, "Activity");
+        let section = ["Activity", crate::task::SECTION]
+            .into_iter()
+            .filter_map(|title| body::find_section(body, title))
+            .min_by_key(|s| s.heading.start);
         let (at, trail) = match &section {
             Some(s) => (line_start(body, s.heading.start), format!("{nl}{nl}")),
             None => (body.len(), nl.to_string()),
@@ -902,6 +907,19 @@ mod tests {
             (
                 "---\nname: A\n---",
                 "---\nname: A\n---\nMerged from ada-2.\n- title: CTO\n",
+            ),
+            // Never inside the tasks, before or after the activity log.
+            (
+                "---\nname: A\n---\nNotes.\n\n## Tasks\n- [ ] call back\n\n## Activity\n",
+                "---\nname: A\n---\nNotes.\n\nMerged from ada-2.\n- title: CTO\n\n## Tasks\n- [ ] call back\n\n## Activity\n",
+            ),
+            (
+                "---\nname: A\n---\n## Tasks\n- [ ] call back\n",
+                "---\nname: A\n---\nMerged from ada-2.\n- title: CTO\n\n## Tasks\n- [ ] call back\n",
+            ),
+            (
+                "---\nname: A\n---\nNotes.\n\n## Activity\n- 2026-11-20 call: x\n\n## Tasks\n- [ ] call back\n",
+                "---\nname: A\n---\nNotes.\n\nMerged from ada-2.\n- title: CTO\n\n## Activity\n- 2026-11-20 call: x\n\n## Tasks\n- [ ] call back\n",
             ),
             (
                 "---\r\nname: A\r\n---\r\nNotes.\r\n",

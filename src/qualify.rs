@@ -25,6 +25,53 @@ pub fn suggestion<'d>(derived: &'d Derived, slot: usize, r: &Record) -> Option<&
     target(derived, ceiling(derived), r, derived.score(slot)?.total)
 }
 
+/// What a person's score means for their lifecycle stage, from the stage they are at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outlook<'d> {
+    /// The score earns this later stage; `kith qualify --apply` moves them there.
+    Moves(&'d str),
+    /// They are at the stage whose threshold the score reaches, or past it.
+    Reached(&'d str),
+    /// The score reaches this stage's threshold, but scoring never moves them: see [`Held`].
+    Held(&'d str, Held),
+    /// The score is below every threshold.
+    Below,
+}
+
+/// Why scoring leaves someone where they are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Held {
+    /// At an opportunity stage or later (a customer, say).
+    PastLeads,
+    /// At a stage outside the funnel (`other`) or one kith.yaml does not list.
+    OutsideFunnel,
+    /// A lead marked `lead_status: unqualified`.
+    Unqualified,
+    /// The threshold reached names a stage past the lead stages, which scoring never gives.
+    NotByScore,
+}
+
+/// What `score` means for this person, from their current stage (as [`plan`] decides it).
+pub fn outlook<'d>(derived: &'d Derived, r: &Record, score: f64) -> Outlook<'d> {
+    let Some(reached) = derived.model.qualifies_for(score) else {
+        return Outlook::Below;
+    };
+    let ceiling = ceiling(derived);
+    if let Some(to) = target(derived, ceiling, r, score) {
+        return Outlook::Moves(to);
+    }
+    let lc = &derived.cfg.lifecycle;
+    let reached_rank = lc.rank(reached).unwrap_or(usize::MAX);
+    let held = |why| Outlook::Held(reached, why);
+    match r.lifecycle().as_deref().map(|s| lc.rank(s)) {
+        Some(None) => held(Held::OutsideFunnel),
+        Some(Some(at)) if at >= ceiling => held(Held::PastLeads),
+        Some(Some(at)) if at >= reached_rank => Outlook::Reached(reached),
+        _ if reached_rank >= ceiling => held(Held::NotByScore),
+        _ => held(Held::Unqualified),
+    }
+}
+
 /// The first stage past the lead stages (opportunity, customer, ...): nobody there moves.
 fn ceiling(derived: &Derived) -> usize {
     let lc = &derived.cfg.lifecycle;

@@ -166,9 +166,21 @@ fn integrate(
                 // An empty remote, or one without this branch: publish it.
                 push(workdir, &target, true)?;
                 failpoint("pushed");
+                // Only a note: the branch is published either way, and `kith clone` finds it
+                // even when the remote's HEAD names no branch.
+                let head = point_remote_head(git, workdir, &target).unwrap_or(false);
                 report.pushed = Some(format!(
-                    "published `{}` to `{}` and set it as upstream",
-                    target.branch, target.remote
+                    "published `{}` to `{}` and set it as upstream{}",
+                    target.branch,
+                    target.remote,
+                    if head {
+                        format!(
+                            "; the remote's HEAD now names `{}`, so a clone checks it out",
+                            target.branch
+                        )
+                    } else {
+                        String::new()
+                    }
                 ));
                 return Ok(());
             }
@@ -571,6 +583,39 @@ fn push(workdir: &Path, t: &Target, set_upstream: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Points the HEAD of a bare repository on local disk at the branch just published, when it
+/// names a branch that does not exist (`git init --bare` where git's default branch is
+/// `master`, then `main` published): otherwise `git clone` leaves an empty folder. Whether it
+/// did; remotes reached over a network are left alone (their HEAD is the server's to set).
+fn point_remote_head(git: &Repository, workdir: &Path, t: &Target) -> Result<bool> {
+    let remote = git.find_remote(&t.remote)?;
+    let Ok(url) = remote.url() else {
+        return Ok(false);
+    };
+    let path = match url.strip_prefix("file://") {
+        Some(p) => PathBuf::from(p),
+        // `host:path` (scp-like) and `scheme://` are not local paths.
+        None if url.contains("://") => return Ok(false),
+        None if url
+            .split_once(':')
+            .is_some_and(|(host, _)| !host.contains('/')) =>
+        {
+            return Ok(false);
+        }
+        None => workdir.join(url),
+    };
+    let bare = Repository::open_bare(&path)?;
+    let head = bare.find_reference("HEAD")?;
+    let Some(target) = head.symbolic_target()? else {
+        return Ok(false);
+    };
+    if bare.find_reference(target).is_ok() {
+        return Ok(false);
+    }
+    bare.set_head(&format!("refs/heads/{}", t.branch))?;
+    Ok(true)
 }
 
 fn set_upstream(git: &Repository, t: &Target) -> Result<()> {

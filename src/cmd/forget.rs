@@ -39,17 +39,7 @@ pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
     let derived = derived_files(ws, person, &needles);
 
     if args.dry_run {
-        let mut text = String::new();
-        for (p, _) in &prepared {
-            text.push_str(&diff(p));
-        }
-        for (_, rel, why) in &derived {
-            text.push_str(&format!(
-                "{}: would be removed ({why})\n",
-                paint(output::BOLD, rel)
-            ));
-        }
-        output::print(&text);
+        print_plan(&prepared, &derived);
         by_hand(&plan);
         output::print(&history_note(ws, person, prepared.len())?);
         output::eprint(&format!(
@@ -62,18 +52,8 @@ pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !args.yes {
-        let mut text = String::new();
-        for (p, summary) in &prepared {
-            text.push_str(&format!(
-                "{}: {}\n",
-                paint(output::BOLD, &p.rel),
-                summary.join(", ")
-            ));
-        }
-        for (_, rel, why) in &derived {
-            text.push_str(&format!("{}: removed ({why})\n", paint(output::BOLD, rel)));
-        }
-        output::print(&text);
+        // Worded as --dry-run words it: nothing has happened yet.
+        print_plan(&prepared, &derived);
         by_hand(&plan);
         confirm(person)?;
     }
@@ -99,6 +79,22 @@ pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
     }
     output::print(&history_note(ws, person, prepared.len())?);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The plan, before anything is written: each change to a record as a diff, and each derived
+/// file that would be removed.
+fn print_plan(prepared: &[(store::Prepared, Vec<String>)], derived: &[(PathBuf, String, &str)]) {
+    let mut text = String::new();
+    for (p, _) in prepared {
+        text.push_str(&diff(p));
+    }
+    for (_, rel, why) in derived {
+        text.push_str(&format!(
+            "{}: would be removed ({why})\n",
+            paint(output::BOLD, rel)
+        ));
+    }
+    output::print(&text);
 }
 
 /// The files of other records that mention the person somewhere, read in parallel (as the

@@ -76,16 +76,17 @@ pub fn blame(ws: &Workspace, args: HistoryArgs) -> Result<ExitCode> {
     let index = load(ws);
     let r = resolve(index, &args.id, None)?;
     let repo = history::require(&ws.root)?;
-    let changes = repo.record_history(r.kind, &r.id)?;
+    let origins = repo.origins(r.kind, &r.id)?;
     let cfg = &ws.config;
     let mut rows = Vec::new();
     for (key, value) in &r.fields {
-        // The latest commit that set this field to its current value.
-        let set_by = changes.iter().rev().find(|(_, events)| {
-            events.iter().any(|e| matches!(e, Event::Field { key: k, new: Some(v), .. } if k == key.as_str() && v == value))
-        });
+        // The commit that brought the committed value, when the file on disk still has it.
+        let set_by = origins
+            .iter()
+            .find(|o| o.key == key.as_str() && o.value == *value)
+            .map(|o| &o.commit);
         rows.push(match set_by {
-            Some((c, _)) => (
+            Some(c) => (
                 key.to_string(),
                 value.to_text(),
                 history::who(cfg, c),

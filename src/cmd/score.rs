@@ -6,6 +6,7 @@ use crate::cli::{ScoreArgs, ShowFormat};
 use crate::config::Config;
 use crate::derive::Derived;
 use crate::output::{self, Table, paint};
+use crate::qualify::{Held, Outlook};
 use crate::record::Kind;
 use crate::resolve::resolve;
 use crate::score::num;
@@ -44,6 +45,8 @@ pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
     }
     let (score, lines) = derived.explain(index, slot, person);
     let qualifies = derived.model.qualifies_for(score.total);
+    let outlook = crate::qualify::outlook(derived, person, score.total);
+    let stage = person.lifecycle();
     match args.format {
         ShowFormat::Json => output::print_json(&json!({
             "id": person.id.as_str(),
@@ -53,6 +56,8 @@ pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
             "engagement_score": score.engagement,
             "grade": score.grade(),
             "qualifies_for": qualifies,
+            "stage": stage,
+            "moves_to": match outlook { Outlook::Moves(to) => Some(to), _ => None },
             "rules": lines.iter().map(|l| json!({"group": l.group, "points": l.points, "why": l.why})).collect::<Vec<_>>(),
         }))?,
         ShowFormat::Text => {
@@ -67,9 +72,7 @@ pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
                         num(score.fit),
                         num(score.engagement),
                         score.grade(),
-                        qualifies
-                            .map(|q| format!(" · reaches the {q} threshold"))
-                            .unwrap_or_default(),
+                        standing(outlook, stage.as_deref().unwrap_or("contact")),
                         derived.as_of
                     )
                 )
@@ -107,6 +110,34 @@ pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What the score means for the person at `stage`, as the heading line says it
+/// (` · qualifies for sql (now mql)`); empty below every threshold.
+fn standing(outlook: Outlook, stage: &str) -> String {
+    let what = match outlook {
+        Outlook::Below => return String::new(),
+        Outlook::Moves(to) => {
+            format!("qualifies for {to} (now {stage})")
+        }
+        Outlook::Reached(q) if q.eq_ignore_ascii_case(stage) => {
+            format!("at {stage}, the stage the score reaches")
+        }
+        Outlook::Reached(q) => format!("at {stage}, already past the {q} threshold"),
+        Outlook::Held(_, Held::PastLeads) => {
+            format!("at {stage}, past the lead stages: scoring does not move them")
+        }
+        Outlook::Held(_, Held::OutsideFunnel) => {
+            format!("at {stage}, outside the funnel: scoring does not move them")
+        }
+        Outlook::Held(q, Held::Unqualified) => format!(
+            "reaches the {q} threshold, but stays at {stage}: marked unqualified (lead_status)"
+        ),
+        Outlook::Held(q, Held::NotByScore) => {
+            format!("reaches the {q} threshold, a stage scoring does not give; stays at {stage}")
+        }
+    };
+    format!(" · {what}")
+}
+
 /// Scores everyone with kith.yaml as it was at `rev` and as it is now; lists the people whose
 /// grade or qualification differs.
 fn compare(
@@ -135,12 +166,15 @@ fn compare(
         if b.is_none() && a.is_none() {
             continue;
         }
+        // The grade, and the stage the score would move them to from the one they are at
+        // (a customer is never "lead → mql").
         let band = |d: &Derived, s: Option<crate::score::Score>| {
             s.map(|s| {
-                (
-                    s.grade(),
-                    d.model.qualifies_for(s.total).map(str::to_string),
-                )
+                let moves = match crate::qualify::outlook(d, r, s.total) {
+                    Outlook::Moves(to) => Some(to.to_string()),
+                    _ => None,
+                };
+                (s.grade(), moves)
             })
         };
         let (bb, ab) = (band(&before, b), band(after, a));
@@ -162,20 +196,22 @@ fn compare(
             &rows
                 .iter()
                 .map(|(r, b, a, bb, ab)| {
-                    json!({"id": r.id.as_str(), "score_before": b.map(|s| s.total), "score_after": a.map(|s| s.total),
+                    json!({"id": r.id.as_str(), "stage": r.lifecycle(), "score_before": b.map(|s| s.total), "score_after": a.map(|s| s.total),
                            "grade_before": grade(bb), "grade_after": grade(ab),
                            "qualifies_before": bb.as_ref().and_then(|x| x.1.clone()), "qualifies_after": ab.as_ref().and_then(|x| x.1.clone())})
                 })
                 .collect::<Vec<_>>(),
         )?,
         ShowFormat::Text => {
-            let mut t = Table::new(["ID", "NAME", "SCORE", "GRADE", "QUALIFIES FOR"]);
+            // QUALIFIES FOR: the later stage the score earns from STAGE, before and after.
+            let mut t = Table::new(["ID", "NAME", "SCORE", "GRADE", "STAGE", "QUALIFIES FOR"]);
             for (r, b, a, bb, ab) in &rows {
                 t.row(vec![
                     (r.id.to_string(), output::ACCENT),
                     (r.name().to_string(), Style::new()),
                     (format!("{} → {}", show(*b), show(*a)), Style::new()),
                     (format!("{} → {}", grade(bb), grade(ab)), Style::new()),
+                    (r.lifecycle().unwrap_or_else(|| "contact".into()), Style::new()),
                     (format!("{} → {}", qual(bb), qual(ab)), Style::new()),
                 ]);
             }

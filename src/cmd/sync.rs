@@ -239,19 +239,11 @@ pub fn status(ws: &Workspace) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `kith clone URL [DIR] [--branch NAME]`: git's clone, the branch that holds the workspace
+/// checked out, the merge driver and hook installed. It never succeeds without a workspace:
+/// when it fails after git made the folder, the folder goes (nothing in it was the user's).
 pub fn clone(dir: Option<&Path>, args: CloneArgs) -> Result<ExitCode> {
     let base = dir.unwrap_or(Path::new("."));
-    let mut cmd = std::process::Command::new("git");
-    cmd.arg("-C")
-        .arg(base)
-        .args(["clone", "--quiet", &args.url]);
-    if let Some(d) = &args.dir {
-        cmd.arg(d);
-    }
-    let status = cmd.status().context("cannot run `git`; is it installed?")?;
-    if !status.success() {
-        bail!("`git clone {}` failed", args.url);
-    }
     let name = match &args.dir {
         Some(d) => d.clone(),
         None => {
@@ -265,17 +257,127 @@ pub fn clone(dir: Option<&Path>, args: CloneArgs) -> Result<ExitCode> {
         }
     };
     let root = base.join(&name);
+    // git clones into an empty folder that exists; kith then empties it rather than removing it.
+    let existed = root.exists();
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("-C").arg(base).args(["clone", "--quiet"]);
+    if let Some(b) = &args.branch {
+        cmd.args(["--branch", b]);
+    }
+    cmd.args(["--", &args.url]).arg(&name);
+    let out = cmd
+        .stdout(std::process::Stdio::inherit())
+        .output()
+        .context("cannot run `git`; is it installed?")?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        bail!("`git clone {}` failed: {}", args.url, stderr.trim());
+    }
+    // kith deals with a remote HEAD that names no branch itself, below.
+    for line in stderr
+        .lines()
+        .filter(|l| !l.contains("remote HEAD refers to nonexistent ref"))
+    {
+        output::eprint(&format!("{line}\n"));
+    }
+    match set_up_clone(&root, &args) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            let gone = discard(&root, existed);
+            let left = match gone {
+                Ok(()) => "nothing was left behind".to_string(),
+                Err(why) => format!(
+                    "{} could not be removed ({why}); delete it before trying again",
+                    super::display_path(&root)
+                ),
+            };
+            Err(anyhow::anyhow!("{e:#}\n  note: {left}"))
+        }
+    }
+}
+
+/// Checks out the workspace's branch of a fresh clone if git did not, finds the workspace
+/// and installs the merge driver and hook.
+fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
+    let git = git2::Repository::open(root)
+        .with_context(|| format!("cannot open the clone in {}", root.display()))?;
+    // An unborn HEAD: the remote's HEAD names a branch nobody pushed (a bare repository made
+    // where git's default branch is `master`, then `main` published to it).
+    if git.head().is_err() {
+        let remote = git
+            .remotes()?
+            .iter()
+            .flatten()
+            .flatten()
+            .next()
+            .map(str::to_string)
+            .context("the clone has no remote")?;
+        let prefix = format!("{remote}/");
+        let mut branches: Vec<String> = git
+            .branches(Some(git2::BranchType::Remote))?
+            .flatten()
+            .filter_map(|(b, _)| b.name().ok().flatten().map(str::to_string))
+            .filter_map(|n| n.strip_prefix(&prefix).map(str::to_string))
+            .filter(|n| n != "HEAD")
+            .collect();
+        branches.sort();
+        let unborn = git
+            .find_reference("HEAD")
+            .ok()
+            .and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string))
+            .map(|t| t.trim_start_matches("refs/heads/").to_string())
+            .unwrap_or_else(|| "?".into());
+        let branch = match branches.as_slice() {
+            [] => bail!(
+                "{} is empty: there is no workspace to clone yet\n  help: in the workspace, `git remote add origin {}` and `kith sync` publish it",
+                args.url,
+                args.url
+            ),
+            [only] => only.clone(),
+            many if many.iter().any(|b| b == "main") => "main".to_string(),
+            many => bail!(
+                "the remote's HEAD names `{unborn}`, which was never pushed, and it has several branches ({}): kith cannot tell which holds the workspace\n  help: say which with `kith clone {} --branch NAME`",
+                many.join(", "),
+                args.url
+            ),
+        };
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["checkout", "--quiet", "-b", &branch, "--track"])
+            .arg(format!("{remote}/{branch}"))
+            .output()
+            .context("cannot run `git`; is it installed?")?;
+        if !out.status.success() {
+            bail!(
+                "cannot check out `{branch}`: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        done(
+            &super::display_path(root),
+            &format!(
+                "checked out `{branch}`, the branch that holds the workspace (the remote's HEAD names `{unborn}`, which was never pushed)"
+            ),
+        );
+    }
     let ws_root = if root.join(crate::config::FILE).is_file() {
-        root.clone()
+        root.to_path_buf()
     } else {
         // The workspace may be a subfolder of the repository.
-        match find_workspace(&root) {
+        match find_workspace(root) {
             Some(p) => p,
             None => {
-                warn(
-                    "the repository has no kith.yaml; cloned it, but there is no kith workspace to set up",
-                );
-                return Ok(ExitCode::SUCCESS);
+                let branch = git
+                    .head()
+                    .ok()
+                    .and_then(|h| h.shorthand().ok().map(str::to_string))
+                    .unwrap_or_default();
+                bail!(
+                    "{} has no kith.yaml on branch `{branch}`: it is not a kith workspace\n  help: if another branch holds the workspace, `kith clone {} --branch NAME` checks it out",
+                    args.url,
+                    args.url
+                )
             }
         }
     };
@@ -288,6 +390,23 @@ pub fn clone(dir: Option<&Path>, args: CloneArgs) -> Result<ExitCode> {
         warn(&note);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Removes what a failed clone made: the folder, or its contents when the folder was there
+/// before (empty, or git would not have cloned into it).
+fn discard(root: &Path, existed: bool) -> std::io::Result<()> {
+    if !existed {
+        return std::fs::remove_dir_all(root);
+    }
+    for e in std::fs::read_dir(root)? {
+        let p = e?.path();
+        if p.is_dir() && !p.is_symlink() {
+            std::fs::remove_dir_all(&p)?;
+        } else {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
 }
 
 fn find_workspace(root: &Path) -> Option<std::path::PathBuf> {

@@ -267,6 +267,38 @@ Filled in the demo form twice.
 }
 
 #[test]
+fn merge_puts_its_note_in_the_notes_never_inside_the_tasks() {
+    let ws = merge_workspace();
+    let tasks = "## Tasks\n- [ ] 2026-11-24 call @sam: send the pilot quote\n\n";
+    let keep = ADA.replacen("## Activity\n", &format!("{tasks}## Activity\n"), 1);
+    ws.write("contacts/ada-lovelace.md", &keep);
+    git(ws.path(), &["commit", "-qam", "tasks"]);
+    ws.kith(&["merge", "ada-lovelace", "ada-king"]).ok();
+    let text = ws.read("contacts/ada-lovelace.md");
+    let body = &text[text.find("---\nWants").unwrap() + 4..];
+    assert_eq!(
+        body,
+        format!(
+            "Wants a pilot for 40 seats.\n\n\
+             Merged from ada-king (Ada King) on 2026-11-25. Its other values:\n\
+             - name: Ada King\n- lifecycle: mql\n\n\
+             Filled in the demo form twice.\n\n\
+             {tasks}## Activity\n\
+             - 2026-11-02 visit: /pricing\n\
+             - 2026-11-10 form: demo request\n\
+             - 2026-11-20 14:05 call @sam: discussed pricing\n\
+             - 2026-11-25 email @priya: sent the demo recording\n"
+        )
+    );
+    // The task list holds its one task, and nothing reads as a bad task or entry.
+    let run = ws.kith(&["check"]);
+    run.ok();
+    assert_eq!(run.stderr, "0 errors, 0 warnings in 4 records\n");
+    let out = ws.kith(&["due"]);
+    assert!(out.ok().contains("send the pilot quote"), "{}", out.stdout);
+}
+
+#[test]
 fn merge_dry_run_shows_a_diff_and_writes_nothing() {
     let ws = merge_workspace();
     let run = ws.kith(&["merge", "ada-lovelace", "Ada King", "--dry-run"]);

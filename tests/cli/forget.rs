@@ -61,16 +61,28 @@ fn forgetting_a_person_removes_the_file_references_mentions_and_caches() {
     ws.assert_untouched();
     assert!(cache.is_file() && page.is_file());
 
-    // Without --yes and without a terminal to ask on: the plan, a refusal, nothing written.
+    // Without --yes and without a terminal to ask on: the plan, worded as a plan exactly as
+    // --dry-run words it, a refusal, nothing written.
     let refused = ws.kith(&["forget", "katharina-gruber"]);
     let err = refused.fails(1);
     assert!(err.contains("pass --yes"), "{err}");
+    let plan = refused.stdout.as_str();
     assert!(
-        refused
-            .stdout
-            .contains("contacts/katharina-gruber.md: removed\n"),
-        "{}",
-        refused.stdout
+        shown.starts_with(plan),
+        "the plan differs from --dry-run's:\n{plan}"
+    );
+    for line in [
+        "--- a/contacts/katharina-gruber.md\n+++ /dev/null\n",
+        "public/contacts/katharina-gruber.html: would be removed (their page in the report)\n",
+        ".kith/history-cache.jsonl: would be removed",
+    ] {
+        assert!(plan.contains(line), "{line:?} not in\n{plan}");
+    }
+    assert!(
+        !plan
+            .lines()
+            .any(|l| l.ends_with(": removed") || l.contains(": removed (")),
+        "a plan says what would happen, not what happened:\n{plan}"
     );
     ws.assert_untouched();
     assert!(cache.is_file() && page.is_file());

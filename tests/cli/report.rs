@@ -707,7 +707,7 @@ fn a_past_week_is_rendered_from_git_as_it_was_and_always_the_same() {
     let out = ws.kith(&["report", "--week", "2026-W47"]);
     assert!(
         out.ok()
-            .starts_with("public/index.html: weekly report for 2026-W47 ("),
+            .starts_with("public/weeks/2026-W47/index.html: weekly report for 2026-W47 ("),
         "{}",
         out.stdout
     );
@@ -852,6 +852,58 @@ fn a_past_week_is_rendered_from_git_as_it_was_and_always_the_same() {
         ),
         "(the index's archive, the W48 and W47 pages' links to the week before)"
     );
+}
+
+#[test]
+fn a_past_week_writes_its_archive_page_only_and_leaves_the_live_site_alone() {
+    let ws = fixture();
+    ws.kith(&["report"]).ok();
+    let site = ws.file("public");
+    let read_all = || -> BTreeMap<String, Vec<u8>> {
+        files(&site)
+            .into_iter()
+            .map(|f| {
+                let bytes = std::fs::read(site.join(&f)).unwrap();
+                (f, bytes)
+            })
+            .collect()
+    };
+    let live = read_all();
+    // Alan Turing was created in W48, after the week about to be rendered.
+    assert!(live.contains_key("contacts/alan-turing.html"));
+
+    let out = ws.kith(&["report", "--week", "2026-W47"]);
+    assert_eq!(
+        out.ok(),
+        "public/weeks/2026-W47/index.html: weekly report for 2026-W47 (1 file written, 1 \
+         unchanged); a past week, so index.html and the record pages were left showing the \
+         latest state (`kith report` renders them)\n"
+    );
+    // Every page of the live site is as it was, Alan's included; W47's page is new.
+    let after = read_all();
+    let added: Vec<&String> = after.keys().filter(|f| !live.contains_key(*f)).collect();
+    assert_eq!(added, ["weeks/2026-W47/index.html"]);
+    for (f, bytes) in &live {
+        assert!(after.get(f) == Some(bytes), "{f} changed or went");
+    }
+    let w47 = page(&ws.file(W47));
+    assert_eq!(texts(&w47, "h1"), ["Pipeline report, week 2026-W47"]);
+
+    // The next report of the live week links the archived week from the index.
+    ws.kith(&["report"]).ok();
+    let index = page(&ws.file("public/index.html"));
+    assert_eq!(texts(&index, "#archive li"), ["2026-W48", "2026-W47"]);
+    assert!(ws.file("public/contacts/alan-turing.html").is_file());
+
+    // An earlier day of this week is not the latest state either.
+    let index_before = ws.read("public/index.html");
+    let out = ws.kith(&["report", "--as-of", "2026-11-23"]);
+    assert!(
+        out.ok().starts_with("public/weeks/2026-W48/index.html: "),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(ws.read("public/index.html"), index_before);
 }
 
 /// Sets every file's modification time to 1 January 2000.

@@ -6,7 +6,7 @@
 //! number can be checked by hand; the last section pins the example workspace's segments.
 
 use crate::harness::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -594,8 +594,8 @@ fn score_text_lists_every_rule_with_signed_points() {
     let ws = scoring_ws();
     assert_eq!(
         ws.kith(&["score", "ada"]).ok(),
-        "Ada Lovelace  score 76.2 · fit 30 · engagement 46.2 · grade A1 · reaches the sql \
-         threshold · as of 2026-11-25\n\
+        "Ada Lovelace  score 76.2 · fit 30 · engagement 46.2 · grade A1 · qualifies for sql \
+         (now lead) · as of 2026-11-25\n\
          \x20 +20.0  fit         software company\n\
          \x20 +15.0  fit         senior title\n\
          \x20  -5.0  cap         fit capped at 30\n\
@@ -609,7 +609,7 @@ fn score_text_lists_every_rule_with_signed_points() {
     // pricing signal 30 + 50 + 15 = 95 → 90.
     assert_eq!(
         ws.kith(&["score", "vic"]).ok(),
-        "Vic Chief  score 90 · fit 30 · engagement 65 · grade A1 · reaches the sql threshold · \
+        "Vic Chief  score 90 · fit 30 · engagement 65 · grade A1 · qualifies for sql (now mql) · \
          as of 2026-11-25\n\
          \x20 +20.0  fit         software company\n\
          \x20 +15.0  fit         senior title\n\
@@ -664,8 +664,8 @@ fn score_as_of_an_earlier_day_ignores_what_came_later() {
     let ws = scoring_ws();
     // On 15 Nov: visits of 15 Nov (4) and 5 Nov (2); the demo request of 15 Nov (20); the reply
     // and the second pricing visit have not happened; the 1 Oct request is 45 days old.
-    let expected = "Ada Lovelace  score 56 · fit 30 · engagement 26 · grade A2 · reaches the mql \
-                    threshold · as of 2026-11-15\n\
+    let expected = "Ada Lovelace  score 56 · fit 30 · engagement 26 · grade A2 · qualifies for mql \
+                    (now lead) · as of 2026-11-15\n\
                     \x20 +20.0  fit         software company\n\
                     \x20 +15.0  fit         senior title\n\
                     \x20  -5.0  cap         fit capped at 30\n\
@@ -1145,8 +1145,8 @@ fn compare_lists_only_people_whose_grade_or_qualification_changes() {
     edit_config(&ws, "", "sql: 60 }", "sql: 80 }");
     assert_eq!(
         ws.kith(&["score", "--compare", "HEAD"]).ok(),
-        "ID   NAME          SCORE        GRADE    QUALIFIES FOR\n\
-         ada  Ada Lovelace  76.2 → 76.2  A1 → A1  sql → mql\n\
+        "ID   NAME          SCORE        GRADE    STAGE  QUALIFIES FOR\n\
+         ada  Ada Lovelace  76.2 → 76.2  A1 → A1  lead   sql → mql\n\
          1 person changes grade or qualification between HEAD and now (as of 2026-11-25)\n"
     );
     let json = ws
@@ -1155,7 +1155,7 @@ fn compare_lists_only_people_whose_grade_or_qualification_changes() {
     assert_eq!(
         json,
         serde_json::json!([{
-            "id": "ada", "score_before": 76.2, "score_after": 76.2,
+            "id": "ada", "stage": "lead", "score_before": 76.2, "score_after": 76.2,
             "grade_before": "A1", "grade_after": "A1",
             "qualifies_before": "sql", "qualifies_after": "mql",
         }])
@@ -1176,11 +1176,94 @@ fn compare_lists_only_people_whose_grade_or_qualification_changes() {
     edit_config(&ws, "", "points: -30", "points: -10");
     assert_eq!(
         ws.kith(&["score", "--compare", "HEAD"]).ok(),
-        "ID    NAME        SCORE        GRADE    QUALIFIES FOR\n\
-         rita  Rita Rival  11.6 → 31.6  C2 → C1  lead → mql\n\
+        "ID    NAME        SCORE        GRADE    STAGE  QUALIFIES FOR\n\
+         rita  Rita Rival  11.6 → 31.6  C2 → C1  lead   - → mql\n\
          1 person changes grade or qualification between HEAD and now (as of 2026-11-25)\n"
     );
     // Comparing never writes anything.
+    assert_eq!(status(ws.path()), " M kith.yaml\n");
+}
+
+/// The lines of a table with each run of spaces made one.
+fn squeezed(table: &str) -> Vec<String> {
+    table
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn score_and_compare_say_what_changes_from_the_persons_current_stage() {
+    let ws = scoring_ws();
+    // As active as Vic (90 points), at sql and as a customer; and as Rita (11.6), at sql.
+    for (id, like, name, stage) in [
+        ("cy", "vic", "Cy Client", "customer"),
+        ("sid", "vic", "Sid Sequel", "sql"),
+        ("ria", "rita", "Ria Ahead", "sql"),
+    ] {
+        let text = ws.read(&format!("contacts/{like}.md"));
+        let fm_end = text[4..].find("---\n").unwrap() + 4;
+        let fields: String = text[4..fm_end]
+            .lines()
+            .map(|l| match l.split_once(": ").map(|(k, _)| k) {
+                Some("name") => format!("name: {name}\n"),
+                Some("email") => format!("email: {id}@{}\n", l.split('@').nth(1).unwrap()),
+                Some("lifecycle") => format!("lifecycle: {stage}\n"),
+                _ => format!("{l}\n"),
+            })
+            .collect();
+        ws.write(
+            &format!("contacts/{id}.md"),
+            &format!("---\n{fields}{}", &text[fm_end..]),
+        );
+    }
+    let heading = |id: &str| {
+        ws.kith(&["score", id])
+            .ok()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        heading("cy"),
+        "Cy Client  score 90 · fit 30 · engagement 65 · grade A1 · at customer, past the lead \
+         stages: scoring does not move them · as of 2026-11-25"
+    );
+    assert_eq!(
+        heading("sid"),
+        "Sid Sequel  score 90 · fit 30 · engagement 65 · grade A1 · at sql, the stage the score \
+         reaches · as of 2026-11-25"
+    );
+    assert_eq!(
+        heading("ria"),
+        "Ria Ahead  score 11.6 · fit 0 · engagement 11.6 · grade C2 · at sql, already past the \
+         lead threshold · as of 2026-11-25"
+    );
+    let json = ws.kith(&["score", "cy", "--format", "json"]).json();
+    assert_eq!(
+        (&json["stage"], &json["moves_to"], &json["qualifies_for"]),
+        (&json!("customer"), &json!(null), &json!("sql"))
+    );
+    let json = ws.kith(&["score", "ada", "--format", "json"]).json();
+    assert_eq!(
+        (&json["stage"], &json["moves_to"]),
+        (&json!("lead"), &json!("sql"))
+    );
+
+    // An sql threshold of 95: Cy and Sid reach only mql now, which changes nothing for them;
+    // Vic (mql) would no longer move to sql, Ada (lead) would move to mql instead.
+    commit(&ws);
+    edit_config(&ws, "", "sql: 60 }", "sql: 95 }");
+    assert_eq!(
+        squeezed(ws.kith(&["score", "--compare", "HEAD"]).ok()),
+        [
+            "ID NAME SCORE GRADE STAGE QUALIFIES FOR",
+            "ada Ada Lovelace 76.2 → 76.2 A1 → A1 lead sql → mql",
+            "vic Vic Chief 90 → 90 A1 → A1 mql sql → -",
+            "2 people change grade or qualification between HEAD and now (as of 2026-11-25)",
+        ]
+    );
     assert_eq!(status(ws.path()), " M kith.yaml\n");
 }
 
@@ -1243,8 +1326,8 @@ fn compare_works_when_the_workspace_is_a_subfolder_of_a_larger_repository() {
     repo.write("kith.yaml.txt", "not the workspace\n");
     commit(&repo);
     edit_config(&repo, "sales/crm/", "sql: 60 }", "sql: 80 }");
-    let expected = "ID   NAME          SCORE        GRADE    QUALIFIES FOR\n\
-                    ada  Ada Lovelace  76.2 → 76.2  A1 → A1  sql → mql\n\
+    let expected = "ID   NAME          SCORE        GRADE    STAGE  QUALIFIES FOR\n\
+                    ada  Ada Lovelace  76.2 → 76.2  A1 → A1  lead   sql → mql\n\
                     1 person changes grade or qualification between HEAD and now (as of \
                     2026-11-25)\n";
     // From inside the workspace, from a folder in it, and with -C from the repository root.

@@ -259,14 +259,7 @@ impl Team {
     }
 
     fn found(&mut self) {
-        let dir = self.root.path().join(name(ALICE));
-        copy_dir(&repo_path("example-workspace"), &dir);
-        git(&dir, &["init", "-q", "-b", "main"]);
-        identify(&dir, ALICE);
-        kith_in(&dir, &["install-merge-driver"]).ok();
-        git(&dir, &["add", "-A"]);
-        git(&dir, &["commit", "-q", "-m", "example"]);
-        git(&dir, &["remote", "add", "origin", &self.url]);
+        let dir = alice_with_origin(self.root.path(), &self.url);
         self.clones.push(dir.clone());
         let out = self.sync(ALICE);
         assert!(
@@ -1015,23 +1008,228 @@ fn sync_publishes_to_an_empty_bare_remote_and_kith_clone_gives_a_working_clone()
     let run = kith_in(root.path(), &["clone", &url, "bob"]);
     run.ok();
     let bob = root.path().join("bob");
-    identify(&bob, BOB);
-    assert!(bob.join("kith.yaml").is_file());
-    assert_merge_driver_registered(&bob);
-    assert_eq!(rev(&bob, "HEAD"), rev(&remote, "main"));
-    assert_eq!(upstream(&bob), "origin/main");
-    // Bob works in his clone and syncs; Alice gets it.
-    kith_in(&bob, &["promote", "ahmed-el-sayed"]).ok();
-    let out = kith_in(&bob, &["sync"]).ok().to_string();
-    assert!(out.contains("sync: pushed to origin/main"), "{out}");
-    let out = kith_in(&alice, &["sync"]).ok().to_string();
-    assert!(out.contains("fast-forwarded to origin/main"), "{out}");
+    assert_a_working_clone(&bob, &remote, &alice);
     assert_eq!(rev(&alice, "HEAD"), rev(&bob, "HEAD"));
     let text = std::fs::read_to_string(alice.join("contacts/ahmed-el-sayed.md")).unwrap();
     assert_eq!(field(&text, "lifecycle").as_deref(), Some("mql"));
     assert_eq!(status(&alice), "");
     assert_eq!(status(&bob), "");
     assert_fsck_clean(&remote);
+}
+
+/// A bare `crm.git` in `dir` made where git's default branch is `master` (its HEAD names
+/// `master`, which nobody will push), and Alice's workspace beside it
+/// ([`alice_with_origin`]).
+fn master_remote_and_alice(dir: &Path, url: &str) -> PathBuf {
+    git(
+        dir,
+        &[
+            "-c",
+            "init.defaultBranch=master",
+            "init",
+            "-q",
+            "--bare",
+            "crm.git",
+        ],
+    );
+    alice_with_origin(dir, url)
+}
+
+/// Alice's folder in `dir`: the example workspace committed on `main` with the merge driver
+/// installed, and `url` as its `origin`.
+fn alice_with_origin(dir: &Path, url: &str) -> PathBuf {
+    let alice = dir.join(name(ALICE));
+    copy_dir(&repo_path("example-workspace"), &alice);
+    git(&alice, &["init", "-q", "-b", "main"]);
+    identify(&alice, ALICE);
+    kith_in(&alice, &["install-merge-driver"]).ok();
+    git(&alice, &["add", "-A"]);
+    git(&alice, &["commit", "-q", "-m", "example"]);
+    git(&alice, &["remote", "add", "origin", url]);
+    alice
+}
+
+/// The branch the remote's HEAD names.
+fn remote_head(remote: &Path) -> String {
+    git(remote, &["symbolic-ref", "HEAD"]).trim().to_string()
+}
+
+#[test]
+fn clone_checks_out_main_when_the_remote_head_names_a_branch_never_pushed() {
+    let root = Ws::empty();
+    let served = root.path().join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    let daemon = Daemon::start(&served);
+    let url = format!("git://127.0.0.1:{}/crm.git", daemon.port);
+    let alice = master_remote_and_alice(&served, &url);
+    let remote = served.join("crm.git");
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(
+        out,
+        "sync: published `main` to `origin` and set it as upstream\n"
+    );
+    // Over the network the remote's HEAD is the server's business: still `master`.
+    assert_eq!(remote_head(&remote), "refs/heads/master");
+
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    assert_eq!(
+        run.ok(),
+        "bob: checked out `main`, the branch that holds the workspace (the remote's HEAD names \
+         `master`, which was never pushed)\n\
+         bob: cloned; merge driver and pre-commit check installed\n"
+    );
+    assert_eq!(run.stderr, "");
+    let bob = root.path().join("bob");
+    assert_eq!(status(&bob), "", "a fresh clone has nothing to commit");
+    assert_a_working_clone(&bob, &remote, &alice);
+}
+
+/// Bob's fresh clone of `remote` is a working one: the workspace on `main`, tracking the
+/// remote's, the merge driver registered; his change reaches Alice.
+#[track_caller]
+fn assert_a_working_clone(bob: &Path, remote: &Path, alice: &Path) {
+    identify(bob, BOB);
+    assert!(bob.join("kith.yaml").is_file());
+    assert_merge_driver_registered(bob);
+    assert_eq!(rev(bob, "HEAD"), rev(remote, "main"));
+    assert_eq!(upstream(bob), "origin/main");
+    kith_in(bob, &["promote", "ahmed-el-sayed"]).ok();
+    let out = kith_in(bob, &["sync"]).ok().to_string();
+    assert!(out.contains("sync: pushed to origin/main"), "{out}");
+    let out = kith_in(alice, &["sync"]).ok().to_string();
+    assert!(out.contains("fast-forwarded to origin/main"), "{out}");
+    assert_eq!(rev(alice, "HEAD"), rev(bob, "HEAD"));
+}
+
+#[test]
+fn the_first_sync_to_a_bare_remote_on_disk_points_its_head_at_the_published_branch() {
+    let root = Ws::empty();
+    let remote = root.path().join("crm.git");
+    let url = remote.display().to_string();
+    let alice = master_remote_and_alice(root.path(), &url);
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(
+        out,
+        "sync: published `main` to `origin` and set it as upstream; the remote's HEAD now names \
+         `main`, so a clone checks it out\n"
+    );
+    assert_eq!(remote_head(&remote), "refs/heads/main");
+    // Plain git clones it too now.
+    git(root.path(), &["clone", "-q", &url, "plain"]);
+    assert!(root.path().join("plain/kith.yaml").is_file());
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    assert_eq!(
+        run.ok(),
+        "bob: cloned; merge driver and pre-commit check installed\n"
+    );
+    assert_eq!(upstream(&root.path().join("bob")), "origin/main");
+    // A HEAD that names a branch which exists is the owner's choice: never moved.
+    git(&alice, &["push", "-q", "origin", "main:refs/heads/archive"]);
+    git(&remote, &["symbolic-ref", "HEAD", "refs/heads/archive"]);
+    git(&alice, &["switch", "-q", "-c", "other"]);
+    git(&alice, &["commit", "-q", "--allow-empty", "-m", "other"]);
+    let out = kith_in(&alice, &["sync"]).ok().to_string();
+    assert_eq!(
+        out,
+        "sync: published `other` to `origin` and set it as upstream\n"
+    );
+    assert_eq!(remote_head(&remote), "refs/heads/archive");
+}
+
+#[test]
+fn clone_of_a_remote_whose_head_names_no_branch_takes_the_only_one_or_asks_for_branch() {
+    let root = Ws::empty();
+    let remote = root.path().join("crm.git");
+    let url = remote.display().to_string();
+    // Published with plain git: the remote's HEAD still names `master`.
+    let alice = master_remote_and_alice(root.path(), &url);
+    git(&alice, &["push", "-q", "origin", "main:refs/heads/crm-a"]);
+    assert_eq!(remote_head(&remote), "refs/heads/master");
+
+    // The only branch.
+    let run = kith_in(root.path(), &["clone", &url, "carol"]);
+    assert!(
+        run.ok()
+            .starts_with("carol: checked out `crm-a`, the branch that holds the workspace"),
+        "{run:?}"
+    );
+    let carol = root.path().join("carol");
+    assert!(carol.join("kith.yaml").is_file());
+    assert_eq!(
+        git(&carol, &["rev-parse", "--abbrev-ref", "crm-a@{upstream}"]).trim(),
+        "origin/crm-a"
+    );
+
+    // Several branches, none of them `main`: kith asks, and leaves no folder behind.
+    git(&alice, &["push", "-q", "origin", "main:refs/heads/crm-b"]);
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    let err = run.fails(1);
+    assert!(
+        err.contains("several branches (crm-a, crm-b)")
+            && err.contains(&format!("kith clone {url} --branch NAME"))
+            && err.contains("nothing was left behind"),
+        "{err}"
+    );
+    assert_eq!(run.stdout, "");
+    assert!(!root.path().join("bob").exists());
+    // An empty folder given as the destination stays, empty.
+    std::fs::create_dir(root.path().join("empty")).unwrap();
+    kith_in(root.path(), &["clone", &url, "empty"]).fails(1);
+    assert_eq!(
+        std::fs::read_dir(root.path().join("empty"))
+            .unwrap()
+            .count(),
+        0
+    );
+
+    // --branch says which.
+    let run = kith_in(root.path(), &["clone", &url, "bob", "--branch", "crm-b"]);
+    assert_eq!(
+        run.ok(),
+        "bob: cloned; merge driver and pre-commit check installed\n"
+    );
+    let bob = root.path().join("bob");
+    assert_eq!(
+        git(&bob, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
+        "crm-b"
+    );
+    assert_eq!(
+        git(&bob, &["rev-parse", "--abbrev-ref", "crm-b@{upstream}"]).trim(),
+        "origin/crm-b"
+    );
+    assert_eq!(status(&bob), "");
+    // A branch that is not there: git's error, and no folder.
+    let run = kith_in(root.path(), &["clone", &url, "dave", "--branch", "nope"]);
+    assert!(run.fails(1).contains("nope"), "{run:?}");
+    assert!(!root.path().join("dave").exists());
+}
+
+#[test]
+fn clone_of_a_repository_without_a_workspace_fails_and_leaves_nothing() {
+    let root = Ws::empty();
+    let other = root.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("README.md"), "Not a CRM.\n").unwrap();
+    init_and_commit(&other, "readme");
+    let url = other.display().to_string();
+    let run = kith_in(root.path(), &["clone", &url, "bob"]);
+    let err = run.fails(1);
+    assert!(
+        err.contains("has no kith.yaml on branch `main`")
+            && err.contains("--branch NAME")
+            && err.contains("nothing was left behind"),
+        "{err}"
+    );
+    assert!(!root.path().join("bob").exists());
+    // An empty remote: nothing to clone yet, and how to publish one.
+    git(
+        root.path(),
+        &["init", "-q", "--bare", "-b", "main", "empty.git"],
+    );
+    let url = root.path().join("empty.git").display().to_string();
+    let run = kith_in(root.path(), &["clone", &url, "carol"]);
+    assert!(run.fails(1).contains("is empty"), "{run:?}");
+    assert!(!root.path().join("carol").exists());
 }
 
 #[test]
@@ -1168,6 +1366,81 @@ fn three_clones_with_every_kind_of_concurrent_edit_converge_over_git_daemon() {
 }
 
 // --- Push races ---
+
+#[test]
+fn blame_after_a_field_by_field_merge_names_the_commit_and_author_of_every_value() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let example = rev(team.dir(ALICE), "HEAD");
+    // Both add a tag to Ben, Alice changes his title: the merge unites the tags, a value
+    // neither side committed.
+    team.kith(ALICE, &["tag", "ben-carver", "+enterprise"]);
+    team.kith(ALICE, &["set", "ben-carver", "title=VP of BI"]);
+    team.kith(BOB, &["tag", "ben-carver", "+q1-target"]);
+    team.sync(ALICE);
+    let alices = rev(team.dir(ALICE), "HEAD");
+    let out = team.sync(BOB);
+    assert!(out.contains("merged field by field"), "{out}");
+    let merge = rev(team.dir(BOB), "HEAD");
+    assert_eq!(
+        rev(team.dir(BOB), "HEAD^2"),
+        alices,
+        "Bob's sync made a merge commit"
+    );
+    team.sync(ALICE);
+    assert_eq!(
+        tags(team.dir(BOB), "ben-carver"),
+        set_of(&["retail", "north-america", "enterprise", "q1-target"])
+    );
+    for i in [ALICE, BOB] {
+        assert_eq!(status(team.dir(i)), "", "{}", name(i));
+        let json = team
+            .kith(i, &["blame", "ben-carver", "--format", "json"])
+            .json();
+        let row = |field: &str| -> (String, String) {
+            let r = json
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["field"] == field)
+                .unwrap_or_else(|| panic!("no {field} in {json}"));
+            (
+                r["who"].as_str().unwrap().to_string(),
+                r["commit"].as_str().unwrap().to_string(),
+            )
+        };
+        // Nothing is "not committed yet" on a clean tree.
+        for r in json.as_array().unwrap() {
+            assert_ne!(r["who"], "not committed yet", "{}: {r}", name(i));
+            assert_ne!(r["commit"], "", "{}: {r}", name(i));
+        }
+        assert_eq!(
+            row("tags"),
+            ("Bob".to_string(), merge.clone()),
+            "{}",
+            name(i)
+        );
+        assert_eq!(
+            row("title"),
+            ("Alice".to_string(), alices.clone()),
+            "{}",
+            name(i)
+        );
+        assert_eq!(
+            row("name"),
+            ("Test".to_string(), example.clone()),
+            "{}",
+            name(i)
+        );
+        // The table names the commit too.
+        let text = team.kith(i, &["blame", "ben-carver"]).stdout;
+        let tags_line = text.lines().find(|l| l.starts_with("tags ")).unwrap();
+        assert!(
+            tags_line.contains(" Bob ") && tags_line.ends_with(&merge[..8]),
+            "{tags_line}"
+        );
+    }
+    team.assert_converged();
+}
 
 #[test]
 fn a_push_rejected_because_someone_pushed_meanwhile_is_retried_after_merging() {

@@ -92,9 +92,13 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
     // Oldest first, so each page links the week before it; the archive lists every week in
     // the folder and those about to be written.
     let archive = archive(&out, &weeks.iter().map(|(w, _)| *w).collect::<Vec<_>>());
+    // The site's front page, segment pages and record pages always show the latest state:
+    // only a report on this week as of today renders them. A past week (or an earlier day)
+    // writes its own archive page and nothing else, and so deletes nothing either.
+    let live = weeks[0] == (Week::of(today), today);
     let mut rendered = Vec::new();
     for (i, (week, as_of)) in weeks.iter().enumerate().rev() {
-        let latest = i == 0;
+        let latest = i == 0 && live;
         match render_week(
             ws,
             &site,
@@ -109,7 +113,7 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
             !args.no_records && !public && latest,
         ) {
             Ok(()) => rendered.push(week.to_string()),
-            Err(e) if !latest => {
+            Err(e) if i > 0 => {
                 // A week before the repository's first commit, say: the later ones still go.
                 warn(&format!("{week}: {e:#}"));
             }
@@ -124,10 +128,18 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
     }
     site.write_style()?;
     let (written, unchanged) = site.counts();
+    let (page, past) = if live {
+        (out.join("index.html"), "")
+    } else {
+        (
+            out.join(format!("weeks/{week}/index.html")),
+            "; a past week, so index.html and the record pages were left showing the latest state (`kith report` renders them)",
+        )
+    };
     done(
-        &display_path(&out.join("index.html")),
+        &display_path(&page),
         &format!(
-            "{} report for {}{} ({written} file{} written, {unchanged} unchanged)",
+            "{} report for {}{} ({written} file{} written, {unchanged} unchanged){past}",
             if public { "public" } else { "weekly" },
             rendered.join(", "),
             if public {
