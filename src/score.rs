@@ -112,7 +112,7 @@ impl Model {
                         Diagnostic::error("config", format!("kith.yaml `scoring` is invalid: {e}"))
                             .in_file(crate::config::FILE)
                             .at(line, col)
-                            .help("see the README's scoring section for the shape of `scoring:`"),
+                            .help("see the guide's chapter on lead scoring (docs/src/filters.md) for the shape of `scoring:`"),
                     );
                     RawScoring::default()
                 }

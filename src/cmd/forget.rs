@@ -270,7 +270,7 @@ fn history_note(ws: &Workspace, person: &Record, files: usize) -> Result<String>
         out.push_str(&format!("  {line}\n"));
     }
     out.push_str(
-        "\nAfterwards every teammate must re-clone (a pull would bring the old history back). Old clones, forks, backups and the hosting service's caches still hold the data until they are deleted. The README's \"Consent and erasure\" section has the steps.\n",
+        "\nAfterwards every teammate must re-clone (a pull would bring the old history back). Old clones, forks, backups and the hosting service's caches still hold the data until they are deleted. The guide's chapter \"Consent and erasure\" (docs/src/consent.md) has the steps.\n",
     );
     Ok(out)
 }

@@ -98,7 +98,7 @@ pub fn list(ws: &Workspace, args: WorkflowsArgs) -> Result<ExitCode> {
     if workflows.is_empty() {
         output::print(&paint(
             output::DIM,
-            "no workflows in kith.yaml; the README's Workflows section shows how to write one\n",
+            "no workflows in kith.yaml; the guide's chapter \"Tasks and workflows\" (docs/src/workflows.md) shows how to write one\n",
         ));
         return Ok(ExitCode::SUCCESS);
     }

@@ -2,7 +2,7 @@
 //! snapshot of the workspace (as it was at the end of the week), its scores and segments, and
 //! the record changes git history holds. Pure: no I/O, so every figure is tested on
 //! hand-built inputs. [`crate::site`] renders it with tera; the structs here are the
-//! templates' context (the README documents them).
+//! templates' context (docs/src/reports.md documents them).
 
 pub mod chart;
 mod deals;

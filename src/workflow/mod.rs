@@ -109,7 +109,7 @@ pub fn from_config(cfg: &Config) -> (Vec<Workflow>, Vec<Diagnostic>) {
                     Diagnostic::error("config", format!("workflow `{name}` is invalid: {e}"))
                         .in_file(FILE)
                         .at(at.0, at.1)
-                        .help("a workflow has a trigger (`when`, `segment`, `lifecycle`), `steps`, and optionally `description`, `exit_on`, `exit`, `reenroll`, `leave_when_unmatched`; see the README's Tasks and workflows section"),
+                        .help("a workflow has a trigger (`when`, `segment`, `lifecycle`), `steps`, and optionally `description`, `exit_on`, `exit`, `reenroll`, `leave_when_unmatched`; see the guide's chapter \"Tasks and workflows\" (docs/src/workflows.md)"),
                 );
                 continue;
             }

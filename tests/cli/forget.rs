@@ -1,6 +1,6 @@
 //! `kith forget`: erasing a person from the example workspace (file, deal references, mentions
-//! in other records, derived caches), and the history purge the README documents, run on a
-//! clone.
+//! in other records, derived caches), and the history purge the guide documents
+//! (docs/src/consent.md), run on a clone.
 
 use crate::harness::*;
 use std::path::Path;

@@ -8,6 +8,7 @@ mod commands;
 mod crash;
 mod demo;
 mod discovery;
+mod docs;
 mod duplicates;
 mod export;
 mod forget;
