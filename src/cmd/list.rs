@@ -152,7 +152,7 @@ fn warm(
     };
     let derived = if needs_derived {
         ws.require_valid_analysis()?;
-        let date = super::as_of(ws, args.as_of.as_deref())?;
+        let date = super::date_or_today(ws, args.as_of.as_deref())?;
         match cache::results(ws, key).and_then(|r| r.derived_at(date)) {
             Some(d) if d.as_of == date && d.scores.len() == records.entries.len() => Some(d),
             _ => return Ok(None),

@@ -35,7 +35,7 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
         fields.push(("lifecycle".into(), Value::str(first_lead_stage)));
     }
     let index = load(ws);
-    check_references(index, kind, &fields)?;
+    check_references(index, kind, &fields, args.force)?;
     if kind == Kind::Person {
         for (k, v) in &fields {
             if matches!(
@@ -64,17 +64,44 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     let id = create::new_id(name, |id| {
         index.contains(kind, id) || ws.dir(kind).join(format!("{id}.md")).exists()
     });
+    if kind == Kind::Person {
+        warn_same_name(index, name, &id);
+    }
     let text = create::record_text(cfg, kind, name, &fields, ws.today()?)?;
     let path = store::create(ws, kind, &id, &text)?;
     crate::output::print(&format!("{}\n", display_path(&path)));
     Ok(ExitCode::SUCCESS)
 }
 
-/// Refuses references to records that do not exist (a company that is not there yet).
+/// Warns when a person with the same name (accents, case and word order aside) exists: a
+/// second record for one person splits their history. Only a warning, as two people can share
+/// a name; `kith duplicates` and `kith merge` deal with a real twin later.
+fn warn_same_name(index: &crate::index::Index, name: &str, new_id: &str) {
+    use crate::duplicates::normalize::person_name_key;
+    let key = person_name_key(name);
+    if key.is_empty() {
+        return;
+    }
+    let twin = index
+        .records()
+        .find(|r| r.kind == Kind::Person && person_name_key(r.name()) == key);
+    if let Some(other) = twin {
+        warn(&format!(
+            "{} is already a person named {}; if {new_id} is the same person, `kith merge {} {new_id}` makes them one",
+            other.path(),
+            other.name(),
+            other.id
+        ));
+    }
+}
+
+/// Refuses references to records that do not exist (a company that is not there yet), and
+/// teammates kith.yaml does not list (unless `force`).
 pub(super) fn check_references(
     index: &crate::index::Index,
     kind: Kind,
     fields: &[(String, Value)],
+    force: bool,
 ) -> Result<()> {
     for (k, v) in fields {
         let target = match schema::field_type(&index.config, kind, k) {
@@ -92,14 +119,8 @@ pub(super) fn check_references(
         }
     }
     for (k, v) in fields {
-        if schema::field_type(&index.config, kind, k) == Some(FieldType::Teammate)
-            && let Some(p) = schema::check(&index.config, k, &FieldType::Teammate, v)
-        {
-            warn(&format!(
-                "{}{}",
-                p.message,
-                p.help.map(|h| format!(" ({h})")).unwrap_or_default()
-            ));
+        if schema::field_type(&index.config, kind, k) == Some(FieldType::Teammate) {
+            super::require_teammate(&index.config, k, &v.to_text(), force)?;
         }
     }
     Ok(())

@@ -29,7 +29,7 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
                 schema::parse_assignment(&ws.config, record.kind, pair).map_err(anyhow::Error::msg)
             })
             .collect::<Result<_>>()?;
-        check_references(index, record.kind, &fields)?;
+        check_references(index, record.kind, &fields, args.force)?;
         plan_set(ws, record, &fields, args.force, &stamp_parts)
     })?;
     write_all(ws, &plans, args.bulk.dry_run)
