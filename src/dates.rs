@@ -7,12 +7,12 @@ use jiff::civil::{Date, Weekday};
 use jiff::{Span, ToSpan};
 
 /// The forms [`parse`] accepts, for messages and help.
-pub const FORMS: &str = "YYYY-MM-DD, today, yesterday, tomorrow, +3d, -2w, +1m (days, weeks, \
-                         months, years from today) or a weekday such as fri (the next one)";
+pub const FORMS: &str =
+    "YYYY-MM-DD, today, yesterday, tomorrow, +3d, -2w, +1m, +1y or a weekday such as fri";
 
 /// A date that [`parse`] could not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{given}` is not a date: write {FORMS}")]
+#[error("`{given}` is not a valid date (write {FORMS})")]
 pub struct BadDate {
     /// What the user typed.
     pub given: String,
@@ -133,7 +133,7 @@ mod tests {
         ] {
             let err = parse(given, TODAY).expect_err(given);
             let msg = err.to_string();
-            assert!(msg.starts_with(&format!("`{given}` is not a date")), "{msg}");
+            assert!(msg.starts_with(&format!("`{given}` is not a valid date")), "{msg}");
             assert!(msg.contains("YYYY-MM-DD") && msg.contains("+3d"), "{msg}");
         }
     }

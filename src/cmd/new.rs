@@ -35,7 +35,8 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
         fields.push(("lifecycle".into(), Value::str(first_lead_stage)));
     }
     let index = load(ws);
-    check_references(index, kind, &fields, args.force)?;
+    check_teammates(cfg, kind, &fields, args.force)?;
+    check_references(index, kind, &fields)?;
     if kind == Kind::Person {
         for (k, v) in &fields {
             if matches!(
@@ -95,13 +96,11 @@ fn warn_same_name(index: &crate::index::Index, name: &str, new_id: &str) {
     }
 }
 
-/// Refuses references to records that do not exist (a company that is not there yet), and
-/// teammates kith.yaml does not list (unless `force`).
+/// Refuses references to records that do not exist (a company that is not there yet).
 pub(super) fn check_references(
     index: &crate::index::Index,
     kind: Kind,
     fields: &[(String, Value)],
-    force: bool,
 ) -> Result<()> {
     for (k, v) in fields {
         let target = match schema::field_type(&index.config, kind, k) {
@@ -118,9 +117,19 @@ pub(super) fn check_references(
             }
         }
     }
+    Ok(())
+}
+
+/// Refuses teammates kith.yaml does not list (`owner=bob`), unless `force`.
+pub(super) fn check_teammates(
+    cfg: &crate::config::Config,
+    kind: Kind,
+    fields: &[(String, Value)],
+    force: bool,
+) -> Result<()> {
     for (k, v) in fields {
-        if schema::field_type(&index.config, kind, k) == Some(FieldType::Teammate) {
-            super::require_teammate(&index.config, k, &v.to_text(), force)?;
+        if schema::field_type(cfg, kind, k) == Some(FieldType::Teammate) {
+            super::require_teammate(cfg, k, &v.to_text(), force)?;
         }
     }
     Ok(())
