@@ -40,8 +40,9 @@ pub fn parse(given: &str, today: Date) -> Result<Date, BadDate> {
     }
     let weekday = weekday(&word).ok_or_else(bad)?;
     // 1 to 7 days ahead: never today itself.
-    let ahead = i64::from(weekday.to_monday_zero_offset() - today.weekday().to_monday_zero_offset())
-        .rem_euclid(7);
+    let ahead =
+        i64::from(weekday.to_monday_zero_offset() - today.weekday().to_monday_zero_offset())
+            .rem_euclid(7);
     let ahead = if ahead == 0 { 7 } else { ahead };
     today.checked_add(ahead.days()).map_err(|_| bad())
 }
@@ -128,12 +129,26 @@ mod tests {
     #[test]
     fn anything_else_is_refused_naming_the_forms() {
         for given in [
-            "", "soon", "2026-02-30", "26-11-25", "+d", "+3", "+3x", "++3d", "+999999d", "frid",
-            "next friday", "+3 d", "+٣d",
+            "",
+            "soon",
+            "2026-02-30",
+            "26-11-25",
+            "+d",
+            "+3",
+            "+3x",
+            "++3d",
+            "+999999d",
+            "frid",
+            "next friday",
+            "+3 d",
+            "+٣d",
         ] {
             let err = parse(given, TODAY).expect_err(given);
             let msg = err.to_string();
-            assert!(msg.starts_with(&format!("`{given}` is not a valid date")), "{msg}");
+            assert!(
+                msg.starts_with(&format!("`{given}` is not a valid date")),
+                "{msg}"
+            );
             assert!(msg.contains("YYYY-MM-DD") && msg.contains("+3d"), "{msg}");
         }
     }

@@ -26,7 +26,9 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
     let parse = |kind: Kind| -> Result<Vec<(String, Value)>> {
         pairs
             .iter()
-            .map(|pair| schema::parse_assignment(&ws.config, kind, pair).map_err(anyhow::Error::msg))
+            .map(|pair| {
+                schema::parse_assignment(&ws.config, kind, pair).map_err(anyhow::Error::msg)
+            })
             .collect()
     };
     // Once per kind, not once per record: one refusal (or one warning) for a bulk edit.

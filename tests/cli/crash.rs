@@ -497,7 +497,13 @@ fn crash_during_sync() {
     kith_in(&alice, &["promote", "ahmed-el-sayed"]).ok();
     kith_in(
         &alice,
-        &["set", "--where", "lifecycle = lead", "owner=alice", "--force"],
+        &[
+            "set",
+            "--where",
+            "lifecycle = lead",
+            "owner=alice",
+            "--force",
+        ],
     )
     .ok();
     run_scenario(Scenario {

@@ -318,7 +318,8 @@ fn check_json_lists_every_problem_with_its_position() {
         .read("contacts/ben-carver.md")
         .replace("created: 2026-10-15", "created: 2026-13-01");
     ws.write("contacts/ben-carver.md", &ben);
-    ws.kith(&["set", "elodie-garnier", "owner=bob", "--force"]).ok();
+    ws.kith(&["set", "elodie-garnier", "owner=bob", "--force"])
+        .ok();
     let out = ws.kith(&["check", "--format", "json"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let diags = out.json();

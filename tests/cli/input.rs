@@ -18,8 +18,14 @@ fn relative_dates_count_from_kiths_today_wherever_a_date_is_taken() {
     // The harness pins today to Wednesday 2026-11-25.
     let ws = Ws::example();
     let rel = "contacts/aisha-rahman.md";
-    ws.kith(&["task", "aisha-rahman", "confirm pilot scope", "--due", "fri"])
-        .ok();
+    ws.kith(&[
+        "task",
+        "aisha-rahman",
+        "confirm pilot scope",
+        "--due",
+        "fri",
+    ])
+    .ok();
     ws.kith(&["task", "aisha-rahman", "send the contract", "--due", "+1m"])
         .ok();
     // A leading `-` is a value, not an option.
@@ -34,24 +40,39 @@ fn relative_dates_count_from_kiths_today_wherever_a_date_is_taken() {
             "- [ ] 2026-12-25 follow-up @mei: send the contract",
         ]
     );
-    ws.kith(&["log", "aisha-rahman", "call", "left a message", "--date", "yesterday"])
-        .ok();
+    ws.kith(&[
+        "log",
+        "aisha-rahman",
+        "call",
+        "left a message",
+        "--date",
+        "yesterday",
+    ])
+    .ok();
     assert!(
         ws.read(rel).contains("- 2026-11-24 call: left a message\n"),
         "{}",
         ws.read(rel)
     );
     // Task 1 is the overdue one; Monday is the next Monday.
-    ws.kith(&["snooze", "aisha-rahman", "1", "--to", "Monday"]).ok();
-    assert!(ws.read(rel).contains("- [ ] 2026-11-30 follow-up @mei: chase the invoice\n"));
-    ws.kith(&["done", "aisha-rahman", "1", "--on", "today"]).ok();
-    assert!(ws.read(rel).contains(
-        "- [x] 2026-11-27 follow-up @mei: confirm pilot scope (done 2026-11-25)\n"
-    ));
+    ws.kith(&["snooze", "aisha-rahman", "1", "--to", "Monday"])
+        .ok();
+    assert!(
+        ws.read(rel)
+            .contains("- [ ] 2026-11-30 follow-up @mei: chase the invoice\n")
+    );
+    ws.kith(&["done", "aisha-rahman", "1", "--on", "today"])
+        .ok();
+    assert!(
+        ws.read(rel)
+            .contains("- [x] 2026-11-27 follow-up @mei: confirm pilot scope (done 2026-11-25)\n")
+    );
     // The agenda counts from the day given: none of Aisha's tasks is due by Thursday; by
     // +7d, the invoice is.
     let aishas = |as_of: &str| -> Vec<String> {
-        let due = ws.kith(&["due", "--as-of", as_of, "--format", "json"]).json();
+        let due = ws
+            .kith(&["due", "--as-of", as_of, "--format", "json"])
+            .json();
         due.as_array()
             .unwrap()
             .iter()
@@ -62,8 +83,10 @@ fn relative_dates_count_from_kiths_today_wherever_a_date_is_taken() {
     assert_eq!(aishas("tomorrow"), Vec::<String>::new());
     assert_eq!(aishas("+7d"), ["\"2026-11-30\" \"chase the invoice\""]);
     // --as-of of the read-only commands takes the same forms.
-    ws.kith(&["list", "--as-of", "-1w", "--format", "json"]).ok();
-    ws.kith(&["score", "aisha-rahman", "--as-of", "yesterday"]).ok();
+    ws.kith(&["list", "--as-of", "-1w", "--format", "json"])
+        .ok();
+    ws.kith(&["score", "aisha-rahman", "--as-of", "yesterday"])
+        .ok();
 }
 
 #[test]
@@ -132,8 +155,16 @@ fn an_unknown_teammate_is_refused_with_a_did_you_mean_before_anything_is_written
         out.stderr,
         "warning: `pryia` is not a teammate in kith.yaml; written anyway (--force)\n"
     );
-    ws.kith(&["log", "aisha-rahman", "call", "hello", "--by", "mie", "--force"])
-        .ok();
+    ws.kith(&[
+        "log",
+        "aisha-rahman",
+        "call",
+        "hello",
+        "--by",
+        "mie",
+        "--force",
+    ])
+    .ok();
     let ok = ws.kith(&["task", "aisha-rahman", "call back", "--owner", "sam"]);
     ok.ok();
     assert_eq!(ok.stderr, "");
@@ -149,7 +180,13 @@ fn an_unknown_teammate_is_refused_with_a_did_you_mean_before_anything_is_written
         ]
     );
     // A bulk edit is refused, or warned about, once, not once per record.
-    let out = ws.kith(&["set", "--where", "lifecycle = lead", "owner=pryia", "--force"]);
+    let out = ws.kith(&[
+        "set",
+        "--where",
+        "lifecycle = lead",
+        "owner=pryia",
+        "--force",
+    ]);
     out.ok();
     assert_eq!(
         out.stderr,
@@ -242,10 +279,18 @@ fn a_task_can_be_addressed_by_the_words_of_its_text() {
     let ws = three_tasks();
     let rel = "contacts/aisha-rahman.md";
     // Words in any order, case aside; `scope` and `confirm` are not next to each other.
-    let out = ws.kith(&["snooze", "aisha-rahman", "--match", "Confirm SCOPE", "--to", "+1w"]);
+    let out = ws.kith(&[
+        "snooze",
+        "aisha-rahman",
+        "--match",
+        "Confirm SCOPE",
+        "--to",
+        "+1w",
+    ]);
     assert!(
-        out.ok()
-            .starts_with("contacts/aisha-rahman.md: follow-up confirm pilot scope: due 2026-11-27 → 2026-12-02\n"),
+        out.ok().starts_with(
+            "contacts/aisha-rahman.md: follow-up confirm pilot scope: due 2026-11-27 → 2026-12-02\n"
+        ),
         "{}",
         out.stdout
     );
@@ -273,6 +318,10 @@ fn a_task_can_be_addressed_by_the_words_of_its_text() {
     ws.kith(&["done", "aisha-rahman", "1", "--match", "contract"])
         .fails(2);
     assert_eq!(ws.read(rel), before);
-    ws.kith(&["done", "aisha-rahman", "--match", "kickoff"]).ok();
-    assert!(ws.read(rel).contains("- [x] 2026-12-02 follow-up @mei: book the kickoff (done 2026-11-25)\n"));
+    ws.kith(&["done", "aisha-rahman", "--match", "kickoff"])
+        .ok();
+    assert!(
+        ws.read(rel)
+            .contains("- [x] 2026-12-02 follow-up @mei: book the kickoff (done 2026-11-25)\n")
+    );
 }

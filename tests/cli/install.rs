@@ -11,10 +11,9 @@ fn bash(cwd: &Path, script: &str) -> (i32, String, String) {
     let bin = Path::new(env!("CARGO_BIN_EXE_kith"))
         .parent()
         .expect("the binary's folder");
-    let path = std::env::join_paths(
-        std::iter::once(bin.to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     let out = Command::new("bash")
         .args(["--norc", "--noprofile", "-c", script])
@@ -83,17 +82,34 @@ fn bash_completes_commands_options_and_the_workspaces_ids_segments_and_teammates
         ["alpenrose-finanz", "alpenrose-finanz-reporting-hub"]
     );
     // Only people, for a command that only takes a person.
-    assert_eq!(complete(dir, &["kith", "promote", "alpen"]), Vec::<String>::new());
+    assert_eq!(
+        complete(dir, &["kith", "promote", "alpen"]),
+        Vec::<String>::new()
+    );
     assert_eq!(
         complete(dir, &["kith", "list", "--segment", "hot"]),
         ["hot-leads"]
     );
     assert_eq!(
-        complete(dir, &["kith", "task", "ben-carver", "call", "--owner", "pr"]),
+        complete(
+            dir,
+            &["kith", "task", "ben-carver", "call", "--owner", "pr"]
+        ),
         ["priya"]
     );
     assert_eq!(
-        complete(dir, &["kith", "log", "ben-carver", "call", "x", "--deal", "ostwind"]),
+        complete(
+            dir,
+            &[
+                "kith",
+                "log",
+                "ben-carver",
+                "call",
+                "x",
+                "--deal",
+                "ostwind"
+            ]
+        ),
         ["ostwind-software-team-plan"]
     );
     assert_eq!(complete(dir, &["kith", "due", "--for"]), ["--format"]);
@@ -104,7 +120,10 @@ fn bash_completes_commands_options_and_the_workspaces_ids_segments_and_teammates
 #[test]
 fn outside_a_workspace_completion_offers_commands_and_no_ids() {
     let tmp = Ws::empty();
-    assert_eq!(complete(tmp.path(), &["kith", "show", "a"]), Vec::<String>::new());
+    assert_eq!(
+        complete(tmp.path(), &["kith", "show", "a"]),
+        Vec::<String>::new()
+    );
     assert_eq!(complete(tmp.path(), &["kith", "ma"]), ["man"]);
 }
 
@@ -113,9 +132,15 @@ fn every_shell_gets_a_script_that_calls_kith_back() {
     let tmp = Ws::empty();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = kith_in(tmp.path(), &["completions", shell]);
-        assert!(out.ok().contains("KITH_COMPLETE"), "{shell}:\n{}", out.stdout);
+        assert!(
+            out.ok().contains("KITH_COMPLETE"),
+            "{shell}:\n{}",
+            out.stdout
+        );
     }
-    let err = kith_in(tmp.path(), &["completions", "tcsh"]).fails(2).to_string();
+    let err = kith_in(tmp.path(), &["completions", "tcsh"])
+        .fails(2)
+        .to_string();
     assert!(
         err.contains("[possible values: bash, elvish, fish, powershell, zsh]"),
         "{err}"
@@ -169,7 +194,12 @@ fn the_manual_page_renders_with_man() {
         "{text}"
     );
     // Every visible subcommand is listed; the hidden ones are not.
-    for listed in ["kith-task(1)", "kith-completions(1)", "kith-man(1)", "kith-report(1)"] {
+    for listed in [
+        "kith-task(1)",
+        "kith-completions(1)",
+        "kith-man(1)",
+        "kith-report(1)",
+    ] {
         assert!(text.contains(listed), "{listed} missing:\n{text}");
     }
     assert!(!text.contains("kith-merge-driver(1)"), "{text}");
@@ -187,7 +217,10 @@ fn the_manual_page_renders_with_man() {
 #[test]
 fn the_version_names_the_commit_it_was_built_from() {
     let tmp = Ws::empty();
-    let version = kith_in(tmp.path(), &["--version"]).ok().trim_end().to_string();
+    let version = kith_in(tmp.path(), &["--version"])
+        .ok()
+        .trim_end()
+        .to_string();
     let pkg = env!("CARGO_PKG_VERSION");
     let root = repo_path("");
     let is_checkout = Command::new("git")
@@ -196,7 +229,9 @@ fn the_version_names_the_commit_it_was_built_from() {
         .output()
         .is_ok_and(|o| {
             o.status.success()
-                && Path::new(String::from_utf8_lossy(&o.stdout).trim()).canonicalize().ok()
+                && Path::new(String::from_utf8_lossy(&o.stdout).trim())
+                    .canonicalize()
+                    .ok()
                     == root.canonicalize().ok()
         });
     if !is_checkout {
