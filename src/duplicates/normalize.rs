@@ -350,6 +350,17 @@ mod tests {
     }
 
     #[test]
+    fn a_name_key_ignores_word_order_accents_and_case() {
+        let key = person_name_key("Élodie Garnier");
+        assert_eq!(key, "elodie garnier");
+        for same in ["GARNIER Elodie", "Garnier, élodie", "Dr. Elodie  Garnier"] {
+            assert_eq!(person_name_key(same), key, "{same}");
+        }
+        assert_ne!(person_name_key("Elodie Garnett"), key);
+        assert_eq!(person_name_key("  -- "), "");
+    }
+
+    #[test]
     fn person_names_fold_turn_round_and_drop_titles() {
         for (written, normal) in [
             ("Jon Smith", "jon smith"),
