@@ -188,10 +188,19 @@ fn activity_type(given: &str, what: &str) -> Result<String> {
     Ok(kind)
 }
 
-/// Warns when `who` is not one of kith.yaml's teammates (when it lists any).
+/// Why `who` is not a teammate, and a did-you-mean or the teammates' list; `None` when it is
+/// one (or kith.yaml lists none).
+fn unknown_teammate(cfg: &crate::config::Config, who: &str) -> Option<(String, String)> {
+    let ty = crate::schema::FieldType::Teammate;
+    let p = crate::schema::check(cfg, "owner", &ty, &crate::value::Value::str(who))?;
+    Some((p.message, p.help.unwrap_or_default()))
+}
+
+/// Warns when `who` is not one of kith.yaml's teammates (where nothing is written: a filter,
+/// or a value already in the record).
 fn warn_unknown_teammate(cfg: &crate::config::Config, who: &str) {
-    if !cfg.teammates.is_empty() && cfg.teammate(who).is_none() {
-        warn(&format!("`{who}` is not a teammate in kith.yaml"));
+    if let Some((message, help)) = unknown_teammate(cfg, who) {
+        warn(&format!("{message} ({help})"));
     }
 }
 
@@ -205,19 +214,14 @@ fn require_teammate(
     who: &str,
     force: bool,
 ) -> Result<()> {
-    let ty = crate::schema::FieldType::Teammate;
-    let Some(p) = crate::schema::check(cfg, given_as, &ty, &crate::value::Value::str(who)) else {
+    let Some((message, help)) = unknown_teammate(cfg, who) else {
         return Ok(());
     };
-    let help = p.help.unwrap_or_default();
     if force {
-        warn(&format!("{}; written anyway (--force)", p.message));
+        warn(&format!("{message}; written anyway (--force)"));
         return Ok(());
     }
-    anyhow::bail!(
-        "{given_as}: {}\n  help: {help} (or pass --force to write `{who}` anyway)",
-        p.message
-    )
+    anyhow::bail!("{given_as}: {message}\n  help: {help} (or pass --force to write `{who}` anyway)")
 }
 
 /// Fails unless the deal `id` exists.

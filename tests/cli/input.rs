@@ -179,6 +179,13 @@ fn an_unknown_teammate_is_refused_with_a_did_you_mean_before_anything_is_written
             "+- 2026-11-25 call @mie: hello",
         ]
     );
+    // A filter only warns, with the same hint.
+    let out = ws.kith(&["due", "--owner", "jnoas"]);
+    out.ok();
+    assert_eq!(
+        out.stderr,
+        "warning: `jnoas` is not a teammate in kith.yaml (did you mean `jonas`?)\n"
+    );
     // A bulk edit is refused, or warned about, once, not once per record.
     let out = ws.kith(&[
         "set",
