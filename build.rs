@@ -2,9 +2,14 @@
 //! (`kith demo`). Writes `$OUT_DIR/example_files.rs`: every file of the folder as
 //! `(path, include_str!(...))`, sorted by path, `/`-separated. `include_str!` makes the compiler
 //! track each file's contents; `rerun-if-changed` on the folder catches files added or removed.
+//!
+//! Also names the commit kith is built from, for `kith --version`: `KITH_BUILD_COMMIT` is
+//! ` (commit 0123456789ab, 2026-12-06)`, or empty when the source is not a git checkout of its
+//! own (a crate downloaded by `cargo install kith`) or git is missing.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 const FOLDER: &str = "example-workspace";
 
@@ -27,6 +32,40 @@ fn main() {
     let dest =
         PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("example_files.rs");
     std::fs::write(&dest, out).unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
+    let commit = commit(&manifest).unwrap_or_default();
+    println!("cargo:rustc-env=KITH_BUILD_COMMIT={commit}");
+}
+
+/// ` (commit HASH, DATE)` of the checkout at `manifest`, and `rerun-if-changed` on the files
+/// that move when HEAD does (only those that exist: a missing one would rerun every build).
+fn commit(manifest: &Path) -> Option<String> {
+    let git = |args: &[&str]| -> Option<String> {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(manifest)
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).ok()?;
+        out.status.success().then(|| text.trim().to_string())
+    };
+    // A crate unpacked inside someone's home repository is not a checkout of kith.
+    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?);
+    if top.canonicalize().ok()? != manifest.canonicalize().ok()? {
+        return None;
+    }
+    let mut watched = vec!["HEAD".to_string(), "packed-refs".to_string()];
+    watched.extend(git(&["symbolic-ref", "-q", "HEAD"]));
+    for name in &watched {
+        if let Some(path) = git(&["rev-parse", "--git-path", name]) {
+            let path = manifest.join(path);
+            if path.exists() {
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+    }
+    let hash = git(&["rev-parse", "--short=12", "HEAD"])?;
+    let date = git(&["log", "-1", "--format=%cs", "HEAD"])?;
+    Some(format!(" (commit {hash}, {date})"))
 }
 
 /// Collects `(path relative to root with '/', absolute path)` of every regular file under

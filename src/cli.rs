@@ -1,14 +1,16 @@
 //! Command-line interface definitions (clap derive). No logic here: each subcommand's work is
 //! in its own module under [`crate::cmd`].
 
+use crate::complete;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "kith",
-    version,
+    version = crate::VERSION,
     about = "A local-first CRM: people, companies and deals as markdown files in git",
     long_about = None,
     propagate_version = true,
@@ -133,6 +135,11 @@ pub enum Command {
     /// Show or clear the cache of parsed records in .kith/cache/
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Print the shell completion script (commands, options, record ids, segments,
+    /// teammates): `source <(kith completions bash)` in ~/.bashrc
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `kith man | man -l -`, or `kith man task` for one command
+    Man(ManArgs),
     /// Generate a workspace of realistic records (benchmarks, scale tests)
     #[command(hide = true)]
     Gen(GenArgs),
@@ -159,7 +166,7 @@ pub struct DemoArgs {
     /// New or empty folder for the demo workspace
     pub dir: PathBuf,
     /// The demo's today: its history ends in this day's week (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub today: Option<String>,
 }
 
@@ -182,7 +189,8 @@ pub struct NewArgs {
     /// Set a field, e.g. --set email=ada@example.com (repeatable)
     #[arg(long = "set", short = 's', value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Create it even if a person with the same e-mail exists
+    /// Create it even if a person with the same e-mail exists, or `owner` names no teammate
+    /// in kith.yaml
     #[arg(long)]
     pub force: bool,
 }
@@ -190,6 +198,7 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
@@ -226,6 +235,7 @@ pub struct ListArgs {
     pub lifecycle: Vec<String>,
     /// Only records owned by this teammate (`none` for unowned)
     #[arg(long)]
+    #[arg(add = ArgValueCandidates::new(complete::teammates))]
     pub owner: Option<String>,
     /// Only records with this tag (repeatable: all must match)
     #[arg(long)]
@@ -244,12 +254,13 @@ pub struct ListArgs {
     pub fields: Vec<String>,
     /// Only members of this segment
     #[arg(long, value_name = "NAME")]
+    #[arg(add = ArgValueCandidates::new(complete::segments))]
     pub segment: Option<String>,
     /// Only records this filter expression selects, e.g. "lifecycle = lead and score >= 60"
     #[arg(long = "where", value_name = "EXPR")]
     pub filter: Option<String>,
     /// Evaluate scores and dates as of this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -262,7 +273,7 @@ pub struct SetArgs {
     /// --segment, only the fields
     #[arg(required = true, value_name = "ID KEY=VALUE")]
     pub args: Vec<String>,
-    /// Allow moving `lifecycle` backwards
+    /// Allow moving `lifecycle` backwards, or an `owner` that names no teammate in kith.yaml
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
@@ -277,18 +288,20 @@ pub struct BulkArgs {
     pub filter: Option<String>,
     /// Edit every member of this segment
     #[arg(long, value_name = "NAME")]
+    #[arg(add = ArgValueCandidates::new(complete::segments))]
     pub segment: Option<String>,
     /// Show what would change, write nothing
     #[arg(long)]
     pub dry_run: bool,
     /// Evaluate scores and dates as of this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// Fields to remove
     #[arg(required = true, value_name = "KEY")]
@@ -312,6 +325,7 @@ pub struct TagArgs {
 #[derive(Debug, Args)]
 pub struct LogArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// Activity type (call, email, meeting, note, visit, ...)
     #[arg(value_name = "TYPE")]
@@ -319,27 +333,33 @@ pub struct LogArgs {
     /// What happened
     pub text: String,
     /// Date of the activity (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub date: Option<String>,
     /// Time of the activity
     #[arg(long, value_name = "HH:MM")]
     pub time: Option<String>,
     /// Teammate who did it (default: the one whose e-mail is your git user.email)
     #[arg(long, value_name = "TEAMMATE")]
+    #[arg(add = ArgValueCandidates::new(complete::teammates))]
     pub by: Option<String>,
     /// Deal it belongs to
     #[arg(long, value_name = "DEAL-ID")]
+    #[arg(add = ArgValueCandidates::new(complete::deals))]
     pub deal: Option<String>,
+    /// Write it even if --by names no teammate in kith.yaml
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct TaskArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// What to do
     pub text: String,
     /// Due date (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub due: Option<String>,
     /// Time of day
     #[arg(long, value_name = "HH:MM")]
@@ -349,20 +369,29 @@ pub struct TaskArgs {
     pub kind: String,
     /// Teammate who does it (default: the record's owner, else you)
     #[arg(long, value_name = "TEAMMATE")]
+    #[arg(add = ArgValueCandidates::new(complete::teammates))]
     pub owner: Option<String>,
     /// Deal it belongs to
     #[arg(long, value_name = "DEAL-ID")]
+    #[arg(add = ArgValueCandidates::new(complete::deals))]
     pub deal: Option<String>,
+    /// Write it even if --owner names no teammate in kith.yaml
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DoneArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// Which open task (1 = due first); needed when there are several
     pub n: Option<usize>,
+    /// The open task whose type and text contain these words (instead of N)
+    #[arg(long = "match", value_name = "TEXT", conflicts_with = "n")]
+    pub matching: Option<String>,
     /// The day it was done (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub on: Option<String>,
     /// Also log it in the activity log, as an entry of the task's type
     #[arg(long)]
@@ -372,11 +401,16 @@ pub struct DoneArgs {
 #[derive(Debug, Args)]
 pub struct SnoozeArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// Which open task (1 = due first)
-    pub n: usize,
+    #[arg(required_unless_present = "matching")]
+    pub n: Option<usize>,
+    /// The open task whose type and text contain these words (instead of N)
+    #[arg(long = "match", value_name = "TEXT", conflicts_with = "n")]
+    pub matching: Option<String>,
     /// The new due date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub to: String,
 }
 
@@ -392,12 +426,13 @@ pub enum DueFormat {
 pub struct DueArgs {
     /// Only this teammate's tasks (`none` for tasks without an owner)
     #[arg(long)]
+    #[arg(add = ArgValueCandidates::new(complete::teammates))]
     pub owner: Option<String>,
     /// Also tasks due in the next N days
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub days: i64,
     /// The day to count from (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = DueFormat::Table)]
@@ -407,7 +442,7 @@ pub struct DueArgs {
 #[derive(Debug, Args)]
 pub struct WorkflowsArgs {
     /// Evaluate as of this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
@@ -420,7 +455,7 @@ pub struct AdvanceArgs {
     #[arg(long)]
     pub apply: bool,
     /// Run the workflows for this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
@@ -430,6 +465,7 @@ pub struct AdvanceArgs {
 #[derive(Debug, Args)]
 pub struct PromoteArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::people))]
     pub id: String,
     /// Target stage (default: the next one)
     pub stage: Option<String>,
@@ -444,6 +480,7 @@ pub struct PromoteArgs {
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// Id, e-mail address or name of the lead
+    #[arg(add = ArgValueCandidates::new(complete::people))]
     pub id: String,
     /// Name of the new deal (default: "<company> – new business")
     #[arg(long)]
@@ -455,7 +492,7 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub currency: Option<String>,
     /// Expected close date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub close: Option<String>,
     /// Company name or id (default: the person's company, or one found by e-mail domain)
     #[arg(long)]
@@ -468,6 +505,7 @@ pub struct ConvertArgs {
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
 }
 
@@ -514,7 +552,7 @@ pub struct ReportArgs {
     #[arg(long, conflicts_with = "as_of")]
     pub week: Option<String>,
     /// Report on the week of this date, with the figures as of that day
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Where to write the site (default: `report.out` in kith.yaml, else public/)
     #[arg(long, short, value_name = "DIR")]
@@ -567,6 +605,7 @@ pub struct WatchArgs {
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
@@ -583,6 +622,7 @@ pub struct ConflictsArgs {
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
     /// Id, e-mail address or name
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub id: String,
     /// The field in conflict
     #[arg(long)]
@@ -601,7 +641,7 @@ pub enum CheckFormat {
 #[derive(Debug, Args)]
 pub struct SegmentsArgs {
     /// Evaluate as of this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -612,9 +652,10 @@ pub struct SegmentsArgs {
 pub struct ScoreArgs {
     /// Id, e-mail address or name of the person
     #[arg(required_unless_present = "compare")]
+    #[arg(add = ArgValueCandidates::new(complete::people))]
     pub id: Option<String>,
     /// Score as of this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Compare with the scoring in kith.yaml at this git revision: which people's grade or
     /// qualification would change
@@ -631,7 +672,7 @@ pub struct QualifyArgs {
     #[arg(long)]
     pub apply: bool,
     /// Score as of this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -661,8 +702,10 @@ pub struct DuplicatesArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The record that stays (id, e-mail address or name)
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub keep: String,
     /// The record merged into it, then removed
+    #[arg(add = ArgValueCandidates::new(complete::records))]
     pub drop: String,
     /// Show the changes as a diff, write nothing
     #[arg(long)]
@@ -672,6 +715,7 @@ pub struct MergeArgs {
 #[derive(Debug, Args)]
 pub struct ForgetArgs {
     /// The person (id, e-mail address or name)
+    #[arg(add = ArgValueCandidates::new(complete::people))]
     pub id: String,
     /// Show the changes as a diff, write nothing
     #[arg(long)]
@@ -717,6 +761,7 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     /// Only members of this segment
     #[arg(long, value_name = "NAME", conflicts_with = "filter")]
+    #[arg(add = ArgValueCandidates::new(complete::segments))]
     pub segment: Option<String>,
     /// Only records this filter expression selects
     #[arg(long = "where", value_name = "EXPR")]
@@ -736,7 +781,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub include_dnc: bool,
     /// Evaluate scores and segments as of this day (default: today)
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
 }
 
@@ -761,6 +806,19 @@ pub enum CacheCommand {
     Status,
     /// Delete the cache; the next command rebuilds it
     Clear,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (default: kith's own page)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

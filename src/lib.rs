@@ -11,9 +11,11 @@ pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod commits;
+pub mod complete;
 pub mod config;
 pub mod convert;
 pub mod create;
+pub mod dates;
 pub mod demo;
 pub mod derive;
 pub mod diag;
@@ -64,3 +66,7 @@ pub mod watch;
 pub mod workflow;
 pub mod workspace;
 pub mod yaml;
+
+/// kith's version as `kith --version` prints it: the package version and, when built from a
+/// git checkout, the commit (`0.1.0 (commit 0123456789ab, 2026-12-06)`; see build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("KITH_BUILD_COMMIT"));

@@ -14,7 +14,7 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
     let index = load(ws);
     let person = resolve(index, &args.id, Some(Kind::Person))?;
     let close = match &args.close {
-        Some(d) => Some(super::date_arg(d)?),
+        Some(d) => Some(super::date_arg(d, ws.today()?)?),
         None => None,
     };
     if let Some(a) = args.amount

@@ -15,9 +15,10 @@ pub fn run(dir: Option<&Path>, args: DemoArgs) -> Result<ExitCode> {
     let (cfg, _) = crate::config::Config::parse(
         crate::example::get(crate::config::FILE).context("the example has no kith.yaml")?,
     );
+    let today = crate::workspace::today(&cfg)?;
     let today = match &args.today {
-        Some(d) => super::date_arg(d)?,
-        None => crate::workspace::today(&cfg)?,
+        Some(d) => super::date_arg(d, today)?,
+        None => today,
     };
     let now = jiff::Timestamp::now().to_zoned_datetime(cfg.tz.clone());
     let opts = demo::Options {

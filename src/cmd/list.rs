@@ -24,6 +24,8 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
         ListKind::Deals => Kind::Deal,
     };
     let cfg = &ws.config;
+    // Read --as-of even when nothing computed is shown: a typo must not pass unnoticed.
+    super::date_or_today(ws, args.as_of.as_deref())?;
     let filter = Filter::new(cfg, kind, &args)?;
     let sort_computed = args.sort.as_deref().is_some_and(|s| COMPUTED.contains(&s));
     let needs_derived = args.segment.is_some()
@@ -152,7 +154,7 @@ fn warm(
     };
     let derived = if needs_derived {
         ws.require_valid_analysis()?;
-        let date = super::as_of(ws, args.as_of.as_deref())?;
+        let date = super::date_or_today(ws, args.as_of.as_deref())?;
         match cache::results(ws, key).and_then(|r| r.derived_at(date)) {
             Some(d) if d.as_of == date && d.scores.len() == records.entries.len() => Some(d),
             _ => return Ok(None),

@@ -25,17 +25,17 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     }
     let (today, me) = stamp_parts(ws)?;
     let date = match &args.date {
-        Some(d) => super::date_arg(d)?,
+        Some(d) => super::date_arg(d, today)?,
         None => today,
     };
     let time = match &args.time {
         Some(t) => Some(parse_time(t)?),
         None => None,
     };
-    let by = args.by.or(me);
-    if let Some(b) = &by {
-        super::warn_unknown_teammate(cfg, b);
+    if let Some(b) = &args.by {
+        super::require_teammate(cfg, "--by", b, args.force)?;
     }
+    let by = args.by.or(me);
     if let Some(d) = &args.deal {
         super::require_deal(index, d)?;
     }

@@ -16,6 +16,7 @@ mod generate;
 mod history;
 mod import;
 mod init;
+mod install;
 mod list;
 mod log;
 mod merge;
@@ -47,6 +48,7 @@ use std::process::ExitCode;
 /// prints its error, if any, with the exit code that goes with it. The binary's `main` (and
 /// `bench/sysalloc.rs`, the same with the system allocator) is this.
 pub fn main() -> ExitCode {
+    crate::complete::answer_if_asked();
     crate::git::configure();
     let cli = <Cli as clap::Parser>::parse();
     match run(cli) {
@@ -110,6 +112,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Watch(args) => watch::run(open(dir)?, args),
         Command::Serve(args) => serve::run(open(dir)?, args),
         Command::Cache(c) => cache::run(&open(dir)?, c),
+        Command::Completions(args) => install::completions(args),
+        Command::Man(args) => install::man(args),
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }
@@ -184,11 +188,40 @@ fn activity_type(given: &str, what: &str) -> Result<String> {
     Ok(kind)
 }
 
-/// Warns when `who` is not one of kith.yaml's teammates (when it lists any).
+/// Why `who` is not a teammate, and a did-you-mean or the teammates' list; `None` when it is
+/// one (or kith.yaml lists none).
+fn unknown_teammate(cfg: &crate::config::Config, who: &str) -> Option<(String, String)> {
+    let ty = crate::schema::FieldType::Teammate;
+    let p = crate::schema::check(cfg, "owner", &ty, &crate::value::Value::str(who))?;
+    Some((p.message, p.help.unwrap_or_default()))
+}
+
+/// Warns when `who` is not one of kith.yaml's teammates (where nothing is written: a filter,
+/// or a value already in the record).
 fn warn_unknown_teammate(cfg: &crate::config::Config, who: &str) {
-    if !cfg.teammates.is_empty() && cfg.teammate(who).is_none() {
-        warn(&format!("`{who}` is not a teammate in kith.yaml"));
+    if let Some((message, help)) = unknown_teammate(cfg, who) {
+        warn(&format!("{message} ({help})"));
     }
+}
+
+/// Refuses a teammate the user typed (`--owner`, `--by`, `owner=`) that kith.yaml does not
+/// list, with a did-you-mean, before anything is written: `kith check` would only warn about
+/// it later. With `force` it is written anyway, after a warning. `given_as` says where the
+/// value came from (`--by`, `owner`).
+fn require_teammate(
+    cfg: &crate::config::Config,
+    given_as: &str,
+    who: &str,
+    force: bool,
+) -> Result<()> {
+    let Some((message, help)) = unknown_teammate(cfg, who) else {
+        return Ok(());
+    };
+    if force {
+        warn(&format!("{message}; written anyway (--force)"));
+        return Ok(());
+    }
+    anyhow::bail!("{given_as}: {message}\n  help: {help} (or pass --force to write `{who}` anyway)")
 }
 
 /// Fails unless the deal `id` exists.
@@ -262,17 +295,18 @@ fn io_help(kind: std::io::ErrorKind) -> Option<&'static str> {
     })
 }
 
-/// A date given on the command line (`--as-of`, `--date`, `--close`, `--today`).
-fn date_arg(d: &str) -> Result<jiff::civil::Date> {
-    crate::activity::parse_date(d)
-        .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)"))
+/// A date given on the command line (`--as-of`, `--date`, `--due`, `--to`, `--on`, `--close`,
+/// `--today`), in any of [`crate::dates`]' forms; `today` is what relative dates count from.
+fn date_arg(d: &str, today: jiff::civil::Date) -> Result<jiff::civil::Date> {
+    Ok(crate::dates::parse(d, today)?)
 }
 
-/// Parses `--as-of`, or today.
-fn as_of(ws: &Workspace, given: Option<&str>) -> Result<jiff::civil::Date> {
+/// A date given on the command line, or today when none is.
+fn date_or_today(ws: &Workspace, given: Option<&str>) -> Result<jiff::civil::Date> {
+    let today = ws.today()?;
     match given {
-        Some(d) => date_arg(d),
-        None => ws.today(),
+        Some(d) => date_arg(d, today),
+        None => Ok(today),
     }
 }
 
@@ -283,7 +317,7 @@ fn derive(
     given_as_of: Option<&str>,
 ) -> Result<&'static crate::derive::Derived> {
     ws.require_valid_analysis()?;
-    let date = as_of(ws, given_as_of)?;
+    let date = date_or_today(ws, given_as_of)?;
     let (derived, _) = crate::derive::Derived::compute(index, date);
     crate::cache::remember_derived(ws, index, &derived);
     Ok(Box::leak(Box::new(derived)))

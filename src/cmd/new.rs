@@ -35,6 +35,7 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
         fields.push(("lifecycle".into(), Value::str(first_lead_stage)));
     }
     let index = load(ws);
+    check_teammates(cfg, kind, &fields, args.force)?;
     check_references(index, kind, &fields)?;
     if kind == Kind::Person {
         for (k, v) in &fields {
@@ -64,10 +65,35 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     let id = create::new_id(name, |id| {
         index.contains(kind, id) || ws.dir(kind).join(format!("{id}.md")).exists()
     });
+    if kind == Kind::Person {
+        warn_same_name(index, name, &id);
+    }
     let text = create::record_text(cfg, kind, name, &fields, ws.today()?)?;
     let path = store::create(ws, kind, &id, &text)?;
     crate::output::print(&format!("{}\n", display_path(&path)));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Warns when a person with the same name (accents, case and word order aside) exists: a
+/// second record for one person splits their history. Only a warning, as two people can share
+/// a name; `kith duplicates` and `kith merge` deal with a real twin later.
+fn warn_same_name(index: &crate::index::Index, name: &str, new_id: &str) {
+    use crate::duplicates::normalize::person_name_key;
+    let key = person_name_key(name);
+    if key.is_empty() {
+        return;
+    }
+    let twin = index
+        .records()
+        .find(|r| r.kind == Kind::Person && person_name_key(r.name()) == key);
+    if let Some(other) = twin {
+        warn(&format!(
+            "{} is already a person named {}; if {new_id} is the same person, `kith merge {} {new_id}` makes them one",
+            other.path(),
+            other.name(),
+            other.id
+        ));
+    }
 }
 
 /// Refuses references to records that do not exist (a company that is not there yet).
@@ -91,15 +117,19 @@ pub(super) fn check_references(
             }
         }
     }
+    Ok(())
+}
+
+/// Refuses teammates kith.yaml does not list (`owner=bob`), unless `force`.
+pub(super) fn check_teammates(
+    cfg: &crate::config::Config,
+    kind: Kind,
+    fields: &[(String, Value)],
+    force: bool,
+) -> Result<()> {
     for (k, v) in fields {
-        if schema::field_type(&index.config, kind, k) == Some(FieldType::Teammate)
-            && let Some(p) = schema::check(&index.config, k, &FieldType::Teammate, v)
-        {
-            warn(&format!(
-                "{}{}",
-                p.message,
-                p.help.map(|h| format!(" ({h})")).unwrap_or_default()
-            ));
+        if schema::field_type(cfg, kind, k) == Some(FieldType::Teammate) {
+            super::require_teammate(cfg, k, &v.to_text(), force)?;
         }
     }
     Ok(())

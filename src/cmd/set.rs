@@ -1,6 +1,7 @@
 //! `kith set`, `kith unset`, `kith tag`: field edits through the loss-free editor.
 
-use super::{done, load, new::check_references};
+use super::new::{check_references, check_teammates};
+use super::{done, load};
 use crate::cli::{BulkArgs, SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
 use crate::lifecycle::{self, Stamp};
@@ -22,13 +23,24 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
         ));
     }
     let stamp_parts = super::stamp_parts(ws)?;
-    let plans = plan_each(&targets, |record| {
-        let fields: Vec<(String, Value)> = pairs
+    let parse = |kind: Kind| -> Result<Vec<(String, Value)>> {
+        pairs
             .iter()
             .map(|pair| {
-                schema::parse_assignment(&ws.config, record.kind, pair).map_err(anyhow::Error::msg)
+                schema::parse_assignment(&ws.config, kind, pair).map_err(anyhow::Error::msg)
             })
-            .collect::<Result<_>>()?;
+            .collect()
+    };
+    // Once per kind, not once per record: one refusal (or one warning) for a bulk edit.
+    let mut kinds: Vec<Kind> = targets.iter().map(|r| r.kind).collect();
+    kinds.dedup();
+    for kind in kinds {
+        if let Ok(fields) = parse(kind) {
+            check_teammates(&ws.config, kind, &fields, args.force)?;
+        }
+    }
+    let plans = plan_each(&targets, |record| {
+        let fields = parse(record.kind)?;
         check_references(index, record.kind, &fields)?;
         plan_set(ws, record, &fields, args.force, &stamp_parts)
     })?;

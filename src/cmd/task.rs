@@ -26,13 +26,20 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
     if text.is_empty() {
         bail!("the task's text is empty");
     }
-    let owner = args
-        .owner
-        .or_else(|| record.text("owner").map(str::to_string))
-        .or(me.clone());
-    if let Some(o) = &owner {
-        super::warn_unknown_teammate(cfg, o);
-    }
+    let owner = match args.owner {
+        Some(o) => {
+            super::require_teammate(cfg, "--owner", &o, args.force)?;
+            Some(o)
+        }
+        // The record's owner as it stands: a stranger there is `kith check`'s to report.
+        None => {
+            let o = record.text("owner").map(str::to_string).or(me.clone());
+            if let Some(o) = &o {
+                super::warn_unknown_teammate(cfg, o);
+            }
+            o
+        }
+    };
     if let Some(d) = &args.deal {
         super::require_deal(index, d)?;
     }
@@ -43,7 +50,7 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
     let t = Task {
         done: false,
         due: match &args.due {
-            Some(d) => date_arg(d)?,
+            Some(d) => date_arg(d, today)?,
             None => today,
         },
         time: args
@@ -67,10 +74,10 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
 pub fn done(ws: &Workspace, args: DoneArgs) -> Result<ExitCode> {
     let index = load(ws);
     let record = resolve(index, &args.id, None)?;
-    let t = pick(record, args.n, "done")?;
+    let (_, t) = pick(record, args.n, args.matching.as_deref(), "done")?;
     let (today, _) = stamp_parts(ws)?;
     let on = match &args.on {
-        Some(d) => date_arg(d)?,
+        Some(d) => date_arg(d, today)?,
         None => today,
     };
     let mut changes = vec![Change::TickTask(t.clone(), on)];
@@ -91,10 +98,10 @@ pub fn done(ws: &Workspace, args: DoneArgs) -> Result<ExitCode> {
 pub fn snooze(ws: &Workspace, args: SnoozeArgs) -> Result<ExitCode> {
     let index = load(ws);
     let record = resolve(index, &args.id, None)?;
-    let t = pick(record, Some(args.n), "snooze")?;
-    let to = date_arg(&args.to)?;
+    let (n, t) = pick(record, args.n, args.matching.as_deref(), "snooze")?;
+    let to = date_arg(&args.to, ws.today()?)?;
     if to == t.due {
-        bail!("task {} is already due on {to}", args.n);
+        bail!("task {n} is already due on {to}");
     }
     store::update(
         ws,
@@ -106,41 +113,100 @@ pub fn snooze(ws: &Workspace, args: SnoozeArgs) -> Result<ExitCode> {
         &record.path(),
         &format!("{} {}: due {} → {to}", t.kind, t.text, t.due),
     );
+    // The numbers `kith done ID N` takes follow the due dates: say so when they moved.
+    let before = task::open_tasks(&record.tasks);
+    let mut moved = record.tasks.clone();
+    if let Some(i) = record.tasks.iter().position(|x| std::ptr::eq(x, t)) {
+        moved[i].due = to;
+    }
+    let after = task::open_tasks(&moved);
+    let same = |a: &Task, b: &Task| (a.kind, &a.text, a.line) == (b.kind, &b.text, b.line);
+    if before.iter().zip(&after).any(|(b, a)| !same(b, a)) {
+        output::print(&format!(
+            "the open tasks are numbered anew:\n{}\n",
+            numbered(after.iter().enumerate().map(|(i, t)| (i + 1, *t)))
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The open task `n` of a record (the only one when `n` is not given).
-fn pick<'a>(record: &'a Record, n: Option<usize>, verb: &str) -> Result<&'a Task> {
-    let open = task::open_tasks(&record.tasks);
-    let list = || {
-        open.iter()
-            .enumerate()
-            .map(|(i, t)| format!("  {}. {} {} {}", i + 1, t.due, t.kind, t.text))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    match (n, open.len()) {
-        (_, 0) => bail!("{} has no open tasks", record.path()),
-        (None, 1) => Ok(open[0]),
-        (None, k) => Err(usage(format!(
-            "{} has {k} open tasks; say which: `kith {verb} {} N`\n{}",
+/// The open task a command means, with its number: task `n` (1 = due first), the one whose
+/// text contains `matching` (case aside), or the only one when neither is given.
+fn pick<'a>(
+    record: &'a Record,
+    n: Option<usize>,
+    matching: Option<&str>,
+    verb: &str,
+) -> Result<(usize, &'a Task)> {
+    let open: Vec<(usize, &Task)> = task::open_tasks(&record.tasks)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| (i + 1, t))
+        .collect();
+    let all = || numbered(open.iter().copied());
+    let k = open.len();
+    if k == 0 {
+        bail!("{} has no open tasks", record.path());
+    }
+    if let Some(words) = matching {
+        let found: Vec<(usize, &Task)> = open
+            .iter()
+            .copied()
+            .filter(|(_, t)| task_matches(t, words))
+            .collect();
+        return match found.as_slice() {
+            [one] => Ok(*one),
+            [] => bail!(
+                "no open task of {} matches `{words}`; its open tasks:\n{}",
+                record.path(),
+                all()
+            ),
+            several => Err(usage(format!(
+                "{} open tasks of {} match `{words}`; say which: `kith {verb} {} N`\n{}",
+                several.len(),
+                record.path(),
+                record.id,
+                numbered(several.iter().copied())
+            ))),
+        };
+    }
+    match n {
+        None if k == 1 => Ok(open[0]),
+        None => Err(usage(format!(
+            "{} has {k} open tasks; say which: `kith {verb} {} N` or `--match TEXT`\n{}",
             record.path(),
             record.id,
-            list()
+            all()
         ))),
-        (Some(i), k) if i == 0 || i > k => Err(usage(format!(
+        Some(i) if i == 0 || i > k => Err(usage(format!(
             "{} has {k} open task{}; there is no task {i}\n{}",
             record.path(),
             if k == 1 { "" } else { "s" },
-            list()
+            all()
         ))),
-        (Some(i), _) => Ok(open[i - 1]),
+        Some(i) => Ok(open[i - 1]),
     }
+}
+
+/// Whether a task's type and text contain every word of `words`, case aside.
+fn task_matches(t: &Task, words: &str) -> bool {
+    let hay = format!("{} {}", t.kind, t.text).to_lowercase();
+    let words = words.to_lowercase();
+    let mut words = words.split_whitespace().peekable();
+    words.peek().is_some() && words.all(|w| hay.contains(w))
+}
+
+/// Numbered tasks as `kith due` and `kith show` number them, one per line.
+fn numbered<'a>(tasks: impl Iterator<Item = (usize, &'a Task)>) -> String {
+    tasks
+        .map(|(i, t)| format!("  {i}. {} {} {}", t.due, t.kind, t.text))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn due(ws: &Workspace, args: DueArgs) -> Result<ExitCode> {
     let index = load(ws);
-    let as_of = super::as_of(ws, args.as_of.as_deref())?;
+    let as_of = super::date_or_today(ws, args.as_of.as_deref())?;
     let owner = args
         .owner
         .as_deref()

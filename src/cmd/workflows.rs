@@ -30,7 +30,7 @@ fn compiled(ws: &Workspace) -> Result<Vec<Workflow>> {
 fn start(ws: &Workspace, as_of: Option<&str>) -> Result<(Vec<Workflow>, Date, Index)> {
     let workflows = compiled(ws)?;
     ws.require_valid_analysis()?;
-    let as_of = super::as_of(ws, as_of)?;
+    let as_of = super::date_or_today(ws, as_of)?;
     let index = crate::load::load(ws);
     output::trace("records loaded");
     Ok((workflows, as_of, index))

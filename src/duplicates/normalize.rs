@@ -172,6 +172,16 @@ pub fn person_name(name: &str) -> String {
     keep_words(&ordered, NAME_NOISE)
 }
 
+/// A person's name as a key that ignores word order as well as accents, case and titles:
+/// [`person_name`]'s words, sorted (`Lovelace Ada`, `Ada LOVELACE` and `Lovelace, Ada` share
+/// one). Empty when the name has no words.
+pub fn person_name_key(name: &str) -> String {
+    let normal = person_name(name);
+    let mut w: Vec<&str> = words(&normal).collect();
+    w.sort_unstable();
+    w.join(" ")
+}
+
 /// Legal forms and filler that do not tell companies apart.
 const COMPANY_NOISE: &[&str] = &[
     "ltd",
@@ -337,6 +347,17 @@ mod tests {
         ] {
             assert_eq!(domain(written).as_deref(), normal, "{written}");
         }
+    }
+
+    #[test]
+    fn a_name_key_ignores_word_order_accents_and_case() {
+        let key = person_name_key("Élodie Garnier");
+        assert_eq!(key, "elodie garnier");
+        for same in ["GARNIER Elodie", "Garnier, élodie", "Dr. Elodie  Garnier"] {
+            assert_eq!(person_name_key(same), key, "{same}");
+        }
+        assert_ne!(person_name_key("Elodie Garnett"), key);
+        assert_eq!(person_name_key("  -- "), "");
     }
 
     #[test]

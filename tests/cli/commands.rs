@@ -961,11 +961,11 @@ fn log_refuses_bad_dates_times_types_and_deals() {
     for (args, message) in [
         (
             vec!["--date", "2026-02-30"],
-            "`2026-02-30` is not a valid date (write YYYY-MM-DD)",
+            "`2026-02-30` is not a valid date (write YYYY-MM-DD, today,",
         ),
         (
             vec!["--date", "20/11/2026"],
-            "`20/11/2026` is not a valid date (write YYYY-MM-DD)",
+            "`20/11/2026` is not a valid date (write YYYY-MM-DD, today,",
         ),
         (
             vec!["--time", "25:00"],
@@ -1146,7 +1146,7 @@ fn check_reports_a_broken_file_compiler_style() {
 #[test]
 fn check_passes_with_warnings_only() {
     let ws = Ws::example();
-    ws.kith(&["set", "ben-carver", "owner=bob"]).ok();
+    ws.kith(&["set", "ben-carver", "owner=bob", "--force"]).ok();
     let out = ws.kith(&["check"]);
     out.ok();
     assert!(

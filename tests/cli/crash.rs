@@ -322,6 +322,7 @@ fn crash_during_bulk_set() {
             "--where",
             "lifecycle in [lead, mql]",
             "owner=crash-test",
+            "--force",
         ]),
         watched: RECORDS,
         repeatable: true,
@@ -496,7 +497,13 @@ fn crash_during_sync() {
     kith_in(&alice, &["promote", "ahmed-el-sayed"]).ok();
     kith_in(
         &alice,
-        &["set", "--where", "lifecycle = lead", "owner=alice"],
+        &[
+            "set",
+            "--where",
+            "lifecycle = lead",
+            "owner=alice",
+            "--force",
+        ],
     )
     .ok();
     run_scenario(Scenario {

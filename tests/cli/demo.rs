@@ -210,7 +210,7 @@ fn demo_refuses_a_folder_that_is_not_empty() {
         .fails(1)
         .to_string();
     assert!(
-        err.contains("`2026-13-01` is not a valid date (write YYYY-MM-DD)"),
+        err.contains("`2026-13-01` is not a valid date (write YYYY-MM-DD, today,"),
         "{err}"
     );
     assert!(!tmp.file("new").exists());

@@ -710,7 +710,7 @@ fn convert_refuses_bad_options_before_writing_anything() {
         .fails(1)
         .to_string();
     assert!(
-        err.contains("`31/03/2027` is not a valid date (write YYYY-MM-DD)"),
+        err.contains("`31/03/2027` is not a valid date (write YYYY-MM-DD, today,"),
         "{err}"
     );
     let err = ws

@@ -15,6 +15,8 @@ mod forget;
 mod formats;
 mod hostile;
 mod import;
+mod input;
+mod install;
 mod lifecycle;
 mod lossfree;
 mod malformed;

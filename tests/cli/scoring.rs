@@ -696,7 +696,7 @@ fn score_as_of_an_earlier_day_ignores_what_came_later() {
         .to_string();
     assert_eq!(
         err,
-        "error: `someday` is not a valid date (write YYYY-MM-DD)\n"
+        "error: `someday` is not a valid date (write YYYY-MM-DD, today, yesterday, tomorrow, +3d, -2w, +1m, +1y or a weekday such as fri)\n"
     );
 }
 

@@ -39,7 +39,7 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
             (w, w.end().min(today))
         }
         (None, Some(d)) => {
-            let d = super::date_arg(d)?;
+            let d = super::date_arg(d, today)?;
             (Week::of(d), d)
         }
         (None, None) => (Week::of(today), today),
