@@ -28,6 +28,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "KITH_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
 
+    /// Show what would change and write nothing: no record, no cache, no other file (commands
+    /// that cannot say what they would write refuse it)
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -278,9 +283,6 @@ pub struct BulkArgs {
     /// Edit every member of this segment
     #[arg(long, value_name = "NAME")]
     pub segment: Option<String>,
-    /// Show what would change, write nothing
-    #[arg(long)]
-    pub dry_run: bool,
     /// Evaluate scores and dates as of this day (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
@@ -660,8 +662,8 @@ pub struct MergeArgs {
     pub keep: String,
     /// The record merged into it, then removed
     pub drop: String,
-    /// Show the changes as a diff, write nothing
-    #[arg(long)]
+    /// The global `--dry-run`: show the changes as a diff, write nothing
+    #[arg(skip)]
     pub dry_run: bool,
 }
 
@@ -669,8 +671,8 @@ pub struct MergeArgs {
 pub struct ForgetArgs {
     /// The person (id, e-mail address or name)
     pub id: String,
-    /// Show the changes as a diff, write nothing
-    #[arg(long)]
+    /// The global `--dry-run`: show the changes as a diff, write nothing
+    #[arg(skip)]
     pub dry_run: bool,
     /// Do not ask for confirmation (needed when input is not a terminal)
     #[arg(long, short = 'y')]
@@ -685,8 +687,8 @@ pub struct ImportArgs {
     /// custom field; `-` leaves the column out)
     #[arg(long, value_name = "MAP")]
     pub map: Option<String>,
-    /// Show what would happen, write nothing
-    #[arg(long)]
+    /// The global `--dry-run`: show what would happen, write nothing
+    #[arg(skip)]
     pub dry_run: bool,
     /// Replace values that differ (default: fill only empty fields)
     #[arg(long)]

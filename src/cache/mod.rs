@@ -50,6 +50,14 @@ pub fn disable() {
     DISABLED.store(true, Ordering::Relaxed);
 }
 
+/// Set by `--dry-run`: the cache is read, never written.
+static READ_ONLY: AtomicBool = AtomicBool::new(false);
+
+/// Keeps the cache as it is for this process (`--dry-run`): it is read but not written.
+pub fn read_only() {
+    READ_ONLY.store(true, Ordering::Relaxed);
+}
+
 fn enabled() -> bool {
     cfg!(unix) && !DISABLED.load(Ordering::Relaxed)
 }
@@ -526,8 +534,12 @@ fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A temporary file beside `path` (in the cache folder, made if missing).
+/// A temporary file beside `path` (in the cache folder, made if missing). Every cache write
+/// starts here, so a dry run ([`read_only`]) stops them all here.
 fn temp_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    if READ_ONLY.load(Ordering::Relaxed) {
+        return Err(std::io::Error::other("a dry run writes nothing"));
+    }
     let dir = path.parent().expect("cache files are in a folder");
     if !dir.is_dir() {
         std::fs::create_dir_all(dir)?;

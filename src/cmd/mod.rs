@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its parsed arguments, calls into the library and
 //! prints; none holds CRM logic of its own.
 
+mod argv;
 mod bench;
 mod cache;
 mod check;
@@ -42,13 +43,17 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Runs a parsed command line. Errors are returned to `main`, which prints them and exits 1.
 /// kith's command line, whole: configures git, parses the arguments, runs the command and
-/// prints its error, if any, with the exit code that goes with it. The binary's `main` (and
-/// `bench/sysalloc.rs`, the same with the system allocator) is this.
+/// prints its error, if any, with the exit code that goes with it (see [`EXIT_CODES`]). The
+/// binary's `main` (and `bench/sysalloc.rs`, the same with the system allocator) is this.
 pub fn main() -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
     crate::git::configure();
-    let cli = <Cli as clap::Parser>::parse();
+    let command = Cli::command();
+    let cli = argv::normalize(&command, std::env::args_os().collect())
+        .and_then(|args| command.try_get_matches_from(args))
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .unwrap_or_else(|e| e.exit());
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -66,6 +71,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     if cli.no_cache {
         crate::cache::disable();
+    }
+    let dry_run = cli.dry_run;
+    if dry_run {
+        if let Some(name) = without_dry_run(&cli.command) {
+            return Err(usage(format!(
+                "`kith {name}` has no dry run: it writes more than records, and could not \
+                 show what; run it without --dry-run"
+            )));
+        }
+        // Every command below writes through `store` or the cache, which now write nothing.
+        crate::store::dry_run();
+        crate::cache::read_only();
     }
     let dir = cli.dir.as_deref();
     match cli.command {
@@ -87,8 +104,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Qualify(args) => qualify::run(&open(dir)?, args),
         Command::Find(args) => find::run(&open(dir)?, args),
         Command::Duplicates(args) => duplicates::run(&open(dir)?, args),
-        Command::Merge(args) => merge::run(&open(dir)?, args),
-        Command::Forget(args) => forget::run(&open(dir)?, args),
+        Command::Merge(mut args) => {
+            args.dry_run = dry_run;
+            merge::run(&open(dir)?, args)
+        }
+        Command::Forget(mut args) => {
+            args.dry_run = dry_run;
+            forget::run(&open(dir)?, args)
+        }
         Command::Task(args) => task::add(&open(dir)?, args),
         Command::Done(args) => task::done(&open(dir)?, args),
         Command::Snooze(args) => task::snooze(&open(dir)?, args),
@@ -104,7 +127,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Blame(args) => history::blame(&open(dir)?, args),
         Command::Conflicts(args) => conflicts::list(&open(dir)?, args),
         Command::Resolve(args) => conflicts::resolve_one(&open(dir)?, args),
-        Command::Import(args) => import::run(&open(dir)?, args),
+        Command::Import(mut args) => {
+            args.dry_run = dry_run;
+            import::run(&open(dir)?, args)
+        }
         Command::Export(args) => export::run(&open(dir)?, args),
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Watch(args) => watch::run(open(dir)?, args),
@@ -113,6 +139,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Gen(args) => generate::run(args),
         Command::Bench(args) => bench::run(dir, args),
     }
+}
+
+/// The name of a command that writes files other than records (a site, git's settings, a
+/// new workspace) or runs an editor: it cannot honour `--dry-run`, so refuses it. Every other
+/// command writes only through [`crate::store`] and the cache, which a dry run turns off.
+fn without_dry_run(command: &Command) -> Option<&'static str> {
+    use crate::cli::CacheCommand;
+    Some(match command {
+        Command::Init(_) => "init",
+        Command::Demo(_) => "demo",
+        Command::Edit(_) => "edit",
+        Command::Sync(_) => "sync",
+        Command::Clone(_) => "clone",
+        Command::InstallMergeDriver => "install-merge-driver",
+        Command::MergeDriver(_) => "merge-driver",
+        Command::Report(_) => "report",
+        Command::Watch(_) => "watch",
+        Command::Serve(_) => "serve",
+        Command::Cache(CacheCommand::Clear) => "cache clear",
+        Command::Export(args) if args.output.is_some() => "export --output",
+        Command::Gen(_) => "gen",
+        _ => return None,
+    })
 }
 
 /// Finds the workspace from `-C DIR` or the current folder, refusing a broken kith.yaml.
@@ -199,9 +248,18 @@ fn require_deal(index: &Index, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Prints `path: what changed` after a write.
+/// Prints `path: what changed` after a write; in a dry run, `path: would change: what`.
 fn done(path: &str, what: &str) {
-    output::print(&format!("{}: {what}\n", paint(output::BOLD, path)));
+    if crate::store::is_dry_run() {
+        say(path, &format!("would change: {what}"));
+    } else {
+        say(path, what);
+    }
+}
+
+/// Prints `path: message`.
+fn say(path: &str, message: &str) {
+    output::print(&format!("{}: {message}\n", paint(output::BOLD, path)));
 }
 
 /// A mistake in how a command was called (exit code 2, like clap's own usage errors).

@@ -66,7 +66,11 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     });
     let text = create::record_text(cfg, kind, name, &fields, ws.today()?)?;
     let path = store::create(ws, kind, &id, &text)?;
-    crate::output::print(&format!("{}\n", display_path(&path)));
+    if store::is_dry_run() {
+        super::say(&display_path(&path), "would be created");
+    } else {
+        crate::output::print(&format!("{}\n", display_path(&path)));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

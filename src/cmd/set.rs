@@ -1,6 +1,6 @@
 //! `kith set`, `kith unset`, `kith tag`: field edits through the loss-free editor.
 
-use super::{done, load, new::check_references};
+use super::{done, load, new::check_references, say};
 use crate::cli::{BulkArgs, SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
 use crate::lifecycle::{self, Stamp};
@@ -32,7 +32,7 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
         check_references(index, record.kind, &fields)?;
         plan_set(ws, record, &fields, args.force, &stamp_parts)
     })?;
-    write_all(ws, &plans, args.bulk.dry_run)
+    write_all(ws, &plans)
 }
 
 /// The changes that set `fields` on one record, and their summary.
@@ -111,7 +111,7 @@ pub fn unset(ws: &Workspace, args: UnsetArgs) -> Result<ExitCode> {
         changes,
         summary: summary.join(", "),
     };
-    write_all(ws, &[plan], false)
+    write_all(ws, &[plan])
 }
 
 pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
@@ -153,7 +153,7 @@ pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
             summary: format!("tags {}", summary.join(" ")),
         })
     })?;
-    write_all(ws, &plans, args.bulk.dry_run)
+    write_all(ws, &plans)
 }
 
 /// One record's planned edit.
@@ -220,22 +220,21 @@ fn plan_each(
     }
 }
 
-/// Writes every plan (or, for a dry run, says what would change).
-fn write_all(ws: &Workspace, plans: &[Plan], dry_run: bool) -> Result<ExitCode> {
+/// Writes every plan (in a dry run, checks it and says what would change).
+fn write_all(ws: &Workspace, plans: &[Plan]) -> Result<ExitCode> {
+    let dry_run = store::is_dry_run();
     let mut changed = 0;
     for p in plans {
         if p.changes.is_empty() {
             if plans.len() == 1 {
-                done(&p.record.path(), "unchanged");
+                say(&p.record.path(), "unchanged");
             }
             continue;
         }
-        if dry_run {
-            done(&p.record.path(), &format!("would change: {}", p.summary));
-        } else if store::update(ws, p.record.kind, &p.record.id, &p.changes)? {
+        if store::update(ws, p.record.kind, &p.record.id, &p.changes)? {
             done(&p.record.path(), &p.summary);
         } else {
-            done(&p.record.path(), "unchanged");
+            say(&p.record.path(), "unchanged");
             continue;
         }
         changed += 1;
