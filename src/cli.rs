@@ -5,12 +5,23 @@ use crate::output::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// kith's exit codes, the same for every command; shown by `kith --help` and in README.md.
+pub const EXIT_CODES: &str = "\
+Exit codes (every command):
+  0  success (also when the reader of the output stops early: `kith list | head -1`)
+  1  kith check found errors, or a user error: a record that does not exist, a task number out
+     of range, nothing to do where something was asked, a refused or failed write (including
+     to standard output)
+  2  a command-line usage error: an unknown command or option, a missing or extra argument, a
+     value of the wrong form (not a date, not KEY=VALUE)";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kith",
     version,
     about = "A local-first CRM: people, companies and deals as markdown files in git",
     long_about = None,
+    after_help = EXIT_CODES,
     propagate_version = true,
     max_term_width = 100
 )]

@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 /// The version of the cache's file formats and of what they hold; a change discards old files.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Most files loaded (and cached blobs read) together.
 const CHUNK: usize = 1024;
@@ -462,6 +462,17 @@ pub fn remember_derived(ws: &Workspace, index: &crate::index::Index, d: &crate::
         members,
     };
     remember(ws, key, |r| r.keep_derived(derived));
+}
+
+/// Remembers how many problems a freshly loaded index has (unless it is already known).
+pub fn remember_tally(ws: &Workspace, index: &crate::index::Index, tally: crate::diag::Tally) {
+    let Some(key) = index.cache_key else {
+        return;
+    };
+    if results(ws, key).is_some_and(|r| r.tally == Some(tally)) {
+        return;
+    }
+    remember(ws, key, |r| r.tally = Some(tally));
 }
 
 /// Decodes one cached record.

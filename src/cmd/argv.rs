@@ -29,12 +29,18 @@ pub fn normalize(cli: &Command, args: Vec<OsString>) -> Result<Vec<OsString>, cl
             i += 1 + usize::from(takes_separate_value(current, token));
             continue;
         }
-        let Some(sub) = token.to_str().and_then(|name| current.find_subcommand(name)) else {
+        let Some(sub) = token
+            .to_str()
+            .and_then(|name| current.find_subcommand(name))
+        else {
             return Ok(args);
         };
         current = sub;
         i += 1;
-        if current.get_positionals().any(Arg::is_allow_hyphen_values_set) {
+        if current
+            .get_positionals()
+            .any(Arg::is_allow_hyphen_values_set)
+        {
             return reorder(current, &args, i);
         }
     }
@@ -140,24 +146,55 @@ mod tests {
             .map(OsString::from)
             .collect();
         normalize(&crate::cli::Cli::command(), args)
-            .map(|v| v.into_iter().skip(1).map(|a| a.into_string().unwrap()).collect())
+            .map(|v| {
+                v.into_iter()
+                    .skip(1)
+                    .map(|a| a.into_string().unwrap())
+                    .collect()
+            })
             .map_err(|e| e.to_string())
     }
 
     #[test]
     fn options_among_tag_values_stay_options() {
         let cases: &[(&[&str], &[&str])] = &[
-            (&["tag", "ben", "+x", "--dry-run"], &["tag", "--dry-run", "--", "ben", "+x"]),
+            (
+                &["tag", "ben", "+x", "--dry-run"],
+                &["tag", "--dry-run", "--", "ben", "+x"],
+            ),
             (
                 &["tag", "ben", "--color", "never", "+b", "-c"],
                 &["tag", "--color", "never", "--", "ben", "+b", "-c"],
             ),
             (
-                &["-C", "ws", "tag", "--segment", "hot", "+p", "--as-of=2026-11-25"],
-                &["-C", "ws", "tag", "--segment", "hot", "--as-of=2026-11-25", "--", "+p"],
+                &[
+                    "-C",
+                    "ws",
+                    "tag",
+                    "--segment",
+                    "hot",
+                    "+p",
+                    "--as-of=2026-11-25",
+                ],
+                &[
+                    "-C",
+                    "ws",
+                    "tag",
+                    "--segment",
+                    "hot",
+                    "--as-of=2026-11-25",
+                    "--",
+                    "+p",
+                ],
             ),
-            (&["tag", "ben", "-C", "ws", "-cold"], &["tag", "-C", "ws", "--", "ben", "-cold"]),
-            (&["tag", "ben", "--", "--odd", "+x"], &["tag", "--", "ben", "--odd", "+x"]),
+            (
+                &["tag", "ben", "-C", "ws", "-cold"],
+                &["tag", "-C", "ws", "--", "ben", "-cold"],
+            ),
+            (
+                &["tag", "ben", "--", "--odd", "+x"],
+                &["tag", "--", "ben", "--odd", "+x"],
+            ),
             (&["tag", "ben", "-h"], &["tag", "-h", "--", "ben"]),
         ];
         for (given, want) in cases {
@@ -181,7 +218,10 @@ mod tests {
     #[test]
     fn a_double_dash_word_that_is_no_option_is_refused() {
         let err = norm(&["tag", "ben", "--dryrun"]).unwrap_err();
-        assert!(err.contains("`--dryrun` is not an option of `kith tag`"), "{err}");
+        assert!(
+            err.contains("`--dryrun` is not an option of `kith tag`"),
+            "{err}"
+        );
         assert!(err.contains("did you mean `--dry-run`?"), "{err}");
     }
 }

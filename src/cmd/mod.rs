@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// kith's command line, whole: configures git, parses the arguments, runs the command and
-/// prints its error, if any, with the exit code that goes with it (see [`EXIT_CODES`]). The
+/// prints its error, if any, with the exit code that goes with it (see [`crate::cli::EXIT_CODES`]). The
 /// binary's `main` (and `bench/sysalloc.rs`, the same with the system allocator) is this.
 pub fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
@@ -54,7 +54,14 @@ pub fn main() -> ExitCode {
         .and_then(|args| command.try_get_matches_from(args))
         .and_then(|matches| Cli::from_arg_matches(&matches))
         .unwrap_or_else(|e| e.exit());
-    match run(cli) {
+    let result = run(cli).and_then(|code| match output::stdout_error() {
+        Some(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+        None => {
+            print_tally();
+            Ok(code)
+        }
+    });
+    match result {
         Ok(code) => code,
         Err(err) => {
             crate::output::eprint(&render_error(&err));
@@ -168,16 +175,60 @@ fn without_dry_run(command: &Command) -> Option<&'static str> {
 fn open(dir: Option<&Path>) -> Result<Workspace> {
     let ws = Workspace::discover(dir.unwrap_or(Path::new(".")))?;
     ws.require_valid_config()?;
-    for d in ws.config_diags.iter().filter(|d| !d.is_error()) {
-        output::eprint(&format!("{}\n", d.render(true)));
-    }
     Ok(ws)
 }
 
-/// Loads the index for a command. It lives until the process exits: freeing 100,000 records
-/// one by one at exit would only cost time.
+/// Loads the index for a command, and sums up its problems in one line ([`summarize`]). It
+/// lives until the process exits: freeing 100,000 records one by one at exit would only cost
+/// time.
 fn load(ws: &Workspace) -> &'static Index {
+    let index = load_quiet(ws);
+    summarize(ws, index);
+    index
+}
+
+/// [`load`] without the line about problems, for `kith check`, which lists them.
+fn load_quiet(ws: &Workspace) -> &'static Index {
     Box::leak(Box::new(crate::load::load(ws)))
+}
+
+/// Sums up the problems of the records and kith.yaml for the one line on stderr that `main`
+/// prints after the command's own output ([`print_tally`]), instead of the problems themselves.
+/// Remembered in the cache for `kith list`'s answers from it, which must say the same.
+fn summarize(ws: &Workspace, index: &Index) {
+    let tally = index.tally();
+    crate::cache::remember_tally(ws, index, tally);
+    keep_tally(tally);
+}
+
+/// The tally of the workspace the command loaded, for [`print_tally`].
+static TALLY: std::sync::Mutex<Option<crate::diag::Tally>> = std::sync::Mutex::new(None);
+
+/// Keeps the tally of the workspace the command loaded (the last, if it loaded several).
+fn keep_tally(tally: crate::diag::Tally) {
+    *TALLY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tally);
+}
+
+/// Prints the kept tally's line (`614 warnings in 16,800 records; `kith check` lists them`),
+/// coloured like `kith check`'s; nothing when there are no problems. `main` calls it when the
+/// command succeeded: a failed command's error is what matters then.
+fn print_tally() {
+    let kept = TALLY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(tally) = kept
+        && let Some(line) = tally.line()
+    {
+        let style = if tally.errors > 0 {
+            output::BAD
+        } else {
+            output::WARN
+        };
+        output::eprint(&format!("{}\n", paint(style, &line)));
+    }
 }
 
 /// A path as the user can type it: relative to the current folder when inside it.
@@ -228,7 +279,9 @@ fn activity_type(given: &str, what: &str) -> Result<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        anyhow::bail!("`{given}` is not {what} (letters, digits and `-`)");
+        return Err(usage(format!(
+            "`{given}` is not {what} (letters, digits and `-`)"
+        )));
     }
     Ok(kind)
 }
@@ -262,7 +315,9 @@ fn say(path: &str, message: &str) {
     output::print(&format!("{}: {message}\n", paint(output::BOLD, path)));
 }
 
-/// A mistake in how a command was called (exit code 2, like clap's own usage errors).
+/// A mistake in the form of the command line, found without reading the workspace (exit code
+/// 2, like clap's own usage errors). Errors that depend on the records or kith.yaml (an
+/// unknown record, a task number out of range) are user errors: exit code 1.
 #[derive(Debug)]
 pub struct Usage(pub String);
 
@@ -279,7 +334,8 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Usage(message.into()))
 }
 
-/// The exit code for an error: 2 for usage mistakes, 1 for everything else.
+/// The exit code for an error: 2 for usage mistakes, 1 for everything else
+/// ([`crate::cli::EXIT_CODES`]).
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<Usage>().is_some() {
         2
@@ -321,9 +377,10 @@ fn io_help(kind: std::io::ErrorKind) -> Option<&'static str> {
 }
 
 /// A date given on the command line (`--as-of`, `--date`, `--close`, `--today`).
+/// A date that is no date is a usage error, like any argument of the wrong form.
 fn date_arg(d: &str) -> Result<jiff::civil::Date> {
     crate::activity::parse_date(d)
-        .ok_or_else(|| anyhow::anyhow!("`{d}` is not a valid date (write YYYY-MM-DD)"))
+        .ok_or_else(|| usage(format!("`{d}` is not a valid date (write YYYY-MM-DD)")))
 }
 
 /// Parses `--as-of`, or today.

@@ -18,7 +18,10 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     };
     let name = args.name.trim();
     if name.is_empty() {
-        bail!("the name is empty");
+        return Err(super::usage("the name is empty"));
+    }
+    for pair in &args.set {
+        schema::split_assignment(pair).map_err(super::usage)?;
     }
     let cfg = &ws.config;
     let mut fields: Vec<(String, Value)> = args

@@ -14,13 +14,17 @@ use anyhow::{Result, bail};
 use std::process::ExitCode;
 
 pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
-    let index = load(ws);
-    let (targets, pairs) = targets(ws, index, &args.args, &args.bulk)?;
+    let (id, pairs) = split_args(&args.args, &args.bulk)?;
     if pairs.is_empty() {
         return Err(super::usage(
             "nothing to set: give KEY=VALUE pairs after the record",
         ));
     }
+    for pair in pairs {
+        schema::split_assignment(pair).map_err(super::usage)?;
+    }
+    let index = load(ws);
+    let targets = targets(ws, index, id, &args.bulk)?;
     let stamp_parts = super::stamp_parts(ws)?;
     let plans = plan_each(&targets, |record| {
         let fields: Vec<(String, Value)> = pairs
@@ -115,8 +119,7 @@ pub fn unset(ws: &Workspace, args: UnsetArgs) -> Result<ExitCode> {
 }
 
 pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
-    let index = load(ws);
-    let (targets, tags) = targets(ws, index, &args.args, &args.bulk)?;
+    let (id, tags) = split_args(&args.args, &args.bulk)?;
     let mut ops: Vec<(bool, &str)> = Vec::new();
     for t in tags {
         let (add, tag) = match t.strip_prefix('-') {
@@ -125,7 +128,9 @@ pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
         };
         let tag = tag.trim();
         if tag.is_empty() || tag.contains([',', '\n', '[', ']']) {
-            bail!("`{t}` is not a tag (no commas, brackets or line breaks)");
+            return Err(super::usage(format!(
+                "`{t}` is not a tag (no commas, brackets or line breaks)"
+            )));
         }
         ops.push((add, tag));
     }
@@ -134,6 +139,8 @@ pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
             "no tags given: write +tag to add and -tag to remove",
         ));
     }
+    let index = load(ws);
+    let targets = targets(ws, index, id, &args.bulk)?;
     let plans = plan_each(&targets, |record| {
         let mut changes = Vec::new();
         let mut summary = Vec::new();
@@ -163,19 +170,27 @@ struct Plan {
     summary: String,
 }
 
-/// The records an edit applies to, and the remaining arguments: the first argument is the
-/// record unless `--where` or `--segment` selects them.
-fn targets<'a, 'b>(
+/// The record to edit and the remaining arguments: the first argument is the record unless
+/// `--where` or `--segment` selects them (then there is none).
+fn split_args<'b>(args: &'b [String], bulk: &BulkArgs) -> Result<(Option<&'b str>, &'b [String])> {
+    if bulk.filter.is_some() || bulk.segment.is_some() {
+        return Ok((None, args));
+    }
+    match args.split_first() {
+        Some((id, rest)) => Ok((Some(id), rest)),
+        None => Err(super::usage("which record? give its id, e-mail or name")),
+    }
+}
+
+/// The records an edit applies to: the record `id`, or those `--where` or `--segment` selects.
+fn targets<'a>(
     ws: &Workspace,
     index: &'a crate::index::Index,
-    args: &'b [String],
+    id: Option<&str>,
     bulk: &BulkArgs,
-) -> Result<(Vec<&'a Record>, &'b [String])> {
-    if bulk.filter.is_none() && bulk.segment.is_none() {
-        let Some((id, rest)) = args.split_first() else {
-            return Err(super::usage("which record? give its id, e-mail or name"));
-        };
-        return Ok((vec![resolve(index, id, None)?], rest));
+) -> Result<Vec<&'a Record>> {
+    if let Some(id) = id {
+        return Ok(vec![resolve(index, id, None)?]);
     }
     let derived = super::derive(ws, index, bulk.as_of.as_deref())?;
     let selected = super::select(
@@ -188,7 +203,7 @@ fn targets<'a, 'b>(
     if selected.is_empty() {
         bail!("no record matches, so nothing changes");
     }
-    Ok((selected, args))
+    Ok(selected)
 }
 
 /// Plans every target; if any plan fails, reports them all and writes nothing.

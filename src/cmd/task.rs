@@ -12,7 +12,7 @@ use crate::store;
 use crate::task::{self, Origin, Task};
 use crate::workspace::Workspace;
 use anstyle::Style;
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -24,7 +24,7 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
     let kind = super::activity_type(&args.kind, "a task type")?;
     let text = args.text.trim().replace("\r\n", "\n");
     if text.is_empty() {
-        bail!("the task's text is empty");
+        return Err(usage("the task's text is empty"));
     }
     let owner = args
         .owner
@@ -122,18 +122,18 @@ fn pick<'a>(record: &'a Record, n: Option<usize>, verb: &str) -> Result<&'a Task
     match (n, open.len()) {
         (_, 0) => bail!("{} has no open tasks", record.path()),
         (None, 1) => Ok(open[0]),
-        (None, k) => Err(usage(format!(
+        (None, k) => Err(anyhow!(
             "{} has {k} open tasks; say which: `kith {verb} {} N`\n{}",
             record.path(),
             record.id,
             list()
-        ))),
-        (Some(i), k) if i == 0 || i > k => Err(usage(format!(
+        )),
+        (Some(i), k) if i == 0 || i > k => Err(anyhow!(
             "{} has {k} open task{}; there is no task {i}\n{}",
             record.path(),
             if k == 1 { "" } else { "s" },
             list()
-        ))),
+        )),
         (Some(i), _) => Ok(open[i - 1]),
     }
 }

@@ -32,6 +32,7 @@ fn start(ws: &Workspace, as_of: Option<&str>) -> Result<(Vec<Workflow>, Date, In
     ws.require_valid_analysis()?;
     let as_of = super::as_of(ws, as_of)?;
     let index = crate::load::load(ws);
+    super::summarize(ws, &index);
     output::trace("records loaded");
     Ok((workflows, as_of, index))
 }

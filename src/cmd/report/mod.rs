@@ -214,6 +214,7 @@ fn render_week(
         let loaded = (|| -> Result<(Index, Vec<Change>)> {
             if current {
                 let index = crate::load::load(ws);
+                super::summarize(ws, &index);
                 let pending = repo
                     .map(|r| uncommitted(ws, r))
                     .transpose()?
