@@ -311,7 +311,8 @@ pub struct UnsetArgs {
 #[derive(Debug, Args)]
 pub struct TagArgs {
     /// The record (id, e-mail address or name), then `+tag` to add, `-tag` to remove (a bare
-    /// `tag` adds); with --where or --segment, only the tags
+    /// `tag` adds); with --where or --segment, only the tags. kith's options stay options
+    /// among them; a tag that starts with `--` goes after `--`
     #[arg(
         required = true,
         allow_hyphen_values = true,

@@ -220,9 +220,14 @@ pub fn advance(ws: &Workspace, args: AdvanceArgs) -> Result<ExitCode> {
         }
         let n = prepared.len();
         output::eprint(&format!(
-            "{} step{} written to {n} record{}\n",
+            "{} step{} {} to {n} record{}\n",
             actions.len(),
             if actions.len() == 1 { "" } else { "s" },
+            if store::is_dry_run() {
+                "would be written"
+            } else {
+                "written"
+            },
             if n == 1 { "" } else { "s" }
         ));
         return Ok(ExitCode::SUCCESS);

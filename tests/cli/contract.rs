@@ -135,6 +135,20 @@ fn a_dry_run_on_a_workspace_without_a_cache_makes_none() {
     let out = ws.kith(&["tag", "ben-carver", "+x", "--dry-run"]);
     assert_eq!(out.ok(), "contacts/ben-carver.md: would change: tags +x\n");
     ws.kith(&["--dry-run", "new", "company", "Umbra Labs"]).ok();
+    // What the commands sum up says so too.
+    let out = ws.kith(&["qualify", "--apply", "--dry-run"]);
+    assert!(
+        out.ok().contains(": would change: lifecycle lead → mql"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.ends_with("people would move\n"),
+        "{}",
+        out.stderr
+    );
+    let out = ws.kith(&["advance", "--apply", "--dry-run"]);
+    assert!(out.stderr.contains("would be written to"), "{}", out.stderr);
     assert_same_tree(&before, &tree(ws.path()), "the dry runs");
     assert!(!ws.file(".kith").exists());
 }
@@ -621,6 +635,16 @@ fn every_commands_error_paths_follow_the_exit_code_contract() {
         ),
         (
             &["export", "--format", "csv", "--as-of", "x"],
+            2,
+            "error: `x` is not a valid date",
+        ),
+        (
+            &["report", "--week", "48"],
+            2,
+            "error: `48` is not an ISO week",
+        ),
+        (
+            &["report", "--as-of", "x"],
             2,
             "error: `x` is not a valid date",
         ),
