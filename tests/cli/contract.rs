@@ -655,8 +655,56 @@ fn every_commands_error_paths_follow_the_exit_code_contract() {
             "error: unrecognized subcommand 'frob'",
         ),
     ];
+    // Outside any workspace, and commands with no other error path of their own.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().to_str().unwrap();
+    let more: &[(&[&str], i32, &str)] = &[
+        (
+            &["-C", outside, "status"],
+            1,
+            "error: not in a kith workspace",
+        ),
+        (
+            &["-C", outside, "install-merge-driver"],
+            1,
+            "error: not in a kith workspace",
+        ),
+        (
+            &["-C", "no-such-folder", "list"],
+            1,
+            "error: no such folder",
+        ),
+        (
+            &["status", "extra"],
+            2,
+            "error: unexpected argument 'extra'",
+        ),
+        (
+            &["install-merge-driver", "--x"],
+            2,
+            "error: unexpected argument '--x'",
+        ),
+        (
+            &["watch", "--debounce-ms", "x"],
+            2,
+            "error: invalid value 'x'",
+        ),
+        (
+            &["merge-driver", "a", "b"],
+            2,
+            "error: the following required arguments",
+        ),
+        (
+            &["merge", "ben-carver"],
+            2,
+            "error: the following required arguments",
+        ),
+        (&["history"], 2, "error: the following required arguments"),
+        (&["gen"], 2, "error: the following required arguments"),
+    ];
     let wrong: Vec<String> = cases
         .iter()
+        .chain(more)
         .filter_map(|(args, code, start)| {
             let out = ws.kith(args);
             (out.code != *code || !out.stderr.starts_with(start) || !out.stdout.is_empty()).then(
@@ -670,6 +718,14 @@ fn every_commands_error_paths_follow_the_exit_code_contract() {
         })
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // git says what went wrong first, then kith.
+    let err = kith_in(elsewhere.path(), &["clone", "/no/such/repository"])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("error: `git clone /no/such/repository` failed"),
+        "{err}"
+    );
     // (A command that fails after loading may still have cached the records it read.)
     ws.assert_untouched();
 }
