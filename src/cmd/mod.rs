@@ -43,9 +43,10 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// kith's command line, whole: configures git, parses the arguments, runs the command and
-/// prints its error, if any, with the exit code that goes with it (see [`crate::cli::EXIT_CODES`]). The
-/// binary's `main` (and `bench/sysalloc.rs`, the same with the system allocator) is this.
+/// kith's command line, whole: configures git, reads the arguments ([`argv::normalize`], then
+/// clap), runs the command, reports a failed write to stdout, and prints the command's error,
+/// if any, with the exit code that goes with it ([`crate::cli::EXIT_CODES`]). The binary's
+/// `main` (and `bench/sysalloc.rs`, the same with the system allocator) is this.
 pub fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
     crate::git::configure();
@@ -376,8 +377,8 @@ fn io_help(kind: std::io::ErrorKind) -> Option<&'static str> {
     })
 }
 
-/// A date given on the command line (`--as-of`, `--date`, `--close`, `--today`).
-/// A date that is no date is a usage error, like any argument of the wrong form.
+/// A date given on the command line (`--as-of`, `--date`, `--close`, `--today`); one that is
+/// no date is a usage error, like any argument of the wrong form.
 fn date_arg(d: &str) -> Result<jiff::civil::Date> {
     crate::activity::parse_date(d)
         .ok_or_else(|| usage(format!("`{d}` is not a valid date (write YYYY-MM-DD)")))
