@@ -7,12 +7,23 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::ArgValueCandidates;
 use std::path::PathBuf;
 
+/// kith's exit codes, the same for every command; shown by `kith --help` and in README.md.
+pub const EXIT_CODES: &str = "\
+Exit codes (every command):
+  0  success (also when the reader of the output stops early: `kith list | head -1`)
+  1  kith check found errors, or a user error: a record that does not exist, a task number out
+     of range, nothing to do where something was asked, a refused or failed write (including
+     to standard output)
+  2  a command-line usage error: an unknown command or option, a missing or extra argument, a
+     value of the wrong form (not a date, not KEY=VALUE)";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kith",
     version = crate::VERSION,
     about = "A local-first CRM: people, companies and deals as markdown files in git",
     long_about = None,
+    after_help = EXIT_CODES,
     propagate_version = true,
     max_term_width = 100
 )]
@@ -29,6 +40,11 @@ pub struct Cli {
     /// output is the same either way)
     #[arg(long, global = true, env = "KITH_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
+
+    /// Show what would change and write nothing: no record, no cache, no other file (commands
+    /// that cannot say what they would write refuse it)
+    #[arg(long, global = true)]
+    pub dry_run: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -290,9 +306,6 @@ pub struct BulkArgs {
     #[arg(long, value_name = "NAME")]
     #[arg(add = ArgValueCandidates::new(complete::segments))]
     pub segment: Option<String>,
-    /// Show what would change, write nothing
-    #[arg(long)]
-    pub dry_run: bool,
     /// Evaluate scores and dates as of this day (default: today)
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub as_of: Option<String>,
@@ -311,7 +324,8 @@ pub struct UnsetArgs {
 #[derive(Debug, Args)]
 pub struct TagArgs {
     /// The record (id, e-mail address or name), then `+tag` to add, `-tag` to remove (a bare
-    /// `tag` adds); with --where or --segment, only the tags
+    /// `tag` adds); with --where or --segment, only the tags. kith's options stay options
+    /// among them; a tag that starts with `--` goes after `--`
     #[arg(
         required = true,
         allow_hyphen_values = true,
@@ -707,8 +721,8 @@ pub struct MergeArgs {
     /// The record merged into it, then removed
     #[arg(add = ArgValueCandidates::new(complete::records))]
     pub drop: String,
-    /// Show the changes as a diff, write nothing
-    #[arg(long)]
+    /// The global `--dry-run`: show the changes as a diff, write nothing
+    #[arg(skip)]
     pub dry_run: bool,
 }
 
@@ -717,8 +731,8 @@ pub struct ForgetArgs {
     /// The person (id, e-mail address or name)
     #[arg(add = ArgValueCandidates::new(complete::people))]
     pub id: String,
-    /// Show the changes as a diff, write nothing
-    #[arg(long)]
+    /// The global `--dry-run`: show the changes as a diff, write nothing
+    #[arg(skip)]
     pub dry_run: bool,
     /// Do not ask for confirmation (needed when input is not a terminal)
     #[arg(long, short = 'y')]
@@ -733,8 +747,8 @@ pub struct ImportArgs {
     /// custom field; `-` leaves the column out)
     #[arg(long, value_name = "MAP")]
     pub map: Option<String>,
-    /// Show what would happen, write nothing
-    #[arg(long)]
+    /// The global `--dry-run`: show what would happen, write nothing
+    #[arg(skip)]
     pub dry_run: bool,
     /// Replace values that differ (default: fill only empty fields)
     #[arg(long)]

@@ -23,6 +23,57 @@ impl Severity {
     }
 }
 
+/// How many problems a load found, in how many records: the one line that commands other
+/// than `kith check` print instead of the problems themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+    pub records: usize,
+}
+
+impl Tally {
+    /// Counts `diags` found in `records` records.
+    pub fn of<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, records: usize) -> Tally {
+        let mut t = Tally {
+            records,
+            ..Tally::default()
+        };
+        for d in diags {
+            if d.is_error() {
+                t.errors += 1;
+            } else {
+                t.warnings += 1;
+            }
+        }
+        t
+    }
+
+    /// `2 errors and 614 warnings in 16,800 records; `kith check` lists them`, or `None` when
+    /// there is nothing to say.
+    pub fn line(&self) -> Option<String> {
+        let n = |n: usize, what: &str| {
+            let s = if n == 1 { "" } else { "s" };
+            format!("{} {what}{s}", crate::output::thousands(n))
+        };
+        let problems = match (self.errors, self.warnings) {
+            (0, 0) => return None,
+            (e, 0) => n(e, "error"),
+            (0, w) => n(w, "warning"),
+            (e, w) => format!("{} and {}", n(e, "error"), n(w, "warning")),
+        };
+        let them = if self.errors + self.warnings == 1 {
+            "it"
+        } else {
+            "them"
+        };
+        Some(format!(
+            "{problems} in {}; `kith check` lists {them}",
+            n(self.records, "record")
+        ))
+    }
+}
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
@@ -202,6 +253,28 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tally_is_one_line_with_thousands_separators() {
+        let t = |errors, warnings, records| Tally {
+            errors,
+            warnings,
+            records,
+        };
+        assert_eq!(t(0, 0, 5).line(), None);
+        assert_eq!(
+            t(0, 614, 16_800).line().unwrap(),
+            "614 warnings in 16,800 records; `kith check` lists them"
+        );
+        assert_eq!(
+            t(1, 1_228, 1).line().unwrap(),
+            "1 error and 1,228 warnings in 1 record; `kith check` lists them"
+        );
+        assert_eq!(
+            t(1, 0, 2).line().unwrap(),
+            "1 error in 2 records; `kith check` lists it"
+        );
+    }
 
     #[test]
     fn renders_compiler_style() {

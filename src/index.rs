@@ -317,6 +317,15 @@ impl Index {
         out
     }
 
+    /// How many of [`Index::file_diagnostics`] and [`Index::reference_diagnostics`] are errors
+    /// and warnings, and how many records there are. Likely duplicates are not counted: only
+    /// `kith check` and `kith duplicates` look for them.
+    pub fn tally(&self) -> crate::diag::Tally {
+        let files = self.file_diagnostics();
+        let references = self.reference_diagnostics();
+        crate::diag::Tally::of(files.iter().chain(&references), self.len())
+    }
+
     /// The workspace's own problems and each file's, unsorted.
     pub fn file_diagnostics(&self) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = self.workspace_diags.clone();

@@ -133,16 +133,53 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
-/// Prints to stdout through anstream; a closed pipe (`kith list | head`) ends quietly.
-pub fn print(text: &str) {
-    let mut out = anstream::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        std::process::exit(0);
+/// The first write to stdout that failed for another reason than a closed pipe (a full disk,
+/// `> /dev/full`). The command goes on without writing more there, and `main` turns it into an
+/// error: a truncated file must not look like a success.
+static STDOUT_ERROR: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+
+/// Runs a write to stdout (and its flush). A closed pipe (`kith list | head -1`) ends the
+/// process quietly, with exit code 0: the reader has what it wanted. Any other failure is kept
+/// for [`stdout_error`], and later writes are skipped.
+fn emit(write: impl FnOnce() -> std::io::Result<()>) {
+    let mut failed = STDOUT_ERROR
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if failed.is_some() {
+        return;
     }
+    match write() {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => *failed = Some(e),
+    }
+}
+
+/// The failed write to stdout, if there was one (taken: asked once, by `main`).
+pub fn stdout_error() -> Option<std::io::Error> {
+    STDOUT_ERROR
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
+}
+
+/// Prints to stdout through anstream (see [`emit`] for failed writes).
+pub fn print(text: &str) {
+    emit(|| {
+        let mut out = anstream::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    });
+}
+
+/// Writes data (JSON, CSV, vCards, a calendar) to stdout as it is, never styled (see [`emit`]
+/// for failed writes).
+pub fn print_raw(bytes: &[u8]) {
+    emit(|| {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()
+    });
 }
 
 /// Prints to stderr through anstream.
@@ -156,14 +193,7 @@ pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
     // JSON output is data: never styled, so write to the raw stdout.
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        std::process::exit(0);
-    }
+    print_raw(text.as_bytes());
     Ok(())
 }
 
@@ -178,11 +208,13 @@ pub fn print_csv(header: &[String], rows: &[Vec<String>]) -> anyhow::Result<()> 
         }
         w.flush()?;
     }
-    let mut out = std::io::stdout().lock();
-    if out.write_all(&buf).and_then(|_| out.flush()).is_err() {
-        std::process::exit(0);
-    }
+    print_raw(&buf);
     Ok(())
+}
+
+/// A count with thousands separators (`16,800`).
+pub fn thousands(n: usize) -> String {
+    amount(n as f64)
 }
 
 /// Formats an amount with thousands separators (`12,000`, `9,999.50`).

@@ -102,6 +102,50 @@ pub const RESERVED: [&str; 8] = [
     "segments",
 ];
 
+/// Every built-in field's name, of any kind ([`builtin_names`] gives a kind's).
+const BUILTIN_NAMES: &[&str] = &[
+    "name",
+    "title",
+    "industry",
+    "source",
+    "notes",
+    "owner",
+    "tags",
+    "created",
+    "country",
+    "email",
+    "emails",
+    "phone",
+    "phones",
+    "company",
+    "lifecycle",
+    "lifecycle_changed",
+    "lead_status",
+    "unqualified_reason",
+    "other_reason",
+    "do_not_contact",
+    "consent",
+    "domain",
+    "size",
+    "website",
+    "amount",
+    "probability",
+    "currency",
+    "stage",
+    "pipeline",
+    "close_date",
+    "contacts",
+    "lost_reason",
+];
+
+/// The names of `kind`'s built-in fields.
+pub fn builtin_names(kind: Kind) -> impl Iterator<Item = &'static str> {
+    BUILTIN_NAMES
+        .iter()
+        .copied()
+        .filter(move |k| builtin(kind, k).is_some())
+}
+
 /// The built-in fields of each kind.
 pub fn builtin(kind: Kind, key: &str) -> Option<FieldType> {
     use FieldType::*;
@@ -566,8 +610,9 @@ pub fn is_free_mail(domain: &str) -> bool {
     PROVIDERS.iter().any(|p| p.eq_ignore_ascii_case(first))
 }
 
-/// Reads `key=value` from the command line into a typed value for a record of `kind`.
-pub fn parse_assignment(cfg: &Config, kind: Kind, pair: &str) -> Result<(String, Value), String> {
+/// `KEY=VALUE` split into a field name and a non-empty value, or what is wrong with its form
+/// (which needs neither the settings nor the record: a command-line usage error).
+pub fn split_assignment(pair: &str) -> Result<(&str, &str), String> {
     let Some((key, value)) = pair.split_once('=') else {
         return Err(format!("`{pair}` is not KEY=VALUE"));
     };
@@ -586,6 +631,12 @@ pub fn parse_assignment(cfg: &Config, kind: Kind, pair: &str) -> Result<(String,
             "no value for `{key}`; to remove the field use `kith unset ID {key}`"
         ));
     }
+    Ok((key, value))
+}
+
+/// Reads `key=value` from the command line into a typed value for a record of `kind`.
+pub fn parse_assignment(cfg: &Config, kind: Kind, pair: &str) -> Result<(String, Value), String> {
+    let (key, value) = split_assignment(pair)?;
     let ty = field_type(cfg, kind, key);
     let value = parse_input(cfg, ty.as_ref(), key, value)?;
     Ok((key.to_string(), value))

@@ -11,6 +11,21 @@ use crate::schema;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by `--dry-run`: every change is still read, made and checked in memory, so a dry run
+/// fails where the real run would, but no file is written, created or removed.
+static DRY_RUN: AtomicBool = AtomicBool::new(false);
+
+/// Makes this process a dry run (`--dry-run`): nothing below writes from now on.
+pub fn dry_run() {
+    DRY_RUN.store(true, Ordering::Relaxed);
+}
+
+/// Whether this process is a dry run.
+pub fn is_dry_run() -> bool {
+    DRY_RUN.load(Ordering::Relaxed)
+}
 
 /// Applies changes to the record `kind/id` on disk. Returns whether the file changed.
 pub fn update(ws: &Workspace, kind: Kind, id: &str, changes: &[Change]) -> Result<bool> {
@@ -82,6 +97,9 @@ pub fn prepare_removal(ws: &Workspace, kind: Kind, id: &str) -> Result<Prepared>
 /// Writes (or removes) a prepared file, atomically, unless someone changed it since it was
 /// read.
 pub fn commit(p: &Prepared) -> Result<()> {
+    if is_dry_run() {
+        return Ok(());
+    }
     match &p.new {
         Some(new) => fsutil::write_atomic(&p.path, new.as_bytes(), Expect::Unchanged(&p.original)),
         None => {
@@ -108,6 +126,9 @@ pub fn commit(p: &Prepared) -> Result<()> {
 /// Writes many prepared changes, waiting for the disk once rather than once per file (see
 /// [`fsutil::replace_many`]); removals are made one by one after the writes.
 pub fn commit_many(prepared: &[Prepared]) -> Result<()> {
+    if is_dry_run() {
+        return Ok(());
+    }
     let writes: Vec<(&Path, &[u8], &[u8])> = prepared
         .iter()
         .filter_map(|p| {
@@ -147,10 +168,16 @@ fn read(ws: &Workspace, kind: Kind, id: &str, path: &Path) -> Result<(String, Ve
 /// Writes a new record file; fails if it exists.
 pub fn create(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<std::path::PathBuf> {
     let path = ws.record_path(kind, id)?;
-    let dir = ws.dir(kind);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let rel = format!("{}/{id}.md", kind.dir());
     refuse_new_errors(&ws.config, kind, id, &rel, "", text)?;
+    if is_dry_run() {
+        if path.exists() {
+            bail!("{rel} exists already");
+        }
+        return Ok(path);
+    }
+    let dir = ws.dir(kind);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     fsutil::write_atomic(&path, text.as_bytes(), Expect::Absent)?;
     Ok(path)
 }
@@ -174,6 +201,9 @@ pub fn create_many(
     records: &[(Kind, &str, &str)],
     done: impl Fn() + Sync,
 ) -> Result<()> {
+    if is_dry_run() {
+        return Ok(());
+    }
     let paths: Vec<PathBuf> = records
         .iter()
         .map(|(kind, id, _)| ws.record_path(*kind, id))

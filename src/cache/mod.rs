@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 /// The version of the cache's file formats and of what they hold; a change discards old files.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Most files loaded (and cached blobs read) together.
 const CHUNK: usize = 1024;
@@ -48,6 +48,14 @@ static DISABLED: AtomicBool = AtomicBool::new(false);
 /// Turns the cache off for this process (`--no-cache`).
 pub fn disable() {
     DISABLED.store(true, Ordering::Relaxed);
+}
+
+/// Set by `--dry-run`: the cache is read, never written.
+static READ_ONLY: AtomicBool = AtomicBool::new(false);
+
+/// Keeps the cache as it is for this process (`--dry-run`): it is read but not written.
+pub fn read_only() {
+    READ_ONLY.store(true, Ordering::Relaxed);
 }
 
 fn enabled() -> bool {
@@ -456,6 +464,17 @@ pub fn remember_derived(ws: &Workspace, index: &crate::index::Index, d: &crate::
     remember(ws, key, |r| r.keep_derived(derived));
 }
 
+/// Remembers how many problems a freshly loaded index has (unless it is already known).
+pub fn remember_tally(ws: &Workspace, index: &crate::index::Index, tally: crate::diag::Tally) {
+    let Some(key) = index.cache_key else {
+        return;
+    };
+    if results(ws, key).is_some_and(|r| r.tally == Some(tally)) {
+        return;
+    }
+    remember(ws, key, |r| r.tally = Some(tally));
+}
+
 /// Decodes one cached record.
 pub fn decode(records: &Records, i: usize) -> Option<Parsed> {
     let blob = records.read_blob(&records.entries[i])?;
@@ -526,8 +545,12 @@ fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A temporary file beside `path` (in the cache folder, made if missing).
+/// A temporary file beside `path` (in the cache folder, made if missing). Every cache write
+/// starts here, so a dry run ([`read_only`]) stops them all here.
 fn temp_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    if READ_ONLY.load(Ordering::Relaxed) {
+        return Err(std::io::Error::other("a dry run writes nothing"));
+    }
     let dir = path.parent().expect("cache files are in a folder");
     if !dir.is_dir() {
         std::fs::create_dir_all(dir)?;

@@ -8,10 +8,11 @@
 //! - `check`: every diagnostic `kith check` prints, and the number of records;
 //! - `derived`: at a date (the last few dates asked for: a report's week ends on another day
 //!   than today's list), the segments (name and kind) and each record's score and segment
-//!   memberships, in the workspace's record order.
+//!   memberships, in the workspace's record order;
+//! - `tally`: how many errors and warnings a load found, for the line other commands print.
 
 use super::codec::{Corrupt, Reader, Result, Writer};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Tally};
 use crate::record::Kind;
 use crate::score::Score;
 use jiff::civil::Date;
@@ -25,6 +26,7 @@ pub struct Results {
     pub check: Option<Check>,
     /// Most recent first, at most [`DATES`].
     pub derived: Vec<Derived>,
+    pub tally: Option<Tally>,
 }
 
 /// How many dates' scores and segments are kept.
@@ -134,6 +136,13 @@ fn decode(payload: &[u8]) -> Result<Results> {
             members,
         });
     }
+    if r.bool()? {
+        out.tally = Some(Tally {
+            errors: r.u64()? as usize,
+            warnings: r.u64()? as usize,
+            records: r.u64()? as usize,
+        });
+    }
     if !r.is_empty() {
         return Err(Corrupt);
     }
@@ -164,6 +173,12 @@ pub fn write(path: &Path, key: u128, results: &Results) -> std::io::Result<()> {
             w.score(s);
         }
         w.buf.extend_from_slice(&d.members);
+    }
+    w.bool(results.tally.is_some());
+    if let Some(t) = &results.tally {
+        w.u64(t.errors as u64);
+        w.u64(t.warnings as u64);
+        w.u64(t.records as u64);
     }
     let mut header = Writer::default();
     header.buf.extend_from_slice(MAGIC);

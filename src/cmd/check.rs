@@ -63,7 +63,7 @@ fn diagnostics(ws: &Workspace) -> (Vec<Diagnostic>, usize) {
         cache::trace("diagnostics from the cache");
         return (check.diags, check.records);
     }
-    let index = super::load(ws);
+    let index = super::load_quiet(ws);
     let diags = index.diagnostics();
     let records = index.len();
     if let Some(key) = index.cache_key {

@@ -84,17 +84,7 @@ pub fn run(ws: &Workspace, args: ExportArgs) -> Result<ExitCode> {
                 display_path(path)
             ));
         }
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            if out
-                .write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .is_err()
-            {
-                return Ok(ExitCode::SUCCESS);
-            }
-        }
+        None => crate::output::print_raw(text.as_bytes()),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -37,6 +37,9 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
         Some(rows) => (rows, needs_derived),
         None => cold(ws, kind, &args, needs_derived)?,
     };
+    if let Some(field) = &args.sort {
+        check_sort_field(cfg, kind, field, candidates.iter().map(|(r, _)| *r))?;
+    }
     let mut rows: Vec<(&Record, Computed)> = candidates
         .into_iter()
         .filter(|(r, _)| filter.keep(cfg, r))
@@ -152,10 +155,17 @@ fn warm(
     let Some((key, _, records)) = cache::fresh_key(ws) else {
         return Ok(None);
     };
+    let Some(results) = cache::results(ws, key) else {
+        return Ok(None);
+    };
+    // The line about problems that a load prints, as the load that made the cache found them.
+    let Some(tally) = results.tally else {
+        return Ok(None);
+    };
     let derived = if needs_derived {
         ws.require_valid_analysis()?;
         let date = super::date_or_today(ws, args.as_of.as_deref())?;
-        match cache::results(ws, key).and_then(|r| r.derived_at(date)) {
+        match results.derived_at(date) {
             Some(d) if d.as_of == date && d.scores.len() == records.entries.len() => Some(d),
             _ => return Ok(None),
         }
@@ -187,6 +197,7 @@ fn warm(
     };
     let decoded: &'static [Record] = Box::leak(decoded.into_boxed_slice());
     cache::trace("records, scores and segments from the cache");
+    super::keep_tally(tally);
     Ok(Some(
         decoded
             .iter()
@@ -367,6 +378,42 @@ impl Filter {
 fn deal_closed(cfg: &Config, deal: &Record) -> Option<Closed> {
     let pipeline = cfg.pipeline(deal.text("pipeline"))?;
     pipeline.stage(deal.text("stage")?)?.closed
+}
+
+/// Refuses to sort by a field that is neither built in, declared in kith.yaml, computed, nor
+/// in any of the records: a typo would otherwise leave the list in id order, silently.
+fn check_sort_field<'a>(
+    cfg: &Config,
+    kind: Kind,
+    field: &str,
+    records: impl Iterator<Item = &'a Record>,
+) -> Result<()> {
+    let mut known: Vec<String> = ["id"]
+        .into_iter()
+        .chain(crate::schema::builtin_names(kind))
+        .chain(COMPUTED.iter().copied())
+        .map(str::to_string)
+        .collect();
+    known.extend(cfg.custom_fields(kind).iter().map(|(k, _)| k.clone()));
+    if known.iter().any(|k| k == field) {
+        return Ok(());
+    }
+    for k in all_fields(records) {
+        if !known.contains(&k) {
+            known.push(k);
+        }
+    }
+    if known.iter().any(|k| k == field) {
+        return Ok(());
+    }
+    let hint = crate::diag::did_you_mean(field, known.iter().map(String::as_str))
+        .map(|k| format!("did you mean `{k}`? "))
+        .unwrap_or_default();
+    bail!(
+        "cannot sort by `{field}`: no {} has that field\n  help: {hint}fields: {}",
+        kind.noun(),
+        known.join(", ")
+    )
 }
 
 /// Orders by a field: lifecycle and deal stage in funnel order, numbers as numbers, text

@@ -7,7 +7,7 @@ use crate::edit::Change;
 use crate::resolve::resolve;
 use crate::store;
 use crate::workspace::Workspace;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
@@ -41,7 +41,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     }
     let text = args.text.trim().replace("\r\n", "\n");
     if text.is_empty() {
-        bail!("the activity text is empty");
+        return Err(super::usage("the activity text is empty"));
     }
     let entry = Activity {
         date,
@@ -66,5 +66,5 @@ pub(super) fn parse_time(t: &str) -> Result<(u8, u8)> {
         let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
         (h < 24 && m < 60 && t.len() <= 5).then_some((h, m))
     });
-    parsed.ok_or_else(|| anyhow::anyhow!("`{t}` is not a time written HH:MM"))
+    parsed.ok_or_else(|| super::usage(format!("`{t}` is not a time written HH:MM")))
 }

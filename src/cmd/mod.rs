@@ -1,6 +1,7 @@
 //! One module per subcommand. Each takes its parsed arguments, calls into the library and
 //! prints; none holds CRM logic of its own.
 
+mod argv;
 mod bench;
 mod cache;
 mod check;
@@ -43,15 +44,27 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Runs a parsed command line. Errors are returned to `main`, which prints them and exits 1.
-/// kith's command line, whole: configures git, parses the arguments, runs the command and
-/// prints its error, if any, with the exit code that goes with it. The binary's `main` (and
-/// `bench/sysalloc.rs`, the same with the system allocator) is this.
+/// kith's command line, whole: configures git, reads the arguments ([`argv::normalize`], then
+/// clap), runs the command, reports a failed write to stdout, and prints the command's error,
+/// if any, with the exit code that goes with it ([`crate::cli::EXIT_CODES`]). The binary's
+/// `main` (and `bench/sysalloc.rs`, the same with the system allocator) is this.
 pub fn main() -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
     crate::complete::answer_if_asked();
     crate::git::configure();
-    let cli = <Cli as clap::Parser>::parse();
-    match run(cli) {
+    let command = Cli::command();
+    let cli = argv::normalize(&command, std::env::args_os().collect())
+        .and_then(|args| command.try_get_matches_from(args))
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .unwrap_or_else(|e| e.exit());
+    let result = run(cli).and_then(|code| match output::stdout_error() {
+        Some(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+        None => {
+            print_tally();
+            Ok(code)
+        }
+    });
+    match result {
         Ok(code) => code,
         Err(err) => {
             crate::output::eprint(&render_error(&err));
@@ -68,6 +81,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     if cli.no_cache {
         crate::cache::disable();
+    }
+    let dry_run = cli.dry_run;
+    if dry_run {
+        if let Some(name) = without_dry_run(&cli.command) {
+            return Err(usage(format!(
+                "`kith {name}` has no dry run: it writes more than records, and could not \
+                 show what; run it without --dry-run"
+            )));
+        }
+        // Every command below writes through `store` or the cache, which now write nothing.
+        crate::store::dry_run();
+        crate::cache::read_only();
     }
     let dir = cli.dir.as_deref();
     match cli.command {
@@ -89,8 +114,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Qualify(args) => qualify::run(&open(dir)?, args),
         Command::Find(args) => find::run(&open(dir)?, args),
         Command::Duplicates(args) => duplicates::run(&open(dir)?, args),
-        Command::Merge(args) => merge::run(&open(dir)?, args),
-        Command::Forget(args) => forget::run(&open(dir)?, args),
+        Command::Merge(mut args) => {
+            args.dry_run = dry_run;
+            merge::run(&open(dir)?, args)
+        }
+        Command::Forget(mut args) => {
+            args.dry_run = dry_run;
+            forget::run(&open(dir)?, args)
+        }
         Command::Task(args) => task::add(&open(dir)?, args),
         Command::Done(args) => task::done(&open(dir)?, args),
         Command::Snooze(args) => task::snooze(&open(dir)?, args),
@@ -106,7 +137,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Blame(args) => history::blame(&open(dir)?, args),
         Command::Conflicts(args) => conflicts::list(&open(dir)?, args),
         Command::Resolve(args) => conflicts::resolve_one(&open(dir)?, args),
-        Command::Import(args) => import::run(&open(dir)?, args),
+        Command::Import(mut args) => {
+            args.dry_run = dry_run;
+            import::run(&open(dir)?, args)
+        }
         Command::Export(args) => export::run(&open(dir)?, args),
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Watch(args) => watch::run(open(dir)?, args),
@@ -119,20 +153,87 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The name of a command that writes files other than records (a site, git's settings, a
+/// new workspace) or runs an editor: it cannot honour `--dry-run`, so refuses it. Every other
+/// command writes only through [`crate::store`] and the cache, which a dry run turns off.
+fn without_dry_run(command: &Command) -> Option<&'static str> {
+    use crate::cli::CacheCommand;
+    Some(match command {
+        Command::Init(_) => "init",
+        Command::Demo(_) => "demo",
+        Command::Edit(_) => "edit",
+        Command::Sync(_) => "sync",
+        Command::Clone(_) => "clone",
+        Command::InstallMergeDriver => "install-merge-driver",
+        Command::MergeDriver(_) => "merge-driver",
+        Command::Report(_) => "report",
+        Command::Watch(_) => "watch",
+        Command::Serve(_) => "serve",
+        Command::Cache(CacheCommand::Clear) => "cache clear",
+        Command::Export(args) if args.output.is_some() => "export --output",
+        Command::Gen(_) => "gen",
+        _ => return None,
+    })
+}
+
 /// Finds the workspace from `-C DIR` or the current folder, refusing a broken kith.yaml.
 fn open(dir: Option<&Path>) -> Result<Workspace> {
     let ws = Workspace::discover(dir.unwrap_or(Path::new(".")))?;
     ws.require_valid_config()?;
-    for d in ws.config_diags.iter().filter(|d| !d.is_error()) {
-        output::eprint(&format!("{}\n", d.render(true)));
-    }
     Ok(ws)
 }
 
-/// Loads the index for a command. It lives until the process exits: freeing 100,000 records
-/// one by one at exit would only cost time.
+/// Loads the index for a command, and sums up its problems in one line ([`summarize`]). It
+/// lives until the process exits: freeing 100,000 records one by one at exit would only cost
+/// time.
 fn load(ws: &Workspace) -> &'static Index {
+    let index = load_quiet(ws);
+    summarize(ws, index);
+    index
+}
+
+/// [`load`] without the line about problems, for `kith check`, which lists them.
+fn load_quiet(ws: &Workspace) -> &'static Index {
     Box::leak(Box::new(crate::load::load(ws)))
+}
+
+/// Sums up the problems of the records and kith.yaml for the one line on stderr that `main`
+/// prints after the command's own output ([`print_tally`]), instead of the problems themselves.
+/// Remembered in the cache for `kith list`'s answers from it, which must say the same.
+fn summarize(ws: &Workspace, index: &Index) {
+    let tally = index.tally();
+    crate::cache::remember_tally(ws, index, tally);
+    keep_tally(tally);
+}
+
+/// The tally of the workspace the command loaded, for [`print_tally`].
+static TALLY: std::sync::Mutex<Option<crate::diag::Tally>> = std::sync::Mutex::new(None);
+
+/// Keeps the tally of the workspace the command loaded (the last, if it loaded several).
+fn keep_tally(tally: crate::diag::Tally) {
+    *TALLY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tally);
+}
+
+/// Prints the kept tally's line (`614 warnings in 16,800 records; `kith check` lists them`),
+/// coloured like `kith check`'s; nothing when there are no problems. `main` calls it when the
+/// command succeeded: a failed command's error is what matters then.
+fn print_tally() {
+    let kept = TALLY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(tally) = kept
+        && let Some(line) = tally.line()
+    {
+        let style = if tally.errors > 0 {
+            output::BAD
+        } else {
+            output::WARN
+        };
+        output::eprint(&format!("{}\n", paint(style, &line)));
+    }
 }
 
 /// A path as the user can type it: relative to the current folder when inside it.
@@ -183,7 +284,9 @@ fn activity_type(given: &str, what: &str) -> Result<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        anyhow::bail!("`{given}` is not {what} (letters, digits and `-`)");
+        return Err(usage(format!(
+            "`{given}` is not {what} (letters, digits and `-`)"
+        )));
     }
     Ok(kind)
 }
@@ -232,12 +335,23 @@ fn require_deal(index: &Index, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Prints `path: what changed` after a write.
+/// Prints `path: what changed` after a write; in a dry run, `path: would change: what`.
 fn done(path: &str, what: &str) {
-    output::print(&format!("{}: {what}\n", paint(output::BOLD, path)));
+    if crate::store::is_dry_run() {
+        say(path, &format!("would change: {what}"));
+    } else {
+        say(path, what);
+    }
 }
 
-/// A mistake in how a command was called (exit code 2, like clap's own usage errors).
+/// Prints `path: message`.
+fn say(path: &str, message: &str) {
+    output::print(&format!("{}: {message}\n", paint(output::BOLD, path)));
+}
+
+/// A mistake in the form of the command line, found without reading the workspace (exit code
+/// 2, like clap's own usage errors). Errors that depend on the records or kith.yaml (an
+/// unknown record, a task number out of range) are user errors: exit code 1.
 #[derive(Debug)]
 pub struct Usage(pub String);
 
@@ -254,7 +368,8 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Usage(message.into()))
 }
 
-/// The exit code for an error: 2 for usage mistakes, 1 for everything else.
+/// The exit code for an error: 2 for usage mistakes, 1 for everything else
+/// ([`crate::cli::EXIT_CODES`]).
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<Usage>().is_some() {
         2
@@ -297,8 +412,9 @@ fn io_help(kind: std::io::ErrorKind) -> Option<&'static str> {
 
 /// A date given on the command line (`--as-of`, `--date`, `--due`, `--to`, `--on`, `--close`,
 /// `--today`), in any of [`crate::dates`]' forms; `today` is what relative dates count from.
+/// One that is no date is a usage error, like any argument of the wrong form.
 fn date_arg(d: &str, today: jiff::civil::Date) -> Result<jiff::civil::Date> {
-    Ok(crate::dates::parse(d, today)?)
+    crate::dates::parse(d, today).map_err(|e| usage(e.to_string()))
 }
 
 /// A date given on the command line, or today when none is.

@@ -18,7 +18,10 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     };
     let name = args.name.trim();
     if name.is_empty() {
-        bail!("the name is empty");
+        return Err(super::usage("the name is empty"));
+    }
+    for pair in &args.set {
+        schema::split_assignment(pair).map_err(super::usage)?;
     }
     let cfg = &ws.config;
     let mut fields: Vec<(String, Value)> = args
@@ -70,7 +73,11 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     }
     let text = create::record_text(cfg, kind, name, &fields, ws.today()?)?;
     let path = store::create(ws, kind, &id, &text)?;
-    crate::output::print(&format!("{}\n", display_path(&path)));
+    if store::is_dry_run() {
+        super::say(&display_path(&path), "would be created");
+    } else {
+        crate::output::print(&format!("{}\n", display_path(&path)));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -42,7 +42,12 @@ pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
                 ),
             );
         }
-        output::eprint(&format!("{} moved\n", people(moves.len())));
+        let verb = if store::is_dry_run() {
+            "would move"
+        } else {
+            "moved"
+        };
+        output::eprint(&format!("{} {verb}\n", people(moves.len())));
         return Ok(ExitCode::SUCCESS);
     }
     match args.format {

@@ -1,7 +1,7 @@
 //! `kith set`, `kith unset`, `kith tag`: field edits through the loss-free editor.
 
 use super::new::{check_references, check_teammates};
-use super::{done, load};
+use super::{done, load, say};
 use crate::cli::{BulkArgs, SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
 use crate::lifecycle::{self, Stamp};
@@ -15,13 +15,17 @@ use anyhow::{Result, bail};
 use std::process::ExitCode;
 
 pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
-    let index = load(ws);
-    let (targets, pairs) = targets(ws, index, &args.args, &args.bulk)?;
+    let (id, pairs) = split_args(&args.args, &args.bulk)?;
     if pairs.is_empty() {
         return Err(super::usage(
             "nothing to set: give KEY=VALUE pairs after the record",
         ));
     }
+    for pair in pairs {
+        schema::split_assignment(pair).map_err(super::usage)?;
+    }
+    let index = load(ws);
+    let targets = targets(ws, index, id, &args.bulk)?;
     let stamp_parts = super::stamp_parts(ws)?;
     let parse = |kind: Kind| -> Result<Vec<(String, Value)>> {
         pairs
@@ -44,7 +48,7 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
         check_references(index, record.kind, &fields)?;
         plan_set(ws, record, &fields, args.force, &stamp_parts)
     })?;
-    write_all(ws, &plans, args.bulk.dry_run)
+    write_all(ws, &plans)
 }
 
 /// The changes that set `fields` on one record, and their summary.
@@ -123,12 +127,11 @@ pub fn unset(ws: &Workspace, args: UnsetArgs) -> Result<ExitCode> {
         changes,
         summary: summary.join(", "),
     };
-    write_all(ws, &[plan], false)
+    write_all(ws, &[plan])
 }
 
 pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
-    let index = load(ws);
-    let (targets, tags) = targets(ws, index, &args.args, &args.bulk)?;
+    let (id, tags) = split_args(&args.args, &args.bulk)?;
     let mut ops: Vec<(bool, &str)> = Vec::new();
     for t in tags {
         let (add, tag) = match t.strip_prefix('-') {
@@ -137,7 +140,9 @@ pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
         };
         let tag = tag.trim();
         if tag.is_empty() || tag.contains([',', '\n', '[', ']']) {
-            bail!("`{t}` is not a tag (no commas, brackets or line breaks)");
+            return Err(super::usage(format!(
+                "`{t}` is not a tag (no commas, brackets or line breaks)"
+            )));
         }
         ops.push((add, tag));
     }
@@ -146,6 +151,8 @@ pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
             "no tags given: write +tag to add and -tag to remove",
         ));
     }
+    let index = load(ws);
+    let targets = targets(ws, index, id, &args.bulk)?;
     let plans = plan_each(&targets, |record| {
         let mut changes = Vec::new();
         let mut summary = Vec::new();
@@ -165,7 +172,7 @@ pub fn tag(ws: &Workspace, args: TagArgs) -> Result<ExitCode> {
             summary: format!("tags {}", summary.join(" ")),
         })
     })?;
-    write_all(ws, &plans, args.bulk.dry_run)
+    write_all(ws, &plans)
 }
 
 /// One record's planned edit.
@@ -175,19 +182,27 @@ struct Plan {
     summary: String,
 }
 
-/// The records an edit applies to, and the remaining arguments: the first argument is the
-/// record unless `--where` or `--segment` selects them.
-fn targets<'a, 'b>(
+/// The record to edit and the remaining arguments: the first argument is the record unless
+/// `--where` or `--segment` selects them (then there is none).
+fn split_args<'b>(args: &'b [String], bulk: &BulkArgs) -> Result<(Option<&'b str>, &'b [String])> {
+    if bulk.filter.is_some() || bulk.segment.is_some() {
+        return Ok((None, args));
+    }
+    match args.split_first() {
+        Some((id, rest)) => Ok((Some(id), rest)),
+        None => Err(super::usage("which record? give its id, e-mail or name")),
+    }
+}
+
+/// The records an edit applies to: the record `id`, or those `--where` or `--segment` selects.
+fn targets<'a>(
     ws: &Workspace,
     index: &'a crate::index::Index,
-    args: &'b [String],
+    id: Option<&str>,
     bulk: &BulkArgs,
-) -> Result<(Vec<&'a Record>, &'b [String])> {
-    if bulk.filter.is_none() && bulk.segment.is_none() {
-        let Some((id, rest)) = args.split_first() else {
-            return Err(super::usage("which record? give its id, e-mail or name"));
-        };
-        return Ok((vec![resolve(index, id, None)?], rest));
+) -> Result<Vec<&'a Record>> {
+    if let Some(id) = id {
+        return Ok(vec![resolve(index, id, None)?]);
     }
     let derived = super::derive(ws, index, bulk.as_of.as_deref())?;
     let selected = super::select(
@@ -200,7 +215,7 @@ fn targets<'a, 'b>(
     if selected.is_empty() {
         bail!("no record matches, so nothing changes");
     }
-    Ok((selected, args))
+    Ok(selected)
 }
 
 /// Plans every target; if any plan fails, reports them all and writes nothing.
@@ -232,22 +247,21 @@ fn plan_each(
     }
 }
 
-/// Writes every plan (or, for a dry run, says what would change).
-fn write_all(ws: &Workspace, plans: &[Plan], dry_run: bool) -> Result<ExitCode> {
+/// Writes every plan (in a dry run, checks it and says what would change).
+fn write_all(ws: &Workspace, plans: &[Plan]) -> Result<ExitCode> {
+    let dry_run = store::is_dry_run();
     let mut changed = 0;
     for p in plans {
         if p.changes.is_empty() {
             if plans.len() == 1 {
-                done(&p.record.path(), "unchanged");
+                say(&p.record.path(), "unchanged");
             }
             continue;
         }
-        if dry_run {
-            done(&p.record.path(), &format!("would change: {}", p.summary));
-        } else if store::update(ws, p.record.kind, &p.record.id, &p.changes)? {
+        if store::update(ws, p.record.kind, &p.record.id, &p.changes)? {
             done(&p.record.path(), &p.summary);
         } else {
-            done(&p.record.path(), "unchanged");
+            say(&p.record.path(), "unchanged");
             continue;
         }
         changed += 1;

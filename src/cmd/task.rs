@@ -12,7 +12,7 @@ use crate::store;
 use crate::task::{self, Origin, Task};
 use crate::workspace::Workspace;
 use anstyle::Style;
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -24,7 +24,7 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
     let kind = super::activity_type(&args.kind, "a task type")?;
     let text = args.text.trim().replace("\r\n", "\n");
     if text.is_empty() {
-        bail!("the task's text is empty");
+        return Err(usage("the task's text is empty"));
     }
     let owner = match args.owner {
         Some(o) => {
@@ -161,29 +161,29 @@ fn pick<'a>(
                 record.path(),
                 all()
             ),
-            several => Err(usage(format!(
+            several => bail!(
                 "{} open tasks of {} match `{words}`; say which: `kith {verb} {} N`\n{}",
                 several.len(),
                 record.path(),
                 record.id,
                 numbered(several.iter().copied())
-            ))),
+            ),
         };
     }
     match n {
         None if k == 1 => Ok(open[0]),
-        None => Err(usage(format!(
+        None => bail!(
             "{} has {k} open tasks; say which: `kith {verb} {} N` or `--match TEXT`\n{}",
             record.path(),
             record.id,
             all()
-        ))),
-        Some(i) if i == 0 || i > k => Err(usage(format!(
+        ),
+        Some(i) if i == 0 || i > k => bail!(
             "{} has {k} open task{}; there is no task {i}\n{}",
             record.path(),
             if k == 1 { "" } else { "s" },
             all()
-        ))),
+        ),
         Some(i) => Ok(open[i - 1]),
     }
 }

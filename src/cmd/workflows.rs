@@ -32,6 +32,7 @@ fn start(ws: &Workspace, as_of: Option<&str>) -> Result<(Vec<Workflow>, Date, In
     ws.require_valid_analysis()?;
     let as_of = super::date_or_today(ws, as_of)?;
     let index = crate::load::load(ws);
+    super::summarize(ws, &index);
     output::trace("records loaded");
     Ok((workflows, as_of, index))
 }
@@ -219,9 +220,14 @@ pub fn advance(ws: &Workspace, args: AdvanceArgs) -> Result<ExitCode> {
         }
         let n = prepared.len();
         output::eprint(&format!(
-            "{} step{} written to {n} record{}\n",
+            "{} step{} {} to {n} record{}\n",
             actions.len(),
             if actions.len() == 1 { "" } else { "s" },
+            if store::is_dry_run() {
+                "would be written"
+            } else {
+                "written"
+            },
             if n == 1 { "" } else { "s" }
         ));
         return Ok(ExitCode::SUCCESS);

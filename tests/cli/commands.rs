@@ -247,11 +247,12 @@ fn new_refuses_invalid_values_and_missing_references() {
         err.contains("`company` refers to company `paylune`, which does not exist"),
         "{err}"
     );
-    let err = ws.kith(&["new", "contact", "   "]).fails(1).to_string();
+    // The form of the command line: usage errors, exit code 2.
+    let err = ws.kith(&["new", "contact", "   "]).fails(2).to_string();
     assert!(err.contains("the name is empty"), "{err}");
     let err = ws
         .kith(&["new", "contact", "Ada", "--set", "seats"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(err.contains("`seats` is not KEY=VALUE"), "{err}");
     ws.assert_untouched();
@@ -739,9 +740,10 @@ fn set_refuses_invalid_values_and_writes_nothing() {
             "no value for `title`; to remove the field use `kith unset ID title`",
         ),
     ] {
-        // A valid pair first: nothing at all is written when one of them is wrong.
+        // A valid pair first: nothing at all is written when one of them is wrong. A pair of
+        // the wrong form is a usage error (2); a value the field refuses, a user error (1).
         let out = ws.kith(&["set", "elodie-garnier", "owner=sam", pair]);
-        let err = out.fails(1);
+        let err = out.fails(if pair == "title=" { 2 } else { 1 });
         assert!(err.contains(message), "set {pair}: {err}");
         assert_eq!(out.stdout, "");
     }
@@ -813,7 +815,7 @@ fn tag_creates_the_list_and_ignores_tags_already_there() {
     assert_eq!(ws.changes(), ["+tags: [founder]"]);
     let out = ws.kith(&["tag", "ben-carver", "+retail", "-never-had-it"]);
     assert_eq!(out.ok(), "contacts/ben-carver.md: unchanged\n");
-    let err = ws.kith(&["tag", "ben-carver", "+a,b"]).fails(1).to_string();
+    let err = ws.kith(&["tag", "ben-carver", "+a,b"]).fails(2).to_string();
     assert!(err.contains("`+a,b` is not a tag"), "{err}");
     assert_eq!(ws.status(), " M contacts/alex-moreau.md\n");
 }
@@ -958,32 +960,37 @@ fn log_signs_entries_with_the_teammate_of_the_git_user() {
 #[test]
 fn log_refuses_bad_dates_times_types_and_deals() {
     let ws = Ws::example();
-    for (args, message) in [
+    // Values of the wrong form are usage errors (2); a deal that does not exist, a user error.
+    for (args, code, message) in [
         (
             vec!["--date", "2026-02-30"],
+            2,
             "`2026-02-30` is not a valid date (write YYYY-MM-DD, today,",
         ),
         (
             vec!["--date", "20/11/2026"],
+            2,
             "`20/11/2026` is not a valid date (write YYYY-MM-DD, today,",
         ),
         (
             vec!["--time", "25:00"],
+            2,
             "`25:00` is not a time written HH:MM",
         ),
         (
             vec!["--deal", "no-such-deal"],
+            1,
             "there is no deal `no-such-deal`",
         ),
     ] {
         let mut all = vec!["log", "ben-carver", "call", "text"];
         all.extend(args);
-        let err = ws.kith(&all).fails(1).to_string();
+        let err = ws.kith(&all).fails(code).to_string();
         assert!(err.contains(message), "{all:?}: {err}");
     }
     let err = ws
         .kith(&["log", "ben-carver", "phone call", "text"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(
         err.contains("`phone call` is not an activity type"),
@@ -991,7 +998,7 @@ fn log_refuses_bad_dates_times_types_and_deals() {
     );
     let err = ws
         .kith(&["log", "ben-carver", "call", "   "])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(err.contains("the activity text is empty"), "{err}");
     ws.assert_untouched();

@@ -207,7 +207,7 @@ fn demo_refuses_a_folder_that_is_not_empty() {
         "{err}"
     );
     let err = kith_in(tmp.path(), &["demo", "new", "--today", "2026-13-01"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(
         err.contains("`2026-13-01` is not a valid date (write YYYY-MM-DD, today,"),

@@ -707,7 +707,7 @@ fn convert_refuses_bad_options_before_writing_anything() {
     let ws = Ws::example();
     let err = ws
         .kith(&["convert", "clara-albrecht", "--close", "31/03/2027"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert!(
         err.contains("`31/03/2027` is not a valid date (write YYYY-MM-DD, today,"),

@@ -5,6 +5,7 @@ mod harness;
 
 mod cache;
 mod commands;
+mod contract;
 mod crash;
 mod demo;
 mod discovery;

@@ -692,7 +692,7 @@ fn score_as_of_an_earlier_day_ignores_what_came_later() {
     assert_eq!(json["qualifies_for"], "mql");
     let err = ws
         .kith(&["score", "ada", "--as-of", "someday"])
-        .fails(1)
+        .fails(2)
         .to_string();
     assert_eq!(
         err,

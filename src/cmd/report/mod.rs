@@ -35,7 +35,8 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
     let today = ws.today()?;
     let (week, as_of) = match (&args.week, &args.as_of) {
         (Some(w), _) => {
-            let w = Week::parse(w)?;
+            // A week of the wrong form is a usage error, as a date of the wrong form is.
+            let w = Week::parse(w).map_err(|e| super::usage(e.to_string()))?;
             (w, w.end().min(today))
         }
         (None, Some(d)) => {
@@ -226,6 +227,7 @@ fn render_week(
         let loaded = (|| -> Result<(Index, Vec<Change>)> {
             if current {
                 let index = crate::load::load(ws);
+                super::summarize(ws, &index);
                 let pending = repo
                     .map(|r| uncommitted(ws, r))
                     .transpose()?
