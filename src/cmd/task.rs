@@ -12,7 +12,7 @@ use crate::store;
 use crate::task::{self, Origin, Task};
 use crate::workspace::Workspace;
 use anstyle::Style;
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use serde_json::json;
 use std::process::ExitCode;
 
