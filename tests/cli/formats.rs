@@ -763,8 +763,8 @@ fn exit_code_2_for_usage_errors() {
             "error: `no-equals-sign` is not KEY=VALUE",
         ),
         (
-            vec!["log", "ben-carver", "call", "x", "--date", "tomorrow"],
-            "error: `tomorrow` is not a valid date",
+            vec!["log", "ben-carver", "call", "x", "--date", "someday"],
+            "error: `someday` is not a valid date",
         ),
         (
             vec!["log", "ben-carver", "call"],
