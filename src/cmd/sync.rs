@@ -27,7 +27,16 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
     if report.resumed {
         done(
             "sync",
-            "finished moving the branch, where an interrupted sync stopped",
+            "finished the checkout and moved the branch, where an interrupted sync stopped",
+        );
+    }
+    if !report.kept.is_empty() {
+        done(
+            "sync",
+            &format!(
+                "undid the checkout an interrupted sync left half-done (its commits are kept) and kept your edits made since: {}",
+                report.kept.join(", ")
+            ),
         );
     }
     if let Some(message) = &report.committed {
