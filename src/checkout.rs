@@ -114,8 +114,8 @@ fn found(path: &Path) -> Result<Option<Oid>> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
     let id = if meta.is_symlink() {
-        let target = std::fs::read_link(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let target =
+            std::fs::read_link(path).with_context(|| format!("cannot read {}", path.display()))?;
         Oid::hash_object(
             git2::ObjectType::Blob,
             target.as_os_str().as_encoded_bytes(),
@@ -279,7 +279,13 @@ fn flush(writes: &[(PathBuf, PathBuf, Oid, u32)]) -> Result<()> {
 
 /// Sets the index to `commit`'s tree, with the working tree's file details for `written`
 /// (so that git sees them unchanged without reading them again).
-fn set_index(git: &Repository, workdir: &Path, commit: Oid, written: &[&Change], to: bool) -> Result<()> {
+fn set_index(
+    git: &Repository,
+    workdir: &Path,
+    commit: Oid,
+    written: &[&Change],
+    to: bool,
+) -> Result<()> {
     let mut index = git.index()?;
     // Entries that stay the same keep their file details.
     index.read_tree(&git.find_commit(commit)?.tree()?)?;
@@ -298,11 +304,7 @@ fn set_index(git: &Repository, workdir: &Path, commit: Oid, written: &[&Change],
 
 /// An index entry for a file the checkout wrote, with its details on disk.
 fn entry(path: &Path, id: Oid, mode: u32, meta: &std::fs::Metadata) -> git2::IndexEntry {
-    let mut e = crate::git::index_entry(
-        path.to_string_lossy().as_bytes(),
-        id,
-        meta.len() as usize,
-    );
+    let mut e = crate::git::index_entry(path.to_string_lossy().as_bytes(), id, meta.len() as usize);
     e.mode = mode;
     #[cfg(unix)]
     {

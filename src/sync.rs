@@ -835,7 +835,7 @@ fn changes(
 
 /// Whether two new records with the same id describe the same person: the same e-mail
 /// address, or the same name when neither has one, compared as `kith duplicates` compares them.
-fn same_record(a: &str, b: &str) -> bool {
+pub fn same_record(a: &str, b: &str) -> bool {
     use crate::duplicates::normalize;
     // (e-mail, name) of a record's text, each read once.
     let identity = |text: &str| -> (Option<String>, Option<String>) {
@@ -863,7 +863,9 @@ fn same_record(a: &str, b: &str) -> bool {
     }
 }
 
-/// Merges one record field by field; a record that cannot be merged keeps ours.
+/// Merges one record field by field. A record whose other side cannot be merged (it does not
+/// parse) keeps ours, with their whole text recorded as a conflict in ours
+/// ([`merge::set_aside`]): their edit stays in the working tree until someone resolves it.
 #[allow(clippy::too_many_arguments)]
 fn merge_or_keep(
     cfg: &Config,
@@ -875,7 +877,16 @@ fn merge_or_keep(
     path: &str,
     report: &mut Vec<MergedRecord>,
 ) -> String {
-    match merge::merge(cfg, kind, base, ours, theirs, side) {
+    let out = merge::merge(cfg, kind, base, ours, theirs, side).or_else(|e| {
+        merge::set_aside(cfg, kind, ours, theirs, &e.to_string(), side).map(|mut out| {
+            out.conflicts[0].field = format!(
+                "{} (could not merge field by field: {e}; their whole version is kept in the `conflicts:` block, `kith conflicts` shows it)",
+                merge::WHOLE_RECORD
+            );
+            out
+        })
+    });
+    match out {
         Ok(out) => {
             report.push(MergedRecord {
                 path: path.to_string(),

@@ -344,7 +344,12 @@ pub fn merge_driver(args: MergeDriverArgs) -> Result<ExitCode> {
             for n in notes {
                 output::eprint(&format!("kith: {}: {n}\n", args.path));
             }
-            if !conflicts.is_empty() {
+            if conflicts.iter().any(|c| c == crate::merge::WHOLE_RECORD) {
+                output::eprint(&format!(
+                    "kith: {}: both sides created it for different records, or theirs does not parse; kept ours, theirs is whole in its conflicts: block (`kith check` says how to keep both)\n",
+                    args.path
+                ));
+            } else if !conflicts.is_empty() {
                 output::eprint(&format!(
                     "kith: {}: {} set differently on both sides; kept ours, both values are in its conflicts: block\n",
                     args.path,

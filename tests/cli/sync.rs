@@ -143,6 +143,10 @@ fn set_of(items: &[&str]) -> BTreeSet<String> {
 }
 
 /// A `git daemon` serving a folder on 127.0.0.1, killed on drop.
+///
+/// `git daemon` is a wrapper that starts `git-daemon` and waits for it: killing the wrapper
+/// would leave `git-daemon` listening after the tests end. So `git-daemon` itself is
+/// started, from `git --exec-path`, and is the process killed.
 struct Daemon {
     child: Child,
     port: u16,
@@ -157,8 +161,8 @@ impl Daemon {
                 .local_addr()
                 .unwrap()
                 .port();
-            let mut child = Command::new("git")
-                .arg("daemon")
+            let exec_path = git(base, &["--exec-path"]);
+            let mut child = Command::new(Path::new(exec_path.trim()).join("git-daemon"))
                 .arg("--reuseaddr")
                 .arg(format!("--base-path={}", base.display()))
                 .arg("--export-all")
@@ -197,6 +201,30 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether something accepts connections on 127.0.0.1:`port`.
+fn listening(port: u16) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+}
+
+#[test]
+fn the_git_daemon_stops_listening_when_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = Daemon::start(dir.path());
+    let port = daemon.port;
+    assert!(listening(port));
+    drop(daemon);
+    // A killed process's socket closes with it; allow the kernel a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while listening(port) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !listening(port),
+        "something still listens on port {port} after the daemon was dropped"
+    );
 }
 
 #[derive(Clone, Copy)]
@@ -1936,7 +1964,10 @@ impl KillWorld {
         let root = template.path();
         kith_in(root, &["gen", "seed", "-n", &records.to_string(), "--git"]).ok();
         git(root, &["clone", "-q", "--bare", "seed", "remote.git"]);
-        git(&root.join("remote.git"), &["config", "receive.autogc", "false"]);
+        git(
+            &root.join("remote.git"),
+            &["config", "receive.autogc", "false"],
+        );
         for (i, who) in [(ALICE, "alice"), (BOB, "bob")] {
             git(root, &["clone", "-q", "remote.git", who]);
             let dir = root.join(who);
@@ -2011,8 +2042,18 @@ impl KillWorld {
             name: "Bob",
             email: "bob@example.com",
         };
-        commit_all(&bob, who, "2026-11-24T10:00:00Z", "bob's renames, deletes, phones");
-        git_ok(&bob, who, "2026-11-24T10:00:00Z", &["push", "-q", "origin", "main"]);
+        commit_all(
+            &bob,
+            who,
+            "2026-11-24T10:00:00Z",
+            "bob's renames, deletes, phones",
+        );
+        git_ok(
+            &bob,
+            who,
+            "2026-11-24T10:00:00Z",
+            &["push", "-q", "origin", "main"],
+        );
         // Alice tags everyone, and writes a note on the people Bob renamed or deleted: not
         // committed.
         let noted: BTreeSet<&str> = renamed
@@ -2024,7 +2065,9 @@ impl KillWorld {
             let path = alice.join(format!("contacts/{id}.md"));
             let mut text = with_tag(&std::fs::read_to_string(&path).unwrap(), KILL_TAG);
             if noted.contains(id.as_str()) {
-                text = in_lf(&text, |t| t.replacen("\n---\n", &format!("\n---\n\n{KILL_NOTE}\n"), 1));
+                text = in_lf(&text, |t| {
+                    t.replacen("\n---\n", &format!("\n---\n\n{KILL_NOTE}\n"), 1)
+                });
             }
             std::fs::write(&path, text).unwrap();
         }
@@ -2074,7 +2117,8 @@ impl KillWorld {
                 .replace("\r\n", "\n");
             let fm = text.split("\n---\n").next().unwrap();
             assert!(
-                fm.lines().any(|l| l.starts_with("tags:") || l.starts_with("  - "))
+                fm.lines()
+                    .any(|l| l.starts_with("tags:") || l.starts_with("  - "))
                     && fm.contains(KILL_TAG),
                 "{context}: {id} lost Alice's tag:\n{text}"
             );
@@ -2119,7 +2163,10 @@ fn assert_records_whole(dir: &Path, context: &str) {
     let mut known: BTreeSet<String> = BTreeSet::new();
     for rev in ["HEAD", journal.lines().next().unwrap_or("HEAD")] {
         let tree = git(dir, &["ls-tree", "-r", rev, "contacts"]);
-        known.extend(tree.lines().map(|l| l.split_whitespace().nth(2).unwrap().to_string()));
+        known.extend(
+            tree.lines()
+                .map(|l| l.split_whitespace().nth(2).unwrap().to_string()),
+        );
     }
     let mut names: Vec<String> = std::fs::read_dir(dir.join("contacts"))
         .unwrap()
@@ -2157,7 +2204,10 @@ fn uninterrupted(world: &KillWorld) -> (usize, String) {
     let run = kith_in(&alice, &["sync"]);
     run.ok();
     world.assert_nothing_lost(&alice, "uninterrupted");
-    let changed = git(&alice, &["diff", "--no-renames", "--name-only", "HEAD^1", "HEAD"]);
+    let changed = git(
+        &alice,
+        &["diff", "--no-renames", "--name-only", "HEAD^1", "HEAD"],
+    );
     (changed.lines().count(), rev(&alice, "HEAD^{tree}"))
 }
 
@@ -2230,4 +2280,173 @@ fn a_sync_killed_in_its_checkout_then_edits_rolls_back_and_merges_again() {
         let text = std::fs::read_to_string(alice.join(format!("contacts/{id}.md"))).unwrap();
         assert!(text.contains("edited after the kill"), "{id}:\n{text}");
     }
+}
+
+// --- Their version does not parse ---
+
+#[test]
+fn a_version_that_does_not_parse_is_kept_as_a_conflict_until_resolved() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let path = "contacts/ahmed-el-sayed.md";
+    // Bob adds a phone number and breaks the tags, with plain git and no check.
+    let text = team.read(BOB, path);
+    let broken = text.replacen(
+        "tags: [insurance, dach]\n",
+        "phone: \"+49 30 1234567\"\ntags: [insurance, dach, broken\n",
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(team.file(BOB, path), &broken).unwrap();
+    let bob = Author {
+        name: "Bob",
+        email: "bob@example.com",
+    };
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["commit", "-q", "--no-verify", "-am", "phone"],
+    );
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["push", "-q", "origin", "main"],
+    );
+    // Alice edits the same record.
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    let run = kith_in(team.dir(ALICE), &["sync"]);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    // Nothing with an error is published: the merge waits, committed locally, and the error
+    // says what happened and how to end it.
+    assert_ne!(run.code, 0, "{out}");
+    assert!(
+        out.contains("contacts/ahmed-el-sayed.md:")
+            && out.contains(
+                "Bob's version of this record (2026-11-24) could not be merged field by field"
+            )
+            && out.contains("kept whole in the `conflicts:` block")
+            && out.contains("the merge is committed locally but not pushed"),
+        "{out}"
+    );
+    assert_eq!(status(team.dir(ALICE)), "");
+    // Their version is in Alice's file, listed and reported until resolved.
+    let mine = team.read(ALICE, path);
+    assert!(mine.contains("+49 30 1234567"), "{mine}");
+    assert_eq!(field(&mine, "lifecycle").as_deref(), Some("mql"), "{mine}");
+    let listed = team.kith(ALICE, &["conflicts", "--format", "json"]).json();
+    let entry = &listed[0];
+    assert_eq!(entry["field"], "record", "{listed}");
+    assert_eq!(entry["theirs"].as_str(), Some(broken.as_str()), "{listed}");
+    let check = kith_in(team.dir(ALICE), &["check"]);
+    check.fails(1);
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        said.contains("unresolved-record-conflict")
+            && said.contains("kith resolve ahmed-el-sayed --field record --take theirs"),
+        "{said}"
+    );
+    // A value is not a whole record.
+    let err = kith_in(
+        team.dir(ALICE),
+        &[
+            "resolve",
+            "ahmed-el-sayed",
+            "--field",
+            "record",
+            "--take",
+            "x",
+        ],
+    );
+    assert!(err.fails(1).contains("--take ours"), "{err:?}");
+    // Alice takes their version, fixes its tags and promotes again; it all goes through.
+    let took = team.kith(
+        ALICE,
+        &[
+            "resolve",
+            "ahmed-el-sayed",
+            "--field",
+            "record",
+            "--take",
+            "theirs",
+        ],
+    );
+    assert!(
+        took.stdout.contains("replaced by the version of"),
+        "{took:?}"
+    );
+    assert_eq!(team.read(ALICE, path), broken);
+    std::fs::write(
+        team.file(ALICE, path),
+        broken.replacen("dach, broken\n", "dach, fixed]\n", 1),
+    )
+    .unwrap();
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    team.sync(ALICE);
+    team.settle();
+    team.assert_converged();
+    for i in [ALICE, BOB] {
+        let text = team.read(i, path);
+        assert_eq!(
+            field(&text, "phone").as_deref(),
+            Some("+49 30 1234567"),
+            "{text}"
+        );
+        assert_eq!(
+            field(&text, "tags").as_deref(),
+            Some("[insurance, dach, fixed]"),
+            "{text}"
+        );
+        assert!(!text.contains("conflicts:"), "{text}");
+    }
+}
+
+#[test]
+fn a_version_that_does_not_parse_can_be_dropped_with_take_ours() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let path = "contacts/ahmed-el-sayed.md";
+    let text = team.read(BOB, path);
+    std::fs::write(
+        team.file(BOB, path),
+        text.replacen("\n---\n", "\nnickname: [broken\n---\n", 1),
+    )
+    .unwrap();
+    let bob = Author {
+        name: "Bob",
+        email: "bob@example.com",
+    };
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["commit", "-q", "--no-verify", "-am", "nickname"],
+    );
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["push", "-q", "origin", "main"],
+    );
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    kith_in(team.dir(ALICE), &["sync"]).fails(1);
+    let kept = team.kith(
+        ALICE,
+        &[
+            "resolve",
+            "ahmed-el-sayed",
+            "--field",
+            "record",
+            "--take",
+            "ours",
+        ],
+    );
+    assert!(kept.stdout.contains("kept this file"), "{kept:?}");
+    let mine = team.read(ALICE, path);
+    assert!(
+        !mine.contains("conflicts:") && !mine.contains("nickname"),
+        "{mine}"
+    );
+    assert_eq!(field(&mine, "lifecycle").as_deref(), Some("mql"), "{mine}");
+    team.kith(ALICE, &["check"]);
+    team.sync(ALICE);
 }
