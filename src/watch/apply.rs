@@ -590,7 +590,7 @@ mod tests {
         assert!(added.is_empty() && fixed.is_empty(), "{added:?} {fixed:?}");
         // A different problem is still both: the new one added, the old one fixed.
         let other = Diagnostic::error("invalid-stage", "`stage` is `lost-ish`");
-        let (added, fixed) = diff_diags(&[bad("stages")], &[other.clone()]);
+        let (added, fixed) = diff_diags(&[bad("stages")], &[other]);
         assert_eq!((added.len(), fixed.len()), (1, 1));
     }
 
