@@ -1797,3 +1797,52 @@ fn git_merge_never_fuses_two_different_people_created_under_one_id() {
     assert_eq!(ws.read(path), ours);
     ws.kith(&["check"]).ok();
 }
+
+#[test]
+fn history_follows_a_rename_into_a_branch_that_edited_the_old_name_later() {
+    let ws = repo();
+    let top = ws.path();
+    git_ok(top, SAM, BASE_DATE, &["branch", "theirs"]);
+    // Sam renames Ada on main; later by the clock, Priya edits her under the old name on a
+    // branch, which is then merged (git follows the rename).
+    git_ok(
+        top,
+        SAM,
+        THEIR_DATE,
+        &["mv", ADA_PATH, "contacts/ada-byron.md"],
+    );
+    ws.write(
+        DEAL_PATH,
+        &ws.read(DEAL_PATH).replace("ada-lovelace", "ada-byron"),
+    );
+    commit_all(top, SAM, THEIR_DATE, "rename");
+    git_ok(top, SAM, OUR_DATE, &["checkout", "-q", "theirs"]);
+    ws.write(ADA_PATH, &ADA.replace("7946 0000", "7946 0005"));
+    commit_all(top, PRIYA, OUR_DATE, "phone");
+    git_ok(top, SAM, OUR_DATE, &["checkout", "-q", "main"]);
+    let run = git_as(top, SAM, MERGE_DATE, &["merge", "--no-edit", "theirs"]);
+    assert_merged(top, &run);
+    assert!(ws.read("contacts/ada-byron.md").contains("7946 0005"));
+    let out = ws.kith(&["history", "ada-byron", "--format", "json"]);
+    let rows: Vec<(String, String)> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["who"].as_str().unwrap().to_string(),
+                r["change"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|(who, change)| who == "priya" && change == "phone"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|(_, change)| change.contains("renamed")),
+        "{rows:?}"
+    );
+}
