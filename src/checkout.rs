@@ -332,17 +332,22 @@ fn entry(path: &Path, id: Oid, mode: u32, meta: &std::fs::Metadata) -> git2::Ind
     e
 }
 
-/// Checks `to` out and moves the current branch to it, journalled (see the module's
-/// documentation): the working tree first, then the branch, so the branch never points at a
-/// commit whose files are not in the working tree (the next commit would undo them).
-pub fn move_to(git: &Repository, to: Oid, why: &str) -> Result<()> {
+/// The working tree, the branch HEAD names, and the commit it is at.
+fn where_at(git: &Repository) -> Result<(PathBuf, String, Oid)> {
     let workdir = git
         .workdir()
         .context("the repository has no working tree")?
         .to_path_buf();
     let head = git.head()?;
     let name = head.name().context("HEAD has no name")?.to_string();
-    let from = head.peel_to_commit()?.id();
+    Ok((workdir, name, head.peel_to_commit()?.id()))
+}
+
+/// Checks `to` out and moves the current branch to it, journalled (see the module's
+/// documentation): the working tree first, then the branch, so the branch never points at a
+/// commit whose files are not in the working tree (the next commit would undo them).
+pub fn move_to(git: &Repository, to: Oid, why: &str) -> Result<()> {
+    let (workdir, name, from) = where_at(git)?;
     let changes = changes(git, from, to)?;
     let mut blocked = Vec::new();
     for c in &changes {
@@ -384,13 +389,7 @@ pub fn recover(git: &Repository) -> Result<Recovered> {
         let _ = std::fs::remove_file(journal(git));
         return Ok(out);
     };
-    let workdir = git
-        .workdir()
-        .context("the repository has no working tree")?
-        .to_path_buf();
-    let head = git.head()?;
-    let name = head.name().context("HEAD has no name")?.to_string();
-    let at = head.peel_to_commit()?.id();
+    let (workdir, name, at) = where_at(git)?;
     let Ok(changes) = changes(git, from, to) else {
         // `to` is gone (only `git gc` of a long-forgotten journal could do that): nothing to
         // finish, and `from` is the branch's own history.
