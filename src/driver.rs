@@ -129,7 +129,21 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, repo_path: &str) -> Result<D
             .unwrap_or_default();
         let side = their_side(&cwd, repo_path, &cfg);
         let base = (!base_text.is_empty()).then_some(base_text.as_str());
-        if let Ok(out) = merge::merge(&cfg, kind, base, &ours_text, &theirs_text, &side) {
+        // Both sides created this id: two different people are never fused into one record.
+        // Ours stays, theirs is kept whole beside it for `kith resolve --take both`.
+        let merged = if base.is_none() && !crate::sync::same_record(&ours_text, &theirs_text) {
+            merge::set_aside(
+                &cfg,
+                kind,
+                &ours_text,
+                &theirs_text,
+                "both sides created this id for different records",
+                &side,
+            )
+        } else {
+            merge::merge(&cfg, kind, base, &ours_text, &theirs_text, &side)
+        };
+        if let Ok(out) = merged {
             crate::fsutil::write_atomic(
                 ours,
                 out.text.as_bytes(),

@@ -423,11 +423,16 @@ impl Repo {
         out
     }
 
-    /// Every change to one record, oldest first, following renames back in time.
+    /// Every change to one record, oldest first, following renames back in time, and into
+    /// branches that still used an old name when the rename happened (their edits are merged
+    /// into the renamed file, so they are its history too).
     pub fn record_history(&self, kind: Kind, id: &str) -> Result<Vec<(Commit, Vec<Event>)>> {
         let mut current = id.to_string();
-        let mut out = Vec::new();
-        for oid in self.commits()? {
+        // (position in the walk, commit, events); renames as (old id, where in the walk, commit).
+        let mut found: Vec<(usize, Commit, Vec<Event>)> = Vec::new();
+        let mut renames: Vec<(String, usize, Oid)> = Vec::new();
+        let commits = self.commits()?;
+        for (at, &oid) in commits.iter().enumerate() {
             let path = self.path_of(kind, &current);
             // Find renames to this path: a full diff only for commits that touch it.
             let (commit, changes) = self.changes(oid, std::slice::from_ref(&path))?;
@@ -450,14 +455,40 @@ impl Repo {
                 _ => None,
             });
             if !mine.is_empty() {
-                out.push((commit, mine));
+                found.push((at, commit, mine));
             }
             if let Some(from) = renamed_from {
+                renames.push((from.clone(), at, oid));
                 current = from;
             }
         }
-        out.reverse();
-        Ok(out)
+        // The walk meets a branch's commits in date order: one that edited the old name after
+        // the rename (by the clock) came before it, when the name followed was still the new
+        // one. Such a commit is not a descendant of the rename (a descendant with the old
+        // name would be another record, created after it).
+        for (old, rename_at, rename) in &renames {
+            let path = self.path_of(kind, old);
+            for (at, &oid) in commits.iter().enumerate().take(*rename_at) {
+                if found.iter().any(|(a, _, _)| *a == at) {
+                    continue;
+                }
+                let (commit, changes) = self.changes(oid, std::slice::from_ref(&path))?;
+                if changes.is_empty() || self.git.graph_descendant_of(oid, *rename)? {
+                    continue;
+                }
+                let theirs: Vec<Event> = changes
+                    .into_iter()
+                    .filter(|c| c.kind == kind && c.id == *old)
+                    .map(|c| c.event)
+                    .filter(|e| !matches!(e, Event::Created | Event::Deleted))
+                    .collect();
+                if !theirs.is_empty() {
+                    found.push((at, commit, theirs));
+                }
+            }
+        }
+        found.sort_by_key(|(at, _, _)| std::cmp::Reverse(*at));
+        Ok(found.into_iter().map(|(_, c, e)| (c, e)).collect())
     }
 
     /// The file a commit renamed to `path`, if it did (compared with its first parent).

@@ -8,6 +8,7 @@
 pub mod activity;
 pub mod body;
 pub mod cache;
+pub mod checkout;
 pub mod cli;
 pub mod cmd;
 pub mod commits;

@@ -278,6 +278,25 @@ fn check_fields(
                         .unwrap_or_default()
                 };
                 let field = get("field");
+                if field == crate::merge::WHOLE_RECORD {
+                    out.diags.push(
+                        Diagnostic::error(
+                            "unresolved-record-conflict",
+                            format!(
+                                "{}'s version of this record ({}) could not be merged field by field: {}; it is kept whole in the `conflicts:` block",
+                                get("who"),
+                                get("when"),
+                                get("why")
+                            ),
+                        )
+                        .pos(value_pos(key))
+                        .help(format!(
+                            "see it with `kith conflicts`; `kith resolve {id} --field record --take theirs` takes it (then fix what does not parse), `--take ours` keeps this one, `--take both` makes theirs a record of its own",
+                            id = out.record.id
+                        )),
+                    );
+                    continue;
+                }
                 out.diags.push(
                     Diagnostic::warning(
                         "unresolved-conflict",

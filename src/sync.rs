@@ -8,8 +8,9 @@
 //! Safety: never a force-push, never a rewrite of published history, never a discarded commit
 //! or uncommitted change. Each step leaves the repository consistent: local changes are
 //! committed before anything else; a merge is built in memory, checked out into the working
-//! tree, and only then does the branch move, so an interruption at any point leaves a state
-//! that the next `kith sync` completes.
+//! tree under a journal ([`crate::checkout`]), and only then does the branch move, so an
+//! interruption at any point leaves a state that the next `kith sync` finishes or rolls back
+//! before it commits anything.
 
 use crate::config::Config;
 use crate::history::{self, Event, Repo};
@@ -45,8 +46,11 @@ pub struct Report {
     pub merged: Vec<MergedRecord>,
     pub pushed: Option<String>,
     pub up_to_date: bool,
-    /// An interrupted sync's last step (moving the branch) was completed first.
+    /// An interrupted sync's checkout was finished (and the branch moved) first.
     pub resumed: bool,
+    /// An interrupted sync's checkout was rolled back first, because these files were edited
+    /// since; they are committed as local changes and merged again.
+    pub kept: Vec<String>,
     /// Records the sync changed in the working tree (fast-forward or merge), with whether
     /// they are new.
     pub arrived: Vec<(Kind, String, bool)>,
@@ -91,7 +95,7 @@ fn git_cli(workdir: &Path, args: &[&str]) -> Result<std::process::Output> {
 
 /// Testing hook: `KITH_FAILPOINT=<name>` kills the process at that step (as a power cut or
 /// `kill -9` would), so the integration tests can prove that every step is safe to interrupt.
-fn failpoint(name: &str) {
+pub(crate) fn failpoint(name: &str) {
     if std::env::var_os("KITH_FAILPOINT").is_some_and(|v| v == name) {
         std::process::abort();
     }
@@ -116,10 +120,13 @@ pub fn sync(ws_root: &Path, cfg: &Config, opts: &Options) -> Result<Report> {
             "the repository is in the middle of a git operation ({state:?}); finish or abort it first (`git status` says how)"
         ),
     }
-    let resumed = finish_interrupted(git)?;
+    // Before anything is committed: a checkout a killed sync left half-done is finished or
+    // rolled back, never committed as the user's change.
+    let recovered = crate::checkout::recover(git)?;
     crate::output::trace("resumed?");
     let mut report = Report {
-        resumed,
+        resumed: recovered.finished,
+        kept: recovered.kept,
         committed: commit_local(&repo, opts.check)?,
         ..Report::default()
     };
@@ -626,95 +633,7 @@ fn set_upstream(git: &Repository, t: &Target) -> Result<()> {
 
 /// Moves the branch to `to` (a descendant of HEAD): working tree first, then the branch.
 fn fast_forward(git: &Repository, to: Oid) -> Result<()> {
-    move_to(git, to, "kith sync: fast-forward")
-}
-
-/// Where a sync notes the commit it is moving the branch to, until the branch has moved.
-fn journal(git: &Repository) -> PathBuf {
-    git.path().join("kith-sync-pending")
-}
-
-/// Checks `to` out and moves the current branch to it. The working tree goes first: if the
-/// process dies in between, the next sync finds the note in the journal and only moves the
-/// branch ([`finish_interrupted`]); the branch never points at a commit whose files are not
-/// in the working tree, which would make the next commit undo them.
-fn move_to(git: &Repository, to: Oid, why: &str) -> Result<()> {
-    let head = git.head()?;
-    let name = head.name().context("HEAD has no name")?.to_string();
-    let from = head.peel_to_commit()?.id();
-    std::fs::write(journal(git), format!("{to}\n{from}\n"))
-        .context("cannot write to the .git folder")?;
-    let commit = git.find_commit(to)?;
-    let blocked = std::cell::RefCell::new(Vec::<String>::new());
-    let mut checkout = git2::build::CheckoutBuilder::new();
-    checkout
-        .safe()
-        .notify_on(git2::CheckoutNotificationType::CONFLICT)
-        .notify(|_, path, _, _, _| {
-            if let Some(p) = path {
-                blocked.borrow_mut().push(p.display().to_string());
-            }
-            true
-        });
-    let result = git.checkout_tree(commit.as_object(), Some(&mut checkout));
-    drop(checkout);
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(journal(git));
-        let blocked = blocked.into_inner();
-        if blocked.is_empty() {
-            bail!("cannot update the working tree ({e}); nothing was lost, run `kith sync` again");
-        }
-        bail!(
-            "the sync changes {}, which you changed too and did not commit (kith commits only the workspace)\n  help: commit or stash your change (`git stash`), run `kith sync` again, then `git stash pop`; nothing was lost",
-            blocked.join(", ")
-        );
-    }
-    failpoint("checked-out");
-    crate::output::trace("checked out");
-    git.reference_matching(&name, to, true, from, why).context(
-        "the branch moved while kith was syncing; nothing was lost, run `kith sync` again",
-    )?;
-    let _ = std::fs::remove_file(journal(git));
-    Ok(())
-}
-
-/// Completes a branch move an earlier sync was interrupted in: when the working tree holds
-/// exactly the commit it was moving to, and the branch has not moved since, only the branch
-/// is left to move. Otherwise the note is dropped and the working tree's state is committed
-/// as usual (nothing is lost either way).
-fn finish_interrupted(git: &Repository) -> Result<bool> {
-    let Ok(text) = std::fs::read_to_string(journal(git)) else {
-        return Ok(false);
-    };
-    let _ = std::fs::remove_file(journal(git));
-    let mut ids = text.lines().filter_map(|l| Oid::from_str(l.trim()).ok());
-    let (Some(to), Some(from)) = (ids.next(), ids.next()) else {
-        return Ok(false);
-    };
-    let head = git.head()?;
-    let Ok(name) = head.name().map(str::to_string) else {
-        return Ok(false);
-    };
-    if head.peel_to_commit()?.id() != from {
-        return Ok(false);
-    }
-    let Ok(commit) = git.find_commit(to) else {
-        return Ok(false);
-    };
-    // Tracked files only: a file created since does not matter, a changed one might be a
-    // half-done checkout.
-    let diff = git.diff_tree_to_workdir_with_index(Some(&commit.tree()?), None)?;
-    if diff.deltas().len() != 0 {
-        return Ok(false);
-    }
-    git.reference_matching(
-        &name,
-        to,
-        true,
-        from,
-        "kith sync: finish an interrupted sync",
-    )?;
-    Ok(true)
+    crate::checkout::move_to(git, to, "kith sync: fast-forward")
 }
 
 /// Merges `remote` into `local`: git's merge for everything, then every record changed on
@@ -930,7 +849,7 @@ fn merge_commit(
     )?;
     failpoint("merge-written");
     crate::output::trace("merge written");
-    move_to(git, commit_id, "kith sync: merge")?;
+    crate::checkout::move_to(git, commit_id, "kith sync: merge")?;
     Ok(merged)
 }
 
@@ -962,7 +881,7 @@ fn changes(
 
 /// Whether two new records with the same id describe the same person: the same e-mail
 /// address, or the same name when neither has one, compared as `kith duplicates` compares them.
-fn same_record(a: &str, b: &str) -> bool {
+pub fn same_record(a: &str, b: &str) -> bool {
     use crate::duplicates::normalize;
     // (e-mail, name) of a record's text, each read once.
     let identity = |text: &str| -> (Option<String>, Option<String>) {
@@ -990,7 +909,9 @@ fn same_record(a: &str, b: &str) -> bool {
     }
 }
 
-/// Merges one record field by field; a record that cannot be merged keeps ours.
+/// Merges one record field by field. A record whose other side cannot be merged (it does not
+/// parse) keeps ours, with their whole text recorded as a conflict in ours
+/// ([`merge::set_aside`]): their edit stays in the working tree until someone resolves it.
 #[allow(clippy::too_many_arguments)]
 fn merge_or_keep(
     cfg: &Config,
@@ -1002,7 +923,16 @@ fn merge_or_keep(
     path: &str,
     report: &mut Vec<MergedRecord>,
 ) -> String {
-    match merge::merge(cfg, kind, base, ours, theirs, side) {
+    let out = merge::merge(cfg, kind, base, ours, theirs, side).or_else(|e| {
+        merge::set_aside(cfg, kind, ours, theirs, &e.to_string(), side).map(|mut out| {
+            out.conflicts[0].field = format!(
+                "{} (could not merge field by field: {e}; their whole version is kept in the `conflicts:` block, `kith conflicts` shows it)",
+                merge::WHOLE_RECORD
+            );
+            out
+        })
+    });
+    match out {
         Ok(out) => {
             report.push(MergedRecord {
                 path: path.to_string(),

@@ -27,7 +27,16 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
     if report.resumed {
         done(
             "sync",
-            "finished moving the branch, where an interrupted sync stopped",
+            "finished the checkout and moved the branch, where an interrupted sync stopped",
+        );
+    }
+    if !report.kept.is_empty() {
+        done(
+            "sync",
+            &format!(
+                "undid the checkout an interrupted sync left half-done (its commits are kept) and kept your edits made since: {}",
+                report.kept.join(", ")
+            ),
         );
     }
     if let Some(message) = &report.committed {
@@ -454,7 +463,12 @@ pub fn merge_driver(args: MergeDriverArgs) -> Result<ExitCode> {
             for n in notes {
                 output::eprint(&format!("kith: {}: {n}\n", args.path));
             }
-            if !conflicts.is_empty() {
+            if conflicts.iter().any(|c| c == crate::merge::WHOLE_RECORD) {
+                output::eprint(&format!(
+                    "kith: {}: both sides created it for different records, or theirs does not parse; kept ours, theirs is whole in its conflicts: block (`kith check` says how to keep both)\n",
+                    args.path
+                ));
+            } else if !conflicts.is_empty() {
                 output::eprint(&format!(
                     "kith: {}: {} set differently on both sides; kept ours, both values are in its conflicts: block\n",
                     args.path,

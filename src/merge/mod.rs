@@ -7,4 +7,4 @@ pub mod diff3;
 mod properties;
 pub mod record;
 
-pub use record::{Conflict, Outcome, Side, Unmergeable, merge};
+pub use record::{Conflict, Outcome, Side, Unmergeable, WHOLE_RECORD, merge, set_aside};

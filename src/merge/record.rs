@@ -182,6 +182,54 @@ pub fn merge(
     })
 }
 
+/// The `field` of a `conflicts:` entry that holds a whole version of the record: theirs, which
+/// could not be merged field by field.
+pub const WHOLE_RECORD: &str = "record";
+
+/// Keeps ours and records their whole text in ours' `conflicts:` block (`field: record`),
+/// for when their version cannot be merged field by field (it does not parse): their edit
+/// stays in the working tree, `kith conflicts` lists it, `kith check` reports it as an error
+/// until `kith resolve ID --field record --take ours|theirs` ends it. Fails only when ours
+/// cannot be edited (it does not parse either).
+pub fn set_aside(
+    cfg: &Config,
+    kind: Kind,
+    ours: &str,
+    theirs: &str,
+    why: &str,
+    side: &Side,
+) -> Result<Outcome, Unmergeable> {
+    let o = fields_of(ours, "our version")?;
+    Doc::parse(ours).map_err(|e| Unmergeable(format!("our version: {e}")))?;
+    let mut block: Vec<Value> = get(&o, "conflicts").map_or(Vec::new(), |v| v.items().to_vec());
+    let entry = Value::Map(
+        vec![
+            ("field".into(), Value::str(WHOLE_RECORD)),
+            ("ours".into(), Value::str("this file")),
+            ("theirs".into(), Value::str(theirs)),
+            ("why".into(), Value::str(why)),
+            ("who".into(), Value::str(&side.who)),
+            ("when".into(), Value::str(&side.when.to_string())),
+        ]
+        .into(),
+    );
+    if !block.contains(&entry) {
+        block.push(entry);
+    }
+    let changes = [Change::Set("conflicts".into(), Value::List(block.into()))];
+    let text = edit::apply(ours, &changes, |k| schema::field_type(cfg, kind, k))
+        .map_err(|e| Unmergeable(format!("{e:#}")))?;
+    Ok(Outcome {
+        text,
+        conflicts: vec![Conflict {
+            field: WHOLE_RECORD.to_string(),
+            ours: Value::Null,
+            theirs: Value::str(theirs),
+        }],
+        notes: Vec::new(),
+    })
+}
+
 enum Resolution {
     Take(Option<Value>, Option<String>),
     Conflict,

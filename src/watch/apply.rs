@@ -414,16 +414,30 @@ fn minus(a: &[String], b: &[String]) -> Vec<String> {
 
 /// Diagnostics in `new` and not in `old`, and the reverse (as multisets of rendered lines).
 fn diff_diags(old: &[Diagnostic], new: &[Diagnostic]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    // A diagnostic is the same problem when all but its help is the same: the help can change
+    // with the configuration (the stages it suggests, say) while the problem stays, and the
+    // watcher must not say it was fixed.
+    let key = |d: &Diagnostic| {
+        format!(
+            "{}:{}:{}: {}: {} [{}]",
+            d.path,
+            d.line,
+            d.column,
+            d.severity.as_str(),
+            d.message,
+            d.code
+        )
+    };
     let count = |ds: &[Diagnostic]| {
         let mut m: HashMap<String, usize> = HashMap::default();
         for d in ds {
-            *m.entry(d.render(false)).or_default() += 1;
+            *m.entry(key(d)).or_default() += 1;
         }
         m
     };
     let take = |ds: &[Diagnostic], mut other: HashMap<String, usize>| {
         ds.iter()
-            .filter(|d| match other.get_mut(&d.render(false)) {
+            .filter(|d| match other.get_mut(&key(d)) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     false
@@ -561,6 +575,24 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::parse::parse;
+
+    #[test]
+    fn a_diagnostic_whose_help_alone_changed_is_neither_new_nor_fixed() {
+        let bad = |help: &str| {
+            let mut d = Diagnostic::error("invalid-stage", "`stage` is `won-ish`").help(help);
+            d.path = "deals/x.md".into();
+            d
+        };
+        let (added, fixed) = diff_diags(
+            &[bad("stages: lead, won")],
+            &[bad("stages: lead, won, lost")],
+        );
+        assert!(added.is_empty() && fixed.is_empty(), "{added:?} {fixed:?}");
+        // A different problem is still both: the new one added, the old one fixed.
+        let other = Diagnostic::error("invalid-stage", "`stage` is `lost-ish`");
+        let (added, fixed) = diff_diags(&[bad("stages")], &[other]);
+        assert_eq!((added.len(), fixed.len()), (1, 1));
+    }
 
     const CFG: &str = "scoring:\n  engagement:\n    activities:\n      visit: 10\n    cap: 100\n  total_cap: 100\n  signals:\n    rules: []\n  thresholds: {lead: 10, mql: 30, sql: 50}\nsegments:\n  engaged: \"score >= 20\"\n";
 

@@ -1699,3 +1699,150 @@ fn init_inside_an_existing_repository_registers_the_driver_there() {
         "crm/contacts/ada.md: merge: kith\ncontacts/ada.md: merge: unspecified\n"
     );
 }
+
+#[test]
+fn stacked_conflicts_list_every_value_and_a_resolution_names_the_one_it_takes() {
+    // Three clones set the title to CEO, CFO and CTO: two merges recorded two entries, and
+    // the file holds CEO.
+    let path = "contacts/zoe-stack.md";
+    let zoe = person(
+        "Zoe Stack",
+        "title: CEO\nconflicts:\n  - field: title\n    ours: CEO\n    theirs: CFO\n    who: bob\n    when: \"2026-11-20\"\n  - field: title\n    ours: CFO\n    theirs: CTO\n    who: carol\n    when: \"2026-11-21\"\n",
+    );
+    let ws = repo_with(&[(path, &zoe)]);
+    let rows: Vec<(String, String, String)> = ws
+        .kith(&["conflicts", "--format", "json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            (s("ours"), s("theirs"), s("who"))
+        })
+        .collect();
+    let t = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    // Ours is the value in the file; every other value is listed, once.
+    assert_eq!(rows, [t("CEO", "CFO", "bob"), t("CEO", "CTO", "carol")]);
+    let table = ws.kith(&["conflicts"]).ok().to_string();
+    assert!(table.contains("CFO") && table.contains("CTO"), "{table}");
+    // `theirs` is not one value: refused, nothing changes, the choices are named.
+    let err = ws.kith(&[
+        "resolve",
+        "zoe-stack",
+        "--field",
+        "title",
+        "--take",
+        "theirs",
+    ]);
+    let said = err.fails(1);
+    assert!(
+        said.contains("2 other values: CFO (bob on 2026-11-20), CTO (carol on 2026-11-21)")
+            && said.contains("--take CTO"),
+        "{said}"
+    );
+    assert_eq!(ws.read(path), zoe);
+    let out = ws.kith(&["resolve", "zoe-stack", "--field", "title", "--take", "CTO"]);
+    assert!(out.ok().contains("set to CTO"), "{}", out.stdout);
+    let text = ws.read(path);
+    assert!(
+        text.contains("title: CTO\n") && !text.contains("conflicts"),
+        "{text}"
+    );
+}
+
+#[test]
+fn git_merge_never_fuses_two_different_people_created_under_one_id() {
+    let ws = repo();
+    let path = "contacts/zed-zulu.md";
+    let theirs = "---\nname: Zed Zulu\nemail: zed@zulu-shipping.example\nphone: \"+49 30 1234567\"\n---\nMet at the port.\n";
+    let ours = "---\nname: Zed Zulu\nemail: zed.zulu@gmail.example\ntitle: Student\n---\nMet at the library.\n";
+    let run = merge_branches(&ws, |ws| ws.write(path, theirs), |ws| ws.write(path, ours));
+    assert_merged(ws.path(), &run);
+    assert!(
+        run.stderr
+            .contains("both sides created it for different records"),
+        "{}",
+        run.stderr
+    );
+    // Ours in place, untouched but for the conflict; theirs whole in it, not fused.
+    let text = ws.read(path);
+    assert!(
+        text.starts_with(
+            "---\nname: Zed Zulu\nemail: zed.zulu@gmail.example\ntitle: Student\nconflicts:\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("\nphone:"), "{text}");
+    let listed = ws.kith(&["conflicts", "--format", "json"]).json();
+    assert_eq!(listed[0]["field"], "record", "{listed}");
+    assert_eq!(listed[0]["theirs"].as_str(), Some(theirs), "{listed}");
+    let check = ws.kith(&["check"]);
+    check.fails(1);
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        said.contains("unresolved-record-conflict")
+            && said.contains("both sides created this id for different records")
+            && said.contains("--take both"),
+        "{said}"
+    );
+    // Keeping both: theirs becomes a record of its own.
+    let out = ws.kith(&["resolve", "zed-zulu", "--field", "record", "--take", "both"]);
+    assert!(
+        out.ok().contains("is now contacts/zed-zulu-2.md"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(ws.read("contacts/zed-zulu-2.md"), theirs);
+    assert_eq!(ws.read(path), ours);
+    ws.kith(&["check"]).ok();
+}
+
+#[test]
+fn history_follows_a_rename_into_a_branch_that_edited_the_old_name_later() {
+    let ws = repo();
+    let top = ws.path();
+    git_ok(top, SAM, BASE_DATE, &["branch", "theirs"]);
+    // Sam renames Ada on main; later by the clock, Priya edits her under the old name on a
+    // branch, which is then merged (git follows the rename).
+    git_ok(
+        top,
+        SAM,
+        THEIR_DATE,
+        &["mv", ADA_PATH, "contacts/ada-byron.md"],
+    );
+    ws.write(
+        DEAL_PATH,
+        &ws.read(DEAL_PATH).replace("ada-lovelace", "ada-byron"),
+    );
+    commit_all(top, SAM, THEIR_DATE, "rename");
+    git_ok(top, SAM, OUR_DATE, &["checkout", "-q", "theirs"]);
+    ws.write(ADA_PATH, &ADA.replace("7946 0000", "7946 0005"));
+    commit_all(top, PRIYA, OUR_DATE, "phone");
+    git_ok(top, SAM, OUR_DATE, &["checkout", "-q", "main"]);
+    let run = git_as(top, SAM, MERGE_DATE, &["merge", "--no-edit", "theirs"]);
+    assert_merged(top, &run);
+    assert!(ws.read("contacts/ada-byron.md").contains("7946 0005"));
+    let out = ws.kith(&["history", "ada-byron", "--format", "json"]);
+    let rows: Vec<(String, String)> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["who"].as_str().unwrap().to_string(),
+                r["change"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|(who, change)| who == "priya" && change == "phone"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|(_, change)| change.contains("renamed")),
+        "{rows:?}"
+    );
+}

@@ -144,6 +144,10 @@ fn set_of(items: &[&str]) -> BTreeSet<String> {
 }
 
 /// A `git daemon` serving a folder on 127.0.0.1, killed on drop.
+///
+/// `git daemon` is a wrapper that starts `git-daemon` and waits for it: killing the wrapper
+/// would leave `git-daemon` listening after the tests end. So `git-daemon` itself is
+/// started, from `git --exec-path`, and is the process killed.
 struct Daemon {
     child: Child,
     port: u16,
@@ -158,8 +162,8 @@ impl Daemon {
                 .local_addr()
                 .unwrap()
                 .port();
-            let mut child = Command::new("git")
-                .arg("daemon")
+            let exec_path = git(base, &["--exec-path"]);
+            let mut child = Command::new(Path::new(exec_path.trim()).join("git-daemon"))
                 .arg("--reuseaddr")
                 .arg(format!("--base-path={}", base.display()))
                 .arg("--export-all")
@@ -198,6 +202,30 @@ impl Drop for Daemon {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether something accepts connections on 127.0.0.1:`port`.
+fn listening(port: u16) -> bool {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
+}
+
+#[test]
+fn the_git_daemon_stops_listening_when_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let daemon = Daemon::start(dir.path());
+    let port = daemon.port;
+    assert!(listening(port));
+    drop(daemon);
+    // A killed process's socket closes with it; allow the kernel a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while listening(port) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !listening(port),
+        "something still listens on port {port} after the daemon was dropped"
+    );
 }
 
 #[derive(Clone, Copy)]
@@ -2159,4 +2187,543 @@ fn rename_against_edit_follows_the_rename() {
         );
         assert_eq!(field(&text, "country").as_deref(), Some("PT"), "{text}");
     }
+}
+
+// --- Killed inside the checkout, at every file ---
+
+/// The tag Alice adds to every person, and the note she adds to the people Bob renames or
+/// deletes.
+const KILL_TAG: &str = "kill-test";
+const KILL_NOTE: &str = "Alice's note, written before the sync.";
+
+/// A remote, Alice's clone of a generated workspace with a tag added to every person (and a
+/// note on some), and Bob's renames, deletes and edits of those people already pushed; the
+/// remote is `../remote.git` from each clone, so a copy of the folder is a world of its own.
+struct KillWorld {
+    template: tempfile::TempDir,
+    /// Bob's renames (old id, new id), deletes, and people whose phone he set.
+    renamed: Vec<(String, String)>,
+    deleted: Vec<String>,
+    phoned: Vec<String>,
+    /// Every person Alice had, by id.
+    people: Vec<String>,
+}
+
+/// `text` with `tag` added to its frontmatter's tags.
+fn with_tag(text: &str, tag: &str) -> String {
+    in_lf(text, |text| {
+        if text.contains("\ntags: [") {
+            text.replacen("\ntags: [", &format!("\ntags: [{tag}, "), 1)
+        } else if text.contains("\ntags:\n") {
+            text.replacen("\ntags:\n", &format!("\ntags:\n  - {tag}\n"), 1)
+        } else {
+            text.replacen("\n---\n", &format!("\ntags: [{tag}]\n---\n"), 1)
+        }
+    })
+}
+
+/// `edit` applied to `text` with LF line ends, then given back the line ends it had (some
+/// generated records end their lines with CRLF).
+fn in_lf(text: &str, edit: impl Fn(&str) -> String) -> String {
+    if text.contains("\r\n") {
+        edit(&text.replace("\r\n", "\n")).replace('\n', "\r\n")
+    } else {
+        edit(text)
+    }
+}
+
+impl KillWorld {
+    fn new(records: usize) -> KillWorld {
+        let template = tempfile::tempdir().unwrap();
+        let root = template.path();
+        kith_in(root, &["gen", "seed", "-n", &records.to_string(), "--git"]).ok();
+        git(root, &["clone", "-q", "--bare", "seed", "remote.git"]);
+        git(
+            &root.join("remote.git"),
+            &["config", "receive.autogc", "false"],
+        );
+        for (i, who) in [(ALICE, "alice"), (BOB, "bob")] {
+            git(root, &["clone", "-q", "remote.git", who]);
+            let dir = root.join(who);
+            git(&dir, &["remote", "set-url", "origin", "../remote.git"]);
+            identify(&dir, i);
+        }
+        let (alice, bob) = (root.join("alice"), root.join("bob"));
+        // The people nothing refers to, so that renaming or deleting them breaks no link.
+        let mut refs = String::new();
+        for dir in ["companies", "deals"] {
+            for e in std::fs::read_dir(alice.join(dir)).unwrap() {
+                refs.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+            }
+        }
+        let mut people: Vec<String> = std::fs::read_dir(alice.join("contacts"))
+            .unwrap()
+            .map(|e| {
+                let name = e.unwrap().file_name().into_string().unwrap();
+                name.strip_suffix(".md").unwrap().to_string()
+            })
+            .collect();
+        people.sort();
+        let free: Vec<&String> = people.iter().filter(|id| !refs.contains(*id)).collect();
+        let n = people.len() / 20;
+        let renamed: Vec<(String, String)> = free
+            .iter()
+            .step_by(3)
+            .take(n)
+            .map(|id| (id.to_string(), format!("{id}-renamed")))
+            .collect();
+        let deleted: Vec<String> = free
+            .iter()
+            .skip(1)
+            .step_by(3)
+            .take(n)
+            .map(|id| id.to_string())
+            .collect();
+        let phoned: Vec<String> = free
+            .iter()
+            .skip(2)
+            .step_by(3)
+            .map(|id| id.to_string())
+            .collect();
+        // Bob renames, deletes and edits with plain git, and pushes.
+        for (old, new) in &renamed {
+            git(
+                &bob,
+                &[
+                    "mv",
+                    &format!("contacts/{old}.md"),
+                    &format!("contacts/{new}.md"),
+                ],
+            );
+        }
+        for id in &deleted {
+            std::fs::remove_file(bob.join(format!("contacts/{id}.md"))).unwrap();
+        }
+        for id in &phoned {
+            let path = bob.join(format!("contacts/{id}.md"));
+            let text = in_lf(&std::fs::read_to_string(&path).unwrap(), |text| {
+                if text.contains("\nphone: ") {
+                    let start = text.find("\nphone: ").unwrap() + 1;
+                    let end = start + text[start..].find('\n').unwrap();
+                    format!("{}phone: \"+49 30 999\"{}", &text[..start], &text[end..])
+                } else {
+                    text.replacen("\n---\n", "\nphone: \"+49 30 999\"\n---\n", 1)
+                }
+            });
+            std::fs::write(&path, text).unwrap();
+        }
+        let who = Author {
+            name: "Bob",
+            email: "bob@example.com",
+        };
+        commit_all(
+            &bob,
+            who,
+            "2026-11-24T10:00:00Z",
+            "bob's renames, deletes, phones",
+        );
+        git_ok(
+            &bob,
+            who,
+            "2026-11-24T10:00:00Z",
+            &["push", "-q", "origin", "main"],
+        );
+        // Alice tags everyone, and writes a note on the people Bob renamed or deleted: not
+        // committed.
+        let noted: BTreeSet<&str> = renamed
+            .iter()
+            .map(|(old, _)| old.as_str())
+            .chain(deleted.iter().map(String::as_str))
+            .collect();
+        for id in &people {
+            let path = alice.join(format!("contacts/{id}.md"));
+            let mut text = with_tag(&std::fs::read_to_string(&path).unwrap(), KILL_TAG);
+            if noted.contains(id.as_str()) {
+                text = in_lf(&text, |t| {
+                    t.replacen("\n---\n", &format!("\n---\n\n{KILL_NOTE}\n"), 1)
+                });
+            }
+            std::fs::write(&path, text).unwrap();
+        }
+        KillWorld {
+            template,
+            renamed,
+            deleted,
+            phoned,
+            people,
+        }
+    }
+
+    /// A fresh copy of the world; Alice's clone in it.
+    fn copy(&self) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(self.template.path(), dir.path());
+        let alice = dir.path().join("alice");
+        (dir, alice)
+    }
+
+    /// Where each of Alice's people lives after the sync, and whether it carries her note.
+    fn expected(&self) -> Vec<(String, bool)> {
+        let renamed: BTreeMap<&str, &str> = self
+            .renamed
+            .iter()
+            .map(|(o, n)| (o.as_str(), n.as_str()))
+            .collect();
+        self.people
+            .iter()
+            .map(|id| match renamed.get(id.as_str()) {
+                Some(new) => (new.to_string(), true),
+                None => (id.clone(), self.deleted.contains(id)),
+            })
+            .collect()
+    }
+
+    /// Nothing lost from either side: every person of Alice's is there, under Bob's new name
+    /// when he renamed it, with her tag (and her note where she wrote one), and Bob's phone
+    /// numbers; the old names are gone; the remote has exactly Alice's tree, and nothing is
+    /// left uncommitted or half-written.
+    #[track_caller]
+    fn assert_nothing_lost(&self, alice: &Path, context: &str) {
+        for (id, noted) in self.expected() {
+            let path = alice.join(format!("contacts/{id}.md"));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{context}: {id} is gone ({e})"))
+                .replace("\r\n", "\n");
+            let fm = text.split("\n---\n").next().unwrap();
+            assert!(
+                fm.lines()
+                    .any(|l| l.starts_with("tags:") || l.starts_with("  - "))
+                    && fm.contains(KILL_TAG),
+                "{context}: {id} lost Alice's tag:\n{text}"
+            );
+            assert_eq!(
+                text.contains(KILL_NOTE),
+                noted,
+                "{context}: {id}'s note:\n{text}"
+            );
+        }
+        for id in &self.phoned {
+            let text = std::fs::read_to_string(alice.join(format!("contacts/{id}.md")))
+                .unwrap()
+                .replace("\r\n", "\n");
+            assert_eq!(
+                field(&text, "phone").as_deref(),
+                Some("+49 30 999"),
+                "{context}: {id} lost Bob's phone:\n{text}"
+            );
+        }
+        for (old, _) in &self.renamed {
+            assert!(
+                !alice.join(format!("contacts/{old}.md")).exists(),
+                "{context}: {old} is still there under its old name"
+            );
+        }
+        assert_eq!(status(alice), "", "{context}: left uncommitted");
+        let remote = alice.join("../remote.git");
+        assert_eq!(
+            rev(alice, "HEAD"),
+            rev(&remote, "main"),
+            "{context}: not published"
+        );
+        assert_fsck_clean(alice);
+    }
+}
+
+/// Every record file holds whole text: the bytes of the branch's commit or of the commit the
+/// journal says is being checked out, never a mix, an empty file or a stray version.
+#[track_caller]
+fn assert_records_whole(dir: &Path, context: &str) {
+    let journal = std::fs::read_to_string(dir.join(".git/kith-sync-pending")).unwrap_or_default();
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    for rev in ["HEAD", journal.lines().next().unwrap_or("HEAD")] {
+        let tree = git(dir, &["ls-tree", "-r", rev, "contacts"]);
+        known.extend(
+            tree.lines()
+                .map(|l| l.split_whitespace().nth(2).unwrap().to_string()),
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("contacts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".kith-tmp"))
+        .map(|n| format!("contacts/{n}\n"))
+        .collect();
+    names.sort();
+    let mut hash = Command::new("git")
+        .args(["hash-object", "--stdin-paths"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        let mut stdin = hash.stdin.take().unwrap();
+        stdin.write_all(names.concat().as_bytes()).unwrap();
+    }
+    let out = hash.wait_with_output().unwrap();
+    let ids = String::from_utf8(out.stdout).unwrap();
+    for (name, id) in names.iter().zip(ids.lines()) {
+        assert!(
+            known.contains(id),
+            "{context}: {} holds neither the branch's version nor the checkout's",
+            name.trim()
+        );
+    }
+}
+
+/// How many files the uninterrupted sync's checkout changes, and the tree it ends with.
+fn uninterrupted(world: &KillWorld) -> (usize, String) {
+    let (_dir, alice) = world.copy();
+    let run = kith_in(&alice, &["sync"]);
+    run.ok();
+    world.assert_nothing_lost(&alice, "uninterrupted");
+    let changed = git(
+        &alice,
+        &["diff", "--no-renames", "--name-only", "HEAD^1", "HEAD"],
+    );
+    (changed.lines().count(), rev(&alice, "HEAD^{tree}"))
+}
+
+#[test]
+fn a_sync_killed_at_any_file_of_its_checkout_is_finished_by_the_next() {
+    let world = KillWorld::new(300);
+    let (files, tree) = uninterrupted(&world);
+    assert!(files > 80, "the checkout changes {files} files");
+    // The boundaries (before the first file, after the last), the first removal, the first
+    // write and a write half-way; `checked-out` comes after the index is written. With
+    // `KITH_CHECKOUT_KILLS=all`, every point (about 15 minutes on a shared 2-core machine; it passed).
+    let removals = world.renamed.len() + world.deleted.len();
+    let sample = vec![0, 1, removals, files / 2, files];
+    let every = std::env::var("KITH_CHECKOUT_KILLS").is_ok_and(|v| v == "all");
+    let mut points: Vec<String> = if every { (0..=files).collect() } else { sample }
+        .iter()
+        .map(|n| format!("checkout:{n}"))
+        .collect();
+    points.push("checked-out".to_string());
+    for point in points {
+        let (_dir, alice) = world.copy();
+        sync_killed_at(&alice, &point);
+        assert_records_whole(&alice, &point);
+        let run = kith_in(&alice, &["sync"]);
+        let out = run.ok();
+        world.assert_nothing_lost(&alice, &point);
+        // Exactly what the uninterrupted sync made.
+        assert_eq!(rev(&alice, "HEAD^{tree}"), tree, "{point}: {out}");
+        if point.starts_with("checkout:") || point == "checked-out" {
+            assert!(
+                out.contains("finished the checkout and moved the branch"),
+                "{point}: {out}"
+            );
+        }
+        let left: Vec<String> = std::fs::read_dir(alice.join("contacts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".kith-tmp"))
+            .collect();
+        assert!(left.is_empty(), "{point}: temporary files left: {left:?}");
+    }
+}
+
+#[test]
+fn a_sync_killed_in_its_checkout_then_edits_rolls_back_and_merges_again() {
+    let world = KillWorld::new(250);
+    let (files, _) = uninterrupted(&world);
+    let (_dir, alice) = world.copy();
+    sync_killed_at(&alice, &format!("checkout:{}", files / 2));
+    // Alice edits two people Bob changed, after the kill: one the checkout had written
+    // (first in its order), one it had not reached yet (last).
+    let first = &world.phoned[0];
+    let last = world.phoned.last().unwrap();
+    let written = std::fs::read_to_string(alice.join(format!("contacts/{first}.md"))).unwrap();
+    let pending = std::fs::read_to_string(alice.join(format!("contacts/{last}.md"))).unwrap();
+    for (id, text) in [(first, &written), (last, &pending)] {
+        std::fs::write(
+            alice.join(format!("contacts/{id}.md")),
+            format!("{text}- 2026-11-25 call: edited after the kill\n"),
+        )
+        .unwrap();
+    }
+    let run = kith_in(&alice, &["sync"]);
+    let out = run.ok();
+    assert!(
+        out.contains("undid the checkout an interrupted sync left half-done")
+            && out.contains(&format!("contacts/{first}.md"))
+            && out.contains(&format!("contacts/{last}.md")),
+        "{out}"
+    );
+    world.assert_nothing_lost(&alice, "rolled back");
+    for id in [first, last] {
+        let text = std::fs::read_to_string(alice.join(format!("contacts/{id}.md"))).unwrap();
+        assert!(text.contains("edited after the kill"), "{id}:\n{text}");
+    }
+}
+
+// --- Their version does not parse ---
+
+#[test]
+fn a_version_that_does_not_parse_is_kept_as_a_conflict_until_resolved() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let path = "contacts/ahmed-el-sayed.md";
+    // Bob adds a phone number and breaks the tags, with plain git and no check.
+    let text = team.read(BOB, path);
+    let broken = text.replacen(
+        "tags: [insurance, dach]\n",
+        "phone: \"+49 30 1234567\"\ntags: [insurance, dach, broken\n",
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(team.file(BOB, path), &broken).unwrap();
+    let bob = Author {
+        name: "Bob",
+        email: "bob@example.com",
+    };
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["commit", "-q", "--no-verify", "-am", "phone"],
+    );
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["push", "-q", "origin", "main"],
+    );
+    // Alice edits the same record.
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    let run = kith_in(team.dir(ALICE), &["sync"]);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    // Nothing with an error is published: the merge waits, committed locally, and the error
+    // says what happened and how to end it.
+    assert_ne!(run.code, 0, "{out}");
+    assert!(
+        out.contains("contacts/ahmed-el-sayed.md:")
+            && out.contains(
+                "Bob's version of this record (2026-11-24) could not be merged field by field"
+            )
+            && out.contains("kept whole in the `conflicts:` block")
+            && out.contains("the merge is committed locally but not pushed"),
+        "{out}"
+    );
+    assert_eq!(status(team.dir(ALICE)), "");
+    // Their version is in Alice's file, listed and reported until resolved.
+    let mine = team.read(ALICE, path);
+    assert!(mine.contains("+49 30 1234567"), "{mine}");
+    assert_eq!(field(&mine, "lifecycle").as_deref(), Some("mql"), "{mine}");
+    let listed = team.kith(ALICE, &["conflicts", "--format", "json"]).json();
+    let entry = &listed[0];
+    assert_eq!(entry["field"], "record", "{listed}");
+    assert_eq!(entry["theirs"].as_str(), Some(broken.as_str()), "{listed}");
+    let check = kith_in(team.dir(ALICE), &["check"]);
+    check.fails(1);
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        said.contains("unresolved-record-conflict")
+            && said.contains("kith resolve ahmed-el-sayed --field record --take theirs"),
+        "{said}"
+    );
+    // A value is not a whole record.
+    let err = kith_in(
+        team.dir(ALICE),
+        &[
+            "resolve",
+            "ahmed-el-sayed",
+            "--field",
+            "record",
+            "--take",
+            "x",
+        ],
+    );
+    assert!(err.fails(1).contains("--take ours"), "{err:?}");
+    // Alice takes their version, fixes its tags and promotes again; it all goes through.
+    let took = team.kith(
+        ALICE,
+        &[
+            "resolve",
+            "ahmed-el-sayed",
+            "--field",
+            "record",
+            "--take",
+            "theirs",
+        ],
+    );
+    assert!(
+        took.stdout.contains("replaced by the version of"),
+        "{took:?}"
+    );
+    assert_eq!(team.read(ALICE, path), broken);
+    std::fs::write(
+        team.file(ALICE, path),
+        broken.replacen("dach, broken\n", "dach, fixed]\n", 1),
+    )
+    .unwrap();
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    team.sync(ALICE);
+    team.settle();
+    team.assert_converged();
+    for i in [ALICE, BOB] {
+        let text = team.read(i, path);
+        assert_eq!(
+            field(&text, "phone").as_deref(),
+            Some("+49 30 1234567"),
+            "{text}"
+        );
+        assert_eq!(
+            field(&text, "tags").as_deref(),
+            Some("[insurance, dach, fixed]"),
+            "{text}"
+        );
+        assert!(!text.contains("conflicts:"), "{text}");
+    }
+}
+
+#[test]
+fn a_version_that_does_not_parse_can_be_dropped_with_take_ours() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let path = "contacts/ahmed-el-sayed.md";
+    let text = team.read(BOB, path);
+    std::fs::write(
+        team.file(BOB, path),
+        text.replacen("\n---\n", "\nnickname: [broken\n---\n", 1),
+    )
+    .unwrap();
+    let bob = Author {
+        name: "Bob",
+        email: "bob@example.com",
+    };
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["commit", "-q", "--no-verify", "-am", "nickname"],
+    );
+    git_ok(
+        team.dir(BOB),
+        bob,
+        "2026-11-24T10:00:00Z",
+        &["push", "-q", "origin", "main"],
+    );
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    kith_in(team.dir(ALICE), &["sync"]).fails(1);
+    let kept = team.kith(
+        ALICE,
+        &[
+            "resolve",
+            "ahmed-el-sayed",
+            "--field",
+            "record",
+            "--take",
+            "ours",
+        ],
+    );
+    assert!(kept.stdout.contains("kept this file"), "{kept:?}");
+    let mine = team.read(ALICE, path);
+    assert!(
+        !mine.contains("conflicts:") && !mine.contains("nickname"),
+        "{mine}"
+    );
+    assert_eq!(field(&mine, "lifecycle").as_deref(), Some("mql"), "{mine}");
+    team.kith(ALICE, &["check"]);
+    team.sync(ALICE);
 }

@@ -514,3 +514,32 @@ fn a_record_folder_moved_away_and_back_is_followed_again() {
     let (lines, _) = w.settle(&ws);
     assert!(lines[0].starts_with(&format!("{deal}: ")), "{lines:#?}");
 }
+
+#[test]
+fn an_error_whose_help_alone_changes_with_the_config_is_not_reported_fixed() {
+    let ws = Ws::example();
+    let deal = "deals/alpenrose-finanz-reporting-hub.md";
+    let text = ws.read(deal);
+    let start = text.find("\nstage: ").unwrap() + 1;
+    let end = start + text[start..].find('\n').unwrap();
+    ws.write(
+        deal,
+        &format!("{}stage: bogus{}", &text[..start], &text[end..]),
+    );
+    git(ws.path(), &["commit", "-qam", "a bad stage"]);
+    let mut w = Watch::start(&ws, 100);
+    // A new stage: the error's help lists it, the error itself stays.
+    let cfg = ws.read("kith.yaml");
+    ws.write(
+        "kith.yaml",
+        &format!(
+            "{cfg}\ndeal_stages: [appointment-scheduled, qualified-to-buy, presentation-scheduled, decision-maker-bought-in, contract-sent, renewal, closed-won, closed-lost]\n"
+        ),
+    );
+    let (lines, _) = w.settle(&ws);
+    assert!(lines[0].starts_with("kith.yaml: reloaded; "), "{lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains(deal)),
+        "the unchanged error was reported again: {lines:#?}"
+    );
+}
