@@ -430,7 +430,11 @@ pub fn message(changed: &[Changed], other: usize) -> String {
                 if logged == 1 { "y" } else { "ies" }
             ));
         }
-        if !fields.is_empty() {
+        if fields.is_empty() {
+            // Notes, tasks or the layout of the file: no field or activity to name, but the
+            // commit still says whose record it touched.
+            parts.push(format!("{id} edited"));
+        } else {
             parts.push(format!("{id} {}", fields.join(", ")));
         }
     }
@@ -956,7 +960,21 @@ fn merge_or_keep(
 
 #[cfg(test)]
 mod tests {
-    use super::summarize;
+    use super::{Changed, message, summarize};
+    use crate::record::Kind;
+
+    #[test]
+    fn a_change_to_the_notes_alone_still_names_the_record() {
+        let old = "---\nname: Ada Lovelace\n---\nMet at the webinar.\n";
+        let new = "---\nname: Ada Lovelace\n---\nMet at the webinar; wants a pilot.\n";
+        let changed = [Changed {
+            kind: Kind::Person,
+            id: "ada-lovelace",
+            old: Some(old),
+            new: Some(new),
+        }];
+        assert_eq!(message(&changed, 0), "kith: ada-lovelace edited");
+    }
 
     #[test]
     fn a_long_commit_message_keeps_the_counts_in_its_subject_and_lists_every_change() {
