@@ -15,6 +15,7 @@ mod formats;
 mod hostile;
 mod import;
 mod lifecycle;
+mod limits;
 mod lossfree;
 mod malformed;
 mod mergedriver;

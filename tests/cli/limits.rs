@@ -1,0 +1,157 @@
+//! Input built to stall or crash kith: nesting deep enough to overflow the stack, records with
+//! as many keys or as deep a body as the size limit admits, bulk writes over more files than
+//! the open-file limit, and the temporary files a killed writer leaves. Hostile inputs are
+//! generated here, not kept as fixtures; every run has a deadline.
+
+use crate::harness::{Ws, within};
+use std::time::Duration;
+
+/// Far above what a fixed kith takes in a debug build on a busy machine (a few seconds at
+/// most), far below what the quadratic versions took (minutes).
+const DEADLINE: Duration = Duration::from_secs(40);
+
+/// `depth` parentheses around `inner`.
+fn nested(depth: usize, inner: &str) -> String {
+    format!("{}{inner}{}", "(".repeat(depth), ")".repeat(depth))
+}
+
+#[test]
+fn a_segment_nested_eight_thousand_levels_deep_is_reported_not_a_crash() {
+    let ws = Ws::example();
+    let config = ws.read("kith.yaml").replace(
+        "segments:\n",
+        &format!(
+            "segments:\n  deep:\n    filter: \"{}\"\n",
+            nested(8_000, "score >= 1")
+        ),
+    );
+    ws.write("kith.yaml", &config);
+    let (check, _) = within(DEADLINE, ws.path(), &["check"]);
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    let text = format!("{}{}", check.stdout, check.stderr);
+    assert!(
+        text.contains("segment `deep`: parentheses and `not` nest more than 64 levels deep here"),
+        "{text}"
+    );
+    // At the 65th `(`, 64 columns after the first (`    filter: "(` puts it in column 14).
+    let line = config.lines().position(|l| l.contains("((")).unwrap() + 1;
+    assert!(
+        text.contains(&format!("kith.yaml:{line}:{}:", 14 + 64)),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&"(".repeat(200)),
+        "the help shows a window, not 8,000 `(`"
+    );
+    // Commands that do not need segments go on; those that do refuse with the same message.
+    let (list, _) = within(DEADLINE, ws.path(), &["list"]);
+    list.ok();
+    let (report, _) = within(DEADLINE, ws.path(), &["report"]);
+    assert!(
+        report.fails(1).contains("segment `deep`: parentheses"),
+        "{}",
+        report.stderr
+    );
+}
+
+#[test]
+fn a_where_nested_ten_thousand_levels_deep_is_an_error_not_an_abort() {
+    let ws = Ws::example();
+    let deep = nested(10_000, "score >= 1");
+    let (run, _) = within(DEADLINE, ws.path(), &["list", "--where", &deep]);
+    let stderr = run.fails(1);
+    assert!(
+        stderr.contains("parentheses and `not` nest more than 64 levels deep here"),
+        "{stderr}"
+    );
+    let nots = format!("{}exists email", "not ".repeat(10_000));
+    let (run, _) = within(DEADLINE, ws.path(), &["list", "--where", &nots]);
+    assert!(run.fails(1).contains("nest more than 64 levels"));
+    ws.assert_untouched();
+}
+
+/// A letter, a digit and two characters from `[a-z0-9]`: `key:` lines of these make 156,564
+/// keys fit under 1 MiB, and none is a word YAML reads as something else (`true`, `null`) or one
+/// of kith's own fields (`name`).
+fn short_key(i: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let n = ALPHABET.len();
+    let (letter, digit) = ((b'a' + (i % 26) as u8) as char, (i / 26) % 10);
+    let rest = i / 260;
+    format!(
+        "{letter}{digit}{}{}",
+        ALPHABET[rest % n] as char,
+        ALPHABET[(rest / n) % n] as char
+    )
+}
+
+#[test]
+fn a_record_of_156_564_keys_is_checked_and_reported_in_time() {
+    let ws = Ws::with_config("name: limits\n");
+    let keys: String = (0..156_564)
+        .map(|i| format!("{}:\n", short_key(i)))
+        .collect();
+    let simple = format!("---\nname: Many Keys\nemail: many@x.example\n{keys}---\n");
+    // The same keys read by serde_yaml_ng (a folded scalar takes them off the fast path).
+    let folded =
+        format!("---\nname: Folded Keys\nemail: folded@x.example\nnote: >\n  hi\n{keys}---\n");
+    assert!(folded.len() < 1024 * 1024, "{}", folded.len());
+    ws.write("contacts/many-keys.md", &simple);
+    ws.write("contacts/folded-keys.md", &folded);
+    let (check, _) = within(DEADLINE, ws.path(), &["check", "--no-cache"]);
+    let text = format!("{}{}", check.stdout, check.stderr);
+    assert_eq!(check.code, 1, "{text}");
+    assert!(
+        text.contains(
+            "contacts/folded-keys.md:2:1: error: the frontmatter holds more than 10000 values"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("many-keys"), "{text}");
+    let (report, _) = within(DEADLINE, ws.path(), &["report"]);
+    report.ok();
+}
+
+#[test]
+fn a_body_of_100_000_quotes_or_html_tags_is_reported_in_time() {
+    let ws = Ws::with_config("name: limits\n");
+    let person = |name: &str, body: &str| {
+        format!(
+            "---\nname: {name}\nemail: {}@x.example\n---\n{body}\n",
+            name.replace(' ', ".")
+        )
+    };
+    ws.write(
+        "contacts/quotes.md",
+        &person("Deep Quotes", &">".repeat(100_000)),
+    );
+    ws.write(
+        "contacts/tags.md",
+        &person("Deep Tags", &"<div>".repeat(20_000)),
+    );
+    let (report, _) = within(DEADLINE, ws.path(), &["report"]);
+    report.ok();
+    let pages: Vec<String> = walk(&ws.file("public"))
+        .into_iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .filter(|t| t.contains("Deep Quotes") && t.contains("<blockquote>"))
+        .collect();
+    assert!(!pages.is_empty(), "the record's page shows its quotes");
+    for page in pages {
+        assert!(page.matches("<blockquote>").count() <= 32);
+    }
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
