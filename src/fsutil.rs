@@ -51,15 +51,20 @@ pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<
     Ok(())
 }
 
+/// Threads flushing files at once in [`replace_many`], each with one file open.
+const FLUSHERS: usize = 32;
+
 /// Replaces many files, each atomically and only if it still holds the bytes kith read, with
 /// one wait for the disk rather than one per file: every new version is written to a temporary
 /// file beside its target, all are flushed together (many `fsync`s in flight at once, which
 /// the file system commits as a group), every target is checked, and only then is each renamed
 /// over its target. A failure before the renames writes nothing; a crash leaves each file old
-/// or new, never torn.
+/// or new, never torn. Each temporary file is closed once written and opened again to be
+/// flushed, so no more than [`FLUSHERS`] and one per writing thread are open at once (all of
+/// them held open, 2,000 records failed with "Too many open files" at the usual limit of 1,024).
 pub fn replace_many(files: &[(&Path, &[u8], &[u8])]) -> Result<()> {
     use rayon::prelude::*;
-    let temps: Vec<tempfile::NamedTempFile> = files
+    let temps: Vec<tempfile::TempPath> = files
         .par_iter()
         .map(|(path, contents, _)| {
             let (_, mut tmp) = temp_beside(path)?;
@@ -68,19 +73,20 @@ pub fn replace_many(files: &[(&Path, &[u8], &[u8])]) -> Result<()> {
             }
             tmp.write_all(contents)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(tmp)
+            Ok(tmp.into_temp_path())
         })
         .collect::<Result<_>>()?;
     // Flushing waits on the disk, not the CPU: more threads than cores keep it busy.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..temps.len().clamp(1, 32) {
+        for _ in 0..temps.len().clamp(1, FLUSHERS) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(tmp) = temps.get(i) else { break };
-                    if let Err(e) = tmp.as_file().sync_all() {
+                    let flushed = std::fs::File::open(tmp).and_then(|f| f.sync_all());
+                    if let Err(e) = flushed {
                         let e = anyhow::Error::new(e)
                             .context(format!("cannot write {}", files[i].0.display()));
                         failed
@@ -257,8 +263,10 @@ mod unnamed {
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
 
-    /// Files open at once: well under the usual limit of open files.
-    const BATCH: usize = 4096;
+    /// Unnamed files open at once (each batch is flushed before the next is written). Well
+    /// under any usual limit of open files: 4,096 failed with "Too many open files" at the
+    /// common soft limit of 1,024, and tests run the bulk writers under a limit of 256.
+    const BATCH: usize = 128;
 
     /// `Ok(false)` when the file system has no unnamed files (the caller falls back).
     pub fn create_many(groups: &[Vec<(&Path, &[u8])>], done: &(impl Fn() + Sync)) -> Result<bool> {

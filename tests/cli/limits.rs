@@ -155,3 +155,88 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Runs kith in `ws` under `ulimit -n 256`, a quarter of the usual soft limit of open files.
+fn kith_few_files(ws: &Ws, args: &str) -> crate::harness::Run {
+    let script = format!("ulimit -n 256 && exec \"$0\" {args}");
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_kith")])
+        .current_dir(ws.path())
+        .env("KITH_TODAY", crate::harness::TODAY)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", ws.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    crate::harness::Run::from(out)
+}
+
+/// Files in `dir` whose name ends in `.kith-tmp`.
+fn temporaries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    walk(dir)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".kith-tmp"))
+        .collect()
+}
+
+#[test]
+fn bulk_writers_hold_a_bounded_number_of_files_open() {
+    // 2,000 to update, as in the report; 1,000 new ones to create, tag and advance (four times
+    // the limit, and quicker than 2,000 more).
+    const PEOPLE: usize = 2_000;
+    let ws = Ws::with_config(
+        "name: limits\nworkflows:\n  welcome:\n    when: \"tags has bulk\"\n    steps:\n      - { day: 0, task: send the welcome pack, type: email }\n",
+    );
+    let mut update = String::from("Email,Job Title\n");
+    let mut new = String::from("Name,Email\n");
+    for i in 0..PEOPLE {
+        ws.write(
+            &format!("contacts/p{i:04}.md"),
+            &format!("---\nname: Person {i:04}\nemail: p{i}@x.example\ntitle: Old\n---\n"),
+        );
+        update.push_str(&format!("p{i}@x.example,New\n"));
+    }
+    for i in 0..PEOPLE / 2 {
+        new.push_str(&format!("New {i:04},n{i}@x.example\n"));
+    }
+    ws.write("update.csv", &update);
+    ws.write("new.csv", &new);
+
+    let run = kith_few_files(&ws, "import update.csv --overwrite");
+    assert!(
+        run.ok().contains("0 created, 2000 updated"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(ws.read("contacts/p1234.md").contains("title: New\n"));
+
+    let run = kith_few_files(&ws, "import new.csv");
+    assert!(
+        run.ok().contains("1000 created, 0 updated"),
+        "{}",
+        run.stdout
+    );
+    assert!(ws.read("contacts/new-0999.md").contains("name: New 0999\n"));
+
+    let run = kith_few_files(&ws, "tag --where 'name starts_with New' +bulk");
+    run.ok();
+    assert!(
+        run.stderr.contains("1000 of 1000 records changed"),
+        "{}",
+        run.stderr
+    );
+
+    let run = kith_few_files(&ws, "advance --apply");
+    run.ok();
+    assert!(
+        run.stderr.contains("2000 steps written to 1000 records"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        ws.read("contacts/new-0000.md")
+            .contains("send the welcome pack")
+    );
+    assert_eq!(temporaries(ws.path()), Vec::<std::path::PathBuf>::new());
+}
