@@ -240,3 +240,97 @@ fn bulk_writers_hold_a_bounded_number_of_files_open() {
     );
     assert_eq!(temporaries(ws.path()), Vec::<std::path::PathBuf>::new());
 }
+
+const WHEN: &str = "2026-11-24T10:00:00Z";
+const SAM: crate::harness::Author = crate::harness::Author {
+    name: "Sam",
+    email: "sam@brightwave.example",
+};
+
+/// A file named like one of kith's temporaries, last written `age` ago.
+fn leftover(ws: &Ws, rel: &str, age: Duration) {
+    ws.write(rel, "---\nname: half written\n");
+    let f = std::fs::File::options()
+        .write(true)
+        .open(ws.file(rel))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() - age).unwrap();
+}
+
+#[test]
+fn the_gitignore_of_kith_init_ignores_kith_temporaries() {
+    let ws = Ws::empty();
+    ws.kith(&["init", "--timezone", "UTC"]).ok();
+    leftover(&ws, "contacts/.ada.md.Ab12Cd.kith-tmp", Duration::ZERO);
+    leftover(&ws, "contacts/.grace.md.kith-tmp", Duration::ZERO);
+    crate::harness::git_ok(ws.path(), SAM, WHEN, &["add", "-A"]);
+    let staged = crate::harness::git(ws.path(), &["diff", "--cached", "--name-only"]);
+    assert!(!staged.contains("kith-tmp"), "{staged}");
+    assert!(staged.contains("kith.yaml"), "{staged}");
+}
+
+#[test]
+fn the_pre_commit_check_refuses_a_staged_temporary() {
+    let ws = Ws::example();
+    ws.kith(&["install-merge-driver"]).ok();
+    crate::harness::commit_all(ws.path(), SAM, WHEN, "merge driver");
+    leftover(&ws, "contacts/.ada.md.Ab12Cd.kith-tmp", Duration::ZERO);
+    // Forced past any .gitignore, as an older workspace's `git add -A` would.
+    crate::harness::git_ok(
+        ws.path(),
+        SAM,
+        WHEN,
+        &["add", "-f", "contacts/.ada.md.Ab12Cd.kith-tmp"],
+    );
+    let commit = crate::harness::git_as(ws.path(), SAM, WHEN, &["commit", "-q", "-m", "oops"]);
+    assert_ne!(commit.code, 0, "{}{}", commit.stdout, commit.stderr);
+    let text = format!("{}{}", commit.stdout, commit.stderr);
+    assert!(
+        text.contains("contacts/.ada.md.Ab12Cd.kith-tmp:1:1: error: a temporary file left by an interrupted kith command is staged for commit"),
+        "{text}"
+    );
+    assert!(
+        text.contains("git rm --cached -q 'contacts/.ada.md.Ab12Cd.kith-tmp'"),
+        "{text}"
+    );
+    let log = crate::harness::git(ws.path(), &["log", "--oneline"]);
+    assert!(!log.contains("oops"), "{log}");
+}
+
+#[test]
+fn the_next_writing_command_removes_old_temporaries_of_kith_only() {
+    let ws = Ws::example();
+    let hour = Duration::from_secs(3600);
+    leftover(&ws, "contacts/.ada-lovelace.md.Ab12Cd.kith-tmp", hour);
+    leftover(&ws, "contacts/.new-person.md.kith-tmp", hour);
+    // A concurrent writer's, seconds old; and files that only look alike.
+    leftover(
+        &ws,
+        "contacts/.grace.md.Xy34Zw.kith-tmp",
+        Duration::from_secs(5),
+    );
+    leftover(&ws, "contacts/notes.kith-tmp", hour);
+    leftover(&ws, "contacts/.ada.md.kith-tmp.bak", hour);
+    let before = ws.status();
+
+    // A dry run writes nothing, and removes nothing either.
+    let dry = ws.kith(&["tag", "--dry-run", "--where", "lifecycle = lead", "+q4"]);
+    dry.ok();
+    assert_eq!(ws.status(), before);
+
+    ws.kith(&["set", "elodie-garnier", "title=CFO"]).ok();
+    let mut left: Vec<String> = std::fs::read_dir(ws.file("contacts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kith-tmp"))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            ".ada.md.kith-tmp.bak",
+            ".grace.md.Xy34Zw.kith-tmp",
+            "notes.kith-tmp"
+        ]
+    );
+}
