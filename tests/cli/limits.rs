@@ -70,6 +70,47 @@ fn a_where_nested_ten_thousand_levels_deep_is_an_error_not_an_abort() {
     ws.assert_untouched();
 }
 
+#[test]
+fn kith_yaml_nested_a_hundred_thousand_levels_deep_is_reported_at_once() {
+    let ws = Ws::example();
+    let config = format!("{}deep: {}\n", ws.read("kith.yaml"), "[".repeat(100_000));
+    let line = config.lines().count();
+    ws.write("kith.yaml", &config);
+    let (check, took) = within(DEADLINE, ws.path(), &["check"]);
+    let text = format!("{}{}", check.stdout, check.stderr);
+    assert_eq!(check.code, 1, "{text}");
+    // The 129th `[`, after `deep: `.
+    assert!(
+        text.contains(&format!(
+            "kith.yaml:{line}:135: error: kith.yaml is invalid: values are nested more than 128 levels deep"
+        )),
+        "{text}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn an_imported_map_nested_sixteen_thousand_levels_deep_is_an_invalid_row() {
+    let ws = Ws::example();
+    let outside = tempfile::tempdir().unwrap();
+    let csv = outside.path().join("deep.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "Name,Email,consent\nDeep Map,deep@x.example,\"{}\"\n",
+            "{a: ".repeat(16_000)
+        ),
+    )
+    .unwrap();
+    let (run, _) = within(DEADLINE, ws.path(), &["import", csv.to_str().unwrap()]);
+    let stderr = run.fails(1);
+    assert!(
+        stderr.contains("`consent` nests values more than 128 levels deep"),
+        "{stderr}"
+    );
+    ws.assert_untouched();
+}
+
 /// A letter, a digit and two characters from `[a-z0-9]`: `key:` lines of these make 156,564
 /// keys fit under 1 MiB, and none is a word YAML reads as something else (`true`, `null`) or one
 /// of kith's own fields (`name`).
