@@ -565,23 +565,31 @@ mod tests {
         write("ada.md", true);
         write("notes.kith-tmp", true);
         write(".ada.md.kith-tmp.bak", true);
-        let removed: Vec<String> = clear_leftovers(dir.path())
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        let mut removed = removed;
-        removed.sort();
+        let sorted = |paths: Vec<PathBuf>| {
+            let mut names: Vec<String> = paths
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let removed = sorted(clear_leftovers(dir.path()));
         assert_eq!(removed, [".ada.md.Ab12Cd.kith-tmp", ".ada.md.kith-tmp"]);
-        let mut left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
+        // Once per folder: a second look removes nothing, even what has aged meanwhile.
+        write(".late.md.kith-tmp", true);
+        assert!(clear_leftovers(dir.path()).is_empty());
+        let left = sorted(
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect(),
+        );
         assert_eq!(
             left,
             [
                 ".ada.md.kith-tmp.bak",
                 ".grace.md.Xy34Zw.kith-tmp",
+                ".late.md.kith-tmp",
                 "ada.md",
                 "notes.kith-tmp"
             ]
