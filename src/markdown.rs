@@ -23,18 +23,17 @@ pub fn to_html(markdown: &str) -> String {
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
-    let raw_tags: usize = Parser::new_ext(markdown, opts)
+    let events: Vec<Event> = Parser::new_ext(markdown, opts).collect();
+    let raw_tags: usize = events
+        .iter()
         .map(|e| match e {
-            Event::Html(h) | Event::InlineHtml(h) => tag_count(&h),
+            Event::Html(h) | Event::InlineHtml(h) => tag_count(h),
             _ => 0,
         })
         .sum();
     let html_as_text = raw_tags > MAX_HTML_TAGS;
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(
-        &mut raw,
-        bounded(Parser::new_ext(markdown, opts), html_as_text),
-    );
+    html::push_html(&mut raw, bounded(events.into_iter(), html_as_text));
     ammonia::Builder::default()
         .url_schemes(["http", "https", "mailto", "tel"].into())
         .link_rel(Some("noopener noreferrer nofollow"))
