@@ -376,6 +376,23 @@ impl Config {
                 .map(|e| (e.value_line + 1, e.value_col + 1))
                 .unwrap_or((1, 1))
         };
+        // libyaml takes time quadratic in nesting depth: 100,000 `[` kept every command busy for
+        // minutes before serde_yaml_ng's own limit of 128 levels refused them.
+        if let Some((line, col)) = crate::yaml::depth::too_deep(text) {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    format!(
+                        "kith.yaml is invalid: values are nested more than {} levels deep",
+                        crate::yaml::depth::MAX_DEPTH
+                    ),
+                )
+                .in_file(FILE)
+                .at(line + 1, col + 1)
+                .help("fix this line; until then kith uses its default settings"),
+            );
+            return (Config::default(), diags);
+        }
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {

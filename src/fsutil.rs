@@ -3,7 +3,8 @@
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// What the caller expects to find on disk before the rename.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +17,7 @@ pub enum Expect<'a> {
 
 /// Writes `contents` to `path` atomically: readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<()> {
+    clear_leftovers(folder_of(path));
     let (dir, mut tmp) = temp_beside(path)?;
     tmp.write_all(contents)
         .and_then(|_| tmp.as_file().sync_all())
@@ -51,15 +53,23 @@ pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<
     Ok(())
 }
 
+/// Threads flushing files at once in [`replace_many`], each with one file open.
+const FLUSHERS: usize = 32;
+
 /// Replaces many files, each atomically and only if it still holds the bytes kith read, with
 /// one wait for the disk rather than one per file: every new version is written to a temporary
 /// file beside its target, all are flushed together (many `fsync`s in flight at once, which
 /// the file system commits as a group), every target is checked, and only then is each renamed
 /// over its target. A failure before the renames writes nothing; a crash leaves each file old
-/// or new, never torn.
+/// or new, never torn. Each temporary file is closed once written and opened again to be
+/// flushed, so no more than [`FLUSHERS`] and one per writing thread are open at once (all of
+/// them held open, 2,000 records failed with "Too many open files" at the usual limit of 1,024).
 pub fn replace_many(files: &[(&Path, &[u8], &[u8])]) -> Result<()> {
     use rayon::prelude::*;
-    let temps: Vec<tempfile::NamedTempFile> = files
+    for (path, _, _) in files {
+        clear_leftovers(folder_of(path));
+    }
+    let temps: Vec<tempfile::TempPath> = files
         .par_iter()
         .map(|(path, contents, _)| {
             let (_, mut tmp) = temp_beside(path)?;
@@ -68,19 +78,20 @@ pub fn replace_many(files: &[(&Path, &[u8], &[u8])]) -> Result<()> {
             }
             tmp.write_all(contents)
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(tmp)
+            Ok(tmp.into_temp_path())
         })
         .collect::<Result<_>>()?;
     // Flushing waits on the disk, not the CPU: more threads than cores keep it busy.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..temps.len().clamp(1, 32) {
+        for _ in 0..temps.len().clamp(1, FLUSHERS) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(tmp) = temps.get(i) else { break };
-                    if let Err(e) = tmp.as_file().sync_all() {
+                    let flushed = std::fs::File::open(tmp).and_then(|f| f.sync_all());
+                    if let Err(e) = flushed {
                         let e = anyhow::Error::new(e)
                             .context(format!("cannot write {}", files[i].0.display()));
                         failed
@@ -170,6 +181,9 @@ pub fn create_whole(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 /// for the disk in all, rather than one per file. Files are named group by group (records
 /// that others refer to first). `done` is called once per file created.
 pub fn create_many(groups: &[Vec<(&Path, &[u8])>], done: impl Fn() + Sync) -> Result<()> {
+    for (path, _) in groups.iter().flatten() {
+        clear_leftovers(folder_of(path));
+    }
     #[cfg(target_os = "linux")]
     if unnamed::create_many(groups, &done)? {
         return Ok(());
@@ -257,8 +271,10 @@ mod unnamed {
     use std::os::unix::ffi::OsStrExt;
     use std::path::Path;
 
-    /// Files open at once: well under the usual limit of open files.
-    const BATCH: usize = 4096;
+    /// Unnamed files open at once (each batch is flushed before the next is written). Well
+    /// under any usual limit of open files: 4,096 failed with "Too many open files" at the
+    /// common soft limit of 1,024, and tests run the bulk writers under a limit of 256.
+    const BATCH: usize = 128;
 
     /// `Ok(false)` when the file system has no unnamed files (the caller falls back).
     pub fn create_many(groups: &[Vec<(&Path, &[u8])>], done: &(impl Fn() + Sync)) -> Result<bool> {
@@ -412,6 +428,53 @@ fn flush(paths: &[std::path::PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// How old a temporary file must be before a later command takes it for a leftover: a
+/// concurrent kith's temporaries live for as long as its write takes (seconds, or minutes
+/// for the largest imports), so they are never this old.
+pub const LEFTOVER_AGE: Duration = Duration::from_secs(30 * 60);
+
+/// Whether a file name is one of kith's temporaries: `.NAME.XXXXXX.kith-tmp` beside the file
+/// it replaces, or `.NAME.kith-tmp` (see [`create_many`]).
+pub fn is_temporary(name: &str) -> bool {
+    name.strip_suffix(".kith-tmp")
+        .is_some_and(|stem| stem.len() > 1 && stem.starts_with('.'))
+}
+
+/// Removes the temporaries that killed kith commands left in `dir`: regular files named as
+/// [`is_temporary`] says and last written more than [`LEFTOVER_AGE`] ago. Each folder is
+/// looked at once per process (the first write there); best effort, a file that cannot be
+/// removed stays. Returns what was removed.
+pub fn clear_leftovers(dir: &Path) -> Vec<PathBuf> {
+    static SEEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.iter().any(|d| d == dir) {
+            return Vec::new();
+        }
+        seen.push(dir.to_path_buf());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let old_enough = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > LEFTOVER_AGE));
+        // `file_type` does not follow symlinks: a link named like a temporary is not kith's.
+        if entry.file_name().to_str().is_some_and(is_temporary)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+            && old_enough
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
 /// A temporary file in `path`'s folder, named after it, and that folder.
 fn temp_beside(path: &Path) -> Result<(&Path, tempfile::NamedTempFile)> {
     let tmp = temp_file_beside(path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -484,6 +547,53 @@ mod tests {
         assert!(err.to_string().contains("already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "first\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn clears_only_old_temporaries_of_kith() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - LEFTOVER_AGE - Duration::from_secs(60);
+        let write = |name: &str, aged: bool| {
+            let f = std::fs::File::create(dir.path().join(name)).unwrap();
+            if aged {
+                f.set_modified(old).unwrap();
+            }
+        };
+        write(".ada.md.Ab12Cd.kith-tmp", true);
+        write(".ada.md.kith-tmp", true);
+        write(".grace.md.Xy34Zw.kith-tmp", false);
+        write("ada.md", true);
+        write("notes.kith-tmp", true);
+        write(".ada.md.kith-tmp.bak", true);
+        let sorted = |paths: Vec<PathBuf>| {
+            let mut names: Vec<String> = paths
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let removed = sorted(clear_leftovers(dir.path()));
+        assert_eq!(removed, [".ada.md.Ab12Cd.kith-tmp", ".ada.md.kith-tmp"]);
+        // Once per folder: a second look removes nothing, even what has aged meanwhile.
+        write(".late.md.kith-tmp", true);
+        assert!(clear_leftovers(dir.path()).is_empty());
+        let left = sorted(
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect(),
+        );
+        assert_eq!(
+            left,
+            [
+                ".ada.md.kith-tmp.bak",
+                ".grace.md.Xy34Zw.kith-tmp",
+                ".late.md.kith-tmp",
+                "ada.md",
+                "notes.kith-tmp"
+            ]
+        );
     }
 
     #[test]

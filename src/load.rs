@@ -258,13 +258,35 @@ pub fn load_staged(ws: &Workspace) -> anyhow::Result<Index> {
     let repo = crate::history::require(&ws.root)?;
     let index = repo.git.index().context("cannot read git's index")?;
     let mut blobs = Vec::new();
+    let mut temporaries = Vec::new();
     for entry in index.iter() {
         let path = std::path::PathBuf::from(String::from_utf8_lossy(&entry.path).into_owned());
         if let Some((kind, id)) = repo.record_of(&path) {
             blobs.push((kind, id, entry.id));
+        } else if let Ok(rel) = path.strip_prefix(&repo.prefix)
+            && rel
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(crate::fsutil::is_temporary)
+        {
+            temporaries.push(staged_temporary(&rel.to_string_lossy()));
         }
     }
-    load_blobs(ws, &repo, blobs)
+    let mut loaded = load_blobs(ws, &repo, blobs)?;
+    loaded.workspace_diags.append(&mut temporaries);
+    Ok(loaded)
+}
+
+/// A kith temporary file staged for a commit: never the user's data, so the commit is refused.
+fn staged_temporary(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+        "staged-temporary",
+        "a temporary file left by an interrupted kith command is staged for commit",
+    )
+    .help(format!(
+        "unstage and remove it: git rm --cached -q '{rel}' && rm '{rel}' (the record beside it is whole)"
+    ))
+    .in_file(rel.to_string())
 }
 
 /// Loads the records as they were in a commit: the workspace's state at some point in its

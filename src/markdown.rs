@@ -1,17 +1,39 @@
 //! Record notes as HTML for the report's record pages: CommonMark by pulldown-cmark, then
 //! sanitized by ammonia, so nothing from a record (a `<script>`, an `onerror=`, a
 //! `javascript:` link) reaches a page as markup.
+//!
+//! The sanitizer's HTML parser takes time quadratic in how deeply elements nest (it walks the
+//! open elements at every new one): a note of 100,000 `>` (blockquotes in blockquotes) kept
+//! `kith report` busy for a minute. So blocks nest at most [`MAX_NESTING`] levels (deeper ones
+//! are rendered flat, inside the deepest), and a note with more than [`MAX_HTML_TAGS`] HTML tags
+//! of its own shows that HTML as text.
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, html};
 
-/// Safe HTML for a markdown text.
+/// How deeply markdown blocks and inline elements nest in the HTML; real notes nest a few levels.
+pub const MAX_NESTING: usize = 32;
+
+/// How many tags a note may write as raw HTML before they are shown as text instead. Each tag
+/// can open an element, and the sanitizer slows down with the square of how deeply they nest.
+pub const MAX_HTML_TAGS: usize = 1_000;
+
+/// Safe HTML for a markdown text, in time linear in its length.
 pub fn to_html(markdown: &str) -> String {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
+    let events: Vec<Event> = Parser::new_ext(markdown, opts).collect();
+    let raw_tags: usize = events
+        .iter()
+        .map(|e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => tag_count(h),
+            _ => 0,
+        })
+        .sum();
+    let html_as_text = raw_tags > MAX_HTML_TAGS;
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(markdown, opts));
+    html::push_html(&mut raw, bounded(events.into_iter(), html_as_text));
     ammonia::Builder::default()
         .url_schemes(["http", "https", "mailto", "tel"].into())
         .link_rel(Some("noopener noreferrer nofollow"))
@@ -19,9 +41,38 @@ pub fn to_html(markdown: &str) -> String {
         .to_string()
 }
 
+/// How many `<` in raw HTML could start a tag (an upper bound: `<` before a letter or `/`).
+fn tag_count(html: &str) -> usize {
+    html.as_bytes()
+        .windows(2)
+        .filter(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/'))
+        .count()
+}
+
+/// The events with every element deeper than [`MAX_NESTING`] left out (its content stays, in
+/// the deepest element kept), and raw HTML turned into text when `html_as_text`.
+fn bounded<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    html_as_text: bool,
+) -> impl Iterator<Item = Event<'a>> {
+    let mut depth = 0usize;
+    events.filter_map(move |e| match e {
+        Event::Start(_) => {
+            depth += 1;
+            (depth <= MAX_NESTING).then_some(e)
+        }
+        Event::End(_) => {
+            depth = depth.saturating_sub(1);
+            (depth < MAX_NESTING).then_some(e)
+        }
+        Event::Html(h) | Event::InlineHtml(h) if html_as_text => Some(Event::Text(h)),
+        other => Some(other),
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_html;
+    use super::*;
 
     #[test]
     fn markdown_renders_and_anything_active_is_removed() {
@@ -44,5 +95,44 @@ mod tests {
             assert!(!hostile.contains(bad), "{bad} survived: {hostile}");
         }
         assert!(to_html("[ok](https://x.example)").contains("href=\"https://x.example\""));
+    }
+
+    #[test]
+    fn deep_nesting_is_rendered_flat_beyond_the_limit() {
+        let deep = to_html(&format!("{}hello", ">".repeat(100_000)));
+        assert_eq!(deep.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(deep.matches("</blockquote>").count(), MAX_NESTING);
+        assert!(deep.contains("hello"));
+        let shallow = to_html("> > quoted\n");
+        assert_eq!(shallow.matches("<blockquote>").count(), 2);
+    }
+
+    #[test]
+    fn too_many_html_tags_are_shown_as_text() {
+        let few = to_html("<b>bold</b> and <i>more</i>");
+        assert!(few.contains("<b>bold</b>"), "{few}");
+        let many = to_html(&"<div>".repeat(20_000));
+        assert!(!many.contains("<div>"));
+        assert!(many.contains("&lt;div&gt;"));
+    }
+
+    #[test]
+    fn hostile_notes_render_in_linear_time() {
+        for note in [
+            ">".repeat(100_000),
+            "<div>".repeat(20_000),
+            "- ".repeat(50_000),
+            "*".repeat(100_000),
+            "[".repeat(100_000),
+        ] {
+            let start = std::time::Instant::now();
+            to_html(&note);
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(10),
+                "{}: {:?}",
+                &note[..10],
+                start.elapsed()
+            );
+        }
     }
 }

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 /// Environment variable that pins "today" (YYYY-MM-DD), for tests and reproducible runs.
 pub const TODAY_ENV: &str = "KITH_TODAY";
 
-/// The lines of a workspace's `.gitignore`: the published report and kith's cache.
-pub const GITIGNORE: [&str; 2] = ["/public/", "/.kith/"];
+/// The lines of a workspace's `.gitignore`: the published report, kith's cache, and the
+/// temporary files a killed kith command leaves (`.NAME.XXXXXX.kith-tmp`; `git add -A` once
+/// committed 1,040 of them).
+pub const GITIGNORE: [&str; 3] = ["/public/", "/.kith/", "*.kith-tmp"];
 
 /// An opened workspace: its root folder and settings.
 #[derive(Debug)]

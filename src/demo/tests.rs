@@ -64,7 +64,7 @@ fn unshifted_it_ends_with_the_example_byte_for_byte() {
         assert_eq!(files.get(path), Some(text), "{path}");
     }
     assert_eq!(files.len(), crate::example::FILES.len() + 2);
-    assert_eq!(files[".gitignore"], "/public/\n/.kith/\n");
+    assert_eq!(files[".gitignore"], "/public/\n/.kith/\n*.kith-tmp\n");
     assert!(files[".gitattributes"].starts_with("contacts/*.md merge=kith\n"));
 }
 

@@ -13,9 +13,16 @@
 //! Words hold letters, digits, `-`, `_`, `.` and `@`, so `webinar-2026`, `ada@x.example` and
 //! `company.industry` need no quotes. A word on the right of an operator is a date
 //! (`2026-10-01`), a duration (`14d`, `6w`, `3m`, `1y`), a number, or text.
+//!
+//! Parentheses and `not` nest at most [`MAX_DEPTH`] levels: the parser and the evaluator recurse
+//! once per level, and 8,000 nested parentheses overflowed the stack and aborted every command.
 
 use jiff::civil::Date;
 use std::fmt;
+
+/// How deeply parentheses and `not` may nest. Real filters nest two or three levels; each level
+/// costs a few stack frames in the parser, the evaluator and the tree's drop.
+pub const MAX_DEPTH: usize = 64;
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +154,9 @@ impl Expr {
     }
 }
 
+/// How many characters of an expression [`FilterError::render`] shows.
+const RENDER_WIDTH: usize = 160;
+
 /// A syntax or meaning error, at a 1-based character column of the expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
@@ -167,9 +177,24 @@ impl FilterError {
     ///   score >= high
     ///            ^ expected a number
     /// ```
+    /// An expression longer than [`RENDER_WIDTH`] characters is cut to the part around the
+    /// column, with `…` where text was left out.
     pub fn render(&self, expr: &str) -> String {
-        let pad = " ".repeat(self.col.saturating_sub(1));
-        format!("  {expr}\n  {pad}^ {}", self.message)
+        let chars: Vec<char> = expr.chars().collect();
+        let at = self.col.saturating_sub(1).min(chars.len());
+        if chars.len() <= RENDER_WIDTH {
+            let pad = " ".repeat(at);
+            return format!("  {expr}\n  {pad}^ {}", self.message);
+        }
+        let start = at
+            .saturating_sub(RENDER_WIDTH / 2)
+            .min(chars.len() - RENDER_WIDTH);
+        let end = (start + RENDER_WIDTH).min(chars.len());
+        let before = if start > 0 { "…" } else { "" };
+        let after = if end < chars.len() { "…" } else { "" };
+        let shown: String = chars[start..end].iter().collect();
+        let pad = " ".repeat(at - start + before.chars().count());
+        format!("  {before}{shown}{after}\n  {pad}^ {}", self.message)
     }
 }
 
@@ -336,7 +361,11 @@ fn is_keyword(w: &str) -> bool {
 /// Parses an expression.
 pub fn parse(src: &str) -> Result<Expr, FilterError> {
     let tokens = lex(src)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     if matches!(p.peek().tok, Tok::End) {
         return Err(FilterError::new(1, "the expression is empty"));
     }
@@ -357,6 +386,8 @@ pub fn parse(src: &str) -> Result<Expr, FilterError> {
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    /// Open parentheses and `not`s around the current token.
+    depth: usize,
 }
 
 impl Parser {
@@ -402,10 +433,27 @@ impl Parser {
         })
     }
 
+    /// Enters one more level of nesting at `col`, or says the expression nests too deeply.
+    fn deeper(&mut self, col: usize) -> Result<(), FilterError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(FilterError::new(
+                col,
+                format!(
+                    "parentheses and `not` nest more than {MAX_DEPTH} levels deep here; write the filter with fewer levels"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn unary(&mut self) -> Result<Expr, FilterError> {
         if self.peek_word("not") {
-            self.next();
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            let col = self.next().col;
+            self.deeper(col)?;
+            let e = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(e)));
         }
         if self.peek_word("exists") {
             self.next();
@@ -413,7 +461,9 @@ impl Parser {
         }
         if matches!(self.peek().tok, Tok::LParen) {
             let open = self.next().col;
+            self.deeper(open)?;
             let e = self.or()?;
+            self.depth -= 1;
             if !matches!(self.peek().tok, Tok::RParen) {
                 return Err(FilterError::new(
                     self.peek().col,
@@ -761,11 +811,54 @@ mod tests {
     }
 
     #[test]
+    fn nesting_deeper_than_the_limit_is_an_error_at_the_first_level_too_many() {
+        let at_limit = format!("{}a = 1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&at_limit).is_ok());
+        let nots = format!("{}a = 1", "not ".repeat(MAX_DEPTH));
+        assert!(parse(&nots).is_ok());
+        for (deep, col) in [
+            (
+                format!("{}a = 1{}", "(".repeat(10_000), ")".repeat(10_000)),
+                MAX_DEPTH + 1,
+            ),
+            (format!("{}a", "not ".repeat(10_000)), 4 * MAX_DEPTH + 1),
+            (
+                format!("{}a", "not (".repeat(10_000)),
+                5 * (MAX_DEPTH / 2) + 1,
+            ),
+        ] {
+            let (at, message) = err(&deep);
+            assert_eq!(at, col);
+            assert!(message.contains("nest more than 64 levels"), "{message}");
+        }
+    }
+
+    #[test]
     fn renders_a_caret() {
         let e = parse("score >=").unwrap_err();
         assert_eq!(
             e.render("score >="),
             "  score >=\n          ^ expected a value after `>=`"
+        );
+    }
+
+    #[test]
+    fn a_long_expression_is_rendered_around_the_column() {
+        let deep = format!("{}a = 1{}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = parse(&deep).unwrap_err();
+        let rendered = e.render(&deep);
+        let (expr, caret) = rendered.split_once('\n').unwrap();
+        assert_eq!(expr, format!("  {}…", "(".repeat(RENDER_WIDTH)));
+        assert_eq!(caret.find('^'), Some(2 + MAX_DEPTH));
+        let e = FilterError::new(19_990, "here");
+        let rendered = e.render(&deep);
+        let (expr, caret) = rendered.split_once('\n').unwrap();
+        assert_eq!(expr, format!("  …{}", ")".repeat(RENDER_WIDTH)));
+        assert_eq!(
+            caret.find('^'),
+            // Two spaces, one for the `…`, then the 16th character from the end.
+            Some(2 + 1 + RENDER_WIDTH - 16),
+            "{caret}"
         );
     }
 

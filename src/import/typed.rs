@@ -191,6 +191,13 @@ pub(super) fn field_value(cfg: &Config, key: &str, v: &str) -> Result<Option<Val
         return Ok(Some(Value::str(&text)));
     }
     if ty == Some(FieldType::Map) {
+        // libyaml takes time quadratic in nesting depth; nothing that deep is a record's map.
+        if crate::yaml::depth::too_deep(&text).is_some() {
+            return Err(format!(
+                "`{key}` nests values more than {} levels deep",
+                crate::yaml::depth::MAX_DEPTH
+            ));
+        }
         // kith's own export writes maps as YAML flow mappings: `{marketing: 2026-03-01}`.
         return serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text)
             .map(|y| Some(Value::from_yaml(y)))

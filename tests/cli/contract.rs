@@ -756,7 +756,7 @@ fn kith_sh(ws: &Ws, script: &str) -> Run {
         .arg("-c")
         .arg(script)
         .env("KITH", env!("CARGO_BIN_EXE_kith"))
-        .env("KITH_TODAY", TODAY)
+        .envs(pinned_clock())
         .env("NO_COLOR", "1")
         .env("HOME", ws.path())
         .current_dir(ws.path())

@@ -32,7 +32,7 @@ fn assert_workspace_files(root: &Path) {
     }
     assert_eq!(
         std::fs::read_to_string(root.join(".gitignore")).unwrap(),
-        "/public/\n/.kith/\n"
+        "/public/\n/.kith/\n*.kith-tmp\n"
     );
 }
 
@@ -372,7 +372,7 @@ fn init_keeps_an_existing_gitignore() {
     kith_in(&sub, &["init"]).ok();
     assert_eq!(
         std::fs::read_to_string(sub.join(".gitignore")).unwrap(),
-        "*.bak\n/public/\n/.kith/\n"
+        "*.bak\n/public/\n/.kith/\n*.kith-tmp\n"
     );
 }
 

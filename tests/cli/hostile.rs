@@ -3,55 +3,10 @@
 //! diagnostic, nothing outside the workspace is read or written, and kith never hangs: every
 //! run here has a deadline.
 
-use crate::harness::{Run, Ws, pinned_clock};
-use std::io::Read;
+use crate::harness::{Run, Ws, within};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// Runs kith in `cwd` and fails the test if it has not finished within `limit`.
-#[track_caller]
-fn within(limit: Duration, cwd: &Path, args: &[&str]) -> (Run, Duration) {
-    let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
-        .args(args)
-        .current_dir(cwd)
-        .envs(pinned_clock())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", cwd)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let drain = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = r.read_to_end(&mut s);
-            String::from_utf8_lossy(&s).into_owned()
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().unwrap()));
-    let err = drain(Box::new(child.stderr.take().unwrap()));
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("kith {args:?} still running after {limit:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let run = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    };
-    (run, start.elapsed())
-}
+use std::time::Duration;
 
 /// Long enough for a debug build on a busy machine; a hang never finishes.
 const SOON: Duration = Duration::from_secs(30);

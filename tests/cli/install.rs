@@ -19,7 +19,7 @@ fn bash(cwd: &Path, script: &str) -> (i32, String, String) {
         .args(["--norc", "--noprofile", "-c", script])
         .current_dir(cwd)
         .env("PATH", path)
-        .env("KITH_TODAY", crate::harness::TODAY)
+        .envs(crate::harness::pinned_clock())
         .env("NO_COLOR", "1")
         .env_remove("KITH_COMPLETE")
         .output()

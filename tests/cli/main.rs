@@ -19,6 +19,7 @@ mod import;
 mod input;
 mod install;
 mod lifecycle;
+mod limits;
 mod lossfree;
 mod malformed;
 mod mergedriver;
