@@ -57,29 +57,33 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
                 .collect::<Vec<_>>(),
         )?,
         Format::Csv => {
-            let columns = if args.fields.is_empty() {
-                let mut all = all_fields(rows.iter().map(|(r, _)| *r));
+            // Each column is a frontmatter field or a value kith computes; a frontmatter field
+            // with a computed value's name is `field.NAME`, as in JSON.
+            let columns: Vec<Column> = if args.fields.is_empty() {
+                let mut all: Vec<Column> = all_fields(rows.iter().map(|(r, _)| *r))
+                    .into_iter()
+                    .map(Column::Field)
+                    .collect();
                 all.extend(
                     COMPUTED
                         .iter()
                         .filter(|c| kind == Kind::Person || **c == "segments")
-                        .map(|c| c.to_string()),
+                        .map(|c| Column::Computed(c.to_string())),
                 );
                 all
             } else {
-                args.fields.clone()
+                args.fields.iter().map(|f| Column::named(f)).collect()
             };
             let mut header = vec!["id".to_string(), "kind".into(), "path".into()];
-            header.extend(columns.iter().map(|c| export_name(c)));
+            header.extend(columns.iter().map(Column::header));
             let rows: Vec<Vec<String>> = rows
                 .iter()
                 .map(|(r, c)| {
                     let mut row = vec![r.id.to_string(), r.kind.noun().to_string(), r.path()];
-                    row.extend(
-                        columns
-                            .iter()
-                            .map(|col| c.text(col).unwrap_or_else(|| cell_text(r, col, "; "))),
-                    );
+                    row.extend(columns.iter().map(|col| match col {
+                        Column::Computed(name) => c.text(name).unwrap_or_default(),
+                        Column::Field(key) => cell_text(r, key, "; "),
+                    }));
                     row
                 })
                 .collect();
@@ -238,6 +242,34 @@ impl Computed<'_> {
             "segments" => self.segments.join("; "),
             _ => return None,
         })
+    }
+}
+
+/// A column of `list --format csv`.
+enum Column {
+    /// A frontmatter field, by its key.
+    Field(String),
+    /// A value kith computes (`score`, `grade`, `segments`, ...).
+    Computed(String),
+}
+
+impl Column {
+    /// The column `--fields` names: a computed value's name is that value, `field.NAME` the
+    /// frontmatter field of that name, anything else a frontmatter field.
+    fn named(name: &str) -> Column {
+        if COMPUTED.contains(&name) {
+            Column::Computed(name.to_string())
+        } else {
+            let key = name.strip_prefix("field.").unwrap_or(name);
+            Column::Field(key.to_string())
+        }
+    }
+
+    fn header(&self) -> String {
+        match self {
+            Column::Computed(name) => name.clone(),
+            Column::Field(key) => export_name(key),
+        }
     }
 }
 

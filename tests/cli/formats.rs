@@ -275,6 +275,36 @@ fn list_csv_with_fields_has_exactly_those_columns() {
 }
 
 #[test]
+fn list_csv_names_computed_columns_as_json_does_and_keeps_a_field_of_that_name() {
+    let ws = Ws::example();
+    // Computed values are `score`, `grade`, ...; only a frontmatter field of one of those names
+    // is `field.NAME`, with its own value.
+    let rows = parse_csv(
+        ws.kith(&["list", "--format", "csv", "--fields", "name,score,grade"])
+            .ok(),
+    );
+    assert_eq!(rows[0], ["id", "kind", "path", "name", "score", "grade"]);
+    let ben = rows.iter().find(|r| r[0] == "ben-carver").unwrap();
+    assert_eq!(ben[4..], ["57.5", "A2"]);
+
+    ws.kith(&["set", "ben-carver", "score=high"]).ok();
+    let rows = parse_csv(ws.kith(&["list", "--format", "csv"]).ok());
+    let header = &rows[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let ben = rows.iter().find(|r| r[0] == "ben-carver").unwrap();
+    assert_eq!(ben[col("field.score")], "high");
+    assert_eq!(ben[col("score")], "57.5");
+    assert_eq!(ben[col("grade")], "A2");
+    let rows = parse_csv(
+        ws.kith(&["list", "--format", "csv", "--fields", "field.score,score"])
+            .ok(),
+    );
+    assert_eq!(rows[0][3..], ["field.score", "score"]);
+    let ben = rows.iter().find(|r| r[0] == "ben-carver").unwrap();
+    assert_eq!(ben[3..], ["high", "57.5"]);
+}
+
+#[test]
 fn list_csv_and_json_keep_a_field_named_kind() {
     let ws = Ws::example();
     ws.kith(&["set", "ben-carver", "kind=partner"]).ok();
