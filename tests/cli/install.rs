@@ -152,9 +152,13 @@ fn man(page: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("kith.1");
     std::fs::write(&file, page).unwrap();
+    // man-db drops privileges to run its filters, and libfaketime (the year-ahead CI run)
+    // cannot open its semaphore there: the renderer runs on the real clock, kith does not.
     let out = Command::new("man")
         .arg("-l")
         .arg(&file)
+        .env_remove("LD_PRELOAD")
+        .env_remove("FAKETIME")
         .env("MANWIDTH", "80")
         .env("MANPAGER", "cat")
         .env("PAGER", "cat")
