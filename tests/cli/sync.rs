@@ -2487,7 +2487,12 @@ fn uninterrupted(world: &KillWorld) -> (usize, String) {
 
 #[test]
 fn a_sync_killed_at_any_file_of_its_checkout_is_finished_by_the_next() {
-    let world = KillWorld::new(300);
+    // 300 records by default; `KITH_CHECKOUT_RECORDS=3000` for thousands of local edits.
+    let records = std::env::var("KITH_CHECKOUT_RECORDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300);
+    let world = KillWorld::new(records);
     let (files, tree) = uninterrupted(&world);
     assert!(files > 80, "the checkout changes {files} files");
     // The boundaries (before the first file, after the last), the first removal, the first
