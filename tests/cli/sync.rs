@@ -2566,6 +2566,24 @@ fn a_sync_killed_in_its_checkout_then_edits_rolls_back_and_merges_again() {
 
 // --- Their version does not parse ---
 
+/// Bob writes `text` to `path` and pushes it with plain git, past the pre-commit check.
+fn bob_pushes_unverified(team: &Team, path: &str, text: &str, message: &str) {
+    std::fs::write(team.file(BOB, path), text).unwrap();
+    let bob = Author {
+        name: "Bob",
+        email: "bob@example.com",
+    };
+    let date = "2026-11-24T10:00:00Z";
+    let dir = team.dir(BOB);
+    git_ok(
+        dir,
+        bob,
+        date,
+        &["commit", "-q", "--no-verify", "-am", message],
+    );
+    git_ok(dir, bob, date, &["push", "-q", "origin", "main"]);
+}
+
 #[test]
 fn a_version_that_does_not_parse_is_kept_as_a_conflict_until_resolved() {
     let mut team = Team::new(Transport::Disk, 2);
@@ -2578,23 +2596,7 @@ fn a_version_that_does_not_parse_is_kept_as_a_conflict_until_resolved() {
         1,
     );
     assert_ne!(broken, text);
-    std::fs::write(team.file(BOB, path), &broken).unwrap();
-    let bob = Author {
-        name: "Bob",
-        email: "bob@example.com",
-    };
-    git_ok(
-        team.dir(BOB),
-        bob,
-        "2026-11-24T10:00:00Z",
-        &["commit", "-q", "--no-verify", "-am", "phone"],
-    );
-    git_ok(
-        team.dir(BOB),
-        bob,
-        "2026-11-24T10:00:00Z",
-        &["push", "-q", "origin", "main"],
-    );
+    bob_pushes_unverified(&team, path, &broken, "phone");
     // Alice edits the same record.
     team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
     let run = kith_in(team.dir(ALICE), &["sync"]);
@@ -2688,27 +2690,8 @@ fn a_version_that_does_not_parse_can_be_dropped_with_take_ours() {
     let mut team = Team::new(Transport::Disk, 2);
     let path = "contacts/ahmed-el-sayed.md";
     let text = team.read(BOB, path);
-    std::fs::write(
-        team.file(BOB, path),
-        text.replacen("\n---\n", "\nnickname: [broken\n---\n", 1),
-    )
-    .unwrap();
-    let bob = Author {
-        name: "Bob",
-        email: "bob@example.com",
-    };
-    git_ok(
-        team.dir(BOB),
-        bob,
-        "2026-11-24T10:00:00Z",
-        &["commit", "-q", "--no-verify", "-am", "nickname"],
-    );
-    git_ok(
-        team.dir(BOB),
-        bob,
-        "2026-11-24T10:00:00Z",
-        &["push", "-q", "origin", "main"],
-    );
+    let broken = text.replacen("\n---\n", "\nnickname: [broken\n---\n", 1);
+    bob_pushes_unverified(&team, path, &broken, "nickname");
     team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
     kith_in(team.dir(ALICE), &["sync"]).fails(1);
     let kept = team.kith(
