@@ -53,9 +53,7 @@ pub fn write_man(command: Option<&str>, out: &mut dyn Write) -> anyhow::Result<(
                 .map(|s| s.get_name())
                 .collect();
             let Some(sub) = cmd.find_subcommand(name) else {
-                let hint = crate::diag::did_you_mean(name, names.iter().copied())
-                    .map(|s| format!("did you mean `{s}`? "))
-                    .unwrap_or_default();
+                let hint = crate::diag::suggest(name, names.iter().copied());
                 anyhow::bail!(
                     "kith has no command `{name}`\n  help: {hint}commands: {}",
                     names.join(", ")

@@ -210,6 +210,14 @@ pub fn compare(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
         ))
 }
 
+/// `did you mean `WORD`? ` (with its trailing blank) for the start of a help line, when
+/// [`did_you_mean`] finds a candidate close to `word`; empty when none is.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, candidates)
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default()
+}
+
 /// Finds the closest candidate to a misspelt word, for "did you mean" hints.
 pub fn did_you_mean<'a>(
     word: &str,

@@ -438,9 +438,7 @@ fn check_sort_field<'a>(
     if known.iter().any(|k| k == field) {
         return Ok(());
     }
-    let hint = crate::diag::did_you_mean(field, known.iter().map(String::as_str))
-        .map(|k| format!("did you mean `{k}`? "))
-        .unwrap_or_default();
+    let hint = crate::diag::suggest(field, known.iter().map(String::as_str));
     bail!(
         "cannot sort by `{field}`: no {} has that field\n  help: {hint}fields: {}",
         kind.noun(),

@@ -16,9 +16,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     let cfg = &ws.config;
     let kind = super::activity_type(&args.kind, "an activity type")?;
     if !cfg.is_activity_type(&kind) {
-        let hint = crate::diag::did_you_mean(&kind, cfg.activity_types.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`? "))
-            .unwrap_or_default();
+        let hint = crate::diag::suggest(&kind, cfg.activity_types.iter().map(String::as_str));
         warn(&format!(
             "`{kind}` is not one of kith.yaml's activity types; {hint}(`kith check` will warn about it)"
         ));

@@ -452,9 +452,7 @@ fn select<'a>(
             Some(s) => s.of,
             None => {
                 let names: Vec<&str> = derived.segments.iter().map(|s| s.name.as_str()).collect();
-                let hint = crate::diag::did_you_mean(name, names.iter().copied())
-                    .map(|n| format!("did you mean `{n}`? "))
-                    .unwrap_or_default();
+                let hint = crate::diag::suggest(name, names.iter().copied());
                 anyhow::bail!(
                     "no segment named `{name}`\n  help: {hint}segments: {}",
                     names.join(", ")
