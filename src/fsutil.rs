@@ -459,14 +459,18 @@ pub fn clear_leftovers(dir: &Path) -> Vec<PathBuf> {
     let now = std::time::SystemTime::now();
     let mut removed = Vec::new();
     for entry in entries.flatten() {
-        let old_enough = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > LEFTOVER_AGE));
+        // The name first: it comes with the folder's listing, while the age costs a `stat`,
+        // which a folder of 100,000 records must not pay for each of them.
+        let old_enough = || {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > LEFTOVER_AGE))
+        };
         // `file_type` does not follow symlinks: a link named like a temporary is not kith's.
         if entry.file_name().to_str().is_some_and(is_temporary)
             && entry.file_type().is_ok_and(|t| t.is_file())
-            && old_enough
+            && old_enough()
             && std::fs::remove_file(entry.path()).is_ok()
         {
             removed.push(entry.path());
