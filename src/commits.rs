@@ -78,6 +78,12 @@ impl Cache {
             out.push_str(&encode(oid, &files));
             out.push('\n');
         }
+        // The first lines make the file whole or not at all: a kill between creating it and
+        // writing it would leave an empty cache that no run wrote.
+        match crate::fsutil::create_whole(path, out.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            done => return done,
+        }
         // One write of whole lines, appended: concurrent runs interleave lines, never parts.
         let mut file = std::fs::OpenOptions::new()
             .create(true)

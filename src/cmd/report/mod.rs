@@ -626,8 +626,8 @@ fn prepare_out(out: &Path, public: bool) -> Result<()> {
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(&format!("{mode}\n")) {
-        std::fs::write(&marker, format!("{mode}\n"))
-            .with_context(|| format!("cannot write {}", marker.display()))?;
+        // Whole or not at all: an empty marker left by a kill would read as another mode.
+        crate::fsutil::replace(&marker, format!("{mode}\n").as_bytes())?;
     }
     Ok(())
 }
