@@ -604,8 +604,14 @@ fn prepare_out(out: &Path, public: bool) -> Result<()> {
     let mode = if public { "public" } else { "private" };
     if out.exists() {
         let previous = std::fs::read_to_string(&marker).ok();
+        // A folder holding only the temporary of a marker that a killed run was writing is
+        // as empty as one it left before that.
         let empty = std::fs::read_dir(out)
-            .map(|mut d| d.next().is_none())
+            .map(|mut d| {
+                d.all(|e| {
+                    e.is_ok_and(|e| crate::fsutil::is_temporary(&e.file_name().to_string_lossy()))
+                })
+            })
             .unwrap_or(true);
         match previous.as_deref().map(str::trim) {
             Some(m) if m == mode => {}
