@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 rows="${1:-100000}"
 runs=3
 
-cargo build --release --quiet
+cargo build --release --quiet --features devtools
 kith="$PWD/target/release/kith"
 work="$PWD/bench/.work"
 mkdir -p "$work"

@@ -15,7 +15,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 runs=7
 
-cargo build --release --quiet
+cargo build --release --quiet --features devtools
 kith="$PWD/target/release/kith"
 work="$PWD/bench/.work"
 mkdir -p "$work"

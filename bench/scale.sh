@@ -26,7 +26,7 @@ sizes=("$@")
 runs=${RUNS:-5}
 export KITH_TODAY=2026-11-25
 
-cargo build --release --quiet
+cargo build --release --quiet --features devtools
 kith="$PWD/target/release/kith"
 work="$PWD/bench/.work"
 mkdir -p "$work"

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 n=${1:-100000}
 runs=${RUNS:-5}
 
-cargo build --release --quiet
+cargo build --release --quiet --features devtools
 kith="$PWD/target/release/kith"
 work="$PWD/bench/.work/sync-$n"
 export GIT_CONFIG_NOSYSTEM=1 KITH_TODAY=2026-11-25

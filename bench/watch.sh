@@ -17,7 +17,7 @@ n=${1:-100000}
 saves=${2:-15}
 debounce=${DEBOUNCE_MS:-50}
 if [ -z "${KITH:-}" ]; then
-    cargo build --release --quiet
+    cargo build --release --quiet --features devtools
     KITH="$PWD/target/release/kith"
 fi
 work="$PWD/bench/.work/watch-$n"

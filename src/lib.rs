@@ -1,72 +1,41 @@
 //! kith: a local-first CRM whose database is a git repository of markdown files.
 //!
-//! Data flows one way: files → records → index → (scores, segments, reports).
-//! [`workspace`] and [`load`] do the I/O; [`frontmatter`], [`yaml`], [`parse`], [`body`] and
-//! [`activity`] turn bytes into [`record::Record`]s; [`index`] holds them; [`edit`] changes
-//! files without disturbing what it does not touch; [`cmd`] holds one module per subcommand.
+//! The module map, in the order data flows (each layer uses only those above it; git and sync
+//! sit on the side, and `cmd` at the bottom calls into all of them):
+//!
+//! - [`util`]: no CRM knowledge (careful file writes, output tables, slugs, interned words).
+//! - [`workspace`]: finding the workspace and reading `kith.yaml`.
+//! - [`record`]: the data model, and from a file's bytes to a [`record::Record`] and its
+//!   diagnostics (frontmatter, YAML, values, schema, body, activity, tasks).
+//! - [`edit`]: loss-free edits of a record's text, and the store that writes them atomically.
+//! - [`load`]: files to an [`index::Index`] in parallel, never fail-fast; the cache.
+//! - [`index`]: lookups by id, e-mail, company and deal; cross-record checks.
+//! - [`analysis`]: pure facts at a date: filters, scores, segments, duplicates, search.
+//! - [`plan`]: pure planners of what a command will write (lifecycle, convert, import, ...).
+//! - [`git`]: read-only repository access: history, commits, tree differences.
+//! - [`sync`]: sharing with teammates: sync, its lock, the merge driver, three-way merges.
+//! - [`report`]: the weekly report's figures, pages and site.
+//! - [`watch`]: following the workspace live, and `kith serve`.
+//! - [`demo`]: the example workspace and `kith demo`.
+//! - [`cmd`] and [`cli`]: one thin module per subcommand; clap's types.
 
-pub mod activity;
-pub mod body;
-pub mod cache;
-pub mod checkout;
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
-pub mod commits;
-pub mod complete;
-pub mod config;
-pub mod convert;
-pub mod create;
-pub mod dates;
 pub mod demo;
-pub mod derive;
-pub mod diag;
-pub mod driver;
-pub mod duplicates;
+#[cfg(feature = "devtools")]
+pub mod devtools;
 pub mod edit;
-pub mod example;
-pub mod export;
-pub mod filter;
-pub mod folderdiff;
-pub mod forget;
-pub mod free;
-pub mod frontmatter;
-pub mod fsutil;
-pub mod generate;
 pub mod git;
-pub mod history;
-pub mod ics;
-pub mod import;
 pub mod index;
-pub mod intern;
-pub mod lifecycle;
 pub mod load;
-pub mod markdown;
-pub mod merge;
-pub mod output;
-pub mod parse;
-pub mod qualify;
+pub mod plan;
 pub mod record;
-pub mod redact;
 pub mod report;
-pub mod resolve;
-pub mod schema;
-pub mod score;
-pub mod search;
-pub mod segment;
-pub mod serve;
-pub mod site;
-pub mod slug;
-pub mod store;
 pub mod sync;
-pub mod synclock;
-pub mod task;
-pub mod treediff;
-pub mod twins;
-pub mod value;
+pub mod util;
 pub mod watch;
-pub mod workflow;
 pub mod workspace;
-pub mod yaml;
 
 /// kith's version as `kith --version` prints it: the package version and, when built from a
 /// git checkout, the commit (`0.1.0 (commit 0123456789ab, 2026-12-06)`; see build.rs).

@@ -2,7 +2,7 @@
 //! setting a field leaves the other fields and the body as they were.
 #![no_main]
 use kith::edit::{self, Change};
-use kith::value::Value;
+use kith::record::value::Value;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (&str, u8, &str)| {
@@ -21,8 +21,8 @@ fuzz_target!(|input: (&str, u8, &str)| {
     };
     if let Change::Set(k, _) = &change {
         let fields = |t: &str| {
-            let split = kith::frontmatter::split(t).ok()?;
-            let fm = kith::yaml::parse(split.frontmatter(t));
+            let split = kith::record::frontmatter::split(t).ok()?;
+            let fm = kith::record::yaml::parse(split.frontmatter(t));
             fm.error.is_none().then(|| {
                 (
                     fm.fields

@@ -1,16 +1,16 @@
 //! The filter language: any source compiles or gives an error with a column inside it, and a
 //! compiled filter evaluates on the example workspace without a panic.
 #![no_main]
-use kith::config::Config;
-use kith::filter::{Env, Filter, Scope};
+use kith::record::config::Config;
+use kith::analysis::filter::{Env, Filter, Scope};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
 fn index() -> &'static kith::index::Index {
     static INDEX: OnceLock<kith::index::Index> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let (cfg, _) = Config::parse(kith::example::get("kith.yaml").unwrap_or_default());
-        let texts: Vec<(kith::record::Kind, String, String)> = kith::example::FILES
+        let (cfg, _) = Config::parse(kith::demo::example::get("kith.yaml").unwrap_or_default());
+        let texts: Vec<(kith::record::Kind, String, String)> = kith::demo::example::FILES
             .iter()
             .copied()
             .filter_map(|(path, text)| {

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data)
-        && let Err(e) = kith::yaml::agreement(text)
+        && let Err(e) = kith::record::yaml::agreement(text)
     {
         panic!("{e}");
     }

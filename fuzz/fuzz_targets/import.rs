@@ -3,6 +3,6 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = kith::import::read(data, &[]);
-    let _ = kith::import::read(data, &[("Email Address".into(), "email".into())]);
+    let _ = kith::plan::import::read(data, &[]);
+    let _ = kith::plan::import::read(data, &[("Email Address".into(), "email".into())]);
 });

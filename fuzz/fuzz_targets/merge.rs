@@ -1,8 +1,8 @@
 //! The three-way record merge: any three texts merge or are refused, never a panic; merging a
 //! side with itself gives it back.
 #![no_main]
-use kith::config::Config;
-use kith::merge::record::{Side, merge};
+use kith::record::config::Config;
+use kith::sync::merge::record::{Side, merge};
 use kith::record::Kind;
 use libfuzzer_sys::fuzz_target;
 

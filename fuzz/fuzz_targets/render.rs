@@ -4,12 +4,12 @@
 //! runs: no `<script>`, no `on…=` event attribute, no `javascript:` link in the output that the
 //! same pages with harmless values do not have.
 #![no_main]
-use kith::config::Config;
-use kith::derive::Derived;
+use kith::record::config::Config;
+use kith::analysis::derive::Derived;
 use kith::index::Index;
 use kith::record::Kind;
 use kith::report::{self, History, Week, pages};
-use kith::site::Site;
+use kith::report::site::Site;
 use libfuzzer_sys::fuzz_target;
 use tera::Context;
 
@@ -78,14 +78,14 @@ fn render((name, title, tag, notes, activity, company): Input<'_>) -> String {
     .into_iter()
     .map(|(kind, id, text)| {
         let rel = format!("{}/{id}.md", kind.dir());
-        kith::parse::parse(kind, id, &rel, text.as_bytes(), &cfg)
+        kith::record::parse::parse(kind, id, &rel, text.as_bytes(), &cfg)
     })
     .collect();
     let index = Index::build(cfg, parsed);
     let today = jiff::civil::Date::constant(2026, 11, 25);
     let (derived, _) = Derived::compute(&index, today);
-    let duplicates = kith::duplicates::find(&index);
-    let diagnostics = index.diagnostics_with(kith::duplicates::diagnostics_of(&index, &duplicates));
+    let duplicates = kith::analysis::duplicates::find(&index);
+    let diagnostics = index.diagnostics_with(kith::analysis::duplicates::diagnostics_of(&index, &duplicates));
     let history = History::Unavailable("fuzzing".into());
     let weekly = report::build(&report::Input {
         index: &index,

@@ -121,7 +121,7 @@ fn exact_short<'a>(cmd: &'a Command, token: &str) -> Option<&'a Arg> {
 /// The usage error for `--word` among values: not an option, and not a value unless after `--`.
 fn unknown_option(sub: &Command, token: &str, name: &str) -> clap::Error {
     let longs: Vec<&str> = sub.get_arguments().filter_map(Arg::get_long).collect();
-    let hint = crate::diag::did_you_mean(name, longs.iter().copied())
+    let hint = crate::record::diag::did_you_mean(name, longs.iter().copied())
         .map(|n| format!("  tip: did you mean `--{n}`?\n"))
         .unwrap_or_default();
     let path = sub.get_bin_name().unwrap_or(sub.get_name()).to_string();

@@ -2,9 +2,9 @@
 //! index (scores and segments, one filter, a search), with medians over several runs and the
 //! process's peak memory.
 
+use crate::analysis::derive::Derived;
+use crate::analysis::filter::{Env, Filter, Scope};
 use crate::cli::BenchArgs;
-use crate::derive::Derived;
-use crate::filter::{Env, Filter, Scope};
 use crate::index::Index;
 use crate::load;
 use crate::workspace::Workspace;
@@ -32,7 +32,7 @@ const FILTER: &str = "lifecycle = lead and score >= 60";
 pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
     let base = dir.unwrap_or(Path::new("."));
     let ws = Workspace::discover(&args.dir.map_or(base.to_path_buf(), |d| base.join(d)))?;
-    ws.require_valid_analysis()?;
+    crate::analysis::require_valid(&ws)?;
     let as_of = ws.today()?;
     let mut phases: Vec<[Duration; 9]> = Vec::new();
     let (mut records, mut diags, mut segments, mut matched) = (0, 0, 0, 0);
@@ -40,18 +40,18 @@ pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
         // The floor: listing and reading every file's bytes, nothing parsed.
         let floor = Instant::now();
         let (found, _) = load::list(&ws);
-        std::hint::black_box(crate::cache::read_all(&ws, &found));
+        std::hint::black_box(crate::load::cache::read_all(&ws, &found));
         let floor = floor.elapsed();
         let t0 = Instant::now();
         let (found, _) = load::list(&ws);
         let t1 = Instant::now();
         // As a load without the cache reads and parses (the cache is `kith check`'s to time).
-        let parsed = crate::cache::parse_all(&ws, &found);
+        let parsed = crate::load::cache::parse_all(&ws, &found);
         drop(found);
         let t2 = Instant::now();
         let index = Index::build(ws.config.clone(), parsed);
         let t3 = Instant::now();
-        diags = index.diagnostics().len();
+        diags = crate::analysis::diagnostics(&index).len();
         let t4 = Instant::now();
         let (derived, _) = Derived::compute(&index, as_of);
         let t5 = Instant::now();
@@ -76,7 +76,7 @@ pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
             .filter(|(slot, r)| filter.matches(&env, *slot, r))
             .count();
         let t6 = Instant::now();
-        let _ = crate::search::find(&index, "ada pricing", 20);
+        let _ = crate::analysis::search::find(&index, "ada pricing", 20);
         let t7 = Instant::now();
         records = index.len();
         segments = derived.segments.len();
@@ -118,7 +118,7 @@ pub fn run(dir: Option<&Path>, args: BenchArgs) -> Result<ExitCode> {
             kb as f64 / 1024.0
         ));
     }
-    crate::output::print(&out);
+    crate::util::output::print(&out);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,9 +1,9 @@
 //! `kith check`: every diagnostic, compiler-style or as JSON; exit 1 if any error.
 
-use crate::cache;
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::diag::Diagnostic;
-use crate::output;
+use crate::load::cache;
+use crate::record::diag::Diagnostic;
+use crate::util::output;
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::path::Path;
@@ -15,7 +15,7 @@ pub fn run(dir: Option<&Path>, args: CheckArgs) -> Result<ExitCode> {
     let ws = Workspace::discover(dir.unwrap_or(Path::new(".")))?;
     let (diags, records) = if args.staged {
         let index = crate::load::load_staged(&ws)?;
-        (index.diagnostics(), index.len())
+        (crate::analysis::diagnostics(&index), index.len())
     } else {
         diagnostics(&ws)
     };
@@ -64,7 +64,7 @@ fn diagnostics(ws: &Workspace) -> (Vec<Diagnostic>, usize) {
         return (check.diags, check.records);
     }
     let index = super::load_quiet(ws);
-    let diags = index.diagnostics();
+    let diags = crate::analysis::diagnostics(index);
     let records = index.len();
     if let Some(key) = index.cache_key {
         cache::remember(ws, key, |r| {

@@ -4,11 +4,11 @@
 use super::{done, load};
 use crate::cli::{ConflictsArgs, ResolveArgs};
 use crate::edit::Change;
-use crate::output::{self, Format, Table, paint};
-use crate::resolve::resolve;
-use crate::schema;
-use crate::store;
-use crate::value::Value;
+use crate::edit::store;
+use crate::index::resolve::resolve;
+use crate::record::schema;
+use crate::record::value::Value;
+use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Result, bail};
@@ -104,7 +104,7 @@ pub fn list(ws: &Workspace, args: ConflictsArgs) -> Result<ExitCode> {
                 .iter()
                 .filter(|i| entry_text(i, "field") == field)
                 .collect();
-            if field == crate::merge::WHOLE_RECORD {
+            if field == crate::record::parse::WHOLE_RECORD {
                 // Their whole text: the record in place is the file itself.
                 for item in mine {
                     rows.push(Row {
@@ -201,7 +201,7 @@ pub fn resolve_one(ws: &Workspace, args: ResolveArgs) -> Result<ExitCode> {
             }
         );
     }
-    if args.field == crate::merge::WHOLE_RECORD {
+    if args.field == crate::record::parse::WHOLE_RECORD {
         return resolve_record(ws, index, r, &mine, &rest, &args.take);
     }
     let mut changes = Vec::new();
@@ -316,10 +316,10 @@ fn resolve_record(
             let file = ws.root.join(&path);
             let current = std::fs::read(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-            crate::fsutil::write_atomic(
+            crate::util::files::write_atomic(
                 &file,
                 theirs.as_bytes(),
-                crate::fsutil::Expect::Unchanged(&current),
+                crate::util::files::Expect::Unchanged(&current),
             )?;
             done(
                 &path,
@@ -345,12 +345,12 @@ fn resolve_record(
                         .join(format!("{candidate}.md"))
                         .exists()
             };
-            let new_id = crate::slug::unique(&r.id, taken);
+            let new_id = crate::util::slug::unique(&r.id, taken);
             let new_path = format!("{}/{new_id}.md", r.kind.dir());
-            crate::fsutil::write_atomic(
+            crate::util::files::write_atomic(
                 &ws.root.join(&new_path),
                 theirs.as_bytes(),
-                crate::fsutil::Expect::Absent,
+                crate::util::files::Expect::Absent,
             )?;
             let change = if rest.is_empty() {
                 Change::Unset("conflicts".into())

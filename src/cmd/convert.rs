@@ -2,10 +2,10 @@
 
 use super::{done, load, with_stamp};
 use crate::cli::ConvertArgs;
-use crate::convert::{self, CompanyPlan, Options};
+use crate::edit::store;
+use crate::index::resolve::resolve;
+use crate::plan::convert::{self, CompanyPlan, Options};
 use crate::record::Kind;
-use crate::resolve::resolve;
-use crate::store;
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
 use std::process::ExitCode;

@@ -12,8 +12,9 @@ use std::process::ExitCode;
 pub fn run(dir: Option<&Path>, args: DemoArgs) -> Result<ExitCode> {
     let root = dir.unwrap_or(Path::new(".")).join(&args.dir);
     let source = demo::Source::example();
-    let (cfg, _) = crate::config::Config::parse(
-        crate::example::get(crate::config::FILE).context("the example has no kith.yaml")?,
+    let (cfg, _) = crate::record::config::Config::parse(
+        crate::demo::example::get(crate::record::config::FILE)
+            .context("the example has no kith.yaml")?,
     );
     let today = crate::workspace::today(&cfg)?;
     let today = match &args.today {
@@ -85,7 +86,7 @@ fn write(root: &Path, plan: &Plan) -> Result<()> {
     repo.set_head("refs/heads/main")?;
     repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
         .context("cannot check out the demo's files")?;
-    let installed = crate::driver::install(root)?;
+    let installed = crate::sync::driver::install(root)?;
     if let Some(note) = installed.hook {
         super::warn(&note);
     }
@@ -171,7 +172,7 @@ fn report(shown: &str, name: &str, plan: &Plan) {
     } else {
         shown.to_string()
     };
-    crate::output::print(&format!(
+    crate::util::output::print(&format!(
         "\nNext:\n  kith -C {dir} report\n  kith -C {dir} list --segment hot-leads --sort score --reverse\n  \
          kith -C {dir} history ben-carver\n  git -C {dir} log --format='%ad %an: %s' --date=short\n"
     ));

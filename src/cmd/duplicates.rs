@@ -2,9 +2,9 @@
 //! command that merges each.
 
 use super::load;
+use crate::analysis::duplicates::{self, Pair, Reason};
 use crate::cli::DuplicatesArgs;
-use crate::duplicates::{self, Pair, Reason};
-use crate::output::{self, Format, Table, paint};
+use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::Result;

@@ -2,8 +2,8 @@
 
 use super::{display_path, load};
 use crate::cli::EditArgs;
-use crate::output;
-use crate::resolve::resolve;
+use crate::index::resolve::resolve;
+use crate::util::output;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use std::process::{Command, ExitCode};
@@ -36,8 +36,7 @@ pub fn run(ws: &Workspace, args: EditArgs) -> Result<ExitCode> {
         );
     }
     let after = load(ws);
-    let diags: Vec<_> = after
-        .diagnostics()
+    let diags: Vec<_> = crate::analysis::diagnostics(after)
         .into_iter()
         .filter(|d| d.path == rel)
         .collect();

@@ -4,7 +4,7 @@
 
 use super::{derive, display_path, load, select, usage, warn};
 use crate::cli::{ExportArgs, ExportFormat, ListKind};
-use crate::export::{self, Item};
+use crate::plan::export::{self, Item};
 use crate::record::Kind;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
@@ -71,9 +71,9 @@ pub fn run(ws: &Workspace, args: ExportArgs) -> Result<ExitCode> {
     };
     match &args.output {
         Some(path) => {
-            crate::fsutil::replace(path, text.as_bytes())
+            crate::util::files::replace(path, text.as_bytes())
                 .with_context(|| format!("cannot write {}", display_path(path)))?;
-            crate::output::eprint(&format!(
+            crate::util::output::eprint(&format!(
                 "wrote {} {} to {}\n",
                 items.len(),
                 if items.len() == 1 {
@@ -84,7 +84,7 @@ pub fn run(ws: &Workspace, args: ExportArgs) -> Result<ExitCode> {
                 display_path(path)
             ));
         }
-        None => crate::output::print_raw(text.as_bytes()),
+        None => crate::util::output::print_raw(text.as_bytes()),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 
 use super::load;
 use crate::cli::FindArgs;
-use crate::output::{self, Format, Table, paint};
+use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::Result;
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub fn run(ws: &Workspace, args: FindArgs) -> Result<ExitCode> {
     let index = load(ws);
     let query = args.text.join(" ");
-    let hits = crate::search::find(index, &query, args.limit);
+    let hits = crate::analysis::search::find(index, &query, args.limit);
     match args.format {
         Format::Json => output::print_json(
             &hits

@@ -1,17 +1,17 @@
 //! `kith forget ID [--dry-run] [--yes]`: erases a person. Every file is changed and checked in
-//! memory first ([`crate::forget`] plans it); if one cannot be, nothing is written. Then the
+//! memory first ([`crate::plan::forget`] plans it); if one cannot be, nothing is written. Then the
 //! derived files that may hold their data go, and kith says how to purge git history, which it
 //! never rewrites itself.
 
 use super::merge::diff;
 use super::{done, load, warn};
 use crate::cli::ForgetArgs;
-use crate::forget::{self, Plan};
-use crate::output::{self, paint};
+use crate::edit::redact;
+use crate::edit::store;
+use crate::index::resolve::resolve;
+use crate::plan::forget::{self, Plan};
 use crate::record::{Kind, Record};
-use crate::redact;
-use crate::resolve::resolve;
-use crate::store;
+use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -124,16 +124,16 @@ fn derived_files(
     needles: &[String],
 ) -> Vec<(PathBuf, String, &'static str)> {
     let mut out = Vec::new();
-    let cache = ws.root.join(crate::commits::CACHE_FILE);
+    let cache = ws.root.join(crate::git::commits::CACHE_FILE);
     if cache.is_file() {
         out.push((
             cache,
-            crate::commits::CACHE_FILE.to_string(),
+            crate::git::commits::CACHE_FILE.to_string(),
             "a cache of past commits' changes; the next report rebuilds it",
         ));
     }
     // The parsed records and the results of the last commands hold their fields and notes.
-    let dir = crate::cache::dir(ws);
+    let dir = crate::load::cache::dir(ws);
     for name in ["records.bin", "results.bin"] {
         let path = dir.join(name);
         if path.is_file() {
@@ -239,7 +239,7 @@ fn confirm(person: &Record) -> Result<()> {
 
 /// What git history still holds, and the exact commands that purge it.
 fn history_note(ws: &Workspace, person: &Record, files: usize) -> Result<String> {
-    let Some(repo) = crate::history::Repo::open(&ws.root)? else {
+    let Some(repo) = crate::git::history::Repo::open(&ws.root)? else {
         return Ok(format!(
             "\nThis workspace is not in a git repository, so no history holds {}'s data; backups and other copies still may.\n",
             person.name()

@@ -1,7 +1,7 @@
 //! `kith gen DIR -n N` (hidden): a generated workspace for benchmarks and scale tests.
 
 use crate::cli::GenArgs;
-use crate::generate::{GenOptions, generate};
+use crate::devtools::generate::{GenOptions, generate};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -9,7 +9,7 @@ use std::time::Instant;
 pub fn run(args: GenArgs) -> Result<ExitCode> {
     let start = Instant::now();
     let today = match std::env::var(crate::workspace::TODAY_ENV) {
-        Ok(d) => crate::activity::parse_date(&d)
+        Ok(d) => crate::record::activity::parse_date(&d)
             .with_context(|| format!("KITH_TODAY={d} is not a date"))?,
         Err(_) => jiff::Timestamp::now()
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
@@ -26,7 +26,7 @@ pub fn run(args: GenArgs) -> Result<ExitCode> {
     if args.git {
         commit_all(&args.dir)?;
     }
-    crate::output::eprint(&format!(
+    crate::util::output::eprint(&format!(
         "generated {} people, {} companies, {} deals ({:.1} MB) in {:.2?}\n",
         summary.people,
         summary.companies,

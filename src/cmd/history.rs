@@ -2,9 +2,9 @@
 
 use super::load;
 use crate::cli::{HistoryArgs, ShowFormat};
-use crate::history::{self, Event};
-use crate::output::{self, Table, paint};
-use crate::resolve::resolve;
+use crate::git::history::{self, Event};
+use crate::index::resolve::resolve;
+use crate::util::output::{self, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::Result;

@@ -2,12 +2,12 @@
 //! before the first write; the summary counts rows created, updated, unchanged and invalid.
 
 use super::{display_path, stamp_parts, usage, warn};
+use crate::analysis::duplicates::Pair;
 use crate::cli::{ImportArgs, ShowFormat};
-use crate::duplicates::Pair;
-use crate::import::{self, Action, Options, Plan};
-use crate::output::{self, paint};
+use crate::edit::store;
+use crate::plan::import::{self, Action, Options, Plan};
 use crate::record::Kind;
-use crate::store;
+use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use serde_json::json;

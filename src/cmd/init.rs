@@ -2,8 +2,8 @@
 
 use super::{display_path, done};
 use crate::cli::InitArgs;
-use crate::config;
 use crate::record::Kind;
+use crate::record::config;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use std::process::ExitCode;
@@ -36,7 +36,7 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
             .iana_name()
             .map_or("UTC".to_string(), str::to_string),
     };
-    let yaml_name = crate::yaml::scalar::text_scalar(&name);
+    let yaml_name = crate::record::yaml::scalar::text_scalar(&name);
     std::fs::write(&cfg_path, config::template(&yaml_name, &timezone))
         .with_context(|| format!("cannot write {}", cfg_path.display()))?;
     for kind in Kind::ALL {
@@ -55,7 +55,7 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
         crate::git::init(&root)?;
     }
     // `git pull` and `git merge` merge records field by field; commits are checked.
-    let installed = crate::driver::install(&root)?;
+    let installed = crate::sync::driver::install(&root)?;
     done(
         &display_path(&root),
         &format!(
@@ -80,7 +80,7 @@ pub fn run(dir: Option<&Path>, args: InitArgs) -> Result<ExitCode> {
         s if s.contains([' ', '\'', '"']) => format!("kith -C '{}'", s.replace('\'', "'\\''")),
         s => format!("kith -C {s}"),
     };
-    crate::output::print(&format!(
+    crate::util::output::print(&format!(
         "\nNext:\n  {kith} new contact \"Ada Lovelace\" --set email=ada@example.com\n  {kith} list\n"
     ));
     Ok(ExitCode::SUCCESS)

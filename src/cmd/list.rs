@@ -1,14 +1,14 @@
 //! `kith list [contacts|companies|deals]` with filters, sorting and three output formats.
 
 use super::{derive, load, select};
-use crate::cache;
+use crate::analysis::score::{Score, num};
 use crate::cli::{ListArgs, ListKind};
-use crate::config::{Closed, Config};
-use crate::output::{self, Format, Table, paint};
+use crate::load::cache;
+use crate::record::config::{Closed, Config};
+use crate::record::schema::RESERVED;
+use crate::record::value::Value;
 use crate::record::{Kind, Record};
-use crate::schema::RESERVED;
-use crate::score::{Score, num};
-use crate::value::Value;
+use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Result, bail};
@@ -167,7 +167,7 @@ fn warm(
         return Ok(None);
     };
     let derived = if needs_derived {
-        ws.require_valid_analysis()?;
+        crate::analysis::require_valid(ws)?;
         let date = super::date_or_today(ws, args.as_of.as_deref())?;
         match results.derived_at(date) {
             Some(d) if d.as_of == date && d.scores.len() == records.entries.len() => Some(d),
@@ -277,9 +277,9 @@ impl Column {
 /// names after the record's own `id`, `kind` and `path`.
 const COMPUTED: &[&str] = RESERVED.split_at(3).1;
 
-/// The record as `list --format json` prints it ([`crate::export::record_json`]).
+/// The record as `list --format json` prints it ([`crate::plan::export::record_json`]).
 fn to_json(r: &Record, computed: Option<&Computed>) -> Json {
-    Json::Object(crate::export::record_json(
+    Json::Object(crate::plan::export::record_json(
         r,
         computed.map(|c| (c.score, c.segments.as_slice())),
     ))
@@ -422,7 +422,7 @@ fn check_sort_field<'a>(
 ) -> Result<()> {
     let mut known: Vec<String> = ["id"]
         .into_iter()
-        .chain(crate::schema::builtin_names(kind))
+        .chain(crate::record::schema::builtin_names(kind))
         .chain(COMPUTED.iter().copied())
         .map(str::to_string)
         .collect();
@@ -438,7 +438,7 @@ fn check_sort_field<'a>(
     if known.iter().any(|k| k == field) {
         return Ok(());
     }
-    let hint = crate::diag::suggest(field, known.iter().map(String::as_str));
+    let hint = crate::record::diag::suggest(field, known.iter().map(String::as_str));
     bail!(
         "cannot sort by `{field}`: no {} has that field\n  help: {hint}fields: {}",
         kind.noun(),
@@ -475,11 +475,11 @@ fn compare(
                 ))
             }
             "id" => Some(SortKey::Text(r.id.to_string())),
-            "name" => Some(SortKey::Text(crate::slug::fold(r.name()))),
+            "name" => Some(SortKey::Text(crate::util::slug::fold(r.name()))),
             _ => match r.get(field)? {
                 Value::Int(i) => Some(SortKey::Num(*i as f64)),
                 Value::Float(f) => Some(SortKey::Num(*f)),
-                v => Some(SortKey::Text(crate::slug::fold(&v.to_text()))),
+                v => Some(SortKey::Text(crate::util::slug::fold(&v.to_text()))),
             },
         }
     };

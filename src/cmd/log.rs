@@ -1,11 +1,11 @@
 //! `kith log ID TYPE "text"`: appends an entry to the activity log.
 
 use super::{done, load, stamp_parts, warn};
-use crate::activity::Activity;
 use crate::cli::LogArgs;
 use crate::edit::Change;
-use crate::resolve::resolve;
-use crate::store;
+use crate::edit::store;
+use crate::index::resolve::resolve;
+use crate::record::activity::Activity;
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -16,7 +16,8 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     let cfg = &ws.config;
     let kind = super::activity_type(&args.kind, "an activity type")?;
     if !cfg.is_activity_type(&kind) {
-        let hint = crate::diag::suggest(&kind, cfg.activity_types.iter().map(String::as_str));
+        let hint =
+            crate::record::diag::suggest(&kind, cfg.activity_types.iter().map(String::as_str));
         warn(&format!(
             "`{kind}` is not one of kith.yaml's activity types; {hint}(`kith check` will warn about it)"
         ));
@@ -44,9 +45,9 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     let entry = Activity {
         date,
         time,
-        kind: crate::intern::Sym::new(&kind),
-        by: by.as_deref().map(crate::intern::Sym::new),
-        deal: args.deal.as_deref().map(crate::intern::Sym::new),
+        kind: crate::util::intern::Sym::new(&kind),
+        by: by.as_deref().map(crate::util::intern::Sym::new),
+        deal: args.deal.as_deref().map(crate::util::intern::Sym::new),
         text: text.into(),
         line: 0,
         kind_col: 0,
@@ -54,7 +55,7 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
     store::update(ws, record.kind, &record.id, &[Change::Log(entry.clone())])?;
     done(
         &record.path(),
-        &crate::activity::format_entry(&entry, "\n").replacen("- ", "logged ", 1),
+        &crate::record::activity::format_entry(&entry, "\n").replacen("- ", "logged ", 1),
     );
     Ok(ExitCode::SUCCESS)
 }

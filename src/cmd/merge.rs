@@ -3,10 +3,10 @@
 
 use super::{done, load, warn};
 use crate::cli::MergeArgs;
-use crate::merge::combine;
-use crate::output::{self, paint};
-use crate::resolve::resolve;
-use crate::store::{self, Prepared};
+use crate::edit::store::{self, Prepared};
+use crate::index::resolve::resolve;
+use crate::plan::fold;
+use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use std::process::ExitCode;
@@ -16,7 +16,7 @@ pub fn run(ws: &Workspace, args: MergeArgs) -> Result<ExitCode> {
     let keep = resolve(index, &args.keep, None)?;
     let drop = resolve(index, &args.drop, None)?;
     let drop_text = store::read_text(ws, drop.kind, &drop.id)?;
-    let plan = combine::plan(index, keep, drop, &drop_text, ws.today()?)?;
+    let plan = fold::plan(index, keep, drop, &drop_text, ws.today()?)?;
 
     let prepared = prepare_all(ws, &plan.edits, drop, || {
         format!("cannot merge {} into {}", drop.path(), keep.path())
@@ -96,7 +96,7 @@ pub(super) fn diff(p: &Prepared) -> String {
 /// nothing is written. Shared by `kith merge` and `kith forget`.
 pub(super) fn prepare_all(
     ws: &Workspace,
-    edits: &[combine::Edit],
+    edits: &[fold::Edit],
     removed: &crate::record::Record,
     what: impl FnOnce() -> String,
 ) -> Result<Vec<(Prepared, Vec<String>)>> {

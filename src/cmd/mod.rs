@@ -2,6 +2,7 @@
 //! prints; none holds CRM logic of its own.
 
 mod argv;
+#[cfg(feature = "devtools")]
 mod bench;
 mod cache;
 mod check;
@@ -13,6 +14,7 @@ mod editor;
 mod export;
 mod find;
 mod forget;
+#[cfg(feature = "devtools")]
 mod generate;
 mod history;
 mod import;
@@ -37,8 +39,8 @@ mod workflows;
 
 use crate::cli::{Cli, ColorWhen, Command};
 use crate::index::Index;
-use crate::lifecycle::Stamp;
-use crate::output::{self, paint};
+use crate::plan::lifecycle::Stamp;
+use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -50,7 +52,7 @@ use std::process::ExitCode;
 /// `main` (and `bench/sysalloc.rs`, the same with the system allocator) is this.
 pub fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
-    crate::complete::answer_if_asked();
+    crate::cli::complete::answer_if_asked();
     crate::git::configure();
     let command = Cli::command();
     let cli = argv::normalize(&command, std::env::args_os().collect())
@@ -67,7 +69,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            crate::output::eprint(&render_error(&err));
+            crate::util::output::eprint(&render_error(&err));
             ExitCode::from(exit_code(&err))
         }
     }
@@ -80,7 +82,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         ColorWhen::Auto => {}
     }
     if cli.no_cache {
-        crate::cache::disable();
+        crate::load::cache::disable();
     }
     let dry_run = cli.dry_run;
     if dry_run {
@@ -91,8 +93,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             )));
         }
         // Every command below writes through `store` or the cache, which now write nothing.
-        crate::store::dry_run();
-        crate::cache::read_only();
+        crate::edit::store::dry_run();
+        crate::load::cache::read_only();
     }
     let dir = cli.dir.as_deref();
     match cli.command {
@@ -148,14 +150,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cache(c) => cache::run(&open(dir)?, c),
         Command::Completions(args) => install::completions(args),
         Command::Man(args) => install::man(args),
+        #[cfg(feature = "devtools")]
         Command::Gen(args) => generate::run(args),
+        #[cfg(feature = "devtools")]
         Command::Bench(args) => bench::run(dir, args),
     }
 }
 
 /// The name of a command that writes files other than records (a site, git's settings, a
 /// new workspace) or runs an editor: it cannot honour `--dry-run`, so refuses it. Every other
-/// command writes only through [`crate::store`] and the cache, which a dry run turns off.
+/// command writes only through [`crate::edit::store`] and the cache, which a dry run turns off.
 fn without_dry_run(command: &Command) -> Option<&'static str> {
     use crate::cli::CacheCommand;
     Some(match command {
@@ -171,6 +175,7 @@ fn without_dry_run(command: &Command) -> Option<&'static str> {
         Command::Serve(_) => "serve",
         Command::Cache(CacheCommand::Clear) => "cache clear",
         Command::Export(args) if args.output.is_some() => "export --output",
+        #[cfg(feature = "devtools")]
         Command::Gen(_) => "gen",
         _ => return None,
     })
@@ -202,15 +207,15 @@ fn load_quiet(ws: &Workspace) -> &'static Index {
 /// Remembered in the cache for `kith list`'s answers from it, which must say the same.
 fn summarize(ws: &Workspace, index: &Index) {
     let tally = index.tally();
-    crate::cache::remember_tally(ws, index, tally);
+    crate::load::cache::remember_tally(ws, index, tally);
     keep_tally(tally);
 }
 
 /// The tally of the workspace the command loaded, for [`print_tally`].
-static TALLY: std::sync::Mutex<Option<crate::diag::Tally>> = std::sync::Mutex::new(None);
+static TALLY: std::sync::Mutex<Option<crate::record::diag::Tally>> = std::sync::Mutex::new(None);
 
 /// Keeps the tally of the workspace the command loaded (the last, if it loaded several).
-fn keep_tally(tally: crate::diag::Tally) {
+fn keep_tally(tally: crate::record::diag::Tally) {
     *TALLY
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tally);
@@ -293,15 +298,16 @@ fn activity_type(given: &str, what: &str) -> Result<String> {
 
 /// Why `who` is not a teammate, and a did-you-mean or the teammates' list; `None` when it is
 /// one (or kith.yaml lists none).
-fn unknown_teammate(cfg: &crate::config::Config, who: &str) -> Option<(String, String)> {
-    let ty = crate::schema::FieldType::Teammate;
-    let p = crate::schema::check(cfg, "owner", &ty, &crate::value::Value::str(who))?;
+fn unknown_teammate(cfg: &crate::record::config::Config, who: &str) -> Option<(String, String)> {
+    let ty = crate::record::schema::FieldType::Teammate;
+    let p =
+        crate::record::schema::check(cfg, "owner", &ty, &crate::record::value::Value::str(who))?;
     Some((p.message, p.help.unwrap_or_default()))
 }
 
 /// Warns when `who` is not one of kith.yaml's teammates (where nothing is written: a filter,
 /// or a value already in the record).
-fn warn_unknown_teammate(cfg: &crate::config::Config, who: &str) {
+fn warn_unknown_teammate(cfg: &crate::record::config::Config, who: &str) {
     if let Some((message, help)) = unknown_teammate(cfg, who) {
         warn(&format!("{message} ({help})"));
     }
@@ -312,7 +318,7 @@ fn warn_unknown_teammate(cfg: &crate::config::Config, who: &str) {
 /// it later. With `force` it is written anyway, after a warning. `given_as` says where the
 /// value came from (`--by`, `owner`).
 fn require_teammate(
-    cfg: &crate::config::Config,
+    cfg: &crate::record::config::Config,
     given_as: &str,
     who: &str,
     force: bool,
@@ -337,7 +343,7 @@ fn require_deal(index: &Index, id: &str) -> Result<()> {
 
 /// Prints `path: what changed` after a write; in a dry run, `path: would change: what`.
 fn done(path: &str, what: &str) {
-    if crate::store::is_dry_run() {
+    if crate::edit::store::is_dry_run() {
         say(path, &format!("would change: {what}"));
     } else {
         say(path, what);
@@ -411,10 +417,10 @@ fn io_help(kind: std::io::ErrorKind) -> Option<&'static str> {
 }
 
 /// A date given on the command line (`--as-of`, `--date`, `--due`, `--to`, `--on`, `--close`,
-/// `--today`), in any of [`crate::dates`]' forms; `today` is what relative dates count from.
+/// `--today`), in any of [`crate::record::dates`]' forms; `today` is what relative dates count from.
 /// One that is no date is a usage error, like any argument of the wrong form.
 fn date_arg(d: &str, today: jiff::civil::Date) -> Result<jiff::civil::Date> {
-    crate::dates::parse(d, today).map_err(|e| usage(e.to_string()))
+    crate::record::dates::parse(d, today).map_err(|e| usage(e.to_string()))
 }
 
 /// A date given on the command line, or today when none is.
@@ -431,18 +437,18 @@ fn derive(
     ws: &Workspace,
     index: &Index,
     given_as_of: Option<&str>,
-) -> Result<&'static crate::derive::Derived> {
-    ws.require_valid_analysis()?;
+) -> Result<&'static crate::analysis::derive::Derived> {
+    crate::analysis::require_valid(ws)?;
     let date = date_or_today(ws, given_as_of)?;
-    let (derived, _) = crate::derive::Derived::compute(index, date);
-    crate::cache::remember_derived(ws, index, &derived);
+    let (derived, _) = crate::analysis::derive::Derived::compute(index, date);
+    crate::load::cache::remember_derived(ws, index, &derived);
     Ok(Box::leak(Box::new(derived)))
 }
 
 /// The records of `kind` that a segment and a filter expression (either or both) select.
 fn select<'a>(
     index: &'a Index,
-    derived: &crate::derive::Derived,
+    derived: &crate::analysis::derive::Derived,
     segment: Option<&str>,
     filter: Option<&str>,
     kind: crate::record::Kind,
@@ -452,7 +458,7 @@ fn select<'a>(
             Some(s) => s.of,
             None => {
                 let names: Vec<&str> = derived.segments.iter().map(|s| s.name.as_str()).collect();
-                let hint = crate::diag::suggest(name, names.iter().copied());
+                let hint = crate::record::diag::suggest(name, names.iter().copied());
                 anyhow::bail!(
                     "no segment named `{name}`\n  help: {hint}segments: {}",
                     names.join(", ")
@@ -464,25 +470,27 @@ fn select<'a>(
     let compiled = match filter {
         Some(src) => {
             let names: Vec<String> = derived.segments.iter().map(|s| s.name.clone()).collect();
-            let scope = crate::filter::Scope {
+            let scope = crate::analysis::filter::Scope {
                 cfg: &derived.cfg,
                 scores: true,
                 segments: Some(&names),
                 why_not: "",
             };
-            Some(crate::filter::Filter::compile(src, &scope).map_err(|e| {
-                anyhow::anyhow!(
-                    "the filter expression is not valid: {}\n{}",
-                    e.message,
-                    e.render(src)
-                )
-            })?)
+            Some(
+                crate::analysis::filter::Filter::compile(src, &scope).map_err(|e| {
+                    anyhow::anyhow!(
+                        "the filter expression is not valid: {}\n{}",
+                        e.message,
+                        e.render(src)
+                    )
+                })?,
+            )
         }
         None => None,
     };
     let members: Option<std::collections::HashSet<usize>> =
         segment.map(|s| derived.members(s).into_iter().collect());
-    let env = crate::filter::Env {
+    let env = crate::analysis::filter::Env {
         index,
         cfg: &derived.cfg,
         as_of: derived.as_of,

@@ -2,11 +2,12 @@
 
 use super::{display_path, load, warn};
 use crate::cli::{NewArgs, NewKind};
+use crate::edit::store;
+use crate::plan::create;
 use crate::record::Kind;
-use crate::schema::{self, FieldType};
-use crate::value::Value;
+use crate::record::schema::{self, FieldType};
+use crate::record::value::Value;
 use crate::workspace::Workspace;
-use crate::{create, store};
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 
@@ -76,7 +77,7 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     if store::is_dry_run() {
         super::say(&display_path(&path), "would be created");
     } else {
-        crate::output::print(&format!("{}\n", display_path(&path)));
+        crate::util::output::print(&format!("{}\n", display_path(&path)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -85,7 +86,7 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
 /// second record for one person splits their history. Only a warning, as two people can share
 /// a name; `kith duplicates` and `kith merge` deal with a real twin later.
 fn warn_same_name(index: &crate::index::Index, name: &str, new_id: &str) {
-    use crate::duplicates::normalize::person_name_key;
+    use crate::record::normalize::person_name_key;
     let key = person_name_key(name);
     if key.is_empty() {
         return;
@@ -129,7 +130,7 @@ pub(super) fn check_references(
 
 /// Refuses teammates kith.yaml does not list (`owner=bob`), unless `force`.
 pub(super) fn check_teammates(
-    cfg: &crate::config::Config,
+    cfg: &crate::record::config::Config,
     kind: Kind,
     fields: &[(String, Value)],
     force: bool,

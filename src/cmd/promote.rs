@@ -2,10 +2,10 @@
 
 use super::{done, load, with_stamp};
 use crate::cli::PromoteArgs;
-use crate::lifecycle;
+use crate::edit::store;
+use crate::index::resolve::resolve;
+use crate::plan::lifecycle;
 use crate::record::Kind;
-use crate::resolve::resolve;
-use crate::store;
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::process::ExitCode;

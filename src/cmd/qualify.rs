@@ -1,11 +1,11 @@
 //! `kith qualify [--apply]`: people whose score earns them a later lifecycle stage.
 
 use super::{derive, done, load, stamp_parts};
+use crate::analysis::score::num;
 use crate::cli::QualifyArgs;
-use crate::lifecycle::{self, Stamp};
-use crate::output::{self, Format, Table, paint};
-use crate::score::num;
-use crate::store;
+use crate::edit::store;
+use crate::plan::lifecycle::{self, Stamp};
+use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::Result;
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
     let index = load(ws);
     let derived = derive(ws, index, args.as_of.as_deref())?;
-    let moves = crate::qualify::plan(index, derived);
+    let moves = crate::analysis::qualify::plan(index, derived);
     if args.apply {
         let (_, me) = stamp_parts(ws)?;
         let stamp = Stamp {

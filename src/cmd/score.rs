@@ -2,14 +2,14 @@
 //! whose grade or qualification a scoring change would change.
 
 use super::{derive, load};
+use crate::analysis::derive::Derived;
+use crate::analysis::qualify::{Held, Outlook};
+use crate::analysis::score::num;
 use crate::cli::{ScoreArgs, ShowFormat};
-use crate::config::Config;
-use crate::derive::Derived;
-use crate::output::{self, Table, paint};
-use crate::qualify::{Held, Outlook};
+use crate::index::resolve::resolve;
 use crate::record::Kind;
-use crate::resolve::resolve;
-use crate::score::num;
+use crate::record::config::Config;
+use crate::util::output::{self, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Context, Result, bail};
@@ -45,7 +45,7 @@ pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
     }
     let (score, lines) = derived.explain(index, slot, person);
     let qualifies = derived.model.qualifies_for(score.total);
-    let outlook = crate::qualify::outlook(derived, person, score.total);
+    let outlook = crate::analysis::qualify::outlook(derived, person, score.total);
     let stage = person.lifecycle();
     match args.format {
         ShowFormat::Json => output::print_json(&json!({
@@ -149,7 +149,7 @@ fn compare(
 ) -> Result<ExitCode> {
     let after = super::derive(ws, index, given)?;
     let date = after.as_of;
-    let old_text = crate::git::file_at(&ws.root, rev, crate::config::FILE)
+    let old_text = crate::git::file_at(&ws.root, rev, crate::record::config::FILE)
         .with_context(|| format!("cannot read kith.yaml at `{rev}`"))?;
     let (old_cfg, mut old_diags) = Config::parse(&old_text);
     let (before, analysis_diags) = Derived::compute_with(index, old_cfg, date);
@@ -168,9 +168,9 @@ fn compare(
         }
         // The grade, and the stage the score would move them to from the one they are at
         // (a customer is never "lead → mql").
-        let band = |d: &Derived, s: Option<crate::score::Score>| {
+        let band = |d: &Derived, s: Option<crate::analysis::score::Score>| {
             s.map(|s| {
-                let moves = match crate::qualify::outlook(d, r, s.total) {
+                let moves = match crate::analysis::qualify::outlook(d, r, s.total) {
                     Outlook::Moves(to) => Some(to.to_string()),
                     _ => None,
                 };
@@ -183,7 +183,8 @@ fn compare(
         }
     }
     rows.sort_by(|x, y| x.0.id.cmp(&y.0.id));
-    let show = |s: Option<crate::score::Score>| s.map_or("-".to_string(), |s| num(s.total));
+    let show =
+        |s: Option<crate::analysis::score::Score>| s.map_or("-".to_string(), |s| num(s.total));
     let grade =
         |b: &Option<(String, Option<String>)>| b.as_ref().map_or("-".to_string(), |b| b.0.clone());
     let qual = |b: &Option<(String, Option<String>)>| {

@@ -2,7 +2,7 @@
 
 use super::{derive, load};
 use crate::cli::SegmentsArgs;
-use crate::output::{self, Format, Table, paint};
+use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::Result;
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 pub fn run(ws: &Workspace, args: SegmentsArgs) -> Result<ExitCode> {
     let index = load(ws);
     let derived = derive(ws, index, args.as_of.as_deref())?;
-    let rows: Vec<(&crate::segment::Segment, usize)> = derived
+    let rows: Vec<(&crate::analysis::segment::Segment, usize)> = derived
         .segments
         .iter()
         .map(|s| (s, derived.members(&s.name).len()))

@@ -2,15 +2,15 @@
 //! `kith watch`; pages open in a browser reload when the watcher renders them again.
 
 use crate::cli::{ReportArgs, ServeArgs, WatchArgs};
-use crate::output;
-use crate::serve::{self, Renders};
+use crate::util::output;
+use crate::watch::serve::{self, Renders};
 use crate::workspace::Workspace;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(ws: Workspace, args: ServeArgs) -> Result<ExitCode> {
-    let out = crate::site::out_dir(&ws.root, None, &ws.config.report.out)?;
+    let out = crate::report::site::out_dir(&ws.root, None, &ws.config.report.out)?;
     let renders = Arc::new(Renders::default());
     let addr = if args.bind.contains(':') && !args.bind.starts_with('[') {
         format!("[{}]:{}", args.bind, args.port) // an IPv6 address

@@ -4,12 +4,12 @@ use super::new::{check_references, check_teammates};
 use super::{done, load, say};
 use crate::cli::{BulkArgs, SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
-use crate::lifecycle::{self, Stamp};
+use crate::edit::store;
+use crate::index::resolve::resolve;
+use crate::plan::lifecycle::{self, Stamp};
+use crate::record::schema;
+use crate::record::value::Value;
 use crate::record::{Kind, Record};
-use crate::resolve::resolve;
-use crate::schema;
-use crate::store;
-use crate::value::Value;
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
 use std::process::ExitCode;
@@ -79,7 +79,8 @@ fn plan_set(
         if key == "lifecycle" && record.kind == Kind::Person {
             // A lifecycle move follows `promote`'s rules and records its date and a log entry;
             // an explicit `lifecycle_changed` dates both.
-            let date = given("lifecycle_changed").and_then(|d| crate::activity::parse_date(&d));
+            let date =
+                given("lifecycle_changed").and_then(|d| crate::record::activity::parse_date(&d));
             let stamp = Stamp {
                 today: date.unwrap_or(*today),
                 by: me.as_deref(),
@@ -268,7 +269,7 @@ fn write_all(ws: &Workspace, plans: &[Plan]) -> Result<ExitCode> {
     }
     if plans.len() > 1 || dry_run {
         let verb = if dry_run { "would change" } else { "changed" };
-        crate::output::eprint(&format!("{changed} of {} records {verb}\n", plans.len()));
+        crate::util::output::eprint(&format!("{changed} of {} records {verb}\n", plans.len()));
     }
     Ok(ExitCode::SUCCESS)
 }

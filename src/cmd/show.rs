@@ -1,14 +1,14 @@
 //! `kith show ID`: a readable card with fields, company, deals, people and recent activity.
 
 use super::load;
-use crate::body;
+use crate::analysis::score::num;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::index::Index;
-use crate::output::{self, Table, paint};
+use crate::index::resolve::resolve;
+use crate::record::body;
+use crate::record::value::Value;
 use crate::record::{Kind, Record};
-use crate::resolve::resolve;
-use crate::score::num;
-use crate::value::Value;
+use crate::util::output::{self, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::Result;
@@ -26,8 +26,7 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
     let derived = super::derive(ws, index, None).ok();
     let score = derived.and_then(|d| d.score(slot));
     let segments: Vec<&str> = derived.map(|d| d.segments_of(slot)).unwrap_or_default();
-    let diags: Vec<_> = index
-        .diagnostics()
+    let diags: Vec<_> = crate::analysis::diagnostics(index)
         .into_iter()
         .filter(|d| d.path == r.path())
         .collect();
@@ -149,11 +148,11 @@ fn read_notes(ws: &Workspace, r: &Record) -> String {
     let Ok(text) = std::fs::read_to_string(path) else {
         return String::new();
     };
-    let Ok(split) = crate::frontmatter::split(&text) else {
+    let Ok(split) = crate::record::frontmatter::split(&text) else {
         return String::new();
     };
     let mut b = split.body(&text).to_string();
-    for title in ["Activity", crate::task::SECTION] {
+    for title in ["Activity", crate::record::task::SECTION] {
         if let Some(s) = body::find_section(&b, title) {
             b = format!("{}{}", &b[..s.heading.start], &b[s.content.end..]);
         }
@@ -270,7 +269,7 @@ fn card(index: &Index, r: &Record, max_activities: usize, computed: &[(&str, Str
         }
         out.push_str(&t.render_rows("  "));
     }
-    let open = crate::task::open_tasks(&r.tasks);
+    let open = crate::record::task::open_tasks(&r.tasks);
     if !open.is_empty() {
         let _ = writeln!(
             out,
@@ -360,8 +359,10 @@ fn card(index: &Index, r: &Record, max_activities: usize, computed: &[(&str, Str
 
 /// A field's value for the card: references show the record's name.
 fn field_text(index: &Index, r: &Record, key: &str, v: &Value) -> String {
-    let target = match crate::schema::field_type(&index.config, r.kind, key) {
-        Some(crate::schema::FieldType::Ref(k) | crate::schema::FieldType::Refs(k)) => k,
+    let target = match crate::record::schema::field_type(&index.config, r.kind, key) {
+        Some(
+            crate::record::schema::FieldType::Ref(k) | crate::record::schema::FieldType::Refs(k),
+        ) => k,
         _ => return v.to_text(),
     };
     v.items()

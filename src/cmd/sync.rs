@@ -2,17 +2,17 @@
 
 use super::{done, load, warn};
 use crate::cli::{CloneArgs, MergeDriverArgs, SyncArgs};
-use crate::history;
-use crate::output::{self, paint};
+use crate::git::history;
 use crate::record::Kind;
 use crate::sync::{self, Options};
+use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 use std::process::ExitCode;
 
 pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
-    crate::output::trace("start");
+    crate::util::output::trace("start");
     let check = |records: &[(Kind, String)]| check_records(ws, records);
     let report = sync::sync(
         &ws.root,
@@ -23,7 +23,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
             check: Some(&check),
         },
     )?;
-    crate::output::trace("synced");
+    crate::util::output::trace("synced");
     if report.resumed {
         done(
             "sync",
@@ -105,7 +105,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
     if !new_people.is_empty() {
         report_new_duplicates(&new_people, load(ws));
     }
-    crate::output::trace("reported");
+    crate::util::output::trace("reported");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -139,10 +139,10 @@ fn check_records(ws: &Workspace, records: &[(Kind, String)]) -> Result<()> {
 }
 
 /// New people that arrived with the sync and share an e-mail address or phone number with
-/// someone else (as [`crate::duplicates`] normalizes them): the duplicates only concurrent
+/// someone else (as [`crate::analysis::duplicates`] normalizes them): the duplicates only concurrent
 /// work creates. Each pair once, with the command that merges it.
 fn report_new_duplicates(new_people: &[&str], after: &crate::index::Index) {
-    for pair in crate::duplicates::find_high(after) {
+    for pair in crate::analysis::duplicates::find_high(after) {
         let new = |id: &str| pair.kind == Kind::Person && new_people.contains(&id);
         let (keep_path, drop_path) = pair.paths();
         let (arrived, other) = match (new(&pair.keep), new(&pair.drop)) {
@@ -370,7 +370,7 @@ fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
             ),
         );
     }
-    let ws_root = if root.join(crate::config::FILE).is_file() {
+    let ws_root = if root.join(crate::record::config::FILE).is_file() {
         root.to_path_buf()
     } else {
         // The workspace may be a subfolder of the repository.
@@ -390,7 +390,7 @@ fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
             }
         }
     };
-    let installed = crate::driver::install(&ws_root)?;
+    let installed = crate::sync::driver::install(&ws_root)?;
     done(
         &super::display_path(&ws_root),
         "cloned; merge driver and pre-commit check installed",
@@ -421,7 +421,7 @@ fn discard(root: &Path, existed: bool) -> std::io::Result<()> {
 fn find_workspace(root: &Path) -> Option<std::path::PathBuf> {
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        if dir.join(crate::config::FILE).is_file() {
+        if dir.join(crate::record::config::FILE).is_file() {
             return Some(dir);
         }
         for e in std::fs::read_dir(&dir).ok()?.flatten() {
@@ -435,7 +435,7 @@ fn find_workspace(root: &Path) -> Option<std::path::PathBuf> {
 }
 
 pub fn install_merge_driver(ws: &Workspace) -> Result<ExitCode> {
-    let installed = crate::driver::install(&ws.root)?;
+    let installed = crate::sync::driver::install(&ws.root)?;
     done(
         "git",
         &format!(
@@ -458,12 +458,15 @@ pub fn install_merge_driver(ws: &Workspace) -> Result<ExitCode> {
 }
 
 pub fn merge_driver(args: MergeDriverArgs) -> Result<ExitCode> {
-    match crate::driver::run(&args.base, &args.ours, &args.theirs, &args.path)? {
-        crate::driver::Driven::Merged { conflicts, notes } => {
+    match crate::sync::driver::run(&args.base, &args.ours, &args.theirs, &args.path)? {
+        crate::sync::driver::Driven::Merged { conflicts, notes } => {
             for n in notes {
                 output::eprint(&format!("kith: {}: {n}\n", args.path));
             }
-            if conflicts.iter().any(|c| c == crate::merge::WHOLE_RECORD) {
+            if conflicts
+                .iter()
+                .any(|c| c == crate::record::parse::WHOLE_RECORD)
+            {
                 output::eprint(&format!(
                     "kith: {}: both sides created it for different records, or theirs does not parse; kept ours, theirs is whole in its conflicts: block (`kith check` says how to keep both)\n",
                     args.path
@@ -477,8 +480,8 @@ pub fn merge_driver(args: MergeDriverArgs) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        crate::driver::Driven::LineMerged { clean: true } => Ok(ExitCode::SUCCESS),
-        crate::driver::Driven::LineMerged { clean: false } => {
+        crate::sync::driver::Driven::LineMerged { clean: true } => Ok(ExitCode::SUCCESS),
+        crate::sync::driver::Driven::LineMerged { clean: false } => {
             output::eprint(&format!(
                 "kith: {}: not mergeable field by field; {}\n",
                 args.path,

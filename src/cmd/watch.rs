@@ -3,8 +3,8 @@
 
 use super::report::live::{Rendered, Session};
 use crate::cli::WatchArgs;
-use crate::output;
 use crate::record::Kind;
+use crate::util::output;
 use crate::watch::apply::Live;
 use crate::watch::source::Source;
 use crate::watch::summary;

@@ -1,13 +1,13 @@
 //! `kith workflows` and `kith advance [--apply]`.
 
 use super::done;
+use crate::analysis::workflow::{self, Workflow};
 use crate::cli::{AdvanceArgs, ShowFormat, WorkflowsArgs};
+use crate::edit::store;
 use crate::index::Index;
-use crate::output::{self, Table, paint};
-use crate::store;
-use crate::workflow::plan::{self, Action, What};
-use crate::workflow::settle::{self, Settled};
-use crate::workflow::{self, Workflow};
+use crate::plan::workflow::plan::{self, Action, What};
+use crate::plan::workflow::settle::{self, Settled};
+use crate::util::output::{self, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Context, Result, bail};
@@ -29,7 +29,7 @@ fn compiled(ws: &Workspace) -> Result<Vec<Workflow>> {
 /// The compiled workflows, the day, and the workspace loaded.
 fn start(ws: &Workspace, as_of: Option<&str>) -> Result<(Vec<Workflow>, Date, Index)> {
     let workflows = compiled(ws)?;
-    ws.require_valid_analysis()?;
+    crate::analysis::require_valid(ws)?;
     let as_of = super::date_or_today(ws, as_of)?;
     let index = crate::load::load(ws);
     super::summarize(ws, &index);

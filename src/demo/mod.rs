@@ -8,7 +8,7 @@
 //! history back:
 //!
 //! - **Moved to this week.** Every date in the records moves by the same whole number of weeks:
-//!   those between the example's week (it is written as of [`crate::example::TODAY`]) and the
+//!   those between the example's week (it is written as of [`crate::demo::example::TODAY`]) and the
 //!   week of the demo's today. Weekdays and ISO weeks stay what they were.
 //! - **One commit per day and author.** A record appears on its `created` day with the entries
 //!   up to that day and the stage it had then (the `from` of its first later move). Each later
@@ -30,6 +30,8 @@
 //! example's files byte for byte. Dates in notes are moved when they are ISO dates; dates in
 //! prose ("demo on 26 November") are not.
 
+pub mod example;
+
 mod replay;
 mod schedule;
 mod shift;
@@ -37,8 +39,8 @@ mod timeline;
 
 pub use shift::{monday, shift_text, weeks_between};
 
-use crate::config::Config;
 use crate::record::Kind;
+use crate::record::config::Config;
 use anyhow::{Context, Result};
 use jiff::civil::{Date, DateTime};
 use timeline::Timeline;
@@ -60,8 +62,8 @@ impl Source<'static> {
     /// The example workspace built into kith.
     pub fn example() -> Source<'static> {
         Source {
-            files: crate::example::FILES,
-            today: crate::example::TODAY,
+            files: crate::demo::example::FILES,
+            today: crate::demo::example::TODAY,
         }
     }
 }
@@ -152,7 +154,7 @@ pub fn plan(source: Source, opts: &Options) -> Result<Plan> {
     let config_text = source
         .files
         .iter()
-        .find(|(p, _)| *p == crate::config::FILE)
+        .find(|(p, _)| *p == crate::record::config::FILE)
         .map(|(_, t)| *t)
         .context("the example has no kith.yaml")?;
     let (cfg, _) = Config::parse(config_text);

@@ -4,8 +4,8 @@
 use super::schedule::{self, What, Who};
 use super::timeline::{self, Timeline};
 use super::{AUTOMATION, Author, Commit, Options, Week, monday};
-use crate::config::{Closed, Config};
 use crate::record::Kind;
+use crate::record::config::{Closed, Config};
 use anyhow::{Context, Result};
 use jiff::civil::{Date, DateTime};
 use rustc_hash::FxHashMap;
@@ -111,7 +111,7 @@ impl<'a> Replay<'a> {
         ));
         files.push((
             ".gitattributes".into(),
-            Some(lines(&crate::driver::ATTRIBUTES)),
+            Some(lines(&crate::sync::driver::ATTRIBUTES)),
         ));
         let mut counts = [0usize; 3];
         for r in 0..self.records.len() {

@@ -3,7 +3,7 @@
 //! author at a plausible time of day.
 
 use super::timeline::{Item, Timeline};
-use crate::config::Config;
+use crate::record::config::Config;
 use jiff::civil::{Date, DateTime, Time};
 
 /// Who made a change.

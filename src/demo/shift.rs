@@ -41,7 +41,7 @@ pub fn shift_text(text: &str, days: i64) -> String {
         if looks_like_date(&bytes[i..i + 10])
             && !i.checked_sub(1).is_some_and(|p| glued(bytes[p]))
             && !bytes.get(i + 10).is_some_and(|&b| glued(b))
-            && let Some(moved) = crate::activity::parse_date(&text[i..i + 10])
+            && let Some(moved) = crate::record::activity::parse_date(&text[i..i + 10])
                 .and_then(|d| add_days(d, days))
                 .filter(|d| (1000..=9999).contains(&d.year()))
         {

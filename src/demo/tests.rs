@@ -19,7 +19,7 @@ fn plan_for(today: &str, now: Option<&str>) -> Plan {
 }
 
 fn config() -> Config {
-    Config::parse(crate::example::get("kith.yaml").unwrap()).0
+    Config::parse(crate::demo::example::get("kith.yaml").unwrap()).0
 }
 
 /// Every commit's records, as an index would see them, have no problem at all: no error and
@@ -32,7 +32,7 @@ fn assert_every_commit_is_clean(plan: &Plan) {
                 continue;
             };
             let text = text.as_deref().expect("the demo deletes nothing");
-            index.insert(crate::parse::parse(
+            index.insert(crate::record::parse::parse(
                 kind,
                 id,
                 path,
@@ -40,8 +40,7 @@ fn assert_every_commit_is_clean(plan: &Plan) {
                 &index.config,
             ));
         }
-        let problems: Vec<String> = index
-            .diagnostics()
+        let problems: Vec<String> = crate::analysis::diagnostics(&index)
             .iter()
             .map(|d| d.render(false))
             .collect();
@@ -60,10 +59,10 @@ fn unshifted_it_ends_with_the_example_byte_for_byte() {
     let plan = plan_for("2026-11-25", None);
     assert_eq!(plan.weeks, 0);
     let files = plan.files();
-    for (path, text) in crate::example::FILES {
+    for (path, text) in crate::demo::example::FILES {
         assert_eq!(files.get(path), Some(text), "{path}");
     }
-    assert_eq!(files.len(), crate::example::FILES.len() + 2);
+    assert_eq!(files.len(), crate::demo::example::FILES.len() + 2);
     assert_eq!(files[".gitignore"], "/public/\n/.kith/\n*.kith-tmp\n");
     assert!(files[".gitattributes"].starts_with("contacts/*.md merge=kith\n"));
 }
@@ -224,7 +223,7 @@ fn shifted_by_whole_weeks_into_the_week_of_today() {
     let plan = plan_for("2027-03-10", None);
     assert_eq!(plan.weeks, 15);
     let files = plan.files();
-    for (path, text) in crate::example::FILES {
+    for (path, text) in crate::demo::example::FILES {
         assert_eq!(
             files.get(path).copied(),
             Some(shift_text(text, 15 * 7).as_str()),

@@ -7,11 +7,11 @@
 //! The final text is never rebuilt, only cut and edited through [`crate::edit`], so a record
 //! whose every entry has happened renders as its final text, byte for byte.
 
-use crate::config::{Closed, Config};
 use crate::edit::Doc;
 use crate::record::Kind;
-use crate::value::Value;
-use crate::{activity, body, frontmatter, schema, yaml};
+use crate::record::config::{Closed, Config};
+use crate::record::value::Value;
+use crate::record::{activity, body, frontmatter, schema, yaml};
 use anyhow::{Context, Result, bail};
 use jiff::civil::Date;
 use std::ops::Range;

@@ -192,7 +192,7 @@ impl Lines {
                 Tick {
                     x: left - 6.0,
                     y: y_at(v),
-                    text: crate::score::num(v),
+                    text: crate::analysis::score::num(v),
                 }
             })
             .collect();

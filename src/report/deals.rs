@@ -103,7 +103,7 @@ pub(super) fn build(ctx: &Ctx, f: &Figures, months: &[(i16, i8)]) -> Deals {
                 (
                     f.month.clone(),
                     f.value,
-                    crate::output::amount(f.value.round()),
+                    crate::util::output::amount(f.value.round()),
                 )
             })
             .collect(),

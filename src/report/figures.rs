@@ -221,7 +221,7 @@ pub struct Figures {
 
 impl Figures {
     /// No parts yet, shaped for the configuration.
-    pub fn new(cfg: &crate::config::Config, workflows: usize, months: usize) -> Figures {
+    pub fn new(cfg: &crate::record::config::Config, workflows: usize, months: usize) -> Figures {
         let stages = cfg.lifecycle.stages.len();
         let rows = cfg.teammates.len() + 1;
         Figures {

@@ -3,10 +3,11 @@
 
 use super::figures::Figures;
 use super::{Ctx, RecordRef, median, percent};
-use crate::commits::Changed;
-use crate::history::{Change, Event};
+use crate::analysis::workflow;
+use crate::git::commits::Changed;
+use crate::git::history::{Change, Event};
+use crate::plan::workflow::state;
 use crate::record::{Kind, Record};
-use crate::workflow::{self, state};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -120,8 +121,8 @@ fn handoffs(
                 .iter()
                 .filter(|c| c.commit.time >= start && c.commit.time < end)
             {
-                let who = crate::history::who(ctx.cfg, &c.commit);
-                let date = crate::history::date(ctx.cfg, &c.commit);
+                let who = crate::git::history::who(ctx.cfg, &c.commit);
+                let date = crate::git::history::date(ctx.cfg, &c.commit);
                 for ch in &c.changes {
                     if let Some((from, to)) = owner_change(ch) {
                         found.push(OwnerMove {

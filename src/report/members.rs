@@ -6,7 +6,7 @@
 use super::figures::Total;
 use super::pages::{Member, SegmentPage};
 use super::{Names, owner_name};
-use crate::derive::Derived;
+use crate::analysis::derive::Derived;
 use crate::index::Index;
 use crate::record::{Kind, Record};
 use compact_str::CompactString;

@@ -1,7 +1,7 @@
 //! The weekly pipeline report as data: every number a weekly page shows, computed from a
 //! snapshot of the workspace (as it was at the end of the week), its scores and segments, and
 //! the record changes git history holds. Pure: no I/O, so every figure is tested on
-//! hand-built inputs. [`crate::site`] renders it with tera; the structs here are the
+//! hand-built inputs. [`crate::report::site`] renders it with tera; the structs here are the
 //! templates' context (docs/src/reports.md documents them).
 
 pub mod chart;
@@ -9,21 +9,23 @@ mod deals;
 mod figures;
 mod followups;
 mod funnel;
+pub mod markdown;
 pub mod members;
 mod moved;
 pub mod pages;
 mod parts;
 mod people;
+pub mod site;
 pub mod timeline;
 mod trend;
 pub mod week;
 
-use crate::commits::Changed;
-use crate::config::{Config, PublicNames};
-use crate::derive::Derived;
-use crate::diag::Diagnostic;
-use crate::history::Change;
+use crate::analysis::derive::Derived;
+use crate::git::commits::Changed;
+use crate::git::history::Change;
 use crate::index::Index;
+use crate::record::config::{Config, PublicNames};
+use crate::record::diag::Diagnostic;
 use crate::record::{Kind, Record};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -41,7 +43,7 @@ pub struct Input<'a> {
     pub uncommitted: &'a [Change],
     pub diagnostics: &'a [Diagnostic],
     /// Likely duplicate pairs, most likely first.
-    pub duplicates: &'a [crate::duplicates::Pair],
+    pub duplicates: &'a [crate::analysis::duplicates::Pair],
     /// Aggregate pages only, names reduced.
     pub public: bool,
 }
@@ -80,7 +82,7 @@ impl Money {
         Money {
             currency: currency.to_string(),
             amount,
-            text: format!("{} {currency}", crate::output::amount(amount.round())),
+            text: format!("{} {currency}", crate::util::output::amount(amount.round())),
             from: None,
         }
     }
@@ -91,7 +93,7 @@ pub type Sums = std::collections::BTreeMap<String, f64>;
 
 /// `sums` as the report shows them: one amount in the workspace currency when kith.yaml's
 /// `report.rates` convert every currency in it, else one amount per currency.
-pub fn money(cfg: &crate::config::Config, sums: &Sums) -> Vec<Money> {
+pub fn money(cfg: &crate::record::config::Config, sums: &Sums) -> Vec<Money> {
     match convert(cfg, sums) {
         Some(total) if sums.keys().any(|c| *c != cfg.currency) => {
             let mut m = Money::new(&cfg.currency, total);
@@ -108,7 +110,7 @@ pub fn money(cfg: &crate::config::Config, sums: &Sums) -> Vec<Money> {
 }
 
 /// The sum in the workspace currency, if every currency in it has a rate.
-pub fn convert(cfg: &crate::config::Config, sums: &Sums) -> Option<f64> {
+pub fn convert(cfg: &crate::record::config::Config, sums: &Sums) -> Option<f64> {
     let mut total = 0.0;
     for (c, a) in sums {
         let rate = if *c == cfg.currency {
@@ -244,7 +246,7 @@ impl Tally {
                 parts.extend(done.into_iter().map(|p| ((p.kind, p.id.clone()), p)));
             }
         }
-        crate::output::trace("report: parts added up");
+        crate::util::output::trace("report: parts added up");
         Tally {
             basis,
             figures,
@@ -468,7 +470,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A deal's stage settings.
-    pub fn deal_stage(&self, r: &Record) -> Option<&crate::config::DealStage> {
+    pub fn deal_stage(&self, r: &Record) -> Option<&crate::record::config::DealStage> {
         self.cfg
             .pipeline(r.text("pipeline"))?
             .stage(r.text("stage")?)
@@ -481,7 +483,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// A record's owner: the teammate's name, or the value as written for someone else.
-pub fn owner_name(cfg: &crate::config::Config, r: &Record) -> Option<String> {
+pub fn owner_name(cfg: &crate::record::config::Config, r: &Record) -> Option<String> {
     let o = r.text("owner")?.trim();
     (!o.is_empty()).then(|| {
         cfg.teammate(o)
@@ -578,7 +580,7 @@ mod tally_tests;
 mod tests;
 
 /// A stage or other value as the report compares it: trimmed, lowercase, none when empty.
-fn text(v: &Option<crate::value::Value>) -> Option<String> {
+fn text(v: &Option<crate::record::value::Value>) -> Option<String> {
     v.as_ref()
         .map(|v| v.to_text().trim().to_lowercase())
         .filter(|s| !s.is_empty())
@@ -592,7 +594,7 @@ fn field_in(changes: &[Change], at: usize, key: &str) -> Option<String> {
     let before = changes[..at].iter().rev().take_while(same);
     let after = changes[at..].iter().take_while(same);
     before.chain(after).find_map(|o| match &o.event {
-        crate::history::Event::Field { key: k, new, .. } if k == key => text(new),
+        crate::git::history::Event::Field { key: k, new, .. } if k == key => text(new),
         _ => None,
     })
 }

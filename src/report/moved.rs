@@ -6,10 +6,10 @@
 //! left out.
 
 use super::{Ctx, RecordRef, field_in, text};
-use crate::commits::Changed;
-use crate::config::Closed;
-use crate::history::{Change, Event};
+use crate::git::commits::Changed;
+use crate::git::history::{Change, Event};
 use crate::record::Kind;
+use crate::record::config::Closed;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Default)]
@@ -51,8 +51,8 @@ pub(super) fn committed(ctx: &Ctx, history: &[Changed]) -> Moved {
         .filter(|c| c.commit.time >= start && c.commit.time < end)
     {
         out.commits += 1;
-        let who = crate::history::who(ctx.cfg, &c.commit);
-        let date = crate::history::date(ctx.cfg, &c.commit).to_string();
+        let who = crate::git::history::who(ctx.cfg, &c.commit);
+        let date = crate::git::history::date(ctx.cfg, &c.commit).to_string();
         for i in 0..c.changes.len() {
             classify(
                 ctx,

@@ -2,11 +2,11 @@
 //! activity timeline, score breakdown and field history).
 
 use super::{Names, RecordRef};
-use crate::commits::Changed;
-use crate::config::Config;
-use crate::derive::Derived;
-use crate::history::Event;
+use crate::analysis::derive::Derived;
+use crate::git::commits::Changed;
+use crate::git::history::Event;
 use crate::index::Index;
+use crate::record::config::Config;
 use crate::record::{Kind, Record};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -124,8 +124,8 @@ pub struct HistoryRow {
 pub fn histories(cfg: &Config, history: &[Changed]) -> FxHashMap<(Kind, String), Vec<HistoryRow>> {
     let mut out: FxHashMap<(Kind, String), Vec<HistoryRow>> = FxHashMap::default();
     for c in history.iter().rev() {
-        let who = crate::history::who(cfg, &c.commit);
-        let date = crate::history::date(cfg, &c.commit).to_string();
+        let who = crate::git::history::who(cfg, &c.commit);
+        let date = crate::git::history::date(cfg, &c.commit).to_string();
         // A record's creation is one row, not one per field it was created with.
         let created: rustc_hash::FxHashSet<(Kind, &str)> = c
             .changes
@@ -145,8 +145,8 @@ pub fn histories(cfg: &Config, history: &[Changed]) -> FxHashMap<(Kind, String),
                 Event::Renamed { from } => format!("renamed from {from}"),
                 Event::Field { key, old, new } => format!(
                     "{key}: {} → {}",
-                    crate::history::show(old),
-                    crate::history::show(new)
+                    crate::git::history::show(old),
+                    crate::git::history::show(new)
                 ),
                 Event::Logged(a) => format!("logged {}: {}", a.kind.as_str(), a.text),
             };
@@ -236,9 +236,9 @@ pub fn record(
         .then(|| derived.score(slot).map(|_| derived.explain(index, slot, r)))
         .flatten()
         .map(|(s, lines)| ScorePart {
-            total: crate::score::num(s.total),
-            fit: crate::score::num(s.fit),
-            engagement: crate::score::num(s.engagement),
+            total: crate::analysis::score::num(s.total),
+            fit: crate::analysis::score::num(s.fit),
+            engagement: crate::analysis::score::num(s.engagement),
             grade: s.grade(),
             rules: lines
                 .into_iter()
@@ -247,7 +247,7 @@ pub fn record(
                     points: format!(
                         "{}{}",
                         if l.points > 0.0 { "+" } else { "" },
-                        crate::score::num(l.points)
+                        crate::analysis::score::num(l.points)
                     ),
                     why: format!("{}: {}", l.group, l.why),
                 })
@@ -269,7 +269,7 @@ pub fn record(
         .collect();
     activities.reverse();
     let as_of = derived.as_of;
-    let mut tasks: Vec<&crate::task::Task> = crate::task::open_tasks(&r.tasks);
+    let mut tasks: Vec<&crate::record::task::Task> = crate::record::task::open_tasks(&r.tasks);
     tasks.extend(r.tasks.iter().filter(|t| t.done));
     let tasks = tasks
         .into_iter()
@@ -292,7 +292,7 @@ pub fn record(
         name: r.name().to_string(),
         path: r.path(),
         fields,
-        notes_html: crate::markdown::to_html(&r.notes),
+        notes_html: crate::report::markdown::to_html(&r.notes),
         activities,
         tasks,
         score,

@@ -7,9 +7,10 @@ use super::deals::DealRow;
 use super::followups::OverdueItem;
 use super::people::StaleItem;
 use super::{Ctx, Money, timeline};
-use crate::config::Closed;
+use crate::analysis::workflow;
+use crate::plan::workflow::state;
+use crate::record::config::Closed;
 use crate::record::{Kind, Record};
-use crate::workflow::{self, state};
 use compact_str::CompactString;
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -38,7 +39,7 @@ impl Basis {
         self.moves.get(&(r.kind, r.id.clone()))
     }
 
-    pub fn new(ctx: &Ctx, history: Option<&[crate::commits::Changed]>) -> Basis {
+    pub fn new(ctx: &Ctx, history: Option<&[crate::git::commits::Changed]>) -> Basis {
         let segment = ctx.cfg.report.hot_segment.clone().or_else(|| {
             ctx.derived
                 .segment("hot-leads")

@@ -52,7 +52,7 @@ pub(super) fn hot_leads(ctx: &Ctx, f: &Figures) -> Vec<HotLead> {
                         points: format!(
                             "{}{}",
                             if l.points > 0.0 { "+" } else { "" },
-                            crate::score::num(l.points)
+                            crate::analysis::score::num(l.points)
                         ),
                         why: if ctx.names.public {
                             l.group.to_string()

@@ -8,9 +8,9 @@
 //! close month; history moves some of them.
 
 use super::*;
-use crate::commits::Changed;
-use crate::config::Config;
-use crate::history::{Change as HistoryChange, Commit, Event};
+use crate::git::commits::Changed;
+use crate::git::history::{Change as HistoryChange, Commit, Event};
+use crate::record::config::Config;
 use crate::watch::apply::{Change, Live};
 use jiff::civil::Date;
 use proptest::prelude::*;
@@ -250,9 +250,9 @@ fn op() -> impl Strategy<Value = Op> {
 
 type Files = BTreeMap<(Kind, String), String>;
 
-fn parsed(cfg: &Config, kind: Kind, id: &str, text: &str) -> crate::parse::Parsed {
+fn parsed(cfg: &Config, kind: Kind, id: &str, text: &str) -> crate::record::parse::Parsed {
     let path = format!("{}/{id}.md", kind.dir());
-    crate::parse::parse(kind, id, &path, text.as_bytes(), cfg)
+    crate::record::parse::parse(kind, id, &path, text.as_bytes(), cfg)
 }
 
 /// Applies an operation to the files; returns the paths it touched.
@@ -286,8 +286,8 @@ fn history() -> Vec<Changed> {
         id: id(kind, n),
         event: Event::Field {
             key: key.into(),
-            old: old.map(crate::value::Value::str),
-            new: new.map(crate::value::Value::str),
+            old: old.map(crate::record::value::Value::str),
+            new: new.map(crate::record::value::Value::str),
         },
     };
     let commit = |day: &str, changes| Changed {

@@ -2,9 +2,9 @@
 //! numbers worked out by hand.
 
 use super::*;
-use crate::commits::Changed;
-use crate::history::{Change, Commit, Event};
-use crate::value::Value;
+use crate::git::commits::Changed;
+use crate::git::history::{Change, Commit, Event};
+use crate::record::value::Value;
 use jiff::civil::date;
 
 const CONFIG: &str = "name: Test CRM
@@ -101,7 +101,7 @@ fn created(kind: Kind, id: &str) -> Change {
 fn weekly(index: &Index, history: Vec<Changed>, uncommitted: Vec<Change>, public: bool) -> Weekly {
     let as_of = date(2026, 11, 25);
     let (derived, _) = Derived::compute(index, as_of);
-    let diags = index.diagnostics();
+    let diags = crate::analysis::diagnostics(index);
     build(&Input {
         index,
         derived: &derived,

@@ -2,9 +2,9 @@
 //! `stage` entries kith writes in a record's activity log, and from git history for moves made
 //! by hand (a `lifecycle:` edited in an editor leaves no log entry, but leaves a commit).
 
-use crate::commits::Changed;
-use crate::config::Config;
-use crate::history::Event;
+use crate::git::commits::Changed;
+use crate::git::history::Event;
+use crate::record::config::Config;
 use crate::record::{Kind, Record};
 use compact_str::CompactString;
 use jiff::civil::Date;
@@ -51,7 +51,7 @@ pub type FromHistory = FxHashMap<(Kind, CompactString), Vec<(Move, Date)>>;
 pub fn from_history(cfg: &Config, history: &[Changed]) -> FromHistory {
     let mut out: FromHistory = FxHashMap::default();
     for c in history {
-        let committed = crate::history::date(cfg, &c.commit);
+        let committed = crate::git::history::date(cfg, &c.commit);
         for (at, change) in c.changes.iter().enumerate() {
             let Some(field) = stage_field(change.kind) else {
                 continue;
@@ -64,7 +64,7 @@ pub fn from_history(cfg: &Config, history: &[Changed]) -> FromHistory {
             }
             // The date the move was made, when the same commit says it.
             let date = super::field_in(&c.changes, at, "lifecycle_changed")
-                .and_then(|d| crate::activity::parse_date(&d))
+                .and_then(|d| crate::record::activity::parse_date(&d))
                 .unwrap_or(committed);
             let text = super::text;
             let m = Move {

@@ -3,8 +3,8 @@
 //! lifecycle changes commits made.
 
 use super::Ctx;
-use crate::commits::Changed;
-use crate::history::{Change, Event};
+use crate::git::commits::Changed;
+use crate::git::history::{Change, Event};
 use crate::record::Kind;
 use rustc_hash::FxHashMap;
 use serde::Serialize;

@@ -100,7 +100,7 @@ impl Reach {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::record::config::Config;
 
     fn index() -> Index {
         Index::from_texts(
@@ -156,9 +156,10 @@ mod tests {
         let old = index.get(Kind::Deal, "big").unwrap().clone();
         let mut moved = old.clone();
         moved.fields.retain(|(k, _)| k != "company");
-        moved
-            .fields
-            .push(("company".into(), crate::value::Value::Str("tiny".into())));
+        moved.fields.push((
+            "company".into(),
+            crate::record::value::Value::Str("tiny".into()),
+        ));
         let mut reach = Reach::default();
         reach.add(Kind::Deal, "big", [&old, &moved]);
         assert_eq!(

@@ -8,12 +8,12 @@
 
 use super::affected::Reach;
 use super::duplicates::Duplicates;
-use crate::derive::Derived;
-use crate::diag::{self, Diagnostic};
+use crate::analysis::derive::Derived;
+use crate::analysis::score::num;
 use crate::index::Index;
-use crate::parse::Parsed;
+use crate::record::diag::{self, Diagnostic};
+use crate::record::parse::Parsed;
 use crate::record::{Kind, Record};
-use crate::score::num;
 use compact_str::CompactString;
 use jiff::civil::Date;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -136,7 +136,7 @@ impl Live {
     /// Applies changed record files, then recomputes what derives from them: the scores and
     /// segments of the records the changes reach ([`Reach`]), not everyone's.
     pub fn apply(&mut self, changes: Vec<Change>) -> Outcome {
-        crate::output::trace("watch: files read");
+        crate::util::output::trace("watch: files read");
         let mut reach = Reach::default();
         for (kind, id, new) in &changes {
             let old = self.index.get(*kind, id);
@@ -205,7 +205,7 @@ impl Live {
         if dirty {
             self.duplicates = Duplicates::find(&self.index);
         }
-        crate::output::trace("watch: likely duplicates");
+        crate::util::output::trace("watch: likely duplicates");
         let mut slots = reach.slots(&self.index);
         // A freed slot that no record took again is cleared.
         slots.extend(freed);
@@ -218,7 +218,7 @@ impl Live {
         } else {
             self.derived.update(&self.index, &slots);
         }
-        crate::output::trace("watch: scores and segments");
+        crate::util::output::trace("watch: scores and segments");
         let after = self.facts((!new_day).then_some(&slots[..]));
         let mut pages: Vec<(Kind, String)> = reach
             .pages(&self.index)
@@ -265,7 +265,7 @@ impl Live {
         touched: Vec<((Kind, String), What, Option<Record>)>,
     ) -> Outcome {
         let diags = self.compute_diagnostics();
-        crate::output::trace("watch: diagnostics");
+        crate::util::output::trace("watch: diagnostics");
         let old_diags = std::mem::replace(&mut self.diags, diags);
         let none = Facts::default();
         let effect = |key: &Key, what: What, from: Option<&Key>| {
@@ -333,7 +333,7 @@ impl Live {
                 .into_iter()
                 .map(|k| effect(k, What::Indirect, None)),
         );
-        crate::output::trace("watch: compared");
+        crate::util::output::trace("watch: compared");
         let (added, fixed) = diff_diags(&old_diags, &self.diags);
         Outcome {
             effects,
@@ -354,7 +354,8 @@ impl Live {
                     .into_iter()
                     .map(str::to_string)
                     .collect(),
-                suggestion: crate::qualify::suggestion(&self.derived, slot, r).map(str::to_string),
+                suggestion: crate::analysis::qualify::suggestion(&self.derived, slot, r)
+                    .map(str::to_string),
             };
             ((r.kind, r.id.clone()), facts)
         };
@@ -573,8 +574,8 @@ impl fmt::Display for Effect {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::parse::parse;
+    use crate::record::config::Config;
+    use crate::record::parse::parse;
 
     #[test]
     fn a_diagnostic_whose_help_alone_changed_is_neither_new_nor_fixed() {

@@ -3,9 +3,9 @@
 //! a second at 100,000 records), and most saves (an activity logged, a stage moved) touch
 //! nothing they are made of.
 
-use crate::diag::Diagnostic;
-use crate::duplicates;
+use crate::analysis::duplicates;
 use crate::index::Index;
+use crate::record::diag::Diagnostic;
 use crate::record::{Kind, Record};
 use rustc_hash::FxHashSet as HashSet;
 
@@ -66,7 +66,7 @@ impl Duplicates {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::record::config::Config;
 
     #[test]
     fn only_what_detection_reads_finds_them_again() {
@@ -93,7 +93,7 @@ mod tests {
         let d = Duplicates::find(&index);
         assert_eq!(d.diags.len(), 1);
         let rec = |text: &str| {
-            crate::parse::parse(
+            crate::record::parse::parse(
                 Kind::Person,
                 "bob",
                 "contacts/bob.md",

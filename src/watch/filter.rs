@@ -38,7 +38,7 @@ pub fn classify(rel: &str, report_out: &str) -> Class {
     if is_noise(name) {
         return Class::Ignored;
     }
-    if rel == crate::config::FILE {
+    if rel == crate::record::config::FILE {
         return Class::Config;
     }
     if let Some(kind) = Kind::from_dir(rel) {

@@ -11,12 +11,13 @@ pub mod apply;
 pub mod batch;
 pub mod duplicates;
 pub mod filter;
+pub mod serve;
 pub mod source;
 pub mod summary;
 
-use crate::diag::Diagnostic;
 use crate::load::{self, Found};
 use crate::record::Kind;
+use crate::record::diag::Diagnostic;
 use crate::workspace::Workspace;
 use apply::{Change, Live, Outcome, What};
 use batch::Batch;
@@ -46,7 +47,7 @@ pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Stepped {
                 let out = live.reload(load::load(ws));
                 lines.push(format!(
                     "{}: reloaded; {}",
-                    crate::config::FILE,
+                    crate::record::config::FILE,
                     affected(&out)
                 ));
                 lines.extend(diagnostic_lines(&out));
@@ -89,16 +90,17 @@ fn with_templates(mut lines: Vec<String>, batch: &Batch) -> Vec<String> {
 
 /// Opens kith.yaml again. On errors, `ws` keeps the old settings and the lines say why.
 fn reload_config(ws: &mut Workspace) -> Result<(), Vec<String>> {
-    let file = crate::config::FILE;
+    let file = crate::record::config::FILE;
     let new = Workspace::open(&ws.root).map_err(|e| {
         vec![format!(
             "{file}: not reloaded, keeping the previous settings: {e:#}"
         )]
     })?;
+    let analysis = crate::analysis::config_diagnostics(&new.config);
     let errors: Vec<&Diagnostic> = new
         .config_diags
         .iter()
-        .chain(&new.analysis_diags)
+        .chain(&analysis)
         .filter(|d| d.is_error())
         .collect();
     if !errors.is_empty() {

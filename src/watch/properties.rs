@@ -7,10 +7,10 @@
 
 use super::apply::{Change, Live};
 use super::summary::summary;
-use crate::config::Config;
 use crate::index::Index;
-use crate::parse::parse;
 use crate::record::Kind;
+use crate::record::config::Config;
+use crate::record::parse::parse;
 use jiff::civil::Date;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -176,7 +176,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// The files, by kind and id.
 type Files = BTreeMap<(Kind, String), String>;
 
-fn parsed(cfg: &Config, kind: Kind, id: &str, text: &str) -> crate::parse::Parsed {
+fn parsed(cfg: &Config, kind: Kind, id: &str, text: &str) -> crate::record::parse::Parsed {
     let path = format!("{}/{id}.md", kind.dir());
     parse(kind, id, &path, text.as_bytes(), cfg)
 }

@@ -12,7 +12,7 @@ use std::hash::{Hash, Hasher};
 pub fn summary(live: &Live) -> String {
     let mut records: Vec<(usize, &Record)> = live.index.entries().collect();
     records.sort_by(|a, b| (a.1.kind, &a.1.id).cmp(&(b.1.kind, &b.1.id)));
-    let plan = crate::qualify::plan(&live.index, &live.derived);
+    let plan = crate::analysis::qualify::plan(&live.index, &live.derived);
     let suggestions: rustc_hash::FxHashMap<&str, &str> = plan
         .iter()
         .map(|m| (m.person.id.as_str(), m.to.as_str()))

@@ -28,5 +28,6 @@ mod report;
 mod scoring;
 mod serve;
 mod sync;
+mod tree;
 mod watch;
 mod workflows;

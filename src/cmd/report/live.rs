@@ -16,11 +16,11 @@ use super::{
     Histories, MARKER, SiteInfo, archive, prepare_out, record_context, render_record,
     uncommitted_by_path, write_records, write_segment, write_weekly,
 };
-use crate::commits::{self, Cache};
-use crate::history::{self, Change, Repo};
+use crate::git::commits::{self, Cache};
+use crate::git::history::{self, Change, Repo};
 use crate::record::Kind;
+use crate::report::site::Site;
 use crate::report::{self, History, Week, pages};
-use crate::site::Site;
 use crate::watch::apply::Live;
 use crate::workspace::Workspace;
 use anyhow::{Context as _, Result};
@@ -68,7 +68,7 @@ impl Session {
         let Ok(mode) = std::fs::read_to_string(out.join(MARKER)) else {
             return Ok(None);
         };
-        ws.require_valid_analysis()?;
+        crate::analysis::require_valid(ws)?;
         let public = mode.trim() == "public" || ws.config.report.public;
         prepare_out(&out, public)?;
         let site = Site::new(&ws.root, out.clone())?;
@@ -130,7 +130,7 @@ impl Session {
         } else if let Some(keys) = records {
             self.refresh_uncommitted(ws, keys);
         }
-        crate::output::trace("report: changes not committed");
+        crate::util::output::trace("report: changes not committed");
         let cfg = &ws.config;
         let uncommitted: Vec<Change> = self.uncommitted.values().flatten().cloned().collect();
         let input = report::Input {
@@ -154,9 +154,9 @@ impl Session {
             }
             _ => report::Tally::new(&input, true),
         };
-        crate::output::trace("report: parts");
+        crate::util::output::trace("report: parts");
         let weekly = tally.weekly(&input);
-        crate::output::trace("report built");
+        crate::util::output::trace("report built");
         // The segments whose member lists changed (all of them after a full rebuild).
         let (members, changed): (_, Vec<usize>) = match (self.members.take(), records) {
             (Some(mut m), Some(keys)) => {
@@ -182,7 +182,7 @@ impl Session {
             true,
         )?;
         self.weekly_value.keep(weekly);
-        crate::output::trace("weekly pages");
+        crate::util::output::trace("weekly pages");
         let changed: Vec<usize> = if self.reads_same_info("segment.html", &info) {
             changed
         } else {
@@ -191,7 +191,7 @@ impl Session {
         changed
             .par_iter()
             .try_for_each(|&i| write_segment(&self.site, &info, &members.page(i)))?;
-        crate::output::trace("segment pages");
+        crate::util::output::trace("segment pages");
         if !self.public {
             let since = self.week.last(cfg.report.trend_weeks)[0]
                 .start()
@@ -207,7 +207,7 @@ impl Session {
                     &since,
                 )?,
             }
-            crate::output::trace("record pages");
+            crate::util::output::trace("record pages");
         }
         self.info = Some(info);
         self.tally = Some(tally);
@@ -312,7 +312,7 @@ impl Session {
         self.histories = pages::histories(cfg, &history);
         self.history = History::Available(history);
         self.uncommitted = uncommitted_by_path(ws, repo)?;
-        crate::output::trace("history");
+        crate::util::output::trace("history");
         Ok(())
     }
 
@@ -412,8 +412,8 @@ impl WeeklyValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::index::Index;
+    use crate::record::config::Config;
 
     #[test]
     fn the_weekly_value_made_in_parts_equals_one_made_whole() {
@@ -433,7 +433,7 @@ mod tests {
             ],
         );
         let as_of = jiff::civil::date(2026, 11, 25);
-        let (derived, _) = crate::derive::Derived::compute(&index, as_of);
+        let (derived, _) = crate::analysis::derive::Derived::compute(&index, as_of);
         let history = History::Unavailable("none".into());
         let input = report::Input {
             index: &index,

@@ -2,17 +2,17 @@
 //!
 //! The I/O around [`crate::report`]: which week, the workspace as it was at its end (the
 //! working tree for the current week, git for past ones), the history of the trend window
-//! (cached under `.kith/`), then the pages through [`crate::site`].
+//! (cached under `.kith/`), then the pages through [`crate::report::site`].
 
 use super::{display_path, done, warn};
+use crate::analysis::derive::Derived;
 use crate::cli::ReportArgs;
-use crate::commits::{self, Cache};
-use crate::derive::Derived;
-use crate::history::{self, Change, Repo};
+use crate::git::commits::{self, Cache};
+use crate::git::history::{self, Change, Repo};
 use crate::index::Index;
 use crate::record::Kind;
+use crate::report::site::Site;
 use crate::report::{self, History, Week, pages};
-use crate::site::Site;
 use crate::workspace::Workspace;
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
@@ -29,8 +29,8 @@ pub(super) const MARKER: &str = ".kith-report";
 
 /// `dir` is `-C`'s folder: a relative `--out` is relative to it, as every path given to kith is.
 pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitCode> {
-    crate::output::trace("start");
-    ws.require_valid_analysis()?;
+    crate::util::output::trace("start");
+    crate::analysis::require_valid(ws)?;
     let cfg = &ws.config;
     let today = ws.today()?;
     let (week, as_of) = match (&args.week, &args.as_of) {
@@ -53,7 +53,7 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
         .out
         .as_deref()
         .map(|o| dir.unwrap_or(Path::new(".")).join(o));
-    let out = crate::site::out_dir(&ws.root, given.as_deref(), &cfg.report.out)?;
+    let out = crate::report::site::out_dir(&ws.root, given.as_deref(), &cfg.report.out)?;
     prepare_out(&out, public)?;
     let site = Site::new(&ws.root, out.clone())?;
     // The report only reads history, and reads a lot of it: git's own commands do not re-hash
@@ -218,7 +218,7 @@ fn render_week(
             let r = open()?;
             let end = week.end_instant(tz);
             let all = commits::since(&r, cache, window_start)?;
-            crate::output::trace("history");
+            crate::util::output::trace("history");
             Ok(History::Available(
                 all.into_iter().filter(|c| c.commit.time < end).collect(),
             ))
@@ -243,7 +243,7 @@ fn render_week(
                 Ok((crate::load::load_commit(ws, repo, commit)?, Vec::new()))
             }
         })();
-        crate::output::trace("records loaded");
+        crate::util::output::trace("records loaded");
         (
             loaded,
             history.join().expect("reading history does not panic"),
@@ -252,21 +252,23 @@ fn render_week(
     let (index, uncommitted) = loaded?;
     // Freeing 100,000 records takes a tenth of a second; a thread of its own does it, which
     // the process does not wait for when it exits.
-    let index = crate::free::Later::new(index);
+    let index = crate::util::free::Later::new(index);
     let history = history?;
     // Scores and segments, and the duplicate pairs and diagnostics, side by side: neither
     // needs the other, and each has parts that run on one thread.
     let ((derived, _), (duplicates, diagnostics)) = rayon::join(
         || {
             let derived = Derived::compute(&index, as_of);
-            crate::output::trace("scores and segments");
+            crate::util::output::trace("scores and segments");
             derived
         },
         || {
-            let duplicates = crate::duplicates::find(&index);
-            let diagnostics =
-                index.diagnostics_with(crate::duplicates::diagnostics_of(&index, &duplicates));
-            crate::output::trace("diagnostics and duplicates");
+            let duplicates = crate::analysis::duplicates::find(&index);
+            let diagnostics = index.diagnostics_with(crate::analysis::duplicates::diagnostics_of(
+                &index,
+                &duplicates,
+            ));
+            crate::util::output::trace("diagnostics and duplicates");
             (duplicates, diagnostics)
         },
     );
@@ -291,10 +293,10 @@ fn render_week(
     let (weekly, segments) = rayon::join(
         || -> Result<()> {
             let weekly = report::build(&input);
-            crate::output::trace("report built");
+            crate::util::output::trace("report built");
             let value = tera::Value::from_serializable(&weekly);
             write_weekly(site, &info, &weekly, value, week, archive, latest)?;
-            crate::output::trace("weekly pages");
+            crate::util::output::trace("weekly pages");
             Ok(())
         },
         || -> Result<()> {
@@ -302,7 +304,7 @@ fn render_week(
                 (0..derived.segments.len()).try_for_each(|i| {
                     write_segment(site, &info, &pages::segment(&index, &derived, public, i))
                 })?;
-                crate::output::trace("segment pages");
+                crate::util::output::trace("segment pages");
             }
             Ok(())
         },
@@ -319,7 +321,7 @@ fn render_week(
         };
         let since = week.last(cfg.report.trend_weeks)[0].start().to_string();
         write_records(site, &index, &derived, &info, &histories, &since)?;
-        crate::output::trace("record pages");
+        crate::util::output::trace("record pages");
     }
     Ok(())
 }
@@ -327,7 +329,7 @@ fn render_week(
 impl SiteInfo {
     /// `segments`: each segment's name, size and description.
     fn new(
-        cfg: &crate::config::Config,
+        cfg: &crate::record::config::Config,
         as_of: Date,
         public: bool,
         archive: &[Week],
@@ -609,7 +611,9 @@ fn prepare_out(out: &Path, public: bool) -> Result<()> {
         let empty = std::fs::read_dir(out)
             .map(|mut d| {
                 d.all(|e| {
-                    e.is_ok_and(|e| crate::fsutil::is_temporary(&e.file_name().to_string_lossy()))
+                    e.is_ok_and(|e| {
+                        crate::util::files::is_temporary(&e.file_name().to_string_lossy())
+                    })
                 })
             })
             .unwrap_or(true);
@@ -633,7 +637,7 @@ fn prepare_out(out: &Path, public: bool) -> Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(&format!("{mode}\n")) {
         // Whole or not at all: an empty marker left by a kill would read as another mode.
-        crate::fsutil::replace(&marker, format!("{mode}\n").as_bytes())?;
+        crate::util::files::replace(&marker, format!("{mode}\n").as_bytes())?;
     }
     Ok(())
 }

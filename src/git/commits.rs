@@ -1,0 +1,319 @@
+//! The record changes of many commits at once, for reports: the non-merge commits of a period
+//! and what each changed.
+//!
+//! Finding the files a commit changed means comparing two trees of up to 100,000 entries and
+//! looking for renames; that is most of the cost of reading history, and its answer never
+//! changes (commits are immutable). So the file-level changes are cached in
+//! `.kith/history-cache.jsonl`, one line per commit, appended as new commits are read; the
+//! record-level events are derived from them with the current kith.yaml on every run. A
+//! damaged cache line is ignored and recomputed.
+
+use crate::git::history::{Change, Commit, CommitFiles, FileChange, Repo};
+use anyhow::Result;
+use git2::{Oid, Sort};
+use jiff::Timestamp;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where the cache lives, relative to the workspace root.
+pub const CACHE_FILE: &str = ".kith/history-cache.jsonl";
+
+/// A changed file: old path, old blob, new path, new blob, whether it is a rename.
+type CachedFile = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+/// One cached commit: its id and the files it changed.
+#[derive(Serialize, Deserialize)]
+struct Line {
+    c: String,
+    f: Vec<CachedFile>,
+}
+
+/// File-level changes per commit, read from and added to the cache file.
+pub struct Cache {
+    path: PathBuf,
+    known: FxHashMap<Oid, Vec<FileChange>>,
+    fresh: Vec<CommitFiles>,
+}
+
+impl Cache {
+    /// The cache of the workspace at `root` (empty if there is none yet).
+    pub fn open(root: &Path) -> Cache {
+        let path = root.join(CACHE_FILE);
+        let mut known = FxHashMap::default();
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            for line in text.lines() {
+                if let Some((oid, files)) = decode(line) {
+                    known.insert(oid, files);
+                }
+            }
+        }
+        Cache {
+            path,
+            known,
+            fresh: Vec::new(),
+        }
+    }
+
+    /// Appends the commits read since the cache was opened. Failing to write a cache is not
+    /// an error worth stopping for; it is reported to the caller to mention.
+    pub fn save(&mut self) -> std::io::Result<()> {
+        let path = &self.path;
+        if self.fresh.is_empty() {
+            return Ok(());
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut out = String::new();
+        for (oid, files) in self.fresh.drain(..) {
+            out.push_str(&encode(oid, &files));
+            out.push('\n');
+        }
+        // The first lines make the file whole or not at all: a kill between creating it and
+        // writing it would leave an empty cache that no run wrote.
+        match crate::util::files::create_whole(path, out.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            done => return done,
+        }
+        // One write of whole lines, appended: concurrent runs interleave lines, never parts.
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true)
+            .open(path)?;
+        // A run killed while appending leaves part of a line; the next line starts on its
+        // own, or it would be damaged too (and so never read, and appended again each run).
+        if ends_unfinished(&mut file)? {
+            out.insert(0, '\n');
+        }
+        file.write_all(out.as_bytes())
+    }
+}
+
+/// Whether a file's last byte is something other than a newline.
+fn ends_unfinished(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+fn encode(oid: Oid, files: &[FileChange]) -> String {
+    let side = |s: &Option<(PathBuf, Oid)>| match s {
+        Some((p, id)) => (Some(p.to_string_lossy().into_owned()), Some(id.to_string())),
+        None => (None, None),
+    };
+    let line = Line {
+        c: oid.to_string(),
+        f: files
+            .iter()
+            .map(|f| {
+                let ((op, ob), (np, nb)) = (side(&f.old), side(&f.new));
+                (op, ob, np, nb, f.renamed)
+            })
+            .collect(),
+    };
+    serde_json::to_string(&line).expect("plain data serializes")
+}
+
+fn decode(line: &str) -> Option<CommitFiles> {
+    let line: Line = serde_json::from_str(line).ok()?;
+    let side = |p: Option<String>, b: Option<String>| -> Option<Option<(PathBuf, Oid)>> {
+        match (p, b) {
+            (Some(p), Some(b)) => Some(Some((PathBuf::from(p), Oid::from_str(&b).ok()?))),
+            (None, None) => Some(None),
+            _ => None,
+        }
+    };
+    let mut files = Vec::with_capacity(line.f.len());
+    for (op, ob, np, nb, renamed) in line.f {
+        files.push(FileChange {
+            old: side(op, ob)?,
+            new: side(np, nb)?,
+            renamed,
+        });
+    }
+    Some((Oid::from_str(&line.c).ok()?, files))
+}
+
+/// A commit and the record changes it made.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub commit: Commit,
+    pub changes: Vec<Change>,
+}
+
+/// The non-merge commits reachable from HEAD whose author time is at or after `since`, with
+/// their record changes, oldest first. Each change belongs to the commit that introduced it
+/// (compared with its first parent), never to whoever merged it. Commits the cache does not
+/// know are compared on every core, each thread with its own handle on the repository.
+pub fn since(repo: &Repo, cache: &mut Cache, since: Timestamp) -> Result<Vec<Changed>> {
+    let git = &repo.git;
+    let open = repo.opener();
+    let mut walk = git.revwalk()?;
+    if walk.push_head().is_err() {
+        return Ok(Vec::new()); // no commit yet
+    }
+    walk.set_sorting(Sort::TIME)?;
+    let mut picked: Vec<(Oid, Commit)> = Vec::new();
+    for oid in walk {
+        let commit = git.find_commit(oid?)?;
+        // A commit is committed after it is authored: once commit times fall before the
+        // period, no author time can be in it.
+        if commit.time().seconds() < since.as_second() {
+            break;
+        }
+        if commit.parent_count() > 1 {
+            continue;
+        }
+        let info = Repo::commit_info(&commit);
+        if info.time >= since {
+            picked.push((commit.id(), info));
+        }
+    }
+    let missing: Vec<Oid> = picked
+        .iter()
+        .map(|(oid, _)| *oid)
+        .filter(|oid| !cache.known.contains_key(oid))
+        .collect();
+    let computed = match crate::git::folderdiff::file_changes(repo, &missing) {
+        Some(Ok(found)) => found
+            .into_par_iter()
+            .map_init(&open, |r, (oid, files)| -> Result<CommitFiles> {
+                let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+                Ok((oid, r.pair_renames(&r.git.find_commit(oid)?, files)?))
+            })
+            .collect::<Result<_>>()?,
+        Some(Err(e)) => {
+            crate::util::output::trace(&format!("git cat-file: {e:#}; reading with libgit2"));
+            by_libgit2(&open, &missing)?
+        }
+        None => by_libgit2(&open, &missing)?,
+    };
+
+    for (oid, files) in computed {
+        cache.known.insert(oid, files.clone());
+        cache.fresh.push((oid, files));
+    }
+    crate::util::output::trace("history: files changed");
+    let known = &cache.known;
+    let mut out: Vec<Changed> = picked
+        .into_par_iter()
+        .map_init(&open, |r, (oid, info)| -> Result<Option<Changed>> {
+            let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+            let changes = slim(r.events(&known[&oid]));
+            Ok((!changes.is_empty()).then_some(Changed {
+                commit: info,
+                changes,
+            }))
+        })
+        .filter_map(Result::transpose)
+        .collect::<Result<_>>()?;
+    out.sort_by_key(|c| c.commit.time);
+    Ok(out)
+}
+
+/// A commit's changes without the fields records were created with, but for their stage
+/// (`lifecycle`, a deal's `stage`), which is all the report needs of a creation: an import of
+/// 100,000 records is then 100,000 changes in memory, not a million.
+fn slim(mut changes: Vec<Change>) -> Vec<Change> {
+    use crate::git::history::Event;
+    let created: rustc_hash::FxHashSet<(crate::record::Kind, String)> = changes
+        .iter()
+        .filter(|c| matches!(c.event, Event::Created))
+        .map(|c| (c.kind, c.id.clone()))
+        .collect();
+    if !created.is_empty() {
+        changes.retain(|c| match &c.event {
+            Event::Field { key, .. } if key != "lifecycle" && key != "stage" => {
+                !created.contains(&(c.kind, c.id.clone()))
+            }
+            _ => true,
+        });
+    }
+    changes
+}
+
+/// [`since`]'s file changes without the `git` executable: libgit2, each thread comparing a
+/// run of consecutive commits, so that a folder read for a commit serves again for its parent.
+fn by_libgit2(
+    open: &(impl Fn() -> Result<Repo> + Sync),
+    missing: &[Oid],
+) -> Result<Vec<CommitFiles>> {
+    let run = missing
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1);
+    Ok(missing
+        .par_chunks(run)
+        .map(|oids| -> Result<Vec<CommitFiles>> {
+            let r = open()?;
+            let mut folders = crate::git::history::Folders::default();
+            oids.iter()
+                .map(|oid| {
+                    let commit = r.git.find_commit(*oid)?;
+                    Ok((*oid, r.record_file_changes(&commit, &mut folders)?))
+                })
+                .collect()
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_lines_round_trip_and_damaged_lines_are_ignored() {
+        let a = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let b = Oid::from_str("89abcdef0123456789abcdef0123456789abcdef").unwrap();
+        let files = vec![
+            FileChange {
+                old: None,
+                new: Some((PathBuf::from("contacts/ada.md"), a)),
+                renamed: false,
+            },
+            FileChange {
+                old: Some((PathBuf::from("crm/deals/x.md"), a)),
+                new: Some((PathBuf::from("crm/deals/y.md"), b)),
+                renamed: true,
+            },
+        ];
+        let line = encode(b, &files);
+        assert_eq!(decode(&line), Some((b, files)));
+        assert_eq!(decode(&line[..line.len() - 3]), None);
+        assert_eq!(decode(r#"{"c":"xyz","f":[]}"#), None);
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_crash_does_not_damage_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let line = encode(a, &[]);
+        let path = dir.path().join(CACHE_FILE);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        // A run killed half-way through its append.
+        std::fs::write(&path, &line[..line.len() / 2]).unwrap();
+        let mut cache = Cache::open(dir.path());
+        assert!(cache.known.is_empty());
+        cache.fresh.push((a, Vec::new()));
+        cache.save().unwrap();
+        assert!(Cache::open(dir.path()).known.contains_key(&a));
+    }
+}

@@ -1,0 +1,509 @@
+//! The in-memory index of a workspace: every record, looked up by id, e-mail, company and deal,
+//! with lifecycle counts. Built once in parallel by [`crate::load`]; any single file can be
+//! re-indexed or removed without a full reload ([`Index::insert`], [`Index::remove`]).
+
+pub mod resolve;
+
+use crate::record::config::Config;
+use crate::record::diag::{self, Diagnostic};
+use crate::record::parse::Parsed;
+use crate::record::{Kind, Record};
+use compact_str::CompactString;
+use rustc_hash::FxHashMap as HashMap;
+
+type Key = (Kind, CompactString);
+
+/// The whole workspace in memory.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub config: Config,
+    slots: Vec<Option<Parsed>>,
+    free: Vec<usize>,
+    by_key: HashMap<Key, usize>,
+    by_email: HashMap<String, Vec<usize>>,
+    people_by_company: HashMap<CompactString, Vec<usize>>,
+    deals_by_company: HashMap<CompactString, Vec<usize>>,
+    deals_by_contact: HashMap<CompactString, Vec<usize>>,
+    /// Count of people per lifecycle stage (lowercase; "" for plain contacts).
+    stage_counts: HashMap<String, usize>,
+    /// Problems that belong to no record (kith.yaml, unreadable folders).
+    pub workspace_diags: Vec<Diagnostic>,
+    /// The state of the workspace the index was loaded in, as [`crate::load::cache`] keys results;
+    /// `None` once the index is changed in memory, or when the state could not be keyed.
+    pub cache_key: Option<u128>,
+}
+
+impl Index {
+    pub fn new(config: Config) -> Index {
+        Index {
+            config,
+            ..Index::default()
+        }
+    }
+
+    /// An index of records given as `(kind, id, text)`, for tests and tools.
+    pub fn from_texts<'a>(
+        config: Config,
+        records: impl IntoIterator<Item = (Kind, &'a str, &'a str)>,
+    ) -> Index {
+        let mut index = Index::new(config);
+        for (kind, id, text) in records {
+            let path = format!("{}/{id}.md", kind.dir());
+            let parsed =
+                crate::record::parse::parse(kind, id, &path, text.as_bytes(), &index.config);
+            index.insert(parsed);
+        }
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// An index of freshly loaded files (each kind and id once), reusing their vector as the
+    /// index's own storage.
+    pub fn build(config: Config, parsed: Vec<Parsed>) -> Index {
+        let mut index = Index::new(config);
+        index.slots = parsed.into_iter().map(Some).collect();
+        index.by_key.reserve(index.slots.len());
+        index.by_email.reserve(index.slots.len());
+        for slot in 0..index.slots.len() {
+            let Some(p) = index.slots[slot].take() else {
+                continue;
+            };
+            match index.by_key.entry((p.record.kind, p.record.id.clone())) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    index.free.push(slot);
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(slot);
+                }
+            }
+            index.link(slot, &p.record, true);
+            index.slots[slot] = Some(p);
+        }
+        index
+    }
+
+    /// Adds a parsed file, replacing the record with the same kind and id.
+    pub fn insert(&mut self, parsed: Parsed) {
+        self.cache_key = None;
+        let key = (parsed.record.kind, parsed.record.id.clone());
+        self.remove(key.0, &key.1);
+        let slot = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(None);
+                self.slots.len() - 1
+            }
+        };
+        self.link(slot, &parsed.record, true);
+        self.slots[slot] = Some(parsed);
+        self.by_key.insert(key, slot);
+    }
+
+    /// Removes a record; returns what was indexed for it.
+    pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Parsed> {
+        self.cache_key = None;
+        let slot = self.by_key.remove(&(kind, CompactString::from(id)))?;
+        let parsed = self.slots[slot].take()?;
+        self.link(slot, &parsed.record, false);
+        self.free.push(slot);
+        Some(parsed)
+    }
+
+    /// Adds (or removes) a record's entries in the lookup tables.
+    fn link(&mut self, slot: usize, r: &Record, add: bool) {
+        fn update(map: &mut HashMap<CompactString, Vec<usize>>, key: &str, slot: usize, add: bool) {
+            let key = CompactString::from(key.trim());
+            if add {
+                map.entry(key).or_default().push(slot);
+            } else if let Some(v) = map.get_mut(&key) {
+                v.retain(|&s| s != slot);
+                if v.is_empty() {
+                    map.remove(&key);
+                }
+            }
+        }
+        match r.kind {
+            Kind::Person => {
+                for email in r.emails() {
+                    let email = email_key(&email);
+                    if add {
+                        self.by_email.entry(email).or_default().push(slot);
+                    } else if let Some(v) = self.by_email.get_mut(&email) {
+                        v.retain(|&s| s != slot);
+                        if v.is_empty() {
+                            self.by_email.remove(&email);
+                        }
+                    }
+                }
+                if let Some(company) = r.text("company") {
+                    update(&mut self.people_by_company, company, slot, add);
+                }
+                // Without a copy of the stage, unless it is the first of its kind.
+                let stage = r.stage().unwrap_or_default();
+                match self.stage_counts.get_mut(&*stage) {
+                    Some(count) if add => *count += 1,
+                    Some(count) => {
+                        *count = count.saturating_sub(1);
+                        if *count == 0 {
+                            self.stage_counts.remove(&*stage);
+                        }
+                    }
+                    None if add => {
+                        self.stage_counts.insert(stage.into_owned(), 1);
+                    }
+                    None => {}
+                }
+            }
+            Kind::Deal => {
+                if let Some(company) = r.text("company") {
+                    update(&mut self.deals_by_company, company, slot, add);
+                }
+                let contacts: Vec<String> = r.list("contacts").collect();
+                for c in contacts {
+                    update(&mut self.deals_by_contact, &c, slot, add);
+                }
+            }
+            Kind::Company => {}
+        }
+    }
+
+    fn at(&self, slots: Option<&Vec<usize>>) -> Vec<&Record> {
+        let mut out: Vec<&Record> = slots
+            .into_iter()
+            .flatten()
+            .filter_map(|&s| self.slots[s].as_ref().map(|p| &p.record))
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// The slot of a record: a small number, stable while the record stays in the index, for
+    /// tables of derived values (scores, segment memberships) kept beside it.
+    pub fn slot(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.by_key.get(&(kind, CompactString::from(id))).copied()
+    }
+
+    /// One more than the highest slot in use: the size of a table indexed by slot.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn at_slot(&self, slot: usize) -> Option<&Record> {
+        self.slots.get(slot)?.as_ref().map(|p| &p.record)
+    }
+
+    /// Every record with its slot.
+    pub fn entries(&self) -> impl Iterator<Item = (usize, &Record)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_ref().map(|p| (i, &p.record)))
+    }
+
+    /// The deals of a person (as a contact) or of a company, without allocating.
+    pub fn deals_for<'a>(&'a self, r: &Record) -> impl Iterator<Item = &'a Record> + 'a {
+        let slots = match r.kind {
+            Kind::Person => self.deals_by_contact.get(r.id.as_str()),
+            Kind::Company => self.deals_by_company.get(r.id.as_str()),
+            Kind::Deal => None,
+        };
+        slots
+            .into_iter()
+            .flatten()
+            .filter_map(|&s| self.slots[s].as_ref().map(|p| &p.record))
+    }
+
+    pub fn get(&self, kind: Kind, id: &str) -> Option<&Record> {
+        self.parsed(kind, id).map(|p| &p.record)
+    }
+
+    pub fn parsed(&self, kind: Kind, id: &str) -> Option<&Parsed> {
+        let slot = *self.by_key.get(&(kind, CompactString::from(id)))?;
+        self.slots[slot].as_ref()
+    }
+
+    pub fn contains(&self, kind: Kind, id: &str) -> bool {
+        self.by_key.contains_key(&(kind, CompactString::from(id)))
+    }
+
+    /// Every record, in no particular order.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.slots.iter().flatten().map(|p| &p.record)
+    }
+
+    /// The records of one kind, sorted by id.
+    pub fn of_kind(&self, kind: Kind) -> Vec<&Record> {
+        let mut out: Vec<&Record> = self.records().filter(|r| r.kind == kind).collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// People with this address as their `email` or among their `emails`.
+    pub fn people_by_email(&self, email: &str) -> Vec<&Record> {
+        self.at(self.by_email.get(&email_key(email)))
+    }
+
+    pub fn people_of_company(&self, company: &str) -> Vec<&Record> {
+        self.at(self.people_by_company.get(company))
+    }
+
+    pub fn deals_of_company(&self, company: &str) -> Vec<&Record> {
+        self.at(self.deals_by_company.get(company))
+    }
+
+    pub fn deals_of_contact(&self, person: &str) -> Vec<&Record> {
+        self.at(self.deals_by_contact.get(person))
+    }
+
+    /// The slots of a company's people and deals (by their `company` field).
+    pub fn company_slots(&self, company: &str) -> impl Iterator<Item = usize> + '_ {
+        let people = self.people_by_company.get(company).into_iter().flatten();
+        let deals = self.deals_by_company.get(company).into_iter().flatten();
+        people.chain(deals).copied()
+    }
+
+    /// The slots of the deals that list a person among their `contacts`.
+    pub fn deal_slots_of_contact(&self, person: &str) -> impl Iterator<Item = usize> + '_ {
+        self.deals_by_contact
+            .get(person)
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+
+    /// People per lifecycle stage: funnel stages in order, then stages outside the funnel, then
+    /// stages kith.yaml does not know, then plain contacts (`None`).
+    pub fn stage_counts(&self) -> Vec<(Option<String>, usize)> {
+        let lc = &self.config.lifecycle;
+        let mut out: Vec<(Option<String>, usize)> = lc
+            .all()
+            .map(|s| {
+                (
+                    Some(s.to_string()),
+                    self.stage_counts.get(s).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        let mut unknown: Vec<_> = self
+            .stage_counts
+            .iter()
+            .filter(|(s, _)| !s.is_empty() && !lc.is_known(s))
+            .map(|(s, n)| (Some(s.clone()), *n))
+            .collect();
+        unknown.sort();
+        out.extend(unknown);
+        out.push((None, self.stage_counts.get("").copied().unwrap_or(0)));
+        out
+    }
+
+    /// Every diagnostic: each file's own, then those that need several records (references to
+    /// missing records, and the likely-duplicate warnings given, which
+    /// [`crate::analysis::diagnostics`] finds), sorted by file and position.
+    pub fn diagnostics_with(&self, duplicates: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut out = self.file_diagnostics();
+        out.extend(self.reference_diagnostics());
+        out.extend(duplicates);
+        diag::sort(&mut out);
+        out
+    }
+
+    /// How many of [`Index::file_diagnostics`] and [`Index::reference_diagnostics`] are errors
+    /// and warnings, and how many records there are. Likely duplicates are not counted: only
+    /// `kith check` and `kith duplicates` look for them.
+    pub fn tally(&self) -> crate::record::diag::Tally {
+        let files = self.file_diagnostics();
+        let references = self.reference_diagnostics();
+        crate::record::diag::Tally::of(files.iter().chain(&references), self.len())
+    }
+
+    /// The workspace's own problems and each file's, unsorted.
+    pub fn file_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.workspace_diags.clone();
+        for p in self.slots.iter().flatten() {
+            out.extend(p.diags.iter().cloned());
+        }
+        out
+    }
+
+    /// References to records that do not exist, in file order.
+    pub fn reference_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        // Suggestions scan every record; give them to the first few problems only.
+        let mut suggestions = 20;
+        for p in self.slots.iter().flatten() {
+            for r in &p.refs {
+                if self.contains(r.kind, &r.id) {
+                    continue;
+                }
+                let is_activity = r.field == "activity";
+                let message = if is_activity {
+                    format!(
+                        "the activity mentions deal `#{}`, but deals/{}.md does not exist",
+                        r.id, r.id
+                    )
+                } else {
+                    format!(
+                        "`{}` refers to {} `{}`, but {}/{}.md does not exist",
+                        r.field,
+                        r.kind,
+                        r.id,
+                        r.kind.dir(),
+                        r.id
+                    )
+                };
+                let d = if is_activity {
+                    Diagnostic::warning("missing-reference", message)
+                } else {
+                    Diagnostic::error("missing-reference", message)
+                }
+                .in_file(p.record.path())
+                .pos(r.pos);
+                out.push((d, r.kind, r.id.as_str()));
+            }
+        }
+        // The first problems in file order get them, whatever order the records were indexed
+        // in (a watcher's index and a cold load's agree).
+        out.sort_by(|a, b| diag::compare(&a.0, &b.0));
+        out.into_iter()
+            .map(|(d, kind, id)| {
+                if suggestions == 0 {
+                    return d;
+                }
+                suggestions -= 1;
+                match self.reference_help(kind, id) {
+                    Some(help) => d.help(help),
+                    None => d,
+                }
+            })
+            .collect()
+    }
+
+    /// Suggests the id the user probably meant: a record with that name, or a close id.
+    fn reference_help<'a>(&'a self, kind: Kind, wanted: &str) -> Option<String> {
+        let folded = crate::util::slug::fold(wanted);
+        let slug = crate::util::slug::slugify(wanted);
+        // The smallest matching id, so the answer does not depend on the order of the slots.
+        let records = self.records().filter(|r| r.kind == kind);
+        let (mut named, mut close): (Option<&str>, Option<&str>) = (None, None);
+        let smallest = |a: Option<&'a str>, b: &'a str| Some(a.map_or(b, |a| a.min(b)));
+        for r in records {
+            if crate::util::slug::fold(r.name()) == folded
+                || r.id == slug
+                || crate::util::slug::slugify(r.name()) == slug
+            {
+                named = smallest(named, &r.id);
+            } else if crate::record::diag::did_you_mean(wanted, [r.id.as_str()]).is_some() {
+                close = smallest(close, &r.id);
+            }
+        }
+        if let Some(id) = named {
+            return Some(format!("write the id, not the name: `{id}`"));
+        }
+        Some(match close {
+            Some(id) => format!("did you mean `{id}`?"),
+            None => format!(
+                "create it with `kith new {} \"...\"` or correct the id",
+                kind.noun()
+            ),
+        })
+    }
+}
+
+/// The key people are found by e-mail address with: the mailbox it reaches (case, `+tags`
+/// and Gmail's dots ignored, as the duplicate check compares them), else the address
+/// lowercased.
+fn email_key(address: &str) -> String {
+    crate::record::normalize::email(address).unwrap_or_else(|| address.trim().to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::parse::parse;
+
+    fn add(index: &mut Index, kind: Kind, id: &str, text: &str) {
+        let path = format!("{}/{id}.md", kind.dir());
+        let parsed = parse(kind, id, &path, text.as_bytes(), &index.config);
+        index.insert(parsed);
+    }
+
+    fn sample() -> Index {
+        let mut index = Index::new(Config::default());
+        add(&mut index, Kind::Company, "acme", "---\nname: Acme\n---\n");
+        add(
+            &mut index,
+            Kind::Person,
+            "ada",
+            "---\nname: Ada\nemail: Ada@Acme.example\ncompany: acme\nlifecycle: lead\n---\n",
+        );
+        add(
+            &mut index,
+            Kind::Person,
+            "bob",
+            "---\nname: Bob\nemails: [ada@acme.example]\ncompany: acme\n---\n",
+        );
+        add(
+            &mut index,
+            Kind::Deal,
+            "pilot",
+            "---\nname: Pilot\ncompany: acme\ncontacts: [ada, zed]\nstage: qualified-to-buy\n---\n",
+        );
+        index
+    }
+
+    #[test]
+    fn looks_up_by_every_key() {
+        let index = sample();
+        assert_eq!(index.len(), 4);
+        assert_eq!(index.people_by_email("ADA@acme.example").len(), 2);
+        // The mailbox, as the duplicate check compares addresses: `+tags` do not matter.
+        assert_eq!(index.people_by_email("ada+crm@acme.example").len(), 2);
+        assert_eq!(index.people_of_company("acme").len(), 2);
+        assert_eq!(index.deals_of_company("acme")[0].id, "pilot");
+        assert_eq!(index.deals_of_contact("ada")[0].id, "pilot");
+        let counts = index.stage_counts();
+        assert!(counts.contains(&(Some("lead".into()), 1)));
+        assert!(counts.contains(&(None, 1)));
+    }
+
+    #[test]
+    fn cross_record_diagnostics() {
+        let index = sample();
+        let diags = crate::analysis::diagnostics(&index);
+        let codes: Vec<_> = diags.iter().map(|d| (d.path.as_str(), d.code)).collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("contacts/bob.md", "likely-duplicate"),
+                ("deals/pilot.md", "missing-reference")
+            ]
+        );
+        assert_eq!(diags[1].line, 4);
+    }
+
+    #[test]
+    fn reindexing_one_file_equals_a_fresh_build() {
+        let mut index = sample();
+        add(
+            &mut index,
+            Kind::Person,
+            "ada",
+            "---\nname: Ada\nemail: ada@new.example\nlifecycle: mql\n---\n",
+        );
+        index.remove(Kind::Deal, "pilot");
+        assert_eq!(index.people_by_email("ada@acme.example").len(), 1);
+        assert_eq!(index.people_of_company("acme").len(), 1);
+        assert!(index.deals_of_company("acme").is_empty());
+        assert!(index.stage_counts().contains(&(Some("mql".into()), 1)));
+        assert!(index.stage_counts().contains(&(Some("lead".into()), 0)));
+        assert!(crate::analysis::diagnostics(&index).is_empty());
+    }
+}
