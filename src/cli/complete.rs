@@ -54,10 +54,10 @@ pub fn write_man(command: Option<&str>, out: &mut dyn Write) -> anyhow::Result<(
                 .collect();
             let Some(sub) = cmd.find_subcommand(name) else {
                 let hint = crate::record::diag::suggest(name, names.iter().copied());
-                anyhow::bail!(
-                    "kith has no command `{name}`\n  help: {hint}commands: {}",
-                    names.join(", ")
-                );
+                return Err(crate::util::hint::hint(
+                    format!("kith has no command `{name}`"),
+                    format!("{hint}commands: {}", names.join(", ")),
+                ));
             };
             // clap names commands with `&'static str`; one page per process.
             let full: &'static str = Box::leak(format!("kith-{}", sub.get_name()).into_boxed_str());

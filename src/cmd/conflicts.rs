@@ -240,7 +240,7 @@ pub fn resolve_one(ws: &Workspace, args: ResolveArgs) -> Result<ExitCode> {
                 &args.field,
                 value,
             )
-            .map_err(anyhow::Error::msg)?,
+            .map_err(anyhow::Error::new)?,
         ),
     };
     if let Some(v) = &chosen {

@@ -44,9 +44,10 @@ fn claim(root: &Path, shown: &str) -> Result<bool> {
     match std::fs::read_dir(root) {
         Ok(mut entries) => {
             if entries.next().is_some() {
-                bail!(
-                    "{shown} is not empty\n  help: kith demo makes a new workspace; give it a new or empty folder"
-                );
+                return Err(crate::util::hint::hint(
+                    format!("{shown} is not empty"),
+                    "kith demo makes a new workspace; give it a new or empty folder",
+                ));
             }
             Ok(false)
         }

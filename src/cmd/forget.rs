@@ -3,7 +3,7 @@
 //! derived files that may hold their data go, and kith says how to purge git history, which it
 //! never rewrites itself.
 
-use super::merge::diff;
+use super::diff;
 use super::{done, load, warn};
 use crate::cli::ForgetArgs;
 use crate::edit::redact;
@@ -33,7 +33,7 @@ pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
         .map(|(k, id, t)| (*k, id.as_str(), t.as_str()))
         .collect();
     let plan = forget::plan(index, person, &borrowed)?;
-    let prepared = super::merge::prepare_all(ws, &plan.edits, person, || {
+    let prepared = super::prepare_all(ws, &plan.edits, person, || {
         format!("cannot forget {}", person.path())
     })?;
     let derived = derived_files(ws, person, &needles);
@@ -60,7 +60,7 @@ pub fn run(ws: &Workspace, args: ForgetArgs) -> Result<ExitCode> {
 
     let mut written: Vec<&str> = Vec::new();
     for (p, summary) in &prepared {
-        store::commit(p).with_context(|| match written.len() {
+        store::write(p).with_context(|| match written.len() {
             0 => "nothing was written".to_string(),
             _ => format!(
                 "{} already written; run the command again to finish",
@@ -220,9 +220,10 @@ fn by_hand(plan: &Plan) {
 fn confirm(person: &Record) -> Result<()> {
     let what = format!("{} ({})", person.name(), person.path());
     if !std::io::stdin().is_terminal() {
-        bail!(
-            "not forgetting {what} without confirmation, so nothing was written\n  help: the changes are listed above; pass --yes to make them (or --dry-run to see them as a diff)"
-        );
+        return Err(crate::util::hint::hint(
+            format!("not forgetting {what} without confirmation, so nothing was written"),
+            "the changes are listed above; pass --yes to make them (or --dry-run to see them as a diff)",
+        ));
     }
     output::eprint(&format!(
         "Forget {what} for good? kith cannot undo this (git can, until you purge history). [y/N] "

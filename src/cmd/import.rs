@@ -1,7 +1,7 @@
 //! `kith import FILE`: people from a CSV file or vCards. Everything is planned and checked
 //! before the first write; the summary counts rows created, updated, unchanged and invalid.
 
-use super::{display_path, stamp_parts, usage, warn};
+use super::{display_path, stamp_parts, usage};
 use crate::analysis::duplicates::Pair;
 use crate::cli::{ImportArgs, ShowFormat};
 use crate::edit::store;
@@ -23,7 +23,10 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
     let input = import::read(&bytes, &map).with_context(|| format!("cannot import {shown}"))?;
     if let Some(note) = &input.note {
-        warn(&format!("{shown}: {note}"));
+        super::warn_hint(&crate::util::hint::Hint {
+            message: format!("{shown}: {}", note.message),
+            help: note.help.clone(),
+        });
     }
     let file = args
         .file
@@ -138,7 +141,7 @@ fn write(ws: &Workspace, plan: &Plan, prepared: &[store::Prepared]) -> Result<()
         .collect();
     store::create_many(ws, &creates, || bar.inc(1))?;
     output::trace("files written");
-    store::commit_many(prepared)?;
+    store::write_many(prepared)?;
     bar.inc(prepared.len() as u64);
     bar.finish_and_clear();
     Ok(())

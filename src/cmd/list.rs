@@ -183,7 +183,7 @@ fn warm(
         },
         _ => None,
     };
-    let derived: Option<&'static cache::results::Derived> =
+    let derived: Option<&'static cache::results::StoredDerived> =
         derived.map(|d| &*Box::leak(Box::new(d)));
     let chosen: Vec<usize> = (0..records.entries.len())
         .filter(|&i| records.entries[i].kind == kind)
@@ -439,11 +439,13 @@ fn check_sort_field<'a>(
         return Ok(());
     }
     let hint = crate::record::diag::suggest(field, known.iter().map(String::as_str));
-    bail!(
-        "cannot sort by `{field}`: no {} has that field\n  help: {hint}fields: {}",
-        kind.noun(),
-        known.join(", ")
-    )
+    Err(crate::util::hint::hint(
+        format!(
+            "cannot sort by `{field}`: no {} has that field",
+            kind.noun()
+        ),
+        format!("{hint}fields: {}", known.join(", ")),
+    ))
 }
 
 /// Orders by a field: lifecycle and deal stage in funnel order, numbers as numbers, text

@@ -1,5 +1,6 @@
 //! `kith log ID TYPE "text"`: appends an entry to the activity log.
 
+use super::parse_time;
 use super::{done, load, stamp_parts, warn};
 use crate::cli::LogArgs;
 use crate::edit::Change;
@@ -58,12 +59,4 @@ pub fn run(ws: &Workspace, args: LogArgs) -> Result<ExitCode> {
         &crate::record::activity::format_entry(&entry, "\n").replacen("- ", "logged ", 1),
     );
     Ok(ExitCode::SUCCESS)
-}
-
-pub(super) fn parse_time(t: &str) -> Result<(u8, u8)> {
-    let parsed = t.split_once(':').and_then(|(h, m)| {
-        let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
-        (h < 24 && m < 60 && t.len() <= 5).then_some((h, m))
-    });
-    parsed.ok_or_else(|| super::usage(format!("`{t}` is not a time written HH:MM")))
 }

@@ -38,11 +38,16 @@ mod watch;
 mod workflows;
 
 use crate::cli::{Cli, ColorWhen, Command};
+use crate::edit::store::{self, Prepared};
 use crate::index::Index;
-use crate::plan::lifecycle::Stamp;
+use crate::plan::fold;
+use crate::plan::lifecycle::Attribution;
+use crate::record::Kind;
+use crate::record::schema::{self, FieldType};
+use crate::record::value::Value;
 use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -263,11 +268,11 @@ fn stamp_parts(ws: &Workspace) -> Result<(jiff::civil::Date, Option<String>)> {
 fn with_stamp<T>(
     ws: &Workspace,
     by: Option<&str>,
-    f: impl FnOnce(&Stamp) -> Result<T>,
+    f: impl FnOnce(&Attribution) -> Result<T>,
 ) -> Result<T> {
     let (today, me) = stamp_parts(ws)?;
     let by = by.map(str::to_string).or(me);
-    f(&Stamp {
+    f(&Attribution {
         today,
         by: by.as_deref(),
     })
@@ -278,6 +283,14 @@ fn warn(message: &str) {
         "{}: {message}\n",
         paint(output::WARN.bold(), "warning")
     ));
+}
+
+/// A warning and what to do about it.
+fn warn_hint(w: &crate::util::hint::Hint) {
+    warn(&w.message);
+    if let Some(help) = &w.help {
+        output::eprint(&format!("  help: {help}\n"));
+    }
 }
 
 /// An activity or task type as given on the command line, lowercased; letters, digits, `-`
@@ -330,7 +343,10 @@ fn require_teammate(
         warn(&format!("{message}; written anyway (--force)"));
         return Ok(());
     }
-    anyhow::bail!("{given_as}: {message}\n  help: {help} (or pass --force to write `{who}` anyway)")
+    Err(crate::util::hint::hint(
+        format!("{given_as}: {message}"),
+        format!("{help} (or pass --force to write `{who}` anyway)"),
+    ))
 }
 
 /// Fails unless the deal `id` exists.
@@ -390,11 +406,11 @@ pub fn render_error(err: &anyhow::Error) -> String {
     for cause in err.chain().skip(1) {
         out.push_str(&format!("  caused by: {cause}\n"));
     }
-    if let Some(help) = err
-        .chain()
-        .filter_map(|c| c.downcast_ref::<std::io::Error>())
-        .find_map(|e| io_help(e.kind()))
-    {
+    if let Some(help) = crate::util::hint::help_of(err).or_else(|| {
+        err.chain()
+            .filter_map(|c| c.downcast_ref::<std::io::Error>())
+            .find_map(|e| io_help(e.kind()))
+    }) {
         out.push_str(&format!("  help: {help}\n"));
     }
     out
@@ -459,10 +475,10 @@ fn select<'a>(
             None => {
                 let names: Vec<&str> = derived.segments.iter().map(|s| s.name.as_str()).collect();
                 let hint = crate::record::diag::suggest(name, names.iter().copied());
-                anyhow::bail!(
-                    "no segment named `{name}`\n  help: {hint}segments: {}",
-                    names.join(", ")
-                );
+                return Err(crate::util::hint::hint(
+                    format!("no segment named `{name}`"),
+                    format!("{hint}segments: {}", names.join(", ")),
+                ));
             }
         },
         None => kind,
@@ -507,4 +523,140 @@ fn select<'a>(
         .collect();
     out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     Ok(out.into_iter().map(|(r, _)| r).collect())
+}
+
+// What several commands share: checks of what a command is asked to write, and printing.
+
+/// A prepared change as a unified diff, coloured on a terminal.
+fn diff(p: &Prepared) -> String {
+    let new = p.new.as_deref().unwrap_or("");
+    let (a, b) = (
+        format!("a/{}", p.rel),
+        match p.new {
+            Some(_) => format!("b/{}", p.rel),
+            None => "/dev/null".to_string(),
+        },
+    );
+    let text = similar::TextDiff::from_lines(p.old.as_str(), new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&a, &b)
+        .to_string();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let style = if line.starts_with("+++") || line.starts_with("---") {
+            output::BOLD
+        } else if line.starts_with('+') {
+            output::GOOD
+        } else if line.starts_with('-') {
+            output::BAD
+        } else if line.starts_with("@@") {
+            output::ACCENT
+        } else {
+            anstyle::Style::new()
+        };
+        out.push_str(&paint(style, line.strip_suffix('\n').unwrap_or(line)));
+        out.push('\n');
+    }
+    out
+}
+
+/// Prepares every edit and then the removal of `removed`, each with its summary, in memory;
+/// when any is refused, fails naming each refusal (`what` says what could not be done) and
+/// nothing is written. Shared by `kith merge` and `kith forget`.
+fn prepare_all(
+    ws: &Workspace,
+    edits: &[fold::Edit],
+    removed: &crate::record::Record,
+    what: impl FnOnce() -> String,
+) -> Result<Vec<(Prepared, Vec<String>)>> {
+    let mut prepared: Vec<(Prepared, Vec<String>)> = Vec::new();
+    let mut refused: Vec<String> = Vec::new();
+    // Messages that do not name their file get it in front.
+    let refusal = |path: String, e: anyhow::Error| {
+        let message = crate::util::hint::one_line(&e);
+        if message.contains(&path) {
+            message
+        } else {
+            format!("{path}: {message}")
+        }
+    };
+    for edit in edits {
+        match store::prepare(ws, edit.kind, &edit.id, &edit.changes) {
+            Ok(Some(p)) => prepared.push((p, edit.summary.clone())),
+            Ok(None) => {}
+            Err(e) => refused.push(refusal(edit.path(), e)),
+        }
+    }
+    match store::prepare_removal(ws, removed.kind, &removed.id) {
+        Ok(p) => prepared.push((p, vec!["removed".into()])),
+        Err(e) => refused.push(refusal(removed.path(), e)),
+    }
+    if !refused.is_empty() {
+        bail!(
+            "{}, so nothing was written:\n  {}",
+            what(),
+            refused.join("\n  ")
+        );
+    }
+    Ok(prepared)
+}
+
+/// Refuses references to records that do not exist (a company that is not there yet).
+fn check_references(
+    index: &crate::index::Index,
+    kind: Kind,
+    fields: &[(String, Value)],
+) -> Result<()> {
+    for (k, v) in fields {
+        let target = match schema::field_type(&index.config, kind, k) {
+            Some(FieldType::Ref(t) | FieldType::Refs(t)) => t,
+            _ => continue,
+        };
+        for item in v.items() {
+            let id = item.to_text();
+            if !index.contains(target, &id) {
+                return Err(crate::util::hint::hint(
+                    format!("`{k}` refers to {target} `{id}`, which does not exist"),
+                    format!(
+                        "create it first with `kith new {} \"...\"`, or give its id",
+                        target.noun()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses teammates kith.yaml does not list (`owner=bob`), unless `force`.
+fn check_teammates(
+    cfg: &crate::record::config::Config,
+    kind: Kind,
+    fields: &[(String, Value)],
+    force: bool,
+) -> Result<()> {
+    for (k, v) in fields {
+        if schema::field_type(cfg, kind, k) == Some(FieldType::Teammate) {
+            require_teammate(cfg, k, &v.to_text(), force)?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_time(t: &str) -> Result<(u8, u8)> {
+    let parsed = t.split_once(':').and_then(|(h, m)| {
+        let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60 && t.len() <= 5).then_some((h, m))
+    });
+    parsed.ok_or_else(|| usage(format!("`{t}` is not a time written HH:MM")))
+}
+
+/// `1 person`, `3 people`.
+fn people(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_string()
+    } else {
+        format!("{n} people")
+    }
 }

@@ -1,5 +1,6 @@
 //! `kith new contact|company|deal NAME [--set key=value]...`
 
+use super::{check_references, check_teammates};
 use super::{display_path, load, warn};
 use crate::cli::{NewArgs, NewKind};
 use crate::edit::store;
@@ -8,7 +9,7 @@ use crate::record::Kind;
 use crate::record::schema::{self, FieldType};
 use crate::record::value::Value;
 use crate::workspace::Workspace;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
@@ -28,7 +29,7 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
     let mut fields: Vec<(String, Value)> = args
         .set
         .iter()
-        .map(|pair| schema::parse_assignment(cfg, kind, pair).map_err(anyhow::Error::msg))
+        .map(|pair| schema::parse_assignment(cfg, kind, pair).map_err(anyhow::Error::new))
         .collect::<Result<_>>()?;
     if args.kind == NewKind::Lead && !fields.iter().any(|(k, _)| k == "lifecycle") {
         let first_lead_stage = cfg
@@ -55,10 +56,13 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
                             email.to_text()
                         );
                         if !args.force {
-                            bail!(
-                                "{msg}\n  help: update that record (`kith set {} ...`), or pass --force to create a second one",
-                                other.id
-                            );
+                            return Err(crate::util::hint::hint(
+                                msg.to_string(),
+                                format!(
+                                    "update that record (`kith set {} ...`), or pass --force to create a second one",
+                                    other.id
+                                ),
+                            ));
                         }
                         warn(&msg);
                     }
@@ -102,43 +106,4 @@ fn warn_same_name(index: &crate::index::Index, name: &str, new_id: &str) {
             other.id
         ));
     }
-}
-
-/// Refuses references to records that do not exist (a company that is not there yet).
-pub(super) fn check_references(
-    index: &crate::index::Index,
-    kind: Kind,
-    fields: &[(String, Value)],
-) -> Result<()> {
-    for (k, v) in fields {
-        let target = match schema::field_type(&index.config, kind, k) {
-            Some(FieldType::Ref(t) | FieldType::Refs(t)) => t,
-            _ => continue,
-        };
-        for item in v.items() {
-            let id = item.to_text();
-            if !index.contains(target, &id) {
-                bail!(
-                    "`{k}` refers to {target} `{id}`, which does not exist\n  help: create it first with `kith new {} \"...\"`, or give its id",
-                    target.noun()
-                );
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Refuses teammates kith.yaml does not list (`owner=bob`), unless `force`.
-pub(super) fn check_teammates(
-    cfg: &crate::record::config::Config,
-    kind: Kind,
-    fields: &[(String, Value)],
-    force: bool,
-) -> Result<()> {
-    for (k, v) in fields {
-        if schema::field_type(cfg, kind, k) == Some(FieldType::Teammate) {
-            super::require_teammate(cfg, k, &v.to_text(), force)?;
-        }
-    }
-    Ok(())
 }

@@ -1,10 +1,11 @@
 //! `kith qualify [--apply]`: people whose score earns them a later lifecycle stage.
 
+use super::people;
 use super::{derive, done, load, stamp_parts};
 use crate::analysis::score::num;
 use crate::cli::QualifyArgs;
 use crate::edit::store;
-use crate::plan::lifecycle::{self, Stamp};
+use crate::plan::lifecycle::{self, Attribution};
 use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
@@ -18,7 +19,7 @@ pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
     let moves = crate::analysis::qualify::plan(index, derived);
     if args.apply {
         let (_, me) = stamp_parts(ws)?;
-        let stamp = Stamp {
+        let stamp = Attribution {
             today: derived.as_of,
             by: me.as_deref(),
         };
@@ -30,7 +31,7 @@ pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
                 lifecycle::stage_changes(&ws.config, m.person, &m.to, Some(&reason), &stamp, None);
             prepared.extend(store::prepare(ws, m.person.kind, &m.person.id, &changes)?);
         }
-        store::commit_many(&prepared)?;
+        store::write_many(&prepared)?;
         for m in &moves {
             done(
                 &m.person.path(),
@@ -83,13 +84,4 @@ pub fn run(ws: &Workspace, args: QualifyArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `1 person`, `3 people`.
-pub(super) fn people(n: usize) -> String {
-    if n == 1 {
-        "1 person".to_string()
-    } else {
-        format!("{n} people")
-    }
 }

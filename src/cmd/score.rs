@@ -219,7 +219,7 @@ fn compare(
             let mut text = if t.is_empty() { String::new() } else { t.render() };
             text.push_str(&paint(
                 output::DIM,
-                &format!("{} {} grade or qualification between {rev} and now (as of {date})\n", super::qualify::people(rows.len()), if rows.len() == 1 { "changes" } else { "change" }),
+                &format!("{} {} grade or qualification between {rev} and now (as of {date})\n", super::people(rows.len()), if rows.len() == 1 { "changes" } else { "change" }),
             ));
             output::print(&text);
         }

@@ -1,12 +1,12 @@
 //! `kith set`, `kith unset`, `kith tag`: field edits through the loss-free editor.
 
-use super::new::{check_references, check_teammates};
+use super::{check_references, check_teammates};
 use super::{done, load, say};
 use crate::cli::{BulkArgs, SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
 use crate::edit::store;
 use crate::index::resolve::resolve;
-use crate::plan::lifecycle::{self, Stamp};
+use crate::plan::lifecycle::{self, Attribution};
 use crate::record::schema;
 use crate::record::value::Value;
 use crate::record::{Kind, Record};
@@ -31,7 +31,7 @@ pub fn set(ws: &Workspace, args: SetArgs) -> Result<ExitCode> {
         pairs
             .iter()
             .map(|pair| {
-                schema::parse_assignment(&ws.config, kind, pair).map_err(anyhow::Error::msg)
+                schema::parse_assignment(&ws.config, kind, pair).map_err(anyhow::Error::new)
             })
             .collect()
     };
@@ -81,7 +81,7 @@ fn plan_set(
             // an explicit `lifecycle_changed` dates both.
             let date =
                 given("lifecycle_changed").and_then(|d| crate::record::activity::parse_date(&d));
-            let stamp = Stamp {
+            let stamp = Attribution {
                 today: date.unwrap_or(*today),
                 by: me.as_deref(),
             };
@@ -229,17 +229,15 @@ fn plan_each(
     for r in targets {
         match plan(r) {
             Ok(p) => plans.push(p),
-            Err(e) => errors.push(format!("{}: {e:#}", r.path())),
+            Err(e) if targets.len() == 1 => return Err(crate::util::hint::flatten(&e, |m| m)),
+            Err(e) => errors.push(match crate::util::hint::help_of(&e) {
+                Some(help) => format!("{}: {e:#} ({help})", r.path()),
+                None => format!("{}: {e:#}", r.path()),
+            }),
         }
     }
     match errors.len() {
         0 => Ok(plans),
-        _ if targets.len() == 1 => bail!(
-            "{}",
-            errors[0]
-                .split_once(": ")
-                .map_or(errors[0].as_str(), |(_, e)| e)
-        ),
         n => bail!(
             "{n} of {} records cannot be changed, so nothing was written:\n  {}",
             targets.len(),

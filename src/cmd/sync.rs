@@ -300,7 +300,9 @@ pub fn clone(dir: Option<&Path>, args: CloneArgs) -> Result<ExitCode> {
                     super::display_path(&root)
                 ),
             };
-            Err(anyhow::anyhow!("{e:#}\n  note: {left}"))
+            Err(crate::util::hint::flatten(&e, |m| {
+                format!("{m}\n  note: {left}")
+            }))
         }
     }
 }
@@ -337,18 +339,26 @@ fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
             .map(|t| t.trim_start_matches("refs/heads/").to_string())
             .unwrap_or_else(|| "?".into());
         let branch = match branches.as_slice() {
-            [] => bail!(
-                "{} is empty: there is no workspace to clone yet\n  help: in the workspace, `git remote add origin {}` and `kith sync` publish it",
-                args.url,
-                args.url
-            ),
+            [] => {
+                return Err(crate::util::hint::hint(
+                    format!("{} is empty: there is no workspace to clone yet", args.url),
+                    format!(
+                        "in the workspace, `git remote add origin {}` and `kith sync` publish it",
+                        args.url
+                    ),
+                ));
+            }
             [only] => only.clone(),
             many if many.iter().any(|b| b == "main") => "main".to_string(),
-            many => bail!(
-                "the remote's HEAD names `{unborn}`, which was never pushed, and it has several branches ({}): kith cannot tell which holds the workspace\n  help: say which with `kith clone {} --branch NAME`",
-                many.join(", "),
-                args.url
-            ),
+            many => {
+                return Err(crate::util::hint::hint(
+                    format!(
+                        "the remote's HEAD names `{unborn}`, which was never pushed, and it has several branches ({}): kith cannot tell which holds the workspace",
+                        many.join(", ")
+                    ),
+                    format!("say which with `kith clone {} --branch NAME`", args.url),
+                ));
+            }
         };
         let out = std::process::Command::new("git")
             .arg("-C")
@@ -382,11 +392,16 @@ fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
                     .ok()
                     .and_then(|h| h.shorthand().ok().map(str::to_string))
                     .unwrap_or_default();
-                bail!(
-                    "{} has no kith.yaml on branch `{branch}`: it is not a kith workspace\n  help: if another branch holds the workspace, `kith clone {} --branch NAME` checks it out",
-                    args.url,
-                    args.url
-                )
+                return Err(crate::util::hint::hint(
+                    format!(
+                        "{} has no kith.yaml on branch `{branch}`: it is not a kith workspace",
+                        args.url
+                    ),
+                    format!(
+                        "if another branch holds the workspace, `kith clone {} --branch NAME` checks it out",
+                        args.url
+                    ),
+                ));
             }
         }
     };

@@ -53,11 +53,7 @@ pub fn add(ws: &Workspace, args: TaskArgs) -> Result<ExitCode> {
             Some(d) => date_arg(d, today)?,
             None => today,
         },
-        time: args
-            .time
-            .as_deref()
-            .map(super::log::parse_time)
-            .transpose()?,
+        time: args.time.as_deref().map(super::parse_time).transpose()?,
         kind: Sym::new(&kind),
         owner: owner.as_deref().map(Sym::new),
         deal: args.deal.as_deref().map(Sym::new),

@@ -100,7 +100,10 @@ fn open_report(ws: &Workspace, live: &Live) -> Option<Session> {
         None => Ok(None),
     });
     opened.unwrap_or_else(|e| {
-        output::print(&format!("the report was not rendered: {e:#}\n"));
+        output::print(&format!(
+            "the report was not rendered: {}\n",
+            crate::util::hint::one_line(&e)
+        ));
         None
     })
 }
@@ -111,8 +114,9 @@ fn refresh_report(ws: &Workspace, live: &Live, session: &mut Session, pages: &[(
     match session.render(ws, live, Some(pages)) {
         Ok(r) => say_rendered(ws, session, &r),
         Err(e) => output::print(&format!(
-            "{}: the report was not re-rendered: {e:#}\n",
-            ws.rel(session.out())
+            "{}: the report was not re-rendered: {}\n",
+            ws.rel(session.out()),
+            crate::util::hint::one_line(&e)
         )),
     }
 }

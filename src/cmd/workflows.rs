@@ -213,7 +213,7 @@ pub fn advance(ws: &Workspace, args: AdvanceArgs) -> Result<ExitCode> {
             .collect::<Result<Vec<_>>>()?;
         output::trace("changes prepared");
         let prepared: Vec<_> = prepared.into_iter().flatten().collect();
-        store::commit_many(&prepared)?;
+        store::write_many(&prepared)?;
         output::trace("records written");
         for a in actions {
             done(&a.path(), &line(&workflows, a));

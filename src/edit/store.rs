@@ -30,7 +30,7 @@ pub fn is_dry_run() -> bool {
 /// Applies changes to the record `kind/id` on disk. Returns whether the file changed.
 pub fn update(ws: &Workspace, kind: Kind, id: &str, changes: &[Change]) -> Result<bool> {
     match prepare(ws, kind, id, changes)? {
-        Some(p) => commit(&p).map(|_| true),
+        Some(p) => write(&p).map(|_| true),
         None => Ok(false),
     }
 }
@@ -96,7 +96,7 @@ pub fn prepare_removal(ws: &Workspace, kind: Kind, id: &str) -> Result<Prepared>
 
 /// Writes (or removes) a prepared file, atomically, unless someone changed it since it was
 /// read.
-pub fn commit(p: &Prepared) -> Result<()> {
+pub fn write(p: &Prepared) -> Result<()> {
     if is_dry_run() {
         return Ok(());
     }
@@ -125,7 +125,7 @@ pub fn commit(p: &Prepared) -> Result<()> {
 
 /// Writes many prepared changes, waiting for the disk once rather than once per file (see
 /// [`files::replace_many`]); removals are made one by one after the writes.
-pub fn commit_many(prepared: &[Prepared]) -> Result<()> {
+pub fn write_many(prepared: &[Prepared]) -> Result<()> {
     if is_dry_run() {
         return Ok(());
     }
@@ -139,7 +139,7 @@ pub fn commit_many(prepared: &[Prepared]) -> Result<()> {
         .collect();
     files::replace_many(&writes)?;
     for p in prepared.iter().filter(|p| p.new.is_none()) {
-        commit(p)?;
+        write(p)?;
     }
     Ok(())
 }
@@ -156,8 +156,10 @@ pub fn read_text(ws: &Workspace, kind: Kind, id: &str) -> Result<String> {
 fn read(ws: &Workspace, kind: Kind, id: &str, path: &Path) -> Result<(String, Vec<u8>, String)> {
     let rel = format!("{}/{id}.md", kind.dir());
     let original = crate::load::read_record(ws, path, None).map_err(|d| {
-        let help = d.help.map(|h| format!("\n  help: {h}")).unwrap_or_default();
-        anyhow::anyhow!("cannot read {rel}: {}{help}", d.message)
+        anyhow::Error::new(crate::util::hint::Hint {
+            message: format!("cannot read {rel}: {}", d.message),
+            help: d.help,
+        })
     })?;
     let text = std::str::from_utf8(&original)
         .with_context(|| format!("{rel} is not valid UTF-8; fix it first"))?

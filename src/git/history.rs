@@ -12,7 +12,7 @@ use crate::record::config::Config;
 use crate::record::frontmatter;
 use crate::record::value::Value;
 use crate::record::yaml;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Sort};
 use jiff::Timestamp;
 use std::path::{Path, PathBuf};
@@ -746,7 +746,12 @@ pub fn date(cfg: &Config, c: &Commit) -> jiff::civil::Date {
 
 /// Opens the repository of a workspace, or explains why there is no history.
 pub fn require(root: &Path) -> Result<Repo> {
-    Repo::open(root)?.context("this workspace is not in a git repository, so it has no history\n  help: `git init` and commit the records (kith sync does both)")
+    Repo::open(root)?.ok_or_else(|| {
+        crate::util::hint::hint(
+            "this workspace is not in a git repository, so it has no history",
+            "`git init` and commit the records (kith sync does both)",
+        )
+    })
 }
 
 #[cfg(test)]

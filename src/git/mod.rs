@@ -140,9 +140,10 @@ fn identity_from(git: &git2::Repository, env: impl Fn(&str) -> Option<String>) -
             .or_else(|| configured("user.email"))
             .or_else(|| env("EMAIL"));
         let (Some(name), Some(email)) = (name, email) else {
-            anyhow::bail!(
-                "git does not know who you are\n  help: set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`"
-            );
+            return Err(crate::util::hint::hint(
+                "git does not know who you are",
+                "set it with `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`",
+            ));
         };
         Ok(git2::Signature::new(
             &name,
@@ -171,8 +172,9 @@ fn commit_time(role: &str, env: &impl Fn(&str) -> Option<String>) -> Result<git2
         return Ok(git2::Time::new(jiff::Timestamp::now().as_second(), 0));
     };
     parse_git_date(&date).with_context(|| {
-        format!(
-            "GIT_{role}_DATE={date:?} is not a date git reads\n  help: use ISO 8601 (`2026-11-25T12:00:00Z`), RFC 2822 or `@SECONDS +HHMM`, or unset it"
+        crate::util::hint::Hint::new(
+            format!("GIT_{role}_DATE={date:?} is not a date git reads"),
+            "use ISO 8601 (`2026-11-25T12:00:00Z`), RFC 2822 or `@SECONDS +HHMM`, or unset it",
         )
     })
 }

@@ -24,7 +24,12 @@ pub fn resolve<'a>(index: &'a Index, query: &str, kind: Option<Kind>) -> Result<
         {
             return Ok(r);
         }
-        bail!("no {k} with the id `{id}`{}", suggest(index, id, &[k]));
+        return Err(not_found(
+            format!("no {k} with the id `{id}`"),
+            index,
+            id,
+            &[k],
+        ));
     }
 
     let exact: Vec<&Record> = kinds.iter().filter_map(|k| index.get(*k, q)).collect();
@@ -88,7 +93,12 @@ pub fn resolve<'a>(index: &'a Index, query: &str, kind: Option<Kind>) -> Result<
         bail!("`{q}` is a {}, not a {}", other.kind, k.noun());
     }
     let what = kind.map_or("record".to_string(), |k| k.noun().to_string());
-    bail!("no {what} matches `{q}`{}", suggest(index, q, &kinds))
+    Err(not_found(
+        format!("no {what} matches `{q}`"),
+        index,
+        q,
+        &kinds,
+    ))
 }
 
 /// One way of matching a record by its folded name.
@@ -102,22 +112,29 @@ fn ambiguous<T>(q: &str, candidates: &[&Record]) -> Result<T> {
     if candidates.len() > 12 {
         list.push_str(&format!("\n  … and {} more", candidates.len() - 12));
     }
-    bail!(
-        "`{q}` matches {} records:{list}\n  help: give the id, or `kind/id` such as `{}`",
-        candidates.len(),
-        candidates[0].path().trim_end_matches(".md")
-    )
+    Err(crate::util::hint::hint(
+        format!("`{q}` matches {} records:{list}", candidates.len()),
+        format!(
+            "give the id, or `kind/id` such as `{}`",
+            candidates[0].path().trim_end_matches(".md")
+        ),
+    ))
 }
 
-fn suggest(index: &Index, q: &str, kinds: &[Kind]) -> String {
+/// `message`, with the id `q` may have meant as its help.
+fn not_found(message: String, index: &Index, q: &str, kinds: &[Kind]) -> anyhow::Error {
+    match suggest(index, q, kinds) {
+        Some(id) => crate::util::hint::hint(message, format!("did you mean `{id}`?")),
+        None => anyhow::Error::msg(message),
+    }
+}
+
+fn suggest(index: &Index, q: &str, kinds: &[Kind]) -> Option<String> {
     let ids = index
         .records()
         .filter(|r| kinds.contains(&r.kind))
         .map(|r| r.id.as_str());
-    match crate::record::diag::did_you_mean(q, ids) {
-        Some(id) => format!("\n  help: did you mean `{id}`?"),
-        None => String::new(),
-    }
+    crate::record::diag::did_you_mean(q, ids).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -176,10 +193,12 @@ mod tests {
         );
         let e = resolve(&index, "acme", None).unwrap_err().to_string();
         assert!(e.contains("matches 2 records"), "{e}");
-        let e = resolve(&index, "ada-lovelce", None)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("did you mean `ada-lovelace`"), "{e}");
+        let e = resolve(&index, "ada-lovelce", None).unwrap_err();
+        assert_eq!(e.to_string(), "no record matches `ada-lovelce`");
+        assert_eq!(
+            crate::util::hint::help_of(&e),
+            Some("did you mean `ada-lovelace`?")
+        );
         assert!(resolve(&index, "../../etc/passwd", None).is_err());
     }
 }

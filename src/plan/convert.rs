@@ -6,7 +6,7 @@ use crate::edit::Change;
 use crate::index::Index;
 use crate::index::resolve;
 use crate::plan::create;
-use crate::plan::lifecycle::{self, Stamp};
+use crate::plan::lifecycle::{self, Attribution};
 use crate::record::schema;
 use crate::record::value::Value;
 use crate::record::{Kind, Record};
@@ -58,7 +58,7 @@ pub struct Plan {
 }
 
 /// Plans the conversion of `person`.
-pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Stamp) -> Result<Plan> {
+pub fn plan(index: &Index, person: &Record, opts: &Options, stamp: &Attribution) -> Result<Plan> {
     let cfg = &index.config;
     if person.kind != Kind::Person {
         bail!(
@@ -314,8 +314,8 @@ mod tests {
         )
     }
 
-    fn stamp() -> Stamp<'static> {
-        Stamp {
+    fn stamp() -> Attribution<'static> {
+        Attribution {
             today: Date::constant(2026, 11, 25),
             by: Some("sam"),
         }

@@ -54,11 +54,16 @@ pub fn needles(person: &Record) -> Vec<String> {
 pub fn plan(index: &Index, person: &Record, texts: &[(Kind, &str, &str)]) -> Result<Plan> {
     let path = person.path();
     if person.kind != Kind::Person {
-        bail!(
-            "{path} is a {}: `kith forget` erases a person (a contact)\n  help: to remove a {} and keep its history, delete the file (`git rm {path}`)",
-            person.kind,
-            person.kind
-        );
+        return Err(crate::util::hint::hint(
+            format!(
+                "{path} is a {}: `kith forget` erases a person (a contact)",
+                person.kind
+            ),
+            format!(
+                "to remove a {} and keep its history, delete the file (`git rm {path}`)",
+                person.kind
+            ),
+        ));
     }
     if person.broken {
         bail!(

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 /// Who did it and when, for the fields and log entries a move writes.
 #[derive(Debug, Clone)]
-pub struct Stamp<'a> {
+pub struct Attribution<'a> {
     pub today: Date,
     pub by: Option<&'a str>,
 }
@@ -23,7 +23,7 @@ pub fn promote(
     target: Option<&str>,
     force: bool,
     reason: Option<&str>,
-    stamp: &Stamp,
+    stamp: &Attribution,
 ) -> Result<Vec<Change>> {
     if person.kind != Kind::Person {
         bail!(
@@ -93,7 +93,7 @@ pub fn stage_changes(
     person: &Record,
     to: &str,
     reason: Option<&str>,
-    stamp: &Stamp,
+    stamp: &Attribution,
     deal: Option<&str>,
 ) -> Vec<Change> {
     let from = person.lifecycle();
@@ -145,8 +145,8 @@ mod tests {
         .record
     }
 
-    fn stamp() -> Stamp<'static> {
-        Stamp {
+    fn stamp() -> Attribution<'static> {
+        Attribution {
             today: Date::constant(2026, 11, 25),
             by: Some("sam"),
         }

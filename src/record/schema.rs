@@ -6,6 +6,7 @@ use crate::record::activity::parse_date;
 use crate::record::config::Config;
 use crate::record::diag::{Severity, did_you_mean};
 use crate::record::value::Value;
+use crate::util::hint::Hint;
 
 /// The type of a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -494,7 +495,7 @@ pub fn parse_input(
     ty: Option<&FieldType>,
     key: &str,
     input: &str,
-) -> Result<Value, String> {
+) -> Result<Value, Hint> {
     let input = input.trim();
     let Some(ty) = ty else {
         // Undeclared field: read it the way YAML would read it unquoted, but never as null.
@@ -518,7 +519,11 @@ pub fn parse_input(
         FieldType::Bool => Value::Bool(match input.to_ascii_lowercase().as_str() {
             "true" | "yes" | "y" | "1" | "on" => true,
             "false" | "no" | "n" | "0" | "off" => false,
-            _ => return Err(format!("`{key}` must be true or false, not `{input}`")),
+            _ => {
+                return Err(Hint::plain(format!(
+                    "`{key}` must be true or false, not `{input}`"
+                )));
+            }
         }),
         t if t.is_list() => {
             let inner = input
@@ -564,9 +569,9 @@ pub fn parse_input(
     if let Some(p) = check(cfg, key, ty, &value)
         && p.severity == Severity::Error
     {
-        return Err(match p.help {
-            Some(h) => format!("{}\n  help: {h}", p.message),
-            None => p.message,
+        return Err(Hint {
+            message: p.message,
+            help: p.help,
         });
     }
     Ok(value)
@@ -635,7 +640,7 @@ pub fn split_assignment(pair: &str) -> Result<(&str, &str), String> {
 }
 
 /// Reads `key=value` from the command line into a typed value for a record of `kind`.
-pub fn parse_assignment(cfg: &Config, kind: Kind, pair: &str) -> Result<(String, Value), String> {
+pub fn parse_assignment(cfg: &Config, kind: Kind, pair: &str) -> Result<(String, Value), Hint> {
     let (key, value) = split_assignment(pair)?;
     let ty = field_type(cfg, kind, key);
     let value = parse_input(cfg, ty.as_ref(), key, value)?;

@@ -195,10 +195,14 @@ fn template_error(e: &tera::Error, overridden: &[String]) -> anyhow::Error {
         r.message()
     );
     if overridden.iter().any(|n| n == name) {
-        anyhow::anyhow!("{msg}\n  help: fix the template, or delete it to use kith's built-in one")
+        crate::util::hint::hint(
+            msg.to_string(),
+            "fix the template, or delete it to use kith's built-in one",
+        )
     } else {
-        anyhow::anyhow!(
-            "{msg}\n  help: this is kith's built-in template; if a template of yours passes it data it does not expect, fix yours, otherwise please report a bug"
+        crate::util::hint::hint(
+            msg.to_string(),
+            "this is kith's built-in template; if a template of yours passes it data it does not expect, fix yours, otherwise please report a bug",
         )
     }
 }

@@ -11,7 +11,7 @@ use super::*;
 use crate::git::commits::Changed;
 use crate::git::history::{Change as HistoryChange, Commit, Event};
 use crate::record::config::Config;
-use crate::watch::apply::{Change, Live};
+use crate::watch::apply::{Live, Reread};
 use jiff::civil::Date;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -407,7 +407,7 @@ proptest! {
             let mut keys: Vec<(Kind, String)> = batch.iter().flat_map(|op| run(&mut files, op)).collect();
             keys.sort();
             keys.dedup();
-            let changes: Vec<Change> = keys
+            let changes: Vec<Reread> = keys
                 .into_iter()
                 .map(|(k, id)| {
                     let now = files.get(&(k, id.clone())).map(|t| parsed(&cfg, k, &id, t));

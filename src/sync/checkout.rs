@@ -38,7 +38,7 @@
 //! is committed only after this step, when it is `to` or `from` plus what the user edited.
 //! Temporary files a kill left beside the records are removed on the way.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use git2::{Oid, Repository};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -356,10 +356,13 @@ pub fn move_to(git: &Repository, to: Oid, why: &str) -> Result<()> {
         }
     }
     if !blocked.is_empty() {
-        bail!(
-            "the sync changes {}, which you changed too and did not commit (kith commits only the workspace)\n  help: commit or stash your change (`git stash`), run `kith sync` again, then `git stash pop`; nothing was lost",
-            blocked.join(", ")
-        );
+        return Err(crate::util::hint::hint(
+            format!(
+                "the sync changes {}, which you changed too and did not commit (kith commits only the workspace)",
+                blocked.join(", ")
+            ),
+            "commit or stash your change (`git stash`), run `kith sync` again, then `git stash pop`; nothing was lost",
+        ));
     }
     write_journal(git, to, from)?;
     crate::util::output::trace("journal written");

@@ -45,10 +45,12 @@ pub fn take(git_dir: &Path) -> Result<SyncLock> {
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
                 let pid: Option<u32> = text.trim().parse().ok();
                 if let Some(pid) = pid.filter(|&p| alive(p)) {
-                    bail!(
-                        "another kith sync is running in this clone (process {pid}); wait for it to finish\n  help: if no kith is running, delete {}",
-                        path.display()
-                    );
+                    return Err(crate::util::hint::hint(
+                        format!(
+                            "another kith sync is running in this clone (process {pid}); wait for it to finish"
+                        ),
+                        format!("if no kith is running, delete {}", path.display()),
+                    ));
                 }
                 let since = std::fs::metadata(&path)
                     .and_then(|m| m.modified())

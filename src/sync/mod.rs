@@ -166,8 +166,9 @@ fn integrate(
             } else {
                 "nothing is lost"
             };
-            anyhow::anyhow!(
-                "{e}\n  help: {saved}; run `kith sync` again when the remote is reachable"
+            crate::util::hint::hint(
+                format!("{e}"),
+                format!("{saved}; run `kith sync` again when the remote is reachable"),
             )
         })?;
         failpoint("fetched");
@@ -225,7 +226,7 @@ fn integrate(
                             .filter_map(|m| repo.record_of(Path::new(&m.path)))
                             .collect();
                         check(&written).map_err(|e| {
-                            anyhow::anyhow!("{e}\n  help: the merge is committed locally but not pushed; fix the records, then run `kith sync` again")
+                            crate::util::hint::hint(format!("{e}"), "the merge is committed locally but not pushed; fix the records, then run `kith sync` again")
                         })?;
                     }
                     report.integration.push(format!(
@@ -336,7 +337,7 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Option<String>> {
             .filter_map(|d| repo.record_of(d.new_file().path()?))
             .collect();
         check(&changed).map_err(|e| {
-            anyhow::anyhow!("{e}\n  help: nothing was committed or pushed; fix the records (`kith check`), then run `kith sync` again")
+            crate::util::hint::hint(format!("{e}"), "nothing was committed or pushed; fix the records (`kith check`), then run `kith sync` again")
         })?;
     }
     crate::util::output::trace("checked");
@@ -555,9 +556,12 @@ fn target(git: &Repository, opts: &Options) -> Result<Target> {
             }
         ),
         (None, [only]) => only.to_string(),
-        (None, []) => bail!(
-            "the repository has no remote to sync with\n  help: add one with `git remote add origin URL`, then run `kith sync` again"
-        ),
+        (None, []) => {
+            return Err(crate::util::hint::hint(
+                "the repository has no remote to sync with",
+                "add one with `git remote add origin URL`, then run `kith sync` again",
+            ));
+        }
         (None, many) => bail!(
             "the repository has several remotes ({}); say which with `kith sync --remote NAME`",
             many.join(", ")
@@ -825,10 +829,13 @@ fn merge_commit(
         unresolved.dedup();
     }
     if !unresolved.is_empty() {
-        bail!(
-            "these files changed on both sides and are not records kith can merge: {}\n  help: merge them with git (`git pull`), then run `kith sync` again; your commits are safe",
-            unresolved.join(", ")
-        );
+        return Err(crate::util::hint::hint(
+            format!(
+                "these files changed on both sides and are not records kith can merge: {}",
+                unresolved.join(", ")
+            ),
+            "merge them with git (`git pull`), then run `kith sync` again; your commits are safe",
+        ));
     }
     crate::util::output::trace("records merged");
     let tree_id = index.write_tree_to(git)?;

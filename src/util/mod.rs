@@ -4,6 +4,7 @@
 pub mod duration;
 pub mod files;
 pub mod free;
+pub mod hint;
 pub mod intern;
 pub mod output;
 pub mod slug;

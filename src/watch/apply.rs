@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// A record file's new state: parsed, or gone (`None`).
-pub type Change = (Kind, String, Option<Parsed>);
+pub type Reread = (Kind, String, Option<Parsed>);
 
 type Key = (Kind, CompactString);
 
@@ -135,7 +135,7 @@ impl Live {
 
     /// Applies changed record files, then recomputes what derives from them: the scores and
     /// segments of the records the changes reach ([`Reach`]), not everyone's.
-    pub fn apply(&mut self, changes: Vec<Change>) -> Outcome {
+    pub fn apply(&mut self, changes: Vec<Reread>) -> Outcome {
         crate::util::output::trace("watch: files read");
         let mut reach = Reach::default();
         for (kind, id, new) in &changes {

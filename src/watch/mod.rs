@@ -19,7 +19,7 @@ use crate::load::{self, Found};
 use crate::record::Kind;
 use crate::record::diag::Diagnostic;
 use crate::workspace::Workspace;
-use apply::{Change, Live, Outcome, What};
+use apply::{Live, Outcome, Reread, What};
 use batch::Batch;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -93,7 +93,8 @@ fn reload_config(ws: &mut Workspace) -> Result<(), Vec<String>> {
     let file = crate::record::config::FILE;
     let new = Workspace::open(&ws.root).map_err(|e| {
         vec![format!(
-            "{file}: not reloaded, keeping the previous settings: {e:#}"
+            "{file}: not reloaded, keeping the previous settings: {}",
+            crate::util::hint::one_line(&e)
         )]
     })?;
     let analysis = crate::analysis::config_diagnostics(&new.config);
@@ -117,7 +118,7 @@ fn reload_config(ws: &mut Workspace) -> Result<(), Vec<String>> {
 }
 
 /// Reads the batch's record files (and lists the folders it names) in parallel.
-fn read(ws: &Workspace, live: &Live, batch: &Batch) -> Vec<Change> {
+fn read(ws: &Workspace, live: &Live, batch: &Batch) -> Vec<Reread> {
     let mut keys = batch.records.clone();
     let kinds: BTreeSet<Kind> = if batch.rescan {
         Kind::ALL.into_iter().collect()

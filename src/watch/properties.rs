@@ -5,7 +5,7 @@
 //! files. The settings make records read each other every way the filter language allows:
 //! scoring and segments through `company.X`, `company.segment.X` and `deals.*`.
 
-use super::apply::{Change, Live};
+use super::apply::{Live, Reread};
 use super::summary::summary;
 use crate::index::Index;
 use crate::record::Kind;
@@ -182,7 +182,7 @@ fn parsed(cfg: &Config, kind: Kind, id: &str, text: &str) -> crate::record::pars
 }
 
 /// Applies an operation to the files and returns the changes the watcher would read.
-fn run(cfg: &Config, files: &mut Files, op: &Op) -> Vec<Change> {
+fn run(cfg: &Config, files: &mut Files, op: &Op) -> Vec<Reread> {
     let mut changed: Vec<(Kind, String)> = Vec::new();
     match op {
         Op::Write(n, t) => {
@@ -247,7 +247,7 @@ proptest! {
             }
             keys.sort();
             keys.dedup();
-            let changes: Vec<Change> = keys
+            let changes: Vec<Reread> = keys
                 .into_iter()
                 .map(|(k, id)| {
                     let now = files.get(&(k, id.clone())).map(|t| parsed(&cfg, k, &id, t));

@@ -55,11 +55,16 @@ impl Workspace {
             }
             match dir.parent() {
                 Some(parent) => dir = parent,
-                None => bail!(
-                    "not in a kith workspace: no {} in {} or any parent folder\n  help: create one with `kith init`, or point at one with `kith -C DIR ...`",
-                    config::FILE,
-                    abs.display()
-                ),
+                None => {
+                    return Err(crate::util::hint::hint(
+                        format!(
+                            "not in a kith workspace: no {} in {} or any parent folder",
+                            config::FILE,
+                            abs.display()
+                        ),
+                        "create one with `kith init`, or point at one with `kith -C DIR ...`",
+                    ));
+                }
             }
         }
     }
@@ -126,11 +131,14 @@ impl Workspace {
             bail!("`{id}` is not a valid record id");
         }
         if let Some(target) = self.outside_target(kind) {
-            bail!(
-                "{}/ is a symlink to {}, outside the workspace; kith does not read or write there\n  help: move the folder into the workspace instead of linking to it",
-                kind.dir(),
-                target.display()
-            );
+            return Err(crate::util::hint::hint(
+                format!(
+                    "{}/ is a symlink to {}, outside the workspace; kith does not read or write there",
+                    kind.dir(),
+                    target.display()
+                ),
+                "move the folder into the workspace instead of linking to it",
+            ));
         }
         Ok(self.dir(kind).join(format!("{id}.md")))
     }

@@ -454,12 +454,12 @@ pub fn remember_derived(
     let slots = index.slot_count();
     let mut members = Vec::with_capacity(slots * d.segments.len().div_ceil(8));
     for slot in 0..slots {
-        results::Derived::pack(
+        results::StoredDerived::pack(
             d.segments.iter().map(|s| d.member(&s.name, slot)),
             &mut members,
         );
     }
-    let derived = results::Derived {
+    let derived = results::StoredDerived {
         as_of: d.as_of,
         segments: d.segments.iter().map(|s| (s.name.clone(), s.of)).collect(),
         scores: (0..slots).map(|slot| d.score(slot)).collect(),

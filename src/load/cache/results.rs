@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"KITHRSLT";
 pub struct Results {
     pub check: Option<Check>,
     /// Most recent first, at most [`DATES`].
-    pub derived: Vec<Derived>,
+    pub derived: Vec<StoredDerived>,
     pub tally: Option<Tally>,
 }
 
@@ -34,12 +34,12 @@ pub const DATES: usize = 4;
 
 impl Results {
     /// The scores and segments at `date`, if they are kept.
-    pub fn derived_at(self, date: Date) -> Option<Derived> {
+    pub fn derived_at(self, date: Date) -> Option<StoredDerived> {
         self.derived.into_iter().find(|d| d.as_of == date)
     }
 
     /// Keeps `d`, first, replacing the same date and forgetting the oldest beyond [`DATES`].
-    pub fn keep_derived(&mut self, d: Derived) {
+    pub fn keep_derived(&mut self, d: StoredDerived) {
         self.derived.retain(|old| old.as_of != d.as_of);
         self.derived.insert(0, d);
         self.derived.truncate(DATES);
@@ -52,8 +52,10 @@ pub struct Check {
     pub records: usize,
 }
 
+/// Scores and segment memberships at one date, packed as the cache stores them (what
+/// [`crate::analysis::derive::Derived`] holds unpacked).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Derived {
+pub struct StoredDerived {
     pub as_of: Date,
     /// Segment names and the kind each holds, in kith.yaml's order (built-ins first).
     pub segments: Vec<(String, Kind)>,
@@ -62,7 +64,7 @@ pub struct Derived {
     pub members: Vec<u8>,
 }
 
-impl Derived {
+impl StoredDerived {
     fn stride(&self) -> usize {
         self.segments.len().div_ceil(8)
     }
@@ -129,7 +131,7 @@ fn decode(payload: &[u8]) -> Result<Results> {
         let members = r
             .take(records.checked_mul(n.div_ceil(8)).ok_or(Corrupt)?)?
             .to_vec();
-        out.derived.push(Derived {
+        out.derived.push(StoredDerived {
             as_of,
             segments,
             scores,

@@ -17,9 +17,10 @@ enum Column {
 /// (case-insensitive) and the field it fills (`-` or `skip` to leave the column out).
 pub fn read(text: &str, map: &[(String, String)]) -> Result<Vec<Row>> {
     if text.trim().is_empty() {
-        bail!(
-            "the file is empty\n  help: a CSV file starts with a header row, e.g. `First Name,Last Name,Email`"
-        );
+        return Err(crate::util::hint::hint(
+            "the file is empty",
+            "a CSV file starts with a header row, e.g. `First Name,Last Name,Email`",
+        ));
     }
     let delimiter = delimiter(text.lines().next().unwrap_or_default());
     let mut reader = ::csv::ReaderBuilder::new()
@@ -35,14 +36,17 @@ pub fn read(text: &str, map: &[(String, String)]) -> Result<Vec<Row>> {
     let columns: Vec<Column> = header.iter().map(|h| column(h, map)).collect();
     for (given, _) in map {
         if !header.iter().any(|h| same_header(h, given)) {
-            bail!(
-                "--map names a column `{given}` that the file does not have\n  help: its columns are {}",
-                header
-                    .iter()
-                    .map(|h| format!("`{h}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            return Err(crate::util::hint::hint(
+                format!("--map names a column `{given}` that the file does not have"),
+                format!(
+                    "its columns are {}",
+                    header
+                        .iter()
+                        .map(|h| format!("`{h}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
         }
     }
     let mut rows = Vec::new();

@@ -54,7 +54,7 @@ impl Row {
 pub struct Input {
     pub rows: Vec<Row>,
     pub vcard: bool,
-    pub note: Option<String>,
+    pub note: Option<crate::util::hint::Hint>,
 }
 
 /// Reads an import file's bytes: vCards when it starts with `BEGIN:VCARD`, else CSV.

@@ -412,7 +412,7 @@ impl<'a> Planner<'a> {
             if k == "lifecycle"
                 && let Some(r) = target.existing
             {
-                let stamp = crate::plan::lifecycle::Stamp {
+                let stamp = crate::plan::lifecycle::Attribution {
                     today: self.opts.today,
                     by: self.opts.by,
                 };

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 #[derive(Debug)]
 pub struct Decoded {
     pub text: String,
-    pub note: Option<String>,
+    pub note: Option<crate::util::hint::Hint>,
 }
 
 /// Decodes a file's bytes. Fails on binary data and on bytes no encoding kith knows explains.
@@ -31,9 +31,10 @@ fn decode_utf8_or_1252(bytes: &[u8]) -> Result<Decoded> {
     let bad = match std::str::from_utf8(bytes) {
         Ok(text) => {
             if let Some(line) = nul_line(bytes) {
-                bail!(
-                    "line {line} holds a NUL byte: this is not a text file\n  help: export the data as CSV (UTF-8) or vCard"
-                );
+                return Err(crate::util::hint::hint(
+                    format!("line {line} holds a NUL byte: this is not a text file"),
+                    "export the data as CSV (UTF-8) or vCard",
+                ));
             }
             return Ok(Decoded {
                 text: text.to_string(),
@@ -44,27 +45,36 @@ fn decode_utf8_or_1252(bytes: &[u8]) -> Result<Decoded> {
     };
     let line = line_of(bytes, bad);
     if let Some(nul) = nul_line(bytes) {
-        bail!(
-            "the file is not UTF-8 text (line {nul} holds a NUL byte: UTF-16 without a byte-order mark, or binary data)\n  help: save it as CSV UTF-8 (Excel: File › Save As › \"CSV UTF-8\")"
-        );
+        return Err(crate::util::hint::hint(
+            format!(
+                "the file is not UTF-8 text (line {nul} holds a NUL byte: UTF-16 without a byte-order mark, or binary data)"
+            ),
+            "save it as CSV UTF-8 (Excel: File › Save As › \"CSV UTF-8\")",
+        ));
     }
     // 0x81, 0x8D, 0x8F, 0x90 and 0x9D are unassigned in Windows-1252.
     if let Some(pos) = bytes
         .iter()
         .position(|b| matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D))
     {
-        bail!(
-            "the file is not UTF-8 text (line {line}) and not Windows-1252 either (byte 0x{:02X} on line {})\n  help: convert it to UTF-8 first, e.g. `iconv -f ENCODING -t UTF-8 FILE > FILE.utf8`",
-            bytes[pos],
-            line_of(bytes, pos)
-        );
+        return Err(crate::util::hint::hint(
+            format!(
+                "the file is not UTF-8 text (line {line}) and not Windows-1252 either (byte 0x{:02X} on line {})",
+                bytes[pos],
+                line_of(bytes, pos)
+            ),
+            "convert it to UTF-8 first, e.g. `iconv -f ENCODING -t UTF-8 FILE > FILE.utf8`",
+        ));
     }
     let text: String = bytes.iter().map(|&b| windows_1252(b)).collect();
     Ok(Decoded {
         text,
-        note: Some(format!(
-            "the file is not UTF-8 (line {line} has byte 0x{:02X}); read it as Windows-1252 (Latin-1), the encoding of spreadsheets saved on Windows\n  help: check the names with --dry-run; if they look wrong, convert the file to UTF-8 first",
-            bytes[bad]
+        note: Some(crate::util::hint::Hint::new(
+            format!(
+                "the file is not UTF-8 (line {line} has byte 0x{:02X}); read it as Windows-1252 (Latin-1), the encoding of spreadsheets saved on Windows",
+                bytes[bad]
+            ),
+            "check the names with --dry-run; if they look wrong, convert the file to UTF-8 first",
         )),
     })
 }
@@ -75,8 +85,9 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String> {
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
     String::from_utf16(&units).map_err(|_| {
-        anyhow::anyhow!(
-            "the file starts with a UTF-16 byte-order mark but is not valid UTF-16\n  help: save it as CSV UTF-8"
+        crate::util::hint::hint(
+            "the file starts with a UTF-16 byte-order mark but is not valid UTF-16",
+            "save it as CSV UTF-8",
         )
     })
 }
@@ -119,7 +130,7 @@ mod tests {
     fn latin1_is_transcoded_with_a_note() {
         let d = decode(b"name\nZo\xEB M\xFCller \x80\n").unwrap();
         assert_eq!(d.text, "name\nZoë Müller €\n");
-        assert!(d.note.unwrap().contains("line 2 has byte 0xEB"));
+        assert!(d.note.unwrap().message.contains("line 2 has byte 0xEB"));
     }
 
     #[test]

@@ -205,8 +205,7 @@ pub(super) fn field_value(cfg: &Config, key: &str, v: &str) -> Result<Option<Val
     }
     schema::parse_input(cfg, ty.as_ref(), key, &text)
         .map(Some)
-        .map_err(|e| e.replace("\n  help: ", " ("))
-        .map_err(|e| if e.contains(" (") { format!("{e})") } else { e })
+        .map_err(|e| e.inline())
 }
 
 /// A teammate's id from their id, name or e-mail address; anything else as written.

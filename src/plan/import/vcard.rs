@@ -74,10 +74,13 @@ pub fn read(text: &str) -> Result<Vec<Row>> {
                 card = Some((p.line, Vec::new()));
             }
             ("BEGIN", Some((start, _))) if p.raw.trim().eq_ignore_ascii_case("VCARD") => {
-                bail!(
-                    "the vCard that begins on line {start} has no END:VCARD before the next BEGIN:VCARD on line {}\n  help: the file is cut or broken; export it again",
-                    p.line
-                );
+                return Err(crate::util::hint::hint(
+                    format!(
+                        "the vCard that begins on line {start} has no END:VCARD before the next BEGIN:VCARD on line {}",
+                        p.line
+                    ),
+                    "the file is cut or broken; export it again",
+                ));
             }
             ("END", Some(_)) if p.raw.trim().eq_ignore_ascii_case("VCARD") => {
                 let (start, props) = card.take().expect("matched Some");
@@ -85,17 +88,22 @@ pub fn read(text: &str) -> Result<Vec<Row>> {
             }
             (_, Some((_, props))) => props.push(p),
             (_, None) if p.name.is_empty() && p.raw.trim().is_empty() => {}
-            (_, None) => bail!(
-                "line {}: `{}` is outside any BEGIN:VCARD … END:VCARD\n  help: the file is cut or broken; export it again",
-                p.line,
-                p.name
-            ),
+            (_, None) => {
+                return Err(crate::util::hint::hint(
+                    format!(
+                        "line {}: `{}` is outside any BEGIN:VCARD … END:VCARD",
+                        p.line, p.name
+                    ),
+                    "the file is cut or broken; export it again",
+                ));
+            }
         }
     }
     if let Some((start, _)) = card {
-        bail!(
-            "the vCard that begins on line {start} has no END:VCARD (the file ends first)\n  help: the file is cut or broken; export it again"
-        );
+        return Err(crate::util::hint::hint(
+            format!("the vCard that begins on line {start} has no END:VCARD (the file ends first)"),
+            "the file is cut or broken; export it again",
+        ));
     }
     Ok(rows)
 }
