@@ -8,8 +8,16 @@
 //! Values the scanner cannot edit in place (block scalars, anchors, nested values) are rewritten
 //! as one whole value, the rest of the file intact.
 
+mod change;
 pub mod redact;
+mod render;
 pub mod store;
+
+pub use change::{Change, apply};
+pub use render::key_lines;
+use render::{
+    FlowStyle, block_literal, block_maps, has_maps, render_item, render_map, render_scalar,
+};
 
 use crate::record::activity::{self, Activity};
 use crate::record::body;
@@ -499,30 +507,6 @@ impl Doc<'_> {
     }
 }
 
-/// The lines a new top-level key is written as, each ending with `nl`: `key: value`, or a
-/// block for nested maps and multi-line text.
-pub fn key_lines(key: &str, value: &Value, ty: Option<&FieldType>, nl: &str) -> String {
-    let key_text = if scalar::plain_safe(key) && !key.contains(':') {
-        key.to_string()
-    } else {
-        scalar::double_quoted(key)
-    };
-    let written = match value {
-        Value::List(items) if has_maps(items) => {
-            return format!("{key_text}:{}{nl}", block_maps(items, nl));
-        }
-        Value::List(_) => FlowStyle::default().render(value.items()),
-        Value::Map(_) => render_map(value),
-        Value::Str(s) if s.contains('\n') => {
-            let block =
-                block_literal(s, nl).unwrap_or_else(|| format!(" {}", scalar::double_quoted(s)));
-            return format!("{key_text}:{block}{nl}");
-        }
-        _ => render_scalar(value, ty, None),
-    };
-    format!("{key_text}: {written}{nl}")
-}
-
 impl Doc<'_> {
     /// Replaces mentions of `needles` in the body with `[removed]`, byte for byte: the
     /// frontmatter and every other byte stay as they are. `None` when the body mentions none.
@@ -557,137 +541,6 @@ fn line_end(s: &str, pos: usize) -> usize {
         Some(i) => pos + i + 1,
         None => s.len(),
     }
-}
-
-/// How a flow list is spaced: `[a, b]`, `[a,b]` or `[ a, b ]`.
-#[derive(Debug, Clone, Copy)]
-struct FlowStyle {
-    sep: &'static str,
-    pad: &'static str,
-}
-
-impl Default for FlowStyle {
-    fn default() -> FlowStyle {
-        FlowStyle { sep: ", ", pad: "" }
-    }
-}
-
-impl FlowStyle {
-    fn of(written: &str) -> FlowStyle {
-        let inner = written.trim_start_matches('[').trim_end_matches(']');
-        let sep = if inner.contains(',') && !inner.contains(", ") {
-            ","
-        } else {
-            ", "
-        };
-        let pad = if inner.starts_with(' ') && !inner.trim().is_empty() {
-            " "
-        } else {
-            ""
-        };
-        FlowStyle { sep, pad }
-    }
-
-    fn render(self, items: &[Value]) -> String {
-        if items.is_empty() {
-            return "[]".into();
-        }
-        let parts: Vec<String> = items.iter().map(render_item).collect();
-        format!("[{}{}{}]", self.pad, parts.join(self.sep), self.pad)
-    }
-}
-
-fn render_item(v: &Value) -> String {
-    match v {
-        Value::Str(s) => scalar::flow_item(s),
-        other => render_scalar(other, None, None),
-    }
-}
-
-fn has_maps(items: &[Value]) -> bool {
-    items.iter().any(|i| matches!(i, Value::Map(_)))
-}
-
-/// A list of mappings in block style (as the `conflicts:` block is written), starting with the
-/// line break after `key:`:
-/// ```text
-///   - field: phone
-///     ours: "+44 1"
-/// ```
-fn block_maps(items: &[Value], nl: &str) -> String {
-    let mut out = String::new();
-    for item in items {
-        match item {
-            Value::Map(entries) => {
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    out.push_str(nl);
-                    out.push_str(if i == 0 { "  - " } else { "    " });
-                    out.push_str(&scalar::flow_item(k));
-                    out.push_str(": ");
-                    out.push_str(&render_item(v));
-                }
-            }
-            other => {
-                out.push_str(nl);
-                out.push_str("  - ");
-                out.push_str(&render_item(other));
-            }
-        }
-    }
-    out
-}
-
-fn render_map(v: &Value) -> String {
-    let Value::Map(entries) = v else {
-        return render_scalar(v, None, None);
-    };
-    let parts: Vec<String> = entries
-        .iter()
-        .map(|(k, v)| format!("{}: {}", scalar::flow_item(k), render_item(v)))
-        .collect();
-    format!("{{{}}}", parts.join(", "))
-}
-
-/// Writes a scalar so YAML reads it back as this value of this type, in the old value's quote
-/// style when it had one.
-fn render_scalar(value: &Value, ty: Option<&FieldType>, old: Option<Style>) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Float(_) => value.to_string(),
-        Value::Str(s) => {
-            let date_like = ty.is_some_and(FieldType::is_date) && activity::parse_date(s).is_some();
-            match old {
-                Some(Style::SingleQuoted) => {
-                    scalar::single_quoted(s).unwrap_or_else(|| scalar::double_quoted(s))
-                }
-                Some(Style::DoubleQuoted) => scalar::double_quoted(s),
-                _ if date_like => s.to_string(),
-                _ => scalar::text_scalar(s),
-            }
-        }
-        Value::List(items) => FlowStyle::default().render(items),
-        Value::Map(_) => render_map(value),
-    }
-}
-
-/// `|` block for multi-line text (with `-` when it has no final newline); `None` when the text
-/// cannot be written as a plain literal block (leading spaces, control characters).
-fn block_literal(s: &str, nl: &str) -> Option<String> {
-    if s.starts_with(' ') || s.chars().any(|c| c.is_control() && c != '\n') {
-        return None;
-    }
-    let chomp = if s.ends_with('\n') { "" } else { "-" };
-    let mut out = format!(" |{chomp}");
-    for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
-        out.push_str(nl);
-        if !line.is_empty() {
-            out.push_str("  ");
-            out.push_str(line);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -1030,82 +883,4 @@ mod tests {
         }
         assert!(checked > 3000, "only {checked} fields checked");
     }
-}
-
-/// One change to a record, as commands describe them.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Change {
-    Set(String, Value),
-    Unset(String),
-    ListAdd(String, String),
-    ListRemove(String, String),
-    Log(Activity),
-    /// A paragraph added to the notes.
-    AddNotes(String),
-    /// A follow-up added to the `## Tasks` list.
-    AddTask(Task),
-    /// The task equal to this one (its line aside) ticked, on this day.
-    TickTask(Task, jiff::civil::Date),
-    /// The open task equal to this one (its line aside) moved to a new due date.
-    MoveTask(Task, jiff::civil::Date),
-    /// `#from` mentions in the activity log pointed at `#to`.
-    RenameDeal {
-        from: String,
-        to: String,
-    },
-    /// Mentions of a person (full name, e-mail addresses, phone numbers as written) in the
-    /// body replaced with `[removed]` ([`crate::edit::redact`]); the frontmatter is never touched.
-    Redact(Vec<String>),
-}
-
-impl Change {
-    /// A short description for messages (`lifecycle → mql`, `+tag vip`).
-    pub fn describe(&self) -> String {
-        match self {
-            Change::Set(k, v) => format!("{k} = {v}"),
-            Change::Unset(k) => format!("{k} removed"),
-            Change::ListAdd(k, v) => format!("{k} +{v}"),
-            Change::ListRemove(k, v) => format!("{k} -{v}"),
-            Change::Log(a) => format!("logged {} on {}", a.kind, a.date),
-            Change::AddNotes(_) => "notes added".to_string(),
-            Change::AddTask(t) => format!("task {} {} due {}", t.kind, t.text, t.due),
-            Change::TickTask(t, _) => format!("task {} {} done", t.kind, t.text),
-            Change::MoveTask(t, to) => format!("task {} {} due {to}", t.kind, t.text),
-            Change::RenameDeal { from, to } => format!("#{from} → #{to}"),
-            Change::Redact(_) => format!("mentions replaced with {}", crate::edit::redact::REMOVED),
-        }
-    }
-}
-
-/// Applies changes in order; `ty` gives each field's declared type. Changes that change nothing
-/// (adding a tag that is there, removing a missing key) are skipped.
-pub fn apply(
-    text: &str,
-    changes: &[Change],
-    ty: impl Fn(&str) -> Option<FieldType>,
-) -> Result<String> {
-    let mut current = text.to_string();
-    for change in changes {
-        let doc = Doc::parse(&current)?;
-        let next = match change {
-            Change::Set(k, v) => Some(doc.set(k, v, ty(k).as_ref())),
-            Change::Unset(k) => doc.remove(k),
-            Change::ListAdd(k, item) => doc.list_add(k, item),
-            Change::ListRemove(k, item) => doc.list_remove(k, item),
-            Change::Log(a) => Some(doc.add_activity(a)),
-            Change::AddNotes(text) => doc.add_notes(text),
-            Change::AddTask(t) => Some(doc.add_task(t)),
-            Change::TickTask(t, on) => doc.change_task(t, |t| {
-                t.done = true;
-                t.done_on = Some(*on);
-            }),
-            Change::MoveTask(t, to) => doc.change_task(t, |t| t.due = *to),
-            Change::RenameDeal { from, to } => doc.rename_deal(from, to),
-            Change::Redact(needles) => doc.redact(needles),
-        };
-        if let Some(next) = next {
-            current = next;
-        }
-    }
-    Ok(current)
 }

@@ -1,9 +1,10 @@
 //! One small filter language for segments, scoring rules and `--where`:
 //! `lifecycle in [mql, sql] and score >= 60 and not tags has unsubscribed`.
 //!
-//! [`parse`] turns text into an expression tree with column-accurate errors; [`eval`] compiles
-//! it against the schema and evaluates it on records.
+//! [`parse`] turns text into an expression tree with column-accurate errors; [`compile`] resolves
+//! it against the schema; [`eval`] evaluates the result on records.
 
+mod compile;
 pub mod eval;
 pub mod parse;
 
