@@ -184,7 +184,7 @@ fn warm(
         _ => None,
     };
     let derived: Option<&'static cache::results::StoredDerived> =
-        derived.map(|d| &*Box::leak(Box::new(d)));
+        derived.map(crate::util::free::until_exit);
     let chosen: Vec<usize> = (0..records.entries.len())
         .filter(|&i| records.entries[i].kind == kind)
         .filter(|&i| match (segment, derived) {
@@ -199,7 +199,7 @@ fn warm(
     let Some(decoded) = decoded else {
         return Ok(None);
     };
-    let decoded: &'static [Record] = Box::leak(decoded.into_boxed_slice());
+    let decoded: &'static [Record] = crate::util::free::until_exit(decoded);
     cache::trace("records, scores and segments from the cache");
     super::keep_tally(tally);
     Ok(Some(

@@ -204,7 +204,7 @@ fn load(ws: &Workspace) -> &'static Index {
 
 /// [`load`] without the line about problems, for `kith check`, which lists them.
 fn load_quiet(ws: &Workspace) -> &'static Index {
-    Box::leak(Box::new(crate::load::load(ws)))
+    crate::util::free::until_exit(crate::load::load(ws))
 }
 
 /// Sums up the problems of the records and kith.yaml for the one line on stderr that `main`
@@ -458,7 +458,7 @@ fn derive(
     let date = date_or_today(ws, given_as_of)?;
     let (derived, _) = crate::analysis::derive::Derived::compute(index, date);
     crate::load::cache::remember_derived(ws, index, &derived);
-    Ok(Box::leak(Box::new(derived)))
+    Ok(crate::util::free::until_exit(derived))
 }
 
 /// The records of `kind` that a segment and a filter expression (either or both) select.

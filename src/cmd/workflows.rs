@@ -50,8 +50,7 @@ fn run(ws: &Workspace, workflows: &[Workflow], as_of: Date, mut index: Index) ->
             settle::MAX_ROUNDS
         ));
     }
-    // Freeing 100,000 records one by one at exit would only cost time.
-    std::mem::forget(index);
+    crate::util::free::until_exit(index);
     Ok(settled)
 }
 

@@ -8,6 +8,13 @@
 
 use std::ops::Deref;
 
+/// Keeps `value` until the process exits, for a command that is about to: freeing 100,000
+/// records one by one at exit would only cost time. Not for code a long-running process
+/// (`kith watch`, `kith serve`) runs more than once; [`Later`] is for that.
+pub fn until_exit<T>(value: T) -> &'static T {
+    Box::leak(Box::new(value))
+}
+
 /// A value that is dropped on another thread.
 pub struct Later<T: Send + 'static>(Option<T>);
 
