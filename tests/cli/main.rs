@@ -25,6 +25,7 @@ mod malformed;
 mod mergedriver;
 mod nospace;
 mod report;
+mod report_phone;
 mod scoring;
 mod serve;
 mod sync;
