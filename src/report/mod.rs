@@ -9,7 +9,9 @@ mod deals;
 mod figures;
 mod followups;
 mod funnel;
+pub mod headline;
 pub mod members;
+pub mod money;
 mod moved;
 pub mod pages;
 mod parts;
@@ -139,6 +141,8 @@ pub struct Weekly {
     /// later), staff and spam left out: the headline figures.
     pub open_leads: usize,
     pub customers: usize,
+    /// The headline figures, each with its change since the week before.
+    pub headline: headline::Headline,
     pub funnel: funnel::Funnel,
     pub moved: Option<moved::Moved>,
     pub hot_leads: Vec<people::HotLead>,
@@ -347,6 +351,13 @@ fn weekly(
     let owners = people::owners(ctx, f);
     let followups = followups::build(ctx, f, &basis.workflows, history, input.uncommitted);
     let (open_leads, customers) = (f.open_leads, f.customers);
+    let headline = headline::build(
+        input,
+        ctx,
+        basis,
+        f,
+        moved.as_ref().map(|m| m.new_leads.len()),
+    );
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -366,6 +377,7 @@ fn weekly(
         },
         open_leads,
         customers,
+        headline,
         funnel,
         sources,
         moved,

@@ -26,6 +26,7 @@ mod mergedriver;
 mod nospace;
 mod report;
 mod report_phone;
+mod report_week;
 mod scoring;
 mod serve;
 mod sync;

@@ -388,6 +388,7 @@ impl WeeklyValue {
             history,
             open_leads,
             customers,
+            headline,
             funnel,
             moved,
             hot_leads,
