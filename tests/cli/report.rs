@@ -875,14 +875,17 @@ fn a_past_week_writes_its_archive_page_only_and_leaves_the_live_site_alone() {
     let out = ws.kith(&["report", "--week", "2026-W47"]);
     assert_eq!(
         out.ok(),
-        "public/weeks/2026-W47/index.html: weekly report for 2026-W47 (1 file written, 1 \
+        "public/weeks/2026-W47/index.html: weekly report for 2026-W47 (2 files written, 1 \
          unchanged); a past week, so index.html and the record pages were left showing the \
          latest state (`kith report` renders them)\n"
     );
-    // Every page of the live site is as it was, Alan's included; W47's page is new.
+    // Every page of the live site is as it was, Alan's included; W47's page and its feed entry are new.
     let after = read_all();
     let added: Vec<&String> = after.keys().filter(|f| !live.contains_key(*f)).collect();
-    assert_eq!(added, ["weeks/2026-W47/index.html"]);
+    assert_eq!(
+        added,
+        ["weeks/2026-W47/headline.json", "weeks/2026-W47/index.html"]
+    );
     for (f, bytes) in &live {
         assert!(after.get(f) == Some(bytes), "{f} changed or went");
     }
@@ -940,10 +943,10 @@ fn running_the_report_again_writes_nothing() {
         .collect();
     age(&ws.file("public"));
     let out = ws.kith(&["report"]);
-    // 21 pages (index, week, 5 segments, 9 people, 1 company, 4 deals) and the stylesheet.
+    // 21 pages (index, week, 5 segments, 9 people, 1 company, 4 deals) the stylesheet, the feed and the week's feed entry.
     assert_eq!(
         out.ok(),
-        "public/index.html: weekly report for 2026-W48 (0 files written, 22 unchanged)\n"
+        "public/index.html: weekly report for 2026-W48 (0 files written, 24 unchanged)\n"
     );
     let after: BTreeMap<String, Vec<u8>> = files(&ws.file("public"))
         .into_iter()
@@ -975,7 +978,7 @@ fn changing_one_record_rewrites_only_the_pages_that_show_it() {
     let out = ws.kith(&["report"]);
     assert_eq!(
         out.ok(),
-        "public/index.html: weekly report for 2026-W48 (4 files written, 18 unchanged)\n"
+        "public/index.html: weekly report for 2026-W48 (4 files written, 20 unchanged)\n"
     );
     // The output folder's marker is `running_the_report_again_writes_nothing`'s business.
     let mut rewritten = touched(&ws.file("public"));
@@ -1280,7 +1283,7 @@ fn a_public_report_has_no_personal_data_and_replaces_a_private_one() {
     let out = ws.kith(&["report", "--public"]);
     assert_eq!(
         out.ok(),
-        "public/index.html: public report for 2026-W48, aggregate figures only (8 files written, 0 unchanged)\n"
+        "public/index.html: public report for 2026-W48, aggregate figures only (10 files written, 0 unchanged)\n"
     );
     assert!(
         out.stderr

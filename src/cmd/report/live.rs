@@ -181,6 +181,8 @@ impl Session {
             &self.archive,
             true,
         )?;
+        super::feed::write_entry(&self.site, cfg, &weekly)?;
+        super::feed::write(&self.site, cfg)?;
         self.weekly_value.keep(weekly);
         crate::output::trace("weekly pages");
         let changed: Vec<usize> = if self.reads_same_info("segment.html", &info) {

@@ -22,6 +22,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use tera::Context;
 
+mod feed;
 pub(super) mod live;
 
 /// Marks an output folder as kith's, and whether it holds private pages.
@@ -128,6 +129,9 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
         ));
     }
     site.write_style()?;
+    if live {
+        feed::write(&site, cfg)?;
+    }
     let (written, unchanged) = site.counts();
     let (page, past) = if live {
         (out.join("index.html"), "")
@@ -294,6 +298,7 @@ fn render_week(
             crate::output::trace("report built");
             let value = tera::Value::from_serializable(&weekly);
             write_weekly(site, &info, &weekly, value, week, archive, latest)?;
+            feed::write_entry(site, cfg, &weekly)?;
             crate::output::trace("weekly pages");
             Ok(())
         },
