@@ -6,6 +6,7 @@
 
 pub mod chart;
 mod deals;
+pub mod digest;
 pub mod feed;
 mod figures;
 mod followups;

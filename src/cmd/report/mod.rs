@@ -55,7 +55,14 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
         .as_deref()
         .map(|o| dir.unwrap_or(Path::new(".")).join(o));
     let out = crate::site::out_dir(&ws.root, given.as_deref(), &cfg.report.out)?;
-    prepare_out(&out, public)?;
+    // A digest is printed, not written: the output folder is left alone.
+    let digest = args.digest.then_some(match args.format {
+        crate::cli::DigestFormat::Markdown => report::digest::Style::Markdown,
+        crate::cli::DigestFormat::Text => report::digest::Style::Text,
+    });
+    if digest.is_none() {
+        prepare_out(&out, public)?;
+    }
     let site = Site::new(&ws.root, out.clone())?;
     // The report only reads history, and reads a lot of it: git's own commands do not re-hash
     // every object they read either.
@@ -113,6 +120,7 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
             public,
             latest,
             !args.no_records && !public && latest,
+            digest,
         ) {
             Ok(()) => rendered.push(week.to_string()),
             Err(e) if i > 0 => {
@@ -127,6 +135,9 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
         warn(&format!(
             "could not save the history cache ({e}); the next report reads history again"
         ));
+    }
+    if digest.is_some() {
+        return Ok(ExitCode::SUCCESS);
     }
     site.write_style()?;
     if live {
@@ -200,6 +211,7 @@ fn render_week(
     public: bool,
     latest: bool,
     record_pages: bool,
+    digest: Option<report::digest::Style>,
 ) -> Result<()> {
     let cfg = &ws.config;
     let current = Week::of(today) == week;
@@ -288,6 +300,12 @@ fn render_week(
         duplicates: &duplicates,
         public,
     };
+    if let Some(style) = digest {
+        let weekly = report::build(&input);
+        let (locale, url) = (&cfg.report.locale, cfg.report.url.as_deref());
+        print!("{}", report::digest::render(&weekly, locale, url, style));
+        return Ok(());
+    }
     // The week's pages and the segment pages side by side. Each segment page is made just
     // before it is written and dropped after, one at a time: a page's values for the
     // templates take about 1 KB per member, and two large pages at once were 30 MB of the
