@@ -628,8 +628,8 @@ fn the_week_page_shows_what_moved_the_funnel_people_deals_and_the_trend() {
         ]]
     );
 
-    // The trend, week by week: W45 before any commit; W46 Ada, Grace, Edsger, Margaret; W47
-    // Linus too; W48 Alan too. Barbara is the one customer throughout.
+    // The trend, week by week: W45 before any commit, so no data (not 0); W46 Ada, Grace,
+    // Edsger, Margaret; W47 Linus too; W48 Alan too. Barbara is the one customer throughout.
     assert_eq!(
         texts(&doc, "#trend h2"),
         ["Leads and customers, last 4 weeks"]
@@ -637,16 +637,15 @@ fn the_week_page_shows_what_moved_the_funnel_people_deals_and_the_trend() {
     assert_eq!(
         texts(&doc, "#trend circle title"),
         [
-            "leads, W45: 0",
             "leads, W46: 4",
             "leads, W47: 5",
             "leads, W48: 6",
-            "customers, W45: 0",
             "customers, W46: 1",
             "customers, W47: 1",
             "customers, W48: 1",
         ]
     );
+    assert_eq!(texts(&doc, "#trend text.nodata"), ["no data"]);
 
     // Data health and segments.
     assert_eq!(
@@ -766,16 +765,14 @@ fn a_past_week_is_rendered_from_git_as_it_was_and_always_the_same() {
     assert_eq!(
         texts(&doc, "#trend circle title"),
         [
-            "leads, W44: 0",
-            "leads, W45: 0",
             "leads, W46: 4",
             "leads, W47: 5",
-            "customers, W44: 0",
-            "customers, W45: 0",
             "customers, W46: 1",
             "customers, W47: 1",
         ]
     );
+    // W44 and W45 end before the first commit: no data, not 0.
+    assert_eq!(texts(&doc, "#trend text.nodata"), ["no data", "no data"]);
 
     // Later commits do not change a past week.
     edit(
