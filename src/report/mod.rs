@@ -12,6 +12,7 @@ mod figures;
 mod followups;
 mod funnel;
 pub mod headline;
+pub mod lists;
 pub mod members;
 pub mod money;
 mod moved;

@@ -27,6 +27,7 @@ mod nospace;
 mod report;
 mod report_digest;
 mod report_feed;
+mod report_lists;
 mod report_phone;
 mod report_week;
 mod scoring;

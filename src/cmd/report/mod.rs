@@ -23,6 +23,7 @@ use std::process::ExitCode;
 use tera::Context;
 
 mod feed;
+mod lists;
 pub(super) mod live;
 
 /// Marks an output folder as kith's, and whether it holds private pages.
@@ -179,6 +180,8 @@ const SHALLOW: &str = "this is a shallow clone, so history is incomplete; fetch 
 #[derive(Serialize, Clone, PartialEq)]
 struct SiteInfo {
     workspace: String,
+    /// `report.locale`: how numbers are written.
+    locale: String,
     generated: String,
     public: bool,
     weeks: Vec<ArchiveWeek>,
@@ -358,6 +361,7 @@ impl SiteInfo {
     ) -> SiteInfo {
         SiteInfo {
             workspace: cfg.name.clone(),
+            locale: cfg.report.locale.clone(),
             generated: as_of.to_string(),
             public,
             weeks: archive
@@ -406,6 +410,8 @@ fn write_weekly(
         ctx.insert("lead_count", &weekly.open_leads);
         ctx.insert("customer_count", &weekly.customers);
         ctx.insert("previous_href", &previous_href);
+        ctx.insert("list_rows", &report::lists::SHOWN);
+        ctx.insert("locale", &info.locale);
         site.render(
             if page == "index" {
                 "index.html"
@@ -420,6 +426,7 @@ fn write_weekly(
         || latest.then(|| page("index", ".")),
     );
     site.write(&week_path, &week_page?)?;
+    lists::write(site, &site_value, &info.locale, weekly, &report, week)?;
     if let Some(index_page) = index_page {
         site.write("index.html", &index_page?)?;
     }
