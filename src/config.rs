@@ -212,6 +212,9 @@ pub struct ReportSettings {
     pub locale: String,
     /// Where the site is published (`https://crm.example.com/report/`): the feed's links.
     pub url: Option<String>,
+    /// Days an open deal may sit in a stage before it is stuck, by stage (default: twice the
+    /// median stay of won deals in that stage).
+    pub stuck_after: Vec<(String, i64)>,
 }
 
 /// How names appear in public reports.
@@ -235,6 +238,7 @@ impl Default for ReportSettings {
             trend_weeks: 12,
             locale: "en".into(),
             url: None,
+            stuck_after: Vec::new(),
         }
     }
 }
@@ -604,6 +608,16 @@ impl Config {
                 .url
                 .map(|u| u.trim().to_string())
                 .filter(|u| !u.is_empty());
+            for (stage, after) in r.stuck_after {
+                match crate::filter::parse::parse_duration(after.trim()) {
+                    Some(days) => d.stuck_after.push((stage.trim().to_lowercase(), days)),
+                    None => diags.push(err(
+                        "report",
+                        format!("report.stuck_after.{stage} `{after}` is not a duration"),
+                        "write a number of days, weeks or months: 14d, 3w, 1m",
+                    )),
+                }
+            }
             for (currency, rate) in r.rates {
                 if rate > 0.0 && rate.is_finite() {
                     d.rates.push((currency.to_uppercase(), rate));
@@ -688,6 +702,7 @@ struct RawReport {
     trend_weeks: Option<usize>,
     locale: Option<String>,
     url: Option<String>,
+    stuck_after: IndexMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -829,6 +844,7 @@ fields:
 #   trend_weeks: 12              # weeks in the trend chart
 #   locale: en                   # numbers and money as written in: en (€89,000), de, fr, nl, es, it
 #   url: https://crm.example.com/report/   # where the site is published: feed.xml's links
+#   stuck_after: {{ contract-sent: 14d }}   # open deals longer in a stage are stuck (default: 2 × won deals' median stay)
 #   rates: {{ USD: 0.92, GBP: 1.17 }}   # amounts converted into `currency`; else summed per currency
 #   public: false                # true: every report is aggregate only (as `--public`)
 #   public_names: initials       # in public reports: initials, or none

@@ -85,6 +85,11 @@ pub fn long(w: &Weekly) -> Vec<Long> {
         vec![w.followups.handoffs.len()],
     );
     by_owner(
+        "deal-ages",
+        "Open deals by days in stage",
+        vec![w.deal_depth.deals.len()],
+    );
+    by_owner(
         "closing",
         "Deals closing this month",
         vec![w.deals.closing_this_month.len()],

@@ -6,6 +6,7 @@
 
 pub mod chart;
 mod deals;
+pub mod deals_depth;
 pub mod digest;
 pub mod feed;
 mod figures;
@@ -155,6 +156,8 @@ pub struct Weekly {
     /// Hand-offs, overdue follow-ups and workflow funnels.
     pub followups: followups::FollowUps,
     pub deals: deals::Deals,
+    /// Open deals' days in their stage, stuck and overdue ones.
+    pub deal_depth: deals_depth::Depth,
     pub trend: Option<trend::Trend>,
     pub health: Health,
 }
@@ -389,6 +392,7 @@ fn weekly(
         owners,
         followups,
         deals: deals::build(ctx, f, &basis.months),
+        deal_depth: deals_depth::build(ctx, basis),
         trend,
         health: Health {
             errors,

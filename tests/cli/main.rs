@@ -25,6 +25,7 @@ mod malformed;
 mod mergedriver;
 mod nospace;
 mod report;
+mod report_deals;
 mod report_digest;
 mod report_feed;
 mod report_lists;

@@ -399,6 +399,7 @@ impl WeeklyValue {
             owners,
             followups,
             deals,
+            deal_depth,
             trend,
             health
         );
