@@ -8,7 +8,9 @@
 
 use super::parts::Basis;
 use super::{Ctx, Money, RecordRef, median, timeline};
+use crate::commits::Changed;
 use crate::config::Closed;
+use crate::history::{Change, Event};
 use crate::record::{Kind, Record};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -23,6 +25,21 @@ pub struct Depth {
     pub overdue: usize,
     /// Each open stage's limit in days, and where it comes from.
     pub limits: Vec<StageLimit>,
+    /// Deals whose close date moved later this week, by deal.
+    pub slipped: Vec<Slip>,
+}
+
+/// A close date moved later this week (from its first value this week to its last).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Slip {
+    pub record: RecordRef,
+    pub from: String,
+    pub to: String,
+    /// Days it moved out.
+    pub days: i64,
+    /// Who moved it last, and when (`not yet committed` for a change in the working tree).
+    pub who: String,
+    pub date: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -51,8 +68,14 @@ pub struct StageLimit {
     pub from: String,
 }
 
-/// The open deals' stays and flags at `ctx.as_of`.
-pub(super) fn build(ctx: &Ctx, basis: &Basis) -> Depth {
+/// The open deals' stays and flags at `ctx.as_of`; `history`: the commits of the trend
+/// window (none without history), `uncommitted`: changes in the working tree.
+pub(super) fn build(
+    ctx: &Ctx,
+    basis: &Basis,
+    history: Option<&[Changed]>,
+    uncommitted: &[Change],
+) -> Depth {
     let cfg = ctx.cfg;
     // Completed stays of won deals, by stage: the default limits.
     let mut won_stays: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -153,7 +176,71 @@ pub(super) fn build(ctx: &Ctx, basis: &Basis) -> Depth {
         overdue: deals.iter().filter(|d| d.overdue).count(),
         deals,
         limits,
+        slipped: history.map_or_else(Vec::new, |h| slipped(ctx, h, uncommitted)),
     }
+}
+
+/// The deals whose `close_date` this week's commits (and the working tree, in the current
+/// week) moved later: first value this week → last, latest first, then by name.
+fn slipped(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> Vec<Slip> {
+    let tz = &ctx.cfg.tz;
+    let (start, end) = (ctx.week.start_instant(tz), ctx.week.end_instant(tz));
+    let current = super::Week::of(ctx.as_of) == ctx.week;
+    let committed = history
+        .iter()
+        .filter(|c| c.commit.time >= start && c.commit.time < end)
+        .flat_map(|c| {
+            let who = crate::history::who(ctx.cfg, &c.commit);
+            let date = crate::history::date(ctx.cfg, &c.commit).to_string();
+            c.changes
+                .iter()
+                .map(move |x| (x, who.clone(), date.clone()))
+        });
+    let pending = uncommitted
+        .iter()
+        .filter(|_| current)
+        .map(|x| (x, "not yet committed".to_string(), ctx.as_of.to_string()));
+    // Per deal: the close date before this week's first change, after the last, and who.
+    let mut by_deal: BTreeMap<String, (Option<Date>, Option<Date>, String, String)> =
+        BTreeMap::new();
+    for (c, who, date) in committed.chain(pending) {
+        let (Kind::Deal, Event::Field { key, old, new }) = (c.kind, &c.event) else {
+            continue;
+        };
+        if key != "close_date" {
+            continue;
+        }
+        let day = |v: &Option<crate::value::Value>| {
+            v.as_ref()
+                .and_then(|v| crate::activity::parse_date(v.to_text().trim()))
+        };
+        let e = by_deal
+            .entry(c.id.clone())
+            .or_insert_with(|| (day(old), None, String::new(), String::new()));
+        e.1 = day(new);
+        e.2 = who;
+        e.3 = date;
+    }
+    let mut out: Vec<Slip> = by_deal
+        .into_iter()
+        .filter_map(|(id, (from, to, who, date))| {
+            let (from, to) = (from?, to?);
+            (to > from).then(|| Slip {
+                record: ctx.names.of_id(Kind::Deal, &id),
+                from: from.to_string(),
+                to: to.to_string(),
+                days: (to - from).get_days() as i64,
+                who,
+                date,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.record.name.cmp(&b.record.name))
+    });
+    out
 }
 
 /// The day a deal entered its stage `stage`, and what says so.

@@ -50,7 +50,7 @@ pub struct Delta {
 }
 
 impl Delta {
-    fn of(change: f64, text: impl Fn(f64) -> String) -> Delta {
+    pub(super) fn of(change: f64, text: impl Fn(f64) -> String) -> Delta {
         let change = if change.abs() < 0.5 { 0.0 } else { change };
         let (direction, arrow) = match change.partial_cmp(&0.0) {
             Some(std::cmp::Ordering::Greater) => ("up", "▲"),
@@ -130,6 +130,7 @@ pub(super) fn build(
     basis: &Basis,
     f: &Figures,
     new_leads: Option<usize>,
+    previous_moved: Option<&super::moved::Moved>,
 ) -> Headline {
     let now = Counts {
         records: ctx.index.len() as isize,
@@ -149,13 +150,7 @@ pub(super) fn build(
             .collect();
         let before = undo(ctx, basis, &now, &changes);
         // Who became a lead the week before: the same count as its own page's.
-        let week = ctx.week.previous();
-        let prev_ctx = Ctx {
-            week,
-            as_of: week.end(),
-            ..*ctx
-        };
-        let leads = super::moved::committed(&prev_ctx, h).new_leads.len();
+        let leads = previous_moved.map_or(0, |m| m.new_leads.len());
         (before, leads)
     });
     // Before the first record was committed there is nothing to compare with: no data, not 0.
@@ -308,7 +303,23 @@ fn undo(ctx: &Ctx, basis: &Basis, now: &Counts, changes: &[&Change]) -> Counts {
         }
     };
     let mut then: FxHashMap<(Kind, String), Then> = FxHashMap::default();
+    // A record whose first change this week made it did not exist before: nothing of it to
+    // take back (in the week of a large import, most of them: no copy of each is made).
+    let mut first: FxHashMap<(Kind, &str), bool> = FxHashMap::default();
+    for c in changes {
+        first
+            .entry((c.kind, c.id.as_str()))
+            .or_insert(matches!(c.event, Event::Created));
+    }
+    for (key, created) in &first {
+        if *created {
+            then.insert((key.0, key.1.to_string()), Then::Absent);
+        }
+    }
     for c in changes.iter().rev() {
+        if first.get(&(c.kind, c.id.as_str())) == Some(&true) {
+            continue;
+        }
         let key = (c.kind, c.id.clone());
         if !then.contains_key(&key) {
             then.insert(key.clone(), current(c.kind, &c.id));
@@ -341,19 +352,42 @@ fn undo(ctx: &Ctx, basis: &Basis, now: &Counts, changes: &[&Change]) -> Counts {
             Event::Logged(_) => {}
         }
     }
+    // Every record touched, as it is now, out; as it was, in (on every core: a large import
+    // touches thousands).
+    use rayon::prelude::*;
+    let touched: Vec<(&(Kind, String), &Then)> = then.iter().collect();
+    let parts: Vec<Counts> = touched
+        .par_iter()
+        .with_min_len(256)
+        .map(|((kind, id), was)| {
+            let mut c = Counts::default();
+            if let Some(slot) = ctx.index.slot(*kind, id)
+                && let Some(r) = ctx.index.at_slot(slot)
+            {
+                c.put(&parts::of(ctx, basis, slot, r), -1);
+            }
+            match was {
+                Then::Was(slot, r) => c.put(&parts::of(ctx, basis, *slot, r), 1),
+                // It existed, as what history cannot tell.
+                Then::Unknown => c.records += 1,
+                Then::Absent => {}
+            }
+            c
+        })
+        .collect();
+    // Added up in one order (the keys'), so the sums do not depend on the threads.
+    let mut order: Vec<usize> = (0..touched.len()).collect();
+    order.sort_by(|a, b| touched[*a].0.cmp(touched[*b].0));
     let mut out = now.clone();
-    // Every record touched, as it is now, out; as it was, in.
-    for ((kind, id), was) in &then {
-        if let Some(slot) = ctx.index.slot(*kind, id)
-            && let Some(r) = ctx.index.at_slot(slot)
-        {
-            out.put(&parts::of(ctx, basis, slot, r), -1);
-        }
-        match was {
-            Then::Was(slot, r) => out.put(&parts::of(ctx, basis, *slot, r), 1),
-            // It existed, as what history cannot tell.
-            Then::Unknown => out.records += 1,
-            Then::Absent => {}
+    for i in order {
+        let c = &parts[i];
+        out.records += c.records;
+        out.contacts += c.contacts;
+        out.open_leads += c.open_leads;
+        out.customers += c.customers;
+        out.open_deals += c.open_deals;
+        for (cur, a) in &c.weighted {
+            *out.weighted.entry(cur.clone()).or_default() += a;
         }
     }
     out

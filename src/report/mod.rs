@@ -23,6 +23,7 @@ mod people;
 pub mod timeline;
 mod trend;
 pub mod week;
+pub mod week_money;
 
 use crate::commits::Changed;
 use crate::config::{Config, PublicNames};
@@ -158,6 +159,8 @@ pub struct Weekly {
     pub deals: deals::Deals,
     /// Open deals' days in their stage, stuck and overdue ones.
     pub deal_depth: deals_depth::Depth,
+    /// Pipeline created, won and lost this week, beside the week before.
+    pub week_money: week_money::WeekMoney,
     pub trend: Option<trend::Trend>,
     pub health: Health,
 }
@@ -357,13 +360,25 @@ fn weekly(
     let owners = people::owners(ctx, f);
     let followups = followups::build(ctx, f, &basis.workflows, history, input.uncommitted);
     let (open_leads, customers) = (f.open_leads, f.customers);
+    // What the week before moved, from its own commits (as its own page has it).
+    let previous_moved = history.map(|h| {
+        let week = input.week.previous();
+        let before = Ctx {
+            week,
+            as_of: week.end(),
+            ..*ctx
+        };
+        moved::committed(&before, h)
+    });
     let headline = headline::build(
         input,
         ctx,
         basis,
         f,
         moved.as_ref().map(|m| m.new_leads.len()),
+        previous_moved.as_ref(),
     );
+    let week_money = week_money::build(ctx, moved.as_ref(), previous_moved.as_ref());
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -392,7 +407,8 @@ fn weekly(
         owners,
         followups,
         deals: deals::build(ctx, f, &basis.months),
-        deal_depth: deals_depth::build(ctx, basis),
+        deal_depth: deals_depth::build(ctx, basis, history, input.uncommitted),
+        week_money,
         trend,
         health: Health {
             errors,

@@ -172,3 +172,86 @@ fn a_deal_past_its_limit_is_stuck_and_a_past_close_date_is_flagged() {
         "{out}"
     );
 }
+
+const SAM: Author = Author {
+    name: "Sam Okafor",
+    email: "sam@brightwave.example",
+};
+
+#[test]
+fn close_dates_moved_later_this_week_are_listed_as_slipped() {
+    let (_tmp, crm) = demo();
+    let set = |file: &str, from: &str, to: &str| {
+        let path = crm.join(format!("deals/{file}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from));
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    // Committed on Wednesday: Kestrel out by four weeks; Larkspur earlier, which is no slip.
+    set(
+        "kestrel-health-data-platform",
+        "close_date: 2026-12-18",
+        "close_date: 2027-01-15",
+    );
+    set(
+        "larkspur-media-audience-analytics",
+        "close_date: 2027-01-15",
+        "close_date: 2027-01-08",
+    );
+    commit_all(&crm, SAM, "2026-11-25T10:00:00+00:00", "Close dates");
+    // Not committed yet: Alpenrose out by a week.
+    set(
+        "alpenrose-finanz-reporting-hub",
+        "close_date: 2026-12-04",
+        "close_date: 2026-12-11",
+    );
+    kith_in(&crm, &["report"]).ok();
+    let doc = page(&crm.join("public/index.html"));
+    assert_eq!(
+        texts(&doc, "#slipped"),
+        ["Close dates that slipped this week (2)"]
+    );
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("#slipped + table tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            [
+                "Alpenrose Finanz reporting hub",
+                "2026-12-04→2026-12-11",
+                "7 days",
+                "not yet committed"
+            ],
+            [
+                "Kestrel Health data platform",
+                "2026-12-18→2027-01-15",
+                "28 days",
+                "sam, 2026-11-25"
+            ],
+        ]
+    );
+}
+
+#[test]
+fn this_week_in_money_sits_beside_the_week_before() {
+    let (_tmp, crm) = demo();
+    kith_in(&crm, &["report"]).ok();
+    let doc = page(&crm.join("public/index.html"));
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("#week-money + table tbody tr"))
+        .map(|tr| tr.select(&sel("td")).map(text).collect())
+        .collect();
+    // W48: Lumio (4,800 EUR) won on Monday 23 November; no deal created or lost. W47: Brunner
+    // (9,000 EUR, created on the 16th) and Lumio (4,800, the 19th) created, Maison Verdier
+    // (36,000) won on the 18th; none lost.
+    assert_eq!(
+        rows,
+        [
+            ["pipeline created", "€0 (0)", "€13,800 (2)", "▼ -€13,800"],
+            ["won", "€4,800 (1)", "€36,000 (1)", "▼ -€31,200"],
+            ["lost", "€0 (0)", "€0 (0)", "no change"],
+        ]
+    );
+}

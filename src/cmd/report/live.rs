@@ -400,6 +400,7 @@ impl WeeklyValue {
             followups,
             deals,
             deal_depth,
+            week_money,
             trend,
             health
         );
