@@ -584,6 +584,20 @@ pub struct ReportArgs {
     /// Do not write the record pages
     #[arg(long)]
     pub no_records: bool,
+    /// Print the week's headline figures, their changes and the top lists instead of writing
+    /// the site: markdown to paste into chat or an e-mail (plain with --format text)
+    #[arg(long, conflicts_with_all = ["out", "backfill", "no_records"])]
+    pub digest: bool,
+    /// The digest's format
+    #[arg(long, value_enum, default_value_t = DigestFormat::Markdown, requires = "digest")]
+    pub format: DigestFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DigestFormat {
+    #[default]
+    Markdown,
+    Text,
 }
 
 #[derive(Debug, Args)]

@@ -208,6 +208,13 @@ pub struct ReportSettings {
     pub out: String,
     /// Weeks in the trend chart.
     pub trend_weeks: usize,
+    /// How numbers and amounts are written (`en`: `€89,000`; `de`: `89.000 €`).
+    pub locale: String,
+    /// Where the site is published (`https://crm.example.com/report/`): the feed's links.
+    pub url: Option<String>,
+    /// Days an open deal may sit in a stage before it is stuck, by stage (default: twice the
+    /// median stay of won deals in that stage).
+    pub stuck_after: Vec<(String, i64)>,
 }
 
 /// How names appear in public reports.
@@ -229,6 +236,9 @@ impl Default for ReportSettings {
             rates: Vec::new(),
             out: "public".into(),
             trend_weeks: 12,
+            locale: "en".into(),
+            url: None,
+            stuck_after: Vec::new(),
         }
     }
 }
@@ -582,6 +592,32 @@ impl Config {
             d.public_names = r.public_names.unwrap_or(d.public_names);
             d.out = r.out.unwrap_or(d.out.clone());
             d.trend_weeks = r.trend_weeks.unwrap_or(d.trend_weeks).clamp(2, 104);
+            if let Some(locale) = r.locale {
+                let l = locale.trim().to_lowercase();
+                if crate::report::money::LOCALES.contains(&l.as_str()) {
+                    d.locale = l;
+                } else {
+                    diags.push(err(
+                        "report",
+                        format!("report.locale `{locale}` is not a locale kith knows"),
+                        &format!("write one of {}", crate::report::money::LOCALES.join(", ")),
+                    ));
+                }
+            }
+            d.url = r
+                .url
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty());
+            for (stage, after) in r.stuck_after {
+                match crate::util::duration::parse_duration(after.trim()) {
+                    Some(days) => d.stuck_after.push((stage.trim().to_lowercase(), days)),
+                    None => diags.push(err(
+                        "report",
+                        format!("report.stuck_after.{stage} `{after}` is not a duration"),
+                        "write a number of days, weeks or months: 14d, 3w, 1m",
+                    )),
+                }
+            }
             for (currency, rate) in r.rates {
                 if rate > 0.0 && rate.is_finite() {
                     d.rates.push((currency.to_uppercase(), rate));
@@ -664,6 +700,9 @@ struct RawReport {
     rates: IndexMap<String, f64>,
     out: Option<String>,
     trend_weeks: Option<usize>,
+    locale: Option<String>,
+    url: Option<String>,
+    stuck_after: IndexMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -803,6 +842,9 @@ fields:
 #   hot_leads: 10                # how many hot leads to list
 #   hot_segment: hot-leads       # where hot leads come from (default: top leads by score)
 #   trend_weeks: 12              # weeks in the trend chart
+#   locale: en                   # numbers and money as written in: en (€89,000), de, fr, nl, es, it
+#   url: https://crm.example.com/report/   # where the site is published: feed.xml's links
+#   stuck_after: {{ contract-sent: 14d }}   # open deals longer in a stage are stuck (default: 2 × won deals' median stay)
 #   rates: {{ USD: 0.92, GBP: 1.17 }}   # amounts converted into `currency`; else summed per currency
 #   public: false                # true: every report is aggregate only (as `--public`)
 #   public_names: initials       # in public reports: initials, or none

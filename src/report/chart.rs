@@ -120,6 +120,8 @@ pub struct Lines {
     pub series: Vec<Series>,
     pub x_labels: Vec<Tick>,
     pub y_ticks: Vec<Tick>,
+    /// Where no series has a value ("no data": before the first commit, say).
+    pub no_data: Vec<Tick>,
     /// The plot area.
     pub left: f64,
     pub right: f64,
@@ -152,12 +154,29 @@ pub struct Tick {
 
 impl Lines {
     pub fn new(x_labels: Vec<String>, series: Vec<(String, Vec<f64>)>) -> Lines {
+        let series = series
+            .into_iter()
+            .map(|(name, v)| (name, v.into_iter().map(Some).collect()))
+            .collect();
+        Lines::with_gaps(x_labels, series)
+    }
+
+    /// [`Lines::new`] where a value may be missing: no dot there, the line drawn between the
+    /// values there are, and "no data" where every series misses one.
+    pub fn with_gaps(x_labels: Vec<String>, series: Vec<(String, Vec<Option<f64>>)>) -> Lines {
         let (width, height) = (640.0, 220.0);
         let (left, right, top, bottom) = (40.0, width - 24.0, 10.0, height - 30.0);
         let max = series
             .iter()
-            .flat_map(|(_, v)| v.iter().copied())
+            .flat_map(|(_, v)| v.iter().flatten().copied())
             .fold(0.0, f64::max);
+        let no_data: Vec<usize> = (0..x_labels.len())
+            .filter(|&i| {
+                series
+                    .iter()
+                    .all(|(_, v)| v.get(i).is_none_or(Option::is_none))
+            })
+            .collect();
         let top_value = nice_ceiling(max);
         let n = x_labels.len().max(2);
         let x_at = |i: usize| round(left + (right - left) * i as f64 / (n - 1) as f64);
@@ -168,10 +187,11 @@ impl Lines {
                 let dots: Vec<Dot> = values
                     .iter()
                     .enumerate()
+                    .filter_map(|(i, v)| Some((i, (*v)?)))
                     .map(|(i, v)| Dot {
                         x: x_at(i),
-                        y: y_at(*v),
-                        value: *v,
+                        y: y_at(v),
+                        value: v,
                         label: format!("{}: {v}", x_labels.get(i).cloned().unwrap_or_default()),
                     })
                     .collect();
@@ -205,12 +225,21 @@ impl Lines {
                 text,
             })
             .collect();
+        let no_data = no_data
+            .into_iter()
+            .map(|i| Tick {
+                x: x_at(i),
+                y: round((top + bottom) / 2.0),
+                text: "no data".into(),
+            })
+            .collect();
         Lines {
             width,
             height,
             series,
             x_labels,
             y_ticks,
+            no_data,
             left,
             right,
             top,

@@ -6,11 +6,17 @@
 
 pub mod chart;
 mod deals;
+pub mod deals_depth;
+pub mod digest;
+pub mod feed;
 mod figures;
 mod followups;
 mod funnel;
+pub mod headline;
+pub mod lists;
 pub mod markdown;
 pub mod members;
+pub mod money;
 mod moved;
 pub mod pages;
 mod parts;
@@ -19,6 +25,7 @@ pub mod site;
 pub mod timeline;
 mod trend;
 pub mod week;
+pub mod week_money;
 
 use crate::analysis::derive::Derived;
 use crate::git::commits::Changed;
@@ -141,6 +148,8 @@ pub struct Weekly {
     /// later), staff and spam left out: the headline figures.
     pub open_leads: usize,
     pub customers: usize,
+    /// The headline figures, each with its change since the week before.
+    pub headline: headline::Headline,
     pub funnel: funnel::Funnel,
     pub moved: Option<moved::Moved>,
     pub hot_leads: Vec<people::HotLead>,
@@ -150,6 +159,10 @@ pub struct Weekly {
     /// Hand-offs, overdue follow-ups and workflow funnels.
     pub followups: followups::FollowUps,
     pub deals: deals::Deals,
+    /// Open deals' days in their stage, stuck and overdue ones.
+    pub deal_depth: deals_depth::Depth,
+    /// Pipeline created, won and lost this week, beside the week before.
+    pub week_money: week_money::WeekMoney,
     pub trend: Option<trend::Trend>,
     pub health: Health,
 }
@@ -349,6 +362,25 @@ fn weekly(
     let owners = people::owners(ctx, f);
     let followups = followups::build(ctx, f, &basis.workflows, history, input.uncommitted);
     let (open_leads, customers) = (f.open_leads, f.customers);
+    // What the week before moved, from its own commits (as its own page has it).
+    let previous_moved = history.map(|h| {
+        let week = input.week.previous();
+        let before = Ctx {
+            week,
+            as_of: week.end(),
+            ..*ctx
+        };
+        moved::committed(&before, h)
+    });
+    let headline = headline::build(
+        input,
+        ctx,
+        basis,
+        f,
+        moved.as_ref().map(|m| m.new_leads.len()),
+        previous_moved.as_ref(),
+    );
+    let week_money = week_money::build(ctx, moved.as_ref(), previous_moved.as_ref());
     Weekly {
         workspace: cfg.name.clone(),
         week: input.week.to_string(),
@@ -368,6 +400,7 @@ fn weekly(
         },
         open_leads,
         customers,
+        headline,
         funnel,
         sources,
         moved,
@@ -376,6 +409,8 @@ fn weekly(
         owners,
         followups,
         deals: deals::build(ctx, f, &basis.months),
+        deal_depth: deals_depth::build(ctx, basis, history, input.uncommitted),
+        week_money,
         trend,
         health: Health {
             errors,

@@ -32,7 +32,7 @@ pub struct Basis {
 
 impl Basis {
     /// A record's stage moves from history.
-    fn moves_of(&self, r: &Record) -> Option<&Vec<(timeline::Move, Date)>> {
+    pub fn moves_of(&self, r: &Record) -> Option<&Vec<(timeline::Move, Date)>> {
         if self.moves.is_empty() {
             return None;
         }

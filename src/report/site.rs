@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::{Context, Kwargs, State, Tera, Value};
 
 /// The built-in templates, by name.
-pub const TEMPLATES: [(&str, &str); 6] = [
+pub const TEMPLATES: [(&str, &str); 7] = [
     ("base.html", include_str!("../../templates/base.html")),
     (
         "components.html",
@@ -19,6 +19,7 @@ pub const TEMPLATES: [(&str, &str); 6] = [
     ("index.html", include_str!("../../templates/index.html")),
     ("segment.html", include_str!("../../templates/segment.html")),
     ("record.html", include_str!("../../templates/record.html")),
+    ("list.html", include_str!("../../templates/list.html")),
 ];
 
 /// The built-in stylesheet.
@@ -44,6 +45,7 @@ impl Site {
         tera.register_filter("pct", pct);
         tera.register_filter("days", days);
         tera.register_filter("num", num);
+        tera.register_filter("count", count);
         let dir = ws_root.join("templates");
         let mut sources: Vec<(String, String, Option<PathBuf>)> = TEMPLATES
             .iter()
@@ -219,6 +221,15 @@ fn pct(v: Value, _: Kwargs, _: &State) -> String {
 fn num(v: Value, _: Kwargs, _: &State) -> String {
     match v.as_f64() {
         Some(x) => crate::analysis::score::num(x),
+        None => "–".into(),
+    }
+}
+
+/// `16442` → `16,442`, grouped as `locale` (`report.locale`, default `en`) writes numbers.
+fn count(v: Value, kwargs: Kwargs, _: &State) -> String {
+    let locale: Option<&str> = kwargs.get("locale").ok().flatten();
+    match v.as_f64() {
+        Some(x) => crate::report::money::number(locale.unwrap_or("en"), x),
         None => "–".into(),
     }
 }

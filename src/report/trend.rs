@@ -20,11 +20,15 @@ pub struct TrendWeek {
     pub week: String,
     pub leads: usize,
     pub customers: usize,
+    /// Whether any record existed at the week's end: not before the first commit that added
+    /// one, where the chart shows "no data" rather than 0.
+    pub data: bool,
 }
 
 /// What undoing the commits changes in each week's counts, after the changes not committed
-/// yet are undone: (leads, customers) per week, newest first (see [`build`]).
-pub(super) type Undone = Vec<(isize, isize)>;
+/// yet are undone: (leads, customers, records of any kind) per week, newest first (see
+/// [`build`]).
+pub(super) type Undone = Vec<(isize, isize, isize)>;
 
 /// The people whose stages undoing the commits reads: a live session keeps [`Undone`] while no
 /// batch reaches one of them (a change not committed yet is a batch's record too).
@@ -76,7 +80,13 @@ pub(super) fn build(
     };
     // How the counts move as changes are undone.
     let (leads, customers) = (std::cell::Cell::new(0isize), std::cell::Cell::new(0isize));
+    let records = std::cell::Cell::new(0isize);
     let undo = |state: &mut FxHashMap<String, Option<Option<String>>>, c: &Change| {
+        match c.event {
+            Event::Created => records.set(records.get() - 1),
+            Event::Deleted => records.set(records.get() + 1),
+            _ => {}
+        }
         if c.kind != Kind::Person || excluded(&c.id) {
             return;
         }
@@ -120,7 +130,7 @@ pub(super) fn build(
     for c in uncommitted.iter().rev() {
         undo(&mut state, c);
     }
-    let pending_by_uncommitted = (leads.get(), customers.get());
+    let pending_by_uncommitted = (leads.get(), customers.get(), records.get());
     let undone = undone.get_or_insert_with(|| {
         let mut out = Vec::new();
         let mut pending: Vec<&Changed> = history.iter().collect();
@@ -140,6 +150,7 @@ pub(super) fn build(
             out.push((
                 leads.get() - pending_by_uncommitted.0,
                 customers.get() - pending_by_uncommitted.1,
+                records.get() - pending_by_uncommitted.2,
             ));
         }
         out
@@ -147,28 +158,33 @@ pub(super) fn build(
     let mut rows = Vec::new();
     for (k, week) in weeks.iter().enumerate() {
         let (mut l, mut c) = (now.0 as isize, now.1 as isize);
+        let mut n = ctx.index.len() as isize;
         if k >= 1 {
             l += pending_by_uncommitted.0 + undone[k - 1].0;
             c += pending_by_uncommitted.1 + undone[k - 1].1;
+            n += pending_by_uncommitted.2 + undone[k - 1].2;
         }
         rows.push(TrendWeek {
             week: week.to_string(),
             leads: l.max(0) as usize,
             customers: c.max(0) as usize,
+            // The report's own week always has its figures, 0 or not.
+            data: k == 0 || n > 0,
         });
     }
     rows.reverse();
     let labels = rows.iter().map(|r| format!("W{}", &r.week[6..])).collect();
-    let chart = super::chart::Lines::new(
+    let known = |r: &TrendWeek, v: usize| r.data.then_some(v as f64);
+    let chart = super::chart::Lines::with_gaps(
         labels,
         vec![
             (
                 "leads".into(),
-                rows.iter().map(|r| r.leads as f64).collect(),
+                rows.iter().map(|r| known(r, r.leads)).collect(),
             ),
             (
                 "customers".into(),
-                rows.iter().map(|r| r.customers as f64).collect(),
+                rows.iter().map(|r| known(r, r.customers)).collect(),
             ),
         ],
     );

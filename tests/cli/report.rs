@@ -169,7 +169,7 @@ fn edit(ws: &Ws, rel: &str, from: &str, to: &str) {
 ///   lead); 11-24 priya moves Ada lead → mql and logs a call; 11-24 sam wins the Acme pilot
 ///   and logs a meeting on Initech; 11-25 priya loses the Globex rollout.
 /// - Not committed: Margaret Hamilton lead → sql.
-fn fixture() -> Ws {
+pub(crate) fn fixture() -> Ws {
     let ws = Ws::with_config(CONFIG);
     let dir = ws.path();
     git(dir, &["init", "-q", "-b", "main"]);
@@ -300,12 +300,12 @@ fn fixture() -> Ws {
     ws
 }
 
-fn sel(css: &str) -> Selector {
+pub(crate) fn sel(css: &str) -> Selector {
     Selector::parse(css).unwrap_or_else(|e| panic!("selector {css}: {e:?}"))
 }
 
 /// An element's text, whitespace collapsed.
-fn text(el: ElementRef) -> String {
+pub(crate) fn text(el: ElementRef) -> String {
     el.text()
         .collect::<String>()
         .split_whitespace()
@@ -314,7 +314,7 @@ fn text(el: ElementRef) -> String {
 }
 
 /// The text of every element `css` selects.
-fn texts(doc: &Html, css: &str) -> Vec<String> {
+pub(crate) fn texts(doc: &Html, css: &str) -> Vec<String> {
     doc.select(&sel(css)).map(text).collect()
 }
 
@@ -326,7 +326,7 @@ fn rows(doc: &Html, css: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn page(path: &Path) -> Html {
+pub(crate) fn page(path: &Path) -> Html {
     let html = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Html::parse_document(&html)
 }
@@ -343,7 +343,7 @@ fn moves(doc: &Html) -> Vec<(String, Vec<String>)> {
 }
 
 /// The value of the stat box with this label.
-fn stat(doc: &Html, css_scope: &str, label: &str) -> String {
+pub(crate) fn stat(doc: &Html, css_scope: &str, label: &str) -> String {
     let (value, lab) = (sel(".value"), sel(".label"));
     doc.select(&sel(&format!("{css_scope} .stat")))
         .find(|s| s.select(&lab).next().map(text).as_deref() == Some(label))
@@ -408,7 +408,7 @@ fn the_week_page_shows_what_moved_the_funnel_people_deals_and_the_trend() {
         ("customers", "1"),
         ("new leads this week", "1"),
         ("open deals", "2"),
-        ("weighted pipeline", "9,600 EUR"),
+        ("weighted pipeline", "€9,600"),
     ] {
         assert_eq!(stat(&doc, "main > .stats", label), value, "{label}");
     }
@@ -628,8 +628,8 @@ fn the_week_page_shows_what_moved_the_funnel_people_deals_and_the_trend() {
         ]]
     );
 
-    // The trend, week by week: W45 before any commit; W46 Ada, Grace, Edsger, Margaret; W47
-    // Linus too; W48 Alan too. Barbara is the one customer throughout.
+    // The trend, week by week: W45 before any commit, so no data (not 0); W46 Ada, Grace,
+    // Edsger, Margaret; W47 Linus too; W48 Alan too. Barbara is the one customer throughout.
     assert_eq!(
         texts(&doc, "#trend h2"),
         ["Leads and customers, last 4 weeks"]
@@ -637,16 +637,15 @@ fn the_week_page_shows_what_moved_the_funnel_people_deals_and_the_trend() {
     assert_eq!(
         texts(&doc, "#trend circle title"),
         [
-            "leads, W45: 0",
             "leads, W46: 4",
             "leads, W47: 5",
             "leads, W48: 6",
-            "customers, W45: 0",
             "customers, W46: 1",
             "customers, W47: 1",
             "customers, W48: 1",
         ]
     );
+    assert_eq!(texts(&doc, "#trend text.nodata"), ["no data"]);
 
     // Data health and segments.
     assert_eq!(
@@ -730,7 +729,7 @@ fn a_past_week_is_rendered_from_git_as_it_was_and_always_the_same() {
         ("new leads this week", "1"),
         ("open deals", "4"),
         // 10,000 × 90 % + 4,000 × 60 % + 20,000 × 40 % + 8,000 × 20 %
-        ("weighted pipeline", "21,000 EUR"),
+        ("weighted pipeline", "€21,000"),
     ] {
         assert_eq!(stat(&doc, "main > .stats", label), value, "{label}");
     }
@@ -766,16 +765,14 @@ fn a_past_week_is_rendered_from_git_as_it_was_and_always_the_same() {
     assert_eq!(
         texts(&doc, "#trend circle title"),
         [
-            "leads, W44: 0",
-            "leads, W45: 0",
             "leads, W46: 4",
             "leads, W47: 5",
-            "customers, W44: 0",
-            "customers, W45: 0",
             "customers, W46: 1",
             "customers, W47: 1",
         ]
     );
+    // W44 and W45 end before the first commit: no data, not 0.
+    assert_eq!(texts(&doc, "#trend text.nodata"), ["no data", "no data"]);
 
     // Later commits do not change a past week.
     edit(
@@ -875,14 +872,17 @@ fn a_past_week_writes_its_archive_page_only_and_leaves_the_live_site_alone() {
     let out = ws.kith(&["report", "--week", "2026-W47"]);
     assert_eq!(
         out.ok(),
-        "public/weeks/2026-W47/index.html: weekly report for 2026-W47 (1 file written, 1 \
+        "public/weeks/2026-W47/index.html: weekly report for 2026-W47 (2 files written, 1 \
          unchanged); a past week, so index.html and the record pages were left showing the \
          latest state (`kith report` renders them)\n"
     );
-    // Every page of the live site is as it was, Alan's included; W47's page is new.
+    // Every page of the live site is as it was, Alan's included; W47's page and its feed entry are new.
     let after = read_all();
     let added: Vec<&String> = after.keys().filter(|f| !live.contains_key(*f)).collect();
-    assert_eq!(added, ["weeks/2026-W47/index.html"]);
+    assert_eq!(
+        added,
+        ["weeks/2026-W47/headline.json", "weeks/2026-W47/index.html"]
+    );
     for (f, bytes) in &live {
         assert!(after.get(f) == Some(bytes), "{f} changed or went");
     }
@@ -940,10 +940,10 @@ fn running_the_report_again_writes_nothing() {
         .collect();
     age(&ws.file("public"));
     let out = ws.kith(&["report"]);
-    // 21 pages (index, week, 5 segments, 9 people, 1 company, 4 deals) and the stylesheet.
+    // 21 pages (index, week, 5 segments, 9 people, 1 company, 4 deals) the stylesheet, the feed and the week's feed entry.
     assert_eq!(
         out.ok(),
-        "public/index.html: weekly report for 2026-W48 (0 files written, 22 unchanged)\n"
+        "public/index.html: weekly report for 2026-W48 (0 files written, 24 unchanged)\n"
     );
     let after: BTreeMap<String, Vec<u8>> = files(&ws.file("public"))
         .into_iter()
@@ -975,7 +975,7 @@ fn changing_one_record_rewrites_only_the_pages_that_show_it() {
     let out = ws.kith(&["report"]);
     assert_eq!(
         out.ok(),
-        "public/index.html: weekly report for 2026-W48 (4 files written, 18 unchanged)\n"
+        "public/index.html: weekly report for 2026-W48 (4 files written, 20 unchanged)\n"
     );
     // The output folder's marker is `running_the_report_again_writes_nothing`'s business.
     let mut rewritten = touched(&ws.file("public"));
@@ -1280,7 +1280,7 @@ fn a_public_report_has_no_personal_data_and_replaces_a_private_one() {
     let out = ws.kith(&["report", "--public"]);
     assert_eq!(
         out.ok(),
-        "public/index.html: public report for 2026-W48, aggregate figures only (8 files written, 0 unchanged)\n"
+        "public/index.html: public report for 2026-W48, aggregate figures only (10 files written, 0 unchanged)\n"
     );
     assert!(
         out.stderr

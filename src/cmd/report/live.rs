@@ -181,6 +181,8 @@ impl Session {
             &self.archive,
             true,
         )?;
+        super::feed::write_entry(&self.site, cfg, &weekly)?;
+        super::feed::write(&self.site, cfg)?;
         self.weekly_value.keep(weekly);
         crate::util::output::trace("weekly pages");
         let changed: Vec<usize> = if self.reads_same_info("segment.html", &info) {
@@ -388,6 +390,7 @@ impl WeeklyValue {
             history,
             open_leads,
             customers,
+            headline,
             funnel,
             moved,
             hot_leads,
@@ -396,6 +399,8 @@ impl WeeklyValue {
             owners,
             followups,
             deals,
+            deal_depth,
+            week_money,
             trend,
             health
         );

@@ -22,6 +22,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use tera::Context;
 
+mod feed;
+mod lists;
 pub(super) mod live;
 
 /// Marks an output folder as kith's, and whether it holds private pages.
@@ -54,7 +56,14 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
         .as_deref()
         .map(|o| dir.unwrap_or(Path::new(".")).join(o));
     let out = crate::report::site::out_dir(&ws.root, given.as_deref(), &cfg.report.out)?;
-    prepare_out(&out, public)?;
+    // A digest is printed, not written: the output folder is left alone.
+    let digest = args.digest.then_some(match args.format {
+        crate::cli::DigestFormat::Markdown => report::digest::Style::Markdown,
+        crate::cli::DigestFormat::Text => report::digest::Style::Text,
+    });
+    if digest.is_none() {
+        prepare_out(&out, public)?;
+    }
     let site = Site::new(&ws.root, out.clone())?;
     // The report only reads history, and reads a lot of it: git's own commands do not re-hash
     // every object they read either.
@@ -112,6 +121,7 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
             public,
             latest,
             !args.no_records && !public && latest,
+            digest,
         ) {
             Ok(()) => rendered.push(week.to_string()),
             Err(e) if i > 0 => {
@@ -127,7 +137,13 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
             "could not save the history cache ({e}); the next report reads history again"
         ));
     }
+    if digest.is_some() {
+        return Ok(ExitCode::SUCCESS);
+    }
     site.write_style()?;
+    if live {
+        feed::write(&site, cfg)?;
+    }
     let (written, unchanged) = site.counts();
     let (page, past) = if live {
         (out.join("index.html"), "")
@@ -164,6 +180,8 @@ const SHALLOW: &str = "this is a shallow clone, so history is incomplete; fetch 
 #[derive(Serialize, Clone, PartialEq)]
 struct SiteInfo {
     workspace: String,
+    /// `report.locale`: how numbers are written.
+    locale: String,
     generated: String,
     public: bool,
     weeks: Vec<ArchiveWeek>,
@@ -196,6 +214,7 @@ fn render_week(
     public: bool,
     latest: bool,
     record_pages: bool,
+    digest: Option<report::digest::Style>,
 ) -> Result<()> {
     let cfg = &ws.config;
     let current = Week::of(today) == week;
@@ -286,6 +305,12 @@ fn render_week(
         duplicates: &duplicates,
         public,
     };
+    if let Some(style) = digest {
+        let weekly = report::build(&input);
+        let (locale, url) = (&cfg.report.locale, cfg.report.url.as_deref());
+        print!("{}", report::digest::render(&weekly, locale, url, style));
+        return Ok(());
+    }
     // The week's pages and the segment pages side by side. Each segment page is made just
     // before it is written and dropped after, one at a time: a page's values for the
     // templates take about 1 KB per member, and two large pages at once were 30 MB of the
@@ -296,6 +321,7 @@ fn render_week(
             crate::util::output::trace("report built");
             let value = tera::Value::from_serializable(&weekly);
             write_weekly(site, &info, &weekly, value, week, archive, latest)?;
+            feed::write_entry(site, cfg, &weekly)?;
             crate::util::output::trace("weekly pages");
             Ok(())
         },
@@ -337,6 +363,7 @@ impl SiteInfo {
     ) -> SiteInfo {
         SiteInfo {
             workspace: cfg.name.clone(),
+            locale: cfg.report.locale.clone(),
             generated: as_of.to_string(),
             public,
             weeks: archive
@@ -385,6 +412,8 @@ fn write_weekly(
         ctx.insert("lead_count", &weekly.open_leads);
         ctx.insert("customer_count", &weekly.customers);
         ctx.insert("previous_href", &previous_href);
+        ctx.insert("list_rows", &report::lists::SHOWN);
+        ctx.insert("locale", &info.locale);
         site.render(
             if page == "index" {
                 "index.html"
@@ -399,6 +428,7 @@ fn write_weekly(
         || latest.then(|| page("index", ".")),
     );
     site.write(&week_path, &week_page?)?;
+    lists::write(site, &site_value, &info.locale, weekly, &report, week)?;
     if let Some(index_page) = index_page {
         site.write("index.html", &index_page?)?;
     }
