@@ -798,7 +798,34 @@ fn merge_commit(
         }
     }
     crate::util::output::trace("merged texts");
-    // Removals first, then the merged texts.
+    stage(git, &mut index, writes)?;
+    crate::util::output::trace("index updated");
+    refuse_unmerged(&index)?;
+    crate::util::output::trace("records merged");
+    let tree_id = index.write_tree_to(git)?;
+    let tree = git.find_tree(tree_id)?;
+    let who = crate::git::identity(git)?;
+    let commit_id = git.commit(
+        None,
+        &who.author,
+        &who.committer,
+        &merge_message(t, merged.len()),
+        &tree,
+        &[&ours, &theirs],
+    )?;
+    failpoint("merge-written");
+    crate::util::output::trace("merge written");
+    crate::sync::checkout::move_to(git, commit_id, "kith sync: merge")?;
+    Ok(merged)
+}
+
+/// Puts the merged texts in git's merge index: the removals first, then the texts (`None` removes
+/// the path), each replacing whatever conflict git recorded there.
+fn stage(
+    git: &Repository,
+    index: &mut git2::Index,
+    mut writes: Vec<(PathBuf, Option<String>)>,
+) -> Result<()> {
     writes.sort_by_key(|(_, text)| text.is_some());
     for (path, text) in writes {
         let _ = index.conflict_remove(&path);
@@ -812,61 +839,45 @@ fn merge_commit(
             ))?;
         }
     }
-    crate::util::output::trace("index updated");
-    let mut unresolved: Vec<String> = Vec::new();
-    if index.has_conflicts() {
-        let paths: Vec<String> = index
-            .conflicts()?
-            .flatten()
-            .filter_map(|c| {
-                c.our
-                    .or(c.their)
-                    .map(|e| String::from_utf8_lossy(&e.path).into_owned())
-            })
-            .collect();
-        unresolved.extend(paths);
-        unresolved.sort();
-        unresolved.dedup();
+    Ok(())
+}
+
+/// Fails naming the files git could not merge and kith does not merge (not records).
+fn refuse_unmerged(index: &git2::Index) -> Result<()> {
+    if !index.has_conflicts() {
+        return Ok(());
     }
-    if !unresolved.is_empty() {
-        return Err(crate::util::hint::hint(
-            format!(
-                "these files changed on both sides and are not records kith can merge: {}",
-                unresolved.join(", ")
-            ),
-            "merge them with git (`git pull`), then run `kith sync` again; your commits are safe",
-        ));
+    let mut unresolved: Vec<String> = index
+        .conflicts()?
+        .flatten()
+        .filter_map(|c| {
+            c.our
+                .or(c.their)
+                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+        })
+        .collect();
+    unresolved.sort();
+    unresolved.dedup();
+    if unresolved.is_empty() {
+        return Ok(());
     }
-    crate::util::output::trace("records merged");
-    let tree_id = index.write_tree_to(git)?;
-    let tree = git.find_tree(tree_id)?;
-    let who = crate::git::identity(git)?;
-    let n = merged.len();
-    let message = format!(
-        "kith: merge {}/{}{}",
-        t.remote,
-        t.branch,
-        if n > 0 {
-            format!(
-                " ({n} record{} merged field by field)",
-                if n == 1 { "" } else { "s" }
-            )
-        } else {
-            String::new()
-        }
-    );
-    let commit_id = git.commit(
-        None,
-        &who.author,
-        &who.committer,
-        &message,
-        &tree,
-        &[&ours, &theirs],
-    )?;
-    failpoint("merge-written");
-    crate::util::output::trace("merge written");
-    crate::sync::checkout::move_to(git, commit_id, "kith sync: merge")?;
-    Ok(merged)
+    Err(crate::util::hint::hint(
+        format!(
+            "these files changed on both sides and are not records kith can merge: {}",
+            unresolved.join(", ")
+        ),
+        "merge them with git (`git pull`), then run `kith sync` again; your commits are safe",
+    ))
+}
+
+/// `kith: merge origin/main (3 records merged field by field)`.
+fn merge_message(t: &Target, merged: usize) -> String {
+    let detail = match merged {
+        0 => String::new(),
+        1 => " (1 record merged field by field)".to_string(),
+        n => format!(" ({n} records merged field by field)"),
+    };
+    format!("kith: merge {}/{}{detail}", t.remote, t.branch)
 }
 
 /// Paths changed between two trees, as (before, after), renames detected.
