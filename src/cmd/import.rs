@@ -33,7 +33,7 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
         .file_name()
         .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     let index = crate::load::load(ws);
-    super::summarize(ws, &index);
+    crate::load::summarize(ws, &index);
     output::trace("loaded");
     let (today, by) = stamp_parts(ws)?;
     let opts = Options {

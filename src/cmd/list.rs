@@ -201,7 +201,7 @@ fn warm(
     };
     let decoded: &'static [Record] = crate::util::free::until_exit(decoded);
     cache::trace("records, scores and segments from the cache");
-    super::keep_tally(tally);
+    crate::load::keep_tally(tally);
     Ok(Some(
         decoded
             .iter()

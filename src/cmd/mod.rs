@@ -45,10 +45,10 @@ use crate::plan::lifecycle::Attribution;
 use crate::record::Kind;
 use crate::record::schema::{self, FieldType};
 use crate::record::value::Value;
-use crate::util::output::{self, paint};
+use crate::util::output::{self, display_path, paint, warn};
 use crate::workspace::Workspace;
 use anyhow::{Result, bail};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// kith's command line, whole: configures git, reads the arguments ([`argv::normalize`], then
@@ -198,7 +198,7 @@ fn open(dir: Option<&Path>) -> Result<Workspace> {
 /// time.
 fn load(ws: &Workspace) -> &'static Index {
     let index = load_quiet(ws);
-    summarize(ws, index);
+    crate::load::summarize(ws, index);
     index
 }
 
@@ -207,34 +207,11 @@ fn load_quiet(ws: &Workspace) -> &'static Index {
     crate::util::free::until_exit(crate::load::load(ws))
 }
 
-/// Sums up the problems of the records and kith.yaml for the one line on stderr that `main`
-/// prints after the command's own output ([`print_tally`]), instead of the problems themselves.
-/// Remembered in the cache for `kith list`'s answers from it, which must say the same.
-fn summarize(ws: &Workspace, index: &Index) {
-    let tally = index.tally();
-    crate::load::cache::remember_tally(ws, index, tally);
-    keep_tally(tally);
-}
-
-/// The tally of the workspace the command loaded, for [`print_tally`].
-static TALLY: std::sync::Mutex<Option<crate::record::diag::Tally>> = std::sync::Mutex::new(None);
-
-/// Keeps the tally of the workspace the command loaded (the last, if it loaded several).
-fn keep_tally(tally: crate::record::diag::Tally) {
-    *TALLY
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tally);
-}
-
 /// Prints the kept tally's line (`614 warnings in 16,800 records; `kith check` lists them`),
 /// coloured like `kith check`'s; nothing when there are no problems. `main` calls it when the
 /// command succeeded: a failed command's error is what matters then.
 fn print_tally() {
-    let kept = TALLY
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .take();
-    if let Some(tally) = kept
+    if let Some(tally) = crate::load::take_tally()
         && let Some(line) = tally.line()
     {
         let style = if tally.errors > 0 {
@@ -243,17 +220,6 @@ fn print_tally() {
             output::WARN
         };
         output::eprint(&format!("{}\n", paint(style, &line)));
-    }
-}
-
-/// A path as the user can type it: relative to the current folder when inside it.
-fn display_path(p: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let abs: PathBuf = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    match abs.strip_prefix(&cwd) {
-        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
-        Ok(rel) => rel.display().to_string(),
-        Err(_) => abs.display().to_string(),
     }
 }
 
@@ -276,13 +242,6 @@ fn with_stamp<T>(
         today,
         by: by.as_deref(),
     })
-}
-
-fn warn(message: &str) {
-    output::eprint(&format!(
-        "{}: {message}\n",
-        paint(output::WARN.bold(), "warning")
-    ));
 }
 
 /// A warning and what to do about it.

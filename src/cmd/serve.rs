@@ -19,7 +19,7 @@ pub fn run(ws: Workspace, args: ServeArgs) -> Result<ExitCode> {
     };
     let local = serve::start(out.clone(), &addr, renders.clone())?;
     // Listening first: a bad address or a port in use fails before any page is written.
-    if !out.join(super::report::MARKER).is_file() {
+    if !out.join(crate::report::write::MARKER).is_file() {
         super::report::run(&ws, None, ReportArgs::default())?;
     }
     if !local.ip().is_loopback() {

@@ -1,11 +1,11 @@
 //! `kith watch`: load the index once, then follow the workspace and print one line per change
 //! and what it caused.
 
-use super::report::live::{Rendered, Session};
 use crate::cli::WatchArgs;
 use crate::record::Kind;
 use crate::util::output;
 use crate::watch::apply::Live;
+use crate::watch::live::{Rendered, Session};
 use crate::watch::source::Source;
 use crate::watch::summary;
 use crate::workspace::Workspace;

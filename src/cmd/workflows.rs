@@ -32,7 +32,7 @@ fn start(ws: &Workspace, as_of: Option<&str>) -> Result<(Vec<Workflow>, Date, In
     crate::analysis::require_valid(ws)?;
     let as_of = super::date_or_today(ws, as_of)?;
     let index = crate::load::load(ws);
-    super::summarize(ws, &index);
+    crate::load::summarize(ws, &index);
     output::trace("records loaded");
     Ok((workflows, as_of, index))
 }

@@ -362,6 +362,33 @@ fn load_blobs(
     Ok(index)
 }
 
+/// Sums up the problems of the records and kith.yaml for the one line on stderr that `main`
+/// prints after the command's own output (`cmd::print_tally`), instead of the problems themselves.
+/// Remembered in the cache for `kith list`'s answers from it, which must say the same.
+pub fn summarize(ws: &Workspace, index: &Index) {
+    let tally = index.tally();
+    cache::remember_tally(ws, index, tally);
+    keep_tally(tally);
+}
+
+/// The tally of the workspace the command loaded, for [`print_tally`].
+static TALLY: std::sync::Mutex<Option<crate::record::diag::Tally>> = std::sync::Mutex::new(None);
+
+/// Keeps the tally of the workspace the command loaded (the last, if it loaded several).
+pub fn keep_tally(tally: crate::record::diag::Tally) {
+    *TALLY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tally);
+}
+
+/// The tally [`summarize`] kept last, taken (so that it is printed once).
+pub fn take_tally() -> Option<crate::record::diag::Tally> {
+    TALLY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

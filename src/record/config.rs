@@ -54,6 +54,9 @@ pub const DEFAULT_DEAL_STAGES: &[(&str, f64)] = &[
 ];
 pub const DEFAULT_MAX_RECORD_BYTES: u64 = 1024 * 1024;
 
+/// The locales the report writes numbers for (`report.locale`; see [`crate::report::money`]).
+pub const LOCALES: [&str; 6] = ["en", "de", "fr", "nl", "es", "it"];
+
 /// Top-level keys this version knows; others get a warning (likely a typo).
 const KNOWN_KEYS: &[&str] = &[
     "name",
@@ -594,13 +597,13 @@ impl Config {
             d.trend_weeks = r.trend_weeks.unwrap_or(d.trend_weeks).clamp(2, 104);
             if let Some(locale) = r.locale {
                 let l = locale.trim().to_lowercase();
-                if crate::report::money::LOCALES.contains(&l.as_str()) {
+                if LOCALES.contains(&l.as_str()) {
                     d.locale = l;
                 } else {
                     diags.push(err(
                         "report",
                         format!("report.locale `{locale}` is not a locale kith knows"),
-                        &format!("write one of {}", crate::report::money::LOCALES.join(", ")),
+                        &format!("write one of {}", LOCALES.join(", ")),
                     ));
                 }
             }

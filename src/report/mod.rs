@@ -26,6 +26,7 @@ pub mod timeline;
 mod trend;
 pub mod week;
 pub mod week_money;
+pub mod write;
 
 use crate::analysis::derive::Derived;
 use crate::git::commits::Changed;

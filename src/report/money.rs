@@ -1,8 +1,7 @@
 //! Numbers and amounts as a reader of `report.locale` writes them: `€89,000` in English,
 //! `89.000 €` in German, `89 000 €` in French. Pure.
 
-/// The locales the report writes numbers for.
-pub const LOCALES: [&str; 6] = ["en", "de", "fr", "nl", "es", "it"];
+pub use crate::record::config::LOCALES;
 
 /// How a locale groups digits and places the currency.
 struct Style {

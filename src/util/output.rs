@@ -3,6 +3,7 @@
 
 use anstyle::{AnsiColor, Style};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
 /// Output formats shared by the listing commands.
@@ -246,6 +247,23 @@ pub fn trace(what: &str) {
     {
         eprintln!("[{:>8.3}s] {what}", start.elapsed().as_secs_f64());
     }
+}
+
+/// A path as the user can type it: relative to the current folder when inside it.
+pub fn display_path(p: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs: PathBuf = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    match abs.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => abs.display().to_string(),
+    }
+}
+
+/// `warning: MESSAGE` on standard error: something the reader should know that does not stop
+/// the command.
+pub fn warn(message: &str) {
+    eprint(&format!("{}: {message}\n", paint(WARN.bold(), "warning")));
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod apply;
 pub mod batch;
 pub mod duplicates;
 pub mod filter;
+pub mod live;
 pub mod serve;
 pub mod source;
 pub mod summary;

@@ -1,208 +1,63 @@
-//! `kith report`: the weekly pipeline report as a static site.
-//!
-//! The I/O around [`crate::report`]: which week, the workspace as it was at its end (the
-//! working tree for the current week, git for past ones), the history of the trend window
-//! (cached under `.kith/`), then the pages through [`crate::report::site`].
+//! The report site on disk: a week's pages rendered and written (only those whose bytes
+//! changed), the segment and record pages, the archive of weeks, the feed, and the output
+//! folder kept kith's own. `kith report` ([`crate::cmd`]) and the live report of `kith watch`
+//! ([`crate::watch::live`]) both write through here.
 
-use super::{display_path, done, warn};
 use crate::analysis::derive::Derived;
-use crate::cli::ReportArgs;
 use crate::git::commits::{self, Cache};
 use crate::git::history::{self, Change, Repo};
 use crate::index::Index;
 use crate::record::Kind;
 use crate::report::site::Site;
 use crate::report::{self, History, Week, pages};
+use crate::util::output::{display_path, warn};
 use crate::workspace::Workspace;
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
-use std::process::ExitCode;
 use tera::Context;
 
-mod feed;
+pub mod feed;
 mod lists;
-pub(super) mod live;
 
 /// Marks an output folder as kith's, and whether it holds private pages.
-pub(super) const MARKER: &str = ".kith-report";
-
-/// `dir` is `-C`'s folder: a relative `--out` is relative to it, as every path given to kith is.
-pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitCode> {
-    crate::util::output::trace("start");
-    crate::analysis::require_valid(ws)?;
-    let cfg = &ws.config;
-    let today = ws.today()?;
-    let (week, as_of) = match (&args.week, &args.as_of) {
-        (Some(w), _) => {
-            // A week of the wrong form is a usage error, as a date of the wrong form is.
-            let w = Week::parse(w).map_err(|e| super::usage(e.to_string()))?;
-            (w, w.end().min(today))
-        }
-        (None, Some(d)) => {
-            let d = super::date_arg(d, today)?;
-            (Week::of(d), d)
-        }
-        (None, None) => (Week::of(today), today),
-    };
-    if week.start() > today {
-        bail!("{week} has not started yet (today is {today})");
-    }
-    let public = args.public || cfg.report.public;
-    let given = args
-        .out
-        .as_deref()
-        .map(|o| dir.unwrap_or(Path::new(".")).join(o));
-    let out = crate::report::site::out_dir(&ws.root, given.as_deref(), &cfg.report.out)?;
-    // A digest is printed, not written: the output folder is left alone.
-    let digest = args.digest.then_some(match args.format {
-        crate::cli::DigestFormat::Markdown => report::digest::Style::Markdown,
-        crate::cli::DigestFormat::Text => report::digest::Style::Text,
-    });
-    if digest.is_none() {
-        prepare_out(&out, public)?;
-    }
-    let site = Site::new(&ws.root, out.clone())?;
-    // The report only reads history, and reads a lot of it: git's own commands do not re-hash
-    // every object they read either.
-    git2::opts::strict_hash_verification(false);
-    let repo = Repo::open(&ws.root)?;
-    let mut cache = Cache::open(&ws.root);
-    let mut weeks = vec![(week, as_of)];
-    let mut w = week;
-    for _ in 0..args.backfill {
-        w = w.previous();
-        weeks.push((w, w.end()));
-    }
-    // Past weeks from before the first commit have nothing to show.
-    if weeks.len() > 1 {
-        let Some(repo) = repo.as_ref() else {
-            bail!(
-                "--backfill renders past weeks from git history, and this workspace is not in a git repository"
-            );
-        };
-        let tz = &cfg.tz;
-        let before = weeks.len();
-        let mut kept = vec![weeks[0]];
-        for (w, d) in &weeks[1..] {
-            if commit_at(repo, w.end_instant(tz))?.is_some() {
-                kept.push((*w, *d));
-            }
-        }
-        if kept.len() < before {
-            warn(&format!(
-                "{} of the weeks asked for end before the repository's first commit; skipped",
-                before - kept.len()
-            ));
-        }
-        weeks = kept;
-    }
-    // Oldest first, so each page links the week before it; the archive lists every week in
-    // the folder and those about to be written.
-    let archive = archive(&out, &weeks.iter().map(|(w, _)| *w).collect::<Vec<_>>());
-    // The site's front page, segment pages and record pages always show the latest state:
-    // only a report on this week as of today renders them. A past week (or an earlier day)
-    // writes its own archive page and nothing else, and so deletes nothing either.
-    let live = weeks[0] == (Week::of(today), today);
-    let mut rendered = Vec::new();
-    for (i, (week, as_of)) in weeks.iter().enumerate().rev() {
-        let latest = i == 0 && live;
-        match render_week(
-            ws,
-            &site,
-            repo.as_ref(),
-            &mut cache,
-            &archive,
-            *week,
-            *as_of,
-            today,
-            public,
-            latest,
-            !args.no_records && !public && latest,
-            digest,
-        ) {
-            Ok(()) => rendered.push(week.to_string()),
-            Err(e) if i > 0 => {
-                // A week before the repository's first commit, say: the later ones still go.
-                warn(&format!("{week}: {}", crate::util::hint::one_line(&e)));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    rendered.reverse();
-    if let Err(e) = cache.save() {
-        warn(&format!(
-            "could not save the history cache ({e}); the next report reads history again"
-        ));
-    }
-    if digest.is_some() {
-        return Ok(ExitCode::SUCCESS);
-    }
-    site.write_style()?;
-    if live {
-        feed::write(&site, cfg)?;
-    }
-    let (written, unchanged) = site.counts();
-    let (page, past) = if live {
-        (out.join("index.html"), "")
-    } else {
-        (
-            out.join(format!("weeks/{week}/index.html")),
-            "; a past week, so index.html and the record pages were left showing the latest state (`kith report` renders them)",
-        )
-    };
-    done(
-        &display_path(&page),
-        &format!(
-            "{} report for {}{} ({written} file{} written, {unchanged} unchanged){past}",
-            if public { "public" } else { "weekly" },
-            rendered.join(", "),
-            if public {
-                ", aggregate figures only"
-            } else {
-                ""
-            },
-            if written == 1 { "" } else { "s" },
-        ),
-    );
-    Ok(ExitCode::SUCCESS)
-}
+pub const MARKER: &str = ".kith-report";
 
 /// Why a report has no history: no repository.
-const NO_GIT: &str = "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)";
+pub const NO_GIT: &str = "this workspace is not in a git repository, so what moved cannot be told; `git init` and commit the records (`kith sync` does both)";
 
 /// Why a report has no history: a shallow clone.
-const SHALLOW: &str = "this is a shallow clone, so history is incomplete; fetch all of it with `git fetch --unshallow` (in CI: fetch-depth 0)";
+pub const SHALLOW: &str = "this is a shallow clone, so history is incomplete; fetch all of it with `git fetch --unshallow` (in CI: fetch-depth 0)";
 
 /// What every page's context holds besides its own data.
 #[derive(Serialize, Clone, PartialEq)]
-struct SiteInfo {
-    workspace: String,
+pub struct SiteInfo {
+    pub workspace: String,
     /// `report.locale`: how numbers are written.
-    locale: String,
-    generated: String,
-    public: bool,
-    weeks: Vec<ArchiveWeek>,
-    segments: Vec<SegmentLink>,
+    pub locale: String,
+    pub generated: String,
+    pub public: bool,
+    pub weeks: Vec<ArchiveWeek>,
+    pub segments: Vec<SegmentLink>,
 }
 
 #[derive(Serialize, Clone, PartialEq)]
-struct ArchiveWeek {
+pub struct ArchiveWeek {
     week: String,
     href: String,
 }
 
 #[derive(Serialize, Clone, PartialEq)]
-struct SegmentLink {
+pub struct SegmentLink {
     name: String,
     size: usize,
     description: String,
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_week(
+pub fn render_week(
     ws: &Workspace,
     site: &Site,
     repo: Option<&Repo>,
@@ -246,7 +101,7 @@ fn render_week(
         let loaded = (|| -> Result<(Index, Vec<Change>)> {
             if current {
                 let index = crate::load::load(ws);
-                super::summarize(ws, &index);
+                crate::load::summarize(ws, &index);
                 let pending = repo
                     .map(|r| uncommitted(ws, r))
                     .transpose()?
@@ -354,7 +209,7 @@ fn render_week(
 
 impl SiteInfo {
     /// `segments`: each segment's name, size and description.
-    fn new(
+    pub fn new(
         cfg: &crate::record::config::Config,
         as_of: Date,
         public: bool,
@@ -386,7 +241,7 @@ impl SiteInfo {
 
 /// The week's page, and the site's index page when it is the latest week.
 /// `report`: `weekly` as the templates' value.
-fn write_weekly(
+pub fn write_weekly(
     site: &Site,
     info: &SiteInfo,
     weekly: &report::Weekly,
@@ -436,7 +291,7 @@ fn write_weekly(
 }
 
 /// One segment's page.
-fn write_segment(site: &Site, info: &SiteInfo, s: &pages::SegmentPage) -> Result<()> {
+pub fn write_segment(site: &Site, info: &SiteInfo, s: &pages::SegmentPage) -> Result<()> {
     let mut ctx = Context::new();
     ctx.insert("kith_version", env!("CARGO_PKG_VERSION"));
     ctx.insert("site", info);
@@ -449,7 +304,7 @@ fn write_segment(site: &Site, info: &SiteInfo, s: &pages::SegmentPage) -> Result
 }
 
 /// What every record page's context holds, made once.
-fn record_context(info: &SiteInfo, since: &str) -> Context {
+pub fn record_context(info: &SiteInfo, since: &str) -> Context {
     let mut shared = Context::new();
     shared.insert("kith_version", env!("CARGO_PKG_VERSION"));
     shared.insert("site", info);
@@ -459,7 +314,7 @@ fn record_context(info: &SiteInfo, since: &str) -> Context {
 }
 
 /// One record's page: its path in the site and its HTML.
-fn render_record(
+pub fn render_record(
     site: &Site,
     shared: &Context,
     index: &Index,
@@ -480,10 +335,10 @@ fn render_record(
 }
 
 /// Each record's committed changes (the rows of its page's history).
-type Histories = rustc_hash::FxHashMap<(Kind, String), Vec<pages::HistoryRow>>;
+pub type Histories = rustc_hash::FxHashMap<(Kind, String), Vec<pages::HistoryRow>>;
 
 /// Every record's page, in parallel; only changed pages are written.
-fn write_records(
+pub fn write_records(
     site: &Site,
     index: &Index,
     derived: &Derived,
@@ -543,7 +398,7 @@ fn write_records(
 }
 
 /// The weeks with a page in the output folder and those about to be rendered, newest first.
-fn archive(out: &Path, rendering: &[Week]) -> Vec<Week> {
+pub fn archive(out: &Path, rendering: &[Week]) -> Vec<Week> {
     let mut weeks: Vec<Week> = std::fs::read_dir(out.join("weeks"))
         .into_iter()
         .flatten()
@@ -560,7 +415,7 @@ fn archive(out: &Path, rendering: &[Week]) -> Vec<Week> {
 
 /// The newest commit on the first-parent line of HEAD made before `end`: the workspace as the
 /// team had it then.
-fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>> {
+pub fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>> {
     let Ok(head) = repo.git.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(None);
     };
@@ -577,7 +432,7 @@ fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>> {
 }
 
 /// Record changes in the working tree that are not committed yet.
-fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<Change>> {
+pub fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<Change>> {
     Ok(uncommitted_by_path(ws, repo)?
         .into_values()
         .flatten()
@@ -585,7 +440,7 @@ fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<Change>> {
 }
 
 /// [`uncommitted`] by the file's path in the repository, in git's order.
-fn uncommitted_by_path(
+pub fn uncommitted_by_path(
     ws: &Workspace,
     repo: &Repo,
 ) -> Result<std::collections::BTreeMap<String, Vec<Change>>> {
@@ -631,7 +486,7 @@ fn uncommitted_by_path(
 
 /// Makes sure the output folder is kith's and never mixes public and private pages: a public
 /// report over a private one clears it first, so no record page is left behind to publish.
-fn prepare_out(out: &Path, public: bool) -> Result<()> {
+pub fn prepare_out(out: &Path, public: bool) -> Result<()> {
     let marker = out.join(MARKER);
     let mode = if public { "public" } else { "private" };
     if out.exists() {

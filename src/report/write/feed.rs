@@ -9,7 +9,7 @@ use anyhow::Result;
 const ENTRY: &str = "headline.json";
 
 /// Keeps the week's entry beside its page.
-pub(super) fn write_entry(
+pub fn write_entry(
     site: &Site,
     cfg: &crate::record::config::Config,
     weekly: &Weekly,
@@ -22,7 +22,7 @@ pub(super) fn write_entry(
 /// Writes `feed.xml` from the entries of every week in the folder. An entry that cannot be
 /// read (written by another version, or by hand) leaves its week out of the feed, not the
 /// feed out of the site.
-pub(super) fn write(site: &Site, cfg: &crate::record::config::Config) -> Result<()> {
+pub fn write(site: &Site, cfg: &crate::record::config::Config) -> Result<()> {
     let mut entries = Vec::new();
     let weeks = std::fs::read_dir(site.out().join("weeks"))
         .into_iter()

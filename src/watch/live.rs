@@ -12,14 +12,14 @@
 //! Everything is rendered again when HEAD moves (a commit, a checkout), on a new day, and when
 //! the watcher opens a new session (kith.yaml or a template changed).
 
-use super::{
-    Histories, MARKER, SiteInfo, archive, prepare_out, record_context, render_record,
-    uncommitted_by_path, write_records, write_segment, write_weekly,
-};
 use crate::git::commits::{self, Cache};
 use crate::git::history::{self, Change, Repo};
 use crate::record::Kind;
 use crate::report::site::Site;
+use crate::report::write::{
+    Histories, MARKER, SiteInfo, archive, prepare_out, record_context, render_record,
+    uncommitted_by_path, write_records, write_segment, write_weekly,
+};
 use crate::report::{self, History, Week, pages};
 use crate::watch::apply::Live;
 use crate::workspace::Workspace;
@@ -181,8 +181,8 @@ impl Session {
             &self.archive,
             true,
         )?;
-        super::feed::write_entry(&self.site, cfg, &weekly)?;
-        super::feed::write(&self.site, cfg)?;
+        crate::report::write::feed::write_entry(&self.site, cfg, &weekly)?;
+        crate::report::write::feed::write(&self.site, cfg)?;
         self.weekly_value.keep(weekly);
         crate::util::output::trace("weekly pages");
         let changed: Vec<usize> = if self.reads_same_info("segment.html", &info) {
@@ -296,11 +296,11 @@ impl Session {
     fn read_history(&mut self, ws: &Workspace) -> Result<()> {
         let cfg = &ws.config;
         let Some(repo) = &self.repo else {
-            self.history = History::Unavailable(super::NO_GIT.to_string());
+            self.history = History::Unavailable(crate::report::write::NO_GIT.to_string());
             return Ok(());
         };
         if repo.is_shallow() {
-            self.history = History::Unavailable(super::SHALLOW.to_string());
+            self.history = History::Unavailable(crate::report::write::SHALLOW.to_string());
             return Ok(());
         }
         self.head = repo.git.head().ok().and_then(|h| h.target());
