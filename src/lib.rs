@@ -40,6 +40,7 @@ pub mod index;
 pub mod intern;
 pub mod lifecycle;
 pub mod load;
+pub mod lsp;
 pub mod markdown;
 pub mod merge;
 pub mod output;

@@ -20,6 +20,7 @@ mod init;
 mod install;
 mod list;
 mod log;
+mod lsp;
 mod merge;
 mod new;
 mod promote;
@@ -145,6 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Watch(args) => watch::run(open(dir)?, args),
         Command::Serve(args) => serve::run(open(dir)?, args),
+        Command::Lsp(args) => lsp::run(dir, args),
         Command::Cache(c) => cache::run(&open(dir)?, c),
         Command::Completions(args) => install::completions(args),
         Command::Man(args) => install::man(args),
@@ -169,6 +171,7 @@ fn without_dry_run(command: &Command) -> Option<&'static str> {
         Command::Report(_) => "report",
         Command::Watch(_) => "watch",
         Command::Serve(_) => "serve",
+        Command::Lsp(_) => "lsp",
         Command::Cache(CacheCommand::Clear) => "cache clear",
         Command::Export(args) if args.output.is_some() => "export --output",
         Command::Gen(_) => "gen",

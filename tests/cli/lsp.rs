@@ -1,0 +1,394 @@
+//! `kith lsp`: the real binary driven over stdio with JSON-RPC messages, as an editor does.
+
+use crate::harness::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+/// How long a test waits for an answer before it fails.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A language client: sends requests and notifications, and keeps the server's messages.
+pub struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    /// Notifications received while waiting for something else.
+    pub seen: Vec<Value>,
+    next_id: i64,
+    pub root: std::path::PathBuf,
+}
+
+/// Frames one message as the protocol does: a `Content-Length` header, a blank line, the JSON.
+pub fn frame(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+fn read_frame(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            len = v.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; len?];
+    r.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    /// Starts `kith lsp` in the workspace, without initializing it.
+    pub fn spawn(root: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
+            .arg("lsp")
+            .current_dir(root)
+            .envs(pinned_clock())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start kith lsp");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, messages) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(v) = read_frame(&mut r) {
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            stdin: child.stdin.take(),
+            child,
+            messages,
+            seen: Vec::new(),
+            next_id: 1,
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// Starts `kith lsp` and initializes it with the workspace as its root.
+    pub fn start(root: &Path) -> Client {
+        let mut c = Client::spawn(root);
+        let uri = format!("file://{}", root.display());
+        let init = c.request("initialize", json!({ "processId": null, "rootUri": uri, "capabilities": {} }));
+        assert!(init["result"]["capabilities"]["hoverProvider"].as_bool().unwrap(), "{init}");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    pub fn uri(&self, rel: &str) -> String {
+        format!("file://{}/{rel}", self.root.display())
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        let msg = json!({ "jsonrpc": "2.0", "method": method, "params": params });
+        self.send_raw(&frame(&msg.to_string()));
+    }
+
+    /// Sends a request and returns the whole response (`result` or `error`).
+    #[track_caller]
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let msg = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+        self.send_raw(&frame(&msg.to_string()));
+        self.wait(|m| m["id"] == json!(id) && m.get("method").is_none())
+    }
+
+    /// The result of a request that must succeed.
+    #[track_caller]
+    pub fn result(&mut self, method: &str, params: Value) -> Value {
+        let r = self.request(method, params);
+        assert!(r.get("error").is_none(), "{method} failed: {r}");
+        r["result"].clone()
+    }
+
+    /// Waits for a message the predicate accepts; the others are kept in `seen`.
+    #[track_caller]
+    pub fn wait(&mut self, want: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&want) {
+            return self.seen.remove(i);
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.messages.recv_timeout(left) {
+                Ok(m) if want(&m) => return m,
+                Ok(m) => self.seen.push(m),
+                Err(RecvTimeoutError::Timeout) => panic!("no such message; got {:#?}", self.seen),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the server stopped; got {:#?}", self.seen)
+                }
+            }
+        }
+    }
+
+    /// Waits for the diagnostics of `rel` that the predicate accepts (earlier ones for the same
+    /// file are dropped).
+    #[track_caller]
+    pub fn diagnostics(&mut self, rel: &str, want: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let uri = self.uri(rel);
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == json!(uri)
+                && want(m["params"]["diagnostics"].as_array().unwrap())
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    pub fn open(&mut self, rel: &str, text: &str) {
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "markdown", "version": 1, "text": text } }),
+        );
+    }
+
+    pub fn change(&mut self, rel: &str, version: i32, text: &str) {
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
+        );
+    }
+
+    /// `{textDocument, position}` at the first `needle` in `text`, `plus` characters into it.
+    pub fn at(&self, rel: &str, text: &str, needle: &str, plus: usize) -> Value {
+        let i = text.find(needle).unwrap_or_else(|| panic!("no `{needle}`")) + plus;
+        let line = text[..i].matches('\n').count();
+        let col = text[..i].rsplit('\n').next().unwrap().chars().count();
+        json!({ "textDocument": { "uri": self.uri(rel) }, "position": { "line": line, "character": col } })
+    }
+
+    /// Shuts the server down as an editor does, and checks that it exits with 0.
+    pub fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        self.notify("exit", Value::Null);
+        drop(self.stdin.take());
+        self.exits_with(0);
+    }
+
+    #[track_caller]
+    pub fn exits_with(mut self, code: i32) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert_eq!(status.code(), Some(code));
+                return;
+            }
+            assert!(Instant::now() < deadline, "kith lsp did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn close_stdin(&mut self) {
+        drop(self.stdin.take());
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn codes(diags: &[Value]) -> Vec<String> {
+    diags.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+}
+
+const NADIA: &str = "contacts/nadia-haddad.md";
+
+#[test]
+fn diagnostics_follow_the_unsaved_buffer() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let text = ws.read(NADIA);
+    c.open(NADIA, &text);
+    assert!(c.diagnostics(NADIA, |_| true).is_empty());
+    // A mistyped company and an unknown stage, as typed and not saved.
+    let typo = text
+        .replace("company: calder-mutual", "company: calder-mutul")
+        .replace("lifecycle: evangelist", "lifecycle: evangelst");
+    c.change(NADIA, 2, &typo);
+    let diags = c.diagnostics(NADIA, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-reference", "unknown-stage"], "{diags:#?}");
+    let missing = &diags[0];
+    assert_eq!(
+        missing["message"],
+        "`company` refers to company `calder-mutul`, but companies/calder-mutual.md does not exist\nhelp: did you mean `calder-mutual`?"
+            .replace("calder-mutual.md", "calder-mutul.md")
+    );
+    assert_eq!(missing["severity"], 1);
+    assert_eq!(missing["source"], "kith");
+    assert_eq!(missing["range"]["start"], json!({ "line": 3, "character": 9 }));
+    assert_eq!(missing["range"]["end"], json!({ "line": 3, "character": 21 }));
+    // Fixed in the buffer: the diagnostics go away, though nothing was saved.
+    c.change(NADIA, 3, &text);
+    assert!(c.diagnostics(NADIA, |d| d.is_empty()).is_empty());
+    ws.assert_untouched();
+    c.shutdown();
+}
+
+#[test]
+fn a_change_updates_the_records_it_affects() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let text = ws.read(NADIA);
+    c.open(NADIA, &text);
+    c.diagnostics(NADIA, |_| true);
+    // Nadia now has Dana's address: a likely duplicate, said on one of the two files.
+    let dup = text.replace(
+        "nadia.haddad@caldermutual.example",
+        "dana.whitfield@kestrelhealth.example",
+    );
+    c.change(NADIA, 2, &dup);
+    let m = c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["code"] == "likely-duplicate")
+    });
+    let flagged = m["params"]["uri"].as_str().unwrap().to_string();
+    assert!(
+        flagged.ends_with("contacts/dana-whitfield.md") || flagged.ends_with(NADIA),
+        "{flagged}"
+    );
+    // Undone: the warning goes from that file too.
+    c.change(NADIA, 3, &text);
+    c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == json!(flagged)
+            && m["params"]["diagnostics"].as_array().unwrap().is_empty()
+    });
+    c.shutdown();
+}
+
+#[test]
+fn a_deleted_company_is_reported_where_it_is_referred_to() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let text = ws.read(NADIA);
+    c.open(NADIA, &text);
+    c.diagnostics(NADIA, |_| true);
+    // Removed on disk (a `git pull`, another editor): the watcher brings it in.
+    std::fs::remove_file(ws.file("companies/calder-mutual.md")).unwrap();
+    let diags = c.diagnostics(NADIA, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-reference"]);
+    // Files that are not open hear of it too.
+    c.diagnostics("contacts/eleanor-whitcombe.md", |d| !d.is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn kith_yaml_is_checked_as_typed() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let text = ws.read("kith.yaml");
+    c.open("kith.yaml", &text);
+    assert!(c.diagnostics("kith.yaml", |_| true).is_empty());
+    let bad = text.replace("currency: EUR ", "currency: [EUR]");
+    c.change("kith.yaml", 2, &bad);
+    let diags = c.diagnostics("kith.yaml", |d| !d.is_empty());
+    assert!(diags[0]["message"].as_str().unwrap().contains("currency"), "{diags:#?}");
+    c.shutdown();
+}
+
+#[test]
+fn bad_input_never_stops_the_server() {
+    let ws = Ws::example();
+    let mut c = Client::spawn(ws.path());
+    // Before `initialize`: refused, not ignored.
+    let early = c.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "{early}");
+    let uri = format!("file://{}", ws.path().display());
+    c.result("initialize", json!({ "processId": null, "rootUri": uri, "capabilities": {} }));
+    // Not JSON, not a message, a header without a length, a body far too long to be real.
+    c.send_raw(&frame("{this is not json"));
+    c.send_raw(&frame(r#"{"jsonrpc":"2.0","what":"ever"}"#));
+    c.send_raw(b"X-Header: 1\r\n\r\n");
+    // Unknown methods.
+    let r = c.request("kith/unknown", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    // Parameters of the wrong shape.
+    let r = c.request("textDocument/hover", json!({ "textDocument": 3 }));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    // A document nobody opened and no file holds; a URI that is not a file.
+    for uri in [c.uri("contacts/nobody.md"), "untitled:Untitled-1".into()] {
+        let at = json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 0 } });
+        assert_eq!(c.result("textDocument/hover", at.clone()), Value::Null);
+        assert_eq!(c.result("textDocument/definition", at.clone()), Value::Null);
+        assert_eq!(c.result("textDocument/completion", at.clone()), Value::Null);
+    }
+    // A change to a document that was never opened, a close of one, positions past the end.
+    c.change("contacts/ghost.md", 7, "---\nname: Ghost\ncompany: nowhere\n---\n");
+    c.diagnostics("contacts/ghost.md", |d| codes(d) == ["missing-reference"]);
+    c.notify("textDocument/didClose", json!({ "textDocument": { "uri": c.uri("contacts/other.md") } }));
+    let far = json!({ "textDocument": { "uri": c.uri(NADIA) }, "position": { "line": 999, "character": 999 } });
+    c.result("textDocument/hover", far.clone());
+    c.result("textDocument/completion", far);
+    // Binary junk in a buffer.
+    c.open("contacts/junk.md", "\u{0}\u{feff}---\n: : :\n[[[\n---\n\u{1}");
+    c.diagnostics("contacts/junk.md", |d| !d.is_empty());
+    // Still answering.
+    let r = c.request("kith/unknown", json!({}));
+    assert_eq!(r["error"]["code"], -32601);
+    ws.assert_untouched();
+    c.shutdown();
+}
+
+#[test]
+fn a_client_that_vanishes_ends_the_server_quietly() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    c.open(NADIA, &ws.read(NADIA));
+    c.close_stdin();
+    c.exits_with(0);
+}
+
+#[test]
+fn after_shutdown_requests_are_refused() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    c.result("shutdown", Value::Null);
+    let r = c.request("textDocument/hover", json!({}));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    c.notify("exit", Value::Null);
+    c.exits_with(0);
+}
+
+#[test]
+fn outside_a_workspace_initialize_says_why() {
+    let ws = Ws::empty();
+    let mut c = Client::spawn(ws.path());
+    let uri = format!("file://{}", ws.path().display());
+    let r = c.request("initialize", json!({ "processId": null, "rootUri": uri, "capabilities": {} }));
+    let message = r["error"]["message"].as_str().unwrap();
+    assert!(message.contains("not in a kith workspace"), "{message}");
+    assert!(message.contains("kith init"), "{message}");
+    c.notify("exit", Value::Null);
+    c.exits_with(0);
+}
