@@ -392,3 +392,150 @@ fn outside_a_workspace_initialize_says_why() {
     c.notify("exit", Value::Null);
     c.exits_with(0);
 }
+
+fn labels(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_knows_keys_values_records_and_teammates() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let text = ws
+        .read(NADIA)
+        .replace("company: calder-mutual", "company: mutu")
+        .replace("lifecycle: evangelist", "lifecycle: ev")
+        .replace("title: BI Manager", "sea")
+        .replace("in June and", "in June with @ and")
+        + "\n";
+    c.open(NADIA, &text);
+    // Keys: built-in and kith.yaml's custom fields, with their types.
+    let keys = c.result("textDocument/completion", c.at(NADIA, &text, "sea\n", 3));
+    let items = keys["items"].as_array().unwrap();
+    let seats = items.iter().find(|i| i["label"] == "seats").expect("custom field");
+    assert_eq!(seats["detail"], "integer (kith.yaml)");
+    assert_eq!(seats["textEdit"]["newText"], "seats: ");
+    assert!(labels(&keys).contains(&"lead_status".to_string()));
+    // Values of a stage, from kith.yaml's lifecycle.
+    let stages = labels(&c.result("textDocument/completion", c.at(NADIA, &text, "ev\n", 2)));
+    assert!(stages.contains(&"evangelist".into()) && stages.contains(&"mql".into()), "{stages:?}");
+    // Companies matched on their name, shown with it.
+    let companies = c.result("textDocument/completion", c.at(NADIA, &text, "company: mutu", 13));
+    assert_eq!(companies["isIncomplete"], true);
+    let first = &companies["items"][0];
+    assert_eq!(first["label"], "calder-mutual", "{companies:#}");
+    assert_eq!(first["detail"], "Calder Mutual · caldermutual.example");
+    assert_eq!(first["textEdit"]["newText"], "calder-mutual");
+    // `@` in the notes: teammates from kith.yaml.
+    let mates = c.result("textDocument/completion", c.at(NADIA, &text, "@ and", 1));
+    let sam = mates["items"].as_array().unwrap().iter().find(|i| i["label"] == "sam").unwrap().clone();
+    assert_eq!(sam["detail"], "Sam Okafor");
+    // A new line under `## Activity`: an entry dated today.
+    let line = c.result("textDocument/completion", c.at(NADIA, &text, "permissions\n\n", 13));
+    assert_eq!(labels(&line), ["- 2026-11-25 "]);
+    // The type of an activity.
+    let t2 = text.replace("- 2026-11-16 visit:", "- 2026-11-16 vi");
+    c.change(NADIA, 2, &t2);
+    let types = labels(&c.result("textDocument/completion", c.at(NADIA, &t2, "16 vi", 5)));
+    assert!(types.contains(&"visit".into()) && types.contains(&"call".into()), "{types:?}");
+    c.shutdown();
+}
+
+#[test]
+fn deal_completion_offers_its_pipeline_stages_and_contacts() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let rel = "deals/calder-mutual-renewal-2027.md";
+    let text = ws
+        .read(rel)
+        .replace("stage: closed-won", "stage: ")
+        .replace("contacts: [gareth-llewellyn,", "contacts: [nadia,");
+    c.open(rel, &text);
+    let stages = labels(&c.result("textDocument/completion", c.at(rel, &text, "stage: \n", 7)));
+    assert!(stages.contains(&"closed-won".into()) && stages.contains(&"appointment-scheduled".into()), "{stages:?}");
+    let people = labels(&c.result("textDocument/completion", c.at(rel, &text, "nadia,", 5)));
+    assert_eq!(people[0], "nadia-haddad", "{people:?}");
+    let currency = labels(&c.result("textDocument/completion", c.at(rel, &text, "GBP", 0)));
+    assert!(currency.contains(&"EUR".into()) && currency.contains(&"GBP".into()), "{currency:?}");
+    c.shutdown();
+}
+
+#[test]
+fn hover_shows_cards_and_scores() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let text = ws.read(NADIA);
+    c.open(NADIA, &text);
+    let h = c.result("textDocument/hover", c.at(NADIA, &text, "calder-mutual", 3));
+    let card = h["contents"]["value"].as_str().unwrap();
+    assert!(card.starts_with("**Calder Mutual** (company `calder-mutual`)"), "{card}");
+    assert!(card.contains("owner: Mei Tanaka"), "{card}");
+    assert!(card.contains("last activity: "), "{card}");
+    // On the person's own file: the score, rule by rule, as `kith score` explains it.
+    let h = c.result("textDocument/hover", c.at(NADIA, &text, "Runs BI", 0));
+    let score = h["contents"]["value"].as_str().unwrap();
+    let cli = ws.kith(&["score", "nadia-haddad"]).ok().to_string();
+    let total = cli.split("score ").nth(1).unwrap().split(' ').next().unwrap();
+    assert!(score.contains(&format!("**score {total}**")), "{score}\n{cli}");
+    assert!(score.contains("| points | group | why |"), "{score}");
+    // `@teammate`.
+    let t = ws.read("contacts/dana-whitfield.md");
+    c.open("contacts/dana-whitfield.md", &t);
+    let h = c.result("textDocument/hover", c.at("contacts/dana-whitfield.md", &t, "@sam", 2));
+    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**Sam Okafor**"), "{h}");
+    c.shutdown();
+}
+
+#[test]
+fn definition_and_references() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let rel = "contacts/dana-whitfield.md";
+    let text = ws.read(rel);
+    c.open(rel, &text);
+    let d = c.result("textDocument/definition", c.at(rel, &text, "kestrel-health\"", 2));
+    assert_eq!(d["uri"], json!(c.uri("companies/kestrel-health.md")), "{d}");
+    let d = c.result("textDocument/definition", c.at(rel, &text, "#kestrel-health-data", 3));
+    assert_eq!(d["uri"], json!(c.uri("deals/kestrel-health-data-platform.md")), "{d}");
+    // `@sam` leads to the teammate's line in kith.yaml.
+    let d = c.result("textDocument/definition", c.at(rel, &text, "@sam", 1));
+    assert_eq!(d["uri"], json!(c.uri("kith.yaml")), "{d}");
+    let yaml = ws.read("kith.yaml");
+    let line = yaml.lines().position(|l| l.trim_start().starts_with("sam:")).unwrap();
+    assert_eq!(d["range"]["start"], json!({ "line": line, "character": 2 }));
+    // Every record that points at the company.
+    let company = "companies/kestrel-health.md";
+    let ctext = ws.read(company);
+    let refs = c.result(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": c.uri(company) }, "position": { "line": 1, "character": 2 },
+                "context": { "includeDeclaration": false } }),
+    );
+    let mut files: Vec<String> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap().rsplit_once("/").unwrap().1.to_string())
+        .collect();
+    files.dedup();
+    assert!(files.contains(&"dana-whitfield.md".to_string()), "{files:?}");
+    assert!(files.contains(&"kestrel-health-data-platform.md".to_string()), "{files:?}");
+    let _ = ctext;
+    // A deal's references include activity mentions.
+    let deal = c.result(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": c.uri(rel) }, "position": c.at(rel, &text, "#kestrel-health-data", 3)["position"],
+                "context": { "includeDeclaration": true } }),
+    );
+    let deal = deal.as_array().unwrap();
+    assert!(deal[0]["uri"].as_str().unwrap().ends_with("deals/kestrel-health-data-platform.md"));
+    let mention = deal.iter().find(|l| l["uri"] == json!(c.uri(rel))).expect("the mention");
+    let line = text.lines().position(|l| l.contains("#kestrel-health-data-platform")).unwrap();
+    assert_eq!(mention["range"]["start"]["line"], line);
+    c.shutdown();
+}
