@@ -539,3 +539,94 @@ fn definition_and_references() {
     assert_eq!(mention["range"]["start"]["line"], line);
     c.shutdown();
 }
+
+/// The Neovim configuration of the editor test: start `kith lsp` for the record, wait for its
+/// diagnostics, ask for a completion, write both to `$OUT` and quit. `vim.lsp.start` where
+/// there is one (Neovim 0.8 and later), `vim.lsp.start_client` before.
+const INIT_LUA: &str = r#"
+local env = function(k) return os.getenv(k) end
+vim.cmd('edit ' .. vim.fn.fnameescape(env('RECORD')))
+local buf = vim.api.nvim_get_current_buf()
+local config = { name = 'kith', cmd = { env('KITH'), 'lsp' }, root_dir = env('ROOT') }
+if vim.lsp.start then
+  vim.lsp.start(config)
+else
+  vim.lsp.buf_attach_client(buf, vim.lsp.start_client(config))
+end
+local lines = {}
+local got = vim.wait(30000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
+table.insert(lines, 'waited ' .. tostring(got))
+for _, d in ipairs(vim.diagnostic.get(buf)) do
+  local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+  local msg = d.message:gsub('\n', ' | ')
+  table.insert(lines, string.format('diagnostic %d:%d %s %s', d.lnum, d.col, tostring(code), msg))
+end
+local params = {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  position = { line = tonumber(env('LINE')), character = tonumber(env('COL')) },
+}
+local res = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 20000)
+for _, r in pairs(res or {}) do
+  local items = r.result and (r.result.items or r.result) or {}
+  for _, item in ipairs(items) do
+    table.insert(lines, 'completion ' .. item.label .. ' (' .. tostring(item.detail) .. ')')
+  end
+end
+vim.fn.writefile(lines, env('OUT'))
+vim.cmd('qa!')
+"#;
+
+#[test]
+fn neovim_shows_the_diagnostic_and_completes_a_company() {
+    if Command::new("nvim").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: nvim is not installed (.ci/run installs it: apt-get install neovim)");
+        return;
+    }
+    let ws = Ws::example();
+    // A record saved with a mistyped company: the editor opens the file as it is.
+    let text = ws.read(NADIA).replace("company: calder-mutual", "company: calder-mutul");
+    ws.write(NADIA, &text);
+    let home = tempfile::tempdir().unwrap();
+    let init = home.path().join("init.lua");
+    std::fs::write(&init, INIT_LUA).unwrap();
+    let out = home.path().join("out.txt");
+    let mut child = Command::new("nvim")
+        .args(["--headless", "-n", "-i", "NONE", "-u"])
+        .arg(&init)
+        .current_dir(ws.path())
+        .envs(pinned_clock())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("KITH", env!("CARGO_BIN_EXE_kith"))
+        .env("ROOT", ws.path())
+        .env("RECORD", ws.file(NADIA))
+        .env("OUT", &out)
+        // After `company: calder-mu`.
+        .env("LINE", "3")
+        .env("COL", "18")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start nvim");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("nvim did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let got = std::fs::read_to_string(&out).expect("nvim wrote its results");
+    let lines: Vec<&str> = got.lines().collect();
+    assert_eq!(lines[0], "waited true", "{got}");
+    assert_eq!(
+        lines[1],
+        "diagnostic 3:9 missing-reference `company` refers to company `calder-mutul`, but companies/calder-mutul.md does not exist | help: did you mean `calder-mutual`?",
+        "{got}"
+    );
+    assert_eq!(lines[2], "completion calder-mutual (Calder Mutual · caldermutual.example)", "{got}");
+}
