@@ -100,6 +100,33 @@ pub fn apply_change(text: &mut String, range: Option<Range>, new: &str) {
     }
 }
 
+/// One edit that turns `old` into `new`: the span between their common start and end.
+pub fn minimal_edit(old: &str, new: &str) -> lsp_types::TextEdit {
+    let mut start = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
+        start -= 1;
+    }
+    let max_end = old.len().min(new.len()) - start;
+    let mut end = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_end)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - end) || !new.is_char_boundary(new.len() - end) {
+        end -= 1;
+    }
+    lsp_types::TextEdit {
+        range: range(old, start..old.len() - end),
+        new_text: new[start..new.len() - end].to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +157,19 @@ mod tests {
         assert_eq!((r.start, r.end), (pos(1, 9), pos(1, 17)));
         let end = word_range(text, 9, 1);
         assert_eq!(end.start, end.end);
+    }
+
+    #[test]
+    fn minimal_edits_touch_only_what_changed() {
+        let e = minimal_edit("a: x\nb: y\n", "a: x\nb: zz\n");
+        assert_eq!((e.range.start, e.range.end), (pos(1, 3), pos(1, 4)));
+        assert_eq!(e.new_text, "zz");
+        let e = minimal_edit("ab", "ab");
+        assert_eq!((e.range.start, e.new_text.as_str()), (e.range.end, ""));
+        let e = minimal_edit("aéb", "aèb");
+        let mut t = String::from("aéb");
+        apply_change(&mut t, Some(e.range), &e.new_text);
+        assert_eq!(t, "aèb");
     }
 
     #[test]

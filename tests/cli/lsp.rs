@@ -630,3 +630,164 @@ fn neovim_shows_the_diagnostic_and_completes_a_company() {
     );
     assert_eq!(lines[2], "completion calder-mutual (Calder Mutual · caldermutual.example)", "{got}");
 }
+
+/// Applies a workspace edit as an editor does: text edits, then file renames.
+fn apply_edit(root: &Path, edit: &Value) {
+    let path = |uri: &Value| {
+        let s = uri.as_str().unwrap().strip_prefix("file://").unwrap();
+        assert!(s.starts_with(root.to_str().unwrap()), "{s}");
+        std::path::PathBuf::from(s)
+    };
+    let mut ops: Vec<Value> = edit["documentChanges"].as_array().cloned().unwrap_or_default();
+    if let Some(changes) = edit["changes"].as_object() {
+        for (uri, edits) in changes {
+            ops.push(json!({ "textDocument": { "uri": uri }, "edits": edits }));
+        }
+    }
+    for op in ops {
+        if op["kind"] == "rename" {
+            std::fs::rename(path(&op["oldUri"]), path(&op["newUri"])).unwrap();
+            continue;
+        }
+        let file = path(&op["textDocument"]["uri"]);
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        let mut edits = op["edits"].as_array().unwrap().clone();
+        edits.sort_by_key(|e| std::cmp::Reverse((e["range"]["start"]["line"].as_u64(), e["range"]["start"]["character"].as_u64())));
+        for e in edits {
+            let off = |p: &Value| {
+                let line = p["line"].as_u64().unwrap() as usize;
+                let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+                let l = &text[start..];
+                let units = p["character"].as_u64().unwrap() as usize;
+                let mut n = 0;
+                start + l.char_indices().find(|(_, c)| { let stop = n >= units; n += c.len_utf16(); stop }).map_or(l.len(), |(i, _)| i)
+            };
+            let (a, b) = (off(&e["range"]["start"]), off(&e["range"]["end"]));
+            text.replace_range(a..b, e["newText"].as_str().unwrap());
+        }
+        std::fs::write(&file, text).unwrap();
+    }
+}
+
+#[test]
+fn rename_a_company_renames_the_file_and_every_reference() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let company = "companies/calder-mutual.md";
+    let text = ws.read(company);
+    c.open(company, &text);
+    let at = json!({ "textDocument": { "uri": c.uri(company) }, "position": { "line": 1, "character": 8 } });
+    let prep = c.result("textDocument/prepareRename", at.clone());
+    assert_eq!(prep["placeholder"], "calder-mutual");
+    // Refused, with the reason: not an id; taken.
+    let mut bad = at.clone();
+    bad["newName"] = json!("Calder Mutual Group");
+    let r = c.request("textDocument/rename", bad);
+    let why = r["error"]["message"].as_str().unwrap();
+    assert!(why.contains("not a valid id") && why.contains("`calder-mutual-group`"), "{why}");
+    let mut taken = at.clone();
+    taken["newName"] = json!("brightwave");
+    let r = c.request("textDocument/rename", taken);
+    assert!(r["error"]["message"].as_str().unwrap().contains("companies/brightwave.md already exists"), "{r}");
+    ws.assert_untouched();
+    let mut p = at;
+    p["newName"] = json!("calder-group");
+    let edit = c.result("textDocument/rename", p);
+    // The server proposes; only the client writes.
+    ws.assert_untouched();
+    apply_edit(ws.path(), &edit);
+    assert!(ws.file("companies/calder-group.md").exists());
+    let check = ws.kith(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    let deal = ws.read("deals/calder-mutual-renewal-2027.md");
+    assert!(deal.contains("\ncompany: calder-group\n"), "{deal}");
+    // Only the reference changed: the diff is one line per file.
+    let diff = ws.diff();
+    assert_eq!(diff.matches("\n+company: calder-group").count(), 4, "{diff}");
+    c.shutdown();
+}
+
+#[test]
+fn rename_a_deal_from_a_mention() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let rel = "contacts/dana-whitfield.md";
+    let text = ws.read(rel);
+    c.open(rel, &text);
+    let mut p = c.at(rel, &text, "#kestrel-health-data", 4);
+    p["newName"] = json!("kestrel-platform");
+    let edit = c.result("textDocument/rename", p);
+    apply_edit(ws.path(), &edit);
+    let after = ws.read(rel);
+    assert!(after.contains("@sam #kestrel-platform: sent the order form"), "{after}");
+    assert!(!after.contains("#kestrel-health-data-platform"));
+    assert_eq!(ws.kith(&["check"]).code, 0);
+    c.shutdown();
+}
+
+#[test]
+fn code_actions_fix_promote_log_and_tick() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let text = ws.read(NADIA).replace("company: calder-mutual", "company: calder-mutul");
+    c.open(NADIA, &text);
+    let diags = c.diagnostics(NADIA, |d| !d.is_empty());
+    let range = diags[0]["range"].clone();
+    let actions = c.result(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": c.uri(NADIA) }, "range": range, "context": { "diagnostics": diags } }),
+    );
+    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Change to `calder-mutual`", "Log an activity today"], "{actions:#}");
+    ws.write(NADIA, &text);
+    apply_edit(ws.path(), &actions[0]["edit"]);
+    assert!(!ws.read(NADIA).contains("calder-mutul"));
+    assert!(ws.read(NADIA).contains("company: calder-mutual\n"));
+    apply_edit(ws.path(), &actions[1]["edit"]);
+    assert!(ws.read(NADIA).ends_with("- 2026-11-16 visit: /docs/permissions\n- 2026-11-25 note: ...\n"), "{}", ws.read(NADIA));
+    // A lead: promote; a task: tick.
+    let rob = "contacts/rob-pennington.md";
+    let t = ws.read(rob);
+    c.open(rob, &t);
+    let at = c.at(rob, &t, "- [ ] 2026-11-19", 3)["position"].clone();
+    let actions = c.result(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": c.uri(rob) }, "range": { "start": at, "end": at }, "context": { "diagnostics": [] } }),
+    );
+    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("Tick the task: ask how")), "{titles:?}");
+    let tick = actions.as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().starts_with("Tick")).unwrap();
+    apply_edit(ws.path(), &tick["edit"]);
+    assert!(ws.read(rob).contains("- [x] 2026-11-19 call @mei: ask how the six new analysts are getting on (from @priya) (done 2026-11-25)"), "{}", ws.read(rob));
+    let lead = "contacts/ahmed-el-sayed.md";
+    let t = ws.read(lead);
+    c.open(lead, &t);
+    let actions = c.result(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": c.uri(lead) }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } }),
+    );
+    let promote = actions.as_array().unwrap().iter().find(|a| a["title"] == "Promote to `mql`").expect("promote");
+    apply_edit(ws.path(), &promote["edit"]);
+    let after = ws.read(lead);
+    assert!(after.contains("lifecycle: mql\n") && after.contains("- 2026-11-25 stage: lead → mql"), "{after}");
+    assert_eq!(ws.kith(&["check"]).code, 0);
+    c.shutdown();
+}
+
+#[test]
+fn document_and_workspace_symbols() {
+    let ws = Ws::example();
+    let mut c = Client::start(ws.path());
+    let rob = "contacts/rob-pennington.md";
+    let syms = c.result("textDocument/documentSymbol", json!({ "textDocument": { "uri": c.uri(rob) } }));
+    let names: Vec<&str> = syms.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["frontmatter", "notes", "Tasks", "Activity"], "{syms:#}");
+    assert_eq!(syms[0]["children"][0]["name"], "name");
+    assert!(syms[2]["children"][0]["name"].as_str().unwrap().starts_with("[ ] 2026-11-19 call @mei"));
+    let found = c.result("workspace/symbol", json!({ "query": "calder" }));
+    let first = &found[0];
+    assert_eq!(first["name"], "Calder Mutual", "{found:#}");
+    assert_eq!(first["location"]["uri"], json!(c.uri("companies/calder-mutual.md")));
+    assert_eq!(first["containerName"], "company `calder-mutual`");
+    c.shutdown();
+}
