@@ -286,38 +286,72 @@ fn card_line(r: &Record) -> String {
 }
 
 /// How well `query` (lowercase) matches `s`: 0 a prefix, 1 a word's prefix, 2 inside, 3 the
-/// letters in order; `None` no match. An empty query matches everything.
+/// letters in order; `None` no match. An empty query matches everything. ASCII text (ids,
+/// domains, most addresses) is compared without allocating: this runs on every record of a
+/// kind for each keystroke.
 pub fn fuzzy(query: &[char], s: &str) -> Option<u32> {
     if query.is_empty() {
         return Some(0);
     }
-    let lower = || s.chars().flat_map(char::to_lowercase);
-    let starts_at = |it: &mut dyn Iterator<Item = char>| {
-        let mut q = query.iter();
-        it.zip(&mut q).all(|(a, b)| a == *b) && q.len() == 0
-    };
-    if starts_at(&mut lower()) {
-        return Some(0);
+    if s.is_ascii() && query.iter().all(char::is_ascii) {
+        let q: Vec<u8> = query.iter().map(|&c| c as u8).collect();
+        return fuzzy_ascii(&q, s.as_bytes());
     }
-    let chars: Vec<char> = lower().collect();
-    if chars.len() < query.len() {
+    let chars: Vec<char> = s.chars().flat_map(char::to_lowercase).collect();
+    rank(query, &chars, |c| c.is_alphanumeric())
+}
+
+fn fuzzy_ascii(query: &[u8], s: &[u8]) -> Option<u32> {
+    if s.len() < query.len() {
         return None;
     }
+    let eq = |a: &u8, b: &u8| a.to_ascii_lowercase() == *b;
+    if s.iter().zip(query).all(|(a, b)| eq(a, b)) {
+        return Some(0);
+    }
     let mut inside = None;
-    for i in 1..=chars.len() - query.len() {
-        if chars[i..i + query.len()] == *query {
-            let word_start = !chars[i - 1].is_alphanumeric();
-            inside = Some(if word_start { 1 } else { 2 });
-            if word_start {
-                break;
+    for i in 1..=s.len() - query.len() {
+        if s[i..i + query.len()].iter().zip(query).all(|(a, b)| eq(a, b)) {
+            if !s[i - 1].is_ascii_alphanumeric() {
+                return Some(1);
             }
+            inside = Some(2);
         }
     }
     if inside.is_some() {
         return inside;
     }
     let mut q = query.iter().peekable();
-    for c in &chars {
+    for c in s {
+        if q.peek().is_some_and(|b| eq(c, b)) {
+            q.next();
+        }
+    }
+    q.peek().is_none().then_some(3)
+}
+
+/// [`fuzzy`] over characters already lowercased.
+fn rank<T: PartialEq + Copy>(query: &[T], s: &[T], is_word: impl Fn(T) -> bool) -> Option<u32> {
+    if s.len() < query.len() {
+        return None;
+    }
+    if s[..query.len()] == *query {
+        return Some(0);
+    }
+    let mut inside = None;
+    for i in 1..=s.len() - query.len() {
+        if s[i..i + query.len()] == *query {
+            if !is_word(s[i - 1]) {
+                return Some(1);
+            }
+            inside = Some(2);
+        }
+    }
+    if inside.is_some() {
+        return inside;
+    }
+    let mut q = query.iter().peekable();
+    for c in s {
         if q.peek() == Some(&c) {
             q.next();
         }
@@ -362,6 +396,9 @@ mod tests {
         assert_eq!(fuzzy(&q("cmt"), "calder-mutual"), Some(3));
         assert_eq!(fuzzy(&q("xyz"), "calder-mutual"), None);
         assert_eq!(fuzzy(&q("zoë"), "Zoë"), Some(0));
+        assert_eq!(fuzzy(&q("müll"), "Zoë Müller"), Some(1));
+        assert_eq!(fuzzy(&q("zm"), "Zoë Müller"), Some(3));
+        assert_eq!(fuzzy(&q("mutual"), "CALDER-MUTUAL"), Some(1));
         assert_eq!(fuzzy(&q(""), "x"), Some(0));
         assert_eq!(fuzzy(&q("long query"), "lo"), None);
     }

@@ -30,6 +30,9 @@ use server::Server;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// How long the client must be quiet before the likely duplicates are found again.
+const SETTLE: Duration = Duration::from_millis(300);
+
 /// Options of `kith lsp`.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -75,7 +78,15 @@ fn serve(
     let mut server = Server::new(ws, today, out.clone());
     let _ = out.send(Response::new_ok(id, server::capabilities()).into());
     loop {
+        // Likely duplicates are found again once the client has been quiet for a moment: it
+        // takes long enough at 100,000 records to be felt between keystrokes.
+        let pause = if server.unsettled() {
+            crossbeam_channel::after(SETTLE)
+        } else {
+            crossbeam_channel::never()
+        };
         select! {
+            recv(pause) -> _ => server.settle(),
             recv(input) -> msg => match msg {
                 // The client went away without `exit`.
                 Err(_) => return Ok(()),

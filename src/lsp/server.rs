@@ -101,7 +101,8 @@ pub fn capabilities() -> Value {
 
 impl Server {
     pub fn new(ws: Workspace, today: jiff::civil::Date, out: Sender<Message>) -> Server {
-        let live = Live::new(crate::load::load(&ws), today);
+        let mut live = Live::new(crate::load::load(&ws), today);
+        live.defer_duplicates = true;
         Server {
             ws,
             live,
@@ -356,6 +357,21 @@ impl Server {
             .extend(diagnostics::changed_paths(&before, self.live.diagnostics()));
         if let Some(doc) = self.docs.values().find(|d| d.target == Target::Config) {
             self.pending.insert(doc.rel.clone());
+        }
+    }
+
+    /// Whether the likely duplicates wait to be found again ([`Server::settle`]).
+    pub fn unsettled(&self) -> bool {
+        self.live.duplicates_stale()
+    }
+
+    /// Finds the likely duplicates again after changes that may have changed them; the files
+    /// whose warnings changed are published next.
+    pub fn settle(&mut self) {
+        let before = self.live.diagnostics().to_vec();
+        if self.live.find_duplicates() {
+            self.pending
+                .extend(diagnostics::changed_paths(&before, self.live.diagnostics()));
         }
     }
 
