@@ -43,13 +43,16 @@ def read():
 
 threading.Thread(target=read, daemon=True).start()
 next_id = [0]
+sent = 0.0  # when the last message was written, taken before writing it
 
 def send(method, params, request=True):
+    global sent
     msg = {"jsonrpc": "2.0", "method": method, "params": params}
     if request:
         next_id[0] += 1
         msg["id"] = next_id[0]
     body = json.dumps(msg).encode()
+    sent = time.perf_counter()
     p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
     p.stdin.flush()
     return next_id[0]
@@ -62,7 +65,6 @@ def until(pred):
 
 def request(method, params):
     i = send(method, params)
-    sent = time.perf_counter()
     t, m = until(lambda m: m.get("id") == i and "method" not in m)
     return (t - sent) * 1000, m
 
@@ -90,7 +92,6 @@ def change(new):
     version[0] += 1
     v = version[0]
     send("textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": new}]}, request=False)
-    sent = time.perf_counter()
     t, m = until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                  and m["params"]["uri"] == uri and m["params"].get("version") == v)
     return (t - sent) * 1000, [d["code"] for d in m["params"]["diagnostics"]]

@@ -20,17 +20,20 @@ pub fn of(server: &Server, rel: &str) -> Vec<Diagnostic> {
     if doc.is_some_and(|d| d.target == Target::Other) {
         return Vec::new();
     }
-    let all = server.live.diagnostics();
-    let mut out: Vec<Diagnostic> = in_path(all, rel).to_vec();
-    // A document with errors does not replace its last good version in the index; its
-    // references are checked here as they are written now.
-    if let Some(doc) = doc
-        && let (Target::Record(kind, id), Some(parsed)) = (&doc.target, &doc.parsed)
-        && server.live.stale.contains_key(&(*kind, id.clone()))
-    {
-        out.extend(server.live.index.references_of(parsed));
-        diag::sort(&mut out);
-    }
+    let all = in_path(server.live.diagnostics(), rel);
+    let Some(parsed) = doc.and_then(|d| d.parsed.as_ref()) else {
+        return all.to_vec();
+    };
+    // An open document's references are checked as they are written now, at once: the index
+    // finds every record's missing references again only once typing pauses, and keeps the
+    // last good version of a document with errors.
+    let mut out: Vec<Diagnostic> = all
+        .iter()
+        .filter(|d| d.code != "missing-reference")
+        .cloned()
+        .collect();
+    out.extend(server.live.index.references_of(parsed));
+    diag::sort(&mut out);
     out
 }
 

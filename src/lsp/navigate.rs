@@ -27,7 +27,10 @@ pub fn referent_at(server: &Server, doc: &Snapshot, offset: usize) -> Option<(Re
     }
     let r = match &at.place {
         Place::Value { key } => match schema::field_type(&server.live.index.config, *kind, key)? {
-            FieldType::Ref(k) | FieldType::Refs(k) => Referent::Record(k, at.word.clone()),
+            // A wiki link's id, before its label: `[[calder-mutual|Calder]]`.
+            FieldType::Ref(k) | FieldType::Refs(k) => {
+                Referent::Record(k, at.word.split('|').next().unwrap_or_default().to_string())
+            }
             FieldType::Teammate => Referent::Teammate(at.word.clone()),
             _ => return None,
         },

@@ -102,7 +102,7 @@ pub fn capabilities() -> Value {
 impl Server {
     pub fn new(ws: Workspace, today: jiff::civil::Date, out: Sender<Message>) -> Server {
         let mut live = Live::new(crate::load::load(&ws), today);
-        live.defer_duplicates = true;
+        live.defer = true;
         Server {
             ws,
             live,
@@ -360,16 +360,17 @@ impl Server {
         }
     }
 
-    /// Whether the likely duplicates wait to be found again ([`Server::settle`]).
+    /// Whether the checks across records wait to be made again ([`Server::settle`]).
     pub fn unsettled(&self) -> bool {
-        self.live.duplicates_stale()
+        self.live.unsettled()
     }
 
-    /// Finds the likely duplicates again after changes that may have changed them; the files
-    /// whose warnings changed are published next.
+    /// Finds the likely duplicates and the missing references of every record again after
+    /// changes that may have changed them; the files whose diagnostics changed are published
+    /// next. (An open document's own references are checked as it is typed.)
     pub fn settle(&mut self) {
         let before = self.live.diagnostics().to_vec();
-        if self.live.find_duplicates() {
+        if self.live.settle() {
             self.pending
                 .extend(diagnostics::changed_paths(&before, self.live.diagnostics()));
         }

@@ -791,3 +791,32 @@ fn document_and_workspace_symbols() {
     assert_eq!(first["containerName"], "company `calder-mutual`");
     c.shutdown();
 }
+
+#[test]
+fn wiki_links_are_references_too() {
+    let ws = Ws::example();
+    // An Obsidian vault: the company written as a wiki link, with a label.
+    let text = ws
+        .read(NADIA)
+        .replace("company: calder-mutual", "company: \"[[calder-mutual|Calder]]\"");
+    ws.write(NADIA, &text);
+    let check = ws.kith(&["check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let mut c = Client::start(ws.path());
+    c.open(NADIA, &text);
+    assert!(c.diagnostics(NADIA, |_| true).is_empty());
+    let d = c.result("textDocument/definition", c.at(NADIA, &text, "[[calder", 4));
+    assert_eq!(d["uri"], json!(c.uri("companies/calder-mutual.md")), "{d}");
+    let refs = c.result(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": c.uri("companies/calder-mutual.md") },
+                "position": { "line": 1, "character": 2 }, "context": { "includeDeclaration": false } }),
+    );
+    let nadia = refs.as_array().unwrap().iter().find(|l| l["uri"] == json!(c.uri(NADIA))).expect("nadia");
+    assert_eq!(nadia["range"]["start"], json!({ "line": 3, "character": 9 }));
+    let wrong = text.replace("[[calder-mutual|", "[[calder-mutul|");
+    c.change(NADIA, 2, &wrong);
+    let diags = c.diagnostics(NADIA, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-reference"]);
+    c.shutdown();
+}
