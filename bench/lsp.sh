@@ -7,7 +7,9 @@
 #     company id (a cross-record check: missing-reference, with its did-you-mean) and the
 #     id corrected again;
 #   - completion: the answer to `textDocument/completion` for a company id (fuzzy over every
-#     company), a frontmatter key and a lifecycle stage.
+#     company), a frontmatter key and a lifecycle stage;
+#   - a likely duplicate: from a change that gives the document another person's address to
+#     the warning, which waits for the client to be quiet for 300 ms (5 runs).
 # Medians and 90th percentiles of N of each (default 40).
 #
 #   bench/lsp.sh [RECORDS] [N]        KITH=path/to/kith bench/lsp.sh (another build)
@@ -126,6 +128,28 @@ for k in range(runs):
     ms, _ = request("textDocument/completion", {"textDocument": doc, "position": position("lifecycle: ", 11)})
     comp_stage.append(ms)
 
+# A likely duplicate: the document takes another person's address. Its warning comes once the
+# client has been quiet for the pause (300 ms) and the workspace has been searched again.
+other = open(os.path.join(work, "contacts", contacts[0])).read()
+address = next(l.split(":", 1)[1].strip() for l in other.splitlines() if l.startswith("email:"))
+own = next(l for l in (body + "\n").splitlines() if l.startswith("email:"))
+dup = []
+for k in range(5):
+    version[0] += 1
+    send("textDocument/didChange", {"textDocument": {"uri": uri, "version": version[0]},
+         "contentChanges": [{"text": (body + "\n").replace(own, "email: " + address, 1)}]}, request=False)
+    t0 = sent
+    t, m = until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                 and any(d["code"] == "likely-duplicate" for d in m["params"]["diagnostics"]))
+    dup.append((t - t0) * 1000)
+    flagged = m["params"]["uri"]
+    version[0] += 1
+    send("textDocument/didChange", {"textDocument": {"uri": uri, "version": version[0]},
+         "contentChanges": [{"text": body + "\n"}]}, request=False)
+    until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+          and m["params"]["uri"] == flagged
+          and not any(d["code"] == "likely-duplicate" for d in m["params"]["diagnostics"]))
+
 rss = 0
 with open(f"/proc/{p.pid}/status") as f:
     for line in f:
@@ -152,4 +176,5 @@ row("didChange → publishDiagnostics: company id corrected", fixed)
 row("completion: company id (fuzzy, 3 letters)", comp_company)
 row("completion: frontmatter key", comp_key)
 row("completion: lifecycle stage", comp_stage)
+row("didChange → a likely-duplicate warning (300 ms pause, then the workspace searched)", dup)
 EOF

@@ -394,7 +394,11 @@ impl Index {
     }
 
     /// The diagnostics, the first `suggestions` of them with the id the user probably meant.
-    fn with_help(&self, out: Vec<(Diagnostic, Kind, &str)>, mut suggestions: usize) -> Vec<Diagnostic> {
+    fn with_help(
+        &self,
+        out: Vec<(Diagnostic, Kind, &str)>,
+        mut suggestions: usize,
+    ) -> Vec<Diagnostic> {
         out.into_iter()
             .map(|(d, kind, id)| {
                 if suggestions == 0 {

@@ -551,9 +551,20 @@ mod tests {
     #[test]
     fn wiki_links_are_references() {
         let cfg = Config::default();
-        for company in ["\"[[acme]]\"", "[[acme]]", "\"[[acme|Acme Inc.]]\"", "[[acme|Acme]]"] {
+        for company in [
+            "\"[[acme]]\"",
+            "[[acme]]",
+            "\"[[acme|Acme Inc.]]\"",
+            "[[acme|Acme]]",
+        ] {
             let text = format!("---\nname: Ada\ncompany: {company}\n---\n");
-            let p = parse(Kind::Person, "ada", "contacts/ada.md", text.as_bytes(), &cfg);
+            let p = parse(
+                Kind::Person,
+                "ada",
+                "contacts/ada.md",
+                text.as_bytes(),
+                &cfg,
+            );
             assert_eq!(p.record.text("company"), Some("acme"), "{company}");
             assert_eq!(p.refs[0].id, "acme", "{company}");
             assert!(p.diags.is_empty(), "{company}: {:?}", p.diags);

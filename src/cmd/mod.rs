@@ -171,7 +171,6 @@ fn without_dry_run(command: &Command) -> Option<&'static str> {
         Command::Report(_) => "report",
         Command::Watch(_) => "watch",
         Command::Serve(_) => "serve",
-        Command::Lsp(_) => "lsp",
         Command::Cache(CacheCommand::Clear) => "cache clear",
         Command::Export(args) if args.output.is_some() => "export --output",
         Command::Gen(_) => "gen",

@@ -125,7 +125,9 @@ fn promote(server: &Server, r: &Record) -> Vec<(String, Vec<Change>, bool)> {
                 Some(i) => pipeline.stages.get(i + 1),
                 None => pipeline.stages.first(),
             };
-            let Some(next) = next.filter(|_| at.is_none_or(|i| pipeline.stages[i].closed.is_none())) else {
+            let Some(next) =
+                next.filter(|_| at.is_none_or(|i| pipeline.stages[i].closed.is_none()))
+            else {
                 return Vec::new();
             };
             let from = current.as_deref().unwrap_or("none").to_string();
@@ -202,7 +204,13 @@ fn action(
 impl Snapshot {
     /// The document parsed as the record it is (its text as it is now).
     pub fn parsed_record(&self, server: &Server, kind: Kind, id: &str) -> Option<Record> {
-        let p = crate::parse::parse(kind, id, &self.rel, self.text.as_bytes(), &server.live.index.config);
+        let p = crate::parse::parse(
+            kind,
+            id,
+            &self.rel,
+            self.text.as_bytes(),
+            &server.live.index.config,
+        );
         (!p.record.broken).then_some(p.record)
     }
 }

@@ -87,7 +87,12 @@ impl Item {
 
     /// `filter`: the word typed, for lists the server has already matched (the editor must
     /// not filter out a record found by its name).
-    fn into_lsp(self, range: lsp_types::Range, rank: usize, filter: Option<&String>) -> CompletionItem {
+    fn into_lsp(
+        self,
+        range: lsp_types::Range,
+        rank: usize,
+        filter: Option<&String>,
+    ) -> CompletionItem {
         let new_text = self.insert.unwrap_or_else(|| self.label.clone());
         CompletionItem {
             label: self.label,
@@ -105,12 +110,19 @@ impl Item {
 /// Frontmatter keys: the kind's built-in fields, then kith.yaml's custom ones, with types.
 fn keys(cfg: &crate::config::Config, kind: Kind) -> Vec<Item> {
     let builtin = schema::builtin_names(kind).filter_map(|k| Some((k, schema::builtin(kind, k)?)));
-    let custom = cfg.custom_fields(kind).iter().map(|(k, t)| (k.as_str(), t.clone()));
+    let custom = cfg
+        .custom_fields(kind)
+        .iter()
+        .map(|(k, t)| (k.as_str(), t.clone()));
     builtin
         .map(|(k, t)| (k, t, "built-in"))
         .chain(custom.map(|(k, t)| (k, t, "kith.yaml")))
         .map(|(k, t, from)| {
-            let mut item = Item::new(k, format!("{} ({from})", type_name(&t)), CompletionItemKind::FIELD);
+            let mut item = Item::new(
+                k,
+                format!("{} ({from})", type_name(&t)),
+                CompletionItemKind::FIELD,
+            );
             item.insert = Some(format!("{k}: "));
             item
         })
@@ -198,7 +210,10 @@ fn values(server: &Server, kind: Kind, key: &str, ty: &FieldType, text: &str) ->
         FieldType::Currency => {
             let mut items = in_use(server, kind, key);
             if !items.iter().any(|i| i.label == cfg.currency) {
-                items.insert(0, Item::new(&cfg.currency, "the workspace's currency", value));
+                items.insert(
+                    0,
+                    Item::new(&cfg.currency, "the workspace's currency", value),
+                );
             }
             items
         }
@@ -249,12 +264,17 @@ fn records(server: &Server, kind: Kind, typed: &str) -> Vec<Item> {
         if r.kind != kind {
             continue;
         }
-        let score = [Some(r.id.as_str()), r.text("name"), r.text("domain"), r.text("email")]
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .filter_map(|(i, s)| fuzzy(&query, s).map(|m| m * 4 + i as u32))
-            .min();
+        let score = [
+            Some(r.id.as_str()),
+            r.text("name"),
+            r.text("domain"),
+            r.text("email"),
+        ]
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, s)| fuzzy(&query, s).map(|m| m * 4 + i as u32))
+        .min();
         if let Some(score) = score {
             found.push((score, r));
         }
@@ -295,39 +315,20 @@ pub fn fuzzy(query: &[char], s: &str) -> Option<u32> {
     }
     if s.is_ascii() && query.iter().all(char::is_ascii) {
         let q: Vec<u8> = query.iter().map(|&c| c as u8).collect();
-        return fuzzy_ascii(&q, s.as_bytes());
+        // Lowercased on the stack: no allocation for an id, a name or a domain.
+        let mut buf = [0u8; 128];
+        if s.len() <= buf.len() {
+            let lower = &mut buf[..s.len()];
+            lower.copy_from_slice(s.as_bytes());
+            lower.make_ascii_lowercase();
+            return rank(&q, lower, |b: u8| b.is_ascii_alphanumeric());
+        }
+        return rank(&q, s.to_ascii_lowercase().as_bytes(), |b: u8| {
+            b.is_ascii_alphanumeric()
+        });
     }
     let chars: Vec<char> = s.chars().flat_map(char::to_lowercase).collect();
     rank(query, &chars, |c| c.is_alphanumeric())
-}
-
-fn fuzzy_ascii(query: &[u8], s: &[u8]) -> Option<u32> {
-    if s.len() < query.len() {
-        return None;
-    }
-    let eq = |a: &u8, b: &u8| a.to_ascii_lowercase() == *b;
-    if s.iter().zip(query).all(|(a, b)| eq(a, b)) {
-        return Some(0);
-    }
-    let mut inside = None;
-    for i in 1..=s.len() - query.len() {
-        if s[i..i + query.len()].iter().zip(query).all(|(a, b)| eq(a, b)) {
-            if !s[i - 1].is_ascii_alphanumeric() {
-                return Some(1);
-            }
-            inside = Some(2);
-        }
-    }
-    if inside.is_some() {
-        return inside;
-    }
-    let mut q = query.iter().peekable();
-    for c in s {
-        if q.peek().is_some_and(|b| eq(c, b)) {
-            q.next();
-        }
-    }
-    q.peek().is_none().then_some(3)
 }
 
 /// [`fuzzy`] over characters already lowercased.

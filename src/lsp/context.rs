@@ -69,7 +69,9 @@ pub fn at(text: &str, offset: usize) -> At {
         && indent == 0
     {
         if line[..col].trim().is_empty() || line[..col].trim() == "-" {
-            return word_at(Place::LineStart { section }, line, line_start, col, |_| false);
+            return word_at(Place::LineStart { section }, line, line_start, col, |_| {
+                false
+            });
         }
         // `- [ ] 2026-11-25 call` or `- 2026-11-25 10:30 call`: the word after the date (and
         // time) is the type.
@@ -89,7 +91,13 @@ pub fn at(text: &str, offset: usize) -> At {
                     .sum::<usize>();
             let (ws, we) = bounds(line, col, is_id_char);
             if ws == type_start || (col == type_start && we == col) {
-                return word_at(Place::EntryType { section }, line, line_start, col, is_id_char);
+                return word_at(
+                    Place::EntryType { section },
+                    line,
+                    line_start,
+                    col,
+                    is_id_char,
+                );
             }
         }
     }
@@ -98,7 +106,9 @@ pub fn at(text: &str, offset: usize) -> At {
 
 fn is_date_or_time(w: &str) -> bool {
     crate::activity::parse_date(w).is_some()
-        || (w.len() == 5 && w.as_bytes()[2] == b':' && w.bytes().filter(u8::is_ascii_digit).count() == 4)
+        || (w.len() == 5
+            && w.as_bytes()[2] == b':'
+            && w.bytes().filter(u8::is_ascii_digit).count() == 4)
 }
 
 /// Inside the frontmatter: a key (the cursor before the line's colon), or a value.
@@ -136,7 +146,12 @@ fn section_of(before: &str) -> Option<Section> {
         .lines()
         .rev()
         .find(|l| l.starts_with("## ") || l.starts_with("# "))?;
-    match heading.trim_start_matches('#').trim().to_lowercase().as_str() {
+    match heading
+        .trim_start_matches('#')
+        .trim()
+        .to_lowercase()
+        .as_str()
+    {
         "activity" => Some(Section::Activity),
         "tasks" => Some(Section::Tasks),
         _ => Some(Section::Notes),
@@ -209,31 +224,61 @@ mod tests {
     #[test]
     fn places_in_a_record() {
         let a = at_str("calder-mu", 6);
-        assert_eq!(a.place, Place::Value { key: "company".into() });
-        assert_eq!((a.word.as_str(), a.prefix.as_str()), ("calder-mu", "calder"));
+        assert_eq!(
+            a.place,
+            Place::Value {
+                key: "company".into()
+            }
+        );
+        assert_eq!(
+            (a.word.as_str(), a.prefix.as_str()),
+            ("calder-mu", "calder")
+        );
         assert_eq!(&TEXT[a.span], "calder-mu");
-        assert_eq!(at_str("ada\ntags", 3).place, Place::Value { key: "contacts".into() });
+        assert_eq!(
+            at_str("ada\ntags", 3).place,
+            Place::Value {
+                key: "contacts".into()
+            }
+        );
         let t = at_str("bc]", 1);
-        assert_eq!((t.place, t.word.as_str()), (Place::Value { key: "tags".into() }, "bc"));
+        assert_eq!(
+            (t.place, t.word.as_str()),
+            (Place::Value { key: "tags".into() }, "bc")
+        );
         let k = at_str("lif\n", 3);
         assert_eq!((k.place, k.prefix.as_str()), (Place::Key, "lif"));
         let m = at_str("sa and", 2);
-        assert_eq!((m.place, m.word.as_str()), (Place::Mention { sigil: '@' }, "sa"));
+        assert_eq!(
+            (m.place, m.word.as_str()),
+            (Place::Mention { sigil: '@' }, "sa")
+        );
         assert_eq!(at_str("pil.", 3).place, Place::Mention { sigil: '#' });
         assert_eq!(
             at_str("ca\n", 2).place,
-            Place::EntryType { section: Section::Tasks }
+            Place::EntryType {
+                section: Section::Tasks
+            }
         );
         assert_eq!(
             at_str("vis\n", 3).place,
-            Place::EntryType { section: Section::Activity }
+            Place::EntryType {
+                section: Section::Activity
+            }
         );
         assert_eq!(
             at(TEXT, TEXT.len() - 1).place,
-            Place::LineStart { section: Section::Activity }
+            Place::LineStart {
+                section: Section::Activity
+            }
         );
         // Out of range and inside a character: no panic.
-        assert_eq!(at(TEXT, 10_000).place, Place::LineStart { section: Section::Activity });
+        assert_eq!(
+            at(TEXT, 10_000).place,
+            Place::LineStart {
+                section: Section::Activity
+            }
+        );
         let _ = at("---\nname: Zoë\n---\n", 13);
         let _ = at("", 0);
         let _ = at("no frontmatter", 3);

@@ -16,17 +16,19 @@ pub fn hover(server: &Server, p: HoverParams) -> Option<Hover> {
         Some((Referent::Record(kind, id), span)) => {
             let card = match server.live.index.get(kind, &id) {
                 Some(r) => card(server, r),
-                None => format!(
-                    "No {kind} `{id}`: {}/{id}.md does not exist.",
-                    kind.dir()
-                ),
+                None => format!("No {kind} `{id}`: {}/{id}.md does not exist.", kind.dir()),
             };
             (card, Some(span))
         }
         Some((Referent::Teammate(id), span)) => {
             let t = server.live.index.config.teammate(&id);
             let md = match t {
-                Some(t) => format!("**{}** (teammate `{}`)\n\n{}", t.name, t.id, t.emails.join(", ")),
+                Some(t) => format!(
+                    "**{}** (teammate `{}`)\n\n{}",
+                    t.name,
+                    t.id,
+                    t.emails.join(", ")
+                ),
                 None => format!("No teammate `{id}` in kith.yaml."),
             };
             (md, Some(span))
@@ -53,7 +55,10 @@ pub fn card(server: &Server, r: &Record) -> String {
     let mut facts = Vec::new();
     match r.kind {
         Kind::Person => {
-            facts.push(format!("lifecycle: {}", r.lifecycle().unwrap_or_else(|| "contact".into())));
+            facts.push(format!(
+                "lifecycle: {}",
+                r.lifecycle().unwrap_or_else(|| "contact".into())
+            ));
             if let Some(t) = r.text("title") {
                 facts.push(format!("title: {t}"));
             }
@@ -120,7 +125,12 @@ fn score(server: &Server, id: &str) -> Option<String> {
     ));
     out.push_str("\n| points | group | why |\n| ---: | --- | --- |\n");
     for l in &lines {
-        out.push_str(&format!("| {} | {} | {} |\n", num(l.points), l.group, l.why.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            num(l.points),
+            l.group,
+            l.why.replace('|', "\\|")
+        ));
     }
     Some(out)
 }

@@ -17,7 +17,11 @@ pub enum Referent {
 
 /// The reference under the cursor: a `company:` or `contacts:` value (or any field of a
 /// record type), an `owner:`, `@teammate` or `#deal`; with where its word is.
-pub fn referent_at(server: &Server, doc: &Snapshot, offset: usize) -> Option<(Referent, std::ops::Range<usize>)> {
+pub fn referent_at(
+    server: &Server,
+    doc: &Snapshot,
+    offset: usize,
+) -> Option<(Referent, std::ops::Range<usize>)> {
     let Target::Record(kind, _) = &doc.target else {
         return None;
     };
@@ -34,8 +38,12 @@ pub fn referent_at(server: &Server, doc: &Snapshot, offset: usize) -> Option<(Re
             FieldType::Teammate => Referent::Teammate(at.word.clone()),
             _ => return None,
         },
-        Place::Mention { sigil: '@' } => Referent::Teammate(at.word.trim_end_matches('.').to_string()),
-        Place::Mention { .. } => Referent::Record(Kind::Deal, at.word.trim_end_matches('.').to_string()),
+        Place::Mention { sigil: '@' } => {
+            Referent::Teammate(at.word.trim_end_matches('.').to_string())
+        }
+        Place::Mention { .. } => {
+            Referent::Record(Kind::Deal, at.word.trim_end_matches('.').to_string())
+        }
         _ => return None,
     };
     Some((r, at.span))
@@ -88,7 +96,9 @@ fn teammate_range(text: &str, id: &str) -> Range {
             in_teammates = line.starts_with("teammates:");
         } else if in_teammates {
             let t = line.trim_start();
-            if t.strip_prefix(id).is_some_and(|rest| rest.trim_start().starts_with(':')) {
+            if t.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
                 let start = offset + line.len() - t.len();
                 return text::range(text, start..start + id.len());
             }
@@ -107,12 +117,23 @@ pub fn references(server: &Server, p: ReferenceParams) -> Option<Vec<Location>> 
     };
     let mut out = Vec::new();
     for (rel, ranges) in referrers(server, kind, &id) {
-        let Some(uri) = server.uri_of(&rel) else { continue };
-        out.extend(ranges.into_iter().map(|range| Location { uri: uri.clone(), range }));
+        let Some(uri) = server.uri_of(&rel) else {
+            continue;
+        };
+        out.extend(ranges.into_iter().map(|range| Location {
+            uri: uri.clone(),
+            range,
+        }));
     }
     if p.context.include_declaration {
         if let Some(uri) = server.uri_of(&format!("{}/{id}.md", kind.dir())) {
-            out.insert(0, Location { uri, range: Range::default() });
+            out.insert(
+                0,
+                Location {
+                    uri,
+                    range: Range::default(),
+                },
+            );
         }
     }
     Some(out)
@@ -141,7 +162,9 @@ pub fn referrers(server: &Server, kind: Kind, id: &str) -> Vec<(String, Vec<Rang
     if kind == Kind::Deal || paths.is_empty() {
         // References from fields of custom types and mentions: read the references of all.
         for r in index.records() {
-            let Some(p) = index.parsed(r.kind, &r.id) else { continue };
+            let Some(p) = index.parsed(r.kind, &r.id) else {
+                continue;
+            };
             if p.refs.iter().any(|x| x.kind == kind && x.id == id) {
                 paths.push((r.kind, r.id.to_string()));
             }

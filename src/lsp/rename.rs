@@ -80,9 +80,13 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
     let keep = Record::new(kind, new);
     let mut ops = Vec::new();
     for (rel, _) in referrers(server, kind, id) {
-        let Some((k, i)) = Kind::of_path(&rel) else { continue };
+        let Some((k, i)) = Kind::of_path(&rel) else {
+            continue;
+        };
         let (changes, _) = crate::merge::combine::repoint(index, k, i, old, &keep);
-        let Some(before) = server.record_text(k, i) else { continue };
+        let Some(before) = server.record_text(k, i) else {
+            continue;
+        };
         let after = edit::apply(&before, &changes, |key| {
             schema::field_type(&index.config, k, key)
         })
@@ -90,8 +94,14 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
         if after == before {
             continue;
         }
-        let version = server.docs.values().find(|d| d.rel == rel).map(|d| d.version);
-        let Some(uri) = server.uri_of(&rel) else { continue };
+        let version = server
+            .docs
+            .values()
+            .find(|d| d.rel == rel)
+            .map(|d| d.version);
+        let Some(uri) = server.uri_of(&rel) else {
+            continue;
+        };
         ops.push(DocumentChangeOperation::Edit(TextDocumentEdit {
             text_document: OptionalVersionedTextDocumentIdentifier { uri, version },
             edits: vec![OneOf::Left(text::minimal_edit(&before, &after))],
@@ -102,12 +112,14 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
     let (Some(old_uri), Some(new_uri)) = (from, to) else {
         return Err(refused("the record's file has no file:// URI"));
     };
-    ops.push(DocumentChangeOperation::Op(ResourceOp::Rename(RenameFile {
-        old_uri,
-        new_uri,
-        options: None,
-        annotation_id: None,
-    })));
+    ops.push(DocumentChangeOperation::Op(ResourceOp::Rename(
+        RenameFile {
+            old_uri,
+            new_uri,
+            options: None,
+            annotation_id: None,
+        },
+    )));
     Ok(WorkspaceEdit {
         document_changes: Some(DocumentChanges::Operations(ops)),
         ..Default::default()

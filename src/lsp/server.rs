@@ -402,12 +402,13 @@ impl Server {
             }
             let params = lsp_types::PublishDiagnosticsParams {
                 uri,
-                diagnostics: diags.iter().map(|d| diagnostics::to_lsp(d, &text)).collect(),
+                diagnostics: diags
+                    .iter()
+                    .map(|d| diagnostics::to_lsp(d, &text))
+                    .collect(),
                 version,
             };
-            self.send(
-                Notification::new("textDocument/publishDiagnostics".into(), params).into(),
-            );
+            self.send(Notification::new("textDocument/publishDiagnostics".into(), params).into());
         }
     }
 

@@ -80,7 +80,11 @@ pub fn outline(t: &str) -> Vec<DocumentSymbol> {
 fn symbol(name: &str, kind: SymbolKind, t: &str, span: std::ops::Range<usize>) -> DocumentSymbol {
     let range = text::range(t, span);
     DocumentSymbol {
-        name: if name.is_empty() { "(empty)".into() } else { name.to_string() },
+        name: if name.is_empty() {
+            "(empty)".into()
+        } else {
+            name.to_string()
+        },
         detail: None,
         kind,
         tags: None,

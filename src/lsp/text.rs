@@ -30,7 +30,10 @@ pub fn position(text: &str, offset: usize) -> Position {
     let before = &text[..offset];
     let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() as u32;
     let start = before.rfind('\n').map_or(0, |i| i + 1);
-    let character = text[start..offset].chars().map(|c| c.len_utf16() as u32).sum();
+    let character = text[start..offset]
+        .chars()
+        .map(|c| c.len_utf16() as u32)
+        .sum();
     Position { line, character }
 }
 

@@ -121,7 +121,10 @@ pub fn read_one<R: BufRead>(input: &mut R) -> io::Result<Option<Frame>> {
         )));
     };
     if length > MAX_MESSAGE_BYTES {
-        io::copy(&mut io::Read::take(&mut *input, length as u64), &mut io::sink())?;
+        io::copy(
+            &mut io::Read::take(&mut *input, length as u64),
+            &mut io::sink(),
+        )?;
         return Ok(Some(Frame::Skipped(format!(
             "{length} bytes is more than the {MAX_MESSAGE_BYTES} a message may have"
         ))));
@@ -179,8 +182,14 @@ mod tests {
         .concat();
         let got = frames(&input);
         assert_eq!(got[0], "request initialize");
-        assert!(got[1].starts_with("skipped: not a JSON-RPC message"), "{got:?}");
-        assert!(got[2].starts_with("skipped: not a JSON-RPC message"), "{got:?}");
+        assert!(
+            got[1].starts_with("skipped: not a JSON-RPC message"),
+            "{got:?}"
+        );
+        assert!(
+            got[2].starts_with("skipped: not a JSON-RPC message"),
+            "{got:?}"
+        );
         assert_eq!(got[3], "skipped: no Content-Length header");
         assert_eq!(got[4], "skipped: bad Content-Length `nine`");
         assert_eq!(got[5], "notification exit");

@@ -84,8 +84,16 @@ impl Client {
     pub fn start(root: &Path) -> Client {
         let mut c = Client::spawn(root);
         let uri = format!("file://{}", root.display());
-        let init = c.request("initialize", json!({ "processId": null, "rootUri": uri, "capabilities": {} }));
-        assert!(init["result"]["capabilities"]["hoverProvider"].as_bool().unwrap(), "{init}");
+        let init = c.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": uri, "capabilities": {} }),
+        );
+        assert!(
+            init["result"]["capabilities"]["hoverProvider"]
+                .as_bool()
+                .unwrap(),
+            "{init}"
+        );
         c.notify("initialized", json!({}));
         c
     }
@@ -215,7 +223,10 @@ impl Drop for Client {
 }
 
 fn codes(diags: &[Value]) -> Vec<String> {
-    diags.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 const NADIA: &str = "contacts/nadia-haddad.md";
@@ -233,7 +244,11 @@ fn diagnostics_follow_the_unsaved_buffer() {
         .replace("lifecycle: evangelist", "lifecycle: evangelst");
     c.change(NADIA, 2, &typo);
     let diags = c.diagnostics(NADIA, |d| !d.is_empty());
-    assert_eq!(codes(&diags), ["missing-reference", "unknown-stage"], "{diags:#?}");
+    assert_eq!(
+        codes(&diags),
+        ["missing-reference", "unknown-stage"],
+        "{diags:#?}"
+    );
     let missing = &diags[0];
     assert_eq!(
         missing["message"],
@@ -242,8 +257,14 @@ fn diagnostics_follow_the_unsaved_buffer() {
     );
     assert_eq!(missing["severity"], 1);
     assert_eq!(missing["source"], "kith");
-    assert_eq!(missing["range"]["start"], json!({ "line": 3, "character": 9 }));
-    assert_eq!(missing["range"]["end"], json!({ "line": 3, "character": 21 }));
+    assert_eq!(
+        missing["range"]["start"],
+        json!({ "line": 3, "character": 9 })
+    );
+    assert_eq!(
+        missing["range"]["end"],
+        json!({ "line": 3, "character": 21 })
+    );
     // Fixed in the buffer: the diagnostics go away, though nothing was saved.
     c.change(NADIA, 3, &text);
     assert!(c.diagnostics(NADIA, |d| d.is_empty()).is_empty());
@@ -313,7 +334,10 @@ fn kith_yaml_is_checked_as_typed() {
     let bad = text.replace("currency: EUR ", "currency: [EUR]");
     c.change("kith.yaml", 2, &bad);
     let diags = c.diagnostics("kith.yaml", |d| !d.is_empty());
-    assert!(diags[0]["message"].as_str().unwrap().contains("currency"), "{diags:#?}");
+    assert!(
+        diags[0]["message"].as_str().unwrap().contains("currency"),
+        "{diags:#?}"
+    );
     c.shutdown();
 }
 
@@ -325,7 +349,10 @@ fn bad_input_never_stops_the_server() {
     let early = c.request("textDocument/hover", json!({}));
     assert_eq!(early["error"]["code"], -32002, "{early}");
     let uri = format!("file://{}", ws.path().display());
-    c.result("initialize", json!({ "processId": null, "rootUri": uri, "capabilities": {} }));
+    c.result(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri, "capabilities": {} }),
+    );
     // Not JSON, not a message, a header without a length, a body far too long to be real.
     c.send_raw(&frame("{this is not json"));
     c.send_raw(&frame(r#"{"jsonrpc":"2.0","what":"ever"}"#));
@@ -338,20 +365,31 @@ fn bad_input_never_stops_the_server() {
     assert_eq!(r["error"]["code"], -32602, "{r}");
     // A document nobody opened and no file holds; a URI that is not a file.
     for uri in [c.uri("contacts/nobody.md"), "untitled:Untitled-1".into()] {
-        let at = json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 0 } });
+        let at =
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 0 } });
         assert_eq!(c.result("textDocument/hover", at.clone()), Value::Null);
         assert_eq!(c.result("textDocument/definition", at.clone()), Value::Null);
         assert_eq!(c.result("textDocument/completion", at.clone()), Value::Null);
     }
     // A change to a document that was never opened, a close of one, positions past the end.
-    c.change("contacts/ghost.md", 7, "---\nname: Ghost\ncompany: nowhere\n---\n");
+    c.change(
+        "contacts/ghost.md",
+        7,
+        "---\nname: Ghost\ncompany: nowhere\n---\n",
+    );
     c.diagnostics("contacts/ghost.md", |d| codes(d) == ["missing-reference"]);
-    c.notify("textDocument/didClose", json!({ "textDocument": { "uri": c.uri("contacts/other.md") } }));
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": c.uri("contacts/other.md") } }),
+    );
     let far = json!({ "textDocument": { "uri": c.uri(NADIA) }, "position": { "line": 999, "character": 999 } });
     c.result("textDocument/hover", far.clone());
     c.result("textDocument/completion", far);
     // Binary junk in a buffer.
-    c.open("contacts/junk.md", "\u{0}\u{feff}---\n: : :\n[[[\n---\n\u{1}");
+    c.open(
+        "contacts/junk.md",
+        "\u{0}\u{feff}---\n: : :\n[[[\n---\n\u{1}",
+    );
     c.diagnostics("contacts/junk.md", |d| !d.is_empty());
     // Still answering.
     let r = c.request("kith/unknown", json!({}));
@@ -385,7 +423,10 @@ fn outside_a_workspace_initialize_says_why() {
     let ws = Ws::empty();
     let mut c = Client::spawn(ws.path());
     let uri = format!("file://{}", ws.path().display());
-    let r = c.request("initialize", json!({ "processId": null, "rootUri": uri, "capabilities": {} }));
+    let r = c.request(
+        "initialize",
+        json!({ "processId": null, "rootUri": uri, "capabilities": {} }),
+    );
     let message = r["error"]["message"].as_str().unwrap();
     assert!(message.contains("not in a kith workspace"), "{message}");
     assert!(message.contains("kith init"), "{message}");
@@ -417,15 +458,24 @@ fn completion_knows_keys_values_records_and_teammates() {
     // Keys: built-in and kith.yaml's custom fields, with their types.
     let keys = c.result("textDocument/completion", c.at(NADIA, &text, "sea\n", 3));
     let items = keys["items"].as_array().unwrap();
-    let seats = items.iter().find(|i| i["label"] == "seats").expect("custom field");
+    let seats = items
+        .iter()
+        .find(|i| i["label"] == "seats")
+        .expect("custom field");
     assert_eq!(seats["detail"], "integer (kith.yaml)");
     assert_eq!(seats["textEdit"]["newText"], "seats: ");
     assert!(labels(&keys).contains(&"lead_status".to_string()));
     // Values of a stage, from kith.yaml's lifecycle.
     let stages = labels(&c.result("textDocument/completion", c.at(NADIA, &text, "ev\n", 2)));
-    assert!(stages.contains(&"evangelist".into()) && stages.contains(&"mql".into()), "{stages:?}");
+    assert!(
+        stages.contains(&"evangelist".into()) && stages.contains(&"mql".into()),
+        "{stages:?}"
+    );
     // Companies matched on their name, shown with it.
-    let companies = c.result("textDocument/completion", c.at(NADIA, &text, "company: mutu", 13));
+    let companies = c.result(
+        "textDocument/completion",
+        c.at(NADIA, &text, "company: mutu", 13),
+    );
     assert_eq!(companies["isIncomplete"], true);
     let first = &companies["items"][0];
     assert_eq!(first["label"], "calder-mutual", "{companies:#}");
@@ -433,16 +483,28 @@ fn completion_knows_keys_values_records_and_teammates() {
     assert_eq!(first["textEdit"]["newText"], "calder-mutual");
     // `@` in the notes: teammates from kith.yaml.
     let mates = c.result("textDocument/completion", c.at(NADIA, &text, "@ and", 1));
-    let sam = mates["items"].as_array().unwrap().iter().find(|i| i["label"] == "sam").unwrap().clone();
+    let sam = mates["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "sam")
+        .unwrap()
+        .clone();
     assert_eq!(sam["detail"], "Sam Okafor");
     // A new line under `## Activity`: an entry dated today.
-    let line = c.result("textDocument/completion", c.at(NADIA, &text, "permissions\n\n", 13));
+    let line = c.result(
+        "textDocument/completion",
+        c.at(NADIA, &text, "permissions\n\n", 13),
+    );
     assert_eq!(labels(&line), ["- 2026-11-25 "]);
     // The type of an activity.
     let t2 = text.replace("- 2026-11-16 visit:", "- 2026-11-16 vi");
     c.change(NADIA, 2, &t2);
     let types = labels(&c.result("textDocument/completion", c.at(NADIA, &t2, "16 vi", 5)));
-    assert!(types.contains(&"visit".into()) && types.contains(&"call".into()), "{types:?}");
+    assert!(
+        types.contains(&"visit".into()) && types.contains(&"call".into()),
+        "{types:?}"
+    );
     c.shutdown();
 }
 
@@ -457,11 +519,17 @@ fn deal_completion_offers_its_pipeline_stages_and_contacts() {
         .replace("contacts: [gareth-llewellyn,", "contacts: [nadia,");
     c.open(rel, &text);
     let stages = labels(&c.result("textDocument/completion", c.at(rel, &text, "stage: \n", 7)));
-    assert!(stages.contains(&"closed-won".into()) && stages.contains(&"appointment-scheduled".into()), "{stages:?}");
+    assert!(
+        stages.contains(&"closed-won".into()) && stages.contains(&"appointment-scheduled".into()),
+        "{stages:?}"
+    );
     let people = labels(&c.result("textDocument/completion", c.at(rel, &text, "nadia,", 5)));
     assert_eq!(people[0], "nadia-haddad", "{people:?}");
     let currency = labels(&c.result("textDocument/completion", c.at(rel, &text, "GBP", 0)));
-    assert!(currency.contains(&"EUR".into()) && currency.contains(&"GBP".into()), "{currency:?}");
+    assert!(
+        currency.contains(&"EUR".into()) && currency.contains(&"GBP".into()),
+        "{currency:?}"
+    );
     c.shutdown();
 }
 
@@ -473,21 +541,42 @@ fn hover_shows_cards_and_scores() {
     c.open(NADIA, &text);
     let h = c.result("textDocument/hover", c.at(NADIA, &text, "calder-mutual", 3));
     let card = h["contents"]["value"].as_str().unwrap();
-    assert!(card.starts_with("**Calder Mutual** (company `calder-mutual`)"), "{card}");
+    assert!(
+        card.starts_with("**Calder Mutual** (company `calder-mutual`)"),
+        "{card}"
+    );
     assert!(card.contains("owner: Mei Tanaka"), "{card}");
     assert!(card.contains("last activity: "), "{card}");
     // On the person's own file: the score, rule by rule, as `kith score` explains it.
     let h = c.result("textDocument/hover", c.at(NADIA, &text, "Runs BI", 0));
     let score = h["contents"]["value"].as_str().unwrap();
     let cli = ws.kith(&["score", "nadia-haddad"]).ok().to_string();
-    let total = cli.split("score ").nth(1).unwrap().split(' ').next().unwrap();
-    assert!(score.contains(&format!("**score {total}**")), "{score}\n{cli}");
+    let total = cli
+        .split("score ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(
+        score.contains(&format!("**score {total}**")),
+        "{score}\n{cli}"
+    );
     assert!(score.contains("| points | group | why |"), "{score}");
     // `@teammate`.
     let t = ws.read("contacts/dana-whitfield.md");
     c.open("contacts/dana-whitfield.md", &t);
-    let h = c.result("textDocument/hover", c.at("contacts/dana-whitfield.md", &t, "@sam", 2));
-    assert!(h["contents"]["value"].as_str().unwrap().starts_with("**Sam Okafor**"), "{h}");
+    let h = c.result(
+        "textDocument/hover",
+        c.at("contacts/dana-whitfield.md", &t, "@sam", 2),
+    );
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**Sam Okafor**"),
+        "{h}"
+    );
     c.shutdown();
 }
 
@@ -498,15 +587,28 @@ fn definition_and_references() {
     let rel = "contacts/dana-whitfield.md";
     let text = ws.read(rel);
     c.open(rel, &text);
-    let d = c.result("textDocument/definition", c.at(rel, &text, "kestrel-health\"", 2));
+    let d = c.result(
+        "textDocument/definition",
+        c.at(rel, &text, "kestrel-health\"", 2),
+    );
     assert_eq!(d["uri"], json!(c.uri("companies/kestrel-health.md")), "{d}");
-    let d = c.result("textDocument/definition", c.at(rel, &text, "#kestrel-health-data", 3));
-    assert_eq!(d["uri"], json!(c.uri("deals/kestrel-health-data-platform.md")), "{d}");
+    let d = c.result(
+        "textDocument/definition",
+        c.at(rel, &text, "#kestrel-health-data", 3),
+    );
+    assert_eq!(
+        d["uri"],
+        json!(c.uri("deals/kestrel-health-data-platform.md")),
+        "{d}"
+    );
     // `@sam` leads to the teammate's line in kith.yaml.
     let d = c.result("textDocument/definition", c.at(rel, &text, "@sam", 1));
     assert_eq!(d["uri"], json!(c.uri("kith.yaml")), "{d}");
     let yaml = ws.read("kith.yaml");
-    let line = yaml.lines().position(|l| l.trim_start().starts_with("sam:")).unwrap();
+    let line = yaml
+        .lines()
+        .position(|l| l.trim_start().starts_with("sam:"))
+        .unwrap();
     assert_eq!(d["range"]["start"], json!({ "line": line, "character": 2 }));
     // Every record that points at the company.
     let company = "companies/kestrel-health.md";
@@ -520,11 +622,25 @@ fn definition_and_references() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| l["uri"].as_str().unwrap().rsplit_once("/").unwrap().1.to_string())
+        .map(|l| {
+            l["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit_once("/")
+                .unwrap()
+                .1
+                .to_string()
+        })
         .collect();
     files.dedup();
-    assert!(files.contains(&"dana-whitfield.md".to_string()), "{files:?}");
-    assert!(files.contains(&"kestrel-health-data-platform.md".to_string()), "{files:?}");
+    assert!(
+        files.contains(&"dana-whitfield.md".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"kestrel-health-data-platform.md".to_string()),
+        "{files:?}"
+    );
     let _ = ctext;
     // A deal's references include activity mentions.
     let deal = c.result(
@@ -533,9 +649,20 @@ fn definition_and_references() {
                 "context": { "includeDeclaration": true } }),
     );
     let deal = deal.as_array().unwrap();
-    assert!(deal[0]["uri"].as_str().unwrap().ends_with("deals/kestrel-health-data-platform.md"));
-    let mention = deal.iter().find(|l| l["uri"] == json!(c.uri(rel))).expect("the mention");
-    let line = text.lines().position(|l| l.contains("#kestrel-health-data-platform")).unwrap();
+    assert!(
+        deal[0]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("deals/kestrel-health-data-platform.md")
+    );
+    let mention = deal
+        .iter()
+        .find(|l| l["uri"] == json!(c.uri(rel)))
+        .expect("the mention");
+    let line = text
+        .lines()
+        .position(|l| l.contains("#kestrel-health-data-platform"))
+        .unwrap();
     assert_eq!(mention["range"]["start"]["line"], line);
     c.shutdown();
 }
@@ -584,7 +711,9 @@ fn neovim_shows_the_diagnostic_and_completes_a_company() {
     }
     let ws = Ws::example();
     // A record saved with a mistyped company: the editor opens the file as it is.
-    let text = ws.read(NADIA).replace("company: calder-mutual", "company: calder-mutul");
+    let text = ws
+        .read(NADIA)
+        .replace("company: calder-mutual", "company: calder-mutul");
     ws.write(NADIA, &text);
     let home = tempfile::tempdir().unwrap();
     let init = home.path().join("init.lua");
@@ -628,7 +757,10 @@ fn neovim_shows_the_diagnostic_and_completes_a_company() {
         "diagnostic 3:9 missing-reference `company` refers to company `calder-mutul`, but companies/calder-mutul.md does not exist | help: did you mean `calder-mutual`?",
         "{got}"
     );
-    assert_eq!(lines[2], "completion calder-mutual (Calder Mutual · caldermutual.example)", "{got}");
+    assert_eq!(
+        lines[2], "completion calder-mutual (Calder Mutual · caldermutual.example)",
+        "{got}"
+    );
 }
 
 /// Applies a workspace edit as an editor does: text edits, then file renames.
@@ -638,7 +770,10 @@ fn apply_edit(root: &Path, edit: &Value) {
         assert!(s.starts_with(root.to_str().unwrap()), "{s}");
         std::path::PathBuf::from(s)
     };
-    let mut ops: Vec<Value> = edit["documentChanges"].as_array().cloned().unwrap_or_default();
+    let mut ops: Vec<Value> = edit["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if let Some(changes) = edit["changes"].as_object() {
         for (uri, edits) in changes {
             ops.push(json!({ "textDocument": { "uri": uri }, "edits": edits }));
@@ -652,7 +787,12 @@ fn apply_edit(root: &Path, edit: &Value) {
         let file = path(&op["textDocument"]["uri"]);
         let mut text = std::fs::read_to_string(&file).unwrap();
         let mut edits = op["edits"].as_array().unwrap().clone();
-        edits.sort_by_key(|e| std::cmp::Reverse((e["range"]["start"]["line"].as_u64(), e["range"]["start"]["character"].as_u64())));
+        edits.sort_by_key(|e| {
+            std::cmp::Reverse((
+                e["range"]["start"]["line"].as_u64(),
+                e["range"]["start"]["character"].as_u64(),
+            ))
+        });
         for e in edits {
             let off = |p: &Value| {
                 let line = p["line"].as_u64().unwrap() as usize;
@@ -660,7 +800,14 @@ fn apply_edit(root: &Path, edit: &Value) {
                 let l = &text[start..];
                 let units = p["character"].as_u64().unwrap() as usize;
                 let mut n = 0;
-                start + l.char_indices().find(|(_, c)| { let stop = n >= units; n += c.len_utf16(); stop }).map_or(l.len(), |(i, _)| i)
+                start
+                    + l.char_indices()
+                        .find(|(_, c)| {
+                            let stop = n >= units;
+                            n += c.len_utf16();
+                            stop
+                        })
+                        .map_or(l.len(), |(i, _)| i)
             };
             let (a, b) = (off(&e["range"]["start"]), off(&e["range"]["end"]));
             text.replace_range(a..b, e["newText"].as_str().unwrap());
@@ -684,11 +831,20 @@ fn rename_a_company_renames_the_file_and_every_reference() {
     bad["newName"] = json!("Calder Mutual Group");
     let r = c.request("textDocument/rename", bad);
     let why = r["error"]["message"].as_str().unwrap();
-    assert!(why.contains("not a valid id") && why.contains("`calder-mutual-group`"), "{why}");
+    assert!(
+        why.contains("not a valid id") && why.contains("`calder-mutual-group`"),
+        "{why}"
+    );
     let mut taken = at.clone();
     taken["newName"] = json!("brightwave");
     let r = c.request("textDocument/rename", taken);
-    assert!(r["error"]["message"].as_str().unwrap().contains("companies/brightwave.md already exists"), "{r}");
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("companies/brightwave.md already exists"),
+        "{r}"
+    );
     ws.assert_untouched();
     let mut p = at;
     p["newName"] = json!("calder-group");
@@ -703,7 +859,11 @@ fn rename_a_company_renames_the_file_and_every_reference() {
     assert!(deal.contains("\ncompany: calder-group\n"), "{deal}");
     // Only the reference changed: the diff is one line per file.
     let diff = ws.diff();
-    assert_eq!(diff.matches("\n+company: calder-group").count(), 4, "{diff}");
+    assert_eq!(
+        diff.matches("\n+company: calder-group").count(),
+        4,
+        "{diff}"
+    );
     c.shutdown();
 }
 
@@ -719,7 +879,10 @@ fn rename_a_deal_from_a_mention() {
     let edit = c.result("textDocument/rename", p);
     apply_edit(ws.path(), &edit);
     let after = ws.read(rel);
-    assert!(after.contains("@sam #kestrel-platform: sent the order form"), "{after}");
+    assert!(
+        after.contains("@sam #kestrel-platform: sent the order form"),
+        "{after}"
+    );
     assert!(!after.contains("#kestrel-health-data-platform"));
     assert_eq!(ws.kith(&["check"]).code, 0);
     c.shutdown();
@@ -729,7 +892,9 @@ fn rename_a_deal_from_a_mention() {
 fn code_actions_fix_promote_log_and_tick() {
     let ws = Ws::example();
     let mut c = Client::start(ws.path());
-    let text = ws.read(NADIA).replace("company: calder-mutual", "company: calder-mutul");
+    let text = ws
+        .read(NADIA)
+        .replace("company: calder-mutual", "company: calder-mutul");
     c.open(NADIA, &text);
     let diags = c.diagnostics(NADIA, |d| !d.is_empty());
     let range = diags[0]["range"].clone();
@@ -737,14 +902,28 @@ fn code_actions_fix_promote_log_and_tick() {
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": c.uri(NADIA) }, "range": range, "context": { "diagnostics": diags } }),
     );
-    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert_eq!(titles, ["Change to `calder-mutual`", "Log an activity today"], "{actions:#}");
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Change to `calder-mutual`", "Log an activity today"],
+        "{actions:#}"
+    );
     ws.write(NADIA, &text);
     apply_edit(ws.path(), &actions[0]["edit"]);
     assert!(!ws.read(NADIA).contains("calder-mutul"));
     assert!(ws.read(NADIA).contains("company: calder-mutual\n"));
     apply_edit(ws.path(), &actions[1]["edit"]);
-    assert!(ws.read(NADIA).ends_with("- 2026-11-16 visit: /docs/permissions\n- 2026-11-25 note: ...\n"), "{}", ws.read(NADIA));
+    assert!(
+        ws.read(NADIA)
+            .ends_with("- 2026-11-16 visit: /docs/permissions\n- 2026-11-25 note: ...\n"),
+        "{}",
+        ws.read(NADIA)
+    );
     // A lead: promote; a task: tick.
     let rob = "contacts/rob-pennington.md";
     let t = ws.read(rob);
@@ -754,9 +933,24 @@ fn code_actions_fix_promote_log_and_tick() {
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": c.uri(rob) }, "range": { "start": at, "end": at }, "context": { "diagnostics": [] } }),
     );
-    let titles: Vec<&str> = actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert!(titles.iter().any(|t| t.starts_with("Tick the task: ask how")), "{titles:?}");
-    let tick = actions.as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().starts_with("Tick")).unwrap();
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Tick the task: ask how")),
+        "{titles:?}"
+    );
+    let tick = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Tick"))
+        .unwrap();
     apply_edit(ws.path(), &tick["edit"]);
     assert!(ws.read(rob).contains("- [x] 2026-11-19 call @mei: ask how the six new analysts are getting on (from @priya) (done 2026-11-25)"), "{}", ws.read(rob));
     let lead = "contacts/ahmed-el-sayed.md";
@@ -766,10 +960,18 @@ fn code_actions_fix_promote_log_and_tick() {
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": c.uri(lead) }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "context": { "diagnostics": [] } }),
     );
-    let promote = actions.as_array().unwrap().iter().find(|a| a["title"] == "Promote to `mql`").expect("promote");
+    let promote = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Promote to `mql`")
+        .expect("promote");
     apply_edit(ws.path(), &promote["edit"]);
     let after = ws.read(lead);
-    assert!(after.contains("lifecycle: mql\n") && after.contains("- 2026-11-25 stage: lead → mql"), "{after}");
+    assert!(
+        after.contains("lifecycle: mql\n") && after.contains("- 2026-11-25 stage: lead → mql"),
+        "{after}"
+    );
     assert_eq!(ws.kith(&["check"]).code, 0);
     c.shutdown();
 }
@@ -779,15 +981,35 @@ fn document_and_workspace_symbols() {
     let ws = Ws::example();
     let mut c = Client::start(ws.path());
     let rob = "contacts/rob-pennington.md";
-    let syms = c.result("textDocument/documentSymbol", json!({ "textDocument": { "uri": c.uri(rob) } }));
-    let names: Vec<&str> = syms.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["frontmatter", "notes", "Tasks", "Activity"], "{syms:#}");
+    let syms = c.result(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": c.uri(rob) } }),
+    );
+    let names: Vec<&str> = syms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["frontmatter", "notes", "Tasks", "Activity"],
+        "{syms:#}"
+    );
     assert_eq!(syms[0]["children"][0]["name"], "name");
-    assert!(syms[2]["children"][0]["name"].as_str().unwrap().starts_with("[ ] 2026-11-19 call @mei"));
+    assert!(
+        syms[2]["children"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("[ ] 2026-11-19 call @mei")
+    );
     let found = c.result("workspace/symbol", json!({ "query": "calder" }));
     let first = &found[0];
     assert_eq!(first["name"], "Calder Mutual", "{found:#}");
-    assert_eq!(first["location"]["uri"], json!(c.uri("companies/calder-mutual.md")));
+    assert_eq!(
+        first["location"]["uri"],
+        json!(c.uri("companies/calder-mutual.md"))
+    );
     assert_eq!(first["containerName"], "company `calder-mutual`");
     c.shutdown();
 }
@@ -796,9 +1018,10 @@ fn document_and_workspace_symbols() {
 fn wiki_links_are_references_too() {
     let ws = Ws::example();
     // An Obsidian vault: the company written as a wiki link, with a label.
-    let text = ws
-        .read(NADIA)
-        .replace("company: calder-mutual", "company: \"[[calder-mutual|Calder]]\"");
+    let text = ws.read(NADIA).replace(
+        "company: calder-mutual",
+        "company: \"[[calder-mutual|Calder]]\"",
+    );
     ws.write(NADIA, &text);
     let check = ws.kith(&["check"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
@@ -812,8 +1035,16 @@ fn wiki_links_are_references_too() {
         json!({ "textDocument": { "uri": c.uri("companies/calder-mutual.md") },
                 "position": { "line": 1, "character": 2 }, "context": { "includeDeclaration": false } }),
     );
-    let nadia = refs.as_array().unwrap().iter().find(|l| l["uri"] == json!(c.uri(NADIA))).expect("nadia");
-    assert_eq!(nadia["range"]["start"], json!({ "line": 3, "character": 9 }));
+    let nadia = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["uri"] == json!(c.uri(NADIA)))
+        .expect("nadia");
+    assert_eq!(
+        nadia["range"]["start"],
+        json!({ "line": 3, "character": 9 })
+    );
     let wrong = text.replace("[[calder-mutual|", "[[calder-mutul|");
     c.change(NADIA, 2, &wrong);
     let diags = c.diagnostics(NADIA, |d| !d.is_empty());
