@@ -74,7 +74,7 @@ fn serve(
             return wait_for_exit(input);
         }
     };
-    let batches = watch(&ws.root, options.poll);
+    let mut batches = watch(&ws.root, options.poll);
     let mut server = Server::new(ws, today, out.clone());
     let _ = out.send(Response::new_ok(id, server::capabilities()).into());
     loop {
@@ -98,7 +98,8 @@ fn serve(
             },
             recv(batches) -> batch => match batch {
                 Ok(batch) => server.disk_changed(batch),
-                Err(_) => {}
+                // The watcher stopped (or never started): stop asking it.
+                Err(_) => batches = crossbeam_channel::never(),
             },
         }
         // Diagnostics wait until every message that has arrived is handled: a burst of

@@ -125,16 +125,11 @@ pub fn references(server: &Server, p: ReferenceParams) -> Option<Vec<Location>> 
             range,
         }));
     }
-    if p.context.include_declaration {
-        if let Some(uri) = server.uri_of(&format!("{}/{id}.md", kind.dir())) {
-            out.insert(
-                0,
-                Location {
-                    uri,
-                    range: Range::default(),
-                },
-            );
-        }
+    if p.context.include_declaration
+        && let Some(uri) = server.uri_of(&format!("{}/{id}.md", kind.dir()))
+    {
+        let range = Range::default();
+        out.insert(0, Location { uri, range });
     }
     Some(out)
 }
