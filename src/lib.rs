@@ -1,23 +1,26 @@
 //! kith: a local-first CRM whose database is a git repository of markdown files.
 //!
-//! The module map, in the order data flows (each layer uses only those above it; git and sync
-//! sit on the side, and `cmd` at the bottom calls into all of them):
+//! The module map, lowest layer first: each layer imports only the layers before it
+//! (`tests/cli/tree.rs` checks), so data flows one way, files → records → index → (scores,
+//! segments, reports), with git and sync beside it and the commands on top.
 //!
-//! - [`util`]: no CRM knowledge (careful file writes, output tables, slugs, interned words).
-//! - [`workspace`]: finding the workspace and reading `kith.yaml`.
-//! - [`record`]: the data model, and from a file's bytes to a [`record::Record`] and its
-//!   diagnostics (frontmatter, YAML, values, schema, body, activity, tasks).
-//! - [`edit`]: loss-free edits of a record's text, and the store that writes them atomically.
+//! - [`util`]: no CRM knowledge (careful file writes, output, slugs, interned words, hints).
+//! - [`record`]: the data model and kith.yaml's types; from a file's bytes to a
+//!   [`record::Record`] and its diagnostics (frontmatter, YAML, values, schema, body, tasks).
+//! - [`workspace`]: the workspace on disk: its root, its settings, today.
+//! - [`index`]: every record in memory, looked up by id, e-mail, company and deal.
+//! - [`analysis`]: pure facts at a date: filters, scores, segments, workflows, duplicates.
+//! - [`git`]: reading the repository: history, commits, tree differences.
 //! - [`load`]: files to an [`index::Index`] in parallel, never fail-fast; the cache.
-//! - [`index`]: lookups by id, e-mail, company and deal; cross-record checks.
-//! - [`analysis`]: pure facts at a date: filters, scores, segments, duplicates, search.
+//! - [`edit`]: loss-free edits of a record's text, and the store that writes them atomically.
 //! - [`plan`]: pure planners of what a command will write (lifecycle, convert, import, ...).
-//! - [`git`]: read-only repository access: history, commits, tree differences.
 //! - [`sync`]: sharing with teammates: sync, its lock, the merge driver, three-way merges.
 //! - [`report`]: the weekly report's figures, pages and site.
-//! - [`watch`]: following the workspace live, and `kith serve`.
+//! - [`watch`]: following the workspace live, the live report, and `kith serve`.
+//! - [`lsp`]: `kith lsp`, the language server for editors.
 //! - [`demo`]: the example workspace and `kith demo`.
-//! - [`cmd`] and [`cli`]: one thin module per subcommand; clap's types.
+//! - `devtools` (feature `devtools`): the workspace generator behind `kith gen`.
+//! - [`cli`] and [`cmd`]: clap's types; one thin module per subcommand.
 
 pub mod analysis;
 pub mod cli;
@@ -29,6 +32,7 @@ pub mod edit;
 pub mod git;
 pub mod index;
 pub mod load;
+pub mod lsp;
 pub mod plan;
 pub mod record;
 pub mod report;

@@ -149,6 +149,9 @@ pub enum Command {
     /// `kith watch` plus a web server for the report that reloads open pages when they are
     /// rendered again (127.0.0.1 unless --bind says otherwise)
     Serve(ServeArgs),
+    /// Language server for editors (diagnostics, completion, hover, go to definition,
+    /// rename) over stdin and stdout; started by the editor, not by hand
+    Lsp(LspArgs),
     /// Show or clear the cache of parsed records in .kith/cache/
     #[command(subcommand)]
     Cache(CacheCommand),
@@ -615,6 +618,16 @@ pub struct ServeArgs {
     /// Wait this long after the last change before applying a batch
     #[arg(long, value_name = "MS", default_value_t = 200, hide = true)]
     pub debounce_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Poll the files instead of native notification (network drives, some containers)
+    #[arg(long)]
+    pub poll: bool,
+    /// Accepted and ignored: editors pass it to say the server talks over stdio
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, Args)]

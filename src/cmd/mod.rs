@@ -22,6 +22,7 @@ mod init;
 mod install;
 mod list;
 mod log;
+mod lsp;
 mod merge;
 mod new;
 mod promote;
@@ -152,6 +153,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(&open(dir)?, dir, args),
         Command::Watch(args) => watch::run(open(dir)?, args),
         Command::Serve(args) => serve::run(open(dir)?, args),
+        Command::Lsp(args) => lsp::run(dir, args),
         Command::Cache(c) => cache::run(&open(dir)?, c),
         Command::Completions(args) => install::completions(args),
         Command::Man(args) => install::man(args),

@@ -335,14 +335,35 @@ impl Index {
 
     /// References to records that do not exist, in file order.
     pub fn reference_diagnostics(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+        let mut out: Vec<_> = self
+            .slots
+            .iter()
+            .flatten()
+            .flat_map(|p| self.missing_in(p))
+            .collect();
+        // The first problems in file order get them, whatever order the records were indexed
+        // in (a watcher's index and a cold load's agree).
+        out.sort_by(|a, b| diag::compare(&a.0, &b.0));
         // Suggestions scan every record; give them to the first few problems only.
-        let mut suggestions = 20;
-        for p in self.slots.iter().flatten() {
-            for r in &p.refs {
-                if self.contains(r.kind, &r.id) {
-                    continue;
-                }
+        self.with_help(out, 20)
+    }
+
+    /// [`Index::reference_diagnostics`] of one parsed file checked against the index (an
+    /// editor's unsaved buffer, say), with help for the first few.
+    pub fn references_of(&self, p: &Parsed) -> Vec<Diagnostic> {
+        let out: Vec<_> = self.missing_in(p).collect();
+        self.with_help(out, 5)
+    }
+
+    /// A file's references to records that do not exist, with the kind and id referred to.
+    fn missing_in<'a>(
+        &'a self,
+        p: &'a Parsed,
+    ) -> impl Iterator<Item = (Diagnostic, Kind, &'a str)> + 'a {
+        p.refs
+            .iter()
+            .filter(|r| !self.contains(r.kind, &r.id))
+            .map(|r| {
                 let is_activity = r.field == "activity";
                 let message = if is_activity {
                     format!(
@@ -366,12 +387,16 @@ impl Index {
                 }
                 .in_file(p.record.path())
                 .pos(r.pos);
-                out.push((d, r.kind, r.id.as_str()));
-            }
-        }
-        // The first problems in file order get them, whatever order the records were indexed
-        // in (a watcher's index and a cold load's agree).
-        out.sort_by(|a, b| diag::compare(&a.0, &b.0));
+                (d, r.kind, r.id.as_str())
+            })
+    }
+
+    /// The diagnostics, the first `suggestions` of them with the id the user probably meant.
+    fn with_help(
+        &self,
+        out: Vec<(Diagnostic, Kind, &str)>,
+        mut suggestions: usize,
+    ) -> Vec<Diagnostic> {
         out.into_iter()
             .map(|(d, kind, id)| {
                 if suggestions == 0 {

@@ -410,7 +410,7 @@ fn note(drop: &Record, today: Date, other_values: &[String], unread: &[String]) 
 }
 
 /// The changes that point record `kind/id`'s references to DROP at KEEP.
-fn repoint(
+pub fn repoint(
     index: &Index,
     kind: Kind,
     id: &str,

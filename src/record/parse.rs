@@ -128,7 +128,10 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         push(d, &mut out);
         out.record.broken = true;
     } else {
-        let yaml::Frontmatter { scan, fields, .. } = fm;
+        let yaml::Frontmatter {
+            scan, mut fields, ..
+        } = fm;
+        unwrap_wiki_links(kind, cfg, &mut fields);
         let value_pos = |key: &str| {
             scan.get(key)
                 .map_or(Pos::new(1, 1), |e| at(e.value_line, e.value_col))
@@ -261,6 +264,49 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
     }
     out.record.tasks = tasks;
     out
+}
+
+/// The id of a wiki link, `[[id]]` or `[[id|Label]]` (Obsidian's links between notes).
+pub fn wiki_link(s: &str) -> Option<&str> {
+    let inner = s.trim().strip_prefix("[[")?.strip_suffix("]]")?;
+    let id = inner.split('|').next()?.trim();
+    (!id.is_empty() && !id.contains(['[', ']'])).then_some(id)
+}
+
+/// Reference fields written as wiki links (`company: "[[calder-mutual]]"`, or unquoted, which
+/// YAML reads as a list in a list) are read as the ids they link to.
+fn unwrap_wiki_links(kind: Kind, cfg: &Config, fields: &mut [(CompactString, Value)]) {
+    fn unwrap(v: &Value) -> Option<Value> {
+        match v {
+            Value::Str(s) => wiki_link(s).map(Value::str),
+            Value::List(outer) => match &outer[..] {
+                [Value::List(inner)] => match &inner[..] {
+                    [Value::Str(s)] => Some(Value::str(s.split('|').next()?.trim())),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    for (key, value) in fields.iter_mut() {
+        match schema::field_type(cfg, kind, key) {
+            Some(FieldType::Ref(_)) => {
+                if let Some(id) = unwrap(value) {
+                    *value = id;
+                }
+            }
+            Some(FieldType::Refs(_)) if value.items().iter().any(|i| unwrap(i).is_some()) => {
+                let items: Vec<Value> = value
+                    .items()
+                    .iter()
+                    .map(|i| unwrap(i).unwrap_or_else(|| i.clone()))
+                    .collect();
+                *value = Value::List(items.into());
+            }
+            _ => {}
+        }
+    }
 }
 
 fn check_fields(
@@ -505,6 +551,35 @@ mod tests {
             text.as_bytes(),
             &Config::default(),
         )
+    }
+
+    #[test]
+    fn wiki_links_are_references() {
+        let cfg = Config::default();
+        for company in [
+            "\"[[acme]]\"",
+            "[[acme]]",
+            "\"[[acme|Acme Inc.]]\"",
+            "[[acme|Acme]]",
+        ] {
+            let text = format!("---\nname: Ada\ncompany: {company}\n---\n");
+            let p = parse(
+                Kind::Person,
+                "ada",
+                "contacts/ada.md",
+                text.as_bytes(),
+                &cfg,
+            );
+            assert_eq!(p.record.text("company"), Some("acme"), "{company}");
+            assert_eq!(p.refs[0].id, "acme", "{company}");
+            assert!(p.diags.is_empty(), "{company}: {:?}", p.diags);
+        }
+        let text = "---\nname: Pilot\ncontacts: [\"[[ada]]\", bob]\n---\n";
+        let p = parse(Kind::Deal, "pilot", "deals/pilot.md", text.as_bytes(), &cfg);
+        let ids: Vec<&str> = p.refs.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["ada", "bob"]);
+        assert_eq!(wiki_link("[[]]"), None);
+        assert_eq!(wiki_link("[[a]] and [[b]]"), None);
     }
 
     #[test]

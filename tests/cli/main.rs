@@ -21,6 +21,7 @@ mod install;
 mod lifecycle;
 mod limits;
 mod lossfree;
+mod lsp;
 mod malformed;
 mod mergedriver;
 mod nospace;

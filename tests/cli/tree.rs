@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "sync",
     "report",
     "watch",
+    "lsp",
     "demo",
     "devtools",
     "cli",

@@ -1,0 +1,208 @@
+//! What a word refers to, go to definition, and find references.
+
+use super::context::{self, Place};
+use super::server::{Server, Snapshot, Target};
+use super::text;
+use crate::record::Kind;
+use crate::record::config;
+use crate::record::schema::{self, FieldType};
+use lsp_types::{GotoDefinitionParams, GotoDefinitionResponse, Location, Range, ReferenceParams};
+
+/// What a reference names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Referent {
+    Record(Kind, String),
+    Teammate(String),
+}
+
+/// The reference under the cursor: a `company:` or `contacts:` value (or any field of a
+/// record type), an `owner:`, `@teammate` or `#deal`; with where its word is.
+pub fn referent_at(
+    server: &Server,
+    doc: &Snapshot,
+    offset: usize,
+) -> Option<(Referent, std::ops::Range<usize>)> {
+    let Target::Record(kind, _) = &doc.target else {
+        return None;
+    };
+    let at = context::at(&doc.text, offset);
+    if at.word.is_empty() {
+        return None;
+    }
+    let r = match &at.place {
+        Place::Value { key } => match schema::field_type(&server.live.index.config, *kind, key)? {
+            // A wiki link's id, before its label: `[[calder-mutual|Calder]]`.
+            FieldType::Ref(k) | FieldType::Refs(k) => {
+                Referent::Record(k, at.word.split('|').next().unwrap_or_default().to_string())
+            }
+            FieldType::Teammate => Referent::Teammate(at.word.clone()),
+            _ => return None,
+        },
+        Place::Mention { sigil: '@' } => {
+            Referent::Teammate(at.word.trim_end_matches('.').to_string())
+        }
+        Place::Mention { .. } => {
+            Referent::Record(Kind::Deal, at.word.trim_end_matches('.').to_string())
+        }
+        _ => return None,
+    };
+    Some((r, at.span))
+}
+
+/// The reference under the cursor, else the record the document is.
+pub fn referent_or_self(server: &Server, doc: &Snapshot, offset: usize) -> Option<Referent> {
+    if let Some((r, _)) = referent_at(server, doc, offset) {
+        return Some(r);
+    }
+    match &doc.target {
+        Target::Record(kind, id) => Some(Referent::Record(*kind, id.clone())),
+        _ => None,
+    }
+}
+
+pub fn definition(server: &Server, p: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+    let pos = p.text_document_position_params;
+    let doc = server.document(&pos.text_document.uri)?;
+    let offset = text::offset(&doc.text, pos.position);
+    let (referent, _) = referent_at(server, &doc, offset)?;
+    let (rel, range) = match referent {
+        Referent::Record(kind, id) => {
+            server.live.index.get(kind, &id)?;
+            (format!("{}/{id}.md", kind.dir()), Range::default())
+        }
+        Referent::Teammate(id) => {
+            server.live.index.config.teammate(&id)?;
+            let text = server
+                .docs
+                .values()
+                .find(|d| d.target == Target::Config)
+                .map(|d| d.text.clone())
+                .or_else(|| std::fs::read_to_string(server.ws.root.join(config::FILE)).ok())?;
+            (config::FILE.to_string(), teammate_range(&text, &id))
+        }
+    };
+    Some(GotoDefinitionResponse::Scalar(Location {
+        uri: server.uri_of(&rel)?,
+        range,
+    }))
+}
+
+/// Where a teammate is defined in kith.yaml: the line `  ID:` under `teammates:`.
+fn teammate_range(text: &str, id: &str) -> Range {
+    let mut in_teammates = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.starts_with([' ', '\t', '#']) && !line.trim().is_empty() {
+            in_teammates = line.starts_with("teammates:");
+        } else if in_teammates {
+            let t = line.trim_start();
+            if t.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+            {
+                let start = offset + line.len() - t.len();
+                return text::range(text, start..start + id.len());
+            }
+        }
+        offset += line.len();
+    }
+    Range::default()
+}
+
+pub fn references(server: &Server, p: ReferenceParams) -> Option<Vec<Location>> {
+    let pos = p.text_document_position;
+    let doc = server.document(&pos.text_document.uri)?;
+    let offset = text::offset(&doc.text, pos.position);
+    let Referent::Record(kind, id) = referent_or_self(server, &doc, offset)? else {
+        return None;
+    };
+    let mut out = Vec::new();
+    for (rel, ranges) in referrers(server, kind, &id) {
+        let Some(uri) = server.uri_of(&rel) else {
+            continue;
+        };
+        out.extend(ranges.into_iter().map(|range| Location {
+            uri: uri.clone(),
+            range,
+        }));
+    }
+    if p.context.include_declaration
+        && let Some(uri) = server.uri_of(&format!("{}/{id}.md", kind.dir()))
+    {
+        let range = Range::default();
+        out.insert(0, Location { uri, range });
+    }
+    Some(out)
+}
+
+/// Every record that refers to record `kind`/`id`, with where, sorted by path: from the
+/// index's references (a document's as typed).
+pub fn referrers(server: &Server, kind: Kind, id: &str) -> Vec<(String, Vec<Range>)> {
+    let index = &server.live.index;
+    // The index knows who points at a company or a person from its lookups; a deal is
+    // mentioned by activities anywhere.
+    let mut paths: Vec<(Kind, String)> = match kind {
+        Kind::Company => index
+            .people_of_company(id)
+            .into_iter()
+            .chain(index.deals_of_company(id))
+            .map(|r| (r.kind, r.id.to_string()))
+            .collect(),
+        Kind::Person => index
+            .deals_of_contact(id)
+            .into_iter()
+            .map(|r| (r.kind, r.id.to_string()))
+            .collect(),
+        Kind::Deal => Vec::new(),
+    };
+    if kind == Kind::Deal || paths.is_empty() {
+        // References from fields of custom types and mentions: read the references of all.
+        for r in index.records() {
+            let Some(p) = index.parsed(r.kind, &r.id) else {
+                continue;
+            };
+            if p.refs.iter().any(|x| x.kind == kind && x.id == id) {
+                paths.push((r.kind, r.id.to_string()));
+            }
+        }
+    }
+    // Open documents as they are typed.
+    for d in server.docs.values() {
+        if let (Target::Record(k, i), Some(p)) = (&d.target, &d.parsed) {
+            paths.retain(|(pk, pi)| !(pk == k && pi == i));
+            if p.refs.iter().any(|x| x.kind == kind && x.id == id) {
+                paths.push((*k, i.clone()));
+            }
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter_map(|(k, i)| {
+            let text = server.record_text(k, &i)?;
+            let parsed = crate::record::parse::parse(k, &i, "", text.as_bytes(), &index.config);
+            let ranges: Vec<Range> = parsed
+                .refs
+                .iter()
+                .filter(|x| x.kind == kind && x.id == id)
+                .map(|x| {
+                    let start = text::offset_of_kith(&text, x.pos.line, x.pos.column);
+                    let len = ref_len(&text[start..], id);
+                    text::range(&text, start..start + len)
+                })
+                .collect();
+            (!ranges.is_empty()).then(|| (format!("{}/{i}.md", k.dir()), ranges))
+        })
+        .collect()
+}
+
+/// How many bytes of `rest` (the text from a reference's position) are the reference: the
+/// id, after a `#` or a quote when there is one.
+pub fn ref_len(rest: &str, id: &str) -> usize {
+    let skip = rest.len() - rest.trim_start_matches(['#', '"', '\'', '[']).len();
+    if rest[skip..].starts_with(id) {
+        skip + id.len()
+    } else {
+        0
+    }
+}
