@@ -81,6 +81,8 @@ pub struct Field {
     pub value: String,
     /// The record a reference field points at.
     pub link: Option<RecordRef>,
+    /// The records a list of references points at (a deal's contacts), by name.
+    pub links: Vec<RecordRef>,
 }
 
 #[derive(Debug, Serialize)]
@@ -188,15 +190,28 @@ pub fn record(
                     .map(|c| names.of(c)),
                 _ => None,
             };
-            // Owners by name, as everywhere else in the report.
+            let links = match (r.kind, key) {
+                (Kind::Deal | Kind::Company, "contacts") => r
+                    .list("contacts")
+                    .filter_map(|id| index.get(Kind::Person, id.trim()))
+                    .map(|p| names.of(p))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            // Owners by name, as everywhere else in the report; a deal's amount as money.
             let value = match key {
                 "owner" => super::owner_name(cfg, r).unwrap_or_else(|| v.to_text()),
+                "amount" if r.kind == Kind::Deal => v.as_f64().map_or_else(
+                    || v.to_text(),
+                    |a| super::money::amount(&cfg.report.locale, &r.currency(cfg), a),
+                ),
                 _ => v.to_text(),
             };
             Field {
                 key: key.to_string(),
                 value,
                 link,
+                links,
             }
         })
         .collect();

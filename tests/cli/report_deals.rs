@@ -255,3 +255,40 @@ fn this_week_in_money_sits_beside_the_week_before() {
         ]
     );
 }
+
+#[test]
+fn a_deal_page_names_its_company_and_contacts_with_links_and_its_amount_as_money() {
+    let (_tmp, crm) = demo();
+    kith_in(&crm, &["report"]).ok();
+    let doc = page(&crm.join("public/deals/alpenrose-finanz-reporting-hub.html"));
+    let field = |key: &str| -> (String, Vec<String>) {
+        let tr = doc
+            .select(&sel(".card-fields tr"))
+            .find(|tr| tr.select(&sel("th")).next().map(text).as_deref() == Some(key))
+            .unwrap_or_else(|| panic!("no field {key}"));
+        let td = tr.select(&sel("td")).next().unwrap();
+        let hrefs = td
+            .select(&sel("a"))
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect();
+        (text(td), hrefs)
+    };
+    assert_eq!(field("amount"), ("€64,000".to_string(), vec![]));
+    assert_eq!(
+        field("company"),
+        (
+            "Alpenrose Finanz".to_string(),
+            vec!["../companies/alpenrose-finanz.html".to_string()]
+        )
+    );
+    assert_eq!(
+        field("contacts"),
+        (
+            "Katharina Gruber, Stefan Huber".to_string(),
+            vec![
+                "../contacts/katharina-gruber.html".to_string(),
+                "../contacts/stefan-huber.html".to_string()
+            ]
+        )
+    );
+}
