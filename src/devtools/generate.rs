@@ -844,69 +844,11 @@ fn draft_deal(
 // Text helpers
 // ---------------------------------------------------------------------------
 
-/// ASCII transliteration of a lower-case non-ASCII letter used in the word lists.
-fn fold_char(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'ą' => "a",
-        'æ' => "ae",
-        'ç' | 'ć' | 'č' => "c",
-        'đ' | 'ď' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ě' | 'ę' | 'ē' => "e",
-        'ğ' => "g",
-        'ì' | 'í' | 'î' | 'ï' | 'ı' | 'ī' => "i",
-        'ł' => "l",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' => "o",
-        'ř' => "r",
-        'ś' | 'š' | 'ş' | 'ș' => "s",
-        'ß' => "ss",
-        'ť' | 'ț' => "t",
-        'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ū' => "u",
-        'ý' | 'ÿ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
-        _ => return None,
-    })
-}
-
-/// Lower-case ASCII letters and digits of `s`, transliterated; other
-/// characters become `sep` (apostrophes are dropped), collapsed and trimmed.
-fn fold_ascii(s: &str, sep: Option<char>) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_sep = false;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let folded: Option<&str> = if c.is_ascii_alphanumeric() {
-            None
-        } else if let Some(f) = fold_char(c) {
-            Some(f)
-        } else {
-            if c != '\'' && c != '’' {
-                pending_sep = true;
-            }
-            continue;
-        };
-        if pending_sep
-            && !out.is_empty()
-            && let Some(sep) = sep
-        {
-            out.push(sep);
-        }
-        pending_sep = false;
-        match folded {
-            Some(f) => out.push_str(f),
-            None => out.push(c),
-        }
-    }
-    out
-}
-
-/// `"Zoë O'Brien"` → `"zoe-obrien"`: a lower-case ASCII slug.
-fn slugify(s: &str) -> String {
-    fold_ascii(s, Some('-'))
-}
+use crate::util::slug::slugify;
 
 /// `"van der Berg"` → `"vanderberg"`: a name as an e-mail local part.
 fn email_part(s: &str) -> String {
-    fold_ascii(s, None)
+    slugify(s).replace('-', "")
 }
 
 fn single_quoted(s: &str) -> String {
@@ -2412,25 +2354,17 @@ mod words {
 mod tests {
     use super::*;
     use std::collections::{BTreeMap, HashMap};
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A scratch directory removed on drop.
-    struct TempDir(PathBuf);
+    /// A scratch directory removed on drop; `.0` is where the workspace is generated.
+    struct TempDir(PathBuf, #[allow(dead_code)] tempfile::TempDir);
 
     impl TempDir {
         fn new(tag: &str) -> TempDir {
-            static COUNTER: AtomicUsize = AtomicUsize::new(0);
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path =
-                std::env::temp_dir().join(format!("kith-gen-{tag}-{}-{n}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&path);
-            TempDir(path)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("kith-gen-{tag}-"))
+                .tempdir()
+                .unwrap();
+            TempDir(dir.path().join("ws"), dir)
         }
     }
 
@@ -2896,7 +2830,9 @@ mod tests {
         for name in FIRST_NAMES.iter().chain(SURNAMES).chain(NAME_PREFIXES) {
             for c in name.chars().flat_map(char::to_lowercase) {
                 assert!(
-                    c.is_ascii() || fold_char(c).is_some(),
+                    c.is_ascii()
+                        || deunicode::deunicode_char(c)
+                            .is_some_and(|t| t.chars().all(|t| t.is_ascii_alphabetic())),
                     "no transliteration for {c:?} in {name}"
                 );
             }
