@@ -8,7 +8,7 @@
 //! record-level events are derived from them with the current kith.yaml on every run. A
 //! damaged cache line is ignored and recomputed.
 
-use crate::git::history::{Change, Commit, CommitFiles, FileChange, Repo};
+use crate::git::history::{RecordEvent, Commit, CommitFiles, FileChange, Repo};
 use anyhow::Result;
 use git2::{Oid, Sort};
 use jiff::Timestamp;
@@ -153,7 +153,7 @@ fn decode(line: &str) -> Option<CommitFiles> {
 #[derive(Debug, Clone)]
 pub struct Changed {
     pub commit: Commit,
-    pub changes: Vec<Change>,
+    pub changes: Vec<RecordEvent>,
 }
 
 /// The non-merge commits reachable from HEAD whose author time is at or after `since`, with
@@ -229,7 +229,7 @@ pub fn since(repo: &Repo, cache: &mut Cache, since: Timestamp) -> Result<Vec<Cha
 /// A commit's changes without the fields records were created with, but for their stage
 /// (`lifecycle`, a deal's `stage`), which is all the report needs of a creation: an import of
 /// 100,000 records is then 100,000 changes in memory, not a million.
-fn slim(mut changes: Vec<Change>) -> Vec<Change> {
+fn slim(mut changes: Vec<RecordEvent>) -> Vec<RecordEvent> {
     use crate::git::history::Event;
     let created: rustc_hash::FxHashSet<(crate::record::Kind, String)> = changes
         .iter()

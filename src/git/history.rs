@@ -111,9 +111,9 @@ pub struct FileChange {
     pub renamed: bool,
 }
 
-/// A change with the record it applies to.
+/// An event of history with the record it happened to.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Change {
+pub struct RecordEvent {
     pub kind: Kind,
     pub id: String,
     pub event: Event,
@@ -197,7 +197,7 @@ impl Repo {
 
     /// The record changes a commit introduced, against its first parent. `only` limits the
     /// diff to these repository paths (faster when following one record).
-    pub fn changes(&self, oid: Oid, only: &[PathBuf]) -> Result<(Commit, Vec<Change>)> {
+    pub fn changes(&self, oid: Oid, only: &[PathBuf]) -> Result<(Commit, Vec<RecordEvent>)> {
         let commit = self.git.find_commit(oid)?;
         let files = self.git_diff(&commit, only)?;
         Ok((Repo::commit_info(&commit), self.events(&files)))
@@ -361,14 +361,14 @@ impl Repo {
 
     /// The record changes that file changes amount to. A commit of thousands of files (an
     /// import) is read by every core, each with its own handle on the repository.
-    pub fn events(&self, files: &[FileChange]) -> Vec<Change> {
+    pub fn events(&self, files: &[FileChange]) -> Vec<RecordEvent> {
         use rayon::prelude::*;
         const CHUNK: usize = 512;
         if files.len() <= CHUNK {
             return self.events_of(files);
         }
         let open = self.opener();
-        let parts: Vec<Option<Vec<Change>>> = files
+        let parts: Vec<Option<Vec<RecordEvent>>> = files
             .par_chunks(CHUNK)
             .map_init(
                 || open().ok(),
@@ -383,7 +383,7 @@ impl Repo {
         out
     }
 
-    fn events_of(&self, files: &[FileChange]) -> Vec<Change> {
+    fn events_of(&self, files: &[FileChange]) -> Vec<RecordEvent> {
         let text = |oid: Oid| crate::git::blob_text(&self.git, oid);
         let mut out = Vec::new();
         for f in files {
@@ -393,7 +393,7 @@ impl Repo {
             let new_text = f.new.as_ref().and_then(|(_, id)| text(*id));
             match (old_rec, new_rec) {
                 (Some((_, from)), Some((kind, id))) if f.renamed && from != id => {
-                    out.push(Change {
+                    out.push(RecordEvent {
                         kind,
                         id: id.clone(),
                         event: Event::Renamed { from },
@@ -646,8 +646,8 @@ pub fn last_change<'r>(
 }
 
 /// The events between two versions of a record (`None`: not there).
-pub fn diff_texts(kind: Kind, id: &str, old: Option<&str>, new: Option<&str>) -> Vec<Change> {
-    let change = |event| Change {
+pub fn diff_texts(kind: Kind, id: &str, old: Option<&str>, new: Option<&str>) -> Vec<RecordEvent> {
+    let change = |event| RecordEvent {
         kind,
         id: id.to_string(),
         event,

@@ -9,7 +9,7 @@
 use super::parts::Basis;
 use super::{Ctx, Money, RecordRef, median, timeline};
 use crate::git::commits::Changed;
-use crate::git::history::{Change, Event};
+use crate::git::history::{RecordEvent, Event};
 use crate::record::config::Closed;
 use crate::record::{Kind, Record};
 use jiff::civil::Date;
@@ -74,7 +74,7 @@ pub(super) fn build(
     ctx: &Ctx,
     basis: &Basis,
     history: Option<&[Changed]>,
-    uncommitted: &[Change],
+    uncommitted: &[RecordEvent],
 ) -> Depth {
     let cfg = ctx.cfg;
     // Completed stays of won deals, by stage: the default limits.
@@ -182,7 +182,7 @@ pub(super) fn build(
 
 /// The deals whose `close_date` this week's commits (and the working tree, in the current
 /// week) moved later: first value this week → last, latest first, then by name.
-fn slipped(ctx: &Ctx, history: &[Changed], uncommitted: &[Change]) -> Vec<Slip> {
+fn slipped(ctx: &Ctx, history: &[Changed], uncommitted: &[RecordEvent]) -> Vec<Slip> {
     let tz = &ctx.cfg.tz;
     let (start, end) = (ctx.week.start_instant(tz), ctx.week.end_instant(tz));
     let current = super::Week::of(ctx.as_of) == ctx.week;

@@ -5,7 +5,7 @@ use super::figures::Figures;
 use super::{Ctx, RecordRef, median, percent};
 use crate::analysis::workflow;
 use crate::git::commits::Changed;
-use crate::git::history::{Change, Event};
+use crate::git::history::{RecordEvent, Event};
 use crate::plan::workflow::state;
 use crate::record::{Kind, Record};
 use jiff::civil::Date;
@@ -73,7 +73,7 @@ pub(super) fn build(
     f: &Figures,
     workflows: &[workflow::Workflow],
     history: Option<&[Changed]>,
-    uncommitted: &[Change],
+    uncommitted: &[RecordEvent],
 ) -> FollowUps {
     let handoffs = handoffs(ctx, f, workflows, history, uncommitted);
     let touched: Vec<i64> = handoffs.iter().filter_map(|h| h.first_touch_days).collect();
@@ -110,7 +110,7 @@ fn handoffs(
     f: &Figures,
     workflows: &[workflow::Workflow],
     history: Option<&[Changed]>,
-    uncommitted: &[Change],
+    uncommitted: &[RecordEvent],
 ) -> Vec<Handoff> {
     let mut found: Vec<OwnerMove> = Vec::new();
     match history {
@@ -241,7 +241,7 @@ pub struct OwnerMove {
     who: Option<String>,
 }
 
-fn owner_change(ch: &Change) -> Option<(Option<String>, String)> {
+fn owner_change(ch: &RecordEvent) -> Option<(Option<String>, String)> {
     match &ch.event {
         Event::Field {
             key,

@@ -12,7 +12,7 @@
 use super::figures::Figures;
 use super::parts::{self, Basis, Outcome, Part};
 use super::{Ctx, Input, Sums, money};
-use crate::git::history::{Change, Event};
+use crate::git::history::{RecordEvent, Event};
 use crate::record::{Kind, Record};
 use crate::util::intern::Sym;
 use rustc_hash::FxHashMap;
@@ -142,7 +142,7 @@ pub(super) fn build(
     };
     let previous = input.history().map(|h| {
         let since = ctx.week.start_instant(&ctx.cfg.tz);
-        let changes: Vec<&Change> = h
+        let changes: Vec<&RecordEvent> = h
             .iter()
             .filter(|c| c.commit.time >= since)
             .flat_map(|c| &c.changes)
@@ -285,7 +285,7 @@ fn weighted(ctx: &Ctx, now: &Sums, before: Option<&Sums>) -> Figure {
 
 /// The counts at the end of the week before: `now` with every record `changes` touched taken
 /// back to how it was before them.
-fn undo(ctx: &Ctx, basis: &Basis, now: &Counts, changes: &[&Change]) -> Counts {
+fn undo(ctx: &Ctx, basis: &Basis, now: &Counts, changes: &[&RecordEvent]) -> Counts {
     /// A record as the changes are undone: its slot now (for its derived values) and its
     /// fields then; `None` when it did not exist; `Unknown` for one deleted since.
     enum Then {

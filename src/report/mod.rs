@@ -30,7 +30,7 @@ pub mod write;
 
 use crate::analysis::derive::Derived;
 use crate::git::commits::Changed;
-use crate::git::history::Change;
+use crate::git::history::RecordEvent;
 use crate::index::Index;
 use crate::record::config::{Config, PublicNames};
 use crate::record::diag::Diagnostic;
@@ -48,7 +48,7 @@ pub struct Input<'a> {
     pub as_of: Date,
     pub history: &'a History,
     /// Record changes not committed yet (the current week only).
-    pub uncommitted: &'a [Change],
+    pub uncommitted: &'a [RecordEvent],
     pub diagnostics: &'a [Diagnostic],
     /// Likely duplicate pairs, most likely first.
     pub duplicates: &'a [crate::analysis::duplicates::Pair],
@@ -624,9 +624,9 @@ fn text(v: &Option<crate::record::value::Value>) -> Option<String> {
 
 /// The value a change set gave a field of the record of `changes[at]` (created or changed in
 /// it). A record's changes are next to each other, so only its neighbours are looked at.
-fn field_in(changes: &[Change], at: usize, key: &str) -> Option<String> {
+fn field_in(changes: &[RecordEvent], at: usize, key: &str) -> Option<String> {
     let c = &changes[at];
-    let same = |o: &&Change| o.kind == c.kind && o.id == c.id;
+    let same = |o: &&RecordEvent| o.kind == c.kind && o.id == c.id;
     let before = changes[..at].iter().rev().take_while(same);
     let after = changes[at..].iter().take_while(same);
     before.chain(after).find_map(|o| match &o.event {

@@ -7,7 +7,7 @@
 
 use super::{Ctx, RecordRef, field_in, text};
 use crate::git::commits::Changed;
-use crate::git::history::{Change, Event};
+use crate::git::history::{RecordEvent, Event};
 use crate::record::Kind;
 use crate::record::config::Closed;
 use serde::Serialize;
@@ -83,7 +83,7 @@ pub(super) fn committed_keys(
 }
 
 /// Adds the record changes not committed yet (in the current week only).
-pub(super) fn add_uncommitted(ctx: &Ctx, out: &mut Moved, uncommitted: &[Change]) {
+pub(super) fn add_uncommitted(ctx: &Ctx, out: &mut Moved, uncommitted: &[RecordEvent]) {
     let current = super::Week::of(ctx.as_of) == ctx.week;
     if current {
         let me = "not yet committed".to_string();
@@ -97,7 +97,7 @@ pub(super) fn add_uncommitted(ctx: &Ctx, out: &mut Moved, uncommitted: &[Change]
 fn classify(
     ctx: &Ctx,
     at: usize,
-    all: &[Change],
+    all: &[RecordEvent],
     who: &str,
     date: &str,
     commit: Option<&str>,

@@ -9,7 +9,7 @@
 
 use super::*;
 use crate::git::commits::Changed;
-use crate::git::history::{Change as HistoryChange, Commit, Event};
+use crate::git::history::{RecordEvent, Commit, Event};
 use crate::record::config::Config;
 use crate::watch::apply::{Live, Reread};
 use jiff::civil::Date;
@@ -281,7 +281,7 @@ fn run(files: &mut Files, op: &Op) -> Vec<(Kind, String)> {
 
 /// Some history: stage moves, a creation and a hand-off this week, a move last week.
 fn history() -> Vec<Changed> {
-    let field = |kind, n, key: &str, old: Option<&str>, new: Option<&str>| HistoryChange {
+    let field = |kind, n, key: &str, old: Option<&str>, new: Option<&str>| RecordEvent {
         kind,
         id: id(kind, n),
         event: Event::Field {
@@ -314,7 +314,7 @@ fn history() -> Vec<Changed> {
         commit(
             "2026-11-23",
             vec![
-                HistoryChange {
+                RecordEvent {
                     kind: Kind::Person,
                     id: id(Kind::Person, 1),
                     event: Event::Created,
@@ -334,7 +334,7 @@ fn history() -> Vec<Changed> {
     ]
 }
 
-fn input<'a>(live: &'a Live, history: &'a History, uncommitted: &'a [HistoryChange]) -> Input<'a> {
+fn input<'a>(live: &'a Live, history: &'a History, uncommitted: &'a [RecordEvent]) -> Input<'a> {
     Input {
         index: &live.index,
         derived: &live.derived,

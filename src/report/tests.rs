@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::git::commits::Changed;
-use crate::git::history::{Change, Commit, Event};
+use crate::git::history::{RecordEvent, Commit, Event};
 use crate::record::value::Value;
 use jiff::civil::date;
 
@@ -65,7 +65,7 @@ impl Fixture {
     }
 }
 
-fn commit(day: &str, email: &str, changes: Vec<Change>) -> Changed {
+fn commit(day: &str, email: &str, changes: Vec<RecordEvent>) -> Changed {
     Changed {
         commit: Commit {
             id: format!("{:0>40}", day.replace('-', "")),
@@ -78,8 +78,8 @@ fn commit(day: &str, email: &str, changes: Vec<Change>) -> Changed {
     }
 }
 
-fn field(kind: Kind, id: &str, key: &str, old: Option<&str>, new: Option<&str>) -> Change {
-    Change {
+fn field(kind: Kind, id: &str, key: &str, old: Option<&str>, new: Option<&str>) -> RecordEvent {
+    RecordEvent {
         kind,
         id: id.into(),
         event: Event::Field {
@@ -90,15 +90,15 @@ fn field(kind: Kind, id: &str, key: &str, old: Option<&str>, new: Option<&str>) 
     }
 }
 
-fn created(kind: Kind, id: &str) -> Change {
-    Change {
+fn created(kind: Kind, id: &str) -> RecordEvent {
+    RecordEvent {
         kind,
         id: id.into(),
         event: Event::Created,
     }
 }
 
-fn weekly(index: &Index, history: Vec<Changed>, uncommitted: Vec<Change>, public: bool) -> Weekly {
+fn weekly(index: &Index, history: Vec<Changed>, uncommitted: Vec<RecordEvent>, public: bool) -> Weekly {
     let as_of = date(2026, 11, 25);
     let (derived, _) = Derived::compute(index, as_of);
     let diags = crate::analysis::diagnostics(index);

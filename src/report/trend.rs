@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use crate::git::commits::Changed;
-use crate::git::history::{Change, Event};
+use crate::git::history::{RecordEvent, Event};
 use crate::record::Kind;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -50,7 +50,7 @@ pub(super) fn build(
     ctx: &Ctx,
     now: (usize, usize),
     history: &[Changed],
-    uncommitted: &[Change],
+    uncommitted: &[RecordEvent],
     undone: &mut Option<Undone>,
 ) -> Trend {
     let lc = &ctx.cfg.lifecycle;
@@ -81,7 +81,7 @@ pub(super) fn build(
     // How the counts move as changes are undone.
     let (leads, customers) = (std::cell::Cell::new(0isize), std::cell::Cell::new(0isize));
     let records = std::cell::Cell::new(0isize);
-    let undo = |state: &mut FxHashMap<String, Option<Option<String>>>, c: &Change| {
+    let undo = |state: &mut FxHashMap<String, Option<Option<String>>>, c: &RecordEvent| {
         match c.event {
             Event::Created => records.set(records.get() - 1),
             Event::Deleted => records.set(records.get() + 1),

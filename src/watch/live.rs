@@ -13,7 +13,7 @@
 //! the watcher opens a new session (kith.yaml or a template changed).
 
 use crate::git::commits::{self, Cache};
-use crate::git::history::{self, Change, Repo};
+use crate::git::history::{self, RecordEvent, Repo};
 use crate::record::Kind;
 use crate::report::site::Site;
 use crate::report::write::{
@@ -43,7 +43,7 @@ pub struct Session {
     history: History,
     histories: Histories,
     /// Uncommitted record changes by file path (git's order).
-    uncommitted: BTreeMap<String, Vec<Change>>,
+    uncommitted: BTreeMap<String, Vec<RecordEvent>>,
     /// What the pages were last rendered from.
     info: Option<SiteInfo>,
     /// The segments' member lists, kept up to date batch by batch.
@@ -132,7 +132,7 @@ impl Session {
         }
         crate::util::output::trace("report: changes not committed");
         let cfg = &ws.config;
-        let uncommitted: Vec<Change> = self.uncommitted.values().flatten().cloned().collect();
+        let uncommitted: Vec<RecordEvent> = self.uncommitted.values().flatten().cloned().collect();
         let input = report::Input {
             index: &live.index,
             derived: &live.derived,

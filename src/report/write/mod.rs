@@ -5,7 +5,7 @@
 
 use crate::analysis::derive::Derived;
 use crate::git::commits::{self, Cache};
-use crate::git::history::{self, Change, Repo};
+use crate::git::history::{self, RecordEvent, Repo};
 use crate::index::Index;
 use crate::record::Kind;
 use crate::report::site::Site;
@@ -98,7 +98,7 @@ pub fn render_week(
             ))
         });
         // The workspace as it was at the end of the week.
-        let loaded = (|| -> Result<(Index, Vec<Change>)> {
+        let loaded = (|| -> Result<(Index, Vec<RecordEvent>)> {
             if current {
                 let index = crate::load::load(ws);
                 crate::load::summarize(ws, &index);
@@ -432,7 +432,7 @@ pub fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>>
 }
 
 /// Record changes in the working tree that are not committed yet.
-pub fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<Change>> {
+pub fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<RecordEvent>> {
     Ok(uncommitted_by_path(ws, repo)?
         .into_values()
         .flatten()
@@ -443,7 +443,7 @@ pub fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<Change>> {
 pub fn uncommitted_by_path(
     ws: &Workspace,
     repo: &Repo,
-) -> Result<std::collections::BTreeMap<String, Vec<Change>>> {
+) -> Result<std::collections::BTreeMap<String, Vec<RecordEvent>>> {
     let git = &repo.git;
     let Ok(tree) = git.head().and_then(|h| h.peel_to_tree()) else {
         return Ok(Default::default());
