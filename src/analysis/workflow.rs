@@ -11,6 +11,7 @@
 //! [`crate::plan::workflow`].
 
 use crate::analysis::filter::{Filter, Scope};
+use crate::record::LIFECYCLE;
 use crate::record::config::{Config, FILE};
 use crate::record::diag::Diagnostic;
 use crate::record::value::Value;
@@ -328,7 +329,7 @@ fn compile_step(cfg: &Config, s: RawStep) -> Result<Step, (String, String)> {
     };
     let mut set = Vec::new();
     for (k, v) in s.set {
-        if matches!(k.as_str(), "name" | "created" | "lifecycle") {
+        if matches!(k.as_str(), "name" | "created" | LIFECYCLE) {
             return Err((
                 format!("a workflow may not set `{k}`"),
                 "lifecycle moves are people's decisions (or `kith qualify`'s); set lead_status, tags or custom fields".into(),

@@ -4,6 +4,7 @@ use super::{derive, load, select};
 use crate::analysis::score::{Score, num};
 use crate::cli::{ListArgs, ListKind};
 use crate::load::cache;
+use crate::record::LIFECYCLE;
 use crate::record::config::{Closed, Config};
 use crate::record::schema::RESERVED;
 use crate::record::value::Value;
@@ -463,7 +464,7 @@ fn compare(
             "fit_score" => c.score.map(|s| SortKey::Num(s.fit)),
             "engagement_score" => c.score.map(|s| SortKey::Num(s.engagement)),
             "grade" => c.score.map(|s| SortKey::Text(s.grade())),
-            "lifecycle" => r
+            LIFECYCLE => r
                 .lifecycle()
                 .map(|s| SortKey::Num(cfg.lifecycle.rank(&s).map_or(1e9, |n| n as f64))),
             "stage" if r.kind == Kind::Deal => {
@@ -599,7 +600,7 @@ fn cell(cfg: &Config, r: &Record, column: &str) -> (String, Style) {
     let plain = Style::new();
     match column {
         "name" => (output::clip(r.name(), 32), output::BOLD),
-        "lifecycle" => {
+        LIFECYCLE => {
             let Some(stage) = r.lifecycle() else {
                 return (String::new(), plain);
             };

@@ -6,6 +6,7 @@ use crate::cli::{NewArgs, NewKind};
 use crate::edit::store;
 use crate::plan::create;
 use crate::record::Kind;
+use crate::record::LIFECYCLE;
 use crate::record::schema::{self, FieldType};
 use crate::record::value::Value;
 use crate::workspace::Workspace;
@@ -31,13 +32,13 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
         .iter()
         .map(|pair| schema::parse_assignment(cfg, kind, pair).map_err(anyhow::Error::new))
         .collect::<Result<_>>()?;
-    if args.kind == NewKind::Lead && !fields.iter().any(|(k, _)| k == "lifecycle") {
+    if args.kind == NewKind::Lead && !fields.iter().any(|(k, _)| k == LIFECYCLE) {
         let first_lead_stage = cfg
             .lifecycle
             .lead_stages
             .first()
             .map_or("lead", String::as_str);
-        fields.push(("lifecycle".into(), Value::str(first_lead_stage)));
+        fields.push((LIFECYCLE.into(), Value::str(first_lead_stage)));
     }
     let index = load(ws);
     check_teammates(cfg, kind, &fields, args.force)?;

@@ -7,6 +7,7 @@ use crate::edit::Change;
 use crate::edit::store;
 use crate::index::resolve::resolve;
 use crate::plan::lifecycle::{self, Attribution};
+use crate::record::LIFECYCLE;
 use crate::record::schema;
 use crate::record::value::Value;
 use crate::record::{Kind, Record};
@@ -76,7 +77,7 @@ fn plan_set(
             Some(old) => format!("{key} {old} → {value}"),
             None => format!("{key} = {value}"),
         });
-        if key == "lifecycle" && record.kind == Kind::Person {
+        if key == LIFECYCLE && record.kind == Kind::Person {
             // A lifecycle move follows `promote`'s rules and records its date and a log entry;
             // an explicit `lifecycle_changed` dates both.
             let date =
@@ -94,7 +95,7 @@ fn plan_set(
                 given("other_reason").as_deref(),
                 &stamp,
             )?);
-        } else if key == "lifecycle_changed" && given("lifecycle").is_some() {
+        } else if key == "lifecycle_changed" && given(LIFECYCLE).is_some() {
             continue; // written with the move above
         } else {
             changes.push(Change::Set(key.clone(), value.clone()));

@@ -5,6 +5,7 @@ use crate::analysis::score::num;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::index::Index;
 use crate::index::resolve::resolve;
+use crate::record::LIFECYCLE;
 use crate::record::body;
 use crate::record::value::Value;
 use crate::record::{Kind, Record};
@@ -230,7 +231,7 @@ fn card(index: &Index, r: &Record, max_activities: usize, computed: &[(&str, Str
             "\n{}",
             paint(output::HEADER, &format!("People ({})", people.len()))
         );
-        let mut t = Table::new(["id", "name", "title", "lifecycle", "email"]);
+        let mut t = Table::new(["id", "name", "title", LIFECYCLE, "email"]);
         for p in &people {
             t.row(vec![
                 (p.id.to_string(), output::ACCENT),

@@ -22,6 +22,7 @@
 //! 3. **Render and write** (parallel): each file is rendered from the plan and
 //!    its own random stream, then written.
 
+use crate::record::LIFECYCLE;
 use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -1162,7 +1163,7 @@ fn person_lifecycle_fields(doc: &mut Doc, rng: &mut Rng, p: &Person) {
     let Some(lifecycle) = p.life.lifecycle() else {
         return;
     };
-    doc.field("lifecycle", lifecycle);
+    doc.field(LIFECYCLE, lifecycle);
     if p.life.has_lead_status() {
         let status = rng.weighted(&[
             ("new", 35),

@@ -8,7 +8,8 @@
 //! record-level events are derived from them with the current kith.yaml on every run. A
 //! damaged cache line is ignored and recomputed.
 
-use crate::git::history::{RecordEvent, Commit, CommitFiles, FileChange, Repo};
+use crate::git::history::{Commit, CommitFiles, FileChange, RecordEvent, Repo};
+use crate::record::LIFECYCLE;
 use anyhow::Result;
 use git2::{Oid, Sort};
 use jiff::Timestamp;
@@ -238,7 +239,7 @@ fn slim(mut changes: Vec<RecordEvent>) -> Vec<RecordEvent> {
         .collect();
     if !created.is_empty() {
         changes.retain(|c| match &c.event {
-            Event::Field { key, .. } if key != "lifecycle" && key != "stage" => {
+            Event::Field { key, .. } if key != LIFECYCLE && key != "stage" => {
                 !created.contains(&(c.kind, c.id.clone()))
             }
             _ => true,

@@ -2,6 +2,7 @@
 
 use crate::edit;
 use crate::record::Kind;
+use crate::record::LIFECYCLE;
 use crate::record::config::Config;
 use crate::record::schema;
 use crate::record::value::Value;
@@ -85,7 +86,7 @@ fn record_fields(
     let has = |all: &[(String, Value)], k: &str| all.iter().any(|(f, _)| f == k);
     let lead_stage = all
         .iter()
-        .find(|(k, _)| k == "lifecycle")
+        .find(|(k, _)| k == LIFECYCLE)
         .and_then(|(_, v)| v.as_str())
         .is_some_and(|s| cfg.lifecycle.is_lead(s));
     if kind == Kind::Person && lead_stage && !has(&all, "lead_status") {

@@ -19,6 +19,7 @@
 
 use crate::edit::Change;
 use crate::index::Index;
+use crate::record::LIFECYCLE;
 use crate::record::activity::Activity;
 use crate::record::body;
 use crate::record::frontmatter;
@@ -333,7 +334,7 @@ impl<'a> Fields<'a> {
 /// The field another field only means something with.
 fn depends_on(kind: Kind, key: &str) -> Option<&'static str> {
     match (kind, key) {
-        (Kind::Person, "lifecycle_changed" | "lead_status" | "other_reason") => Some("lifecycle"),
+        (Kind::Person, "lifecycle_changed" | "lead_status" | "other_reason") => Some(LIFECYCLE),
         (Kind::Person, "unqualified_reason") => Some("lead_status"),
         (Kind::Deal, "lost_reason" | "probability") => Some("stage"),
         (Kind::Deal, "stage") => Some("pipeline"),

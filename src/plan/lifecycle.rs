@@ -2,6 +2,7 @@
 //! unless forced; `other` needs a reason). Pure: it plans changes, [`crate::edit::store`] writes them.
 
 use crate::edit::Change;
+use crate::record::LIFECYCLE;
 use crate::record::activity::Activity;
 use crate::record::config::Config;
 use crate::record::value::Value;
@@ -98,7 +99,7 @@ pub fn stage_changes(
 ) -> Vec<Change> {
     let from = person.lifecycle();
     let mut changes = vec![
-        Change::Set("lifecycle".into(), Value::str(to)),
+        Change::Set(LIFECYCLE.into(), Value::str(to)),
         Change::Set(
             "lifecycle_changed".into(),
             Value::str(&stamp.today.to_string()),

@@ -13,6 +13,10 @@ pub mod task;
 pub mod value;
 pub mod yaml;
 
+/// The field that holds a person's lifecycle stage, which much of kith reads specially (the
+/// funnel, promotions, qualification, workflows, the report's moves).
+pub const LIFECYCLE: &str = "lifecycle";
+
 use crate::record::activity::Activity;
 use crate::record::value::Value;
 use crate::util::intern::Sym;
@@ -185,7 +189,7 @@ impl Record {
     /// (the report asks for every person's stage many times).
     pub fn stage(&self) -> Option<std::borrow::Cow<'_, str>> {
         static KEY: std::sync::OnceLock<Sym> = std::sync::OnceLock::new();
-        let key = *KEY.get_or_init(|| Sym::new("lifecycle"));
+        let key = *KEY.get_or_init(|| Sym::new(LIFECYCLE));
         // Symbols compare by address: no string comparison per field.
         let text = match self.fields.iter().find(|(k, _)| *k == key) {
             Some((_, Value::Str(s))) => Some(s.as_str()).filter(|s| !s.trim().is_empty()),

@@ -4,6 +4,7 @@
 //! activity entries). What needs the other records (references, duplicate e-mails) is checked
 //! by the index.
 
+use crate::record::LIFECYCLE;
 use crate::record::body;
 use crate::record::config::Config;
 use crate::record::diag::{Diagnostic, Pos};
@@ -461,7 +462,7 @@ fn check_record(cfg: &Config, value_pos: &dyn Fn(&str) -> Pos, out: &mut Parsed)
                         "missing-reason",
                         format!("lifecycle `{stage}` has no `other_reason`"),
                     )
-                    .pos(value_pos("lifecycle"))
+                    .pos(value_pos(LIFECYCLE))
                     .help("say who they are, e.g. `other_reason: staff` (or supplier, partner)"),
                 );
             }

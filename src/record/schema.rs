@@ -2,6 +2,7 @@
 //! value is checked against its type, and how command-line input becomes a typed value.
 
 use crate::record::Kind;
+use crate::record::LIFECYCLE;
 use crate::record::activity::parse_date;
 use crate::record::config::Config;
 use crate::record::diag::{Severity, did_you_mean};
@@ -161,7 +162,7 @@ pub fn builtin(kind: Kind, key: &str) -> Option<FieldType> {
         (Kind::Person, "phone") => Phone,
         (Kind::Person, "phones") => Phones,
         (Kind::Person, "company") => Ref(Kind::Company),
-        (Kind::Person, "lifecycle") => Lifecycle,
+        (Kind::Person, LIFECYCLE) => Lifecycle,
         (Kind::Person, "lifecycle_changed") => Date,
         (Kind::Person, "lead_status") => LeadStatus,
         (Kind::Person, "unqualified_reason" | "other_reason") => Text,

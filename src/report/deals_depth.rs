@@ -9,7 +9,7 @@
 use super::parts::Basis;
 use super::{Ctx, Money, RecordRef, median, timeline};
 use crate::git::commits::Changed;
-use crate::git::history::{RecordEvent, Event};
+use crate::git::history::{Event, RecordEvent};
 use crate::record::config::Closed;
 use crate::record::{Kind, Record};
 use jiff::civil::Date;

@@ -5,7 +5,7 @@ use super::figures::Figures;
 use super::{Ctx, RecordRef, median, percent};
 use crate::analysis::workflow;
 use crate::git::commits::Changed;
-use crate::git::history::{RecordEvent, Event};
+use crate::git::history::{Event, RecordEvent};
 use crate::plan::workflow::state;
 use crate::record::{Kind, Record};
 use jiff::civil::Date;

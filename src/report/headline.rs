@@ -12,7 +12,7 @@
 use super::figures::Figures;
 use super::parts::{self, Basis, Outcome, Part};
 use super::{Ctx, Input, Sums, money};
-use crate::git::history::{RecordEvent, Event};
+use crate::git::history::{Event, RecordEvent};
 use crate::record::{Kind, Record};
 use crate::util::intern::Sym;
 use rustc_hash::FxHashMap;

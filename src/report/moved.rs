@@ -7,8 +7,9 @@
 
 use super::{Ctx, RecordRef, field_in, text};
 use crate::git::commits::Changed;
-use crate::git::history::{RecordEvent, Event};
+use crate::git::history::{Event, RecordEvent};
 use crate::record::Kind;
+use crate::record::LIFECYCLE;
 use crate::record::config::Closed;
 use serde::Serialize;
 
@@ -123,7 +124,7 @@ fn classify(
     let is_lead = |s: &Option<String>| s.as_deref().is_some_and(|s| lc.is_lead(s));
     match (&change.event, change.kind) {
         (Event::Created, Kind::Person) => {
-            let stage = field_in(all, at, "lifecycle");
+            let stage = field_in(all, at, LIFECYCLE);
             out.new_contacts.push(item(None, stage.clone()));
             if is_lead(&stage) {
                 out.new_leads.push(item(None, stage));
@@ -135,7 +136,7 @@ fn classify(
             i.amount = deal_amount(ctx, &change.id);
             out.new_deals.push(i);
         }
-        (Event::Field { key, old, new }, Kind::Person) if key == "lifecycle" && old.is_some() => {
+        (Event::Field { key, old, new }, Kind::Person) if key == LIFECYCLE && old.is_some() => {
             let (from, to) = (text(old), text(new));
             if !is_lead(&from) && is_lead(&to) {
                 out.new_leads.push(item(from.clone(), to.clone()));

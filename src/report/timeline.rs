@@ -4,6 +4,7 @@
 
 use crate::git::commits::Changed;
 use crate::git::history::Event;
+use crate::record::LIFECYCLE;
 use crate::record::config::Config;
 use crate::record::{Kind, Record};
 use compact_str::CompactString;
@@ -21,7 +22,7 @@ pub struct Move {
 /// The field that holds a record's stage.
 pub fn stage_field(kind: Kind) -> Option<&'static str> {
     match kind {
-        Kind::Person => Some("lifecycle"),
+        Kind::Person => Some(LIFECYCLE),
         Kind::Deal => Some("stage"),
         Kind::Company => None,
     }

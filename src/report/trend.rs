@@ -4,8 +4,9 @@
 
 use super::Ctx;
 use crate::git::commits::Changed;
-use crate::git::history::{RecordEvent, Event};
+use crate::git::history::{Event, RecordEvent};
 use crate::record::Kind;
+use crate::record::LIFECYCLE;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -107,7 +108,7 @@ pub(super) fn build(
             customers.set(customers.get() + ac - bc);
         };
         match &c.event {
-            Event::Field { key, old, .. } if key == "lifecycle" => {
+            Event::Field { key, old, .. } if key == LIFECYCLE => {
                 let old = old.as_ref().map(|v| v.to_text().trim().to_lowercase());
                 set(state, &c.id, Some(old.filter(|s| !s.is_empty())));
             }

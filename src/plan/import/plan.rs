@@ -6,6 +6,7 @@ use super::*;
 use crate::edit::{self, Change};
 use crate::index::Index;
 use crate::plan::create;
+use crate::record::LIFECYCLE;
 use crate::record::activity::Activity;
 use crate::record::config::Config;
 use crate::record::normalize::{self};
@@ -409,7 +410,7 @@ impl<'a> Planner<'a> {
                 Some(cur) if overwrite && cur.to_text() != v.to_text() => {}
                 Some(_) => continue,
             }
-            if k == "lifecycle"
+            if k == LIFECYCLE
                 && let Some(r) = target.existing
             {
                 let stamp = crate::plan::lifecycle::Attribution {
@@ -428,13 +429,13 @@ impl<'a> Planner<'a> {
             target.set(k, v.clone());
         }
         // A lead status makes a new person a lead (Salesforce's lead exports have no stage).
-        if created && target.get("lifecycle").is_none() && target.get("lead_status").is_some() {
+        if created && target.get(LIFECYCLE).is_none() && target.get("lead_status").is_some() {
             let first = cfg
                 .lifecycle
                 .lead_stages
                 .first()
                 .map_or("lead", String::as_str);
-            target.set("lifecycle", Value::str(first));
+            target.set(LIFECYCLE, Value::str(first));
         }
         if created && target.get("source").is_none() {
             target.set("source", Value::str("import"));

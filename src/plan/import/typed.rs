@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::record::Kind;
+use crate::record::LIFECYCLE;
 use crate::record::config::Config;
 use crate::record::normalize::{self, Phone};
 use crate::record::schema::{self, FieldType, RESERVED};
@@ -166,7 +167,7 @@ pub(super) fn split_list(v: &str) -> impl Iterator<Item = &str> {
 pub(super) fn field_value(cfg: &Config, key: &str, v: &str) -> Result<Option<Value>, String> {
     let ty = schema::field_type(cfg, Kind::Person, key);
     let text = match key {
-        "lifecycle" => vocab::lifecycle(v),
+        LIFECYCLE => vocab::lifecycle(v),
         "lead_status" => match vocab::lead_status(v) {
             Some(s) => s,
             None => return Ok(None),

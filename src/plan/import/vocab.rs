@@ -2,6 +2,7 @@
 //! Contacts' exports and of common spreadsheets, mapped to kith's fields, and their values
 //! (lifecycle stages, lead statuses, lead sources, countries) mapped to kith's vocabulary.
 
+use crate::record::LIFECYCLE;
 use crate::util::slug;
 
 /// A header as compared: lowercase letters and digits only (`Country/Region` → `countryregion`,
@@ -54,7 +55,7 @@ pub fn field_for(key: &str) -> Option<&'static str> {
         "companydomain" | "companydomainname" | "website" | "websiteurl" | "companywebsite"
         | "domain" => "company_domain",
         "title" | "jobtitle" | "organizationtitle" | "organization1title" | "position" => "title",
-        "lifecycle" | "lifecyclestage" => "lifecycle",
+        LIFECYCLE | "lifecyclestage" => LIFECYCLE,
         "leadstatus" | "status" => "lead_status",
         "source" | "leadsource" | "originalsource" | "contactsource" => "source",
         "owner" | "contactowner" | "leadowner" | "hubspotowner" | "accountowner"

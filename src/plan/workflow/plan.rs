@@ -12,6 +12,7 @@ use crate::analysis::filter::Env;
 use crate::analysis::workflow::{Assign, Step, Workflow};
 use crate::edit::Change;
 use crate::index::Index;
+use crate::record::LIFECYCLE;
 use crate::record::activity::Activity;
 use crate::record::task::{Origin, Task};
 use crate::record::value::Value;
@@ -242,7 +243,7 @@ fn leave_reason(
 
 /// The fields a workflow may write: remembered on entering so hand edits can be told apart.
 fn watched(w: &Workflow) -> Vec<String> {
-    let mut keys = vec!["lifecycle".to_string()];
+    let mut keys = vec![LIFECYCLE.to_string()];
     for s in &w.steps {
         if s.assign.is_some() && !keys.iter().any(|k| k == "owner") {
             keys.push("owner".into());

@@ -11,6 +11,7 @@
 //! `set` lists what a step wrote. Together they say what value the workflow last knew for a
 //! field, so a value that differs now was set by a person after the workflow last touched it.
 
+use crate::record::LIFECYCLE;
 use crate::record::Record;
 use jiff::civil::Date;
 
@@ -60,7 +61,7 @@ impl Enrollment {
     pub fn converted(&self, r: &Record, lifecycle: &crate::record::config::Lifecycle) -> bool {
         let rank = |stage: Option<&str>| stage.and_then(|s| lifecycle.rank(s));
         matches!(
-            (rank(self.known("lifecycle").flatten()), rank(r.lifecycle().as_deref())),
+            (rank(self.known(LIFECYCLE).flatten()), rank(r.lifecycle().as_deref())),
             (Some(then), Some(now)) if now > then
         )
     }

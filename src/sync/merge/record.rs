@@ -15,6 +15,7 @@
 use super::diff3::{self, Chunk};
 use crate::edit::{self, Change, Doc};
 use crate::record::Kind;
+use crate::record::LIFECYCLE;
 use crate::record::activity::parse_date;
 use crate::record::body;
 use crate::record::config::{Closed, Config};
@@ -259,7 +260,7 @@ fn resolve(
     }
     let (os, ts) = (o.to_text(), t.to_text());
     match (kind, key) {
-        (Kind::Person, "lifecycle") => {
+        (Kind::Person, LIFECYCLE) => {
             let lc = &cfg.lifecycle;
             // Leaving the funnel (`other`) is a decision, not a step: it wins.
             if lc.is_outside(&os) != lc.is_outside(&ts) {
