@@ -69,7 +69,12 @@ fn serve(
         Ok(found) => found,
         Err(e) => {
             let _ = out.send(
-                Response::new_err(id, ErrorCode::RequestFailed as i32, format!("{e:#}")).into(),
+                Response::new_err(
+                    id,
+                    ErrorCode::RequestFailed as i32,
+                    crate::util::hint::one_line(&e),
+                )
+                .into(),
             );
             return wait_for_exit(input);
         }

@@ -90,7 +90,12 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
         let after = edit::apply(&before, &changes, |key| {
             schema::field_type(&index.config, k, key)
         })
-        .map_err(|e| refused(format!("{rel} cannot be changed: {e:#}")))?;
+        .map_err(|e| {
+            refused(format!(
+                "{rel} cannot be changed: {}",
+                crate::util::hint::one_line(&e)
+            ))
+        })?;
         if after == before {
             continue;
         }

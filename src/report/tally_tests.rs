@@ -9,7 +9,7 @@
 
 use super::*;
 use crate::git::commits::Changed;
-use crate::git::history::{RecordEvent, Commit, Event};
+use crate::git::history::{Commit, Event, RecordEvent};
 use crate::record::config::Config;
 use crate::watch::apply::{Live, Reread};
 use jiff::civil::Date;

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::git::commits::Changed;
-use crate::git::history::{RecordEvent, Commit, Event};
+use crate::git::history::{Commit, Event, RecordEvent};
 use crate::record::value::Value;
 use jiff::civil::date;
 
@@ -98,7 +98,12 @@ fn created(kind: Kind, id: &str) -> RecordEvent {
     }
 }
 
-fn weekly(index: &Index, history: Vec<Changed>, uncommitted: Vec<RecordEvent>, public: bool) -> Weekly {
+fn weekly(
+    index: &Index,
+    history: Vec<Changed>,
+    uncommitted: Vec<RecordEvent>,
+    public: bool,
+) -> Weekly {
     let as_of = date(2026, 11, 25);
     let (derived, _) = Derived::compute(index, as_of);
     let diags = crate::analysis::diagnostics(index);
