@@ -431,134 +431,11 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
             }
             next = scan_nested(text, lines, i, &mut entry);
         }
-        Some(q @ (b'"' | b'\'')) => {
-            entry.style = if q == b'"' {
-                Style::DoubleQuoted
-            } else {
-                Style::SingleQuoted
-            };
-            match find_quote_end(text, vstart, q) {
-                Some(close) => {
-                    let last = line_at(lines, i, close);
-                    entry.value_span = vstart..close + 1;
-                    entry.multiline = last > i;
-                    next = last + 1;
-                    let tail = &text[close + 1..lines[last].end];
-                    if !only_comment(tail) {
-                        entry.problem = Some(text_after_value(text, lines, last, close + 1));
-                    } else if !entry.multiline {
-                        let raw = &text[vstart + 1..close];
-                        entry.value = decode_quoted(raw, q).map(Value::Str);
-                    }
-                }
-                None => {
-                    next = unclosed(
-                        &mut entry,
-                        text.len(),
-                        lines.len(),
-                        "this quoted value is never closed".into(),
-                        "add the closing quote at the end of the value",
-                    );
-                }
-            }
-        }
-        Some(b @ (b'[' | b'{')) => {
-            entry.style = if b == b'[' {
-                Style::FlowSeq
-            } else {
-                Style::FlowMap
-            };
-            match find_flow_end(text, vstart) {
-                Some(end) => {
-                    let last = line_at(lines, i, end - 1);
-                    entry.value_span = vstart..end;
-                    entry.multiline = last > i;
-                    next = last + 1;
-                    let tail = &text[end..lines[last].end];
-                    if !only_comment(tail) {
-                        entry.problem = Some(text_after_value(text, lines, last, end));
-                    } else if b == b'['
-                        && !entry.multiline
-                        && let Some((items, values)) = flow_items(text, vstart, end)
-                    {
-                        entry.items = items;
-                        entry.value = Some(Value::List(values.into()));
-                    }
-                }
-                None => {
-                    let message = format!(
-                        "this list is never closed: `{}` has no matching `{}`",
-                        b as char,
-                        if b == b'[' { ']' } else { '}' }
-                    );
-                    next = unclosed(
-                        &mut entry,
-                        text.len(),
-                        lines.len(),
-                        message,
-                        "close the list on the same line, e.g. `tags: [vip, webinar-2026]`",
-                    );
-                }
-            }
-        }
-        Some(b @ (b'|' | b'>')) => {
-            entry.style = Style::BlockScalar;
-            next = extend_indented(text, lines, i, &mut entry);
-            entry.value_span.end = lines[next - 1].end.max(entry.value_span.start);
-            if next - 1 == i {
-                entry.value_span.end = vstart + value_end_in_line(&text[vstart..line.end]);
-            }
-            let header = trim_blank_end(&text[vstart..line.end]);
-            let at_margin = entry.key_span.start == line.start;
-            if b == b'|' && at_margin && entry.problem.is_none() {
-                let clip = match header {
-                    "|" => Some(true),
-                    "|-" => Some(false),
-                    _ => None,
-                };
-                entry.value = clip
-                    .and_then(|clip| literal(text, &lines[i + 1..], next - i - 1, clip))
-                    .map(|s| Value::Str(s.into()));
-            }
-        }
-        Some(b'&' | b'*' | b'!') => {
-            entry.style = Style::Other;
-            next = extend_indented(text, lines, i, &mut entry);
-            entry.value_span.end = if next - 1 > i {
-                lines[next - 1].end
-            } else {
-                vstart + value_end_in_line(&text[vstart..line.end])
-            };
-        }
-        Some(b) => {
-            entry.style = Style::Plain;
-            let v = &text[vstart..line.end];
-            let len = value_end_in_line(v);
-            entry.value_span = vstart..vstart + len;
-            let plain = &v[..len];
-            if b == b'@' || b == b'`' {
-                entry.problem = Some(Problem {
-                    line: i as u32,
-                    col: entry.value_col,
-                    message: format!("a value cannot start with `{}`", b as char),
-                    help: "YAML reserves this character; put the value in quotes, e.g. owner: \"@sam\"",
-                });
-            } else if let Some(p) = colon_space(plain) {
-                entry.problem = Some(Problem {
-                    line: i as u32,
-                    col: char_col(text, line.start, vstart + p),
-                    message: "a value contains `: `, which YAML reads as a nested key".into(),
-                    help: "put the whole value in double quotes",
-                });
-            }
-            next = extend_indented(text, lines, i, &mut entry);
-            if next - 1 > i {
-                entry.style = Style::Other;
-                entry.value_span.end = lines[next - 1].end;
-            } else if entry.problem.is_none() && plain_ok(plain) {
-                entry.value = scalar::resolve_plain(plain);
-            }
-        }
+        Some(q @ (b'"' | b'\'')) => next = scan_quoted(text, lines, i, vstart, &mut entry, q),
+        Some(b @ (b'[' | b'{')) => next = scan_flow(text, lines, i, vstart, &mut entry, b),
+        Some(b @ (b'|' | b'>')) => next = scan_block_scalar(text, lines, i, vstart, &mut entry, b),
+        Some(b'&' | b'*' | b'!') => next = scan_tagged(text, lines, i, vstart, &mut entry),
+        Some(b) => next = scan_plain(text, lines, i, vstart, &mut entry, b),
     }
     if entry.problem.is_none() {
         // Indented lines after a closed single-line value are a mistake the parser will name.
@@ -575,6 +452,187 @@ fn scan_entry(text: &str, lines: &[Line], i: usize) -> Option<(Entry, usize)> {
     }
     entry.lines.end = lines[next - 1].next;
     Some((entry, next))
+}
+
+/// A quoted value (`"…"` or `'…'`), read in place when it fits on its line; the index of the
+/// line after it.
+fn scan_quoted(
+    text: &str,
+    lines: &[Line],
+    i: usize,
+    vstart: usize,
+    entry: &mut Entry,
+    q: u8,
+) -> usize {
+    let next;
+    entry.style = if q == b'"' {
+        Style::DoubleQuoted
+    } else {
+        Style::SingleQuoted
+    };
+    match find_quote_end(text, vstart, q) {
+        Some(close) => {
+            let last = line_at(lines, i, close);
+            entry.value_span = vstart..close + 1;
+            entry.multiline = last > i;
+            next = last + 1;
+            let tail = &text[close + 1..lines[last].end];
+            if !only_comment(tail) {
+                entry.problem = Some(text_after_value(text, lines, last, close + 1));
+            } else if !entry.multiline {
+                let raw = &text[vstart + 1..close];
+                entry.value = decode_quoted(raw, q).map(Value::Str);
+            }
+        }
+        None => {
+            next = unclosed(
+                entry,
+                text.len(),
+                lines.len(),
+                "this quoted value is never closed".into(),
+                "add the closing quote at the end of the value",
+            );
+        }
+    }
+    next
+}
+
+/// A flow collection (`[…]` or `{…}`); a one-line list of plain items is read in place; the
+/// index of the line after it.
+fn scan_flow(
+    text: &str,
+    lines: &[Line],
+    i: usize,
+    vstart: usize,
+    entry: &mut Entry,
+    b: u8,
+) -> usize {
+    let next;
+    entry.style = if b == b'[' {
+        Style::FlowSeq
+    } else {
+        Style::FlowMap
+    };
+    match find_flow_end(text, vstart) {
+        Some(end) => {
+            let last = line_at(lines, i, end - 1);
+            entry.value_span = vstart..end;
+            entry.multiline = last > i;
+            next = last + 1;
+            let tail = &text[end..lines[last].end];
+            if !only_comment(tail) {
+                entry.problem = Some(text_after_value(text, lines, last, end));
+            } else if b == b'['
+                && !entry.multiline
+                && let Some((items, values)) = flow_items(text, vstart, end)
+            {
+                entry.items = items;
+                entry.value = Some(Value::List(values.into()));
+            }
+        }
+        None => {
+            let message = format!(
+                "this list is never closed: `{}` has no matching `{}`",
+                b as char,
+                if b == b'[' { ']' } else { '}' }
+            );
+            next = unclosed(
+                entry,
+                text.len(),
+                lines.len(),
+                message,
+                "close the list on the same line, e.g. `tags: [vip, webinar-2026]`",
+            );
+        }
+    }
+    next
+}
+
+/// A block scalar (`|` or `>`): its indented lines; a literal at the margin is read in place;
+/// the index of the line after it.
+fn scan_block_scalar(
+    text: &str,
+    lines: &[Line],
+    i: usize,
+    vstart: usize,
+    entry: &mut Entry,
+    b: u8,
+) -> usize {
+    let line = &lines[i];
+    entry.style = Style::BlockScalar;
+    let next = extend_indented(text, lines, i, entry);
+    entry.value_span.end = lines[next - 1].end.max(entry.value_span.start);
+    if next - 1 == i {
+        entry.value_span.end = vstart + value_end_in_line(&text[vstart..line.end]);
+    }
+    let header = trim_blank_end(&text[vstart..line.end]);
+    let at_margin = entry.key_span.start == line.start;
+    if b == b'|' && at_margin && entry.problem.is_none() {
+        let clip = match header {
+            "|" => Some(true),
+            "|-" => Some(false),
+            _ => None,
+        };
+        entry.value = clip
+            .and_then(|clip| literal(text, &lines[i + 1..], next - i - 1, clip))
+            .map(|s| Value::Str(s.into()));
+    }
+    next
+}
+
+/// An anchored, aliased or tagged value (`&`, `*`, `!`), left to the YAML parser; the index of
+/// the line after it.
+fn scan_tagged(text: &str, lines: &[Line], i: usize, vstart: usize, entry: &mut Entry) -> usize {
+    let line = &lines[i];
+    entry.style = Style::Other;
+    let next = extend_indented(text, lines, i, entry);
+    entry.value_span.end = if next - 1 > i {
+        lines[next - 1].end
+    } else {
+        vstart + value_end_in_line(&text[vstart..line.end])
+    };
+    next
+}
+
+/// A plain scalar, resolved as YAML would when it fits on its line, with the mistakes YAML
+/// reads differently from what was meant; the index of the line after it.
+fn scan_plain(
+    text: &str,
+    lines: &[Line],
+    i: usize,
+    vstart: usize,
+    entry: &mut Entry,
+    b: u8,
+) -> usize {
+    let line = &lines[i];
+    entry.style = Style::Plain;
+    let v = &text[vstart..line.end];
+    let len = value_end_in_line(v);
+    entry.value_span = vstart..vstart + len;
+    let plain = &v[..len];
+    if b == b'@' || b == b'`' {
+        entry.problem = Some(Problem {
+            line: i as u32,
+            col: entry.value_col,
+            message: format!("a value cannot start with `{}`", b as char),
+            help: "YAML reserves this character; put the value in quotes, e.g. owner: \"@sam\"",
+        });
+    } else if let Some(p) = colon_space(plain) {
+        entry.problem = Some(Problem {
+            line: i as u32,
+            col: char_col(text, line.start, vstart + p),
+            message: "a value contains `: `, which YAML reads as a nested key".into(),
+            help: "put the whole value in double quotes",
+        });
+    }
+    let next = extend_indented(text, lines, i, entry);
+    if next - 1 > i {
+        entry.style = Style::Other;
+        entry.value_span.end = lines[next - 1].end;
+    } else if entry.problem.is_none() && plain_ok(plain) {
+        entry.value = scalar::resolve_plain(plain);
+    }
+    next
 }
 
 /// Marks a value whose quote or bracket never closes: it runs to the end of the frontmatter.
