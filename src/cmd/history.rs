@@ -18,7 +18,11 @@ fn describe(e: &Event) -> (String, String) {
         Event::Renamed { from } => ("renamed".into(), format!("from {from}")),
         Event::Field { key, old, new } => (
             key.clone(),
-            format!("{} → {}", history::show(old), history::show(new)),
+            format!(
+                "{} → {}",
+                crate::git::diff::show(old),
+                crate::git::diff::show(new)
+            ),
         ),
         Event::Logged(a) => (
             "activity".into(),

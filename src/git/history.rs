@@ -6,12 +6,11 @@
 //!   parent, never to whoever merged it;
 //! - dates are author dates; renames are followed (git's similarity detection).
 
+use super::diff::diff_texts;
 use crate::record::Kind;
 use crate::record::activity::Activity;
 use crate::record::config::Config;
-use crate::record::frontmatter;
 use crate::record::value::Value;
-use crate::record::yaml;
 use anyhow::Result;
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Repository, Sort};
 use jiff::Timestamp;
@@ -500,7 +499,7 @@ impl Repo {
 
     /// The record file of `old_tree` that is `path` in `new_tree`, moved (git's similarity
     /// detection), if one is.
-    fn renamed_between(
+    pub(super) fn renamed_between(
         &self,
         old_tree: &git2::Tree,
         new_tree: &git2::Tree,
@@ -520,103 +519,6 @@ impl Repo {
         diff.deltas()
             .find(|d| d.status() == Delta::Renamed && d.new_file().path() == Some(path))
             .and_then(|d| d.old_file().path().map(Path::to_path_buf))
-    }
-}
-
-/// A field of a record as HEAD has it, and the commit that brought that value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Origin {
-    pub key: String,
-    pub value: Value,
-    pub commit: Commit,
-}
-
-impl Repo {
-    /// Each field of the record as HEAD has it, with the commit that brought its value, as
-    /// `git blame` finds a line's: from HEAD back through every parent (merge commits too,
-    /// and renames), a value passes to a parent that has it; the commit none of whose
-    /// parents has it brought it. A value that only a merge made (kith's field-by-field
-    /// merge of both sides' tags, say) is the merge commit's. Empty without a commit or a
-    /// committed file.
-    pub fn origins(&self, kind: Kind, id: &str) -> Result<Vec<Origin>> {
-        let Ok(head) = self.git.head().and_then(|h| h.peel_to_commit()) else {
-            return Ok(Vec::new());
-        };
-        let blob_at = |tree: &git2::Tree, path: &Path| {
-            tree.get_path(path)
-                .ok()
-                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-                .map(|e| e.id())
-        };
-        // Each version's fields, read once however many paths through history reach it.
-        let mut parsed: rustc_hash::FxHashMap<Oid, Vec<(String, Value)>> = Default::default();
-        let mut fields_of = |blob: Oid| -> Vec<(String, Value)> {
-            parsed
-                .entry(blob)
-                .or_insert_with(|| fields(crate::git::blob_text(&self.git, blob).as_deref()))
-                .clone()
-        };
-        let path = self.path_of(kind, id);
-        let Some(blob) = blob_at(&head.tree()?, &path) else {
-            return Ok(Vec::new());
-        };
-        let current = fields_of(blob);
-        let mut brought: Vec<Option<Commit>> = vec![None; current.len()];
-        // Commits still to look at, with the file's path there and the fields (by index in
-        // `current`) whose value they hold.
-        let mut pending: Vec<(Oid, PathBuf, Vec<usize>)> =
-            vec![(head.id(), path, (0..current.len()).collect())];
-        while let Some((oid, path, mut left)) = pending.pop() {
-            let commit = self.git.find_commit(oid)?;
-            let tree = commit.tree()?;
-            let Some(blob) = blob_at(&tree, &path) else {
-                continue;
-            };
-            for parent in commit.parents() {
-                if left.is_empty() {
-                    break;
-                }
-                let parent_tree = parent.tree()?;
-                let parent_path = match blob_at(&parent_tree, &path) {
-                    Some(_) => Some(path.clone()),
-                    None => self.renamed_between(&parent_tree, &tree, &path),
-                };
-                let Some(parent_path) = parent_path else {
-                    continue;
-                };
-                let Some(parent_blob) = blob_at(&parent_tree, &parent_path) else {
-                    continue;
-                };
-                let passed: Vec<usize> = if parent_blob == blob {
-                    std::mem::take(&mut left)
-                } else {
-                    let theirs = fields_of(parent_blob);
-                    let (passed, kept) = left.iter().partition(|&&i| {
-                        let (key, value) = &current[i];
-                        theirs.iter().any(|(k, v)| k == key && v == value)
-                    });
-                    left = kept;
-                    passed
-                };
-                if !passed.is_empty() {
-                    pending.push((parent.id(), parent_path, passed));
-                }
-            }
-            for i in left {
-                brought[i] = Some(Repo::commit_info(&commit));
-            }
-        }
-        Ok(current
-            .into_iter()
-            .zip(brought)
-            .filter_map(|((key, value), commit)| {
-                Some(Origin {
-                    key,
-                    value,
-                    commit: commit?,
-                })
-            })
-            .collect())
     }
 }
 
@@ -643,94 +545,6 @@ pub fn last_change<'r>(
         }
     }
     None
-}
-
-/// The events between two versions of a record (`None`: not there).
-pub fn diff_texts(kind: Kind, id: &str, old: Option<&str>, new: Option<&str>) -> Vec<RecordEvent> {
-    let change = |event| RecordEvent {
-        kind,
-        id: id.to_string(),
-        event,
-    };
-    let mut out = Vec::new();
-    match (old, new) {
-        (None, None) => return out,
-        (None, Some(_)) => out.push(change(Event::Created)),
-        (Some(_), None) => {
-            out.push(change(Event::Deleted));
-            return out;
-        }
-        _ => {}
-    }
-    let (of, nf) = (fields(old), fields(new));
-    for (k, v) in &nf {
-        let before = of.iter().find(|(ok, _)| ok == k).map(|(_, v)| v);
-        if before != Some(v) {
-            out.push(change(Event::Field {
-                key: k.clone(),
-                old: before.cloned(),
-                new: Some(v.clone()),
-            }));
-        }
-    }
-    for (k, v) in &of {
-        if !nf.iter().any(|(nk, _)| nk == k) {
-            out.push(change(Event::Field {
-                key: k.clone(),
-                old: Some(v.clone()),
-                new: None,
-            }));
-        }
-    }
-    let (oa, na) = (activities(old), activities(new));
-    for a in na {
-        if !oa.iter().any(|b| same_entry(b, &a)) {
-            out.push(change(Event::Logged(a)));
-        }
-    }
-    out
-}
-
-fn same_entry(a: &Activity, b: &Activity) -> bool {
-    a.date == b.date
-        && a.time == b.time
-        && a.kind == b.kind
-        && a.by == b.by
-        && a.deal == b.deal
-        && a.text == b.text
-}
-
-/// The frontmatter fields of a version (none when it cannot be read), nulls left out.
-fn fields(text: Option<&str>) -> Vec<(String, Value)> {
-    let Some(text) = text else { return Vec::new() };
-    let Ok(split) = frontmatter::split(text) else {
-        return Vec::new();
-    };
-    yaml::parse(split.frontmatter(text))
-        .fields
-        .into_iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
-}
-
-fn activities(text: Option<&str>) -> Vec<Activity> {
-    let Some(text) = text else { return Vec::new() };
-    let Ok(split) = frontmatter::split(text) else {
-        return Vec::new();
-    };
-    crate::record::body::activities(split.body(text), split.body_line(text)).0
-}
-
-/// A field value for one line of text (`lead → mql`): lists joined, empty shown as `-`.
-pub fn show(v: &Option<Value>) -> String {
-    match v {
-        None => "-".to_string(),
-        Some(v) => {
-            let t = v.to_text();
-            if t.is_empty() { "\"\"".to_string() } else { t }
-        }
-    }
 }
 
 /// Who a commit author is: the teammate id when kith.yaml knows the address, else the name.

@@ -1,6 +1,8 @@
 //! The few git operations the foundation needs, through git2 (no network).
 
+pub mod blame;
 pub mod commits;
+pub mod diff;
 pub mod folderdiff;
 pub mod history;
 pub mod treediff;

@@ -147,8 +147,8 @@ pub fn histories(cfg: &Config, history: &[Changed]) -> FxHashMap<(Kind, String),
                 Event::Renamed { from } => format!("renamed from {from}"),
                 Event::Field { key, old, new } => format!(
                     "{key}: {} → {}",
-                    crate::git::history::show(old),
-                    crate::git::history::show(new)
+                    crate::git::diff::show(old),
+                    crate::git::diff::show(new)
                 ),
                 Event::Logged(a) => format!("logged {}: {}", a.kind.as_str(), a.text),
             };

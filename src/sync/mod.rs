@@ -405,7 +405,7 @@ pub fn message(changed: &[Changed], other: usize) -> String {
     let mut deleted = [0usize; 3];
     for c in changed {
         let (kind, id) = (c.kind, c.id);
-        let events = history::diff_texts(kind, id, c.old, c.new);
+        let events = crate::git::diff::diff_texts(kind, id, c.old, c.new);
         if events.iter().any(|c| c.event == Event::Created) {
             created[kind as usize] += 1;
             continue;
@@ -419,7 +419,7 @@ pub fn message(changed: &[Changed], other: usize) -> String {
         for c in events {
             match c.event {
                 Event::Field { key, old, new } if key != "lifecycle_changed" => {
-                    let (o, n) = (history::show(&old), history::show(&new));
+                    let (o, n) = (crate::git::diff::show(&old), crate::git::diff::show(&new));
                     if o.len() + n.len() <= 40 {
                         fields.push(format!("{key} {o}→{n}"));
                     } else {

@@ -13,7 +13,7 @@
 //! the watcher opens a new session (kith.yaml or a template changed).
 
 use crate::git::commits::{self, Cache};
-use crate::git::history::{self, RecordEvent, Repo};
+use crate::git::history::{RecordEvent, Repo};
 use crate::record::Kind;
 use crate::report::site::Site;
 use crate::report::write::{
@@ -341,7 +341,8 @@ impl Session {
             if old == new {
                 self.uncommitted.remove(&key);
             } else {
-                let changes = history::diff_texts(*kind, id, old.as_deref(), new.as_deref());
+                let changes =
+                    crate::git::diff::diff_texts(*kind, id, old.as_deref(), new.as_deref());
                 self.uncommitted.insert(key, changes);
             }
         }

@@ -5,7 +5,7 @@
 
 use crate::analysis::derive::Derived;
 use crate::git::commits::{self, Cache};
-use crate::git::history::{self, RecordEvent, Repo};
+use crate::git::history::{RecordEvent, Repo};
 use crate::index::Index;
 use crate::record::Kind;
 use crate::report::site::Site;
@@ -475,7 +475,7 @@ pub fn uncommitted_by_path(
             let bytes = crate::load::read_record(ws, &workdir.join(p), None).ok()?;
             String::from_utf8(bytes).ok()
         });
-        let changes = history::diff_texts(kind, &id, old.as_deref(), new.as_deref());
+        let changes = crate::git::diff::diff_texts(kind, &id, old.as_deref(), new.as_deref());
         let path = new_path.or(old_path).unwrap_or_default();
         out.entry(path.to_string_lossy().into_owned())
             .or_insert_with(Vec::new)
