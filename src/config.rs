@@ -73,6 +73,7 @@ const KNOWN_KEYS: &[&str] = &[
     "scoring",
     "report",
     "workflows",
+    "ingest",
 ];
 
 /// A teammate: someone who owns records and logs activities.
@@ -182,6 +183,8 @@ pub struct Config {
     pub scoring: Option<serde_yaml_ng::Value>,
     /// `workflows:` as written; [`crate::workflow`] compiles it.
     pub workflows: Option<serde_yaml_ng::Value>,
+    /// `ingest:` as written; [`crate::ingest::Settings`] reads it.
+    pub ingest: Option<serde_yaml_ng::Value>,
     /// `report:` settings for `kith report`.
     pub report: ReportSettings,
     /// The text of kith.yaml, to point diagnostics about nested settings at their line.
@@ -259,6 +262,7 @@ impl Default for Config {
             segments: None,
             scoring: None,
             workflows: None,
+            ingest: None,
             report: ReportSettings::default(),
             source: String::new(),
         }
@@ -597,6 +601,7 @@ impl Config {
         cfg.segments = raw.segments;
         cfg.scoring = raw.scoring;
         cfg.workflows = raw.workflows;
+        cfg.ingest = raw.ingest;
         cfg.source = text.to_string();
         (cfg, diags)
     }
@@ -649,6 +654,7 @@ struct RawConfig {
     scoring: Option<serde_yaml_ng::Value>,
     report: Option<RawReport>,
     workflows: Option<serde_yaml_ng::Value>,
+    ingest: Option<serde_yaml_ng::Value>,
     #[serde(flatten)]
     extra: IndexMap<String, serde_yaml_ng::Value>,
 }

@@ -37,6 +37,7 @@ pub mod history;
 pub mod ics;
 pub mod import;
 pub mod index;
+pub mod ingest;
 pub mod intern;
 pub mod lifecycle;
 pub mod load;
