@@ -38,8 +38,16 @@ pub fn read(
 ) -> Result<Vec<Result<Meeting, (Position, String)>>, String> {
     let unfolded = unfold(text);
     let calendar = read_calendar(&unfolded).map_err(|e| {
-        let first = e.lines().take(3).collect::<Vec<_>>().join(" ");
-        format!("it is not an iCalendar file kith can read ({first})")
+        // The parser's message names the line (of the unfolded text) where it stopped.
+        let line = e
+            .split("at line ")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .map(|n| format!(" (it stops making sense at line {n})"))
+            .unwrap_or_default();
+        format!(
+            "it is not an iCalendar file kith can read{line}; export the calendar again as .ics"
+        )
     })?;
     let mut events = Vec::new();
     collect(&calendar.components, &mut events);

@@ -58,7 +58,14 @@ pub fn read(bytes: &[u8], at: Position, settings: &Settings) -> Result<Mail, Str
         .is_some_and(|f| settings.form(&f.key).is_some());
     let body = (settings.bodies || is_form).then(|| {
         let mut t = text.replace("\r\n", "\n").trim().to_string();
-        if is_form && let Some(html) = msg.body_html(0).filter(|_| msg.text_body_count() == 0) {
+        // mail-parser flattens an HTML-only form into one line; kith keeps its rows apart.
+        let html_only = msg
+            .text_part(0)
+            .is_some_and(|p| matches!(p.body, mail_parser::PartType::Html(_)));
+        if is_form
+            && html_only
+            && let Some(html) = msg.body_html(0)
+        {
             t = super::form::html_text(&html);
         }
         truncate(&t, BODY).to_string()

@@ -262,7 +262,8 @@ impl<'a> Planner<'a> {
         };
         self.plan.matched += 1;
         let message = get("message").unwrap_or_default();
-        let mut text = summary(&m.subject, &super::mail::snippet(message), &m.id);
+        // The whole message goes below the first line, so no snippet of it on that line.
+        let mut text = summary(&m.subject, "", &m.id);
         push_body(&mut text, message);
         let (date, time) = local(m.when, &self.cfg.tz);
         let activity = activity(date, time, "form", None, None, &text);
