@@ -238,6 +238,7 @@ impl<'a> Planner<'a> {
         if targets.is_empty() {
             return self.skip(Skip::Unknown);
         }
+        dedup(&mut targets);
         self.plan.matched += 1;
         let deal = self.deal(&targets, &m.subject);
         let (date, time) = local(m.when, &self.cfg.tz);
@@ -348,6 +349,7 @@ impl<'a> Planner<'a> {
         if targets.is_empty() {
             return self.skip(Skip::Unknown);
         }
+        dedup(&mut targets);
         self.plan.matched += 1;
         let deal = self.deal(&targets, &m.summary);
         let title = if m.summary.is_empty() {
@@ -538,6 +540,20 @@ fn bare_subject(subject: &str) -> String {
         s = s[p.len()..].trim_start();
     }
     s.to_lowercase()
+}
+
+/// Each person once (someone reached at two of their addresses), in order.
+fn dedup(targets: &mut Vec<Target>) {
+    let mut seen: Vec<(Kind, &str)> = Vec::new();
+    targets.retain(|t| match t {
+        Target::Known(r) => {
+            let key = (r.kind, r.id.as_str());
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        }
+        Target::New(_) => true,
+    });
 }
 
 /// Participants once each, by their address's key, in order.

@@ -187,7 +187,14 @@ pub fn read(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Read {
     let mut out = Read::default();
+    // Single messages (a Maildir's files) are parsed in batches too.
+    let mut singles: Vec<(Position, Vec<u8>)> = Vec::new();
+    let mut single_bytes = 0;
     for f in files {
+        if f.format != Format::Eml && !singles.is_empty() {
+            push(&mut out, std::mem::take(&mut singles), settings);
+            single_bytes = 0;
+        }
         let problem = |message: String| Problem {
             at: Position {
                 file: f.shown.clone(),
@@ -206,7 +213,12 @@ pub fn read(
                     number: 0,
                     what: "message",
                 };
-                push(&mut out, vec![(at, bytes)], settings);
+                single_bytes += bytes.len();
+                singles.push((at, bytes));
+                if singles.len() >= BATCH || single_bytes >= BATCH_BYTES {
+                    push(&mut out, std::mem::take(&mut singles), settings);
+                    single_bytes = 0;
+                }
                 progress(f.size);
             }),
             Format::Ics => std::fs::read(&f.path).map(|bytes| {
@@ -231,6 +243,7 @@ pub fn read(
             )));
         }
     }
+    push(&mut out, singles, settings);
     out
 }
 
