@@ -3,7 +3,7 @@
 //! (IANA names, and the Windows names Outlook writes), as UTC (`Z`), or in the workspace's
 //! time zone when floating.
 
-use super::{Meeting, Position, When, Who};
+use super::{Meeting, Position, Problem, When, Who};
 use icalendar::parser::{Component, Property, read_calendar, unfold};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
@@ -35,7 +35,7 @@ pub fn read(
     text: &str,
     file: &str,
     tz: &TimeZone,
-) -> Result<Vec<Result<Meeting, (Position, String)>>, String> {
+) -> Result<Vec<Result<Meeting, Problem>>, String> {
     let unfolded = unfold(text);
     let calendar = read_calendar(&unfolded).map_err(|e| {
         // The parser's message names the line (of the unfolded text) where it stopped.
@@ -61,7 +61,7 @@ pub fn read(
                 number: i + 1,
                 what: "event",
             };
-            meeting(event, at.clone(), tz).map_err(|m| (at, m))
+            meeting(event, at.clone(), tz).map_err(|message| Problem { at, message })
         })
         .collect())
 }
@@ -223,9 +223,9 @@ BEGIN:VEVENT\nSUMMARY:no uid\nDTSTART:20261121\nEND:VEVENT\nEND:VCALENDAR\n";
             events[1].as_ref().unwrap().when,
             When::Day(Date::constant(2026, 11, 21))
         );
-        let (at, why) = events[2].as_ref().unwrap_err();
-        assert_eq!(at.to_string(), "o.ics (event 3)");
-        assert!(why.contains("no UID"), "{why}");
+        let p = events[2].as_ref().unwrap_err();
+        assert_eq!(p.at.to_string(), "o.ics (event 3)");
+        assert!(p.message.contains("no UID"), "{}", p.message);
         assert!(read("hello", "x.ics", &TimeZone::UTC).is_err());
     }
 }

@@ -228,7 +228,7 @@ pub fn read(
                         for e in events {
                             match e {
                                 Ok(m) => out.items.push(Item::Meeting(Box::new(m))),
-                                Err((at, message)) => out.problems.push(Problem { at, message }),
+                                Err(problem) => out.problems.push(problem),
                             }
                         }
                     }

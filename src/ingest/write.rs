@@ -59,8 +59,7 @@ pub fn prepare(ws: &Workspace, plan: &Plan, today: Date) -> Result<Prepared> {
         .map(|(k, id, t)| (*k, id.as_str(), t.as_str()))
         .collect();
     store::check_new(ws, &refs)?;
-    let existing: Vec<(&(Kind, &str, bool), &Vec<&Entry>)> =
-        by_record.iter().filter(|((_, _, new), _)| !new).collect();
+    let existing: Vec<_> = by_record.iter().filter(|((_, _, new), _)| !new).collect();
     let updates: Vec<Option<store::Prepared>> = existing
         .par_iter()
         .map(|((kind, id, _), entries)| store::prepare(ws, *kind, id, &changes(entries)))
