@@ -14,6 +14,7 @@
 //! - [`load`]: files to an [`index::Index`] in parallel, never fail-fast; the cache.
 //! - [`edit`]: loss-free edits of a record's text, and the store that writes them atomically.
 //! - [`plan`]: pure planners of what a command will write (lifecycle, convert, import, ...).
+//! - [`ingest`]: mail and calendar files become activity entries and leads (`kith ingest`).
 //! - [`sync`]: sharing with teammates: sync, its lock, the merge driver, three-way merges.
 //! - [`report`]: the weekly report's figures, pages and site.
 //! - [`watch`]: following the workspace live, the live report, and `kith serve`.
@@ -31,6 +32,7 @@ pub mod devtools;
 pub mod edit;
 pub mod git;
 pub mod index;
+pub mod ingest;
 pub mod load;
 pub mod lsp;
 pub mod plan;

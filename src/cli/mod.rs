@@ -139,6 +139,9 @@ pub enum Command {
     /// Import people from a CSV file (HubSpot, Salesforce, Google Contacts, spreadsheets) or
     /// vCards: new people are created, known ones (same e-mail address) updated
     Import(ImportArgs),
+    /// Log e-mail (mbox, Maildir, .eml) and meetings (.ics) as activities; website form
+    /// messages become leads
+    Ingest(IngestArgs),
     /// Export contacts, companies or deals as CSV, JSON lines or vCards
     Export(ExportArgs),
     /// Render the weekly pipeline report: a static site in public/ (funnel, what moved, hot
@@ -789,6 +792,20 @@ pub struct ImportArgs {
     /// Output format of the summary
     #[arg(long, value_enum, default_value_t = ShowFormat::Text, value_name = "FORMAT")]
     pub format: ShowFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// mbox files (Gmail Takeout, Thunderbird), Maildir folders, .eml files and .ics calendars;
+    /// a folder that is not a Maildir is searched for them
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Unknown external senders become contacts (`source: email`), as `ingest.create: true`
+    #[arg(long)]
+    pub create: bool,
+    /// The global `--dry-run`: list every entry and record it would write, write nothing
+    #[arg(skip)]
+    pub dry_run: bool,
 }
 
 /// What `kith export` writes.

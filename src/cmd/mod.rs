@@ -18,6 +18,7 @@ mod forget;
 mod generate;
 mod history;
 mod import;
+mod ingest;
 mod init;
 mod install;
 mod list;
@@ -148,6 +149,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(mut args) => {
             args.dry_run = dry_run;
             import::run(&open(dir)?, args)
+        }
+        Command::Ingest(mut args) => {
+            args.dry_run = dry_run;
+            ingest::run(&open(dir)?, args)
         }
         Command::Export(args) => export::run(&open(dir)?, args),
         Command::Report(args) => report::run(&open(dir)?, dir, args),

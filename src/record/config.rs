@@ -76,6 +76,7 @@ const KNOWN_KEYS: &[&str] = &[
     "scoring",
     "report",
     "workflows",
+    "ingest",
 ];
 
 /// A teammate: someone who owns records and logs activities.
@@ -185,6 +186,8 @@ pub struct Config {
     pub scoring: Option<serde_yaml_ng::Value>,
     /// `workflows:` as written; [`crate::plan::workflow`] compiles it.
     pub workflows: Option<serde_yaml_ng::Value>,
+    /// `ingest:` as written; [`crate::ingest::Settings`] reads it.
+    pub ingest: Option<serde_yaml_ng::Value>,
     /// `report:` settings for `kith report`.
     pub report: ReportSettings,
     /// The text of kith.yaml, to point diagnostics about nested settings at their line.
@@ -272,6 +275,7 @@ impl Default for Config {
             segments: None,
             scoring: None,
             workflows: None,
+            ingest: None,
             report: ReportSettings::default(),
             source: String::new(),
         }
@@ -636,6 +640,7 @@ impl Config {
         cfg.segments = raw.segments;
         cfg.scoring = raw.scoring;
         cfg.workflows = raw.workflows;
+        cfg.ingest = raw.ingest;
         cfg.source = text.to_string();
         (cfg, diags)
     }
@@ -688,6 +693,7 @@ struct RawConfig {
     scoring: Option<serde_yaml_ng::Value>,
     report: Option<RawReport>,
     workflows: Option<serde_yaml_ng::Value>,
+    ingest: Option<serde_yaml_ng::Value>,
     #[serde(flatten)]
     extra: IndexMap<String, serde_yaml_ng::Value>,
 }

@@ -53,60 +53,36 @@ pub fn write_atomic(path: &Path, contents: &[u8], expect: Expect<'_>) -> Result<
     Ok(())
 }
 
-/// Threads flushing files at once in [`replace_many`], each with one file open.
-const FLUSHERS: usize = 32;
+/// Threads that create and rename files at once in [`replace_many`]. Each waits on the file
+/// system, not the CPU: renaming 10,000 files over others took 17.7 s one by one and 1.9 s on
+/// 16 threads (ext4 mounted with `discard`, where freeing the old version is the slow part).
+const WORKERS: usize = 32;
 
 /// Replaces many files, each atomically and only if it still holds the bytes kith read, with
 /// one wait for the disk rather than one per file: every new version is written to a temporary
-/// file beside its target, all are flushed together (many `fsync`s in flight at once, which
-/// the file system commits as a group), every target is checked, and only then is each renamed
-/// over its target. A failure before the renames writes nothing; a crash leaves each file old
-/// or new, never torn. Each temporary file is closed once written and opened again to be
-/// flushed, so no more than [`FLUSHERS`] and one per writing thread are open at once (all of
-/// them held open, 2,000 records failed with "Too many open files" at the usual limit of 1,024).
+/// file beside its target, all are flushed together ([`flush`]: one `syncfs` on Linux), every
+/// target is checked, and only then is each renamed over its target. A failure before the
+/// renames writes nothing; a crash leaves each file old or new, never torn. Each temporary file
+/// is closed once written, so no more than one per worker is open at once (all of them held
+/// open, 2,000 records failed with "Too many open files" at the usual limit of 1,024).
 pub fn replace_many(files: &[(&Path, &[u8], &[u8])]) -> Result<()> {
-    use rayon::prelude::*;
     for (path, _, _) in files {
         clear_leftovers(folder_of(path));
     }
-    let temps: Vec<tempfile::TempPath> = files
-        .par_iter()
-        .map(|(path, contents, _)| {
-            let (_, mut tmp) = temp_beside(path)?;
-            if let Ok(meta) = std::fs::metadata(path) {
-                let _ = tmp.as_file().set_permissions(meta.permissions());
-            }
-            tmp.write_all(contents)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(tmp.into_temp_path())
-        })
-        .collect::<Result<_>>()?;
-    // Flushing waits on the disk, not the CPU: more threads than cores keep it busy.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let failed: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..temps.len().clamp(1, FLUSHERS) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(tmp) = temps.get(i) else { break };
-                    let flushed = std::fs::File::open(tmp).and_then(|f| f.sync_all());
-                    if let Err(e) = flushed {
-                        let e = anyhow::Error::new(e)
-                            .context(format!("cannot write {}", files[i].0.display()));
-                        failed
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .get_or_insert(e);
-                        break;
-                    }
-                }
-            });
+    let temps: Vec<tempfile::TempPath> = on_workers(files.len(), |i| {
+        let (path, contents, _) = files[i];
+        let (_, mut tmp) = temp_beside(path)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let _ = tmp.as_file().set_permissions(meta.permissions());
         }
-    });
-    if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(e);
-    }
+        tmp.write_all(contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(tmp.into_temp_path())
+    })?;
+    // One wait for the disk for all of them: on Linux one `syncfs`, where an `fsync` per file
+    // (32 at once) made most of the time of writing 60,000 records.
+    let paths: Vec<PathBuf> = temps.iter().map(|t| t.to_path_buf()).collect();
+    flush(&paths)?;
     for (path, _, original) in files {
         let current =
             std::fs::read(path).with_context(|| format!("cannot re-read {}", path.display()))?;
@@ -117,25 +93,58 @@ pub fn replace_many(files: &[(&Path, &[u8], &[u8])]) -> Result<()> {
             );
         }
     }
-    let mut dirs: Vec<&Path> = Vec::new();
-    for (tmp, (path, _, _)) in temps.into_iter().zip(files) {
-        tmp.persist(path).map_err(|e| {
-            anyhow::Error::new(e.error).context(format!("cannot replace {}", path.display()))
-        })?;
-        if let Some(dir) = path.parent()
-            && !dirs.contains(&dir)
-        {
-            dirs.push(dir);
-        }
-    }
+    // A temporary file renamed into place has no name left for its `TempPath` to remove; one
+    // left by a failed rename is removed when `temps` is dropped.
+    on_workers(files.len(), |i| {
+        let path = files[i].0;
+        std::fs::rename(&temps[i], path)
+            .with_context(|| format!("cannot replace {}", path.display()))
+    })?;
+    let mut dirs: Vec<&Path> = files.iter().map(|(p, _, _)| folder_of(p)).collect();
+    dirs.sort();
+    dirs.dedup();
     for dir in dirs {
-        sync_dir(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        });
+        sync_dir(dir);
     }
     Ok(())
+}
+
+/// `f(0)`, …, `f(n - 1)` on up to [`WORKERS`] threads, their results in order; stops at the
+/// first error and returns it.
+fn on_workers<T: Send>(n: usize, f: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(n));
+    let failed: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..n.clamp(1, WORKERS) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n || failed.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+                        break;
+                    }
+                    match f(i) {
+                        Ok(v) => done.lock().unwrap_or_else(|p| p.into_inner()).push((i, v)),
+                        Err(e) => {
+                            failed
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .get_or_insert(e);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_unstable_by_key(|(i, _)| *i);
+    Ok(done.into_iter().map(|(_, v)| v).collect())
 }
 
 /// Replaces `path` with `contents` atomically (temporary file, then rename) without waiting for

@@ -14,10 +14,10 @@
 //! Spaces at the end of lines and blank lines at the end of the output are not compared.
 //!
 //! Each block runs in a fresh temporary folder that holds `example-workspace/` (a copy of the
-//! repository's example as a git repository with one commit, as [`Ws::example`] makes), with
-//! today and git's dates pinned; the commands of one block run in order in that folder, so a
-//! later one sees what an earlier one wrote. Other fenced blocks (`sh`, `yaml`, `text`) are not
-//! run.
+//! repository's example as a git repository with one commit, as [`Ws::example`] makes) and
+//! `mail/` (the fixtures of `kith ingest`'s tests), with today and git's dates pinned; the
+//! commands of one block run in order in that folder, so a later one sees what an earlier one
+//! wrote. Other fenced blocks (`sh`, `yaml`, `text`) are not run.
 
 use std::path::{Path, PathBuf};
 
@@ -199,6 +199,8 @@ fn example_root() -> Ws {
     let ws = root.file("example-workspace");
     copy_dir(&repo_path("example-workspace"), &ws);
     init_and_commit(&ws, "example");
+    // The mail and calendars the `kith ingest` examples read (tests/fixtures/ingest/make.py).
+    copy_dir(&repo_path("tests/fixtures/ingest"), &root.file("mail"));
     root
 }
 

@@ -16,6 +16,7 @@ const LAYERS: &[&str] = &[
     "load",
     "edit",
     "plan",
+    "ingest",
     "sync",
     "report",
     "watch",

@@ -164,23 +164,32 @@ impl Plan {
 /// Likely duplicates an import brings: the pairs [`crate::analysis::duplicates::find`] finds once the
 /// new records are in the workspace, where one of the two is new (a shared phone number, a
 /// similar name at the same company).
-pub fn duplicates(mut index: Index, plan: &Plan) -> Vec<crate::analysis::duplicates::Pair> {
-    let parsed: Vec<crate::record::parse::Parsed> = plan
+pub fn duplicates(index: Index, plan: &Plan) -> Vec<crate::analysis::duplicates::Pair> {
+    let creates: Vec<(Kind, &str, &str)> = plan
         .creates
+        .iter()
+        .map(|n| (n.kind, n.id.as_str(), n.text.as_str()))
+        .collect();
+    duplicates_of(index, &creates)
+}
+
+/// The likely duplicates that new records (kind, id, text) bring to the workspace: the pairs
+/// where one of the two is new. `kith import` and `kith ingest` check their new people so.
+pub fn duplicates_of(
+    mut index: Index,
+    creates: &[(Kind, &str, &str)],
+) -> Vec<crate::analysis::duplicates::Pair> {
+    let parsed: Vec<crate::record::parse::Parsed> = creates
         .par_iter()
-        .map(|n| {
-            let rel = format!("{}/{}.md", n.kind.dir(), n.id);
-            crate::record::parse::parse(n.kind, &n.id, &rel, n.text.as_bytes(), &index.config)
+        .map(|(kind, id, text)| {
+            let rel = format!("{}/{}.md", kind.dir(), id);
+            crate::record::parse::parse(*kind, id, &rel, text.as_bytes(), &index.config)
         })
         .collect();
     for p in parsed {
         index.insert(p);
     }
-    let new: FxHashSet<(Kind, &str)> = plan
-        .creates
-        .iter()
-        .map(|n| (n.kind, n.id.as_str()))
-        .collect();
+    let new: FxHashSet<(Kind, &str)> = creates.iter().map(|(kind, id, _)| (*kind, *id)).collect();
     crate::analysis::duplicates::find(&index)
         .into_iter()
         .filter(|p| {

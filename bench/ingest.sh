@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmarks `kith ingest` of a large mbox into a large workspace.
+#
+#   bench/ingest.sh [RECORDS] [MESSAGES]        default 100000 100000
+#
+# Generates a workspace with a fixed seed (`kith gen`) as a git repository, and an mbox of
+# MESSAGES messages to and from its people with Python's mailbox module (bench/ingest.py).
+# Then, three times: restores the workspace (`git checkout`), ingests the mbox and prints the
+# wall time; then once more, ingesting the same mbox again (nothing to add), and once with
+# --dry-run. Prints the median of the three first runs. Each run waits 30 s after the restore:
+# ext4 creates files slowly right after many were removed (see runs/2026-11-25-import.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+records="${1:-100000}"
+messages="${2:-100000}"
+runs=3
+
+cargo build --release --quiet
+kith="${CARGO_TARGET_DIR:-$PWD/target}/release/kith"
+work="$PWD/bench/.work"
+mkdir -p "$work"
+export KITH_TODAY=2026-11-25
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+timed() {
+    local start end
+    start=$(date +%s.%N)
+    "$@" >"$work/ingest-out.txt" 2>"$work/ingest-err.txt" || true
+    end=$(date +%s.%N)
+    echo "$end - $start" | bc
+}
+
+ws="$work/ingest-ws-$records"
+if [ ! -d "$ws/.git" ]; then
+    rm -rf "$ws"
+    "$kith" gen "$ws" --records "$records" --seed 42 >/dev/null
+    git -C "$ws" init -q
+    git -C "$ws" add -A
+    git -C "$ws" -c user.name=bench -c user.email=bench@example commit -qm generated
+fi
+mbox="$work/ingest-$messages.mbox"
+if [ ! -f "$mbox" ]; then
+    python3 bench/ingest.py "$ws" "$mbox" "$messages"
+fi
+echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "workspace: $ws ($records records); mbox: $mbox ($(du -h "$mbox" | cut -f1), $messages messages)"
+times=()
+restore() {
+    git -C "$ws" checkout -q -- .
+    git -C "$ws" clean -qfd
+    sync
+    sleep 30
+}
+for i in $(seq "$runs"); do
+    restore
+    t=$(timed "$kith" -C "$ws" ingest "$mbox")
+    times+=("$t")
+    echo "run $i: ${t}s: $(head -1 "$work/ingest-out.txt")"
+done
+printf '%s\n' "${times[@]}" | median | xargs printf 'median: %ss\n'
+t=$(timed "$kith" -C "$ws" ingest "$mbox")
+echo "again (nothing new): ${t}s: $(head -1 "$work/ingest-out.txt")"
+restore
+t=$(timed "$kith" -C "$ws" --dry-run ingest "$mbox")
+echo "dry run: ${t}s: $(tail -3 "$work/ingest-out.txt" | head -1)"
+git -C "$ws" checkout -q -- .
