@@ -2,7 +2,7 @@
 //! contacts, what happens to mail of do-not-contact people, and the website forms.
 
 use crate::record::config::Config;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use indexmap::IndexMap;
 use serde::Deserialize;
 

@@ -4,7 +4,7 @@
 //! a [`Problem`] with its position, and reading goes on.
 
 use super::{Item, Position, Problem, Settings, calendar, mail, mbox};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader, Read as _};
 use std::path::{Path, PathBuf};
