@@ -386,56 +386,16 @@ impl Config {
     /// Parses `kith.yaml`. Problems are diagnostics for `kith.yaml`; whatever is wrong falls back
     /// to the default, so records can still be checked.
     pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
-        let mut diags = Vec::new();
+        let raw = match read_raw(text) {
+            Ok(raw) => raw,
+            Err(d) => return (Config::default(), vec![d]),
+        };
         let scan = crate::record::yaml::scan::scan(text);
         let pos = |key: &str| {
             scan.get(key)
                 .map(|e| (e.value_line + 1, e.value_col + 1))
                 .unwrap_or((1, 1))
         };
-        // libyaml takes time quadratic in nesting depth: 100,000 `[` kept every command busy for
-        // minutes before serde_yaml_ng's own limit of 128 levels refused them.
-        if let Some((line, col)) = crate::record::yaml::depth::too_deep(text) {
-            diags.push(
-                Diagnostic::error(
-                    "config",
-                    format!(
-                        "kith.yaml is invalid: values are nested more than {} levels deep",
-                        crate::record::yaml::depth::MAX_DEPTH
-                    ),
-                )
-                .in_file(FILE)
-                .at(line + 1, col + 1)
-                .help("fix this line; until then kith uses its default settings"),
-            );
-            return (Config::default(), diags);
-        }
-        let raw: RawConfig = if text.trim().is_empty() {
-            RawConfig::default()
-        } else {
-            match serde_yaml_ng::from_str::<Option<RawConfig>>(text) {
-                Ok(raw) => raw.unwrap_or_default(),
-                Err(e) => {
-                    let (line, col) = e
-                        .location()
-                        .map(|l| (l.line() as u32, l.column() as u32))
-                        .unwrap_or((1, 1));
-                    let msg = e.to_string();
-                    let msg = msg
-                        .rfind(" at line ")
-                        .map_or(msg.as_str(), |i| &msg[..i])
-                        .to_string();
-                    diags.push(
-                        Diagnostic::error("config", format!("kith.yaml is invalid: {msg}"))
-                            .in_file(FILE)
-                            .at(line, col)
-                            .help("fix this line; until then kith uses its default settings"),
-                    );
-                    return (Config::default(), diags);
-                }
-            }
-        };
-        let mut cfg = Config::default();
         let err = |key: &str, msg: String, help: &str| {
             let (l, c) = pos(key);
             Diagnostic::error("config", msg)
@@ -443,21 +403,8 @@ impl Config {
                 .at(l, c)
                 .help(help.to_string())
         };
-        for key in raw.extra.keys() {
-            let mut d = Diagnostic::warning(
-                "config-unknown-key",
-                format!("kith.yaml has an unknown setting `{key}`"),
-            )
-            .in_file(FILE);
-            if let Some(e) = scan.get(key) {
-                d = d.at(e.line + 1, 1);
-            }
-            d = match did_you_mean(key, KNOWN_KEYS.iter().copied()) {
-                Some(k) => d.help(format!("did you mean `{k}`?")),
-                None => d.help(format!("known settings: {}", KNOWN_KEYS.join(", "))),
-            };
-            diags.push(d);
-        }
+        let mut diags = unknown_keys(&raw, &scan);
+        let mut cfg = Config::default();
         if let Some(name) = raw.name {
             cfg.name = name;
         }
@@ -496,78 +443,16 @@ impl Config {
             .map(|d| d.trim().trim_start_matches('@').to_lowercase())
             .collect();
         if let Some(lc) = raw.lifecycle {
-            if let Some(stages) = lc.stages {
-                if stages.is_empty() {
-                    diags.push(err(
-                        "lifecycle",
-                        "lifecycle.stages is empty".into(),
-                        "list the funnel stages in order",
-                    ));
-                } else {
-                    cfg.lifecycle.stages = lower(stages);
-                }
-            }
-            if let Some(leads) = lc.lead_stages {
-                cfg.lifecycle.lead_stages = lower(leads);
-            }
-            if let Some(outside) = lc.outside {
-                cfg.lifecycle.outside = lower(outside);
-            }
-            for s in cfg.lifecycle.lead_stages.clone() {
-                if cfg.lifecycle.rank(&s).is_none() {
-                    diags.push(err(
-                        "lifecycle",
-                        format!("lead stage `{s}` is not one of lifecycle.stages"),
-                        "every lead stage must also be listed in lifecycle.stages",
-                    ));
-                }
-            }
+            read_lifecycle(&mut cfg.lifecycle, lc, &err, &mut diags);
         }
         if let Some(statuses) = raw.lead_statuses {
             cfg.lead_statuses = lower(statuses);
         }
-        match (raw.deal_stages, raw.pipelines) {
-            (Some(_), Some(_)) => diags.push(err(
-                "pipelines",
-                "kith.yaml sets both deal_stages and pipelines".into(),
-                "use deal_stages for one pipeline, or pipelines for several, not both",
-            )),
-            (Some(stages), None) => {
-                cfg.pipelines = vec![Pipeline {
-                    id: "default".into(),
-                    stages: deal_stages(stages),
-                }]
-            }
-            (None, Some(pipes)) if !pipes.is_empty() => {
-                cfg.pipelines = pipes
-                    .into_iter()
-                    .map(|(id, stages)| Pipeline {
-                        id,
-                        stages: deal_stages(stages),
-                    })
-                    .collect()
-            }
-            _ => {}
-        }
+        read_pipelines(&mut cfg, raw.deal_stages, raw.pipelines, &err, &mut diags);
         if let Some(types) = raw.activity_types {
             cfg.activity_types = lower(types);
         }
-        for (kind, fields) in [
-            (Kind::Person, raw.fields.contacts),
-            (Kind::Company, raw.fields.companies),
-            (Kind::Deal, raw.fields.deals),
-        ] {
-            for (name, spec) in fields {
-                match FieldType::from_spec(&spec) {
-                    Ok(t) => cfg.fields[kind as usize].push((name, t)),
-                    Err(msg) => diags.push(err(
-                        "fields",
-                        format!("field `{name}`: {msg}"),
-                        FieldType::SPEC_HELP,
-                    )),
-                }
-            }
-        }
+        read_fields(&mut cfg, raw.fields, &err, &mut diags);
         if let Some(max) = raw.max_record_bytes {
             cfg.max_record_bytes = max;
         }
@@ -582,60 +467,7 @@ impl Config {
             })
             .collect();
         if let Some(r) = raw.report {
-            let d = &mut cfg.report;
-            if let Some(after) = r.stale_after {
-                match crate::util::duration::parse_duration(after.trim()) {
-                    Some(days) => d.stale_days = days,
-                    None => diags.push(err(
-                        "report",
-                        format!("report.stale_after `{after}` is not a duration"),
-                        "write a number of days, weeks or months: 30d, 6w, 2m",
-                    )),
-                }
-            }
-            d.hot_leads = r.hot_leads.unwrap_or(d.hot_leads);
-            d.hot_segment = r.hot_segment;
-            d.public = r.public.unwrap_or(d.public);
-            d.public_names = r.public_names.unwrap_or(d.public_names);
-            d.out = r.out.unwrap_or(d.out.clone());
-            d.trend_weeks = r.trend_weeks.unwrap_or(d.trend_weeks).clamp(2, 104);
-            if let Some(locale) = r.locale {
-                let l = locale.trim().to_lowercase();
-                if LOCALES.contains(&l.as_str()) {
-                    d.locale = l;
-                } else {
-                    diags.push(err(
-                        "report",
-                        format!("report.locale `{locale}` is not a locale kith knows"),
-                        &format!("write one of {}", LOCALES.join(", ")),
-                    ));
-                }
-            }
-            d.url = r
-                .url
-                .map(|u| u.trim().to_string())
-                .filter(|u| !u.is_empty());
-            for (stage, after) in r.stuck_after {
-                match crate::util::duration::parse_duration(after.trim()) {
-                    Some(days) => d.stuck_after.push((stage.trim().to_lowercase(), days)),
-                    None => diags.push(err(
-                        "report",
-                        format!("report.stuck_after.{stage} `{after}` is not a duration"),
-                        "write a number of days, weeks or months: 14d, 3w, 1m",
-                    )),
-                }
-            }
-            for (currency, rate) in r.rates {
-                if rate > 0.0 && rate.is_finite() {
-                    d.rates.push((currency.to_uppercase(), rate));
-                } else {
-                    diags.push(err(
-                        "report",
-                        format!("report.rates.{currency} must be a positive number"),
-                        "write how many units of the workspace currency one unit is worth",
-                    ));
-                }
-            }
+            read_report(&mut cfg.report, r, &err, &mut diags);
         }
         cfg.segments = raw.segments;
         cfg.scoring = raw.scoring;
@@ -671,6 +503,225 @@ fn deal_stages(raw: Vec<RawDealStage>) -> Vec<DealStage> {
             }
         })
         .collect()
+}
+
+/// kith.yaml's text as its raw settings, or the one error that keeps it from being read (then
+/// kith uses its defaults).
+fn read_raw(text: &str) -> Result<RawConfig, Diagnostic> {
+    // libyaml takes time quadratic in nesting depth: 100,000 `[` kept every command busy for
+    // minutes before serde_yaml_ng's own limit of 128 levels refused them.
+    if let Some((line, col)) = crate::record::yaml::depth::too_deep(text) {
+        return Err(Diagnostic::error(
+            "config",
+            format!(
+                "kith.yaml is invalid: values are nested more than {} levels deep",
+                crate::record::yaml::depth::MAX_DEPTH
+            ),
+        )
+        .in_file(FILE)
+        .at(line + 1, col + 1)
+        .help("fix this line; until then kith uses its default settings"));
+    }
+    Ok(if text.trim().is_empty() {
+        RawConfig::default()
+    } else {
+        match serde_yaml_ng::from_str::<Option<RawConfig>>(text) {
+            Ok(raw) => raw.unwrap_or_default(),
+            Err(e) => {
+                let (line, col) = e
+                    .location()
+                    .map(|l| (l.line() as u32, l.column() as u32))
+                    .unwrap_or((1, 1));
+                let msg = e.to_string();
+                let msg = msg
+                    .rfind(" at line ")
+                    .map_or(msg.as_str(), |i| &msg[..i])
+                    .to_string();
+                return Err(
+                    Diagnostic::error("config", format!("kith.yaml is invalid: {msg}"))
+                        .in_file(FILE)
+                        .at(line, col)
+                        .help("fix this line; until then kith uses its default settings"),
+                );
+            }
+        }
+    })
+}
+
+/// A warning for each top-level key this version does not know, with a did-you-mean.
+fn unknown_keys(raw: &RawConfig, scan: &crate::record::yaml::Scan) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for key in raw.extra.keys() {
+        let mut d = Diagnostic::warning(
+            "config-unknown-key",
+            format!("kith.yaml has an unknown setting `{key}`"),
+        )
+        .in_file(FILE);
+        if let Some(e) = scan.get(key) {
+            d = d.at(e.line + 1, 1);
+        }
+        d = match did_you_mean(key, KNOWN_KEYS.iter().copied()) {
+            Some(k) => d.help(format!("did you mean `{k}`?")),
+            None => d.help(format!("known settings: {}", KNOWN_KEYS.join(", "))),
+        };
+        diags.push(d);
+    }
+    diags
+}
+
+/// `lifecycle:`: the funnel's stages, the lead stages among them, the stages outside it.
+fn read_lifecycle(
+    cfg: &mut Lifecycle,
+    lc: RawLifecycle,
+    err: &impl Fn(&str, String, &str) -> Diagnostic,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(stages) = lc.stages {
+        if stages.is_empty() {
+            diags.push(err(
+                "lifecycle",
+                "lifecycle.stages is empty".into(),
+                "list the funnel stages in order",
+            ));
+        } else {
+            cfg.stages = lower(stages);
+        }
+    }
+    if let Some(leads) = lc.lead_stages {
+        cfg.lead_stages = lower(leads);
+    }
+    if let Some(outside) = lc.outside {
+        cfg.outside = lower(outside);
+    }
+    for s in cfg.lead_stages.clone() {
+        if cfg.rank(&s).is_none() {
+            diags.push(err(
+                "lifecycle",
+                format!("lead stage `{s}` is not one of lifecycle.stages"),
+                "every lead stage must also be listed in lifecycle.stages",
+            ));
+        }
+    }
+}
+
+/// `deal_stages:` (one pipeline) or `pipelines:` (several), not both.
+fn read_pipelines(
+    cfg: &mut Config,
+    one: Option<Vec<RawDealStage>>,
+    pipelines: Option<IndexMap<String, Vec<RawDealStage>>>,
+    err: &impl Fn(&str, String, &str) -> Diagnostic,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match (one, pipelines) {
+        (Some(_), Some(_)) => diags.push(err(
+            "pipelines",
+            "kith.yaml sets both deal_stages and pipelines".into(),
+            "use deal_stages for one pipeline, or pipelines for several, not both",
+        )),
+        (Some(stages), None) => {
+            cfg.pipelines = vec![Pipeline {
+                id: "default".into(),
+                stages: deal_stages(stages),
+            }]
+        }
+        (None, Some(pipes)) if !pipes.is_empty() => {
+            cfg.pipelines = pipes
+                .into_iter()
+                .map(|(id, stages)| Pipeline {
+                    id,
+                    stages: deal_stages(stages),
+                })
+                .collect()
+        }
+        _ => {}
+    }
+}
+
+/// `fields:`: each kind's custom fields and their types.
+fn read_fields(
+    cfg: &mut Config,
+    fields: RawFields,
+    err: &impl Fn(&str, String, &str) -> Diagnostic,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (kind, fields) in [
+        (Kind::Person, fields.contacts),
+        (Kind::Company, fields.companies),
+        (Kind::Deal, fields.deals),
+    ] {
+        for (name, spec) in fields {
+            match FieldType::from_spec(&spec) {
+                Ok(t) => cfg.fields[kind as usize].push((name, t)),
+                Err(msg) => diags.push(err(
+                    "fields",
+                    format!("field `{name}`: {msg}"),
+                    FieldType::SPEC_HELP,
+                )),
+            }
+        }
+    }
+}
+
+/// `report:`: the weekly report's settings.
+fn read_report(
+    d: &mut ReportSettings,
+    r: RawReport,
+    err: &impl Fn(&str, String, &str) -> Diagnostic,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(after) = r.stale_after {
+        match crate::util::duration::parse_duration(after.trim()) {
+            Some(days) => d.stale_days = days,
+            None => diags.push(err(
+                "report",
+                format!("report.stale_after `{after}` is not a duration"),
+                "write a number of days, weeks or months: 30d, 6w, 2m",
+            )),
+        }
+    }
+    d.hot_leads = r.hot_leads.unwrap_or(d.hot_leads);
+    d.hot_segment = r.hot_segment;
+    d.public = r.public.unwrap_or(d.public);
+    d.public_names = r.public_names.unwrap_or(d.public_names);
+    d.out = r.out.unwrap_or(d.out.clone());
+    d.trend_weeks = r.trend_weeks.unwrap_or(d.trend_weeks).clamp(2, 104);
+    if let Some(locale) = r.locale {
+        let l = locale.trim().to_lowercase();
+        if LOCALES.contains(&l.as_str()) {
+            d.locale = l;
+        } else {
+            diags.push(err(
+                "report",
+                format!("report.locale `{locale}` is not a locale kith knows"),
+                &format!("write one of {}", LOCALES.join(", ")),
+            ));
+        }
+    }
+    d.url = r
+        .url
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
+    for (stage, after) in r.stuck_after {
+        match crate::util::duration::parse_duration(after.trim()) {
+            Some(days) => d.stuck_after.push((stage.trim().to_lowercase(), days)),
+            None => diags.push(err(
+                "report",
+                format!("report.stuck_after.{stage} `{after}` is not a duration"),
+                "write a number of days, weeks or months: 14d, 3w, 1m",
+            )),
+        }
+    }
+    for (currency, rate) in r.rates {
+        if rate > 0.0 && rate.is_finite() {
+            d.rates.push((currency.to_uppercase(), rate));
+        } else {
+            diags.push(err(
+                "report",
+                format!("report.rates.{currency} must be a positive number"),
+                "write how many units of the workspace currency one unit is worth",
+            ));
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
