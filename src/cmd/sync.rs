@@ -292,7 +292,7 @@ pub fn clone(dir: Option<&Path>, args: CloneArgs) -> Result<ExitCode> {
     match set_up_clone(&root, &args) {
         Ok(code) => Ok(code),
         Err(e) => {
-            let gone = discard(&root, existed);
+            let gone = crate::sync::clone::discard(&root, existed);
             let left = match gone {
                 Ok(()) => "nothing was left behind".to_string(),
                 Err(why) => format!(
@@ -314,69 +314,13 @@ fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot open the clone in {}", root.display()))?;
     // An unborn HEAD: the remote's HEAD names a branch nobody pushed (a bare repository made
     // where git's default branch is `master`, then `main` published to it).
-    if git.head().is_err() {
-        let remote = git
-            .remotes()?
-            .iter()
-            .flatten()
-            .flatten()
-            .next()
-            .map(str::to_string)
-            .context("the clone has no remote")?;
-        let prefix = format!("{remote}/");
-        let mut branches: Vec<String> = git
-            .branches(Some(git2::BranchType::Remote))?
-            .flatten()
-            .filter_map(|(b, _)| b.name().ok().flatten().map(str::to_string))
-            .filter_map(|n| n.strip_prefix(&prefix).map(str::to_string))
-            .filter(|n| n != "HEAD")
-            .collect();
-        branches.sort();
-        let unborn = git
-            .find_reference("HEAD")
-            .ok()
-            .and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string))
-            .map(|t| t.trim_start_matches("refs/heads/").to_string())
-            .unwrap_or_else(|| "?".into());
-        let branch = match branches.as_slice() {
-            [] => {
-                return Err(crate::util::hint::hint(
-                    format!("{} is empty: there is no workspace to clone yet", args.url),
-                    format!(
-                        "in the workspace, `git remote add origin {}` and `kith sync` publish it",
-                        args.url
-                    ),
-                ));
-            }
-            [only] => only.clone(),
-            many if many.iter().any(|b| b == "main") => "main".to_string(),
-            many => {
-                return Err(crate::util::hint::hint(
-                    format!(
-                        "the remote's HEAD names `{unborn}`, which was never pushed, and it has several branches ({}): kith cannot tell which holds the workspace",
-                        many.join(", ")
-                    ),
-                    format!("say which with `kith clone {} --branch NAME`", args.url),
-                ));
-            }
-        };
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["checkout", "--quiet", "-b", &branch, "--track"])
-            .arg(format!("{remote}/{branch}"))
-            .output()
-            .context("cannot run `git`; is it installed?")?;
-        if !out.status.success() {
-            bail!(
-                "cannot check out `{branch}`: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
+    if let Some(unborn) = crate::sync::clone::unborn_head(&git)? {
+        let branch = crate::sync::clone::check_out_workspace_branch(root, &unborn, &args.url)?;
         done(
             &super::display_path(root),
             &format!(
-                "checked out `{branch}`, the branch that holds the workspace (the remote's HEAD names `{unborn}`, which was never pushed)"
+                "checked out `{branch}`, the branch that holds the workspace (the remote's HEAD names `{}`, which was never pushed)",
+                unborn.named
             ),
         );
     }
@@ -384,7 +328,7 @@ fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
         root.to_path_buf()
     } else {
         // The workspace may be a subfolder of the repository.
-        match find_workspace(root) {
+        match crate::sync::clone::find_workspace(root) {
             Some(p) => p,
             None => {
                 let branch = git
@@ -414,39 +358,6 @@ fn set_up_clone(root: &Path, args: &CloneArgs) -> Result<ExitCode> {
         warn(&note);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Removes what a failed clone made: the folder, or its contents when the folder was there
-/// before (empty, or git would not have cloned into it).
-fn discard(root: &Path, existed: bool) -> std::io::Result<()> {
-    if !existed {
-        return std::fs::remove_dir_all(root);
-    }
-    for e in std::fs::read_dir(root)? {
-        let p = e?.path();
-        if p.is_dir() && !p.is_symlink() {
-            std::fs::remove_dir_all(&p)?;
-        } else {
-            std::fs::remove_file(&p)?;
-        }
-    }
-    Ok(())
-}
-
-fn find_workspace(root: &Path) -> Option<std::path::PathBuf> {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        if dir.join(crate::record::config::FILE).is_file() {
-            return Some(dir);
-        }
-        for e in std::fs::read_dir(&dir).ok()?.flatten() {
-            let p = e.path();
-            if p.is_dir() && p.file_name().is_some_and(|n| n != ".git") {
-                stack.push(p);
-            }
-        }
-    }
-    None
 }
 
 pub fn install_merge_driver(ws: &Workspace) -> Result<ExitCode> {

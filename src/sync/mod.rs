@@ -13,6 +13,7 @@
 //! before it commits anything.
 
 pub mod checkout;
+pub mod clone;
 pub mod driver;
 pub mod lock;
 pub mod merge;
