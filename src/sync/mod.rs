@@ -14,6 +14,7 @@
 
 pub mod checkout;
 pub mod clone;
+pub mod conflicts;
 pub mod driver;
 pub mod lock;
 pub mod merge;
