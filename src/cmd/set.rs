@@ -6,8 +6,6 @@ use crate::cli::{BulkArgs, SetArgs, TagArgs, UnsetArgs};
 use crate::edit::Change;
 use crate::edit::store;
 use crate::index::resolve::resolve;
-use crate::plan::lifecycle::{self, Attribution};
-use crate::record::LIFECYCLE;
 use crate::record::schema;
 use crate::record::value::Value;
 use crate::record::{Kind, Record};
@@ -60,47 +58,8 @@ fn plan_set(
     force: bool,
     (today, me): &(jiff::civil::Date, Option<String>),
 ) -> Result<Plan> {
-    let cfg = &ws.config;
-    let mut changes = Vec::new();
-    let mut summary = Vec::new();
-    let given = |k: &str| {
-        fields
-            .iter()
-            .find(|(f, _)| f == k)
-            .map(|(_, v)| v.to_text())
-    };
-    for (key, value) in fields {
-        if record.get(key) == Some(value) {
-            continue;
-        }
-        summary.push(match record.get(key) {
-            Some(old) => format!("{key} {old} → {value}"),
-            None => format!("{key} = {value}"),
-        });
-        if key == LIFECYCLE && record.kind == Kind::Person {
-            // A lifecycle move follows `promote`'s rules and records its date and a log entry;
-            // an explicit `lifecycle_changed` dates both.
-            let date =
-                given("lifecycle_changed").and_then(|d| crate::record::activity::parse_date(&d));
-            let stamp = Attribution {
-                today: date.unwrap_or(*today),
-                by: me.as_deref(),
-            };
-            let stage = value.to_text();
-            changes.extend(lifecycle::promote(
-                cfg,
-                record,
-                Some(&stage),
-                force,
-                given("other_reason").as_deref(),
-                &stamp,
-            )?);
-        } else if key == "lifecycle_changed" && given(LIFECYCLE).is_some() {
-            continue; // written with the move above
-        } else {
-            changes.push(Change::Set(key.clone(), value.clone()));
-        }
-    }
+    let (changes, summary) =
+        crate::plan::set::fields(&ws.config, record, fields, force, *today, me.as_deref())?;
     Ok(Plan {
         record: record.clone(),
         changes,

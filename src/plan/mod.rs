@@ -10,4 +10,5 @@ pub mod forget;
 pub mod ics;
 pub mod import;
 pub mod lifecycle;
+pub mod set;
 pub mod workflow;
