@@ -9,6 +9,7 @@ pub mod qualify;
 pub mod score;
 pub mod search;
 pub mod segment;
+pub mod select;
 pub mod workflow;
 
 use crate::index::Index;
