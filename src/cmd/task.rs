@@ -6,8 +6,7 @@ use crate::edit::Change;
 use crate::edit::store;
 use crate::index::resolve::resolve;
 use crate::plan::ics;
-use crate::record::Record;
-use crate::record::task::{self, Origin, Task};
+use crate::record::task::{self, Origin, Task, numbered, pick};
 use crate::util::intern::Sym;
 use crate::util::output::{self, Table, paint};
 use crate::workspace::Workspace;
@@ -124,80 +123,6 @@ pub fn snooze(ws: &Workspace, args: SnoozeArgs) -> Result<ExitCode> {
         ));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The open task a command means, with its number: task `n` (1 = due first), the one whose
-/// text contains `matching` (case aside), or the only one when neither is given.
-fn pick<'a>(
-    record: &'a Record,
-    n: Option<usize>,
-    matching: Option<&str>,
-    verb: &str,
-) -> Result<(usize, &'a Task)> {
-    let open: Vec<(usize, &Task)> = task::open_tasks(&record.tasks)
-        .into_iter()
-        .enumerate()
-        .map(|(i, t)| (i + 1, t))
-        .collect();
-    let all = || numbered(open.iter().copied());
-    let k = open.len();
-    if k == 0 {
-        bail!("{} has no open tasks", record.path());
-    }
-    if let Some(words) = matching {
-        let found: Vec<(usize, &Task)> = open
-            .iter()
-            .copied()
-            .filter(|(_, t)| task_matches(t, words))
-            .collect();
-        return match found.as_slice() {
-            [one] => Ok(*one),
-            [] => bail!(
-                "no open task of {} matches `{words}`; its open tasks:\n{}",
-                record.path(),
-                all()
-            ),
-            several => bail!(
-                "{} open tasks of {} match `{words}`; say which: `kith {verb} {} N`\n{}",
-                several.len(),
-                record.path(),
-                record.id,
-                numbered(several.iter().copied())
-            ),
-        };
-    }
-    match n {
-        None if k == 1 => Ok(open[0]),
-        None => bail!(
-            "{} has {k} open tasks; say which: `kith {verb} {} N` or `--match TEXT`\n{}",
-            record.path(),
-            record.id,
-            all()
-        ),
-        Some(i) if i == 0 || i > k => bail!(
-            "{} has {k} open task{}; there is no task {i}\n{}",
-            record.path(),
-            if k == 1 { "" } else { "s" },
-            all()
-        ),
-        Some(i) => Ok(open[i - 1]),
-    }
-}
-
-/// Whether a task's type and text contain every word of `words`, case aside.
-fn task_matches(t: &Task, words: &str) -> bool {
-    let hay = format!("{} {}", t.kind, t.text).to_lowercase();
-    let words = words.to_lowercase();
-    let mut words = words.split_whitespace().peekable();
-    words.peek().is_some() && words.all(|w| hay.contains(w))
-}
-
-/// Numbered tasks as `kith due` and `kith show` number them, one per line.
-fn numbered<'a>(tasks: impl Iterator<Item = (usize, &'a Task)>) -> String {
-    tasks
-        .map(|(i, t)| format!("  {i}. {} {} {}", t.due, t.kind, t.text))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 pub fn due(ws: &Workspace, args: DueArgs) -> Result<ExitCode> {

@@ -12,9 +12,11 @@
 //! So tasks read and edit naturally in any editor and render as checkboxes on any markdown
 //! host. This module owns the grammar (parse and format); [`crate::edit`] inserts and ticks them.
 
+use crate::record::Record;
 use crate::record::activity::{self, Activity};
 use crate::record::body::{self, Section};
 use crate::util::intern::Sym;
+use anyhow::{Result, bail};
 use compact_str::CompactString;
 use jiff::civil::Date;
 
@@ -284,6 +286,80 @@ impl Origin {
             Origin::Workflow(w) => format!("workflow {w}"),
         }
     }
+}
+
+/// The open task a command means, with its number: task `n` (1 = due first), the one whose
+/// text contains `matching` (case aside), or the only one when neither is given.
+pub fn pick<'a>(
+    record: &'a Record,
+    n: Option<usize>,
+    matching: Option<&str>,
+    verb: &str,
+) -> Result<(usize, &'a Task)> {
+    let open: Vec<(usize, &Task)> = open_tasks(&record.tasks)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| (i + 1, t))
+        .collect();
+    let all = || numbered(open.iter().copied());
+    let k = open.len();
+    if k == 0 {
+        bail!("{} has no open tasks", record.path());
+    }
+    if let Some(words) = matching {
+        let found: Vec<(usize, &Task)> = open
+            .iter()
+            .copied()
+            .filter(|(_, t)| task_matches(t, words))
+            .collect();
+        return match found.as_slice() {
+            [one] => Ok(*one),
+            [] => bail!(
+                "no open task of {} matches `{words}`; its open tasks:\n{}",
+                record.path(),
+                all()
+            ),
+            several => bail!(
+                "{} open tasks of {} match `{words}`; say which: `kith {verb} {} N`\n{}",
+                several.len(),
+                record.path(),
+                record.id,
+                numbered(several.iter().copied())
+            ),
+        };
+    }
+    match n {
+        None if k == 1 => Ok(open[0]),
+        None => bail!(
+            "{} has {k} open tasks; say which: `kith {verb} {} N` or `--match TEXT`\n{}",
+            record.path(),
+            record.id,
+            all()
+        ),
+        Some(i) if i == 0 || i > k => bail!(
+            "{} has {k} open task{}; there is no task {i}\n{}",
+            record.path(),
+            if k == 1 { "" } else { "s" },
+            all()
+        ),
+        Some(i) => Ok(open[i - 1]),
+    }
+}
+
+/// Whether a task's type and text contain every word of `words`, case aside.
+pub fn task_matches(t: &Task, words: &str) -> bool {
+    let hay = format!("{} {}", t.kind, t.text).to_lowercase();
+    let words = words.to_lowercase();
+    let mut words = words.split_whitespace().peekable();
+    words.peek().is_some() && words.all(|w| hay.contains(w))
+}
+
+/// Numbered tasks as `kith due` and `kith show` number them, one per line.
+pub fn numbered<'a>(tasks: impl Iterator<Item = (usize, &'a Task)>) -> String {
+    tasks
+        .map(|(i, t)| format!("  {i}. {} {} {}", t.due, t.kind, t.text))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
