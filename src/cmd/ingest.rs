@@ -89,18 +89,19 @@ pub fn run(ws: &Workspace, args: IngestArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let n = read.problems.len();
-    output::eprint(&format!(
-        "{}: {n} {} could not be read (listed above); everything else was {}\n  help: ingesting \
-         again adds only what is not logged yet, so fix or leave out those files and run it again\n",
-        paint(output::BAD.bold(), "error"),
-        if n == 1 {
-            "message or file"
-        } else {
-            "messages or files"
-        },
-        if args.dry_run { "planned" } else { "ingested" },
-    ));
-    Ok(ExitCode::from(1))
+    Err(crate::util::hint::hint(
+        format!(
+            "{n} {} could not be read (listed above); everything else was {}",
+            if n == 1 {
+                "message or file"
+            } else {
+                "messages or files"
+            },
+            if args.dry_run { "planned" } else { "ingested" },
+        ),
+        "ingesting again adds only what is not logged yet, so fix or leave out those files and \
+         run it again",
+    ))
 }
 
 /// A progress bar on a terminal for a long run; hidden otherwise.
