@@ -464,7 +464,6 @@ fn scan_quoted(
     entry: &mut Entry,
     q: u8,
 ) -> usize {
-    let next;
     entry.style = if q == b'"' {
         Style::DoubleQuoted
     } else {
@@ -475,7 +474,6 @@ fn scan_quoted(
             let last = line_at(lines, i, close);
             entry.value_span = vstart..close + 1;
             entry.multiline = last > i;
-            next = last + 1;
             let tail = &text[close + 1..lines[last].end];
             if !only_comment(tail) {
                 entry.problem = Some(text_after_value(text, lines, last, close + 1));
@@ -483,18 +481,16 @@ fn scan_quoted(
                 let raw = &text[vstart + 1..close];
                 entry.value = decode_quoted(raw, q).map(Value::Str);
             }
+            last + 1
         }
-        None => {
-            next = unclosed(
-                entry,
-                text.len(),
-                lines.len(),
-                "this quoted value is never closed".into(),
-                "add the closing quote at the end of the value",
-            );
-        }
+        None => unclosed(
+            entry,
+            text.len(),
+            lines.len(),
+            "this quoted value is never closed".into(),
+            "add the closing quote at the end of the value",
+        ),
     }
-    next
 }
 
 /// A flow collection (`[…]` or `{…}`); a one-line list of plain items is read in place; the
@@ -507,7 +503,6 @@ fn scan_flow(
     entry: &mut Entry,
     b: u8,
 ) -> usize {
-    let next;
     entry.style = if b == b'[' {
         Style::FlowSeq
     } else {
@@ -518,7 +513,6 @@ fn scan_flow(
             let last = line_at(lines, i, end - 1);
             entry.value_span = vstart..end;
             entry.multiline = last > i;
-            next = last + 1;
             let tail = &text[end..lines[last].end];
             if !only_comment(tail) {
                 entry.problem = Some(text_after_value(text, lines, last, end));
@@ -529,6 +523,7 @@ fn scan_flow(
                 entry.items = items;
                 entry.value = Some(Value::List(values.into()));
             }
+            last + 1
         }
         None => {
             let message = format!(
@@ -536,16 +531,15 @@ fn scan_flow(
                 b as char,
                 if b == b'[' { ']' } else { '}' }
             );
-            next = unclosed(
+            unclosed(
                 entry,
                 text.len(),
                 lines.len(),
                 message,
                 "close the list on the same line, e.g. `tags: [vip, webinar-2026]`",
-            );
+            )
         }
     }
-    next
 }
 
 /// A block scalar (`|` or `>`): its indented lines; a literal at the margin is read in place;
