@@ -77,6 +77,7 @@ const KNOWN_KEYS: &[&str] = &[
     "report",
     "workflows",
     "ingest",
+    "quotas",
 ];
 
 /// A teammate: someone who owns records and logs activities.
@@ -190,6 +191,8 @@ pub struct Config {
     pub ingest: Option<serde_yaml_ng::Value>,
     /// `report:` settings for `kith report`.
     pub report: ReportSettings,
+    /// `quotas:`: each teammate's sales target, in the workspace currency.
+    pub quotas: Vec<Quota>,
     /// The text of kith.yaml, to point diagnostics about nested settings at their line.
     pub source: String,
 }
@@ -221,6 +224,28 @@ pub struct ReportSettings {
     /// Days an open deal may sit in a stage before it is stuck, by stage (default: twice the
     /// median stay of won deals in that stage).
     pub stuck_after: Vec<(String, i64)>,
+}
+
+/// A teammate's sales target: the amount of deals to win per month and per quarter, in the
+/// workspace currency (`quotas:` in kith.yaml). One period set gives the other: a monthly
+/// quota of 40,000 is a quarterly one of 120,000.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quota {
+    pub teammate: String,
+    pub month: Option<f64>,
+    pub quarter: Option<f64>,
+}
+
+impl Quota {
+    /// The target for one month.
+    pub fn monthly(&self) -> Option<f64> {
+        self.month.or(self.quarter.map(|q| q / 3.0))
+    }
+
+    /// The target for one quarter.
+    pub fn quarterly(&self) -> Option<f64> {
+        self.quarter.or(self.month.map(|m| m * 3.0))
+    }
 }
 
 /// How names appear in public reports.
@@ -277,6 +302,7 @@ impl Default for Config {
             workflows: None,
             ingest: None,
             report: ReportSettings::default(),
+            quotas: Vec::new(),
             source: String::new(),
         }
     }
@@ -468,6 +494,9 @@ impl Config {
             .collect();
         if let Some(r) = raw.report {
             read_report(&mut cfg.report, r, &err, &mut diags);
+        }
+        if let Some(q) = raw.quotas {
+            read_quotas(&mut cfg, q, &err, &mut diags);
         }
         cfg.segments = raw.segments;
         cfg.scoring = raw.scoring;
@@ -724,6 +753,85 @@ fn read_report(
     }
 }
 
+/// `quotas:`: `teammate: { month: AMOUNT, quarter: AMOUNT }` (either or both).
+fn read_quotas(
+    cfg: &mut Config,
+    quotas: serde_yaml_ng::Value,
+    err: &impl Fn(&str, String, &str) -> Diagnostic,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use serde_yaml_ng::Value as Y;
+    const HELP: &str = "write `quotas: { sam: { quarter: 150000 } }`: per teammate, the amount to win per month or quarter, in the workspace currency";
+    let Y::Mapping(map) = quotas else {
+        if !quotas.is_null() {
+            diags.push(err(
+                "quotas",
+                "quotas must be a mapping of teammates".into(),
+                HELP,
+            ));
+        }
+        return;
+    };
+    for (who, spec) in map {
+        let who = match &who {
+            Y::String(s) => s.trim().to_string(),
+            other => serde_yaml_ng::to_string(other)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        };
+        let Y::Mapping(periods) = spec else {
+            diags.push(err(
+                "quotas",
+                format!("quotas.{who} must say month or quarter"),
+                HELP,
+            ));
+            continue;
+        };
+        let mut quota = Quota {
+            teammate: who.clone(),
+            month: None,
+            quarter: None,
+        };
+        for (period, amount) in periods {
+            let period = period.as_str().unwrap_or_default().trim().to_lowercase();
+            let amount = amount.as_f64().filter(|a| a.is_finite() && *a > 0.0);
+            let slot = match period.as_str() {
+                "month" => &mut quota.month,
+                "quarter" => &mut quota.quarter,
+                _ => {
+                    diags.push(err(
+                        "quotas",
+                        format!("quotas.{who}.{period} is not a period"),
+                        "the periods are month and quarter",
+                    ));
+                    continue;
+                }
+            };
+            match amount {
+                Some(a) => *slot = Some(a),
+                None => diags.push(err(
+                    "quotas",
+                    format!("quotas.{who}.{period} must be a positive amount"),
+                    HELP,
+                )),
+            }
+        }
+        if cfg.teammate(&who).is_none() {
+            let mut d = err(
+                "quotas",
+                format!("quotas.{who}: `{who}` is not a teammate"),
+                "quotas are per teammate: add them under teammates, or fix the name",
+            );
+            d.severity = crate::record::diag::Severity::Warning;
+            diags.push(d);
+        }
+        if quota.month.is_some() || quota.quarter.is_some() {
+            cfg.quotas.push(quota);
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawConfig {
@@ -745,6 +853,7 @@ struct RawConfig {
     report: Option<RawReport>,
     workflows: Option<serde_yaml_ng::Value>,
     ingest: Option<serde_yaml_ng::Value>,
+    quotas: Option<serde_yaml_ng::Value>,
     #[serde(flatten)]
     extra: IndexMap<String, serde_yaml_ng::Value>,
 }
@@ -908,6 +1017,11 @@ fields:
 #   rates: {{ USD: 0.92, GBP: 1.17 }}   # amounts converted into `currency`; else summed per currency
 #   public: false                # true: every report is aggregate only (as `--public`)
 #   public_names: initials       # in public reports: initials, or none
+
+# Sales targets per teammate, in `currency`: deals to win per month or per quarter. The report
+# shows attainment and coverage beside the month's and the quarter's forecast.
+# quotas:
+#   sam: {{ quarter: 150000 }}
 "#
     )
 }
@@ -915,6 +1029,41 @@ fields:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotas_per_month_or_quarter_give_each_other() {
+        let (cfg, diags) = Config::parse(
+            "teammates: { sam: {}, priya: {} }\nquotas:\n  sam: { quarter: 150000 }\n  priya: { month: 30000 }\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(cfg.quotas.len(), 2);
+        assert_eq!(cfg.quotas[0].monthly(), Some(50000.0));
+        assert_eq!(cfg.quotas[1].quarterly(), Some(90000.0));
+    }
+
+    #[test]
+    fn quotas_say_what_is_wrong() {
+        let (cfg, diags) = Config::parse(
+            "teammates: { sam: {} }\nquotas:\n  sam: { week: 10 }\n  ana: { month: 5 }\n  sam2: { month: -3 }\n",
+        );
+        let text: Vec<String> = diags.iter().map(|d| d.render(false)).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("quotas.sam.week is not a period")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("`ana` is not a teammate")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("quotas.sam2.month must be a positive amount")),
+            "{text:?}"
+        );
+        // A quota for someone who is not a teammate is a warning: it is kept.
+        assert!(cfg.quotas.iter().any(|q| q.teammate == "ana"));
+    }
 
     #[test]
     fn empty_config_is_all_defaults() {

@@ -138,7 +138,13 @@ const BUILTIN_NAMES: &[&str] = &[
     "close_date",
     "contacts",
     "lost_reason",
+    "forecast",
 ];
+
+/// The forecast categories a deal may be put in by hand (`forecast: commit`); `closed` comes
+/// from a won stage, and an open deal's default from its stage's win probability
+/// ([`crate::report::forecast`]).
+pub const FORECAST_CATEGORIES: [&str; 4] = ["pipeline", "best-case", "commit", "omitted"];
 
 /// The names of `kind`'s built-in fields.
 pub fn builtin_names(kind: Kind) -> impl Iterator<Item = &'static str> {
@@ -180,6 +186,7 @@ pub fn builtin(kind: Kind, key: &str) -> Option<FieldType> {
         (Kind::Deal, "company") => Ref(Kind::Company),
         (Kind::Deal, "contacts") => Refs(Kind::Person),
         (Kind::Deal, "lost_reason") => Text,
+        (Kind::Deal, "forecast") => Choice(FORECAST_CATEGORIES.map(String::from).to_vec()),
         _ => return None,
     };
     Some(t)

@@ -169,6 +169,32 @@ pub fn render(w: &Weekly, locale: &str, url: Option<&str>, style: Style) -> Stri
         },
     });
 
+    let fc = &w.forecast;
+    let mut lines = vec![match (&fc.velocity.per_day_text, &fc.velocity_change) {
+        (Some(v), Some(c)) => format!("Velocity: {v} a day ({} on the week before)", c.line()),
+        (Some(v), None) => format!("Velocity: {v} a day"),
+        (None, _) => "Velocity: not known yet (no won deal with a created date)".into(),
+    }];
+    for p in &fc.periods {
+        let t = &p.total;
+        let mut line = format!(
+            "{}: closed {}, commit {}, best case {}, pipeline {}",
+            p.label, t.closed.text, t.commit.text, t.best_case.text, t.pipeline.text
+        );
+        if let (Some(q), Some(a)) = (&t.quota, t.attainment) {
+            line.push_str(&format!(
+                "; {} % of quota ({})",
+                crate::analysis::score::num(a),
+                q.text
+            ));
+        }
+        lines.push(line);
+    }
+    sections.push(Section {
+        title: "Forecast".into(),
+        lines,
+    });
+
     let f = &w.followups;
     sections.push(Section {
         title: "To do".into(),

@@ -11,6 +11,7 @@ pub mod digest;
 pub mod feed;
 mod figures;
 mod followups;
+pub mod forecast;
 mod funnel;
 pub mod headline;
 pub mod lists;
@@ -162,6 +163,8 @@ pub struct Weekly {
     pub deals: deals::Deals,
     /// Open deals' days in their stage, stuck and overdue ones.
     pub deal_depth: deals_depth::Depth,
+    /// This month's and quarter's forecast by category and owner, quotas, pipeline velocity.
+    pub forecast: forecast::Forecast,
     /// Pipeline created, won and lost this week, beside the week before.
     pub week_money: week_money::WeekMoney,
     pub trend: Option<trend::Trend>,
@@ -411,6 +414,7 @@ fn weekly(
         followups,
         deals: deals::build(ctx, f, &basis.months),
         deal_depth: deals_depth::build(ctx, basis, history, input.uncommitted),
+        forecast: forecast::build(ctx, basis),
         week_money,
         trend,
         health: Health {

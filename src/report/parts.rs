@@ -444,17 +444,23 @@ fn deal(ctx: &Ctx, basis: &Basis, r: &Record) -> Outcome {
 /// date.
 fn cycle_days(ctx: &Ctx, basis: &Basis, r: &Record) -> Option<i64> {
     let created = r.date("created")?;
+    let won_on = closed_on(ctx, basis, r, Closed::Won)?;
+    let days = (won_on - created).get_days() as i64;
+    (days >= 0).then_some(days)
+}
+
+/// The day a deal was won (or lost): its last move into such a stage, from its log or history,
+/// else its `close_date`.
+pub(super) fn closed_on(ctx: &Ctx, basis: &Basis, r: &Record, how: Closed) -> Option<Date> {
     let moves = timeline::of(r, basis.moves_of(r));
-    let won_on = moves
+    moves
         .iter()
         .rev()
         .find(|m| {
             m.to.as_deref()
                 .and_then(|s| ctx.cfg.pipeline(r.text("pipeline"))?.stage(s))
-                .is_some_and(|s| s.closed == Some(Closed::Won))
+                .is_some_and(|s| s.closed == Some(how))
         })
         .map(|m| m.date)
-        .or_else(|| r.date("close_date"))?;
-    let days = (won_on - created).get_days() as i64;
-    (days >= 0).then_some(days)
+        .or_else(|| r.date("close_date"))
 }

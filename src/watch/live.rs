@@ -401,6 +401,7 @@ impl WeeklyValue {
             followups,
             deals,
             deal_depth,
+            forecast,
             week_money,
             trend,
             health

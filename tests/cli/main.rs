@@ -30,6 +30,7 @@ mod report;
 mod report_deals;
 mod report_digest;
 mod report_feed;
+mod report_forecast;
 mod report_lists;
 mod report_phone;
 mod report_week;

@@ -7,6 +7,10 @@ use crate::report::{fixture, page, sel, text};
 use std::path::Path;
 
 /// The W48 digest of `report.rs`'s fixture, every figure as report.rs works it out by hand.
+/// Velocity: Initech and Umbrella open, Acme won (created 10-01, won 11-24: 54 days) and
+/// Globex lost: 2 × 50 % × €10,000 ÷ 54 = €185 a day; a week before nothing had closed, so
+/// there is no value to set beside it. Acme won and Globex lost in November, and Initech
+/// (qualified-to-buy, 40 %) closes in it: pipeline.
 const DIGEST: &str = "# Test CRM: week 2026-W48
 
 2026-11-23 to 2026-11-29, figures as of 2026-11-25
@@ -36,6 +40,12 @@ const DIGEST: &str = "# Test CRM: week 2026-W48
 ## Closing this month
 
 - Initech expansion (qualified-to-buy), €20,000, 2026-11-30, Sam Okafor
+
+## Forecast
+
+- Velocity: €185 a day
+- November 2026: closed €10,000, commit €0, best case €0, pipeline €20,000
+- Q4 2026: closed €10,000, commit €0, best case €0, pipeline €20,000
 
 ## To do
 
