@@ -139,6 +139,8 @@ const BUILTIN_NAMES: &[&str] = &[
     "contacts",
     "lost_reason",
     "forecast",
+    "next_step",
+    "next_step_date",
 ];
 
 /// The forecast categories a deal may be put in by hand (`forecast: commit`); `closed` comes
@@ -185,7 +187,8 @@ pub fn builtin(kind: Kind, key: &str) -> Option<FieldType> {
         (Kind::Deal, "close_date") => Date,
         (Kind::Deal, "company") => Ref(Kind::Company),
         (Kind::Deal, "contacts") => Refs(Kind::Person),
-        (Kind::Deal, "lost_reason") => Text,
+        (Kind::Deal, "lost_reason" | "next_step") => Text,
+        (Kind::Deal, "next_step_date") => Date,
         (Kind::Deal, "forecast") => Choice(FORECAST_CATEGORIES.map(String::from).to_vec()),
         _ => return None,
     };

@@ -27,6 +27,24 @@ pub struct Depth {
     pub limits: Vec<StageLimit>,
     /// Deals whose close date moved later this week, by deal.
     pub slipped: Vec<Slip>,
+    /// Open deals without a next step, or whose next step's date is past: those with a past
+    /// date first (the longest past first), then those without one, by name.
+    pub next_steps: Vec<NextStep>,
+    pub no_next_step: usize,
+    pub next_step_past: usize,
+}
+
+/// An open deal whose next step is missing or late (`next_step`, `next_step_date`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NextStep {
+    pub record: RecordRef,
+    pub stage: String,
+    pub next_step: Option<String>,
+    pub date: Option<String>,
+    /// Days since its date, when it is past.
+    pub days_late: Option<i64>,
+    pub amount: Option<Money>,
+    pub owner: Option<String>,
 }
 
 /// A close date moved later this week (from its first value this week to its last).
@@ -139,6 +157,35 @@ pub(super) fn build(
             }
         }
     }
+    let mut next_steps: Vec<NextStep> = open
+        .iter()
+        .filter_map(|(r, stage)| {
+            let step = r
+                .text("next_step")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from);
+            let date = r.date("next_step_date");
+            let late = date
+                .map(|d| (ctx.as_of - d).get_days() as i64)
+                .filter(|d| *d > 0);
+            (late.is_some() || (step.is_none() && date.is_none())).then(|| NextStep {
+                record: ctx.names.of(r),
+                stage: stage.clone(),
+                next_step: step,
+                date: date.map(|d| d.to_string()),
+                days_late: late,
+                amount: r.number("amount").map(|a| Money::new(&r.currency(cfg), a)),
+                owner: ctx.owner(r),
+            })
+        })
+        .collect();
+    next_steps.sort_by(|a, b| {
+        b.days_late
+            .cmp(&a.days_late)
+            .then_with(|| a.record.name.cmp(&b.record.name))
+            .then_with(|| a.record.id.cmp(&b.record.id))
+    });
     let mut deals: Vec<OpenDeal> = open
         .into_iter()
         .map(|(r, stage)| {
@@ -177,6 +224,9 @@ pub(super) fn build(
         deals,
         limits,
         slipped: history.map_or_else(Vec::new, |h| slipped(ctx, h, uncommitted)),
+        no_next_step: next_steps.iter().filter(|n| n.days_late.is_none()).count(),
+        next_step_past: next_steps.iter().filter(|n| n.days_late.is_some()).count(),
+        next_steps,
     }
 }
 

@@ -90,6 +90,11 @@ pub fn long(w: &Weekly) -> Vec<Long> {
         vec![w.deal_depth.deals.len()],
     );
     by_owner(
+        "next-steps",
+        "Next steps missing or past",
+        vec![w.deal_depth.next_steps.len()],
+    );
+    by_owner(
         "closing",
         "Deals closing this month",
         vec![w.deals.closing_this_month.len()],

@@ -19,7 +19,7 @@ fn ages(path: &Path) -> Vec<[String; 5]> {
     let doc = page(path);
     let td = sel("td");
     let stuck = sel(".pill.bad");
-    doc.select(&sel("#deals h3#deal-ages ~ table tbody tr"))
+    doc.select(&sel("#deals h3#deal-ages + p + table tbody tr"))
         .map(|tr| {
             let cells: Vec<String> = tr.select(&td).map(text).collect();
             let flags: Vec<String> = tr.select(&stuck).map(text).collect();
@@ -291,4 +291,72 @@ fn a_deal_page_names_its_company_and_contacts_with_links_and_its_amount_as_money
             ]
         )
     );
+}
+
+#[test]
+fn deals_without_a_next_step_or_past_it_are_listed() {
+    let (_tmp, crm) = demo();
+    kith_in(&crm, &["report"]).ok();
+    let doc = page(&crm.join("public/index.html"));
+    let td = sel("td");
+    let rows: Vec<Vec<String>> = doc
+        .select(&sel("#deals h3#next-steps + p + table tbody tr"))
+        .map(|tr| tr.select(&td).map(text).collect())
+        .collect();
+    // Kestrel's next step was due 2026-11-24, a day before today: first. Alpenrose's is on
+    // 12-02, still ahead: not listed. The four other open deals have none, by name.
+    let none = |deal: &str, stage: &str, owner: &str| {
+        [deal, stage, "none", "–", owner].map(String::from).to_vec()
+    };
+    assert_eq!(
+        rows,
+        [
+            [
+                "Kestrel Health data platform",
+                "contract-sent",
+                "order form countersigned by Dana",
+                "2026-11-24",
+                "Sam Okafor"
+            ]
+            .map(String::from)
+            .to_vec(),
+            none(
+                "Brunner Feinmechanik pilot",
+                "appointment-scheduled",
+                "Priya Raman"
+            ),
+            none(
+                "Larkspur Media audience analytics",
+                "presentation-scheduled",
+                "Priya Raman"
+            ),
+            none(
+                "Oakridge plant telemetry",
+                "presentation-scheduled",
+                "Sam Okafor"
+            ),
+            none(
+                "Van Dijk Logistics route insights",
+                "qualified-to-buy",
+                "Priya Raman"
+            ),
+        ]
+    );
+    let note = doc
+        .select(&sel("#next-steps + p"))
+        .next()
+        .map(text)
+        .unwrap();
+    assert_eq!(
+        note,
+        "1 open deal with a next step whose date is past, and 4 without one (next_step, \
+         next_step_date)."
+    );
+    // `kith set` knows the fields' types.
+    let run = kith_in(
+        &crm,
+        &["set", "oakridge-plant-telemetry", "next_step_date=soon"],
+    );
+    let err = run.fails(1);
+    assert!(err.contains("next_step_date"), "{err}");
 }
