@@ -477,7 +477,7 @@ fn prepare_all(
     let mut refused: Vec<String> = Vec::new();
     // Messages that do not name their file get it in front.
     let refusal = |path: String, e: anyhow::Error| {
-        let message = crate::util::hint::one_line(&e);
+        let message = crate::util::hint::as_lines(&e);
         if message.contains(&path) {
             message
         } else {

@@ -109,7 +109,7 @@ pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitC
             Ok(()) => rendered.push(week.to_string()),
             Err(e) if i > 0 => {
                 // A week before the repository's first commit, say: the later ones still go.
-                warn(&format!("{week}: {}", crate::util::hint::one_line(&e)));
+                warn(&format!("{week}: {}", crate::util::hint::as_lines(&e)));
             }
             Err(e) => return Err(e),
         }

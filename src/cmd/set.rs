@@ -190,10 +190,7 @@ fn plan_each(
         match plan(r) {
             Ok(p) => plans.push(p),
             Err(e) if targets.len() == 1 => return Err(crate::util::hint::flatten(&e, |m| m)),
-            Err(e) => errors.push(match crate::util::hint::help_of(&e) {
-                Some(help) => format!("{}: {e:#} ({help})", r.path()),
-                None => format!("{}: {e:#}", r.path()),
-            }),
+            Err(e) => errors.push(format!("{}: {}", r.path(), crate::util::hint::inline(&e))),
         }
     }
     match errors.len() {

@@ -102,7 +102,7 @@ fn open_report(ws: &Workspace, live: &Live) -> Option<Session> {
     opened.unwrap_or_else(|e| {
         output::print(&format!(
             "the report was not rendered: {}\n",
-            crate::util::hint::one_line(&e)
+            crate::util::hint::as_lines(&e)
         ));
         None
     })
@@ -116,7 +116,7 @@ fn refresh_report(ws: &Workspace, live: &Live, session: &mut Session, pages: &[(
         Err(e) => output::print(&format!(
             "{}: the report was not re-rendered: {}\n",
             ws.rel(session.out()),
-            crate::util::hint::one_line(&e)
+            crate::util::hint::as_lines(&e)
         )),
     }
 }

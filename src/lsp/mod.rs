@@ -72,7 +72,7 @@ fn serve(
                 Response::new_err(
                     id,
                     ErrorCode::RequestFailed as i32,
-                    crate::util::hint::one_line(&e),
+                    crate::util::hint::as_lines(&e),
                 )
                 .into(),
             );

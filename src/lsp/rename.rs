@@ -93,7 +93,7 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
         .map_err(|e| {
             refused(format!(
                 "{rel} cannot be changed: {}",
-                crate::util::hint::one_line(&e)
+                crate::util::hint::as_lines(&e)
             ))
         })?;
         if after == before {

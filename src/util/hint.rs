@@ -45,10 +45,7 @@ impl Hint {
 
     /// The message with its help in parentheses, for one line of a list.
     pub fn inline(&self) -> String {
-        match &self.help {
-            Some(h) => format!("{} ({h})", self.message),
-            None => self.message.clone(),
-        }
+        join_inline(&self.message, self.help.as_deref())
     }
 }
 
@@ -66,12 +63,25 @@ pub fn flatten(err: &anyhow::Error, message: impl FnOnce(String) -> String) -> a
     }
 }
 
-/// `err` for a line of other output (a watcher's message, a warning): its whole chain on one
-/// line, then its help on the next, as [`crate::cmd::render_error`] writes it.
-pub fn one_line(err: &anyhow::Error) -> String {
+/// `err` among other output (a watcher's message, a warning): its whole chain on one line,
+/// then its help on the next, as [`crate::cmd::render_error`] writes it.
+pub fn as_lines(err: &anyhow::Error) -> String {
     match help_of(err) {
         Some(help) => format!("{err:#}\n  help: {help}"),
         None => format!("{err:#}"),
+    }
+}
+
+/// `err` as one line of a list (a bulk edit's refusals): its whole chain, then its help in
+/// parentheses, as [`Hint::inline`] writes a hint.
+pub fn inline(err: &anyhow::Error) -> String {
+    join_inline(&format!("{err:#}"), help_of(err))
+}
+
+fn join_inline(message: &str, help: Option<&str>) -> String {
+    match help {
+        Some(h) => format!("{message} ({h})"),
+        None => message.to_string(),
     }
 }
 

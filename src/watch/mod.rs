@@ -95,7 +95,7 @@ fn reload_config(ws: &mut Workspace) -> Result<(), Vec<String>> {
     let new = Workspace::open(&ws.root).map_err(|e| {
         vec![format!(
             "{file}: not reloaded, keeping the previous settings: {}",
-            crate::util::hint::one_line(&e)
+            crate::util::hint::as_lines(&e)
         )]
     })?;
     let analysis = crate::analysis::config_diagnostics(&new.config);
