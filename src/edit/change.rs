@@ -29,6 +29,21 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// A reference field pointed from one id to another, only the id's bytes rewritten (a wiki
+    /// link's brackets and label, quotes and layout stay); `value` when that cannot be done.
+    Repoint {
+        field: String,
+        from: String,
+        to: String,
+        value: Value,
+    },
+    /// Wiki links in the body to record `kind`/`from` (`[[from]]`, `[[from|label]]`,
+    /// `[[dir/from]]`) pointed at `to`; labels and folders stay as written.
+    RenameLink {
+        kind: crate::record::Kind,
+        from: String,
+        to: String,
+    },
     /// Mentions of a person (full name, e-mail addresses, phone numbers as written) in the
     /// body replaced with `[removed]` ([`crate::edit::redact`]); the frontmatter is never touched.
     Redact(Vec<String>),
@@ -48,6 +63,10 @@ impl Change {
             Change::TickTask(t, _) => format!("task {} {} done", t.kind, t.text),
             Change::MoveTask(t, to) => format!("task {} {} due {to}", t.kind, t.text),
             Change::RenameDeal { from, to } => format!("#{from} → #{to}"),
+            Change::RenameLink { from, to, .. } => format!("[[{from}]] → [[{to}]]"),
+            Change::Repoint {
+                field, from, to, ..
+            } => format!("{field}: {from} → {to}"),
             Change::Redact(_) => format!("mentions replaced with {}", crate::edit::redact::REMOVED),
         }
     }
@@ -77,6 +96,15 @@ pub fn apply(
             }),
             Change::MoveTask(t, to) => doc.change_task(t, |t| t.due = *to),
             Change::RenameDeal { from, to } => doc.rename_deal(from, to),
+            Change::RenameLink { kind, from, to } => doc.rename_link(*kind, from, to),
+            Change::Repoint {
+                field,
+                from,
+                to,
+                value,
+            } => doc
+                .repoint(field, from, to)
+                .or_else(|| Some(doc.set(field, value, ty(field).as_ref()))),
             Change::Redact(needles) => doc.redact(needles),
         };
         if let Some(next) = next {

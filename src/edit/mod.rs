@@ -253,6 +253,39 @@ impl<'a> Doc<'a> {
         Some(self.set(key, &Value::List(items.into()), Some(&FieldType::List)))
     }
 
+    /// Points a reference field at `to` instead of `from` by rewriting the id's bytes only:
+    /// quotes, a wiki link's brackets and label (`"[[from|Label]]"`), comments and list
+    /// layout stay as written. A list that holds `to` already loses `from` instead. `None`
+    /// when the value is laid out in a way this cannot do (the caller then sets the value).
+    pub fn repoint(&self, key: &str, from: &str, to: &str) -> Option<String> {
+        let entry = self.entry(key)?;
+        if entry.multiline && entry.items.is_empty() {
+            return None;
+        }
+        let fm = self.fm_text();
+        let spans: Vec<std::ops::Range<usize>> = if entry.items.is_empty() {
+            vec![entry.value_span.clone()]
+        } else {
+            entry.items.iter().map(|i| i.span.clone()).collect()
+        };
+        let ids: Vec<Option<usize>> = spans.iter().map(|s| id_at(&fm[s.clone()], from)).collect();
+        if ids.iter().all(Option::is_none) {
+            return None;
+        }
+        if spans.len() > 1 && spans.iter().any(|s| id_at(&fm[s.clone()], to).is_some()) {
+            let written = &fm[spans[ids.iter().position(Option::is_some)?].clone()];
+            return self.list_remove(key, written.trim_matches(['"', '\'']));
+        }
+        let mut out = self.text.to_string();
+        for (span, at) in spans.iter().zip(&ids).rev() {
+            if let Some(at) = at {
+                let start = self.split.fm_start + span.start + at;
+                out.replace_range(start..start + from.len(), to);
+            }
+        }
+        Some(out)
+    }
+
     /// Inserts an activity entry into the `## Activity` list, keeping it in date order (after
     /// every entry of the same day or earlier), creating the section at the end when missing.
     pub fn add_activity(&self, a: &Activity) -> String {
@@ -507,7 +540,43 @@ impl Doc<'_> {
     }
 }
 
+/// Where id `id` is in a reference value as written (`ada`, `"ada"`, `"[[ada|Ada]]"`, `[[ada]]`):
+/// its byte offset, when the value is that id.
+fn id_at(written: &str, id: &str) -> Option<usize> {
+    let t = written.trim_end();
+    let inner = t.trim_start_matches(['"', '\'']);
+    let inner = inner.strip_prefix("[[").unwrap_or(inner);
+    let rest = inner.strip_prefix(id)?;
+    let ends = rest.is_empty() || rest.starts_with(['|', ']', '"', '\'']);
+    ends.then_some(t.len() - inner.len())
+}
+
 impl Doc<'_> {
+    /// Points the body's wiki links to `kind`/`from` at `to`: only the id changes, so a link's
+    /// label, its folder (`[[companies/from]]`) and every other byte stay. A link that names
+    /// another kind's folder is left alone. `None` when there is none.
+    pub fn rename_link(&self, kind: crate::record::Kind, from: &str, to: &str) -> Option<String> {
+        let body = self.split.body(self.text);
+        let mut spans = Vec::new();
+        for (start, _, inner) in crate::record::mention::links(body) {
+            let Some((k, id)) = crate::record::mention::target(inner) else {
+                continue;
+            };
+            if id == from && k.is_none_or(|k| k == kind) {
+                // The id is the target's last part, before any `.md` and `|label`.
+                let target = inner.split('|').next().unwrap_or_default();
+                let at = start + 2 + target.rfind(from).unwrap_or(0);
+                spans.push(at..at + from.len());
+            }
+        }
+        let mut out = self.text.to_string();
+        for span in spans.iter().rev() {
+            let abs = self.split.body_start + span.start..self.split.body_start + span.end;
+            out.replace_range(abs, to);
+        }
+        (!spans.is_empty()).then_some(out)
+    }
+
     /// Replaces mentions of `needles` in the body with `[removed]`, byte for byte: the
     /// frontmatter and every other byte stay as they are. `None` when the body mentions none.
     pub fn redact(&self, needles: &[String]) -> Option<String> {
@@ -568,6 +637,25 @@ mod tests {
             la[prefix..la.len() - suffix].join("\n"),
             lb[prefix..lb.len() - suffix].join("\n"),
         )]
+    }
+
+    #[test]
+    fn repoint_keeps_quotes_wiki_links_and_labels() {
+        let text = "---\ncompany: \"[[calder|Calder]]\" # the client\ncontacts: [ada, \"[[bob]]\"]\nother: x\n---\nbody\n";
+        let d = doc(text);
+        assert_eq!(
+            d.repoint("company", "calder", "calder-group").unwrap(),
+            text.replace("[[calder|", "[[calder-group|")
+        );
+        assert_eq!(
+            d.repoint("contacts", "bob", "robert").unwrap(),
+            text.replace("[[bob]]", "[[robert]]")
+        );
+        // Already in the list: the old one goes.
+        let merged = d.repoint("contacts", "bob", "ada").unwrap();
+        assert!(merged.contains("contacts: [ada]\n"), "{merged}");
+        assert_eq!(d.repoint("other", "bob", "x"), None);
+        assert_eq!(id_at("\"[[bobby]]\"", "bob"), None);
     }
 
     #[test]

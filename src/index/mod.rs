@@ -355,12 +355,14 @@ impl Index {
         self.with_help(out, 5)
     }
 
-    /// A file's references to records that do not exist, with the kind and id referred to.
+    /// A file's references to records that do not exist, with the kind and id referred to
+    /// (no kind: a wiki link that names none), then its ambiguous wiki links.
     fn missing_in<'a>(
         &'a self,
         p: &'a Parsed,
-    ) -> impl Iterator<Item = (Diagnostic, Kind, &'a str)> + 'a {
-        p.refs
+    ) -> impl Iterator<Item = (Diagnostic, Option<Kind>, &'a str)> + 'a {
+        let refs = p
+            .refs
             .iter()
             .filter(|r| !self.contains(r.kind, &r.id))
             .map(|r| {
@@ -387,23 +389,79 @@ impl Index {
                 }
                 .in_file(p.record.path())
                 .pos(r.pos);
-                (d, r.kind, r.id.as_str())
-            })
+                (d, Some(r.kind), r.id.as_str())
+            });
+        let mentions = p.mentions.iter().filter_map(|m| {
+            let found = self.mention_kinds(m.kind, &m.id);
+            let d = match (found.len(), m.kind) {
+                (0, Some(k)) => Diagnostic::warning(
+                    "missing-reference",
+                    format!(
+                        "the link [[{}/{}]] leads nowhere: {}/{}.md does not exist",
+                        k.dir(),
+                        m.id,
+                        k.dir(),
+                        m.id
+                    ),
+                ),
+                (0, None) => Diagnostic::warning(
+                    "missing-reference",
+                    format!(
+                        "the link [[{}]] leads nowhere: no record has the id `{}`",
+                        m.id, m.id
+                    ),
+                ),
+                (1, _) => return None,
+                _ => Diagnostic::warning(
+                    "ambiguous-link",
+                    format!(
+                        "the link [[{}]] could be {}",
+                        m.id,
+                        found
+                            .iter()
+                            .map(|k| format!("{}/{}.md", k.dir(), m.id))
+                            .collect::<Vec<_>>()
+                            .join(" or ")
+                    ),
+                )
+                .help(format!("name the folder: [[{}/{}]]", found[0].dir(), m.id)),
+            };
+            Some((d.in_file(p.record.path()).pos(m.pos), m.kind, m.id.as_str()))
+        });
+        refs.chain(mentions)
+    }
+
+    /// The kinds of the records a wiki link may lead to: `kind`'s if it names one, else every
+    /// kind with a record of that id (people, then companies, then deals).
+    pub fn mention_kinds(&self, kind: Option<Kind>, id: &str) -> Vec<Kind> {
+        match kind {
+            Some(k) => [k].into_iter().filter(|k| self.contains(*k, id)).collect(),
+            None => Kind::ALL
+                .into_iter()
+                .filter(|k| self.contains(*k, id))
+                .collect(),
+        }
     }
 
     /// The diagnostics, the first `suggestions` of them with the id the user probably meant.
     fn with_help(
         &self,
-        out: Vec<(Diagnostic, Kind, &str)>,
+        out: Vec<(Diagnostic, Option<Kind>, &str)>,
         mut suggestions: usize,
     ) -> Vec<Diagnostic> {
         out.into_iter()
             .map(|(d, kind, id)| {
-                if suggestions == 0 {
+                if suggestions == 0 || d.help.is_some() {
                     return d;
                 }
                 suggestions -= 1;
-                match self.reference_help(kind, id) {
+                let help = match kind {
+                    Some(k) => self.reference_help(k, id),
+                    None => Kind::ALL
+                        .into_iter()
+                        .find_map(|k| self.reference_help(k, id)),
+                };
+                match help {
                     Some(help) => d.help(help),
                     None => d,
                 }

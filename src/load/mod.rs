@@ -145,6 +145,7 @@ fn broken(kind: Kind, id: &str, d: Diagnostic) -> Parsed {
     Parsed {
         record,
         refs: Vec::new(),
+        mentions: Vec::new(),
         email_pos: Default::default(),
         diags: vec![d],
     }

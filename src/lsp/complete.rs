@@ -46,6 +46,10 @@ pub fn complete(server: &Server, p: CompletionParams) -> Option<CompletionList> 
             incomplete = true;
             records(server, Kind::Deal, &at.prefix)
         }
+        Place::Link => {
+            incomplete = true;
+            records_of(server, None, &at.prefix)
+        }
         Place::EntryType { .. } => cfg
             .activity_types
             .iter()
@@ -258,10 +262,15 @@ fn teammates(cfg: &crate::record::config::Config) -> Vec<Item> {
 
 /// Records of `kind` matched fuzzily on id, name, domain and e-mail, best first.
 fn records(server: &Server, kind: Kind, typed: &str) -> Vec<Item> {
+    records_of(server, Some(kind), typed)
+}
+
+/// Records of `kind` (none: of any kind) that match what is typed, best first.
+fn records_of(server: &Server, kind: Option<Kind>, typed: &str) -> Vec<Item> {
     let query: Vec<char> = typed.chars().flat_map(char::to_lowercase).collect();
     let mut found: Vec<(u32, &Record)> = Vec::new();
     for r in server.live.index.records() {
-        if r.kind != kind {
+        if kind.is_some_and(|k| r.kind != k) {
             continue;
         }
         let score = [

@@ -13,6 +13,8 @@ pub enum Place {
     Value { key: String },
     /// A mention in the body: `@teammate` (`sigil` '@') or `#deal` (`sigil` '#').
     Mention { sigil: char },
+    /// A wiki link's target in the body, after `[[`.
+    Link,
     /// The type of an activity or task line (`- 2026-11-25 call`), in section `section`.
     EntryType { section: Section },
     /// The start of a line in the body, in section `section`.
@@ -62,6 +64,9 @@ pub fn at(text: &str, offset: usize) -> At {
     if s > 0 && matches!(line.as_bytes()[s - 1], b'@' | b'#') {
         let sigil = line.as_bytes()[s - 1] as char;
         return word_at(Place::Mention { sigil }, line, line_start, col, is_id_char);
+    }
+    if line[..s].ends_with("[[") {
+        return word_at(Place::Link, line, line_start, col, is_id_char);
     }
     let trimmed = line.trim_start();
     let indent = line.len() - trimmed.len();
@@ -215,7 +220,7 @@ fn is_value_char(c: char) -> bool {
 mod tests {
     use super::*;
 
-    const TEXT: &str = "---\nname: Ada\ncompany: calder-mu\ncontacts:\n  - ada\ntags: [a, bc]\nlif\n---\nNotes @sa and #pil.\n\n## Tasks\n- [ ] 2026-12-01 ca\n\n## Activity\n- 2026-11-25 10:30 vis\n\n";
+    const TEXT: &str = "---\nname: Ada\ncompany: calder-mu\ncontacts:\n  - ada\ntags: [a, bc]\nlif\n---\nNotes @sa and #pil. with [[cald\n\n## Tasks\n- [ ] 2026-12-01 ca\n\n## Activity\n- 2026-11-25 10:30 vis\n\n";
 
     fn at_str(needle: &str, plus: usize) -> At {
         at(TEXT, TEXT.find(needle).unwrap() + plus)
@@ -254,6 +259,7 @@ mod tests {
             (Place::Mention { sigil: '@' }, "sa")
         );
         assert_eq!(at_str("pil.", 3).place, Place::Mention { sigil: '#' });
+        assert_eq!(at_str("[[cald", 6).place, Place::Link);
         assert_eq!(
             at_str("ca\n", 2).place,
             Place::EntryType {

@@ -38,6 +38,14 @@ pub fn referent_at(
             FieldType::Teammate => Referent::Teammate(at.word.clone()),
             _ => return None,
         },
+        _ if wiki_link_at(&doc.text, offset).is_some() => {
+            let (k, id, span) = wiki_link_at(&doc.text, offset)?;
+            let kind = match k {
+                Some(k) => k,
+                None => *server.live.index.mention_kinds(None, &id).first()?,
+            };
+            return Some((Referent::Record(kind, id), span));
+        }
         Place::Mention { sigil: '@' } => {
             Referent::Teammate(at.word.trim_end_matches('.').to_string())
         }
@@ -47,6 +55,26 @@ pub fn referent_at(
         _ => return None,
     };
     Some((r, at.span))
+}
+
+/// The wiki link (`[[calder-mutual|Calder]]`) around `offset` in the text, if any: the kind
+/// its folder names, its id, and where the id is.
+fn wiki_link_at(
+    text: &str,
+    offset: usize,
+) -> Option<(Option<Kind>, String, std::ops::Range<usize>)> {
+    let start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let (a, b, inner) = crate::record::mention::links(line)
+        .into_iter()
+        .find(|(a, b, _)| start + a <= offset && offset <= start + b)?;
+    let (kind, id) = crate::record::mention::target(inner)?;
+    let at = start + a + 2 + inner.find(id)?;
+    debug_assert!(at + id.len() <= start + b);
+    Some((kind, id.to_string(), at..at + id.len()))
 }
 
 /// The reference under the cursor, else the record the document is.
@@ -165,11 +193,22 @@ pub fn referrers(server: &Server, kind: Kind, id: &str) -> Vec<(String, Vec<Rang
             }
         }
     }
+    // Wiki links in the text, of any record.
+    for r in index.records() {
+        if index
+            .parsed(r.kind, &r.id)
+            .is_some_and(|p| p.mentions.iter().any(|m| links_to(m, kind, id)))
+        {
+            paths.push((r.kind, r.id.to_string()));
+        }
+    }
     // Open documents as they are typed.
     for d in server.docs.values() {
         if let (Target::Record(k, i), Some(p)) = (&d.target, &d.parsed) {
             paths.retain(|(pk, pi)| !(pk == k && pi == i));
-            if p.refs.iter().any(|x| x.kind == kind && x.id == id) {
+            if p.refs.iter().any(|x| x.kind == kind && x.id == id)
+                || p.mentions.iter().any(|m| links_to(m, kind, id))
+            {
                 paths.push((*k, i.clone()));
             }
         }
@@ -181,7 +220,7 @@ pub fn referrers(server: &Server, kind: Kind, id: &str) -> Vec<(String, Vec<Rang
         .filter_map(|(k, i)| {
             let text = server.record_text(k, &i)?;
             let parsed = crate::record::parse::parse(k, &i, "", text.as_bytes(), &index.config);
-            let ranges: Vec<Range> = parsed
+            let mut ranges: Vec<Range> = parsed
                 .refs
                 .iter()
                 .filter(|x| x.kind == kind && x.id == id)
@@ -191,9 +230,28 @@ pub fn referrers(server: &Server, kind: Kind, id: &str) -> Vec<(String, Vec<Rang
                     text::range(&text, start..start + len)
                 })
                 .collect();
+            // A wiki link's id, after `[[` and any folder.
+            ranges.extend(
+                parsed
+                    .mentions
+                    .iter()
+                    .filter(|m| links_to(m, kind, id))
+                    .filter_map(|m| {
+                        let start = text::offset_of_kith(&text, m.pos.line, m.pos.column);
+                        let at = start + text[start..].find(id)?;
+                        Some(text::range(&text, at..at + id.len()))
+                    }),
+            );
             (!ranges.is_empty()).then(|| (format!("{}/{i}.md", k.dir()), ranges))
         })
         .collect()
+}
+
+/// Whether a wiki link leads to record `kind`/`id`: it names that kind, or none. (A link
+/// that names none leads to the first kind with the id; an id shared by two kinds is a
+/// warning of its own, so every such record counts here.)
+fn links_to(m: &crate::record::mention::Mention, kind: Kind, id: &str) -> bool {
+    m.id == id && m.kind.is_none_or(|k| k == kind)
 }
 
 /// How many bytes of `rest` (the text from a reference's position) are the reference: the

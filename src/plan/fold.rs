@@ -129,6 +129,9 @@ pub fn plan(
                 p.refs
                     .iter()
                     .any(|x| x.kind == drop.kind && x.id == drop.id)
+                    || p.mentions
+                        .iter()
+                        .any(|m| m.id == drop.id && m.kind.is_none_or(|k| k == drop.kind))
             })
         {
             others.push((r.kind, r.id.as_str()));
@@ -429,6 +432,23 @@ pub fn repoint(
         .map(|x| x.field.as_str())
         .collect();
     fields.dedup();
+    // Wiki links in the text: a bare one leads to the first kind with the id, as the index
+    // reads it.
+    let linked = parsed.mentions.iter().any(|m| {
+        m.id == drop.id
+            && match m.kind {
+                Some(k) => k == drop.kind,
+                None => index.mention_kinds(None, &m.id).first() == Some(&drop.kind),
+            }
+    });
+    if linked {
+        changes.push(Change::RenameLink {
+            kind: drop.kind,
+            from: drop.id.to_string(),
+            to: keep.id.to_string(),
+        });
+        summary.push(format!("[[{}]] → [[{}]]", drop.id, keep.id));
+    }
     for field in fields {
         if field == "activity" {
             changes.push(Change::RenameDeal {
@@ -457,7 +477,12 @@ pub fn repoint(
             _ => Value::str(&keep.id),
         };
         summary.push(format!("{field}: {} → {}", drop.id, keep.id));
-        changes.push(Change::Set(field.to_string(), new));
+        changes.push(Change::Repoint {
+            field: field.to_string(),
+            from: drop.id.to_string(),
+            to: keep.id.to_string(),
+            value: new,
+        });
     }
     (changes, summary)
 }

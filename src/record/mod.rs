@@ -6,6 +6,7 @@ pub mod config;
 pub mod dates;
 pub mod diag;
 pub mod frontmatter;
+pub mod mention;
 pub mod normalize;
 pub mod parse;
 pub mod schema;

@@ -32,6 +32,8 @@ pub struct Parsed {
     pub record: Record,
     /// References to other records, for the index to check.
     pub refs: Vec<Ref>,
+    /// Wiki links in the text (`[[calder-mutual]]`), for the index to check.
+    pub mentions: Vec<crate::record::mention::Mention>,
     /// Where the primary `email` is written, for duplicate warnings.
     pub email_pos: Pos,
     pub diags: Vec<Diagnostic>,
@@ -56,6 +58,7 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
     let mut out = Parsed {
         record: Record::new(kind, id),
         refs: Vec::new(),
+        mentions: Vec::new(),
         email_pos: Pos::new(1, 1),
         diags: Vec::new(),
     };
@@ -174,6 +177,7 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         tasks: tasks_section,
     } = body::read(body_text, split.body_line(text));
     out.record.notes = notes;
+    out.mentions = crate::record::mention::read(body_text, split.body_line(text));
     for p in problems {
         push(
             Diagnostic::warning("bad-activity", format!("activity entry not understood: {}", p.message))

@@ -8,7 +8,7 @@
 //! are rendered flat, inside the deepest), and a note with more than [`MAX_HTML_TAGS`] HTML tags
 //! of its own shows that HTML as text.
 
-use pulldown_cmark::{Event, Options, Parser, html};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// How deeply markdown blocks and inline elements nest in the HTML; real notes nest a few levels.
 pub const MAX_NESTING: usize = 32;
@@ -17,13 +17,53 @@ pub const MAX_NESTING: usize = 32;
 /// can open an element, and the sanitizer slows down with the square of how deeply they nest.
 pub const MAX_HTML_TAGS: usize = 1_000;
 
-/// Safe HTML for a markdown text, in time linear in its length.
+/// Safe HTML for a markdown text, in time linear in its length. Wiki links
+/// (`[[calder-mutual|Calder]]`) show their label (or target) as text.
 pub fn to_html(markdown: &str) -> String {
+    to_html_linked(markdown, &|_| None)
+}
+
+/// [`to_html`], with each wiki link's target (`calder-mutual`, `companies/calder-mutual`)
+/// turned into a link where `link` gives its URL, and into its text where it gives none.
+pub fn to_html_linked(markdown: &str, link: &dyn Fn(&str) -> Option<String>) -> String {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_TASKLISTS);
-    let events: Vec<Event> = Parser::new_ext(markdown, opts).collect();
+    opts.insert(Options::ENABLE_WIKILINKS);
+    // A wiki link without a URL loses its start and end (its text stays): which links were
+    // dropped, innermost last.
+    let mut dropped: Vec<bool> = Vec::new();
+    let events: Vec<Event> = Parser::new_ext(markdown, opts)
+        .filter_map(|e| match e {
+            Event::Start(Tag::Link {
+                link_type: link_type @ LinkType::WikiLink { .. },
+                dest_url,
+                title,
+                id,
+            }) => match link(&dest_url) {
+                Some(url) => {
+                    dropped.push(false);
+                    Some(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    }))
+                }
+                None => {
+                    dropped.push(true);
+                    None
+                }
+            },
+            Event::Start(Tag::Link { .. }) => {
+                dropped.push(false);
+                Some(e)
+            }
+            Event::End(TagEnd::Link) => (!dropped.pop().unwrap_or(false)).then_some(e),
+            other => Some(other),
+        })
+        .collect();
     let raw_tags: usize = events
         .iter()
         .map(|e| match e {
@@ -73,6 +113,27 @@ fn bounded<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wiki_links_become_links_where_they_lead_somewhere() {
+        let link =
+            |t: &str| (t == "calder-mutual").then(|| "../companies/calder-mutual.html".to_string());
+        assert_eq!(
+            to_html_linked(
+                "Met [[calder-mutual|Calder]] and [[nobody]] about [x](https://x.example).",
+                &link
+            ),
+            "<p>Met <a href=\"../companies/calder-mutual.html\" rel=\"noopener noreferrer nofollow\">Calder</a> and nobody about <a href=\"https://x.example\" rel=\"noopener noreferrer nofollow\">x</a>.</p>\n"
+        );
+        // Without pages to lead to (a public report), the label alone.
+        assert_eq!(
+            to_html("See [[calder-mutual|Calder]]."),
+            "<p>See Calder.</p>\n"
+        );
+        // A target that is a URL scheme is not trusted more than any link.
+        let evil = |_: &str| Some("javascript:alert(1)".to_string());
+        assert!(!to_html_linked("[[x]]", &evil).contains("javascript"));
+    }
 
     #[test]
     fn markdown_renders_and_anything_active_is_removed() {

@@ -307,7 +307,12 @@ pub fn record(
         name: r.name().to_string(),
         path: r.path(),
         fields,
-        notes_html: crate::report::markdown::to_html(&r.notes),
+        notes_html: crate::report::markdown::to_html_linked(&r.notes, &|target| {
+            // From a record's page (`contacts/ada.html`) to another's.
+            let (kind, id) = crate::record::mention::target(target)?;
+            let found = *index.mention_kinds(kind, id).first()?;
+            Some(format!("../{}/{id}.html", found.dir()))
+        }),
         activities,
         tasks,
         score,

@@ -165,7 +165,10 @@ impl Live {
         for (kind, id, new) in changes {
             let key = (kind, id);
             let old = self.index.get(kind, &key.1).cloned();
-            let old_refs = self.index.parsed(kind, &key.1).map(|p| p.refs.clone());
+            let old_refs = self
+                .index
+                .parsed(kind, &key.1)
+                .map(|p| (p.refs.clone(), p.mentions.clone()));
             let was_stale = self.stale.contains_key(&key);
             let what = match new {
                 None => {
@@ -185,7 +188,8 @@ impl Live {
                     } else {
                         self.stale.remove(&key);
                         // Hints for missing references name records by their names too.
-                        refs_changed |= old_refs.as_ref() != Some(&parsed.refs)
+                        refs_changed |= old_refs.as_ref().map(|(r, m)| (r, m))
+                            != Some((&parsed.refs, &parsed.mentions))
                             || (!self.missing.is_empty()
                                 && old.as_ref().map(Record::name) != Some(parsed.record.name()));
                         let cause = old

@@ -1051,3 +1051,95 @@ fn wiki_links_are_references_too() {
     assert_eq!(codes(&diags), ["missing-reference"]);
     c.shutdown();
 }
+
+#[test]
+fn wiki_links_in_the_text_lead_to_records_complete_and_rename() {
+    let ws = Ws::example();
+    // Links in the notes and in an activity entry, one with a label, one with a folder.
+    let text = ws
+        .read(NADIA)
+        .replace(
+            "Recorded a customer video with Jonas",
+            "Recorded a customer video with Jonas (see [[calder-mutual-renewal-2027|the renewal]])",
+        )
+        .replace(
+            "- 2026-11-16 visit: /docs/permissions",
+            "- 2026-11-16 visit: /docs/permissions, for [[companies/calder-mutual]]",
+        );
+    ws.write(NADIA, &text);
+    let check = ws.kith(&["check"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let mut c = Client::start(ws.path());
+    c.open(NADIA, &text);
+    let d = c.result(
+        "textDocument/definition",
+        c.at(NADIA, &text, "[[calder-mutual-renewal", 5),
+    );
+    assert_eq!(
+        d["uri"],
+        json!(c.uri("deals/calder-mutual-renewal-2027.md")),
+        "{d}"
+    );
+    let d = c.result(
+        "textDocument/definition",
+        c.at(NADIA, &text, "companies/calder-mutual]]", 12),
+    );
+    assert_eq!(d["uri"], json!(c.uri("companies/calder-mutual.md")), "{d}");
+    // References of the company include the link in the activity entry.
+    let refs = c.result(
+        "textDocument/references",
+        json!({ "textDocument": { "uri": c.uri("companies/calder-mutual.md") },
+                "position": { "line": 1, "character": 2 }, "context": { "includeDeclaration": false } }),
+    );
+    let at_link: Vec<&Value> = refs
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["uri"] == json!(c.uri(NADIA)) && l["range"]["start"]["line"] != 3)
+        .collect();
+    assert_eq!(at_link.len(), 1, "{refs:#}");
+    // Completion after `[[`: records of every kind.
+    let typing = text.replace(
+        "(see [[calder-mutual-renewal-2027|the renewal]])",
+        "(see [[kestrel",
+    );
+    c.change(NADIA, 2, &typing);
+    let found = labels(&c.result(
+        "textDocument/completion",
+        c.at(NADIA, &typing, "[[kestrel", 9),
+    ));
+    assert!(
+        found.contains(&"kestrel-health".into())
+            && found.contains(&"kestrel-health-data-platform".into()),
+        "{found:?}"
+    );
+    // A link that leads nowhere is a warning where it is.
+    let wrong = text.replace("[[companies/calder-mutual]]", "[[calder-mutal]]");
+    c.change(NADIA, 3, &wrong);
+    let diags = c.diagnostics(NADIA, |d| !d.is_empty());
+    assert_eq!(codes(&diags), ["missing-reference"]);
+    assert!(
+        diags[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("[[calder-mutal]] leads nowhere"),
+        "{diags:?}"
+    );
+    c.change(NADIA, 4, &text);
+    // Renaming the deal rewrites the link's id and keeps its label.
+    let deal = "deals/calder-mutual-renewal-2027.md";
+    let dtext = ws.read(deal);
+    c.open(deal, &dtext);
+    let edit = c.result(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": c.uri(deal) }, "position": { "line": 1, "character": 8 },
+                "newName": "calder-renewal-2027" }),
+    );
+    apply_edit(ws.path(), &edit);
+    let nadia = ws.read(NADIA);
+    assert!(
+        nadia.contains("(see [[calder-renewal-2027|the renewal]])"),
+        "{nadia}"
+    );
+    c.shutdown();
+}

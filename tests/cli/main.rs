@@ -39,4 +39,5 @@ mod serve;
 mod sync;
 mod tree;
 mod watch;
+mod wikilinks;
 mod workflows;

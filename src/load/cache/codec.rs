@@ -235,6 +235,18 @@ impl Writer {
             self.str(&rf.id);
             self.pos(rf.pos);
         }
+        self.len(p.mentions.len());
+        for m in &p.mentions {
+            match m.kind {
+                Some(k) => {
+                    self.u8(1);
+                    self.kind(k);
+                }
+                None => self.u8(0),
+            }
+            self.str(&m.id);
+            self.pos(m.pos);
+        }
         self.pos(p.email_pos);
         self.len(p.diags.len());
         for d in &p.diags {
@@ -477,6 +489,19 @@ impl<'a> Reader<'a> {
                 pos: self.pos()?,
             });
         }
+        let n = self.len()?;
+        let mut mentions = Vec::with_capacity(n);
+        for _ in 0..n {
+            mentions.push(crate::record::mention::Mention {
+                kind: match self.u8()? {
+                    0 => None,
+                    1 => Some(self.kind()?),
+                    _ => return Err(Corrupt),
+                },
+                id: self.str()?.into(),
+                pos: self.pos()?,
+            });
+        }
         let email_pos = self.pos()?;
         let n = self.len()?;
         let mut diags = Vec::with_capacity(n);
@@ -486,6 +511,7 @@ impl<'a> Reader<'a> {
         Ok(Parsed {
             record,
             refs,
+            mentions,
             email_pos,
             diags,
         })

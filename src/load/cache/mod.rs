@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 /// The version of the cache's file formats and of what they hold; a change discards old files.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// Most files loaded (and cached blobs read) together.
 const CHUNK: usize = 1024;
