@@ -92,6 +92,48 @@ pub struct Activity {
     pub kind: String,
     pub by: Option<String>,
     pub text: String,
+    /// The text in pieces, wiki links (`[[calder-mutual|Calder]]`) as links to their pages.
+    pub parts: Vec<TextPart>,
+}
+
+/// A piece of an activity's text: plain, or a wiki link's label and where it leads.
+#[derive(Debug, Serialize)]
+pub struct TextPart {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+/// `text` in pieces: each wiki link becomes its label (else its target), with the URL `link`
+/// gives it, if any.
+fn text_parts(text: &str, link: &dyn Fn(&str) -> Option<String>) -> Vec<TextPart> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (start, end, inner) in crate::record::mention::links(text) {
+        if start > at {
+            out.push(TextPart {
+                text: text[at..start].to_string(),
+                href: None,
+            });
+        }
+        let (target, label) = inner.split_once('|').unwrap_or((inner, inner));
+        let label = if label.trim().is_empty() {
+            target
+        } else {
+            label
+        };
+        out.push(TextPart {
+            text: label.trim().to_string(),
+            href: link(target.trim()),
+        });
+        at = end;
+    }
+    if at < text.len() {
+        out.push(TextPart {
+            text: text[at..].to_string(),
+            href: None,
+        });
+    }
+    out
 }
 
 #[derive(Debug, Serialize)]
@@ -268,10 +310,17 @@ pub fn record(
                 })
                 .collect(),
         });
+    // From a record's page (`contacts/ada.html`) to another's.
+    let link = |target: &str| {
+        let (kind, id) = crate::record::mention::target(target)?;
+        let found = *index.mention_kinds(kind, id).first()?;
+        Some(format!("../{}/{id}.html", found.dir()))
+    };
     let mut activities: Vec<Activity> = r
         .activities
         .iter()
         .map(|a| Activity {
+            parts: text_parts(&a.text, &link),
             date: a.date.to_string(),
             time: a.time.map(|(h, m)| format!("{h:02}:{m:02}")),
             kind: a.kind.as_str().to_string(),
@@ -307,12 +356,7 @@ pub fn record(
         name: r.name().to_string(),
         path: r.path(),
         fields,
-        notes_html: crate::report::markdown::to_html_linked(&r.notes, &|target| {
-            // From a record's page (`contacts/ada.html`) to another's.
-            let (kind, id) = crate::record::mention::target(target)?;
-            let found = *index.mention_kinds(kind, id).first()?;
-            Some(format!("../{}/{id}.html", found.dir()))
-        }),
+        notes_html: crate::report::markdown::to_html_linked(&r.notes, &link),
         activities,
         tasks,
         score,

@@ -76,6 +76,18 @@ fn the_report_links_them_on_record_pages() {
     let html = std::fs::read_to_string(ws.file("public/contacts/nadia-haddad.html")).unwrap();
     assert!(html.contains("and nobody"), "a link to nothing is its text");
     assert!(!html.contains("[[nobody]]"));
+    // In the activity log too.
+    let text = ws.read(NADIA).replace(
+        "- 2026-11-16 visit: /docs/permissions",
+        "- 2026-11-16 visit: /docs/permissions, for [[companies/calder-mutual|Calder]] <b>",
+    );
+    ws.write(NADIA, &text);
+    ws.kith(&["report"]).ok();
+    let html = std::fs::read_to_string(ws.file("public/contacts/nadia-haddad.html")).unwrap();
+    assert!(
+        html.contains("/docs/permissions, for <a href=\"../companies/calder-mutual.html\">Calder</a> &lt;b&gt;"),
+        "{html}"
+    );
 }
 
 #[test]
