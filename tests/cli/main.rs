@@ -18,6 +18,7 @@ mod hostile;
 mod import;
 mod ingest;
 mod input;
+mod internal_spam;
 mod install;
 mod lifecycle;
 mod limits;
