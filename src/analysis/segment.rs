@@ -5,10 +5,10 @@
 //! those references, and a cycle is a configuration error naming both ends.
 
 use crate::analysis::filter::{Filter, Scope};
+use crate::analysis::segment_spec::{self, Include, Spec};
 use crate::record::Kind;
 use crate::record::config::{Config, FILE};
 use crate::record::diag::Diagnostic;
-use crate::analysis::segment_spec::{self, Include, Spec};
 
 pub const INTERNAL: &str = "internal";
 pub const SPAM: &str = "spam";

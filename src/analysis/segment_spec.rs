@@ -142,7 +142,9 @@ fn include(v: &Value) -> Result<Vec<String>, (String, String)> {
     let mut out = Vec::new();
     for item in items {
         let word = scalar(item).unwrap_or_default();
-        let known = INCLUDABLE.iter().find(|k| k.eq_ignore_ascii_case(word.trim()));
+        let known = INCLUDABLE
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(word.trim()));
         match known {
             Some(k) => {
                 if !out.iter().any(|o: &String| o == k) {
@@ -201,7 +203,15 @@ mod tests {
         let (specs, diags) = read(&cfg, cfg.segments.as_ref().unwrap());
         let diags = diags
             .into_iter()
-            .map(|d| format!("{}:{} {} ({})", d.line, d.column, d.message, d.help.unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "{}:{} {} ({})",
+                    d.line,
+                    d.column,
+                    d.message,
+                    d.help.unwrap_or_default()
+                )
+            })
             .collect();
         (specs, diags)
     }

@@ -29,7 +29,10 @@ fn ws() -> Ws {
 /// kith.yaml with `unassigned-leads` given `extra` lines (such as an `include:`).
 fn with_unassigned(ws: &Ws, extra: &str) {
     let yaml = ws.read("kith.yaml");
-    assert!(yaml.contains(UNASSIGNED), "the example's unassigned-leads changed");
+    assert!(
+        yaml.contains(UNASSIGNED),
+        "the example's unassigned-leads changed"
+    );
     ws.write(
         "kith.yaml",
         &yaml.replace(UNASSIGNED, &format!("{UNASSIGNED}{extra}")),
@@ -117,7 +120,10 @@ fn the_report_segment_page_lists_staff_only_when_included() {
     assert!(!page.contains("Nina Staff"), "{page}");
     assert!(!page.contains("Spammy Bot"), "{page}");
     // The built-in segments' own pages still hold them.
-    assert!(ws.read("public/segments/internal.html").contains("Nina Staff"));
+    assert!(
+        ws.read("public/segments/internal.html")
+            .contains("Nina Staff")
+    );
     assert!(ws.read("public/segments/spam.html").contains("Spammy Bot"));
 
     with_unassigned(&ws, "    include: [internal]\n");
