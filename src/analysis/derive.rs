@@ -102,7 +102,7 @@ impl Derived {
                     .into_par_iter()
                     .map(|slot| match index.at_slot(slot) {
                         Some(r) if r.kind == seg.of && !r.broken => {
-                            seg.filter.matches(&env, slot, r)
+                            d.admits(seg, slot) && seg.filter.matches(&env, slot, r)
                         }
                         _ => false,
                     })
@@ -169,7 +169,7 @@ impl Derived {
                     .iter()
                     .map(|&slot| match index.at_slot(slot) {
                         Some(r) if r.kind == seg.of && !r.broken => {
-                            seg.filter.matches(&env, slot, r)
+                            self.admits(seg, slot) && seg.filter.matches(&env, slot, r)
                         }
                         _ => false,
                     })
@@ -208,6 +208,10 @@ impl Derived {
     ) -> bool {
         let seg = &self.segments[i];
         if r.kind != seg.of || r.broken {
+            return false;
+        }
+        // The built-ins are the first two and come before any other (segment::from_config).
+        if !seg.builtin && !seg.admits(bits[0], bits[1]) {
             return false;
         }
         let local = Local {
@@ -258,6 +262,16 @@ impl Derived {
         self.members
             .get(slot * k..slot * k + 2)
             .is_some_and(|bits| bits[0] || bits[1])
+    }
+
+    /// Whether segment `seg` may hold the record in `slot`, given the built-ins computed for it
+    /// already: staff and spam people only where the segment includes them.
+    fn admits(&self, seg: &Segment, slot: usize) -> bool {
+        let k = self.segments.len();
+        match self.members.get(slot * k..slot * k + 2) {
+            Some(bits) => seg.admits(bits[0], bits[1]),
+            None => true,
+        }
     }
 
     pub fn segment(&self, name: &str) -> Option<&Segment> {
@@ -414,6 +428,52 @@ mod tests {
         assert_eq!(derived.segments_of(slot("ada")), ["engaged", "hot"]);
         assert!(derived.segments_of(slot("bob")).is_empty());
         assert_eq!(derived.members("hot"), [slot("ada")]);
+    }
+
+    #[test]
+    fn staff_and_spam_are_in_a_segment_only_when_it_includes_them() {
+        let (cfg, d) = Config::parse(
+            "internal_domains: [us.example]\nsegments:\n  leads: \"lifecycle = lead\"\n  with-staff: {filter: \"lifecycle = lead\", include: [internal]}\n  with-all: {filter: \"lifecycle = lead\", include: [internal, spam]}\n  staff-leads: \"segment.internal and lifecycle = lead\"\n  via-company: \"company.segment.firms\"\n  firms: {of: companies, filter: \"size > 1\"}\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let index = Index::from_texts(
+            cfg,
+            [
+                (Kind::Company, "acme", "---\nname: Acme\nsize: 5\n---\n"),
+                (
+                    Kind::Person,
+                    "ada",
+                    "---\nname: Ada\nlifecycle: lead\ncompany: acme\n---\n",
+                ),
+                (
+                    Kind::Person,
+                    "sam",
+                    "---\nname: Sam\nemail: sam@us.example\nlifecycle: lead\ncompany: acme\n---\n",
+                ),
+                (
+                    Kind::Person,
+                    "bot",
+                    "---\nname: Bot\ntags: [spam]\nlifecycle: lead\ncompany: acme\n---\n",
+                ),
+            ],
+        );
+        let (derived, diags) = Derived::compute(&index, Date::constant(2026, 11, 25));
+        assert!(diags.is_empty(), "{diags:?}");
+        let slot = |id: &str| index.slot(Kind::Person, id).unwrap();
+        assert_eq!(
+            derived.segments_of(slot("ada")),
+            ["leads", "with-staff", "with-all", "via-company"]
+        );
+        assert_eq!(
+            derived.segments_of(slot("sam")),
+            ["internal", "with-staff", "with-all", "staff-leads"]
+        );
+        assert_eq!(derived.segments_of(slot("bot")), ["spam", "with-all"]);
+        // An update in place gives what a fresh computation gives.
+        let mut again = derived;
+        again.update(&index, &[slot("sam"), slot("bot"), slot("ada")]);
+        assert_eq!(again.segments_of(slot("bot")), ["spam", "with-all"]);
+        assert_eq!(again.members("via-company"), [slot("ada")]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod qualify;
 pub mod score;
 pub mod search;
 pub mod segment;
+pub mod segment_spec;
 pub mod select;
 pub mod workflow;
 

@@ -5,10 +5,10 @@
 //! those references, and a cycle is a configuration error naming both ends.
 
 use crate::analysis::filter::{Filter, Scope};
+use crate::analysis::segment_spec::{self, Include, Spec};
 use crate::record::Kind;
 use crate::record::config::{Config, FILE};
 use crate::record::diag::Diagnostic;
-use serde::Deserialize;
 
 pub const INTERNAL: &str = "internal";
 pub const SPAM: &str = "spam";
@@ -26,41 +26,28 @@ pub struct Segment {
     pub of: Kind,
     pub filter: Filter,
     pub builtin: bool,
+    /// The built-in groups this segment keeps: staff and spam people are members of no other
+    /// segment unless it says `include: [internal]`, `[spam]` (or its filter names them).
+    pub include: Include,
+}
+
+impl Segment {
+    /// Whether a record that the built-ins place as shown may be a member (it still has to
+    /// match the filter). The built-ins themselves hold whom they hold.
+    pub fn admits(&self, internal: bool, spam: bool) -> bool {
+        self.builtin || self.include.admits(internal, spam)
+    }
 }
 
 /// Compiles `segments:`, built-ins first, then the rest in an order where every segment comes
 /// after the segments it refers to.
 pub fn from_config(cfg: &Config) -> (Vec<Segment>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut raw: Vec<(String, RawSegment)> = Vec::new();
+    let mut raw: Vec<(String, Spec)> = Vec::new();
     if let Some(v) = &cfg.segments {
-        match serde_yaml_ng::from_value::<indexmap::IndexMap<String, RawSegmentSpec>>(v.clone()) {
-            Ok(map) => {
-                raw = map
-                    .into_iter()
-                    .map(|(name, spec)| {
-                        let seg = match spec {
-                            RawSegmentSpec::Filter(filter) => RawSegment {
-                                filter: Some(filter),
-                                description: None,
-                                of: None,
-                            },
-                            RawSegmentSpec::Full(s) => s,
-                        };
-                        (name, seg)
-                    })
-                    .collect();
-            }
-            Err(e) => {
-                let (line, col) = cfg.locate("segments:");
-                diags.push(
-                    Diagnostic::error("config", format!("kith.yaml `segments` is invalid: {e}"))
-                        .in_file(FILE)
-                        .at(line, col)
-                        .help("write `name: \"filter\"` or `name: {filter: \"...\", description: \"...\"}`"),
-                );
-            }
-        }
+        let (specs, spec_diags) = segment_spec::read(cfg, v);
+        raw = specs;
+        diags.extend(spec_diags);
     }
     let names: Vec<String> = [INTERNAL, SPAM]
         .into_iter()
@@ -101,6 +88,7 @@ pub fn from_config(cfg: &Config) -> (Vec<Segment>, Vec<Diagnostic>) {
                 of: Kind::Person,
                 filter,
                 builtin: true,
+                include: Include::default(),
             }),
             Err(e) => {
                 diags.push(filter_diag(cfg, name, &source, &e));
@@ -112,6 +100,7 @@ pub fn from_config(cfg: &Config) -> (Vec<Segment>, Vec<Diagnostic>) {
                     of: Kind::Person,
                     filter,
                     builtin: true,
+                    include: Include::default(),
                 });
             }
         }
@@ -155,6 +144,13 @@ pub fn from_config(cfg: &Config) -> (Vec<Segment>, Vec<Diagnostic>) {
                 name: name.clone(),
                 description: seg.description.clone().unwrap_or_default(),
                 of,
+                // A filter that names a built-in (`segment.internal`) means its members.
+                include: Include {
+                    internal: seg.include.iter().any(|i| i == INTERNAL)
+                        || filter.segment_refs.iter().any(|r| r == INTERNAL),
+                    spam: seg.include.iter().any(|i| i == SPAM)
+                        || filter.segment_refs.iter().any(|r| r == SPAM),
+                },
                 filter,
                 builtin: false,
             }),
@@ -269,21 +265,6 @@ fn order(segments: &[Segment]) -> Result<Vec<Segment>, (String, String)> {
         }
     }
     Ok(out)
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawSegmentSpec {
-    Filter(String),
-    Full(RawSegment),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSegment {
-    filter: Option<String>,
-    description: Option<String>,
-    of: Option<String>,
 }
 
 #[cfg(test)]

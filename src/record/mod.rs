@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod body;
+pub mod coherence;
 pub mod config;
 pub mod dates;
 pub mod diag;

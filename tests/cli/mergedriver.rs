@@ -1846,3 +1846,61 @@ fn history_follows_a_rename_into_a_branch_that_edited_the_old_name_later() {
         "{rows:?}"
     );
 }
+
+#[test]
+fn git_merge_of_an_unqualify_and_a_promote_records_a_conflict_never_sql_and_unqualified() {
+    let path = "contacts/bob-babbage.md";
+    let bob = person(
+        "Bob Babbage",
+        "email: bob@b.example\nlifecycle: lead\nlead_status: working\nowner: sam\n",
+    );
+    let ws = repo_with(&[(path, &bob)]);
+    let run = merge_branches(
+        &ws,
+        // Theirs unqualifies him.
+        |ws| {
+            edit(
+                ws,
+                path,
+                &[(
+                    "lead_status: working\n",
+                    "lead_status: unqualified\nunqualified_reason: no budget\n",
+                )],
+            )
+        },
+        // Ours promotes him to SQL.
+        |ws| {
+            ws.kith(&["promote", "bob-babbage", "sql"]).ok();
+        },
+    );
+    assert_merged(ws.path(), &run);
+    assert!(
+        run.stderr.contains(
+            "lifecycle and lead_status kept together: an unqualified lead cannot be sales-qualified or further on"
+        ),
+        "{}",
+        run.stderr
+    );
+    let text = ws.read(path);
+    assert!(
+        text.contains("lifecycle: sql\n") && text.contains("lead_status: working\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "conflicts:\n  - field: lifecycle\n    ours: sql\n    theirs: lead\n    who: priya\n    when: \"2026-11-24\"\n  - field: lead_status\n    ours: working\n    theirs: unqualified\n"
+        ),
+        "{text}"
+    );
+    // What only one side changed merges as usual: their reason, our stage entry.
+    assert!(text.contains("unqualified_reason: no budget\n"), "{text}");
+    assert!(text.contains("stage: lead → sql"), "{text}");
+    let list = ws.kith(&["conflicts", "--format", "json"]).json();
+    let fields: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["lifecycle", "lead_status"]);
+}

@@ -2715,3 +2715,80 @@ fn a_version_that_does_not_parse_can_be_dropped_with_take_ours() {
     team.kith(ALICE, &["check"]);
     team.sync(ALICE);
 }
+
+/// One lead, two decisions: Alice unqualifies Noor, Carol promotes her to SQL.
+fn edit_unqualify_vs_promote(team: &Team) {
+    team.kith(
+        ALICE,
+        &[
+            "set",
+            "noor-hassan",
+            "lead_status=unqualified",
+            "unqualified_reason=no budget",
+        ],
+    );
+    team.kith(CAROL, &["promote", "noor-hassan", "sql"]);
+}
+
+#[test]
+fn unqualify_against_promote_is_a_recorded_conflict_never_sql_and_unqualified() {
+    let (team, round) = concurrently(Transport::Disk, edit_unqualify_vs_promote);
+    let path = "contacts/noor-hassan.md";
+    // Carol merged Alice's change into hers: the coupled fields keep Carol's (ours) values.
+    assert_eq!(
+        lines_about(&round.carol, path),
+        [format!(
+            "{path}: merged field by field; conflicts kept in the file: lifecycle, lead_status; \
+             lifecycle and lead_status kept together: an unqualified lead cannot be sales-qualified or further on"
+        )],
+        "{}",
+        round.carol
+    );
+    for i in [ALICE, BOB, CAROL] {
+        let text = team.read(i, path);
+        assert_eq!(field(&text, "lifecycle").as_deref(), Some("sql"), "{text}");
+        assert_eq!(
+            field(&text, "lead_status").as_deref(),
+            Some("new"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "conflicts:\n  - field: lifecycle\n    ours: sql\n    theirs: lead\n    who: Alice\n"
+            ) && text.contains("  - field: lead_status\n    ours: new\n    theirs: unqualified\n"),
+            "{text}"
+        );
+    }
+    let list = kith_in(team.dir(ALICE), &["conflicts", "--format", "json"]);
+    list.ok();
+    let rows = list.json();
+    let fields: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["lifecycle", "lead_status"]);
+    // Taking Alice's side for both gives the record she wrote, coherent.
+    for field_name in ["lifecycle", "lead_status"] {
+        team.kith(
+            ALICE,
+            &[
+                "resolve",
+                "noor-hassan",
+                "--field",
+                field_name,
+                "--take",
+                "theirs",
+            ],
+        );
+    }
+    let text = team.read(ALICE, path);
+    assert_eq!(field(&text, "lifecycle").as_deref(), Some("lead"), "{text}");
+    assert_eq!(
+        field(&text, "lead_status").as_deref(),
+        Some("unqualified"),
+        "{text}"
+    );
+    assert!(!text.contains("conflicts:"), "{text}");
+}

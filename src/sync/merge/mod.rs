@@ -1,6 +1,7 @@
 //! Three-way merges: of sequences ([`diff3`]) and of whole records, field by field
 //! ([`record`]).
 
+pub mod coherent;
 pub mod diff3;
 #[cfg(test)]
 mod properties;

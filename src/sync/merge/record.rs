@@ -9,6 +9,9 @@
 //!   takes the later date.
 //! - Any other field set differently on both sides keeps ours and records both values in a
 //!   `conflicts:` block, so the file stays valid YAML and the merge can be committed.
+//! - Fields that [`crate::record::coherence`] couples are never mixed into a contradiction
+//!   neither side wrote (`lifecycle: sql` from one side, `lead_status: unqualified` from the
+//!   other): they keep ours and each one the sides disagree on is a conflict (`coherent`).
 //! - The activity log merges entry by entry, in date order; the rest of the body line by line,
 //!   with their lines added under a labelled quote where both sides changed the same lines.
 
@@ -63,7 +66,7 @@ impl std::fmt::Display for Unmergeable {
 
 impl std::error::Error for Unmergeable {}
 
-type Fields = Vec<(CompactString, Value)>;
+pub(super) type Fields = Vec<(CompactString, Value)>;
 
 fn fields_of(text: &str, which: &str) -> Result<Fields, Unmergeable> {
     let split =
@@ -75,7 +78,7 @@ fn fields_of(text: &str, which: &str) -> Result<Fields, Unmergeable> {
     }
 }
 
-fn get<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
+pub(super) fn get<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
     fields
         .iter()
         .find(|(k, _)| k == key)
@@ -138,6 +141,17 @@ pub fn merge(
                 None => Change::Unset(key.to_string()),
             });
         }
+    }
+    // Fields taken from different sides must not contradict each other (`sql` from one side,
+    // `lead_status: unqualified` from the other): such a group keeps ours and is a conflict.
+    let coupled = super::coherent::keep_coherent(cfg, kind, &o, &t, &mut changes, &mut conflicts);
+    if !coupled.is_empty() {
+        notes.retain(|n| {
+            !conflicts
+                .iter()
+                .any(|c| n.starts_with(&format!("{}:", c.field)))
+        });
+        notes.extend(coupled);
     }
     // Earlier conflicts merge as a set: one resolved on either side (gone from its block) is
     // resolved, one recorded on either side stays; new ones join them.
