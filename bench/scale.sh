@@ -14,7 +14,12 @@
 #   - duplicates:    `kith duplicates`;
 #   - hugo:          Hugo (Debian's package, installed when missing) building one list page
 #                    that reads every record's frontmatter and prints a table sorted by
-#                    lifecycle, with no page per record.
+#                    lifecycle, with no page per record;
+#   - warm queries:  issue 22's queries with the cache current (`list --where` keeping few
+#                    rows, 30,000 rows as JSON, `--segment`, `show`, `score`), beside `cat` of
+#                    the cache file and a warm `kith check` in the same run; and `kith serve`
+#                    from its start to the first page answered (index.html, then a record page).
+# WARM_ONLY=1 measures only the warm queries (RUNS=3 is enough there: medians of 3).
 # Medians, because machines are noisy; the CPU time says what the work costs when other
 # processes share the cores. Files are in the page cache after the first run: "cold" means a
 # fresh process with no cache of kith's own, not a cold disk. bench/import.sh, bench/sync.sh,
@@ -26,11 +31,12 @@ sizes=("$@")
 runs=${RUNS:-5}
 export KITH_TODAY=2026-11-25
 
-cargo build --release --quiet --features devtools
-kith="$PWD/target/release/kith"
+# KITH=path/to/kith measures another build (and builds nothing).
+[ -n "${KITH:-}" ] || cargo build --release --quiet --features devtools
+kith="${KITH:-${CARGO_TARGET_DIR:-$PWD/target}/release/kith}"
 work="$PWD/bench/.work"
 mkdir -p "$work"
-if ! command -v hugo >/dev/null; then
+if [ -z "${WARM_ONLY:-}" ] && ! command -v hugo >/dev/null; then
     echo "installing Hugo (Debian's package)..."
     apt-get install -y -qq hugo >/dev/null 2>&1 || sudo apt-get install -y -qq hugo >/dev/null
 fi
@@ -56,6 +62,78 @@ measure() {
         "$(printf '%s\n' "${cpus[@]}" | median)" \
         "$(( $(printf '%s\n' "${mems[@]}" | median) / 1024 ))"
 }
+
+# warm WORKSPACE: the warm queries, with the cache current.
+warm() {
+    local ws=$1
+    "$kith" -C "$ws" check >/dev/null 2>&1 || true
+    for q in "lifecycle = customer and country = \"DE\"" "lifecycle = lead"; do
+        "$kith" -C "$ws" list --where "$q" --format json >/dev/null 2>&1 || true
+    done
+    local person
+    for person in "$ws"/contacts/*.md; do break; done
+    person=$(basename "$person" .md)
+    measure "reference: cat the records cache" "" cat "$ws/.kith/cache/records.bin"
+    measure "reference: check, warm" "" "$kith" -C "$ws" check
+    measure "list --where customer in DE, warm" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
+    measure "list --where customer in DE, load path" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE" and deals.count >= 0'
+    measure "list --where lead, json, warm" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = lead' --format json
+    measure "list --segment hot-leads json, warm" "" \
+        "$kith" -C "$ws" list --segment hot-leads --format json
+    measure "show $person, warm" "" "$kith" -C "$ws" show "$person"
+    measure "score $person, warm" "" "$kith" -C "$ws" score "$person"
+    printf '  rows: customer in DE %s, leads %s\n' \
+        "$("$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"' --format csv 2>/dev/null | tail -n +2 | wc -l)" \
+        "$("$kith" -C "$ws" list --where 'lifecycle = lead' --format csv 2>/dev/null | tail -n +2 | wc -l)"
+    serve_first_page "$ws" "$person"
+}
+
+# serve_first_page WORKSPACE PERSON: `kith serve` from its start to the first answer of
+# index.html and of a record page (asked right after), with no report folder before (medians).
+serve_first_page() {
+    local ws=$1 person=$2
+    python3 - "$kith" "$ws" "$person" "$runs" <<'PY'
+import os, shutil, socket, statistics, subprocess, sys, time, urllib.request
+kith, ws, person, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+firsts, records = [], []
+for _ in range(runs):
+    shutil.rmtree(os.path.join(ws, "public"), ignore_errors=True)
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    start = time.time()
+    p = subprocess.Popen([kith, "-C", ws, "serve", "--port", str(port)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def get(path):
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120) as r:
+                    return r.status, r.read()
+            except (ConnectionError, urllib.error.URLError):
+                time.sleep(0.01)
+    code, _ = get("/")
+    firsts.append(time.time() - start)
+    code2, body = get(f"/contacts/{person}.html")
+    records.append(time.time() - start)
+    p.terminate(); p.wait()
+    assert code == 200 and code2 == 200 and b"<html" in body.lower()
+print(f"  {'serve: start to index.html':34s} wall {statistics.median(firsts):6.2f} s")
+print(f"  {'serve: start to a record page':34s} wall {statistics.median(records):6.2f} s")
+PY
+}
+
+if [ -n "${WARM_ONLY:-}" ]; then
+    echo "machine: $(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    for n in "${sizes[@]}"; do
+        ws="$work/ws-$n"
+        [ -f "$ws/kith.yaml" ] || "$kith" gen "$ws" --records "$n" --seed 42 >/dev/null
+        echo
+        echo "== $n records, warm queries; medians of $runs runs"
+        warm "$ws"
+    done
+    exit 0
+fi
 
 echo "machine: $(nproc) cores, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | xargs); $(hugo version | cut -d' ' -f1-2)"
 for n in "${sizes[@]}"; do
@@ -101,6 +179,7 @@ EOF
     measure "report (weekly pages), warm" "rm -rf '$out'" \
         "$kith" -C "$ws" report --no-records --out "$out"
     measure "duplicates" "" "$kith" -C "$ws" duplicates
+    warm "$ws"
     measure "hugo: one list page" "rm -rf '$site/public'" hugo --quiet -s "$site" -d "$site/public"
     rows=$(grep -c '<tr><td>' "$site/public/index.html" || true)
     [ "$rows" -eq "$n" ] || echo "  (hugo's page lists $rows records, not $n)"

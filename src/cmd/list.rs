@@ -13,7 +13,6 @@ use crate::util::output::{self, Format, Table, paint};
 use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Result, bail};
-use rayon::prelude::*;
 use serde_json::Value as Json;
 use std::cmp::Ordering;
 use std::process::ExitCode;
@@ -145,78 +144,38 @@ fn cold(
     Ok((rows, derived.is_some()))
 }
 
-/// The records to list from the cache, without loading the workspace: when no record file
-/// changed since a command computed the scores and segments at this date (or none are
-/// needed). `None` when the cache cannot answer (then [`cold`] does, and gives the same).
+/// The records to list from the cache, without loading the workspace
+/// ([`cache::query::select`]). `None` when the cache cannot answer (then [`cold`] does, and
+/// gives the same).
 fn warm(
     ws: &Workspace,
     kind: Kind,
     args: &ListArgs,
     needs_derived: bool,
 ) -> Result<Option<Vec<(&'static Record, Computed<'static>)>>> {
-    if args.filter.is_some() {
-        return Ok(None);
-    }
-    let Some((key, _, records)) = cache::fresh_key(ws) else {
-        return Ok(None);
-    };
-    let Some(results) = cache::results(ws, key) else {
-        return Ok(None);
-    };
-    // The line about problems that a load prints, as the load that made the cache found them.
-    let Some(tally) = results.tally else {
-        return Ok(None);
-    };
-    let derived = if needs_derived {
-        crate::analysis::require_valid(ws)?;
-        let date = super::date_or_today(ws, args.as_of.as_deref())?;
-        match results.derived_at(date) {
-            Some(d) if d.as_of == date && d.scores.len() == records.entries.len() => Some(d),
-            _ => return Ok(None),
-        }
+    let as_of = if needs_derived {
+        Some(super::date_or_today(ws, args.as_of.as_deref())?)
     } else {
         None
     };
-    let segment = match (args.segment.as_deref(), &derived) {
-        (Some(name), Some(d)) => match d.segments.iter().position(|(n, _)| n == name) {
-            Some(i) if d.segments[i].1 == kind => Some(i),
-            _ => return Ok(None), // the load explains what is wrong with the name
-        },
-        _ => None,
+    let query = cache::query::Query {
+        kind,
+        segment: args.segment.as_deref(),
+        filter: args.filter.as_deref(),
+        as_of,
     };
-    let derived: Option<&'static cache::results::StoredDerived> =
-        derived.map(crate::util::free::until_exit);
-    let chosen: Vec<usize> = (0..records.entries.len())
-        .filter(|&i| records.entries[i].kind == kind)
-        .filter(|&i| match (segment, derived) {
-            (Some(s), Some(d)) => d.is_member(i, s),
-            _ => true,
-        })
-        .collect();
-    let decoded: Option<Vec<Record>> = chosen
-        .par_iter()
-        .map(|&i| cache::decode(&records, i).map(|p| p.record))
-        .collect();
-    let Some(decoded) = decoded else {
+    let Some(selected) = cache::query::select(ws, &query)? else {
         return Ok(None);
     };
-    let decoded: &'static [Record] = crate::util::free::until_exit(decoded);
-    cache::trace("records, scores and segments from the cache");
-    crate::load::keep_tally(tally);
+    let selected: &'static cache::query::Selected = crate::util::free::until_exit(selected);
     Ok(Some(
-        decoded
+        selected
+            .rows
             .iter()
-            .zip(chosen)
-            .map(|(r, i)| {
-                let computed = match derived {
-                    Some(d) => Computed {
-                        score: d.scores[i],
-                        segments: (0..d.segments.len())
-                            .filter(|&s| d.is_member(i, s))
-                            .map(|s| d.segments[s].0.as_str())
-                            .collect(),
-                    },
-                    None => Computed::default(),
+            .map(|(pos, r)| {
+                let computed = Computed {
+                    score: selected.score(*pos),
+                    segments: selected.segments_of(*pos),
                 };
                 (r, computed)
             })

@@ -1,7 +1,7 @@
 //! `kith serve`: renders the report if there is none, serves it over HTTP, and runs
 //! `kith watch`; pages open in a browser reload when the watcher renders them again.
 
-use crate::cli::{ReportArgs, ServeArgs, WatchArgs};
+use crate::cli::{ServeArgs, WatchArgs};
 use crate::util::output;
 use crate::watch::serve::{self, Renders};
 use crate::workspace::Workspace;
@@ -18,9 +18,11 @@ pub fn run(ws: Workspace, args: ServeArgs) -> Result<ExitCode> {
         format!("{}:{}", args.bind, args.port)
     };
     let local = serve::start(out.clone(), &addr, renders.clone())?;
-    // Listening first: a bad address or a port in use fails before any page is written.
+    // Listening first: a bad address or a port in use fails before any page is written. The
+    // watcher renders the report (the week's pages first: at 100,000 records the record pages
+    // fill in after, and a page asked for meanwhile is rendered first).
     if !out.join(crate::report::write::MARKER).is_file() {
-        super::report::run(&ws, None, ReportArgs::default())?;
+        crate::report::write::prepare_out(&out, ws.config.report.public)?;
     }
     if !local.ip().is_loopback() {
         super::warn(&format!(
@@ -34,5 +36,5 @@ pub fn run(ws: Workspace, args: ServeArgs) -> Result<ExitCode> {
         dump_state: None,
         once: false,
     };
-    super::watch::run_with(ws, watch, || renders.bump())
+    super::watch::run_with(ws, watch, &renders)
 }

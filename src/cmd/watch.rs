@@ -6,7 +6,8 @@ use crate::record::Kind;
 use crate::util::output;
 use crate::watch::apply::Live;
 use crate::watch::live::{Rendered, Session};
-use crate::watch::source::Source;
+use crate::watch::serve::Renders;
+use crate::watch::source::{Source, Waited};
 use crate::watch::summary;
 use crate::workspace::Workspace;
 use anyhow::{Context, Result};
@@ -15,15 +16,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 pub fn run(ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
-    run_with(ws, args, || {})
+    run_with(ws, args, &Renders::default())
 }
 
-/// The watch loop; `rendered` is called after each batch (`kith serve` reloads its pages).
-pub(super) fn run_with(
-    mut ws: Workspace,
-    args: WatchArgs,
-    mut rendered: impl FnMut(),
-) -> Result<ExitCode> {
+/// The watch loop; `renders` hears of each render and of the record pages still to render
+/// (`kith serve` reloads its pages, and serves a page only once it is rendered).
+pub(super) fn run_with(mut ws: Workspace, args: WatchArgs, renders: &Renders) -> Result<ExitCode> {
     let mut live = Live::new(crate::load::load(&ws), ws.today()?);
     let mut batches = 0usize;
     dump(&live, args.dump_state.as_deref(), batches)?;
@@ -31,6 +29,7 @@ pub(super) fn run_with(
         return Ok(ExitCode::SUCCESS);
     }
     let mut report = open_report(&ws, &live);
+    renders.started(report.as_mut().and_then(Session::take_deferred));
     let debounce = Duration::from_millis(args.debounce_ms);
     let mut source = Source::start(&ws.root, args.poll, debounce)?;
     let errors = live.diagnostics().iter().filter(|d| d.is_error()).count();
@@ -44,7 +43,24 @@ pub(super) fn run_with(
             "native notification"
         }
     ));
-    while let Some((batch, watch_errors)) = source.next_batch(&ws, debounce) {
+    loop {
+        // While record pages are still to render, a few at a time between batches.
+        let filling = report.as_ref().is_some_and(Session::filling);
+        let wait = if filling {
+            Duration::ZERO
+        } else {
+            Duration::MAX
+        };
+        let (batch, watch_errors) = match source.batch_within(&ws, debounce, wait) {
+            Waited::Batch(batch, errors) => (batch, errors),
+            Waited::Stopped => break,
+            Waited::Nothing => {
+                if let Some(session) = report.as_mut() {
+                    fill(&ws, &live, session, renders);
+                }
+                continue;
+            }
+        };
         for e in watch_errors {
             output::eprint(&format!("{e}\n"));
         }
@@ -77,15 +93,42 @@ pub(super) fn run_with(
             Some(pages) => {
                 if let Some(session) = report.as_mut() {
                     refresh_report(&ws, &live, session, &pages);
+                    let rels: Vec<String> = pages
+                        .iter()
+                        .map(|(kind, id)| format!("{}/{id}.html", kind.dir()))
+                        .collect();
+                    renders.rendered(rels.iter().map(String::as_str));
                 }
             }
         }
-        rendered();
+        if let Some(pending) = report.as_mut().and_then(Session::take_deferred) {
+            renders.started(Some(pending));
+        }
+        renders.bump();
         timings(arrived, indexed);
         batches += 1;
         dump(&live, args.dump_state.as_deref(), batches)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Renders the record pages a request waits for, and a few more of those still to render;
+/// says so when the last is written.
+fn fill(ws: &Workspace, live: &Live, session: &mut Session, renders: &Renders) {
+    match session.fill(live, &renders.take_wanted()) {
+        Ok(done) => renders.rendered(done.iter().map(String::as_str)),
+        Err(e) => output::print(&format!(
+            "{}: record pages were not rendered: {}\n",
+            ws.rel(session.out()),
+            crate::util::hint::as_lines(&e)
+        )),
+    }
+    if !session.filling() {
+        output::print(&format!(
+            "{}: every record page rendered\n",
+            ws.rel(session.out())
+        ));
+    }
 }
 
 /// Opens the workspace's report, when it has one (its folder holds `kith report`'s marker),

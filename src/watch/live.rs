@@ -52,7 +52,23 @@ pub struct Session {
     /// worked out whole at the next render).
     tally: Option<report::Tally>,
     weekly_value: WeeklyValue,
+    /// Record pages still to render after the first render of a large workspace, and the same
+    /// as a set (a page a batch or a request rendered first is not rendered twice).
+    queue: Vec<(Kind, String)>,
+    pending: rustc_hash::FxHashSet<(Kind, String)>,
+    /// The last render left every record page to fill in ([`Session::take_deferred`]).
+    deferred: bool,
 }
+
+/// Above this many records, the first render writes the week's and the segments' pages and
+/// leaves the record pages to [`Session::fill`], a few at a time between batches: at 100,000
+/// records they take half a minute, and the report should open at once. Below, they take
+/// under a second and are written with the rest, as `kith report` writes them.
+pub const DEFER_ABOVE: usize = 2_000;
+
+/// How many record pages [`Session::fill`] renders at a time: a batch that arrives meanwhile
+/// waits for at most this many.
+pub const FILL: usize = 64;
 
 /// What one render wrote.
 pub struct Rendered {
@@ -91,6 +107,9 @@ impl Session {
             members: None,
             tally: None,
             weekly_value: WeeklyValue::default(),
+            queue: Vec::new(),
+            pending: Default::default(),
+            deferred: false,
         };
         s.read_history(ws)?;
         s.site.write_style()?;
@@ -199,15 +218,25 @@ impl Session {
                 .start()
                 .to_string();
             match records.filter(|_| self.reads_same_info("record.html", &info)) {
-                Some(keys) => self.write_some(live, &info, &since, keys)?,
-                None => write_records(
-                    &self.site,
-                    &live.index,
-                    &live.derived,
-                    &info,
-                    &self.histories,
-                    &since,
-                )?,
+                Some(keys) => {
+                    self.write_some(live, &info, &since, keys)?;
+                    for key in keys {
+                        self.pending.remove(key);
+                    }
+                }
+                None if live.index.len() > DEFER_ABOVE => self.defer_records(live)?,
+                None => {
+                    self.queue.clear();
+                    self.pending.clear();
+                    write_records(
+                        &self.site,
+                        &live.index,
+                        &live.derived,
+                        &info,
+                        &self.histories,
+                        &since,
+                    )?
+                }
             }
             crate::util::output::trace("record pages");
         }
@@ -219,6 +248,91 @@ impl Session {
             written: w - written,
             unchanged: u - unchanged,
         })
+    }
+
+    /// Leaves every record page to [`Session::fill`]: the pages of the records there are, and
+    /// of the records gone whose pages are still in the folder (to remove them).
+    fn defer_records(&mut self, live: &Live) -> Result<()> {
+        let mut keys: Vec<(Kind, String)> = Vec::with_capacity(live.index.len());
+        for kind in Kind::ALL {
+            let dir = self.out.join(kind.dir());
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let listing = std::fs::read_dir(&dir)
+                .with_context(|| format!("cannot list {}", dir.display()))?;
+            for e in listing.flatten() {
+                if let Some(id) = e.file_name().to_str().and_then(|n| n.strip_suffix(".html")) {
+                    keys.push((kind, id.to_string()));
+                }
+            }
+        }
+        keys.extend(
+            live.index
+                .entries()
+                .map(|(_, r)| (r.kind, r.id.to_string())),
+        );
+        // Filled in from the end: the first records first.
+        keys.sort_unstable_by(|a, b| b.cmp(a));
+        keys.dedup();
+        self.pending = keys.iter().cloned().collect();
+        self.queue = keys;
+        self.deferred = true;
+        Ok(())
+    }
+
+    /// After a render that left every record page to fill in, the pages still to render (as
+    /// paths in the report folder); `None` after any other.
+    pub fn take_deferred(&mut self) -> Option<Vec<String>> {
+        if !std::mem::take(&mut self.deferred) {
+            return None;
+        }
+        Some(
+            self.pending
+                .iter()
+                .map(|(kind, id)| format!("{}/{id}.html", kind.dir()))
+                .collect(),
+        )
+    }
+
+    /// Renders the record pages asked for (`wanted`, paths in the report folder), then up to
+    /// [`FILL`] more of those still to render; returns the paths it rendered or removed.
+    pub fn fill(&mut self, live: &Live, wanted: &[String]) -> Result<Vec<String>> {
+        let mut keys: Vec<(Kind, String)> = Vec::new();
+        for rel in wanted {
+            let key = Kind::ALL.iter().find_map(|k| {
+                let id = rel.strip_prefix(k.dir())?.strip_prefix('/')?;
+                Some((*k, id.strip_suffix(".html")?.to_string()))
+            });
+            if let Some(key) = key
+                && self.pending.remove(&key)
+            {
+                keys.push(key);
+            }
+        }
+        while keys.len() < FILL.max(wanted.len())
+            && let Some(key) = self.queue.pop()
+        {
+            if self.pending.remove(&key) {
+                keys.push(key);
+            }
+        }
+        let Some(info) = self.info.clone() else {
+            return Ok(Vec::new());
+        };
+        let since = self.week.last(live.index.config.report.trend_weeks)[0]
+            .start()
+            .to_string();
+        // Pages that fail are written again at the next full render.
+        self.write_some(live, &info, &since, &keys)?;
+        Ok(keys
+            .iter()
+            .map(|(kind, id)| format!("{}/{id}.html", kind.dir()))
+            .collect())
+    }
+
+    /// Whether record pages are still to render.
+    pub fn filling(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     /// Whether the pages of `template` (a record's, a segment's) would read the same site

@@ -14,12 +14,31 @@ pub const RELOAD: &str = "/__kith/reload";
 /// How long a reload request waits for a render before it answers anyway.
 const LONG_POLL: Duration = Duration::from_secs(25);
 
+/// How long a request for a page not rendered yet waits for it before it is answered with
+/// what the folder holds.
+const PAGE_WAIT: Duration = Duration::from_secs(20);
+
 /// How many renders there have been: pages ask for a number greater than the one they were
-/// served with.
+/// served with. And which pages the watcher has still to render (at start, at 100,000
+/// records, the record pages fill in after the week's pages): a request for one of those
+/// asks the watcher for it and waits until it is written.
 #[derive(Default)]
 pub struct Renders {
     count: Mutex<u64>,
     changed: Condvar,
+    pages: Mutex<Pages>,
+    pages_changed: Condvar,
+}
+
+/// The pages still to render.
+#[derive(Default)]
+struct Pages {
+    /// The watcher has rendered the week's pages once.
+    started: bool,
+    /// Paths in the report folder (`contacts/ada.html`) still to render.
+    pending: rustc_hash::FxHashSet<String>,
+    /// Pending pages a request waits for, to render first.
+    wanted: Vec<String>,
 }
 
 impl Renders {
@@ -28,6 +47,56 @@ impl Renders {
         let mut n = self.count.lock().unwrap_or_else(|p| p.into_inner());
         *n += 1;
         self.changed.notify_all();
+    }
+
+    fn pages(&self) -> std::sync::MutexGuard<'_, Pages> {
+        self.pages.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Notes that the week's pages are written, and which pages are still to render when a
+    /// render left them to fill in (`None`: those noted before).
+    pub fn started(&self, pending: Option<Vec<String>>) {
+        let mut p = self.pages();
+        p.started = true;
+        if let Some(pending) = pending {
+            p.pending = pending.into_iter().collect();
+        }
+        self.pages_changed.notify_all();
+    }
+
+    /// Notes that these pages are written (or removed).
+    pub fn rendered<'a>(&self, done: impl IntoIterator<Item = &'a str>) {
+        let mut p = self.pages();
+        for rel in done {
+            p.pending.remove(rel);
+        }
+        self.pages_changed.notify_all();
+    }
+
+    /// The pending pages requests wait for, taken.
+    pub fn take_wanted(&self) -> Vec<String> {
+        std::mem::take(&mut self.pages().wanted)
+    }
+
+    /// Waits until the page at `rel` can be read: the week's pages written, and `rel` not
+    /// pending (asking the watcher for it first), or `timeout`.
+    fn wait_for(&self, rel: &str, exists: bool, timeout: Duration) {
+        let p = self.pages();
+        if p.started && !p.pending.contains(rel) {
+            return;
+        }
+        if !p.started && exists {
+            // A page of the last report, until the watcher has rendered again.
+            return;
+        }
+        let mut p = p;
+        if p.pending.contains(rel) {
+            p.wanted.push(rel.to_string());
+        }
+        let _ = self
+            .pages_changed
+            .wait_timeout_while(p, timeout, |p| !p.started || p.pending.contains(rel))
+            .unwrap_or_else(|p| p.into_inner());
     }
 
     pub fn current(&self) -> u64 {
@@ -163,6 +232,10 @@ fn answer(request: tiny_http::Request, root: &Path, renders: &Renders) {
         let _ = request.respond(tiny_http::Response::from_string("bad path").with_status_code(400));
         return;
     };
+    if let Ok(rel) = path.strip_prefix(root) {
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        renders.wait_for(&rel, path.is_file(), PAGE_WAIT);
+    }
     match std::fs::read(&path) {
         Ok(bytes) => {
             let ty = content_type(&path);

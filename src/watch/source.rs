@@ -15,6 +15,15 @@ use std::time::Duration;
 /// The folders watched besides the root.
 pub const FOLDERS: [&str; 4] = ["contacts", "companies", "deals", "templates"];
 
+/// What came within a wait ([`Source::batch_within`]).
+pub enum Waited {
+    /// A batch, and the watcher's errors.
+    Batch(Batch, Vec<String>),
+    Nothing,
+    /// The watcher has stopped.
+    Stopped,
+}
+
 /// A running watcher: dropping it stops watching.
 pub enum Source {
     Native(
@@ -87,17 +96,41 @@ impl Source {
     /// (a `git checkout` of thousands of files) becomes one batch. Watcher errors are returned
     /// beside the batch; `None` when the watcher has stopped.
     pub fn next_batch(&self, ws: &Workspace, settle: Duration) -> Option<(Batch, Vec<String>)> {
+        let first = self.rx().recv().ok()?;
+        Some(self.collect(ws, settle, first))
+    }
+
+    /// [`Source::next_batch`], waiting at most `wait` for the first change (the watcher has
+    /// pages to fill in meanwhile).
+    pub fn batch_within(&self, ws: &Workspace, settle: Duration, wait: Duration) -> Waited {
+        match self.rx().recv_timeout(wait) {
+            Ok(first) => {
+                let (batch, errors) = self.collect(ws, settle, first);
+                Waited::Batch(batch, errors)
+            }
+            Err(RecvTimeoutError::Timeout) => Waited::Nothing,
+            Err(RecvTimeoutError::Disconnected) => Waited::Stopped,
+        }
+    }
+
+    /// The batch that starts with `first`: it keeps collecting until nothing more comes for
+    /// `settle`.
+    fn collect(
+        &self,
+        ws: &Workspace,
+        settle: Duration,
+        first: DebounceEventResult,
+    ) -> (Batch, Vec<String>) {
         let roots = [ws.root.as_path(), ws.canonical_root.as_path()];
         let (root, report_out) = (&roots[..], ws.config.report.out.as_str());
         let mut batch = Batch::default();
         let mut errors = Vec::new();
-        let first = self.rx().recv().ok()?;
         add(&mut batch, &mut errors, root, report_out, first);
         loop {
             match self.rx().recv_timeout(settle) {
                 Ok(more) => add(&mut batch, &mut errors, root, report_out, more),
-                Err(RecvTimeoutError::Timeout) => return Some((batch, errors)),
-                Err(RecvTimeoutError::Disconnected) => return Some((batch, errors)),
+                Err(RecvTimeoutError::Timeout) => return (batch, errors),
+                Err(RecvTimeoutError::Disconnected) => return (batch, errors),
             }
         }
     }

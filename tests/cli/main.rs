@@ -20,6 +20,7 @@ mod ingest;
 mod input;
 mod install;
 mod internal_spam;
+mod lazy;
 mod lifecycle;
 mod limits;
 mod lossfree;

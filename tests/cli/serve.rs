@@ -107,3 +107,65 @@ fn serves_the_report_and_reloads_pages_after_a_save() {
         "the record page was rendered again"
     );
 }
+
+/// At start, on a workspace large enough that the record pages fill in after the week's
+/// pages: the index page and a record page asked for at once arrive, and once every page is
+/// rendered the folder holds what a fresh `kith report` writes.
+#[test]
+fn pages_asked_for_at_start_arrive_and_the_rest_fill_in() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::harness::kith_in(dir.path(), &["gen", "ws", "-n", "2500"]).ok();
+    let ws = dir.path().join("ws");
+    let mut ids: Vec<String> = std::fs::read_dir(ws.join("contacts"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| Some(e.file_name().to_str()?.strip_suffix(".md")?.to_string()))
+        .collect();
+    ids.sort();
+    // The last person's page is the last to fill in.
+    let last = ids.last().unwrap().clone();
+    let text = std::fs::read_to_string(ws.join(format!("contacts/{last}.md"))).unwrap();
+    let name = text
+        .lines()
+        .find_map(|l| l.strip_prefix("name: "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+
+    let args = ["serve", "--port", "0", "--debounce-ms", "50"].map(std::ffi::OsStr::new);
+    let (child, lines) = spawn_kith(&ws, &args);
+    let mut serve = Serve { child, lines };
+    let serving = serve.until("serving ");
+    let addr = serving
+        .split("http://")
+        .nth(1)
+        .and_then(|a| a.strip_suffix('/'))
+        .unwrap()
+        .to_string();
+    // Asked for before the watcher has rendered anything.
+    let (code, page) = get(&addr, "/");
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains("added by kith serve"), "{page}");
+    let (code, card) = get(&addr, &format!("/contacts/{last}.html"));
+    assert_eq!(code, 200, "{card}");
+    assert!(
+        card.contains(&name),
+        "{name} is not on {last}'s page: {card}"
+    );
+    serve.until("public: every record page rendered");
+
+    // The pages equal a fresh report's.
+    crate::harness::kith_in(&ws, &["report", "--out", "fresh"]).ok();
+    for id in ids.iter().step_by(97).chain([&last]) {
+        let rel = format!("contacts/{id}.html");
+        let served = std::fs::read_to_string(ws.join("public").join(&rel)).unwrap();
+        let fresh = std::fs::read_to_string(ws.join("fresh").join(&rel)).unwrap();
+        assert_eq!(served, fresh, "{rel}");
+    }
+    let count = |d: &str| {
+        std::fs::read_dir(ws.join(d).join("contacts"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(count("public"), count("fresh"));
+}

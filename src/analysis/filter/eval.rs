@@ -78,6 +78,59 @@ impl Filter {
     pub fn matches(&self, env: &Env, slot: usize, r: &Record) -> bool {
         eval(&self.node, env, slot, r)
     }
+
+    /// What evaluating the expression reads of a record, so that a caller holding records
+    /// only partly decoded (the cache's lazy path) knows what to decode first.
+    pub fn needs(&self) -> Needs {
+        let mut n = Needs::default();
+        n.node(&self.node);
+        n
+    }
+}
+
+/// What a filter reads: frontmatter fields by key, the record's body (activities), and other
+/// records (the linked company, the deals).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Needs {
+    pub fields: Vec<Sym>,
+    pub body: bool,
+    pub other_records: bool,
+}
+
+impl Needs {
+    fn node(&mut self, node: &Node) {
+        match node {
+            Node::Or(v) | Node::And(v) => v.iter().for_each(|n| self.node(n)),
+            Node::Not(n) => self.node(n),
+            Node::Exists(a) | Node::Truthy(a) | Node::Cmp(a, _) => self.access(a),
+        }
+    }
+
+    fn field(&mut self, key: &str) {
+        if !self.fields.iter().any(|k| k == key) {
+            self.fields.push(Sym::new(key));
+        }
+    }
+
+    fn access(&mut self, a: &Access) {
+        match a {
+            Access::Field { key, types } => {
+                self.field(key.as_str());
+                // A deal's stage is ordered by its pipeline's stages.
+                if types.contains(&Some(FieldType::DealStage)) {
+                    self.field("pipeline");
+                }
+            }
+            Access::EmailDomain | Access::EmailFree => self.field("email"),
+            Access::LastActivity | Access::Activity { .. } => self.body = true,
+            Access::Company(_) | Access::Deals { .. } => self.other_records = true,
+            Access::Id
+            | Access::Kind
+            | Access::Score(_)
+            | Access::Segment(_)
+            | Access::Segments => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

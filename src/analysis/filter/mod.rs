@@ -8,5 +8,5 @@ mod compile;
 pub mod eval;
 pub mod parse;
 
-pub use eval::{Computed, Env, Filter, Scope, ScoreView};
+pub use eval::{Computed, Env, Filter, Needs, Scope, ScoreView};
 pub use parse::FilterError;

@@ -433,6 +433,56 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Skips one value without building it (the lazy path reads only the fields it needs).
+    fn skip_value(&mut self, depth: u32) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(Corrupt);
+        }
+        match self.u8()? {
+            0 => {}
+            1 => {
+                self.bool()?;
+            }
+            2 | 3 => {
+                self.take(8)?;
+            }
+            4 => {
+                self.str()?;
+            }
+            5 => {
+                for _ in 0..self.len()? {
+                    self.skip_value(depth + 1)?;
+                }
+            }
+            6 => {
+                for _ in 0..self.len()? {
+                    self.str()?;
+                    self.skip_value(depth + 1)?;
+                }
+            }
+            _ => return Err(Corrupt),
+        }
+        Ok(())
+    }
+
+    /// The start of an encoded record: its kind, id and the frontmatter fields `keep` wants,
+    /// in their order; the rest (other fields, activities, tasks, notes) is not decoded. What
+    /// a filter on frontmatter fields needs, at a fraction of [`Reader::parsed`]'s cost.
+    pub fn head(&mut self, keep: &dyn Fn(&str) -> bool) -> Result<Record> {
+        let kind = self.kind()?;
+        let mut record = Record::new(kind, self.str()?);
+        record.broken = self.bool()?;
+        for _ in 0..self.len()? {
+            let k = self.str()?;
+            if keep(k) {
+                record.fields.push((Sym::new(k), self.value(0)?));
+            } else {
+                self.skip_value(0)?;
+            }
+        }
+        Ok(record)
+    }
+
     pub fn parsed(&mut self) -> Result<Parsed> {
         let kind = self.kind()?;
         let mut record = Record::new(kind, self.str()?);

@@ -18,6 +18,7 @@
 
 pub mod codec;
 mod files;
+pub mod query;
 mod records;
 pub mod results;
 mod stamp;

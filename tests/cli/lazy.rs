@@ -1,0 +1,252 @@
+//! The cache's lazy query path (`load::cache::query`): `list --where`, `--segment` and a
+//! kind's whole list answered from the cache, decoding only what the filter reads, print what
+//! a cold load prints, after random edits, additions, deletions and renames, including edits of
+//! the same size within the same second, and edits that keep the size and put the old
+//! modification time back (only the change time and the content hash can tell).
+
+use crate::harness::*;
+
+/// The queries compared with `--no-cache` after every round.
+const QUERIES: &[&[&str]] = &[
+    &[
+        "list",
+        "--where",
+        "lifecycle = customer",
+        "--format",
+        "json",
+    ],
+    &[
+        "list",
+        "--where",
+        "lifecycle in [lead, mql] and score >= 20",
+        "--format",
+        "json",
+    ],
+    &[
+        "list",
+        "--where",
+        "name contains \"a\" and not exists phone",
+        "--format",
+        "csv",
+    ],
+    &["list", "--where", "email_domain ends_with example"],
+    &["list", "--where", "segment.hot-leads or tags has vip"],
+    &[
+        "list",
+        "--where",
+        "last_activity within 30d",
+        "--sort",
+        "score",
+    ],
+    &["list", "--segment", "hot-leads", "--format", "json"],
+    &[
+        "list",
+        "companies",
+        "--where",
+        "country = DE",
+        "--format",
+        "json",
+    ],
+    &[
+        "list",
+        "deals",
+        "--where",
+        "stage >= proposal",
+        "--format",
+        "json",
+    ],
+    &[
+        "list",
+        "--where",
+        "company.country = DE",
+        "--format",
+        "json",
+    ],
+    &["list", "--where", "lifecycle = bogus-stage"],
+    &["list", "--where", "score >="],
+];
+
+/// A small deterministic generator (xorshift), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn contacts(ws: &Ws) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(ws.file("contacts"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".md")
+                .map(str::to_string)
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Rewrites a file with text of the same size and puts its old modification time back: the
+/// size and mtime a stamp compares are those of the old content.
+fn write_keeping_mtime(path: &std::path::Path, text: &str) {
+    let mtime = std::fs::metadata(path).unwrap().modified().unwrap();
+    std::fs::write(path, text).unwrap();
+    let file = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+    file.set_modified(mtime).unwrap();
+}
+
+/// Swaps `a` and `e`: another content of the same size.
+fn swap_vowels(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'a' => 'e',
+            'e' => 'a',
+            c => c,
+        })
+        .collect()
+}
+
+/// One random change, described for the failure message.
+fn random_edit(ws: &Ws, rng: &mut Rng, n: usize) -> String {
+    let ids = contacts(ws);
+    let id = rng.pick(&ids).clone();
+    let rel = format!("contacts/{id}.md");
+    let text = std::fs::read_to_string(ws.file(&rel)).unwrap_or_default();
+    match rng.below(8) {
+        0 => {
+            let stage = rng.pick(&["lead", "mql", "sql", "customer", "churned"]);
+            let edited = match text.find("lifecycle:") {
+                Some(at) => {
+                    let end = text[at..].find('\n').map_or(text.len(), |e| at + e);
+                    format!("{}lifecycle: {stage}{}", &text[..at], &text[end..])
+                }
+                None => text.replacen("---\n", &format!("---\nlifecycle: {stage}\n"), 1),
+            };
+            ws.write(&rel, &edited);
+            format!("set {rel} lifecycle to {stage}")
+        }
+        1 => {
+            // Twice in the same second, the same size: only the content hash can tell.
+            ws.write(&rel, &swap_vowels(&text));
+            ws.write(&rel, &text.replace("customer", "lead----"));
+            format!("rewrote {rel} twice at once, the same size")
+        }
+        2 => {
+            write_keeping_mtime(&ws.file(&rel), &swap_vowels(&text));
+            format!("swapped vowels in {rel}, same size and mtime")
+        }
+        3 => {
+            let new = format!("contacts/new-person-{n}.md");
+            let stage = rng.pick(&["lead", "customer"]);
+            ws.write(
+                &new,
+                &format!(
+                    "---\nname: New Person {n}\nemail: new{n}@example.com\nlifecycle: {stage}\n\
+                     country: DE\ncompany: acme-logistics\n---\n\n## Activity\n\n\
+                     - 2026-11-20 call: round {n}\n"
+                ),
+            );
+            format!("created {new}")
+        }
+        4 => {
+            std::fs::remove_file(ws.file(&rel)).unwrap();
+            format!("deleted {rel}")
+        }
+        5 => {
+            let to = format!("contacts/{id}-moved.md");
+            std::fs::rename(ws.file(&rel), ws.file(&to)).unwrap();
+            format!("renamed {rel} to {to}")
+        }
+        6 => {
+            let sep = if text.contains("## Activity") {
+                ""
+            } else {
+                "\n## Activity\n\n"
+            };
+            ws.write(
+                &rel,
+                &format!("{text}{sep}- 2026-11-2{} visit: round {n}\n", rng.below(5)),
+            );
+            format!("logged a visit on {rel}")
+        }
+        _ => {
+            ws.write(&rel, &text.replacen("---\n", "---\ntags: [vip]\n", 1));
+            format!("tagged {rel} vip")
+        }
+    }
+}
+
+/// Each query, `show` and `score` of a few people without the cache, then twice with it (the
+/// first run may rebuild it, the second finds it current): the same exit code and output.
+/// Returns how many of the current runs the lazy path answered.
+#[track_caller]
+fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str) -> usize {
+    let mut lazy = 0;
+    let shown: Vec<Vec<String>> = people
+        .iter()
+        .flat_map(|id| {
+            [
+                vec!["show".to_string(), id.clone()],
+                vec!["show".into(), id.clone(), "--format".into(), "json".into()],
+                vec!["score".into(), id.clone()],
+            ]
+        })
+        .collect();
+    let queries = QUERIES
+        .iter()
+        .map(|q| q.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        .chain(shown);
+    for args in queries {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut plain = vec!["--no-cache"];
+        plain.extend_from_slice(&args);
+        let expected = ws.kith(&plain);
+        for attempt in ["rebuilding", "current"] {
+            let got = kith_env(ws.path(), &[("KITH_TRACE", "1")], &args);
+            let what = format!("`kith {}` {when}, cache {attempt}", args.join(" "));
+            assert_eq!(got.code, expected.code, "{what}: exit code");
+            assert_eq!(got.stdout, expected.stdout, "{what}: stdout");
+            let stderr: String = got
+                .stderr
+                .lines()
+                .filter(|l| !l.starts_with('['))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            assert_eq!(stderr, expected.stderr, "{what}: stderr");
+            lazy += (attempt == "current" && got.stderr.contains("(lazily)")) as usize;
+        }
+    }
+    lazy
+}
+
+#[test]
+fn lazy_queries_answer_as_a_cold_load_after_random_edits() {
+    let ws = Ws::example();
+    // Older than the cache's racy window, so that stamps alone vouch for the files.
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    let mut rng = Rng(0x1a27_5eed_0b5e_55ed);
+    let mut log = Vec::new();
+    let mut lazy = assert_lazy_equals_cold(&ws, &["ben-carver".to_string()], "on the example");
+    for round in 0..6 {
+        for _ in 0..=rng.below(3) {
+            log.push(random_edit(&ws, &mut rng, round));
+        }
+        let ids = contacts(&ws);
+        let people = [rng.pick(&ids).clone(), rng.pick(&ids).clone()];
+        lazy += assert_lazy_equals_cold(&ws, &people, &format!("after: {}", log.join("; ")));
+    }
+    // Most queries of every round are for the lazy path (the filter on another record's
+    // field, `company.country`, and the mistakes are for the load).
+    assert!(lazy >= 7 * 6, "the lazy path answered only {lazy} times");
+}
