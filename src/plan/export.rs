@@ -225,11 +225,8 @@ pub fn vcards(index: &Index, items: &[Item]) -> String {
         lines.push(format!("UID:urn:kith:{}", r.id));
         let name = r.name();
         lines.push(format!("FN:{}", escape(name)));
-        let (given, family) = match name.trim().rsplit_once(' ') {
-            Some((g, f)) => (g, f),
-            None => ("", name.trim()),
-        };
-        lines.push(format!("N:{};{};;;", escape(family), escape(given)));
+        let (given, family) = crate::record::normalize::split_name(name);
+        lines.push(format!("N:{};{};;;", escape(&family), escape(&given)));
         let emails = r.list("email").chain(r.list("emails"));
         for (i, e) in emails.enumerate() {
             let pref = if i == 0 { ";PREF=1" } else { "" };

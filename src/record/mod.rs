@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod body;
 pub mod config;
+pub mod country;
 pub mod dates;
 pub mod diag;
 pub mod frontmatter;

@@ -547,7 +547,9 @@ pub fn parse_input(
         | FieldType::Country
         | FieldType::Currency => {
             let v = match ty {
-                FieldType::Country | FieldType::Currency => input.to_uppercase(),
+                FieldType::Country => crate::record::normalize::country(input)
+                    .map_or_else(|| input.to_uppercase(), str::to_string),
+                FieldType::Currency => input.to_uppercase(),
                 _ => input.to_lowercase(),
             };
             Value::str(&v)
