@@ -25,42 +25,18 @@ pub struct Item<'a> {
     pub segments: Vec<&'a str>,
 }
 
-/// The first columns of a CSV export, in this order, when any record has them.
-fn leading(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Person => &[
-            "id",
-            "name",
-            "email",
-            "emails",
-            "phone",
-            "phones",
-            "company",
-            "company_domain",
-            "title",
-            "lifecycle",
-            "lead_status",
-            "source",
-            "owner",
-            "tags",
-            "country",
-            "industry",
-        ],
-        Kind::Company => &[
-            "id", "name", "domain", "industry", "size", "country", "owner", "tags",
-        ],
-        Kind::Deal => &[
-            "id",
-            "name",
-            "stage",
-            "amount",
-            "currency",
-            "close_date",
-            "company",
-            "contacts",
-            "owner",
-        ],
+/// The first columns of a CSV export, in this order, when any record has them: the id, then
+/// the kind's fields in kith's order ([`crate::record::schema::field_order`]), a person's
+/// company followed by its domain.
+fn leading(kind: Kind) -> Vec<&'static str> {
+    let mut cols = vec!["id"];
+    for f in crate::record::schema::field_order(kind) {
+        cols.push(f);
+        if kind == Kind::Person && *f == "company" {
+            cols.push("company_domain");
+        }
     }
+    cols
 }
 
 /// The default CSV columns: the usual fields, every other field some record has, the notes,
