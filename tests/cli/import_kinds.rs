@@ -193,6 +193,17 @@ fn hubspot_deals_link_company_and_contacts() {
         out.contains("  line 3: contact `Nobody Known` is no person of the workspace"),
         "{out}"
     );
+    let json = ws
+        .kith(&["import", "deals.csv", "--dry-run", "--format", "json"])
+        .json();
+    assert_eq!(json["kind"], "deal");
+    assert_eq!(json["warnings"], 1);
+    assert_eq!(
+        json["rows"][0]["path"],
+        "deals/alpenrose-finanz-reporting-hub.md"
+    );
+    assert_eq!(json["rows"][0]["action"], "unchanged");
+    assert_eq!(json["rows"][1]["warnings"].as_array().unwrap().len(), 2);
     ws.assert_untouched();
     ws.kith(&["import", "deals.csv"]).ok();
     let training = ws.read("deals/alpenrose-training.md");
@@ -289,6 +300,19 @@ fn files_and_rows_that_do_not_fit_are_refused() {
     );
     let err = ws.kith(&["import", "companies.csv"]).fails(1).to_string();
     assert!(err.contains("line 3: no company name"), "{err}");
+    ws.write(
+        "people.vcf",
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ada\r\nEND:VCARD\r\n",
+    );
+    commit(&ws);
+    let err = ws
+        .kith(&["import", "people.vcf", "--kind", "companies"])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("a vCard file holds people, not companies"),
+        "{err}"
+    );
     ws.assert_untouched();
     // --kind decides instead of the headers.
     ws.kith(&[
