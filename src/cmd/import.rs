@@ -76,21 +76,22 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
         .iter()
         .map(|n| (n.kind, n.id.as_str(), n.text.as_str()))
         .collect();
-    store::check_new(ws, &creates)?;
+    let diags = store::check_new_diagnostics(ws, &creates)?;
     let mut prepared = Vec::new();
     for u in &plan.updates {
         prepared.extend(store::prepare(ws, u.kind, &u.id, &u.changes)?);
     }
-    let written: Vec<import::flag::Written> = plan
-        .creates
+    // What `kith check` will say of the records written, given to the rows that wrote them.
+    let changed: Vec<import::flag::Written> = prepared
         .iter()
-        .map(|n| (n.kind, n.id.as_str(), "", n.text.as_str()))
-        .chain(prepared.iter().map(|p| {
+        .map(|p| {
             let new = p.new.as_deref().unwrap_or_default();
             (p.kind, p.id.as_str(), p.old.as_str(), new)
-        }))
+        })
         .collect();
-    import::flag::flag(&ws.config, plan.kind, &mut plan.rows, &written);
+    let mut found = import::flag::of_new(&creates, diags);
+    found.extend(import::flag::of_changes(&ws.config, &changed));
+    import::flag::attach(plan.kind, &mut plan.rows, found);
     output::trace("checked");
     let duplicates = import::duplicates(index, &plan);
     output::trace("duplicates");

@@ -8,55 +8,77 @@ use crate::record::diag::Diagnostic;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-/// A record after the import: its kind, id, text before (empty for a new one) and after.
+/// A changed record: its kind, id, text before and after.
 pub type Written<'a> = (Kind, &'a str, &'a str, &'a str);
 
-/// Adds to the rows (of a plan of `kind`) the diagnostics their records would newly have (those
-/// the record did not have before the import), as `kith check` words them.
-pub fn flag(cfg: &Config, kind: Kind, rows: &mut [Outcome], written: &[Written]) {
-    let found: Vec<(Kind, &str, Vec<String>)> = written
+/// What check would say of one record: its kind, id and the messages.
+pub type Found = (Kind, String, Vec<String>);
+
+/// The messages of new records' diagnostics ([`crate::edit::store::check_new_diagnostics`]
+/// found them while checking the records), one list per record, in order.
+pub fn of_new(records: &[(Kind, &str, &str)], diags: Vec<Vec<Diagnostic>>) -> Vec<Found> {
+    records
+        .iter()
+        .zip(diags)
+        .filter(|(_, d)| !d.is_empty())
+        .map(|((kind, id, _), d)| (*kind, id.to_string(), messages(*kind, id, d)))
+        .collect()
+}
+
+/// The diagnostics changed records would newly have (those the record did not have before).
+pub fn of_changes(cfg: &Config, written: &[Written]) -> Vec<Found> {
+    written
         .par_iter()
         .filter_map(|(kind, id, old, new)| {
             let rel = format!("{}/{id}.md", kind.dir());
-            let diags = |text: &str| -> Vec<Diagnostic> {
-                if text.is_empty() {
-                    return Vec::new();
-                }
+            let diags = |text: &str| {
                 crate::record::parse::parse(*kind, id, &rel, text.as_bytes(), cfg).diags
             };
             let before = diags(old);
-            let fresh: Vec<String> = diags(new)
+            let fresh: Vec<Diagnostic> = diags(new)
                 .into_iter()
                 .filter(|d| {
                     !before
                         .iter()
                         .any(|b| b.code == d.code && b.message == d.message)
                 })
-                .map(|d| format!("{rel}: {} (kith check would say so)", d.message))
                 .collect();
-            (!fresh.is_empty()).then_some((*kind, *id, fresh))
+            (!fresh.is_empty()).then(|| (*kind, id.to_string(), messages(*kind, id, fresh)))
         })
-        .collect();
+        .collect()
+}
+
+fn messages(kind: Kind, id: &str, diags: Vec<Diagnostic>) -> Vec<String> {
+    diags
+        .into_iter()
+        .map(|d| {
+            format!(
+                "{}/{id}.md: {} (kith check would say so)",
+                kind.dir(),
+                d.message
+            )
+        })
+        .collect()
+}
+
+/// Gives each record's messages to the last row (of a plan of `kind`) that wrote it.
+pub fn attach(kind: Kind, rows: &mut [Outcome], found: Vec<Found>) {
     if found.is_empty() {
         return;
     }
-    let mut last: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut last: FxHashMap<String, usize> = FxHashMap::default();
     for (i, o) in rows.iter().enumerate() {
         if o.action != Action::Invalid
             && let Some(id) = &o.id
         {
-            last.insert(id.as_str(), i);
+            last.insert(id.clone(), i);
         }
     }
-    let mut to_add: Vec<(usize, Vec<String>)> = Vec::new();
     for (k, id, messages) in found {
         if k == kind
-            && let Some(&i) = last.get(id)
+            && let Some(&i) = last.get(&id)
         {
-            to_add.push((i, messages));
+            rows[i].warnings.extend(messages);
         }
-    }
-    for (i, messages) in to_add {
-        rows[i].warnings.extend(messages);
     }
 }
