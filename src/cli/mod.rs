@@ -792,6 +792,20 @@ pub struct ImportArgs {
     /// Output format of the summary
     #[arg(long, value_enum, default_value_t = ShowFormat::Text, value_name = "FORMAT")]
     pub format: ShowFormat,
+    /// What the file holds (default: decided from its header row)
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Option<ImportKind>,
+}
+
+/// What an import file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    #[value(alias = "contacts", alias = "person", alias = "contact")]
+    People,
+    #[value(alias = "company")]
+    Companies,
+    #[value(alias = "deal")]
+    Deals,
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,10 @@
-//! `kith import FILE`: people from a CSV file or vCards. Everything is planned and checked
-//! before the first write; the summary counts rows created, updated, unchanged and invalid.
+//! `kith import FILE`: people, companies or deals from a CSV file, or people from vCards.
+//! Everything is planned and checked before the first write; the summary counts rows created,
+//! updated, unchanged and invalid, and lists what `kith check` would say about the records.
 
 use super::{display_path, stamp_parts, usage};
 use crate::analysis::duplicates::Pair;
-use crate::cli::{ImportArgs, ShowFormat};
+use crate::cli::{ImportArgs, ImportKind, ShowFormat};
 use crate::edit::store;
 use crate::plan::import::{self, Action, Options, Plan};
 use crate::record::Kind;
@@ -21,7 +22,20 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
     let map = parse_map(args.map.as_deref())?;
     let shown = display_path(&args.file);
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
-    let input = import::read(&bytes, &map).with_context(|| format!("cannot import {shown}"))?;
+    let kind = args.kind.map(|k| match k {
+        ImportKind::People => Kind::Person,
+        ImportKind::Companies => Kind::Company,
+        ImportKind::Deals => Kind::Deal,
+    });
+    let input =
+        import::read_kind(&bytes, &map, kind).with_context(|| format!("cannot import {shown}"))?;
+    if let Some(d) = input.detected.as_ref().filter(|d| d.kind != Kind::Person) {
+        output::eprint(&format!(
+            "Importing {} ({}); say --kind to choose.\n",
+            d.kind.dir(),
+            d.why
+        ));
+    }
     if let Some(note) = &input.note {
         super::warn_hint(&crate::util::hint::Hint {
             message: format!("{shown}: {}", note.message),
@@ -42,7 +56,7 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
         by: by.as_deref(),
         file: &file,
     };
-    let plan = import::plan(&index, &input.rows, &opts)?;
+    let mut plan = import::plan_input(&index, &input, &opts)?;
     output::trace("planned");
     let invalid = plan.count(Action::Invalid);
     if invalid > 0 && !args.skip_invalid {
@@ -62,11 +76,22 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
         .iter()
         .map(|n| (n.kind, n.id.as_str(), n.text.as_str()))
         .collect();
-    store::check_new(ws, &creates)?;
+    let diags = store::check_new_diagnostics(ws, &creates)?;
     let mut prepared = Vec::new();
     for u in &plan.updates {
-        prepared.extend(store::prepare(ws, Kind::Person, &u.id, &u.changes)?);
+        prepared.extend(store::prepare(ws, u.kind, &u.id, &u.changes)?);
     }
+    // What `kith check` will say of the records written, given to the rows that wrote them.
+    let changed: Vec<import::flag::Written> = prepared
+        .iter()
+        .map(|p| {
+            let new = p.new.as_deref().unwrap_or_default();
+            (p.kind, p.id.as_str(), p.old.as_str(), new)
+        })
+        .collect();
+    let mut found = import::flag::of_new(&creates, diags);
+    found.extend(import::flag::of_changes(&ws.config, &changed));
+    import::flag::attach(plan.kind, &mut plan.rows, found);
     output::trace("checked");
     let duplicates = import::duplicates(index, &plan);
     output::trace("duplicates");
@@ -125,7 +150,7 @@ fn write(ws: &Workspace, plan: &Plan, prepared: &[store::Prepared]) -> Result<()
     } else {
         indicatif::ProgressBar::hidden()
     };
-    for kind in [Kind::Company, Kind::Person] {
+    for kind in [Kind::Company, Kind::Deal, Kind::Person] {
         if plan.creates.iter().any(|n| n.kind == kind) {
             let dir = ws.dir(kind);
             std::fs::create_dir_all(&dir)
@@ -183,6 +208,21 @@ fn summary_text(file: &str, plan: &Plan, duplicates: &[Pair], dry_run: bool) -> 
         out.push_str("invalid rows, left out:\n");
         out.push_str(&invalid_list(plan));
     }
+    let warned = plan.warned().count();
+    if warned > 0 {
+        out.push_str(&format!(
+            "{warned} {} with warnings:\n",
+            if warned == 1 { "row" } else { "rows" }
+        ));
+        for o in plan.warned().take(LISTED) {
+            for w in &o.warnings {
+                out.push_str(&format!("  line {}: {w}\n", o.line));
+            }
+        }
+        if warned > LISTED {
+            out.push_str(&format!("  … and {} more\n", warned - LISTED));
+        }
+    }
     if !duplicates.is_empty() {
         out.push_str("likely duplicates (`kith merge KEEP DROP` merges a pair):\n");
         for p in duplicates {
@@ -210,12 +250,15 @@ fn summary_json(file: &str, plan: &Plan, duplicates: &[Pair], dry_run: bool) -> 
         "updated": n(Action::Updated),
         "unchanged": n(Action::Unchanged),
         "invalid": n(Action::Invalid),
+        "kind": plan.kind.noun(),
         "companies_created": plan.companies_created(),
+        "warnings": plan.warned().count(),
         "rows": plan.rows.iter().map(|o| json!({
             "line": o.line,
             "action": o.action.as_str(),
-            "path": o.id.as_ref().map(|id| format!("contacts/{id}.md")),
+            "path": o.id.as_ref().map(|id| format!("{}/{id}.md", plan.kind.dir())),
             "reason": o.reason,
+            "warnings": o.warnings,
         })).collect::<Vec<_>>(),
         "duplicates": duplicates.iter().map(|p| {
             let (keep_path, drop_path) = p.paths();

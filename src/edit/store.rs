@@ -195,6 +195,30 @@ pub fn check_new(ws: &Workspace, records: &[(Kind, &str, &str)]) -> Result<()> {
     })
 }
 
+/// [`check_new`], returning each new record's diagnostics in order (warnings: an error refuses
+/// them all), which `kith check` will show once they are written. One parse per record.
+pub fn check_new_diagnostics(
+    ws: &Workspace,
+    records: &[(Kind, &str, &str)],
+) -> Result<Vec<Vec<crate::record::diag::Diagnostic>>> {
+    use rayon::prelude::*;
+    records
+        .par_iter()
+        .map(|(kind, id, text)| {
+            ws.record_path(*kind, id)?;
+            let rel = format!("{}/{id}.md", kind.dir());
+            let parsed = parse::parse(*kind, id, &rel, text.as_bytes(), &ws.config);
+            if let Some(d) = parsed.diags.iter().find(|d| d.is_error()) {
+                bail!(
+                    "the change would make {rel} invalid, so nothing was written:\n{}",
+                    d.render(false)
+                );
+            }
+            Ok(parsed.diags)
+        })
+        .collect()
+}
+
 /// Writes new record files that [`check_new`] accepted, each complete or absent whatever
 /// happens, with two waits for the disk in all ([`files::create_many`]); fails if a file
 /// exists. `done` is called once per record written.

@@ -15,46 +15,6 @@ pub fn new_id(name: &str, taken: impl Fn(&str) -> bool) -> String {
     slug::unique(&slug::slugify(name), taken)
 }
 
-/// The order kith writes a new record's fields in (others follow, `created` comes last).
-fn canonical_order(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Person => &[
-            "name",
-            "email",
-            "emails",
-            "phone",
-            "phones",
-            "company",
-            "title",
-            "lifecycle",
-            "lead_status",
-            "unqualified_reason",
-            "other_reason",
-            "source",
-            "owner",
-            "tags",
-            "country",
-            "industry",
-        ],
-        Kind::Company => &[
-            "name", "domain", "industry", "size", "country", "owner", "tags",
-        ],
-        Kind::Deal => &[
-            "name",
-            "pipeline",
-            "stage",
-            "amount",
-            "currency",
-            "close_date",
-            "company",
-            "contacts",
-            "owner",
-            "lost_reason",
-            "tags",
-        ],
-    }
-}
-
 /// The text of a new record: `name`, the given fields (known ones in kith's usual order, then
 /// the rest as given), kind-specific defaults (a deal's first stage and currency) and
 /// `created`, then an empty body.
@@ -113,7 +73,7 @@ fn record_fields(
     if !has(&all, "created") {
         all.push(("created".into(), Value::str(&today.to_string())));
     }
-    let order = canonical_order(kind);
+    let order = schema::field_order(kind);
     let rank = |k: &str| match k {
         "created" => order.len() + 1,
         _ => order.iter().position(|o| *o == k).unwrap_or(order.len()),

@@ -25,42 +25,18 @@ pub struct Item<'a> {
     pub segments: Vec<&'a str>,
 }
 
-/// The first columns of a CSV export, in this order, when any record has them.
-fn leading(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Person => &[
-            "id",
-            "name",
-            "email",
-            "emails",
-            "phone",
-            "phones",
-            "company",
-            "company_domain",
-            "title",
-            "lifecycle",
-            "lead_status",
-            "source",
-            "owner",
-            "tags",
-            "country",
-            "industry",
-        ],
-        Kind::Company => &[
-            "id", "name", "domain", "industry", "size", "country", "owner", "tags",
-        ],
-        Kind::Deal => &[
-            "id",
-            "name",
-            "stage",
-            "amount",
-            "currency",
-            "close_date",
-            "company",
-            "contacts",
-            "owner",
-        ],
+/// The first columns of a CSV export, in this order, when any record has them: the id, then
+/// the kind's fields in kith's order ([`crate::record::schema::field_order`]), a person's
+/// company followed by its domain.
+fn leading(kind: Kind) -> Vec<&'static str> {
+    let mut cols = vec!["id"];
+    for f in crate::record::schema::field_order(kind) {
+        cols.push(f);
+        if kind == Kind::Person && *f == "company" {
+            cols.push("company_domain");
+        }
     }
+    cols
 }
 
 /// The default CSV columns: the usual fields, every other field some record has, the notes,
@@ -225,11 +201,8 @@ pub fn vcards(index: &Index, items: &[Item]) -> String {
         lines.push(format!("UID:urn:kith:{}", r.id));
         let name = r.name();
         lines.push(format!("FN:{}", escape(name)));
-        let (given, family) = match name.trim().rsplit_once(' ') {
-            Some((g, f)) => (g, f),
-            None => ("", name.trim()),
-        };
-        lines.push(format!("N:{};{};;;", escape(family), escape(given)));
+        let (given, family) = crate::record::normalize::split_name(name);
+        lines.push(format!("N:{};{};;;", escape(&family), escape(&given)));
         let emails = r.list("email").chain(r.list("emails"));
         for (i, e) in emails.enumerate() {
             let pref = if i == 0 { ";PREF=1" } else { "" };

@@ -4,6 +4,7 @@ pub mod activity;
 pub mod body;
 pub mod coherence;
 pub mod config;
+pub mod country;
 pub mod dates;
 pub mod diag;
 pub mod frontmatter;

@@ -270,6 +270,64 @@ fn keep_words(folded: &str, noise: &[&str]) -> String {
     }
 }
 
+/// A country as its ISO 3166-1 alpha-2 code (`Nigeria`, `nigeria`, `NG`, `Deutschland`, `UK`,
+/// `U.S.A.`, `España` → `NG`, `DE`, `GB`, `US`, `ES`): names and codes compared without case,
+/// accents, spaces or punctuation, from [`crate::record::country::COUNTRIES`]. `None` for
+/// anything else.
+pub fn country(written: &str) -> Option<&'static str> {
+    use std::sync::OnceLock;
+    static BY_KEY: OnceLock<rustc_hash::FxHashMap<String, &'static str>> = OnceLock::new();
+    let by_key = BY_KEY.get_or_init(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        for (code, names) in crate::record::country::COUNTRIES {
+            m.insert(code.to_ascii_lowercase(), *code);
+            for n in *names {
+                m.entry(country_key(n)).or_insert(*code);
+            }
+        }
+        m
+    });
+    by_key.get(&country_key(written)).copied()
+}
+
+fn country_key(s: &str) -> String {
+    let ascii = if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(deunicode::deunicode(s))
+    };
+    ascii
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Words that start a family name (`de Graaf`, `van der Berg`, `von Neumann`, `da Silva`).
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "den", "del", "della", "di", "da", "das", "dos", "du", "la", "le",
+    "ten", "ter", "te", "zu", "vom", "zum", "zur", "af", "av", "bin", "ibn", "al", "el", "st",
+    "mac", "ap", "op", "het", "des", "dei", "degli",
+];
+
+/// A full name split into given names and family name as vCard's `N` (RFC 6350) writes them:
+/// the family name is the last word with the particles before it (`Pieter de Graaf` →
+/// (`Pieter`, `de Graaf`); `Anna van der Berg` → (`Anna`, `van der Berg`)). A single word is a
+/// family name.
+pub fn split_name(name: &str) -> (String, String) {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let Some((last, before)) = words.split_last() else {
+        return (String::new(), String::new());
+    };
+    // Particles are written in lower case inside a name; the first word is always given.
+    let mut start = before.len();
+    while start > 1 && PARTICLES.contains(&before[start - 1]) {
+        start -= 1;
+    }
+    let family = [&before[start..], &[*last]].concat().join(" ");
+    (before[..start].join(" "), family)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +451,55 @@ mod tests {
             ("Ltd", "ltd"),
         ] {
             assert_eq!(company_name(written), normal, "{written}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod country_and_name_tests {
+    use super::*;
+
+    #[test]
+    fn countries_by_name_alias_and_code() {
+        for (written, code) in [
+            ("Nigeria", Some("NG")),
+            ("nigeria", Some("NG")),
+            ("NIGERIA", Some("NG")),
+            ("Deutschland", Some("DE")),
+            ("Germany", Some("DE")),
+            ("UK", Some("GB")),
+            ("United Kingdom", Some("GB")),
+            ("U.S.A.", Some("US")),
+            ("USA", Some("US")),
+            ("United States", Some("US")),
+            ("España", Some("ES")),
+            ("Côte d'Ivoire", Some("CI")),
+            ("Österreich", Some("AT")),
+            ("de", Some("DE")),
+            ("NG", Some("NG")),
+            ("Atlantis", None),
+            ("XX", None),
+        ] {
+            assert_eq!(country(written), code, "{written}");
+        }
+        assert_eq!(crate::record::country::COUNTRIES.len(), 249);
+    }
+
+    #[test]
+    fn family_names_keep_their_particles() {
+        for (name, given, family) in [
+            ("Pieter de Graaf", "Pieter", "de Graaf"),
+            ("Anna van der Berg", "Anna", "van der Berg"),
+            ("John von Neumann", "John", "von Neumann"),
+            ("Ada King Lovelace", "Ada King", "Lovelace"),
+            ("Cher", "", "Cher"),
+            ("De Graaf", "De", "Graaf"),
+        ] {
+            assert_eq!(
+                split_name(name),
+                (given.to_string(), family.to_string()),
+                "{name}"
+            );
         }
     }
 }

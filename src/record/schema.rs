@@ -156,6 +156,50 @@ pub fn builtin_names(kind: Kind) -> impl Iterator<Item = &'static str> {
         .filter(move |k| builtin(kind, k).is_some())
 }
 
+/// The order kith writes a kind's fields in: a new record's frontmatter (others follow,
+/// `created` last), the leading columns of a CSV export, the fields an import reads.
+pub fn field_order(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Person => &[
+            "name",
+            "email",
+            "emails",
+            "phone",
+            "phones",
+            "company",
+            "title",
+            LIFECYCLE,
+            "lead_status",
+            "unqualified_reason",
+            "other_reason",
+            "source",
+            "owner",
+            "tags",
+            "country",
+            "industry",
+        ],
+        Kind::Company => &[
+            "name", "domain", "industry", "size", "country", "owner", "tags",
+        ],
+        Kind::Deal => &[
+            "name",
+            "pipeline",
+            "stage",
+            "amount",
+            "currency",
+            "close_date",
+            "company",
+            "contacts",
+            "owner",
+            "forecast",
+            "next_step",
+            "next_step_date",
+            "lost_reason",
+            "tags",
+        ],
+    }
+}
+
 /// The built-in fields of each kind.
 pub fn builtin(kind: Kind, key: &str) -> Option<FieldType> {
     use FieldType::*;
@@ -557,7 +601,9 @@ pub fn parse_input(
         | FieldType::Country
         | FieldType::Currency => {
             let v = match ty {
-                FieldType::Country | FieldType::Currency => input.to_uppercase(),
+                FieldType::Country => crate::record::normalize::country(input)
+                    .map_or_else(|| input.to_uppercase(), str::to_string),
+                FieldType::Currency => input.to_uppercase(),
                 _ => input.to_lowercase(),
             };
             Value::str(&v)

@@ -16,6 +16,7 @@ mod forget;
 mod formats;
 mod hostile;
 mod import;
+mod import_kinds;
 mod ingest;
 mod input;
 mod install;

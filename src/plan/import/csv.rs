@@ -2,7 +2,8 @@
 //! each column's kith field (`--map` first, then the names [`super::vocab`] knows, else a custom
 //! field named after the header), and one [`Row`] per line with its line number.
 
-use super::{Row, vocab};
+use super::{Row, kinds, vocab};
+use crate::record::Kind;
 use crate::record::schema::RESERVED;
 use anyhow::{Context, Result, bail};
 
@@ -16,6 +17,30 @@ enum Column {
 /// Reads CSV text (already decoded) into rows. `map` holds `--map` pairs: a header as written
 /// (case-insensitive) and the field it fills (`-` or `skip` to leave the column out).
 pub fn read(text: &str, map: &[(String, String)]) -> Result<Vec<Row>> {
+    read_as(text, map, Kind::Person)
+}
+
+/// The header row's cells as written (empty for an empty file).
+pub fn headers(text: &str) -> Result<Vec<String>> {
+    let delimiter = delimiter(text.lines().next().unwrap_or_default());
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    match reader.records().next() {
+        Some(h) => Ok(h
+            .context("cannot read the header row")?
+            .iter()
+            .map(str::to_string)
+            .collect()),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`read`] for a file of `kind`: its columns are named in that kind's words (a companies
+/// file's `Name` is the company's, its `Website` the company's own).
+pub fn read_as(text: &str, map: &[(String, String)], kind: Kind) -> Result<Vec<Row>> {
     if text.trim().is_empty() {
         return Err(crate::util::hint::hint(
             "the file is empty",
@@ -33,7 +58,7 @@ pub fn read(text: &str, map: &[(String, String)]) -> Result<Vec<Row>> {
         Some(h) => h.context("cannot read the header row")?,
         None => bail!("the file is empty"),
     };
-    let columns: Vec<Column> = header.iter().map(|h| column(h, map)).collect();
+    let columns: Vec<Column> = header.iter().map(|h| column(h, map, kind)).collect();
     for (given, _) in map {
         if !header.iter().any(|h| same_header(h, given)) {
             return Err(crate::util::hint::hint(
@@ -103,7 +128,7 @@ fn same_header(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-fn column(header: &str, map: &[(String, String)]) -> Column {
+fn column(header: &str, map: &[(String, String)], kind: Kind) -> Column {
     if let Some((_, field)) = map.iter().find(|(h, _)| same_header(h, header)) {
         return match field.trim() {
             "" | "-" | "skip" => Column::Skip,
@@ -125,7 +150,12 @@ fn column(header: &str, map: &[(String, String)]) -> Column {
     {
         return Column::Skip;
     }
-    if let Some(field) = vocab::field_for(&key) {
+    let field = match kind {
+        Kind::Person => vocab::field_for(&key),
+        Kind::Company => kinds::company_field(&key),
+        Kind::Deal => kinds::deal_field(&key),
+    };
+    if let Some(field) = field {
         return Column::Field(field.to_string());
     }
     match vocab::custom_key(header) {

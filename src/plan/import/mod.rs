@@ -12,6 +12,8 @@
 //! nothing adds nothing, not even a log entry, so importing a file twice changes nothing.
 
 pub mod csv;
+pub mod flag;
+pub mod kinds;
 pub mod text;
 pub mod vcard;
 pub mod vocab;
@@ -55,25 +57,134 @@ pub struct Input {
     pub rows: Vec<Row>,
     pub vcard: bool,
     pub note: Option<crate::util::hint::Hint>,
+    /// What the rows are.
+    pub kind: Kind,
+    /// How the kind was decided from the headers (`None` when the caller chose it).
+    pub detected: Option<kinds::Detected>,
+    /// `--map` pairs of a deals file that name a stage value, not a column
+    /// (`Discovery=qualified-to-buy`).
+    pub stages: Vec<(String, String)>,
 }
 
-/// Reads an import file's bytes: vCards when it starts with `BEGIN:VCARD`, else CSV.
+/// Reads an import file of people: vCards when it starts with `BEGIN:VCARD`, else CSV.
 pub fn read(bytes: &[u8], map: &[(String, String)]) -> Result<Input> {
+    read_kind(bytes, map, Some(Kind::Person))
+}
+
+/// Reads an import file of `kind`, or of the kind its headers say (vCards are people).
+pub fn read_kind(bytes: &[u8], map: &[(String, String)], kind: Option<Kind>) -> Result<Input> {
     let decoded = text::decode(bytes)?;
     let vcard = vcard::is_vcard(&decoded.text);
-    let rows = if vcard {
+    let mut detected = None;
+    let mut stages = Vec::new();
+    let (rows, kind) = if vcard {
         if !map.is_empty() {
             anyhow::bail!("--map applies to CSV files; this is a vCard file");
         }
-        vcard::read(&decoded.text)?
+        if let Some(k) = kind.filter(|k| *k != Kind::Person) {
+            return Err(crate::util::hint::hint(
+                format!("a vCard file holds people, not {}", k.dir()),
+                "leave out --kind, or say --kind people",
+            ));
+        }
+        (vcard::read(&decoded.text)?, Kind::Person)
     } else {
-        csv::read(&decoded.text, map)?
+        let headers = csv::headers(&decoded.text)?;
+        let kind = match kind {
+            Some(k) => k,
+            // A column `--map` names counts as the field it fills.
+            None => match kinds::detect(&mapped_headers(&headers, map)) {
+                Some(d) => {
+                    let k = d.kind;
+                    detected = Some(d);
+                    k
+                }
+                // `--map` naming a column the file lacks: that is the mistake to report.
+                None if map.iter().any(|(h, _)| {
+                    !headers
+                        .iter()
+                        .any(|x| x.trim().eq_ignore_ascii_case(h.trim()))
+                }) =>
+                {
+                    Kind::Person
+                }
+                None => return Err(unplaceable(&headers)),
+            },
+        };
+        let mut columns = Vec::new();
+        for (h, v) in map {
+            let known = headers
+                .iter()
+                .any(|x| x.trim().eq_ignore_ascii_case(h.trim()));
+            if kind == Kind::Deal && !known {
+                stages.push((h.clone(), v.clone()));
+            } else {
+                columns.push((h.clone(), v.clone()));
+            }
+        }
+        (csv::read_as(&decoded.text, &columns, kind)?, kind)
     };
     Ok(Input {
         rows,
         vcard,
         note: decoded.note,
+        kind,
+        detected,
+        stages,
     })
+}
+
+/// The headers with the fields `--map` gives them in their place (a skipped column left out).
+fn mapped_headers(headers: &[String], map: &[(String, String)]) -> Vec<String> {
+    headers
+        .iter()
+        .filter_map(|h| {
+            match map
+                .iter()
+                .find(|(from, _)| from.trim().eq_ignore_ascii_case(h.trim()))
+            {
+                Some((_, to)) if matches!(to.trim(), "" | "-" | "skip") => None,
+                Some((_, to)) => Some(to.trim().to_string()),
+                None => Some(h.clone()),
+            }
+        })
+        .collect()
+}
+
+/// The refusal of a file whose headers name no person, company or deal.
+fn unplaceable(headers: &[String]) -> anyhow::Error {
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return crate::util::hint::hint(
+            "the file is empty",
+            "a CSV file starts with a header row, e.g. `First Name,Last Name,Email`",
+        );
+    }
+    let shown: Vec<String> = headers
+        .iter()
+        .take(8)
+        .map(|h| format!("`{}`", h.trim()))
+        .collect();
+    let more = headers.len().saturating_sub(shown.len());
+    crate::util::hint::hint(
+        format!(
+            "cannot tell what the file holds: its columns are {}{}, and none names a person (Name, Email), a company (Company name, Domain) or a deal (Deal Name, Amount, Stage)",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+        "say which with --kind people, --kind companies or --kind deals (and --map for the columns)",
+    )
+}
+
+/// Plans the import of what [`read_kind`] read: people, companies or deals.
+pub fn plan_input(index: &Index, input: &Input, opts: &Options) -> Result<Plan> {
+    match input.kind {
+        Kind::Person => plan(index, &input.rows, opts),
+        kind => records::plan(index, &input.rows, opts, kind, &input.stages),
+    }
 }
 
 /// How to import.
@@ -117,6 +228,8 @@ pub struct Outcome {
     pub id: Option<String>,
     /// Why the row is invalid.
     pub reason: Option<String>,
+    /// What `kith check` would say about what the row writes, or values left out.
+    pub warnings: Vec<String>,
 }
 
 /// A record to create.
@@ -127,16 +240,19 @@ pub struct New {
     pub text: String,
 }
 
-/// Changes to an existing person.
+/// Changes to an existing record.
 #[derive(Debug, Clone)]
 pub struct Update {
+    pub kind: Kind,
     pub id: String,
     pub changes: Vec<Change>,
 }
 
 /// Everything an import would do.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Plan {
+    /// What the rows are.
+    pub kind: Kind,
     /// Companies first, then people.
     pub creates: Vec<New>,
     pub updates: Vec<Update>,
@@ -144,7 +260,22 @@ pub struct Plan {
     pub rows: Vec<Outcome>,
 }
 
+impl Default for Plan {
+    fn default() -> Plan {
+        Plan::of(Kind::Person)
+    }
+}
+
 impl Plan {
+    pub fn of(kind: Kind) -> Plan {
+        Plan {
+            kind,
+            creates: Vec::new(),
+            updates: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
     pub fn count(&self, action: Action) -> usize {
         self.rows.iter().filter(|r| r.action == action).count()
     }
@@ -153,11 +284,20 @@ impl Plan {
         self.rows.iter().filter(|r| r.action == Action::Invalid)
     }
 
+    /// Companies created for the rows' people or deals (not a companies file's own rows).
     pub fn companies_created(&self) -> usize {
+        if self.kind == Kind::Company {
+            return 0;
+        }
         self.creates
             .iter()
             .filter(|n| n.kind == Kind::Company)
             .count()
+    }
+
+    /// Rows with warnings.
+    pub fn warned(&self) -> impl Iterator<Item = &Outcome> {
+        self.rows.iter().filter(|r| !r.warnings.is_empty())
     }
 }
 
@@ -199,6 +339,7 @@ pub fn duplicates_of(
 }
 
 mod plan;
+mod records;
 mod typed;
 
 pub use plan::plan;

@@ -18,21 +18,21 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A person being created or updated, as the rows so far leave them.
 #[derive(Debug)]
-struct Target<'a> {
+pub(super) struct Target<'a> {
     /// The record on disk; `None` for a person this import creates.
-    existing: Option<&'a Record>,
-    id: String,
+    pub(super) existing: Option<&'a Record>,
+    pub(super) id: String,
     /// Current values: the record's, with the rows' changes applied.
-    fields: Vec<(String, Value)>,
+    pub(super) fields: Vec<(String, Value)>,
     /// Changes to an existing record, in order.
-    changes: Vec<Change>,
+    pub(super) changes: Vec<Change>,
     /// Fields changed, for the log entry.
-    changed: Vec<String>,
-    notes: Vec<String>,
+    pub(super) changed: Vec<String>,
+    pub(super) notes: Vec<String>,
 }
 
 impl Target<'_> {
-    fn get(&self, key: &str) -> Option<&Value> {
+    pub(super) fn get(&self, key: &str) -> Option<&Value> {
         self.fields
             .iter()
             .find(|(k, _)| k == key)
@@ -40,7 +40,7 @@ impl Target<'_> {
             .filter(|v| !v.is_null() && !v.to_text().trim().is_empty())
     }
 
-    fn set(&mut self, key: &str, value: Value) {
+    pub(super) fn set(&mut self, key: &str, value: Value) {
         match self.fields.iter_mut().find(|(k, _)| k == key) {
             Some((_, v)) => *v = value.clone(),
             None => self.fields.push((key.to_string(), value.clone())),
@@ -49,7 +49,7 @@ impl Target<'_> {
         self.note_change(key);
     }
 
-    fn list_add(&mut self, key: &str, item: &str) {
+    pub(super) fn list_add(&mut self, key: &str, item: &str) {
         let item_value = Value::str(item);
         match self.fields.iter_mut().find(|(k, _)| k == key) {
             Some((_, Value::List(items))) => {
@@ -68,13 +68,13 @@ impl Target<'_> {
         self.note_change(key);
     }
 
-    fn note_change(&mut self, key: &str) {
+    pub(super) fn note_change(&mut self, key: &str) {
         if !self.changed.iter().any(|c| c == key) {
             self.changed.push(key.to_string());
         }
     }
 
-    fn items(&self, key: &str) -> Vec<String> {
+    pub(super) fn items(&self, key: &str) -> Vec<String> {
         self.get(key)
             .map(|v| v.items().iter().map(Value::to_text).collect())
             .unwrap_or_default()
@@ -103,6 +103,7 @@ pub fn plan(index: &Index, rows: &[Row], opts: &Options) -> Result<Plan> {
                 action: Action::Invalid,
                 id: None,
                 reason: Some(reason),
+                warnings: Vec::new(),
             },
         });
     }
@@ -199,6 +200,7 @@ impl<'a> Planner<'a> {
             action,
             id: Some(self.targets[target].id.clone()),
             reason: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -408,6 +410,9 @@ impl<'a> Planner<'a> {
             match target.get(k) {
                 None => {}
                 Some(cur) if overwrite && cur.to_text() != v.to_text() => {}
+                // `source: import` is what kith writes when it knows no better.
+                Some(cur)
+                    if k == "source" && cur.to_text() == "import" && v.to_text() != "import" => {}
                 Some(_) => continue,
             }
             if k == LIFECYCLE
@@ -558,7 +563,11 @@ impl<'a> Planner<'a> {
                 opts.file,
                 t.changed.join(", ")
             )));
-            plan.updates.push(Update { id: t.id, changes });
+            plan.updates.push(Update {
+                kind: Kind::Person,
+                id: t.id,
+                changes,
+            });
         }
         Ok(plan)
     }

@@ -29,27 +29,22 @@ pub(super) struct Typed {
     pub(super) fields: Vec<(String, Value)>,
 }
 
-/// Fields that are always one line: names, addresses, numbers, references.
-pub(super) const IDENTIFYING: &[&str] = &[
-    "name",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "email",
-    "emails",
-    "phone",
-    "phones",
-    "company",
-    "company_domain",
-    "id",
-    "tags",
-    "lifecycle",
-    "lead_status",
-    "source",
-    "owner",
-    "country",
-    "created",
-];
+/// Whether a field is always one line: the parts of a name, addresses, numbers, references,
+/// and the fields of kith's order ([`schema::field_order`]) whose values are not free text.
+pub(super) fn one_line(key: &str) -> bool {
+    matches!(
+        key,
+        "name"
+            | "first_name"
+            | "middle_name"
+            | "last_name"
+            | "company_domain"
+            | "id"
+            | "source"
+            | "created"
+    ) || (schema::field_order(Kind::Person).contains(&key)
+        && schema::builtin(Kind::Person, key).is_some_and(|t| t != FieldType::Text))
+}
 
 /// Reads a row's values into typed ones, or says why it is invalid.
 pub(super) fn read_row(cfg: &Config, row: &Row) -> Result<Typed, String> {
@@ -71,7 +66,7 @@ pub(super) fn read_row(cfg: &Config, row: &Row) -> Result<Typed, String> {
         // Text over several lines (notes, reasons) keeps its lines; the rest is one line.
         let v = if key == "notes" {
             raw.trim().replace("\r\n", "\n")
-        } else if raw.trim().contains('\n') && !IDENTIFYING.contains(&key.as_str()) {
+        } else if raw.trim().contains('\n') && !one_line(key) {
             raw.trim_start().replace("\r\n", "\n")
         } else {
             raw.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -141,82 +141,10 @@ pub fn source(value: &str) -> String {
     }
 }
 
-/// A country as a two-letter ISO 3166 code: codes as they are (capitals), common names in
-/// English and in their own language; `None` when unknown (kept as written).
+/// A country as a two-letter ISO 3166 code: codes, names and common aliases in any case
+/// ([`crate::record::normalize::country`]); `None` when unknown (kept as written).
 pub fn country(value: &str) -> Option<String> {
-    const NAMES: &[(&str, &[&str])] = &[
-        (
-            "US",
-            &[
-                "unitedstates",
-                "unitedstatesofamerica",
-                "usa",
-                "us",
-                "america",
-            ],
-        ),
-        (
-            "GB",
-            &[
-                "unitedkingdom",
-                "uk",
-                "greatbritain",
-                "england",
-                "scotland",
-                "wales",
-                "gb",
-            ],
-        ),
-        ("IE", &["ireland", "eire"]),
-        ("DE", &["germany", "deutschland"]),
-        ("AT", &["austria", "osterreich", "oesterreich"]),
-        ("CH", &["switzerland", "schweiz", "suisse", "svizzera"]),
-        ("FR", &["france"]),
-        ("BE", &["belgium", "belgique", "belgie"]),
-        (
-            "NL",
-            &["netherlands", "thenetherlands", "holland", "nederland"],
-        ),
-        ("LU", &["luxembourg"]),
-        ("ES", &["spain", "espana"]),
-        ("PT", &["portugal"]),
-        ("IT", &["italy", "italia"]),
-        ("DK", &["denmark", "danmark"]),
-        ("SE", &["sweden", "sverige"]),
-        ("NO", &["norway", "norge"]),
-        ("FI", &["finland", "suomi"]),
-        ("IS", &["iceland"]),
-        ("PL", &["poland", "polska"]),
-        ("CZ", &["czechia", "czechrepublic"]),
-        ("GR", &["greece"]),
-        ("HU", &["hungary"]),
-        ("RO", &["romania"]),
-        ("TR", &["turkey", "turkiye"]),
-        ("CA", &["canada"]),
-        ("MX", &["mexico"]),
-        ("BR", &["brazil", "brasil"]),
-        ("AR", &["argentina"]),
-        ("AU", &["australia"]),
-        ("NZ", &["newzealand"]),
-        ("JP", &["japan"]),
-        ("CN", &["china"]),
-        ("IN", &["india"]),
-        ("SG", &["singapore"]),
-        ("ZA", &["southafrica"]),
-        ("IL", &["israel"]),
-        ("AE", &["unitedarabemirates", "uae"]),
-        ("KR", &["southkorea", "korea"]),
-    ];
-    let key = value_key(&deunicode::deunicode(value));
-    if let Some((code, _)) = NAMES
-        .iter()
-        .find(|(_, names)| names.contains(&key.as_str()))
-    {
-        return Some(code.to_string());
-    }
-    let trimmed = value.trim();
-    (trimmed.len() == 2 && trimmed.bytes().all(|b| b.is_ascii_alphabetic()))
-        .then(|| trimmed.to_ascii_uppercase())
+    crate::record::normalize::country(value).map(str::to_string)
 }
 
 /// Whether a value means yes (`true`, `yes`, `1`, `x`, HubSpot's `true`, Salesforce's `1`).
