@@ -12,6 +12,8 @@
 //! nothing adds nothing, not even a log entry, so importing a file twice changes nothing.
 
 pub mod csv;
+pub mod jsonl;
+pub mod kith_csv;
 pub mod text;
 pub mod vcard;
 pub mod vocab;

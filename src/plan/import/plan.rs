@@ -408,6 +408,9 @@ impl<'a> Planner<'a> {
             match target.get(k) {
                 None => {}
                 Some(cur) if overwrite && cur.to_text() != v.to_text() => {}
+                // `source: import` is a fallback: a real source replaces it.
+                Some(cur)
+                    if k == "source" && cur.to_text() == "import" && v.to_text() != "import" => {}
                 Some(_) => continue,
             }
             if k == LIFECYCLE
@@ -437,7 +440,8 @@ impl<'a> Planner<'a> {
                 .map_or("lead", String::as_str);
             target.set(LIFECYCLE, Value::str(first));
         }
-        if created && target.get("source").is_none() {
+        // Not for kith's own export (rows with an `id`), whose empty source stays empty.
+        if created && target.get("source").is_none() && t.id.is_none() {
             target.set("source", Value::str("import"));
         }
         for note in t.notes {
