@@ -111,7 +111,8 @@ pub fn run(ws: &Workspace, args: &ImportArgs) -> Result<Option<ExitCode>> {
         store::create_many(ws, &creates, || {})?;
         store::write_many(&prepared)?;
     }
-    let shown: Vec<&str> = texts.iter().map(|(n, _)| n.as_str()).collect();
+    let shown: Vec<String> = args.files.iter().map(|p| display_path(p)).collect();
+    let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
     match args.format {
         ShowFormat::Json => output::print_json(&summary_json(&shown, &plan, args.dry_run))?,
         ShowFormat::Text => output::print(&summary_text(&shown, &plan, args.dry_run)),

@@ -33,6 +33,7 @@ mod report_feed;
 mod report_lists;
 mod report_phone;
 mod report_week;
+mod roundtrip;
 mod scoring;
 mod serve;
 mod sync;
