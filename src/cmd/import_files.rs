@@ -50,7 +50,7 @@ pub fn run(ws: &Workspace, args: &ImportArgs) -> Result<Option<ExitCode>> {
     for p in &paths {
         let shown = display_path(p);
         let bytes = std::fs::read(p).with_context(|| format!("cannot read {shown}"))?;
-        if !several && !jsonl::is_jsonl(&bytes) {
+        if !several && !jsonl::is_jsonl(&bytes) && !kiths_own(&bytes) {
             return Ok(None);
         }
         let text = String::from_utf8(bytes).map_err(|_| {
@@ -118,6 +118,21 @@ pub fn run(ws: &Workspace, args: &ImportArgs) -> Result<Option<ExitCode>> {
         ShowFormat::Text => output::print(&summary_text(&shown, &plan, args.dry_run)),
     }
     Ok(Some(ExitCode::SUCCESS))
+}
+
+/// Whether a single CSV file is kith's own export of activities, tasks, companies or deals
+/// (kith's own people CSV is read like any other people CSV).
+fn kiths_own(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let first = text.lines().next().unwrap_or_default();
+    let header: Vec<String> = first.split(',').map(str::to_string).collect();
+    matches!(
+        kith_csv::recognize("", &header),
+        Some(kith_csv::Part::Activities | kith_csv::Part::Tasks)
+    ) || (header.first().is_some_and(|h| h == "id")
+        && (header.iter().any(|h| h == "stage")
+            || (header.iter().any(|h| h == "domain") && !header.iter().any(|h| h == "email"))))
 }
 
 fn summary_text(files: &[&str], plan: &jsonl::Plan, dry_run: bool) -> String {

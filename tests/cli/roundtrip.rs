@@ -359,3 +359,55 @@ fn several_kinds_of_csv_need_a_folder() {
     );
     ws.assert_untouched();
 }
+
+#[test]
+fn kiths_own_companies_deals_and_activities_files_import_on_their_own() {
+    let ws = Ws::example();
+    let scratch = Ws::empty();
+    let out = format!("{}/out/", scratch.path().display());
+    ws.kith(&[
+        "export",
+        "--kind",
+        "all",
+        "--format",
+        "csv",
+        "--include-dnc",
+        "-o",
+        &out,
+    ])
+    .ok();
+    // Into the workspace they came from: nothing to add.
+    let activities = format!("{out}activities.csv");
+    let run = ws.kith(&["import", &activities]);
+    assert!(
+        run.ok().contains(": 0 created, 0 updated, "),
+        "{}",
+        run.stdout
+    );
+    ws.assert_untouched();
+    // Companies and deals stay companies and deals.
+    let (_tmp, root) = empty_workspace(true);
+    for file in ["companies.csv", "deals.csv"] {
+        let run = kith_in(&root, &["import", &format!("{out}{file}")]);
+        run.ok();
+    }
+    let files = record_files(&root);
+    assert_eq!(
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with("companies/"))
+            .count(),
+        18
+    );
+    assert_eq!(
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with("deals/"))
+            .count(),
+        14
+    );
+    assert!(!files.iter().any(|(p, _)| p.starts_with("contacts/")));
+    let a = parsed(ws.path(), "companies/calder-mutual.md");
+    let b = parsed(&root, "companies/calder-mutual.md");
+    assert_eq!(a["fields"], b["fields"]);
+}

@@ -69,6 +69,10 @@ pub fn read(name: &str, text: &str) -> Result<Vec<Incoming>> {
     Ok(out)
 }
 
+/// Activity entries and tasks for a record already in the workspace (a record holding only
+/// them), and where they come from.
+pub type Partial = (String, Record);
+
 /// What importing one whole record does.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -100,7 +104,7 @@ impl Plan {
 pub fn plan(
     index: &Index,
     incoming: Vec<Incoming>,
-    partial: Vec<(String, Record)>,
+    partial: Vec<Partial>,
     overwrite: bool,
 ) -> Result<Plan> {
     let mut seen = rustc_hash::FxHashMap::default();

@@ -4,7 +4,7 @@
 //! notes, the activity log and the tasks — for [`super::jsonl::plan`], so an import of the
 //! files into an empty workspace gives the same parsed records as the workspace they came from.
 
-use super::jsonl::Incoming;
+use super::jsonl::{Incoming, Partial};
 use crate::edit;
 use crate::index::Index;
 use crate::plan::export::whole::{ACTIVITY_COLUMNS, COMPUTED, TASK_COLUMNS};
@@ -105,7 +105,7 @@ struct Built {
 /// The records of kith's own CSV files: whole records for the record rows (their activity
 /// entries and tasks attached), and, for entries of records that are in the workspace but not
 /// in the files, a record holding only those entries (for [`super::jsonl::changes`]).
-pub fn records(index: &Index, files: &[File]) -> Result<(Vec<Incoming>, Vec<(String, Record)>)> {
+pub fn records(index: &Index, files: &[File]) -> Result<(Vec<Incoming>, Vec<Partial>)> {
     let cfg = &index.config;
     // Company names → ids (the export writes a person's or deal's company by name).
     let mut company_ids: FxHashMap<String, String> = FxHashMap::default();
@@ -168,7 +168,7 @@ pub fn records(index: &Index, files: &[File]) -> Result<(Vec<Incoming>, Vec<(Str
             built.push((k, b));
         }
     }
-    let mut partial: Vec<(String, Record)> = Vec::new();
+    let mut partial: Vec<Partial> = Vec::new();
     let mut partial_at: FxHashMap<(Kind, String), usize> = FxHashMap::default();
     for f in files {
         if matches!(f.part, Part::Records(_)) {
