@@ -774,8 +774,11 @@ pub struct ForgetArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A CSV file with a header row, or a vCard file (.vcf)
-    pub file: PathBuf,
+    /// A CSV file with a header row, a vCard file (.vcf), JSON lines from `kith export`, or
+    /// kith's own CSV files (people.csv, companies.csv, deals.csv, activities.csv, tasks.csv)
+    /// or their folder
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// Columns kith does not recognise: "Header=field,Other Header=field" (`field` may be a
     /// custom field; `-` leaves the column out)
     #[arg(long, value_name = "MAP")]
@@ -832,6 +835,19 @@ pub enum ExportFormat {
     Vcf,
 }
 
+/// Which records `kith export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    #[value(alias = "contact", alias = "people", alias = "leads")]
+    Contacts,
+    #[value(alias = "company")]
+    Companies,
+    #[value(alias = "deal")]
+    Deals,
+    /// Contacts, companies and deals
+    All,
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Only members of this segment
@@ -841,12 +857,13 @@ pub struct ExportArgs {
     /// Only records this filter expression selects
     #[arg(long = "where", value_name = "EXPR")]
     pub filter: Option<String>,
-    /// Which records (a segment decides for itself)
-    #[arg(long, value_enum, default_value_t = ListKind::Contacts)]
-    pub kind: ListKind,
+    /// Which records (a segment decides for itself; default: contacts, or all for json)
+    #[arg(long, value_enum)]
+    pub kind: Option<ExportKind>,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// Write to FILE instead of standard output
+    /// Write to FILE instead of standard output; a folder (`out/`) takes one CSV file per kind
+    /// with activities.csv and tasks.csv
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// CSV columns (comma-separated field names)

@@ -19,9 +19,13 @@ use std::process::ExitCode;
 const LISTED: usize = 50;
 
 pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
+    if let Some(code) = super::import_files::run(ws, &args)? {
+        return Ok(code);
+    }
     let map = parse_map(args.map.as_deref())?;
-    let shown = display_path(&args.file);
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
+    let path = &args.files[0];
+    let shown = display_path(path);
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
     let kind = args.kind.map(|k| match k {
         ImportKind::People => Kind::Person,
         ImportKind::Companies => Kind::Company,
@@ -42,8 +46,7 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
             help: note.help.clone(),
         });
     }
-    let file = args
-        .file
+    let file = path
         .file_name()
         .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     let index = crate::load::load(ws);

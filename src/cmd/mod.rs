@@ -18,6 +18,7 @@ mod forget;
 mod generate;
 mod history;
 mod import;
+mod import_files;
 mod ingest;
 mod init;
 mod install;

@@ -11,6 +11,8 @@ use crate::record::{Kind, Record};
 use anyhow::Result;
 use serde_json::{Map, Value as Json};
 
+pub mod whole;
+
 /// Whether a person must be left out of exports: they asked not to be contacted
 /// ([`Record::do_not_contact`]). Companies and deals are never withheld.
 pub fn withheld(r: &Record) -> bool {

@@ -37,6 +37,7 @@ mod report_forecast;
 mod report_lists;
 mod report_phone;
 mod report_week;
+mod roundtrip;
 mod scoring;
 mod serve;
 mod sync;

@@ -13,7 +13,9 @@
 
 pub mod csv;
 pub mod flag;
+pub mod jsonl;
 pub mod kinds;
+pub mod kith_csv;
 pub mod text;
 pub mod vcard;
 pub mod vocab;

@@ -442,7 +442,8 @@ impl<'a> Planner<'a> {
                 .map_or("lead", String::as_str);
             target.set(LIFECYCLE, Value::str(first));
         }
-        if created && target.get("source").is_none() {
+        // Not for kith's own export (rows with an `id`), whose empty source stays empty.
+        if created && target.get("source").is_none() && t.id.is_none() {
             target.set("source", Value::str("import"));
         }
         for note in t.notes {
