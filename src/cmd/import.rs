@@ -214,7 +214,7 @@ fn summary_json(file: &str, plan: &Plan, duplicates: &[Pair], dry_run: bool) -> 
         "rows": plan.rows.iter().map(|o| json!({
             "line": o.line,
             "action": o.action.as_str(),
-            "path": o.id.as_ref().map(|id| format!("contacts/{id}.md")),
+            "path": o.id.as_ref().map(|id| crate::record::layout::rel(Kind::Person, id)),
             "reason": o.reason,
         })).collect::<Vec<_>>(),
         "duplicates": duplicates.iter().map(|p| {

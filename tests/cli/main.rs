@@ -19,6 +19,7 @@ mod import;
 mod ingest;
 mod input;
 mod install;
+mod layout;
 mod lifecycle;
 mod limits;
 mod lossfree;
