@@ -28,11 +28,12 @@ pub fn run(ws: &Workspace, args: MigrateArgs) -> Result<ExitCode> {
         }
     }
     if m.config.is_some() {
-        let what = match to {
-            Layout::Sharded => "layout: sharded".to_string(),
-            Layout::Flat => "layout: removed (flat is the default)".to_string(),
+        let what = match (to, args.dry_run) {
+            (Layout::Sharded, _) => "set layout: sharded",
+            (Layout::Flat, true) => "remove `layout:` (flat is the default)",
+            (Layout::Flat, false) => "removed `layout:` (flat is the default)",
         };
-        say(crate::record::config::FILE, &format!("{would}set {what}"));
+        say(crate::record::config::FILE, &format!("{would}{what}"));
     }
     if m.attributes.is_some() {
         say(

@@ -247,18 +247,42 @@ fn with_attributes(text: &str, to: Layout) -> String {
 }
 
 /// The migration's commit, made from the index: each moved entry renamed (same blob, same
-/// mode), kith.yaml and .gitattributes added as written.
+/// mode, same stat data), kith.yaml and .gitattributes added as written.
 fn commit(repo: &crate::git::history::Repo, m: &Migration, to: Layout) -> Result<String> {
     let git = &repo.git;
     let mut index = git.index()?;
-    for (from, dest) in &m.moves {
-        let (from, dest) = (repo.prefix.join(from), repo.prefix.join(dest));
-        let Some(mut entry) = index.get_path(&from, 0) else {
-            bail!("{} is not in git's index", from.display());
-        };
-        index.remove_path(&from)?;
-        entry.path = dest.to_string_lossy().replace('\\', "/").into_bytes();
-        index.add(&entry)?;
+    // Every entry, renamed where it moved, added back in path order: removing and adding
+    // entries one by one shifts libgit2's sorted list each time, quadratic at 1,000,000.
+    let bytes = |p: &str| {
+        repo.prefix
+            .join(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+            .into_bytes()
+    };
+    let moved: std::collections::HashMap<Vec<u8>, Vec<u8>> = m
+        .moves
+        .iter()
+        .map(|(from, dest)| (bytes(from), bytes(dest)))
+        .collect();
+    let mut entries: Vec<git2::IndexEntry> = index.iter().collect();
+    let mut renamed = 0;
+    for e in &mut entries {
+        if let Some(dest) = moved.get(&e.path) {
+            e.path = dest.clone();
+            renamed += 1;
+        }
+    }
+    if renamed != moved.len() {
+        bail!(
+            "{} of the files to move are not in git's index; commit them first (`kith sync`)",
+            moved.len() - renamed
+        );
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    index.clear()?;
+    for e in &entries {
+        index.add(e)?;
     }
     let workdir = git
         .workdir()

@@ -329,7 +329,7 @@ fn sync_merges_field_by_field_between_sharded_clones() {
     let out = sync_as(&priya, PRIYA);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = std::fs::read_to_string(priya.join(&ada)).unwrap();
-    assert!(text.contains("phone: +44 20 7946 0999"), "{text}");
+    assert!(text.contains("phone: \"+44 20 7946 0999\""), "{text}");
     assert!(text.contains("title: CFO"), "{text}");
     let out = sync_as(&sam, SAM);
     assert_eq!(out.code, 0, "{}", out.stderr);
