@@ -20,7 +20,8 @@
 #     fsmonitor change (flat and hash2 only).
 #
 #   bench/gitcost.sh [RECORDS]        KITH=path/to/kith to skip the build; RUNS=5;
-#                                     SETUP_ONLY=1 makes the repositories and stops
+#                                     SETUP_ONLY=1 makes the repositories and stops;
+#                                     LAYOUTS="flat hash2" measures only those
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
@@ -63,7 +64,7 @@ week_id=$(grep -a -m1 '^M 100644 inline contacts/' "$stream" | sed 's|.*/||; s|\
 
 echo "machine: $(nproc) cores, $(uname -sr), $(git --version); shared with other builds (noisy)"
 echo "$n records; medians of $runs runs; bytes are objects as git stores them (zlib, loose)"
-for layout in flat first1 first2 hash2; do
+for layout in ${LAYOUTS:-flat first1 first2 hash2}; do
     ws="$work/$layout"
     if [ ! -d "$ws/.git" ]; then
         rm -rf "$ws" "$ws.remote.git"
@@ -120,7 +121,7 @@ done
 [ -n "${SETUP_ONLY:-}" ] && exit 0
 # Housekeeping, on the layouts that matter: what a week of commits leaves and what the
 # maintenance commands and index options change.
-for layout in flat hash2; do
+for layout in $(echo "${LAYOUTS:-flat hash2}" | tr " " "\n" | grep -E "^(flat|hash2)$"); do
     ws="$work/$layout"
     echo "== $layout: housekeeping"
     per=$(new_bytes "$ws")
