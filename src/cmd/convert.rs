@@ -36,7 +36,7 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
         CompanyPlan::Create { id, name, text } => {
             store::create(ws, Kind::Company, id, text)?;
             done(
-                &crate::record::layout::rel(Kind::Company, &id),
+                &crate::record::layout::rel(Kind::Company, id),
                 &format!("created company {name}"),
             );
         }
@@ -53,7 +53,7 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
             } else {
                 "linked".to_string()
             };
-            done(&crate::record::layout::rel(Kind::Company, &id), &what);
+            done(&crate::record::layout::rel(Kind::Company, id), &what);
         }
     }
     store::create(ws, Kind::Deal, &plan.deal_id, &plan.deal_text)?;

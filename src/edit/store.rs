@@ -154,7 +154,7 @@ pub fn read_text(ws: &Workspace, kind: Kind, id: &str) -> Result<String> {
 /// device or folder, a file over `max_record_bytes` or a symlink out of the workspace is
 /// refused, never opened or read whole.
 fn read(ws: &Workspace, kind: Kind, id: &str, path: &Path) -> Result<(String, Vec<u8>, String)> {
-    let rel = crate::record::layout::rel(kind, &id);
+    let rel = crate::record::layout::rel(kind, id);
     let original = crate::load::read_record(ws, path, None).map_err(|d| {
         anyhow::Error::new(crate::util::hint::Hint {
             message: format!("cannot read {rel}: {}", d.message),
@@ -170,7 +170,7 @@ fn read(ws: &Workspace, kind: Kind, id: &str, path: &Path) -> Result<(String, Ve
 /// Writes a new record file; fails if it exists.
 pub fn create(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<std::path::PathBuf> {
     let path = ws.record_path(kind, id)?;
-    let rel = crate::record::layout::rel(kind, &id);
+    let rel = crate::record::layout::rel(kind, id);
     refuse_new_errors(&ws.config, kind, id, &rel, "", text)?;
     if is_dry_run() {
         if path.exists() {

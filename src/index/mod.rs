@@ -48,7 +48,7 @@ impl Index {
     ) -> Index {
         let mut index = Index::new(config);
         for (kind, id, text) in records {
-            let path = crate::record::layout::rel(kind, &id);
+            let path = crate::record::layout::rel(kind, id);
             let parsed =
                 crate::record::parse::parse(kind, id, &path, text.as_bytes(), &index.config);
             index.insert(parsed);
@@ -455,7 +455,7 @@ mod tests {
     use crate::record::parse::parse;
 
     fn add(index: &mut Index, kind: Kind, id: &str, text: &str) {
-        let path = crate::record::layout::rel(kind, &id);
+        let path = crate::record::layout::rel(kind, id);
         let parsed = parse(kind, id, &path, text.as_bytes(), &index.config);
         index.insert(parsed);
     }

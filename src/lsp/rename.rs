@@ -75,7 +75,7 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
         || server
             .ws
             .root
-            .join(crate::record::layout::rel(kind, &new))
+            .join(crate::record::layout::rel(kind, new))
             .exists()
     {
         return Err(refused(format!(
@@ -118,8 +118,8 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
             edits: vec![OneOf::Left(text::minimal_edit(&before, &after))],
         }));
     }
-    let from = server.uri_of(&crate::record::layout::rel(kind, &id));
-    let to = super::uri::from_path(&server.ws.root.join(crate::record::layout::rel(kind, &new)));
+    let from = server.uri_of(&crate::record::layout::rel(kind, id));
+    let to = super::uri::from_path(&server.ws.root.join(crate::record::layout::rel(kind, new)));
     let (Some(old_uri), Some(new_uri)) = (from, to) else {
         return Err(refused("the record's file has no file:// URI"));
     };

@@ -333,7 +333,7 @@ impl Session {
                 .and_then(|e| crate::git::blob_text(&repo.git, e.id()));
             // Read as the loader reads records: never a pipe, a device or a link out of the
             // workspace.
-            let path = ws.root.join(crate::record::layout::rel(*kind, &id));
+            let path = ws.root.join(crate::record::layout::rel(*kind, id));
             let new = crate::load::read_record(ws, &path, None)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok());
