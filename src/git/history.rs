@@ -144,7 +144,8 @@ fn diff_folder(dir: &Path, old: &[u8], new: &[u8], out: &mut Vec<FileChange>) {
     }
 }
 
-/// The folders of a raw git tree object, by name.
+/// The shard folders (`3f`, `layout: sharded`) of a raw git tree object, by name; other
+/// folders inside a record folder hold no records.
 fn tree_folders(raw: &[u8]) -> std::collections::HashMap<&[u8], Oid> {
     let mut out = std::collections::HashMap::new();
     let mut rest = raw;
@@ -155,10 +156,12 @@ fn tree_folders(raw: &[u8]) -> std::collections::HashMap<&[u8], Oid> {
         if rest.len() < nul + 21 {
             break;
         }
+        let name = &rest[space + 1..nul];
         if &rest[..space] == b"40000"
+            && std::str::from_utf8(name).is_ok_and(crate::record::layout::is_shard_name)
             && let Ok(id) = Oid::from_bytes(&rest[nul + 1..nul + 21])
         {
-            out.insert(&rest[space + 1..nul], id);
+            out.insert(name, id);
         }
         rest = &rest[nul + 21..];
     }
