@@ -78,23 +78,15 @@ fn ids(kinds: &[Kind]) -> Vec<CompletionCandidate> {
     let Some(ws) = workspace() else {
         return Vec::new();
     };
+    // Loading's listing, which knows where the layout keeps records (`contacts/3f/ada.md`).
+    let (found, _) = crate::load::list(&ws);
     let mut out = Vec::new();
     for &kind in kinds {
-        let Ok(entries) = std::fs::read_dir(ws.dir(kind)) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(|e| {
-                let name = e.ok()?.file_name().into_string().ok()?;
-                let id = name.strip_suffix(".md")?;
-                (!id.starts_with('.')).then(|| id.to_string())
-            })
-            .collect();
-        names.sort_unstable();
         out.extend(
-            names
-                .into_iter()
-                .map(|id| CompletionCandidate::new(id).help(Some(kind.noun().into()))),
+            found
+                .iter()
+                .filter(|f| f.kind == kind)
+                .map(|f| CompletionCandidate::new(f.id.clone()).help(Some(kind.noun().into()))),
         );
     }
     out

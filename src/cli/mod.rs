@@ -123,6 +123,9 @@ pub enum Command {
     Status,
     /// Clone a team's CRM and set up the merge driver and the pre-commit check
     Clone(CloneArgs),
+    /// Move every record file to another folder layout in one commit of renames:
+    /// `--layout sharded` (`contacts/3f/ada.md`, for 100,000 records and more) or `flat`
+    Migrate(MigrateArgs),
     /// Register the field-by-field merge driver and the pre-commit check in this repository
     InstallMergeDriver,
     /// Used by git: merge a record field by field (`kith merge-driver %O %A %B %P`)
@@ -547,6 +550,16 @@ pub struct SyncArgs {
     /// The remote to publish to when the branch has no upstream yet
     #[arg(long)]
     pub remote: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The layout to move to: `sharded` (256 folders per kind) or `flat` (the default)
+    #[arg(long, value_parser = ["flat", "sharded"])]
+    pub layout: String,
+    /// The global `--dry-run`: list the moves, write nothing
+    #[arg(skip)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

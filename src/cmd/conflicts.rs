@@ -290,12 +290,14 @@ fn resolve_record(
                 index.get(r.kind, candidate).is_some()
                     || ws
                         .root
-                        .join(r.kind.dir())
-                        .join(format!("{candidate}.md"))
+                        .join(crate::record::layout::rel(r.kind, candidate))
                         .exists()
             };
             let new_id = crate::util::slug::unique(&r.id, taken);
-            let new_path = format!("{}/{new_id}.md", r.kind.dir());
+            let new_path = crate::record::layout::rel(r.kind, &new_id);
+            if let Some(dir) = ws.root.join(&new_path).parent() {
+                std::fs::create_dir_all(dir)?;
+            }
             crate::util::files::write_atomic(
                 &ws.root.join(&new_path),
                 theirs.as_bytes(),

@@ -36,7 +36,7 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
         CompanyPlan::Create { id, name, text } => {
             store::create(ws, Kind::Company, id, text)?;
             done(
-                &format!("companies/{id}.md"),
+                &crate::record::layout::rel(Kind::Company, id),
                 &format!("created company {name}"),
             );
         }
@@ -53,12 +53,12 @@ pub fn run(ws: &Workspace, args: ConvertArgs) -> Result<ExitCode> {
             } else {
                 "linked".to_string()
             };
-            done(&format!("companies/{id}.md"), &what);
+            done(&crate::record::layout::rel(Kind::Company, id), &what);
         }
     }
     store::create(ws, Kind::Deal, &plan.deal_id, &plan.deal_text)?;
     done(
-        &format!("deals/{}.md", plan.deal_id),
+        &crate::record::layout::rel(Kind::Deal, &plan.deal_id),
         &format!("created deal {}", plan.deal_name),
     );
     if !plan.person_changes.is_empty() {

@@ -105,7 +105,7 @@ fn mentioning(ws: &Workspace, person: &Record, needles: &[String]) -> Vec<(Kind,
         .into_par_iter()
         .filter(|f| !(f.kind == person.kind && f.id == person.id))
         .filter_map(|f| {
-            let path = ws.dir(f.kind).join(format!("{}.md", f.id));
+            let path = ws.root.join(crate::record::layout::rel(f.kind, &f.id));
             let bytes = crate::load::read_record(ws, &path, f.file_type).ok()?;
             let text = String::from_utf8(bytes).ok()?;
             (!redact::find(&text, needles).is_empty()).then_some((f.kind, f.id, text))

@@ -259,7 +259,7 @@ fn summary_json(file: &str, plan: &Plan, duplicates: &[Pair], dry_run: bool) -> 
         "rows": plan.rows.iter().map(|o| json!({
             "line": o.line,
             "action": o.action.as_str(),
-            "path": o.id.as_ref().map(|id| format!("{}/{id}.md", plan.kind.dir())),
+            "path": o.id.as_ref().map(|id| crate::record::layout::rel(plan.kind, id)),
             "reason": o.reason,
             "warnings": o.warnings,
         })).collect::<Vec<_>>(),

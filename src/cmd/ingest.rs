@@ -64,7 +64,7 @@ pub fn run(ws: &Workspace, args: IngestArgs) -> Result<ExitCode> {
         output::trace("written");
         for n in &plan.creates {
             say(
-                &format!("{}/{}.md", n.kind.dir(), n.id),
+                &crate::record::layout::rel(n.kind, &n.id),
                 &format!("created ({})", n.why),
             );
         }
@@ -124,7 +124,7 @@ fn progress(total: u64, template: &str) -> indicatif::ProgressBar {
 fn list(plan: &Plan) {
     for n in &plan.creates {
         say(
-            &format!("{}/{}.md", n.kind.dir(), n.id),
+            &crate::record::layout::rel(n.kind, &n.id),
             &format!("would create ({})", n.why),
         );
     }
@@ -132,7 +132,7 @@ fn list(plan: &Plan) {
         let line = crate::record::activity::format_entry(&e.activity, "\n");
         let first = line.lines().next().unwrap_or_default();
         say(
-            &format!("{}/{}.md", e.kind.dir(), e.id),
+            &crate::record::layout::rel(e.kind, &e.id),
             &format!("would log {}", first.trim_start_matches("- ")),
         );
     }

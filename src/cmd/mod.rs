@@ -26,6 +26,7 @@ mod list;
 mod log;
 mod lsp;
 mod merge;
+mod migrate;
 mod new;
 mod promote;
 mod qualify;
@@ -142,6 +143,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sync(args) => sync::sync(&open(dir)?, args),
         Command::Status => sync::status(&open(dir)?),
         Command::Clone(args) => sync::clone(dir, args),
+        Command::Migrate(mut args) => {
+            args.dry_run = dry_run;
+            migrate::run(&open(dir)?, args)
+        }
         Command::InstallMergeDriver => sync::install_merge_driver(&open(dir)?),
         Command::MergeDriver(args) => sync::merge_driver(args),
         Command::History(args) => history::history(&open(dir)?, args),

@@ -72,7 +72,7 @@ pub fn run(ws: &Workspace, args: NewArgs) -> Result<ExitCode> {
         }
     }
     let id = create::new_id(name, |id| {
-        index.contains(kind, id) || ws.dir(kind).join(format!("{id}.md")).exists()
+        index.contains(kind, id) || ws.root.join(crate::record::layout::rel(kind, id)).exists()
     });
     if kind == Kind::Person {
         warn_same_name(index, name, &id);

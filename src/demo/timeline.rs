@@ -70,7 +70,7 @@ pub const NO_LIFECYCLE: &str = "contact";
 impl Timeline {
     /// Reads a record's final text.
     pub fn read(cfg: &Config, kind: Kind, id: &str, text: String) -> Result<Timeline> {
-        let path = format!("{}/{id}.md", kind.dir());
+        let path = crate::record::layout::rel(kind, id);
         let split =
             frontmatter::split(&text).map_err(|d| anyhow::anyhow!("{path}: {}", d.message))?;
         let fm = yaml::parse(split.frontmatter(&text));

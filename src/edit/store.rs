@@ -154,7 +154,7 @@ pub fn read_text(ws: &Workspace, kind: Kind, id: &str) -> Result<String> {
 /// device or folder, a file over `max_record_bytes` or a symlink out of the workspace is
 /// refused, never opened or read whole.
 fn read(ws: &Workspace, kind: Kind, id: &str, path: &Path) -> Result<(String, Vec<u8>, String)> {
-    let rel = format!("{}/{id}.md", kind.dir());
+    let rel = crate::record::layout::rel(kind, id);
     let original = crate::load::read_record(ws, path, None).map_err(|d| {
         anyhow::Error::new(crate::util::hint::Hint {
             message: format!("cannot read {rel}: {}", d.message),
@@ -170,7 +170,7 @@ fn read(ws: &Workspace, kind: Kind, id: &str, path: &Path) -> Result<(String, Ve
 /// Writes a new record file; fails if it exists.
 pub fn create(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<std::path::PathBuf> {
     let path = ws.record_path(kind, id)?;
-    let rel = format!("{}/{id}.md", kind.dir());
+    let rel = crate::record::layout::rel(kind, id);
     refuse_new_errors(&ws.config, kind, id, &rel, "", text)?;
     if is_dry_run() {
         if path.exists() {
@@ -178,8 +178,10 @@ pub fn create(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<std::p
         }
         return Ok(path);
     }
-    let dir = ws.dir(kind);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // The kind's folder, or its shard (`contacts/3f/`) in the sharded layout.
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     files::write_atomic(&path, text.as_bytes(), Expect::Absent)?;
     Ok(path)
 }
@@ -190,7 +192,7 @@ pub fn check_new(ws: &Workspace, records: &[(Kind, &str, &str)]) -> Result<()> {
     use rayon::prelude::*;
     records.par_iter().try_for_each(|(kind, id, text)| {
         ws.record_path(*kind, id)?;
-        let rel = format!("{}/{id}.md", kind.dir());
+        let rel = crate::record::layout::rel(*kind, id);
         refuse_new_errors(&ws.config, *kind, id, &rel, "", text)
     })
 }
@@ -234,6 +236,11 @@ pub fn create_many(
         .iter()
         .map(|(kind, id, _)| ws.record_path(*kind, id))
         .collect::<Result<_>>()?;
+    // The folders they go in: the kinds' own, or their shards (`contacts/3f/`).
+    let dirs: std::collections::BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+    for dir in dirs {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     // Companies, then deals, then people: what is referred to is named first.
     let groups: Vec<Vec<(&Path, &[u8])>> = [Kind::Company, Kind::Deal, Kind::Person]
         .into_iter()

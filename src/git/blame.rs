@@ -65,7 +65,11 @@ impl Repo {
                 let parent_tree = parent.tree()?;
                 let parent_path = match blob_at(&parent_tree, &path) {
                     Some(_) => Some(path.clone()),
-                    None => self.renamed_between(&parent_tree, &tree, &path),
+                    // Before `kith migrate`, the same record in the other layout's place.
+                    None => self
+                        .in_other_layout(&path)
+                        .filter(|p| blob_at(&parent_tree, p).is_some())
+                        .or_else(|| self.renamed_between(&parent_tree, &tree, &path)),
                 };
                 let Some(parent_path) = parent_path else {
                     continue;

@@ -32,6 +32,11 @@ pub fn file_changes(repo: &Repo, commits: &[Oid]) -> Option<Result<Vec<CommitFil
     if commits.is_empty() {
         return Some(Ok(Vec::new()));
     }
+    // Sharded folders are small trees (a few hundred entries, `layout: sharded`), which
+    // libgit2 reads and caches well; this path is for the one big tree of a flat folder.
+    if crate::record::layout::current() == crate::record::layout::Layout::Sharded {
+        return None;
+    }
     // A quick probe, so that a missing git falls back instead of failing.
     Command::new("git")
         .arg("--version")
@@ -105,8 +110,14 @@ fn run(repo: &Repo, commits: &[Oid]) -> Result<Vec<CommitFiles>> {
                 Some((id, None)) => git.read(id, &mut tree.raw)?,
                 None => tree.raw.clear(),
             }
-            let diffs = old_at
-                .map_or(&empty, |at| &recent[at].1)
+            let before = old_at.map_or(&empty, |at| &recent[at].1);
+            // A folder of shard folders (a commit before or after `kith migrate`): treediff
+            // compares files only, so the caller reads these commits with libgit2, which
+            // looks into the shards.
+            if holds_shards(&before.raw) || holds_shards(&tree.raw) {
+                bail!("{} holds shard folders in commit {oid}", dir.display());
+            }
+            let diffs = before
                 .compare(&mut tree)
                 .with_context(|| format!("comparing {} in commit {oid}", dir.display()))?;
             spare = match new {
@@ -135,6 +146,12 @@ fn run(repo: &Repo, commits: &[Oid]) -> Result<Vec<CommitFiles>> {
     git.finish()?;
     out.reverse();
     Ok(out)
+}
+
+/// Whether a raw tree's first entry is a folder: a record folder in the sharded layout
+/// (shard folders, named by hex digits, sort before any file name that starts with a letter).
+fn holds_shards(raw: &[u8]) -> bool {
+    raw.starts_with(b"40000 ")
 }
 
 /// Keeps a folder among the recent ones, forgetting the oldest beyond [`RECENT`]; returns

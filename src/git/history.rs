@@ -98,6 +98,76 @@ fn tree_files(raw: &[u8]) -> Vec<(&[u8], &[u8])> {
     out
 }
 
+/// The files that differ between two versions of the record folder `dir` (raw tree objects),
+/// in name order; folders inside are not looked at.
+fn diff_folder(dir: &Path, old: &[u8], new: &[u8], out: &mut Vec<FileChange>) {
+    let (old, new) = (tree_files(old), tree_files(new));
+    let at = |name: &[u8], oid: &[u8]| -> Option<(PathBuf, Oid)> {
+        let name = std::str::from_utf8(name).ok()?;
+        Some((dir.join(name), Oid::from_bytes(oid).ok()?))
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() || j < new.len() {
+        let order = match (old.get(i), new.get(j)) {
+            (Some(a), Some(b)) => a.0.cmp(b.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let change = match order {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (at(old[i - 1].0, old[i - 1].1), None)
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (None, at(new[j - 1].0, new[j - 1].1))
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                if old[i - 1].1 == new[j - 1].1 {
+                    continue;
+                }
+                (
+                    at(old[i - 1].0, old[i - 1].1),
+                    at(new[j - 1].0, new[j - 1].1),
+                )
+            }
+        };
+        if change.0.is_some() || change.1.is_some() {
+            out.push(FileChange {
+                old: change.0,
+                new: change.1,
+                renamed: false,
+            });
+        }
+    }
+}
+
+/// The shard folders (`3f`, `layout: sharded`) of a raw git tree object, by name; other
+/// folders inside a record folder hold no records.
+fn tree_folders(raw: &[u8]) -> std::collections::HashMap<&[u8], Oid> {
+    let mut out = std::collections::HashMap::new();
+    let mut rest = raw;
+    while let Some(space) = memchr::memchr(b' ', rest) {
+        let Some(nul) = memchr::memchr(0, &rest[space..]).map(|n| space + n) else {
+            break;
+        };
+        if rest.len() < nul + 21 {
+            break;
+        }
+        let name = &rest[space + 1..nul];
+        if &rest[..space] == b"40000"
+            && std::str::from_utf8(name).is_ok_and(crate::record::layout::is_shard_name)
+            && let Ok(id) = Oid::from_bytes(&rest[nul + 1..nul + 21])
+        {
+            out.insert(name, id);
+        }
+        rest = &rest[nul + 21..];
+    }
+    out
+}
+
 /// A commit and the files it changed.
 pub type CommitFiles = (Oid, Vec<FileChange>);
 
@@ -149,21 +219,26 @@ impl Repo {
 
     /// The record a repository path belongs to, if it is one.
     pub fn record_of(&self, path: &Path) -> Option<(Kind, String)> {
-        let rel = path.strip_prefix(&self.prefix).ok()?;
-        let mut parts = rel.components();
-        let dir = parts.next()?.as_os_str().to_str()?;
-        let file = parts.next()?.as_os_str().to_str()?;
-        if parts.next().is_some() {
-            return None;
-        }
-        let kind = Kind::from_dir(dir)?;
-        let id = file.strip_suffix(".md")?;
-        (!id.starts_with('.')).then(|| (kind, id.to_string()))
+        let rel = path.strip_prefix(&self.prefix).ok()?.to_str()?;
+        let (kind, id) = Kind::of_path(rel)?;
+        Some((kind, id.to_string()))
+    }
+
+    /// The repository paths of a record in the flat and the sharded layout.
+    pub fn paths_of(&self, kind: Kind, id: &str) -> [PathBuf; 2] {
+        use crate::record::layout::Layout;
+        [Layout::Flat, Layout::Sharded].map(|l| self.prefix.join(l.rel(kind, id)))
+    }
+
+    /// The path a record file has in the other layout (flat ↔ sharded).
+    pub fn in_other_layout(&self, path: &Path) -> Option<PathBuf> {
+        let (kind, id) = self.record_of(path)?;
+        self.paths_of(kind, &id).into_iter().find(|p| p != path)
     }
 
     /// The repository path of a record.
     pub fn path_of(&self, kind: Kind, id: &str) -> PathBuf {
-        self.prefix.join(kind.dir()).join(format!("{id}.md"))
+        self.prefix.join(crate::record::layout::rel(kind, id))
     }
 
     pub fn commit_info(c: &git2::Commit) -> Commit {
@@ -236,46 +311,30 @@ impl Repo {
                 continue;
             }
             let (old, new) = (folders.read(&odb, old)?, folders.read(&odb, new)?);
-            let (old, new) = (tree_files(&old), tree_files(&new));
-            let at = |name: &[u8], oid: &[u8]| -> Option<(PathBuf, Oid)> {
-                let name = std::str::from_utf8(name).ok()?;
-                Some((dir.join(name), Oid::from_bytes(oid).ok()?))
-            };
-            let (mut i, mut j) = (0, 0);
-            while i < old.len() || j < new.len() {
-                let order = match (old.get(i), new.get(j)) {
-                    (Some(a), Some(b)) => a.0.cmp(b.0),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    _ => std::cmp::Ordering::Greater,
-                };
-                let change = match order {
-                    std::cmp::Ordering::Less => {
-                        i += 1;
-                        (at(old[i - 1].0, old[i - 1].1), None)
-                    }
-                    std::cmp::Ordering::Greater => {
-                        j += 1;
-                        (None, at(new[j - 1].0, new[j - 1].1))
-                    }
-                    std::cmp::Ordering::Equal => {
-                        i += 1;
-                        j += 1;
-                        if old[i - 1].1 == new[j - 1].1 {
-                            continue;
-                        }
-                        (
-                            at(old[i - 1].0, old[i - 1].1),
-                            at(new[j - 1].0, new[j - 1].1),
-                        )
-                    }
-                };
-                if change.0.is_some() || change.1.is_some() {
-                    out.push(FileChange {
-                        old: change.0,
-                        new: change.1,
-                        renamed: false,
-                    });
+            diff_folder(&dir, &old, &new, &mut out);
+            // A sharded folder (`contacts/3f/ada.md`, `layout: sharded`): its shards, one
+            // level down, each compared the same way when its tree changed.
+            let (old_shards, new_shards) = (tree_folders(&old), tree_folders(&new));
+            let names: std::collections::BTreeSet<&[u8]> = old_shards
+                .keys()
+                .chain(new_shards.keys())
+                .copied()
+                .collect();
+            for name in names {
+                let (a, b) = (old_shards.get(name), new_shards.get(name));
+                if a == b {
+                    continue;
                 }
+                let Ok(name) = std::str::from_utf8(name) else {
+                    continue;
+                };
+                let read = |id: Option<&Oid>| -> Result<Vec<u8>> {
+                    Ok(match id {
+                        Some(id) => odb.read(*id)?.data().to_vec(),
+                        None => Vec::new(),
+                    })
+                };
+                diff_folder(&dir.join(name), &read(a)?, &read(b)?, &mut out);
             }
         }
         self.pair_renames(commit, out)
@@ -432,17 +491,26 @@ impl Repo {
         let mut renames: Vec<(String, usize, Oid)> = Vec::new();
         let commits = self.commits()?;
         for (at, &oid) in commits.iter().enumerate() {
-            let path = self.path_of(kind, &current);
+            // Its path in either layout: `kith migrate` moves it from one to the other (a
+            // rename to the same id, which makes no event).
+            let paths = self.paths_of(kind, &current);
             // Find renames to this path: a full diff only for commits that touch it.
-            let (commit, changes) = self.changes(oid, std::slice::from_ref(&path))?;
+            let (commit, changes) = self.changes(oid, &paths)?;
             if changes.is_empty() {
                 continue;
             }
             // Created here, or renamed from another file? Only a rename search says.
             let created = changes.iter().any(|c| c.event == Event::Created);
-            let (commit, changes) = match created.then(|| self.renamed_to(oid, &path)) {
-                Some(Some(from)) => self.changes(oid, &[from, path])?,
-                _ => (commit, changes),
+            let renamed = created
+                .then(|| {
+                    paths
+                        .iter()
+                        .find_map(|p| self.renamed_to(oid, p).map(|from| (from, p.clone())))
+                })
+                .flatten();
+            let (commit, changes) = match renamed {
+                Some((from, path)) => self.changes(oid, &[from, path])?,
+                None => (commit, changes),
             };
             let mine: Vec<Event> = changes
                 .into_iter()
@@ -466,12 +534,12 @@ impl Repo {
         // one. Such a commit is not a descendant of the rename (a descendant with the old
         // name would be another record, created after it).
         for (old, rename_at, rename) in &renames {
-            let path = self.path_of(kind, old);
+            let paths = self.paths_of(kind, old);
             for (at, &oid) in commits.iter().enumerate().take(*rename_at) {
                 if found.iter().any(|(a, _, _)| *a == at) {
                     continue;
                 }
-                let (commit, changes) = self.changes(oid, std::slice::from_ref(&path))?;
+                let (commit, changes) = self.changes(oid, &paths)?;
                 if changes.is_empty() || self.git.graph_descendant_of(oid, *rename)? {
                     continue;
                 }

@@ -48,7 +48,7 @@ impl Index {
     ) -> Index {
         let mut index = Index::new(config);
         for (kind, id, text) in records {
-            let path = format!("{}/{id}.md", kind.dir());
+            let path = crate::record::layout::rel(kind, id);
             let parsed =
                 crate::record::parse::parse(kind, id, &path, text.as_bytes(), &index.config);
             index.insert(parsed);
@@ -369,17 +369,17 @@ impl Index {
                 let is_activity = r.field == "activity";
                 let message = if is_activity {
                     format!(
-                        "the activity mentions deal `#{}`, but deals/{}.md does not exist",
-                        r.id, r.id
+                        "the activity mentions deal `#{}`, but {} does not exist",
+                        r.id,
+                        crate::record::layout::rel(Kind::Deal, &r.id)
                     )
                 } else {
                     format!(
-                        "`{}` refers to {} `{}`, but {}/{}.md does not exist",
+                        "`{}` refers to {} `{}`, but {} does not exist",
                         r.field,
                         r.kind,
                         r.id,
-                        r.kind.dir(),
-                        r.id
+                        crate::record::layout::rel(r.kind, &r.id)
                     )
                 };
                 let d = if is_activity {
@@ -397,11 +397,10 @@ impl Index {
                 (0, Some(k)) => Diagnostic::warning(
                     "missing-reference",
                     format!(
-                        "the link [[{}/{}]] leads nowhere: {}/{}.md does not exist",
+                        "the link [[{}/{}]] leads nowhere: {} does not exist",
                         k.dir(),
                         m.id,
-                        k.dir(),
-                        m.id
+                        crate::record::layout::rel(k, &m.id)
                     ),
                 ),
                 (0, None) => Diagnostic::warning(
@@ -419,7 +418,7 @@ impl Index {
                         m.id,
                         found
                             .iter()
-                            .map(|k| format!("{}/{}.md", k.dir(), m.id))
+                            .map(|k| crate::record::layout::rel(*k, &m.id))
                             .collect::<Vec<_>>()
                             .join(" or ")
                     ),
@@ -513,7 +512,7 @@ mod tests {
     use crate::record::parse::parse;
 
     fn add(index: &mut Index, kind: Kind, id: &str, text: &str) {
-        let path = format!("{}/{id}.md", kind.dir());
+        let path = crate::record::layout::rel(kind, id);
         let parsed = parse(kind, id, &path, text.as_bytes(), &index.config);
         index.insert(parsed);
     }

@@ -47,7 +47,7 @@ pub fn prepare(ws: &Workspace, plan: &Plan, today: Date) -> Result<Prepared> {
                 .get(&(n.kind, n.id.as_str(), true))
                 .map(|e| changes(e))
                 .unwrap_or_default();
-            let rel = format!("{}/{}.md", n.kind.dir(), n.id);
+            let rel = crate::record::layout::rel(n.kind, &n.id);
             let text = crate::edit::apply(&text, &logs, |k| {
                 crate::record::schema::field_type(cfg, n.kind, k)
             })

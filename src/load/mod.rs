@@ -7,6 +7,7 @@ pub mod twins;
 
 use crate::index::Index;
 use crate::record::diag::Diagnostic;
+use crate::record::layout::{self, Layout};
 use crate::record::parse::{self, Parsed};
 use crate::record::{Kind, Record};
 use crate::workspace::Workspace;
@@ -46,8 +47,15 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
                 continue;
             }
         };
+        let layout = ws.config.layout;
         for entry in entries.flatten() {
             let name = entry.file_name();
+            if let Some(shard) = name.to_str().filter(|n| layout::is_shard_name(n))
+                && entry.file_type().is_ok_and(|t| t.is_dir())
+            {
+                list_shard(kind, layout, shard, &entry.path(), &mut found, &mut diags);
+                continue;
+            }
             let Some(name) = name.to_str() else {
                 diags.push(
                     Diagnostic::warning(
@@ -66,6 +74,10 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
                 continue;
             }
             if let Some(id) = name.strip_suffix(".md") {
+                if layout != Layout::Flat {
+                    diags.push(misplaced(kind, id, layout));
+                    continue;
+                }
                 found.push(Found {
                     kind,
                     id: id.to_string(),
@@ -77,6 +89,67 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
     found.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     diags.extend(crate::load::twins::diagnostics(&found));
     (found, diags)
+}
+
+/// Lists the record files of one shard folder (`contacts/3f/`). Files in the wrong shard, and
+/// shards in a flat workspace, are not read: kith would look for them elsewhere and write
+/// beside them, so they are reported with the command that puts them in place.
+fn list_shard(
+    kind: Kind,
+    layout: Layout,
+    shard: &str,
+    dir: &Path,
+    found: &mut Vec<Found>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        diags.push(
+            Diagnostic::error("unreadable", "cannot read the folder")
+                .in_file(format!("{}/{shard}/", kind.dir())),
+        );
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with('.') {
+            if name.ends_with(".kith-tmp") {
+                diags.push(leftover(kind, &format!("{shard}/{name}")));
+            }
+            continue;
+        }
+        let Some(id) = name.strip_suffix(".md") else {
+            continue;
+        };
+        if layout != Layout::Sharded || layout::shard_of(id) != shard {
+            diags.push(
+                misplaced(kind, id, layout).in_file(format!("{}/{shard}/{name}", kind.dir())),
+            );
+            continue;
+        }
+        found.push(Found {
+            kind,
+            id: id.to_string(),
+            file_type: entry.file_type().ok(),
+        });
+    }
+}
+
+/// A record file that is not where kith.yaml's `layout:` keeps it: not loaded.
+fn misplaced(kind: Kind, id: &str, layout: Layout) -> Diagnostic {
+    let want = layout.rel(kind, id);
+    Diagnostic::error(
+        "misplaced-record",
+        format!(
+            "this record is not where `layout: {}` keeps it ({want}); kith does not read it here",
+            layout.name()
+        ),
+    )
+    .help(format!(
+        "run `kith migrate --layout {}` to move every record into place",
+        layout.name()
+    ))
+    .in_file(crate::record::layout::Layout::Flat.rel(kind, id))
 }
 
 fn folder_outside(kind: Kind, target: &Path) -> Diagnostic {
@@ -124,14 +197,14 @@ pub fn load_one(ws: &Workspace, f: &Found) -> Parsed {
         /// One read buffer per loader thread, reused for every file it reads.
         static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(16 * 1024));
     }
-    let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+    let rel = crate::record::layout::rel(f.kind, &f.id);
     // The watcher and sync name files directly, without the listing that skips such a folder.
     if let Some(target) = ws.outside_target(f.kind) {
         return broken(f.kind, &f.id, folder_outside(f.kind, target).in_file(rel));
     }
     BUFFER.with_borrow_mut(|buf| {
         buf.clear();
-        let path = ws.dir(f.kind).join(format!("{}.md", f.id));
+        let path = ws.root.join(crate::record::layout::rel(f.kind, &f.id));
         match read_record_into(ws, &path, f.file_type, buf) {
             Ok(()) => parse::parse(f.kind, &f.id, &rel, buf, &ws.config),
             Err(d) => broken(f.kind, &f.id, d.in_file(rel)),
@@ -314,6 +387,21 @@ pub fn load_commit(
         };
         for e in sub.iter() {
             let Ok(name) = e.name() else { continue };
+            // A shard folder (`contacts/3f/`): its files, one level down.
+            if e.kind() == Some(git2::ObjectType::Tree) && layout::is_shard_name(name) {
+                let Ok(shard) = repo.git.find_tree(e.id()) else {
+                    continue;
+                };
+                for f in shard.iter() {
+                    let Ok(file) = f.name() else { continue };
+                    if let Some((kind, id)) = repo.record_of(&dir.join(name).join(file))
+                        && f.kind() == Some(git2::ObjectType::Blob)
+                    {
+                        blobs.push((kind, id, f.id()));
+                    }
+                }
+                continue;
+            }
             if let Some((kind, id)) = repo.record_of(&dir.join(name))
                 && e.kind() == Some(git2::ObjectType::Blob)
             {
@@ -334,7 +422,7 @@ fn load_blobs(
     use anyhow::Context;
     let mut read = Vec::with_capacity(blobs.len());
     for (kind, id, oid) in blobs {
-        let rel = format!("{}/{id}.md", kind.dir());
+        let rel = crate::record::layout::rel(kind, &id);
         let blob = repo
             .git
             .find_blob(oid)

@@ -299,7 +299,7 @@ fn records_of(server: &Server, kind: Option<Kind>, typed: &str) -> Vec<Item> {
         .into_iter()
         .map(|(_, r)| {
             let mut item = Item::new(&r.id, card_line(r), CompletionItemKind::REFERENCE);
-            item.doc = Some(format!("{}/{}.md", r.kind.dir(), r.id));
+            item.doc = Some(crate::record::layout::rel(r.kind, &r.id));
             item
         })
         .collect()

@@ -96,7 +96,7 @@ pub fn definition(server: &Server, p: GotoDefinitionParams) -> Option<GotoDefini
     let (rel, range) = match referent {
         Referent::Record(kind, id) => {
             server.live.index.get(kind, &id)?;
-            (format!("{}/{id}.md", kind.dir()), Range::default())
+            (crate::record::layout::rel(kind, &id), Range::default())
         }
         Referent::Teammate(id) => {
             server.live.index.config.teammate(&id)?;
@@ -154,7 +154,7 @@ pub fn references(server: &Server, p: ReferenceParams) -> Option<Vec<Location>> 
         }));
     }
     if p.context.include_declaration
-        && let Some(uri) = server.uri_of(&format!("{}/{id}.md", kind.dir()))
+        && let Some(uri) = server.uri_of(&crate::record::layout::rel(kind, &id))
     {
         let range = Range::default();
         out.insert(0, Location { uri, range });
@@ -242,7 +242,7 @@ pub fn referrers(server: &Server, kind: Kind, id: &str) -> Vec<(String, Vec<Rang
                         Some(text::range(&text, at..at + id.len()))
                     }),
             );
-            (!ranges.is_empty()).then(|| (format!("{}/{i}.md", k.dir()), ranges))
+            (!ranges.is_empty()).then(|| (crate::record::layout::rel(k, &i), ranges))
         })
         .collect()
 }

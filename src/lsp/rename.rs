@@ -71,7 +71,13 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
     if new == id {
         return Err(refused(format!("the {kind} is already called `{id}`")));
     }
-    if index.contains(kind, new) || server.ws.dir(kind).join(format!("{new}.md")).exists() {
+    if index.contains(kind, new)
+        || server
+            .ws
+            .root
+            .join(crate::record::layout::rel(kind, new))
+            .exists()
+    {
         return Err(refused(format!(
             "{}/{new}.md already exists; pick another id, or merge the two with `kith merge`",
             kind.dir()
@@ -112,8 +118,8 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
             edits: vec![OneOf::Left(text::minimal_edit(&before, &after))],
         }));
     }
-    let from = server.uri_of(&format!("{}/{id}.md", kind.dir()));
-    let to = super::uri::from_path(&server.ws.dir(kind).join(format!("{new}.md")));
+    let from = server.uri_of(&crate::record::layout::rel(kind, id));
+    let to = super::uri::from_path(&server.ws.root.join(crate::record::layout::rel(kind, new)));
     let (Some(old_uri), Some(new_uri)) = (from, to) else {
         return Err(refused("the record's file has no file:// URI"));
     };

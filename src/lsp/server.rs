@@ -431,7 +431,7 @@ impl Server {
 
     /// A record's text: its open document, else its file.
     pub fn record_text(&self, kind: Kind, id: &str) -> Option<String> {
-        let rel = format!("{}/{id}.md", kind.dir());
+        let rel = crate::record::layout::rel(kind, id);
         if let Some(d) = self.docs.values().find(|d| d.rel == rel) {
             return Some(d.text.clone());
         }

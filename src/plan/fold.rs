@@ -44,7 +44,7 @@ pub struct Edit {
 impl Edit {
     /// Workspace-relative path of the record.
     pub fn path(&self) -> String {
-        format!("{}/{}.md", self.kind.dir(), self.id)
+        crate::record::layout::rel(self.kind, &self.id)
     }
 }
 

@@ -118,7 +118,7 @@ pub fn plan(index: &Index, person: &Record, texts: &[(Kind, &str, &str)]) -> Res
         let Ok(split) = crate::record::frontmatter::split(text) else {
             continue;
         };
-        let rel = format!("{}/{id}.md", kind.dir());
+        let rel = crate::record::layout::rel(*kind, id);
         let fm = &text[..split.body_start];
         for m in redact::find(fm, &needles) {
             let line = fm[..m.start].matches('\n').count() + 1;

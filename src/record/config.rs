@@ -71,6 +71,7 @@ const KNOWN_KEYS: &[&str] = &[
     "activity_types",
     "fields",
     "max_record_bytes",
+    "layout",
     "lists",
     "segments",
     "scoring",
@@ -179,6 +180,8 @@ pub struct Config {
     /// Custom fields per record kind, in declaration order.
     pub fields: [Vec<(String, FieldType)>; 3],
     pub max_record_bytes: u64,
+    /// Where record files live in their folders (`layout:`, flat unless set).
+    pub layout: crate::record::layout::Layout,
     /// Named lists for filters (`$competitor_domains`), lowercase.
     pub lists: Vec<(String, Vec<String>)>,
     /// `segments:` as written; [`crate::analysis::segment`] compiles it.
@@ -296,6 +299,7 @@ impl Default for Config {
             activity_types: strings(DEFAULT_ACTIVITY_TYPES),
             fields: Default::default(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            layout: Default::default(),
             lists: Vec::new(),
             segments: None,
             scoring: None,
@@ -481,6 +485,16 @@ impl Config {
         read_fields(&mut cfg, raw.fields, &err, &mut diags);
         if let Some(max) = raw.max_record_bytes {
             cfg.max_record_bytes = max;
+        }
+        if let Some(name) = raw.layout {
+            match crate::record::layout::Layout::parse(&name) {
+                Some(layout) => cfg.layout = layout,
+                None => diags.push(err(
+                    "layout",
+                    format!("layout `{name}` is not known; kith knows `flat` and `sharded`"),
+                    "write `layout: sharded` (or leave it out for flat), then move the files with `kith migrate --layout sharded`",
+                )),
+            }
         }
         cfg.lists = raw
             .lists
@@ -847,6 +861,7 @@ struct RawConfig {
     activity_types: Option<Vec<String>>,
     fields: RawFields,
     max_record_bytes: Option<u64>,
+    layout: Option<String>,
     lists: IndexMap<String, Vec<String>>,
     segments: Option<serde_yaml_ng::Value>,
     scoring: Option<serde_yaml_ng::Value>,

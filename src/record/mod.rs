@@ -9,6 +9,7 @@ pub mod dates;
 pub mod diag;
 pub mod frontmatter;
 pub mod mention;
+pub mod layout;
 pub mod normalize;
 pub mod parse;
 pub mod schema;
@@ -60,12 +61,11 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.dir() == dir)
     }
 
-    /// A workspace-relative record path, `contacts/ada.md` → (person, `ada`): the inverse of
-    /// [`Record::path`]. Files in deeper folders and hidden files are not records.
+    /// A workspace-relative record path, `contacts/ada.md` or `contacts/3f/ada.md` (its own
+    /// shard) → (person, `ada`): the inverse of [`Record::path`] in either layout. Files in
+    /// other folders and hidden files are not records.
     pub fn of_path(path: &str) -> Option<(Kind, &str)> {
-        let (dir, file) = path.split_once('/')?;
-        let id = file.strip_suffix(".md")?;
-        (!id.contains('/') && !id.starts_with('.')).then_some((Kind::from_dir(dir)?, id))
+        crate::record::layout::of_path(path)
     }
 
     /// Accepts singular and plural, `person`/`people` too.
@@ -117,7 +117,7 @@ impl Record {
 
     /// Path relative to the workspace root, `/`-separated.
     pub fn path(&self) -> String {
-        format!("{}/{}.md", self.kind.dir(), self.id)
+        crate::record::layout::rel(self.kind, &self.id)
     }
 
     /// A field's value; null values count as absent.

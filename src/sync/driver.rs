@@ -14,6 +14,14 @@ pub const ATTRIBUTES: [&str; 3] = [
     "deals/*.md merge=kith",
 ];
 
+/// The lines that send record files of the sharded layout (`contacts/3f/ada.md`) to the
+/// driver: added to [`ATTRIBUTES`] when the workspace is sharded.
+pub const SHARDED_ATTRIBUTES: [&str; 3] = [
+    "contacts/*/*.md merge=kith",
+    "companies/*/*.md merge=kith",
+    "deals/*/*.md merge=kith",
+];
+
 const HOOK_MARK: &str = "# Installed by kith";
 
 /// What `install` did.
@@ -41,8 +49,12 @@ pub fn install(ws_root: &Path) -> Result<Installed> {
     let mut done = Installed::default();
     let attributes = ws_root.join(".gitattributes");
     let mut text = std::fs::read_to_string(&attributes).unwrap_or_default();
-    for line in ATTRIBUTES {
-        if !text.lines().any(|l| l.trim() == line) {
+    // The layout kith.yaml sets (a clone has not opened the workspace yet).
+    let sharded = std::fs::read_to_string(ws_root.join(crate::record::config::FILE))
+        .is_ok_and(|t| Config::parse(&t).0.layout == crate::record::layout::Layout::Sharded);
+    let extra: &[&str] = if sharded { &SHARDED_ATTRIBUTES } else { &[] };
+    for line in ATTRIBUTES.iter().chain(extra) {
+        if !text.lines().any(|l| l.trim() == *line) {
             if !text.is_empty() && !text.ends_with('\n') {
                 text.push('\n');
             }
@@ -171,8 +183,16 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, repo_path: &str) -> Result<D
 }
 
 /// The workspace and kind of a record file (`<root>/contacts/x.md` with `<root>/kith.yaml`).
+/// In the sharded layout the file is one folder deeper (`<root>/contacts/3f/x.md`).
 fn record_location(file: &Path) -> Option<(PathBuf, Kind)> {
-    let dir = file.parent()?;
+    let mut dir = file.parent()?;
+    if dir
+        .file_name()?
+        .to_str()
+        .is_some_and(crate::record::layout::is_shard_name)
+    {
+        dir = dir.parent()?;
+    }
     let kind = Kind::from_dir(dir.file_name()?.to_str()?)?;
     let root = dir.parent()?;
     root.join(crate::record::config::FILE)

@@ -18,6 +18,7 @@ pub mod conflicts;
 pub mod driver;
 pub mod lock;
 pub mod merge;
+pub mod migrate;
 
 use crate::git::history::{self, Event, Repo};
 use crate::record::Kind;
@@ -791,8 +792,8 @@ fn merge_commit(
                 path: new_path.display().to_string(),
                 conflicts: Vec::new(),
                 notes: vec![format!(
-                    "both sides created {}/{id}.md for different records; theirs is now {new_id} (a possible duplicate: check it)",
-                    kind.dir()
+                    "both sides created {} for different records; theirs is now {new_id} (a possible duplicate: check it)",
+                    crate::record::layout::rel(kind, &id)
                 )],
             });
             writes.push((path.clone(), Some(o)));

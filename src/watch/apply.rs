@@ -292,7 +292,7 @@ impl Live {
             let b = before.get(from.unwrap_or(key)).unwrap_or(&none);
             let a = after.get(key).unwrap_or(&none);
             Effect {
-                path: format!("{}/{}.md", key.0.dir(), key.1),
+                path: crate::record::layout::rel(key.0, &key.1),
                 what,
                 score: (b.score, a.score),
                 joined: minus(&a.segments, &b.segments),
@@ -331,7 +331,7 @@ impl Live {
             match moved.get(&key) {
                 Some(from) => {
                     let what = What::Renamed {
-                        from: format!("{}/{}.md", from.0.dir(), from.1),
+                        from: crate::record::layout::rel(from.0, &from.1),
                     };
                     effects.push(effect(&key, what, Some(from)));
                 }
@@ -414,7 +414,7 @@ impl Live {
         let stale: HashSet<String> = self
             .stale
             .keys()
-            .map(|(k, id)| format!("{}/{id}.md", k.dir()))
+            .map(|(k, id)| crate::record::layout::rel(*k, id))
             .collect();
         let mut out: Vec<Diagnostic> = self
             .index
@@ -645,7 +645,7 @@ mod tests {
         parse(
             Kind::Person,
             id,
-            &format!("contacts/{id}.md"),
+            &crate::record::layout::rel(crate::record::Kind::Person, id),
             text.as_bytes(),
             cfg,
         )

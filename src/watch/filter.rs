@@ -44,6 +44,13 @@ pub fn classify(rel: &str, report_out: &str) -> Class {
     if let Some(kind) = Kind::from_dir(rel) {
         return Class::Folder(kind);
     }
+    // A shard folder of the sharded layout (`contacts/3f`): its kind's folder, listed again.
+    if let Some((dir, shard)) = rel.split_once('/')
+        && let Some(kind) = Kind::from_dir(dir)
+        && crate::record::layout::is_shard_name(shard)
+    {
+        return Class::Folder(kind);
+    }
     if first == "templates" {
         return Class::Template(rel.to_string());
     }
@@ -79,6 +86,10 @@ mod tests {
             ("deals/pilot.md", rec(Kind::Deal, "pilot")),
             ("kith.yaml", Class::Config),
             ("contacts", Class::Folder(Kind::Person)),
+            ("contacts/3f", Class::Folder(Kind::Person)),
+            // A record in its own shard is one; in another shard it is not.
+            ("contacts/38/ada.md", rec(Kind::Person, "ada")),
+            ("contacts/3f/ada.md", Class::Ignored),
             (
                 "templates/week.html",
                 Class::Template("templates/week.html".into()),

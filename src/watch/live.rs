@@ -440,14 +440,14 @@ impl Session {
         }
         let tree = repo.git.head().ok().and_then(|h| h.peel_to_tree().ok());
         for (kind, id) in keys {
-            let rel = repo.prefix.join(kind.dir()).join(format!("{id}.md"));
+            let rel = repo.prefix.join(crate::record::layout::rel(*kind, id));
             let old = tree
                 .as_ref()
                 .and_then(|t| t.get_path(&rel).ok())
                 .and_then(|e| crate::git::blob_text(&repo.git, e.id()));
             // Read as the loader reads records: never a pipe, a device or a link out of the
             // workspace.
-            let path = ws.dir(*kind).join(format!("{id}.md"));
+            let path = ws.root.join(crate::record::layout::rel(*kind, id));
             let new = crate::load::read_record(ws, &path, None)
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok());

@@ -69,7 +69,7 @@ pub fn step(ws: &mut Workspace, live: &mut Live, batch: Batch) -> Stepped {
         let named: std::collections::HashSet<String> = batch
             .records
             .iter()
-            .map(|(k, id)| format!("{}/{id}.md", k.dir()))
+            .map(|(k, id)| crate::record::layout::rel(*k, id))
             .collect();
         out.effects
             .retain(|e| named.contains(&e.path) || !e.is_quiet());
@@ -144,7 +144,7 @@ fn read(ws: &Workspace, live: &Live, batch: &Batch) -> Vec<Reread> {
     let keys: Vec<(Kind, String)> = keys.into_iter().collect();
     keys.into_par_iter()
         .map(|(kind, id)| {
-            let path = ws.dir(kind).join(format!("{id}.md"));
+            let path = ws.root.join(crate::record::layout::rel(kind, &id));
             let parsed = match std::fs::symlink_metadata(&path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 meta => {

@@ -83,6 +83,17 @@ impl Source {
     pub fn follow(&mut self, dir: &Path) {
         if dir.is_dir() {
             let _ = self.watch(dir);
+            // And its shard folders (`contacts/3f/`, `layout: sharded`).
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir())
+                    && entry
+                        .file_name()
+                        .to_str()
+                        .is_some_and(crate::record::layout::is_shard_name)
+                {
+                    let _ = self.watch(&entry.path());
+                }
+            }
         }
     }
 

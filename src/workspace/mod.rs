@@ -75,6 +75,7 @@ impl Workspace {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let (config, config_diags) = Config::parse(&text);
+        crate::record::layout::set(config.layout);
         let canonical_root = root
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", root.display()))?;
@@ -140,7 +141,7 @@ impl Workspace {
                 "move the folder into the workspace instead of linking to it",
             ));
         }
-        Ok(self.dir(kind).join(format!("{id}.md")))
+        Ok(self.root.join(crate::record::layout::rel(kind, id)))
     }
 
     /// A path relative to the root, `/`-separated, for messages.

@@ -22,6 +22,7 @@ mod input;
 mod install;
 mod internal_spam;
 mod lazy;
+mod layout;
 mod lifecycle;
 mod limits;
 mod lossfree;

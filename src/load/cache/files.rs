@@ -32,11 +32,14 @@ impl Dirs {
     /// this runs 100,000 times).
     fn at<'a>(&self, kind: Kind, id: &str, buf: &'a mut [u8; 256]) -> Option<(i32, &'a CStr)> {
         let dir = self.dirs[kind as usize].as_ref()?;
-        let n = id.len();
+        // `3f/` first in the sharded layout: the lookup crosses the shard folder.
+        let shard = crate::record::layout::current().shard(id);
+        let (s, n) = (shard.len(), shard.len() + id.len());
         if n + 4 > buf.len() || id.as_bytes().contains(&0) {
             return None;
         }
-        buf[..n].copy_from_slice(id.as_bytes());
+        buf[..s].copy_from_slice(shard.as_bytes());
+        buf[s..n].copy_from_slice(id.as_bytes());
         buf[n..n + 4].copy_from_slice(b".md\0");
         let name = CStr::from_bytes_with_nul(&buf[..n + 4]).ok()?;
         Some((dir.as_raw_fd(), name))

@@ -245,7 +245,7 @@ fn read_parse(ws: &Workspace, dirs: &files::Dirs, f: &Found) -> Parsed {
         if !dirs.read_listed(f.kind, &f.id, ws.config.max_record_bytes, bytes) {
             return load::load_one(ws, f);
         }
-        let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+        let rel = crate::record::layout::rel(f.kind, &f.id);
         crate::record::parse::parse(f.kind, &f.id, &rel, bytes, &ws.config)
     })
 }
@@ -296,7 +296,7 @@ fn load_item(
         {
             return item;
         }
-        let rel = format!("{}/{}.md", f.kind.dir(), f.id);
+        let rel = crate::record::layout::rel(f.kind, &f.id);
         let item = Item {
             known: Some((stamp, hash)),
             reused: None,

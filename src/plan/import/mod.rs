@@ -324,7 +324,7 @@ pub fn duplicates_of(
     let parsed: Vec<crate::record::parse::Parsed> = creates
         .par_iter()
         .map(|(kind, id, text)| {
-            let rel = format!("{}/{}.md", kind.dir(), id);
+            let rel = crate::record::layout::rel(*kind, id);
             crate::record::parse::parse(*kind, id, &rel, text.as_bytes(), &index.config)
         })
         .collect();

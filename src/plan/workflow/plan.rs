@@ -479,7 +479,7 @@ pub fn standings(index: &Index, workflows: &[Workflow], as_of: Date) -> Vec<Stan
 impl Action {
     /// The record's path in the workspace.
     pub fn path(&self) -> String {
-        format!("{}/{}.md", self.kind.dir(), self.id)
+        crate::record::layout::rel(self.kind, &self.id)
     }
 
     /// The tasks this action adds.

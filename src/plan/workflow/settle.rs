@@ -73,7 +73,7 @@ pub fn settle(
                 Some(t) => t,
                 None => read(key.0, &key.1)?,
             };
-            let path = format!("{}/{}.md", key.0.dir(), key.1);
+            let path = crate::record::layout::rel(key.0, &key.1);
             let new = edit::apply(&text, &changes, |k| schema::field_type(&cfg, key.0, k))
                 .with_context(|| format!("cannot edit {path}"))?;
             index.insert(crate::record::parse::parse(

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# kith at 1,000,000 records (a B2C team; about 1 GB of markdown): each figure of issue 22's
+# list with its peak memory, beside plain git and Hugo on the same files in the same run.
+#
+#   bench/million.sh [RECORDS]     default 1000000; KITH=path/to/kith skips the build;
+#                                  LAYOUT=sharded (default) or flat; KEEP=1 keeps the files
+#
+# Steps (one run each: a run at this size takes long, and the machine is shared):
+#   - generate the workspace (`kith gen`, seed 42), commit it with plain git;
+#   - `kith migrate --layout sharded` (LAYOUT=sharded): one commit of 1,000,000 renames;
+#   - cold check (`--no-cache check`), the first check (writes the cache), a warm query
+#     (`list --where` returning few rows), the weekly report without record pages, cold and
+#     warm, `kith duplicates`;
+#   - `kith sync` of a 1,000-record change (a logged call each) to a bare remote on the same
+#     disk, beside plain `git add -A && git commit` and `git push` of the same kind of change;
+#   - `kith import` of 1,000,000 CSV rows into an empty workspace;
+#   - Hugo (Debian's package) building one list page over every record's frontmatter.
+# Needs about 6 GB of disk under bench/.work/ (the workspace, its repository, the clone, the
+# imported copy); it refuses to start with less than 20 GB free, and removes everything at the
+# end unless KEEP=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+layout=${LAYOUT:-sharded}
+export KITH_TODAY=2026-11-25 GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@brightwave.example
+export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@brightwave.example
+if [ -z "${KITH:-}" ]; then
+    cargo build --release --quiet --features devtools
+    KITH="${CARGO_TARGET_DIR:-$PWD/target}/release/kith"
+fi
+kith=$KITH
+work="$PWD/bench/.work/million-$n"
+mkdir -p "$work"
+free_gb=$(df -BG --output=avail "$work" | tail -1 | tr -dc 0-9)
+if [ "$free_gb" -lt 26 ]; then
+    echo "only ${free_gb} GB free under $work; this bench needs 6 GB and keeps 20 GB free" >&2
+    exit 1
+fi
+if ! command -v hugo >/dev/null; then
+    apt-get install -y -qq hugo >/dev/null 2>&1 || sudo apt-get install -y -qq hugo >/dev/null || true
+fi
+ws="$work/ws"
+out="$work/out"
+
+# measure NAME COMMAND...: one run; wall time, CPU time and peak memory.
+measure() {
+    local name=$1
+    shift
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >"$work/stdout.txt" 2>"$work/stderr.txt" || {
+        echo "  $name: failed (exit $?)"; tail -3 "$work/stderr.txt" | sed 's/^/    /'; }
+    read -r e u s m <"$work/time.txt" || true
+    printf '  %-46s wall %7s s   cpu %7s s   peak %6s MB\n' "$name" "$e" \
+        "$(echo "$u + $s" | bc)" "$(( m / 1024 ))"
+}
+
+echo "machine: $(nproc) cores, $(uname -sr), $(free -g | awk '/Mem:/ {print $2}') GB; $(git --version); $(hugo version 2>/dev/null | cut -d' ' -f1-2)"
+echo "shared with other engineers' builds: figures are noisy (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== $n records, layout $layout"
+if [ ! -f "$ws/kith.yaml" ]; then
+    measure "kith gen" "$kith" gen "$ws" --records "$n" --seed 42
+    echo "  on disk: $(du -sh "$ws" | cut -f1) in $(find "$ws" -type f | wc -l) files"
+    git -C "$ws" init -q -b main
+    measure "git add -A (plain git)" git -C "$ws" add -A
+    measure "git commit (plain git)" git -C "$ws" commit -q -m "generated workspace"
+    if [ "$layout" = sharded ]; then
+        measure "kith migrate --layout sharded" "$kith" -C "$ws" migrate --layout sharded
+        tail -1 "$work/stdout.txt" | sed 's/^/    /'
+    fi
+    measure "git gc (plain git, the whole history)" git -C "$ws" gc -q
+fi
+measure "git status (plain git)" git -C "$ws" status --porcelain
+measure "check, cold (--no-cache)" "$kith" -C "$ws" --no-cache check
+tail -1 "$work/stdout.txt" | sed 's/^/    /'
+rm -rf "$ws/.kith"
+measure "check, first run (writes the cache)" "$kith" -C "$ws" check
+measure "check, warm" "$kith" -C "$ws" check
+measure "warm query: list --where customer in DE" "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
+echo "    $(wc -l <"$work/stdout.txt") lines"
+measure "warm query: show one record" "$kith" -C "$ws" show "$(ls "$ws/contacts"/* -d | head -1 | xargs -I{} sh -c 'ls {} | head -1' | sed 's/\.md$//')"
+rm -rf "$out"
+measure "report --no-records, no cache" "$kith" -C "$ws" --no-cache report --no-records --out "$out"
+rm -rf "$out"
+measure "report --no-records, warm" "$kith" -C "$ws" report --no-records --out "$out"
+measure "duplicates" "$kith" -C "$ws" duplicates
+echo "    $(wc -l <"$work/stdout.txt") lines"
+
+# Sync: a bare remote (hard links on the same disk) and 1,000 changed records.
+if [ ! -d "$work/remote.git" ]; then
+    git clone -q --bare "$ws" "$work/remote.git"
+    git -C "$ws" remote add origin "$work/remote.git"
+    git -C "$ws" fetch -q origin
+    git -C "$ws" branch -q -u origin/main
+fi
+change() {
+    local tag=$1
+    find "$ws/contacts" -name '*.md' | sort | head -1000 | while read -r f; do
+        printf -- '- 2026-11-24 call: benchmark %s\n' "$tag" >>"$f"
+    done
+}
+change "kith-$(date +%s)"
+measure "kith sync: 1,000 changed records" "$kith" -C "$ws" sync
+grep -m1 'committed' "$work/stdout.txt" | cut -c1-100 | sed 's/^/    /' || true
+change "git-$(date +%s)"
+measure "git add -A (plain git, 1,000 changed)" git -C "$ws" add -A
+measure "git commit (plain git, 1,000 changed)" git -C "$ws" commit -q -m "1,000 changes"
+measure "git push (plain git)" git -C "$ws" push -q origin main
+echo "  one commit's new objects: $(git -C "$ws" rev-list --objects HEAD --not HEAD^ | cut -d' ' -f1 |
+    git -C "$ws" cat-file --batch-check='%(objectsize:disk)' | awk '{s+=$1} END {print s}') bytes"
+
+# Import: 1,000,000 CSV rows (the people exported, then copies with new addresses and names
+# until there are enough) into an empty workspace.
+csv="$work/import.csv"
+if [ ! -f "$csv" ]; then
+    "$kith" -C "$ws" export --format csv --include-dnc -o "$work/people.csv" 2>/dev/null
+    python3 - "$work/people.csv" "$csv" "$n" <<'PY'
+import csv, sys
+src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = list(csv.reader(open(src, newline="")))
+head, body = rows[0], rows[1:]
+email = head.index("email") if "email" in head else None
+name = head.index("name") if "name" in head else None
+with open(dst, "w", newline="") as g:
+    w = csv.writer(g)
+    w.writerow(head)
+    for i in range(n):
+        row = list(body[i % len(body)])
+        copy = i // len(body)
+        if copy:
+            if email is not None and row[email]:
+                local, _, domain = row[email].partition("@")
+                row[email] = "%s+%d@%s" % (local, copy, domain)
+            if name is not None:
+                row[name] = "%s %d" % (row[name], copy)
+        w.writerow(row)
+PY
+    rm -f "$work/people.csv"
+fi
+echo "  import file: $(du -h "$csv" | cut -f1), $(( $(wc -l <"$csv") - 1 )) rows"
+target="$work/import-target"
+rm -rf "$target"
+git init -q "$target"
+"$kith" init "$target" --timezone Europe/London >/dev/null
+[ "$layout" = sharded ] && printf 'layout: sharded\n' >>"$target/kith.yaml"
+measure "import of the CSV rows" "$kith" -C "$target" import "$csv"
+tail -1 "$work/stdout.txt" | cut -c1-100 | sed 's/^/    /'
+rm -rf "$target"
+
+# Hugo: one list page reading every record's frontmatter (as bench/scale.sh builds it).
+if command -v hugo >/dev/null; then
+    site="$work/hugo"
+    mkdir -p "$site/layouts"
+    cat >"$site/hugo.toml" <<EOT
+baseURL = "http://example.invalid/"
+title = "records"
+contentDir = "$ws"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "404", "section"]
+[[cascade]]
+  [cascade._build]
+    render = "never"
+    list = "always"
+  [cascade._target]
+    kind = "page"
+EOT
+    cat >"$site/layouts/index.html" <<'EOT'
+<!doctype html><html><head><title>Records</title></head><body><table>
+{{ range sort .Site.RegularPages ".Params.lifecycle" }}<tr><td>{{ .Params.name }}</td><td>{{ .Params.lifecycle }}</td><td>{{ .Params.owner }}</td></tr>
+{{ end }}</table></body></html>
+EOT
+    rm -rf "$site/public"
+    measure "hugo: one list page" timeout 1800 hugo --quiet -s "$site" -d "$site/public"
+    echo "    $(grep -c '<tr><td>' "$site/public/index.html" 2>/dev/null || echo 0) rows"
+fi
+if [ -z "${KEEP:-}" ]; then
+    rm -rf "$work"
+fi

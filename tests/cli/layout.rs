@@ -1,0 +1,370 @@
+//! The sharded layout (`layout: sharded`, `contacts/3f/ada.md`) and `kith migrate --layout`:
+//! the example workspace migrated answers every command as the flat one does, sync and the
+//! merge driver work across clones, and a migration is one commit of renames that a round
+//! trip undoes to the same trees.
+
+use crate::harness::*;
+use std::path::Path;
+
+/// The shard of an id, computed here independently of kith: the top byte of the 32-bit
+/// FNV-1a hash of its bytes, as two hex digits.
+fn shard(id: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in id.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    format!("{:02x}", h >> 24)
+}
+
+fn sharded_path(kind: &str, id: &str) -> String {
+    format!("{kind}/{}/{id}.md", shard(id))
+}
+
+/// Output with every sharded record path (`contacts/3f/ada.md`) written flat (`contacts/ada.md`).
+fn unshard(text: &str) -> String {
+    let mut out = text.to_string();
+    for kind in ["contacts", "companies", "deals"] {
+        let mut done = String::new();
+        let mut rest = out.as_str();
+        let marker = format!("{kind}/");
+        while let Some(at) = rest.find(&marker) {
+            let after = &rest[at + marker.len()..];
+            let b = after.as_bytes();
+            let sharded = b.len() > 3
+                && b[2] == b'/'
+                && b[..2]
+                    .iter()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+            done.push_str(&rest[..at + marker.len()]);
+            rest = if sharded { &after[3..] } else { after };
+        }
+        done.push_str(rest);
+        out = done;
+    }
+    out
+}
+
+fn tree(dir: &Path, rev: &str) -> String {
+    git(dir, &["rev-parse", &format!("{rev}^{{tree}}")])
+        .trim()
+        .to_string()
+}
+
+/// The example workspace, migrated to the sharded layout (and committed).
+fn sharded() -> Ws {
+    let ws = Ws::example();
+    let out = ws
+        .kith(&["migrate", "--layout", "sharded"])
+        .ok()
+        .to_string();
+    assert!(out.contains("to the sharded layout in one commit"), "{out}");
+    ws
+}
+
+const SAM: Author = Author {
+    name: "Sam Okafor",
+    email: "sam@brightwave.example",
+};
+const PRIYA: Author = Author {
+    name: "Priya Raman",
+    email: "priya@brightwave.example",
+};
+
+#[test]
+fn migrate_moves_every_record_in_one_commit_of_renames_and_back_to_the_same_trees() {
+    let ws = Ws::example();
+    let flat_tree = tree(ws.path(), "HEAD");
+    let ada = sharded_path("contacts", "ahmed-el-sayed");
+
+    // A dry run lists the moves and writes nothing.
+    let out = ws
+        .kith(&["--dry-run", "migrate", "--layout", "sharded"])
+        .ok()
+        .to_string();
+    assert!(
+        out.contains("contacts/ahmed-el-sayed.md: would move to contacts/"),
+        "{out}"
+    );
+    assert!(
+        out.contains("kith.yaml: would set layout: sharded"),
+        "{out}"
+    );
+    assert!(out.contains("run it without --dry-run"), "{out}");
+    ws.assert_untouched();
+    assert_eq!(tree(ws.path(), "HEAD"), flat_tree);
+
+    let out = ws
+        .kith(&["migrate", "--layout", "sharded"])
+        .ok()
+        .to_string();
+    assert!(out.contains("kith.yaml: set layout: sharded"), "{out}");
+    ws.assert_untouched();
+    assert!(!ws.file("contacts/ahmed-el-sayed.md").exists());
+    assert!(ws.file(&ada).is_file());
+    assert!(ws.read("kith.yaml").ends_with("layout: sharded\n"));
+    // One commit; every record keeps its blob.
+    assert_eq!(git(ws.path(), &["rev-list", "--count", "HEAD"]).trim(), "2");
+    assert_eq!(
+        git(ws.path(), &["rev-parse", &format!("HEAD:{ada}")]),
+        git(
+            ws.path(),
+            &["rev-parse", "HEAD~1:contacts/ahmed-el-sayed.md"]
+        )
+    );
+    let status = git(
+        ws.path(),
+        &["show", "--format=", "--name-status", "-M100%", "HEAD"],
+    );
+    assert!(
+        status
+            .lines()
+            .all(|l| l.starts_with("R100") || l.starts_with("M\tkith.yaml")),
+        "{status}"
+    );
+    // git follows the record across the migration.
+    let log = git(ws.path(), &["log", "--follow", "--format=%s", "--", &ada]);
+    assert_eq!(log.lines().last(), Some("example"), "{log}");
+    // kith does too.
+    let history = ws.kith(&["history", "ahmed-el-sayed"]).ok().to_string();
+    assert!(history.contains("created"), "{history}");
+
+    // Nothing left to move.
+    let out = ws
+        .kith(&["migrate", "--layout", "sharded"])
+        .ok()
+        .to_string();
+    assert!(out.contains("nothing to do"), "{out}");
+
+    // And back: the same tree as before, byte for byte.
+    let out = ws.kith(&["migrate", "--layout", "flat"]).ok().to_string();
+    assert!(out.contains("to the flat layout in one commit"), "{out}");
+    ws.assert_untouched();
+    assert_eq!(tree(ws.path(), "HEAD"), flat_tree);
+    assert!(ws.file("contacts/ahmed-el-sayed.md").is_file());
+    assert!(
+        !ws.file(&format!("contacts/{}", shard("ahmed-el-sayed")))
+            .exists()
+    );
+}
+
+#[test]
+fn migrate_refuses_uncommitted_changes_and_says_what_to_do() {
+    let ws = Ws::example();
+    let text = ws.read("contacts/ahmed-el-sayed.md");
+    ws.write(
+        "contacts/ahmed-el-sayed.md",
+        &format!("{text}- 2026-11-24 note: typed\n"),
+    );
+    let err = ws
+        .kith(&["migrate", "--layout", "sharded"])
+        .fails(1)
+        .to_string();
+    assert!(
+        err.contains("uncommitted changes (contacts/ahmed-el-sayed.md)"),
+        "{err}"
+    );
+    assert!(err.contains("commit them first"), "{err}");
+    assert!(ws.file("contacts/ahmed-el-sayed.md").is_file());
+    assert!(!ws.read("kith.yaml").contains("layout:"));
+    assert_eq!(git(ws.path(), &["rev-list", "--count", "HEAD"]).trim(), "1");
+}
+
+#[test]
+fn a_record_outside_its_shard_is_reported_not_lost() {
+    let ws = sharded();
+    ws.write("contacts/zed-new.md", "---\nname: Zed New\n---\n");
+    let run = ws.kith(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert!(out.contains("contacts/zed-new.md"), "{out}");
+    assert!(out.contains("kith migrate --layout sharded"), "{out}");
+    commit_all(ws.path(), SAM, NOW, "a file by hand");
+    ws.kith(&["migrate", "--layout", "sharded"]).ok();
+    assert!(ws.file(&sharded_path("contacts", "zed-new")).is_file());
+    ws.kith(&["check"]).ok();
+}
+
+#[test]
+fn reading_commands_answer_as_in_the_flat_layout() {
+    let flat = Ws::example();
+    let sharded = sharded();
+    for args in [
+        &["check"][..],
+        &["list"],
+        &["list", "--format", "json"],
+        &["list", "--where", "lifecycle = customer"],
+        &["show", "ahmed-el-sayed"],
+        &["show", "ahmed-el-sayed", "--format", "json"],
+        &["score", "ahmed-el-sayed"],
+        &["segments"],
+        &["duplicates"],
+        &["due"],
+        &["find", "ahmed"],
+        &["export", "contacts"],
+    ] {
+        let (a, b) = (flat.kith(args), sharded.kith(args));
+        assert_eq!(a.code, b.code, "kith {args:?}");
+        assert_eq!(a.stdout, unshard(&b.stdout), "kith {args:?}");
+        assert_eq!(a.stderr, unshard(&b.stderr), "kith {args:?}");
+    }
+}
+
+#[test]
+fn writing_commands_write_in_the_records_shard() {
+    let flat = Ws::example();
+    let sharded = sharded();
+    for args in [
+        &["set", "ahmed-el-sayed", "phone=+44 20 7946 0999"][..],
+        &["log", "ahmed-el-sayed", "call", "talked about the pilot"],
+        &[
+            "new",
+            "person",
+            "Grace Hopper",
+            "--set",
+            "email=grace@navy.example",
+        ],
+        &[
+            "task",
+            "ahmed-el-sayed",
+            "send the contract",
+            "--due",
+            "2026-11-30",
+        ],
+    ] {
+        let (a, b) = (flat.kith(args), sharded.kith(args));
+        assert_eq!(a.code, 0, "kith {args:?}: {}", a.stderr);
+        assert_eq!(b.code, 0, "kith {args:?}: {}", b.stderr);
+        assert_eq!(a.stdout, unshard(&b.stdout), "kith {args:?}");
+    }
+    for id in ["ahmed-el-sayed", "grace-hopper"] {
+        assert_eq!(
+            flat.read(&format!("contacts/{id}.md")),
+            sharded.read(&sharded_path("contacts", id)),
+            "{id}"
+        );
+        assert!(!sharded.file(&format!("contacts/{id}.md")).exists());
+    }
+    // History reads the commits of either layout alike.
+    for ws in [&flat, &sharded] {
+        commit_all(ws.path(), SAM, NOW, "edits");
+    }
+    let (a, b) = (
+        flat.kith(&["history", "ahmed-el-sayed"]),
+        sharded.kith(&["history", "ahmed-el-sayed"]),
+    );
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    let strip = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.contains("kith: move"))
+            .map(|l| {
+                l.split_whitespace()
+                    .filter(|w| !w.chars().all(|c| c.is_ascii_hexdigit()) || w.len() < 7)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    assert_eq!(strip(&a.stdout), strip(&b.stdout));
+    // The weekly report: the same pages.
+    let (out_a, out_b) = (flat.file("public"), sharded.file("public"));
+    flat.kith(&["report", "--no-records"]).ok();
+    sharded.kith(&["report", "--no-records"]).ok();
+    {
+        let page = "index.html";
+        assert_eq!(
+            std::fs::read_to_string(out_a.join(page)).unwrap(),
+            std::fs::read_to_string(out_b.join(page)).unwrap(),
+            "{page}"
+        );
+    }
+}
+
+/// A bare remote with the sharded example, and two teammates' clones made by `kith clone`.
+fn team() -> (Ws, std::path::PathBuf, std::path::PathBuf) {
+    let base = Ws::empty();
+    let origin = base.path().join("crm.git");
+    git(
+        base.path(),
+        &["init", "-q", "--bare", "-b", "main", "crm.git"],
+    );
+    let first = sharded();
+    let origin_s = origin.to_str().unwrap().to_string();
+    git(first.path(), &["remote", "add", "origin", &origin_s]);
+    git(first.path(), &["push", "-q", "-u", "origin", "main"]);
+    for who in ["sam", "priya"] {
+        let out = kith_in(base.path(), &["clone", &origin_s, who]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let (sam, priya) = (base.path().join("sam"), base.path().join("priya"));
+    assert!(
+        std::fs::read_to_string(sam.join(".gitattributes"))
+            .unwrap()
+            .contains("contacts/*/*.md merge=kith")
+    );
+    (base, sam, priya)
+}
+
+fn sync_as(dir: &Path, who: Author) -> Run {
+    kith_env(
+        dir,
+        &[
+            ("NO_COLOR", "1"),
+            ("GIT_AUTHOR_NAME", who.name),
+            ("GIT_AUTHOR_EMAIL", who.email),
+            ("GIT_COMMITTER_NAME", who.name),
+            ("GIT_COMMITTER_EMAIL", who.email),
+        ],
+        &["sync"],
+    )
+}
+
+#[test]
+fn sync_merges_field_by_field_between_sharded_clones() {
+    let (_base, sam, priya) = team();
+    let ada = sharded_path("contacts", "ahmed-el-sayed");
+    kith_in(&sam, &["set", "ahmed-el-sayed", "phone=+44 20 7946 0999"]).ok();
+    let out = sync_as(&sam, SAM);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    kith_in(&priya, &["set", "ahmed-el-sayed", "title=CFO"]).ok();
+    kith_in(&priya, &["new", "person", "Grace Hopper"]).ok();
+    let out = sync_as(&priya, PRIYA);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(priya.join(&ada)).unwrap();
+    assert!(text.contains("phone: \"+44 20 7946 0999\""), "{text}");
+    assert!(text.contains("title: CFO"), "{text}");
+    let out = sync_as(&sam, SAM);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(sam.join(&ada)).unwrap(), text);
+    assert!(sam.join(sharded_path("contacts", "grace-hopper")).is_file());
+    assert_eq!(status(&sam), "");
+    kith_in(&sam, &["check"]).ok();
+}
+
+#[test]
+fn the_merge_driver_records_a_conflict_in_a_sharded_record() {
+    let (_base, sam, priya) = team();
+    let ada = sharded_path("contacts", "ahmed-el-sayed");
+    let edit = |dir: &Path, title: &str| {
+        let path = dir.join(&ada);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replace("title: Head of Reporting", &format!("title: {title}"));
+        std::fs::write(&path, text).unwrap();
+    };
+    edit(&priya, "CFO");
+    commit_all(&priya, PRIYA, "2026-11-24T10:00:00Z", "priya's title");
+    git_ok(&priya, PRIYA, "2026-11-24T10:00:00Z", &["push", "-q"]);
+    edit(&sam, "CTO");
+    commit_all(&sam, SAM, "2026-11-24T11:00:00Z", "sam's title");
+    let run = git_as(
+        &sam,
+        SAM,
+        "2026-11-24T12:00:00Z",
+        &["pull", "-q", "--no-rebase"],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let text = std::fs::read_to_string(sam.join(&ada)).unwrap();
+    assert!(text.contains("conflicts:"), "{text}");
+    assert!(!text.contains("<<<<<<<"), "{text}");
+    let out = kith_in(&sam, &["conflicts"]).ok().to_string();
+    assert!(out.contains("ahmed-el-sayed"), "{out}");
+}
