@@ -5,6 +5,7 @@
 pub mod derive;
 pub mod duplicates;
 pub mod filter;
+pub mod order;
 pub mod qualify;
 pub mod score;
 pub mod search;

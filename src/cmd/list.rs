@@ -1,7 +1,9 @@
 //! `kith list [contacts|companies|deals]` with filters, sorting and three output formats.
 
 use super::{derive, load, select};
+use crate::analysis::order::{COMPUTED, check_sort_field, compare, fields_in};
 use crate::analysis::score::{Score, num};
+use crate::analysis::select::{Narrow, deal_closed};
 use crate::cli::{ListArgs, ListKind};
 use crate::load::cache;
 use crate::record::LIFECYCLE;
@@ -14,7 +16,6 @@ use crate::workspace::Workspace;
 use anstyle::Style;
 use anyhow::{Result, bail};
 use serde_json::Value as Json;
-use std::cmp::Ordering;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
@@ -26,7 +27,14 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
     let cfg = &ws.config;
     // Read --as-of even when nothing computed is shown: a typo must not pass unnoticed.
     super::date_or_today(ws, args.as_of.as_deref())?;
-    let filter = Filter::new(cfg, kind, &args)?;
+    let narrow = Narrow::new(
+        cfg,
+        kind,
+        &args.lifecycle,
+        &args.stage,
+        args.owner.clone(),
+        args.tag.clone(),
+    )?;
     let sort_computed = args.sort.as_deref().is_some_and(|s| COMPUTED.contains(&s));
     let needs_derived = args.segment.is_some()
         || args.filter.is_some()
@@ -42,10 +50,12 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
     }
     let mut rows: Vec<(&Record, Computed)> = candidates
         .into_iter()
-        .filter(|(r, _)| filter.keep(cfg, r))
+        .filter(|(r, _)| narrow.keep(cfg, r))
         .collect();
     if let Some(field) = &args.sort {
-        rows.sort_by(|a, b| compare(cfg, field, a, b, args.reverse));
+        rows.sort_by(|(a, ca), (b, cb)| {
+            compare(cfg, field, (a, ca.score), (b, cb.score), args.reverse)
+        });
     } else if args.reverse {
         rows.reverse();
     }
@@ -60,7 +70,7 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
             // Each column is a frontmatter field or a value kith computes; a frontmatter field
             // with a computed value's name is `field.NAME`, as in JSON.
             let columns: Vec<Column> = if args.fields.is_empty() {
-                let mut all: Vec<Column> = all_fields(rows.iter().map(|(r, _)| *r))
+                let mut all: Vec<Column> = fields_in(rows.iter().map(|(r, _)| *r))
                     .into_iter()
                     .map(Column::Field)
                     .collect();
@@ -233,10 +243,6 @@ impl Column {
     }
 }
 
-/// The fields kith computes, which join the frontmatter fields in exports: the reserved
-/// names after the record's own `id`, `kind` and `path`.
-const COMPUTED: &[&str] = RESERVED.split_at(3).1;
-
 /// The record as `list --format json` prints it ([`crate::plan::export::record_json`]).
 fn to_json(r: &Record, computed: Option<&Computed>) -> Json {
     Json::Object(crate::plan::export::record_json(
@@ -256,18 +262,6 @@ pub fn export_name(key: &str) -> String {
     }
 }
 
-fn all_fields<'a>(records: impl Iterator<Item = &'a Record>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for r in records {
-        for (k, _) in &r.fields {
-            if !out.iter().any(|o| o == k.as_str()) {
-                out.push(k.to_string());
-            }
-        }
-    }
-    out
-}
-
 fn cell_text(r: &Record, field: &str, sep: &str) -> String {
     match r.get(field) {
         Some(Value::List(items)) => items
@@ -277,200 +271,6 @@ fn cell_text(r: &Record, field: &str, sep: &str) -> String {
             .join(sep),
         Some(v) => v.to_text(),
         None => String::new(),
-    }
-}
-
-struct Filter {
-    stages: Vec<String>,
-    plain: bool,
-    owner: Option<String>,
-    tags: Vec<String>,
-    deal_stages: Vec<String>,
-}
-
-impl Filter {
-    fn new(cfg: &Config, kind: Kind, args: &ListArgs) -> Result<Filter> {
-        let mut f = Filter {
-            stages: Vec::new(),
-            plain: false,
-            owner: args.owner.clone(),
-            tags: args.tag.clone(),
-            deal_stages: Vec::new(),
-        };
-        if !args.lifecycle.is_empty() && kind != Kind::Person {
-            bail!("--lifecycle applies to contacts only");
-        }
-        if !args.stage.is_empty() && kind != Kind::Deal {
-            bail!("--stage applies to deals only; for people use --lifecycle");
-        }
-        for s in &args.lifecycle {
-            let s = s.trim().to_lowercase();
-            match s.as_str() {
-                "leads" => f.stages.extend(cfg.lifecycle.lead_stages.iter().cloned()),
-                "none" | "contact" | "contacts" => f.plain = true,
-                _ if cfg.lifecycle.is_known(&s) => f.stages.push(s),
-                _ => bail!(
-                    "unknown lifecycle stage `{s}`; stages: {}, or `leads`, `none`",
-                    cfg.lifecycle.all().collect::<Vec<_>>().join(", ")
-                ),
-            }
-        }
-        for s in &args.stage {
-            let s = s.trim().to_lowercase();
-            let known = matches!(s.as_str(), "open" | "won" | "lost")
-                || cfg.pipelines.iter().any(|p| p.stage(&s).is_some());
-            if !known {
-                bail!("unknown deal stage `{s}`; use a stage id, or `open`, `won`, `lost`");
-            }
-            f.deal_stages.push(s);
-        }
-        Ok(f)
-    }
-
-    fn keep(&self, cfg: &Config, r: &Record) -> bool {
-        if !self.stages.is_empty() || self.plain {
-            let stage = r.lifecycle();
-            let ok = match &stage {
-                None => self.plain,
-                Some(s) => self.stages.iter().any(|t| t == s),
-            };
-            if !ok {
-                return false;
-            }
-        }
-        if let Some(owner) = &self.owner {
-            let ok = match r.text("owner") {
-                None => owner.eq_ignore_ascii_case("none"),
-                Some(o) => o.trim().eq_ignore_ascii_case(owner),
-            };
-            if !ok {
-                return false;
-            }
-        }
-        if !self.tags.iter().all(|t| r.has_tag(t)) {
-            return false;
-        }
-        if !self.deal_stages.is_empty() {
-            let closed = deal_closed(cfg, r);
-            let stage = r.text("stage").unwrap_or_default().to_lowercase();
-            let ok = self.deal_stages.iter().any(|s| match s.as_str() {
-                "open" => closed.is_none(),
-                "won" => closed == Some(Closed::Won),
-                "lost" => closed == Some(Closed::Lost),
-                other => other == stage,
-            });
-            if !ok {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-fn deal_closed(cfg: &Config, deal: &Record) -> Option<Closed> {
-    let pipeline = cfg.pipeline(deal.text("pipeline"))?;
-    pipeline.stage(deal.text("stage")?)?.closed
-}
-
-/// Refuses to sort by a field that is neither built in, declared in kith.yaml, computed, nor
-/// in any of the records: a typo would otherwise leave the list in id order, silently.
-fn check_sort_field<'a>(
-    cfg: &Config,
-    kind: Kind,
-    field: &str,
-    records: impl Iterator<Item = &'a Record>,
-) -> Result<()> {
-    let mut known: Vec<String> = ["id"]
-        .into_iter()
-        .chain(crate::record::schema::builtin_names(kind))
-        .chain(COMPUTED.iter().copied())
-        .map(str::to_string)
-        .collect();
-    known.extend(cfg.custom_fields(kind).iter().map(|(k, _)| k.clone()));
-    if known.iter().any(|k| k == field) {
-        return Ok(());
-    }
-    for k in all_fields(records) {
-        if !known.contains(&k) {
-            known.push(k);
-        }
-    }
-    if known.iter().any(|k| k == field) {
-        return Ok(());
-    }
-    let hint = crate::record::diag::suggest(field, known.iter().map(String::as_str));
-    Err(crate::util::hint::hint(
-        format!(
-            "cannot sort by `{field}`: no {} has that field",
-            kind.noun()
-        ),
-        format!("{hint}fields: {}", known.join(", ")),
-    ))
-}
-
-/// Orders by a field: lifecycle and deal stage in funnel order, numbers as numbers, text
-/// case-insensitively; records without the field always come last.
-fn compare(
-    cfg: &Config,
-    field: &str,
-    (a, ca): &(&Record, Computed),
-    (b, cb): &(&Record, Computed),
-    reverse: bool,
-) -> Ordering {
-    let key = |r: &Record, c: &Computed| -> Option<SortKey> {
-        match field {
-            "score" => c.score.map(|s| SortKey::Num(s.total)),
-            "fit_score" => c.score.map(|s| SortKey::Num(s.fit)),
-            "engagement_score" => c.score.map(|s| SortKey::Num(s.engagement)),
-            "grade" => c.score.map(|s| SortKey::Text(s.grade())),
-            LIFECYCLE => r
-                .lifecycle()
-                .map(|s| SortKey::Num(cfg.lifecycle.rank(&s).map_or(1e9, |n| n as f64))),
-            "stage" if r.kind == Kind::Deal => {
-                let p = cfg.pipeline(r.text("pipeline"))?;
-                let s = r.text("stage")?;
-                Some(SortKey::Num(
-                    p.stages
-                        .iter()
-                        .position(|x| x.id.eq_ignore_ascii_case(s))
-                        .map_or(1e9, |n| n as f64),
-                ))
-            }
-            "id" => Some(SortKey::Text(r.id.to_string())),
-            "name" => Some(SortKey::Text(crate::util::slug::fold(r.name()))),
-            _ => match r.get(field)? {
-                Value::Int(i) => Some(SortKey::Num(*i as f64)),
-                Value::Float(f) => Some(SortKey::Num(*f)),
-                v => Some(SortKey::Text(crate::util::slug::fold(&v.to_text()))),
-            },
-        }
-    };
-    let ord = match (key(a, ca), key(b, cb)) {
-        (Some(x), Some(y)) => {
-            let o = x.cmp(&y);
-            if reverse { o.reverse() } else { o }
-        }
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    };
-    ord.then_with(|| a.id.cmp(&b.id))
-}
-
-#[derive(PartialEq, PartialOrd)]
-enum SortKey {
-    Num(f64),
-    Text(String),
-}
-
-impl SortKey {
-    fn cmp(&self, other: &SortKey) -> Ordering {
-        match (self, other) {
-            (SortKey::Num(a), SortKey::Num(b)) => a.total_cmp(b),
-            (SortKey::Text(a), SortKey::Text(b)) => a.cmp(b),
-            (SortKey::Num(_), SortKey::Text(_)) => Ordering::Less,
-            (SortKey::Text(_), SortKey::Num(_)) => Ordering::Greater,
-        }
     }
 }
 
