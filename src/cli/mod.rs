@@ -774,8 +774,10 @@ pub struct ForgetArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A CSV file with a header row, or a vCard file (.vcf)
-    pub file: PathBuf,
+    /// A CSV file with a header row, or a vCard file (.vcf); several files or a folder of a
+    /// HubSpot, Salesforce or Pipedrive export are migrated as one
+    #[arg(required = true, value_name = "FILE")]
+    pub file: Vec<PathBuf>,
     /// Columns kith does not recognise: "Header=field,Other Header=field" (`field` may be a
     /// custom field; `-` leaves the column out)
     #[arg(long, value_name = "MAP")]

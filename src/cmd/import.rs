@@ -18,9 +18,19 @@ use std::process::ExitCode;
 const LISTED: usize = 50;
 
 pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
+    let [path] = args.file.as_slice() else {
+        return super::vendor::run(ws, args);
+    };
+    if path.is_dir() {
+        return super::vendor::run(ws, args);
+    }
+    let path = path.clone();
     let map = parse_map(args.map.as_deref())?;
-    let shown = display_path(&args.file);
-    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {shown}"))?;
+    let shown = display_path(&path);
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {shown}"))?;
+    if super::vendor::claims(&bytes) {
+        return super::vendor::run(ws, args);
+    }
     let input = import::read(&bytes, &map).with_context(|| format!("cannot import {shown}"))?;
     if let Some(note) = &input.note {
         super::warn_hint(&crate::util::hint::Hint {
@@ -28,8 +38,7 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
             help: note.help.clone(),
         });
     }
-    let file = args
-        .file
+    let file = path
         .file_name()
         .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     let index = crate::load::load(ws);
@@ -84,7 +93,7 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
 }
 
 /// `--map "Email Address=email,Company Name=company"`.
-fn parse_map(map: Option<&str>) -> Result<Vec<(String, String)>> {
+pub fn parse_map(map: Option<&str>) -> Result<Vec<(String, String)>> {
     let Some(map) = map else {
         return Ok(Vec::new());
     };

@@ -36,6 +36,7 @@ mod set;
 mod show;
 mod sync;
 mod task;
+mod vendor;
 mod watch;
 mod workflows;
 
