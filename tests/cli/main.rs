@@ -37,5 +37,6 @@ mod scoring;
 mod serve;
 mod sync;
 mod tree;
+mod vendor;
 mod watch;
 mod workflows;

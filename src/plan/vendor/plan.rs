@@ -655,7 +655,7 @@ impl<'a> Planner<'a> {
         for why in missing {
             self.plan.unresolved.push(Problem {
                 at: e.at,
-                reason: format!("{what} on line {} links {why}", e.at.line),
+                reason: format!("{what} links {why}"),
             });
         }
         let deal = deals
