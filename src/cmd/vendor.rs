@@ -21,7 +21,7 @@ const LISTED: usize = 50;
 /// Whether a single file is a vendor export that `kith import` of people cannot take
 /// (companies, deals, activities, notes): such a file is migrated instead.
 pub fn claims(bytes: &[u8]) -> bool {
-    table::read(bytes).is_ok_and(|t| {
+    table::header(bytes).is_ok_and(|t| {
         vendor::recognise(&t)
             .is_some_and(|(_, part)| !matches!(part, vendor::Part::People | vendor::Part::Leads))
     })

@@ -202,7 +202,10 @@ fn example_root() -> Ws {
     // The mail and calendars the `kith ingest` examples read (tests/fixtures/ingest/make.py).
     copy_dir(&repo_path("tests/fixtures/ingest"), &root.file("mail"));
     // The HubSpot export the migration chapter imports.
-    copy_dir(&repo_path("tests/fixtures/vendor/hubspot"), &root.file("hubspot"));
+    copy_dir(
+        &repo_path("tests/fixtures/vendor/hubspot"),
+        &root.file("hubspot"),
+    );
     root
 }
 

@@ -507,21 +507,27 @@ impl<'a> Planner<'a> {
                 Err(why) => missing.push(why),
             }
         }
+        // A name no record has (a Salesforce lead's `Company`) is a company to create; a
+        // name several share is left unresolved rather than guessed.
+        let unnamed = item.company.iter().find_map(|r| match r {
+            Ref::Name(n)
+                if !self
+                    .by_name
+                    .contains_key(&(Kind::Company, normalize::company_name(n))) =>
+            {
+                Some(n)
+            }
+            _ => None,
+        });
         if found.is_none() {
-            if let Some(Ref::Name(n)) = item.company.iter().find(|r| matches!(r, Ref::Name(_))) {
+            if let Some(n) = unnamed {
                 let existing = self
                     .existing_company_name
                     .get(&normalize::company_name(n))
                     .copied();
                 found = Some(match existing {
                     Some(r) => self.existing(r),
-                    None => {
-                        let i = self.create(Kind::Company, n);
-                        self.by_name
-                            .entry((Kind::Company, normalize::company_name(n)))
-                            .or_default();
-                        i
-                    }
+                    None => self.create(Kind::Company, n),
                 });
             } else {
                 for why in missing {

@@ -29,8 +29,17 @@ pub struct Line {
     pub error: Option<String>,
 }
 
+/// Reads only a file's header row (what recognising it needs): a table without rows.
+pub fn header(bytes: &[u8]) -> Result<Table> {
+    read_rows(bytes, false)
+}
+
 /// Reads a file's bytes into a table.
 pub fn read(bytes: &[u8]) -> Result<Table> {
+    read_rows(bytes, true)
+}
+
+fn read_rows(bytes: &[u8], all: bool) -> Result<Table> {
     let decoded = text::decode(bytes)?;
     let text = decoded.text;
     let first = text.lines().next().unwrap_or_default();
@@ -51,7 +60,7 @@ pub fn read(bytes: &[u8]) -> Result<Table> {
     };
     let keys = header.iter().map(|h| vocab::header_key(h)).collect();
     let mut rows = Vec::new();
-    for record in records {
+    for record in records.take_while(|_| all) {
         let record = record.context("cannot read the CSV file")?;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
