@@ -313,7 +313,7 @@ pub fn date_time(value: &str) -> Result<(Date, Option<(u8, u8)>), String> {
     if !rest.starts_with([' ', 'T']) {
         return Err(bad());
     }
-    let t = rest[1..].as_bytes();
+    let t = &rest.as_bytes()[1..];
     let time = (t.len() >= 5 && t[2] == b':')
         .then(|| {
             let h = (t[0] as char).to_digit(10)? * 10 + (t[1] as char).to_digit(10)?;

@@ -359,10 +359,10 @@ impl<'a> Planner<'a> {
     /// record with that id from an earlier import, or `find`'s record, or a new one.
     fn target(&mut self, kind: Kind, item: &Item, find: Option<&'a Record>) -> usize {
         let src = item.src.clone().unwrap_or_default();
-        if !src.is_empty() {
-            if let Some(&i) = self.by_src.get(&(kind, src.clone())) {
-                return i;
-            }
+        if !src.is_empty()
+            && let Some(&i) = self.by_src.get(&(kind, src.clone()))
+        {
+            return i;
         }
         let found = self
             .existing_src
@@ -484,7 +484,7 @@ impl<'a> Planner<'a> {
             t.fill(LIFECYCLE, Value::str(&stage), overwrite);
             if cfg.lifecycle.is_lead(&stage)
                 && let Some(status) = item.status.as_deref().and_then(vocab::lead_status)
-                && cfg.lead_statuses.iter().any(|s| *s == status)
+                && cfg.lead_statuses.contains(&status)
             {
                 t.fill("lead_status", Value::str(&status), overwrite);
             }
