@@ -41,7 +41,8 @@ pub fn recognise(t: &Table) -> Option<Part> {
     if let Some(p) = prefixed(t) {
         return Some(p);
     }
-    if !t.has(&["ID"]) {
+    // Pipedrive writes `ID`; kith's own export has `id`.
+    if !t.header.iter().any(|h| h == "ID") {
         return None;
     }
     if t.has(&["Title"]) && t.has(&["Stage"]) {

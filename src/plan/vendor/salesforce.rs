@@ -57,7 +57,9 @@ const COMPANY: CompanyNames = CompanyNames {
 
 /// Which Salesforce object a file holds.
 pub fn recognise(t: &Table) -> Option<Part> {
-    if !t.has(ID) && !t.has(WHO) && !t.has(WHAT) {
+    // API names are CamelCase: `Id`, not the `id` of kith's own export.
+    let id = t.header.iter().any(|h| h == "Id") || t.has(&ID[1..]);
+    if !id && !t.has(WHO) && !t.has(WHAT) {
         return None;
     }
     if (t.has(WHO) || t.has(WHAT)) && t.has(&["Subject"]) {
