@@ -789,7 +789,8 @@ pub struct ForgetArgs {
 pub struct ImportArgs {
     /// A CSV file with a header row, a vCard file (.vcf), JSON lines from `kith export`, or
     /// kith's own CSV files (people.csv, companies.csv, deals.csv, activities.csv, tasks.csv)
-    /// or their folder
+    /// or their folder; several files or a folder of a HubSpot, Salesforce or Pipedrive export
+    /// are migrated as one
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Columns kith does not recognise: "Header=field,Other Header=field" (`field` may be a

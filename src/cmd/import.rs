@@ -19,6 +19,11 @@ use std::process::ExitCode;
 const LISTED: usize = 50;
 
 pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
+    // A CRM's export is migrated (its ids kept for the next import) unless --kind says what
+    // one file holds.
+    if args.kind.is_none() && super::vendor::wanted(&args.files) {
+        return super::vendor::run(ws, args);
+    }
     if let Some(code) = super::import_files::run(ws, &args)? {
         return Ok(code);
     }
@@ -112,7 +117,7 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
 }
 
 /// `--map "Email Address=email,Company Name=company"`.
-fn parse_map(map: Option<&str>) -> Result<Vec<(String, String)>> {
+pub fn parse_map(map: Option<&str>) -> Result<Vec<(String, String)>> {
     let Some(map) = map else {
         return Ok(Vec::new());
     };

@@ -38,6 +38,7 @@ mod set;
 mod show;
 mod sync;
 mod task;
+mod vendor;
 mod watch;
 mod workflows;
 

@@ -11,4 +11,5 @@ pub mod ics;
 pub mod import;
 pub mod lifecycle;
 pub mod set;
+pub mod vendor;
 pub mod workflow;

@@ -15,7 +15,7 @@
 //!
 //! Each block runs in a fresh temporary folder that holds `example-workspace/` (a copy of the
 //! repository's example as a git repository with one commit, as [`Ws::example`] makes) and
-//! `mail/` (the fixtures of `kith ingest`'s tests), with today and git's dates pinned; the
+//! `mail/` (the fixtures of `kith ingest`'s tests) and `hubspot/` (a small HubSpot export), with today and git's dates pinned; the
 //! commands of one block run in order in that folder, so a later one sees what an earlier one
 //! wrote. Other fenced blocks (`sh`, `yaml`, `text`) are not run.
 
@@ -201,6 +201,11 @@ fn example_root() -> Ws {
     init_and_commit(&ws, "example");
     // The mail and calendars the `kith ingest` examples read (tests/fixtures/ingest/make.py).
     copy_dir(&repo_path("tests/fixtures/ingest"), &root.file("mail"));
+    // The HubSpot export the migration chapter imports.
+    copy_dir(
+        &repo_path("tests/fixtures/vendor/hubspot"),
+        &root.file("hubspot"),
+    );
     root
 }
 

@@ -30,10 +30,12 @@ fn commit(ws: &Ws) {
     git(ws.path(), &["commit", "-q", "-m", "step"]);
 }
 
-const HUBSPOT_COMPANIES: &str = "Record ID,Company name,Company Domain Name,Industry,Number of Employees,Annual Revenue,City,Country/Region,Company owner\n\
-101,Alpenrose Finanz AG,www.alpenrose.example,finance,260,,Vienna,Austria,Sam Okafor\n\
-102,Okonkwo Foods,okonkwo.example,Food & Beverage,\"1,200\",5000000,Lagos,nigeria,Sam Okafor\n\
-103,Calder Mutual,,,800,,Edinburgh,UK,mei\n";
+/// A companies list as HubSpot's list view exports it without the `Record ID` column (with
+/// it, the file is a HubSpot export, which `kith import` migrates: tests/cli/vendor.rs).
+const HUBSPOT_COMPANIES: &str = "Company name,Company Domain Name,Industry,Number of Employees,Annual Revenue,City,Country/Region,Company owner\n\
+Alpenrose Finanz AG,www.alpenrose.example,finance,260,,Vienna,Austria,Sam Okafor\n\
+Okonkwo Foods,okonkwo.example,Food & Beverage,\"1,200\",5000000,Lagos,nigeria,Sam Okafor\n\
+Calder Mutual,,,800,,Edinburgh,UK,mei\n";
 
 #[test]
 fn hubspot_companies_are_companies_never_people() {
@@ -54,6 +56,40 @@ fn hubspot_companies_are_companies_never_people() {
         run.stderr
     );
     ws.assert_untouched();
+    // With HubSpot's `Record ID`, the same companies are a HubSpot export: migrated, still
+    // companies, never people; `--kind companies` reads it as a plain companies file.
+    let with_ids = HUBSPOT_COMPANIES
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => format!("Record ID,{l}\n"),
+            _ => format!("{},{l}\n", 100 + i),
+        })
+        .collect::<String>();
+    ws.write("hubspot-export.csv", &with_ids);
+    commit(&ws);
+    let run = ws.kith(&["import", "hubspot-export.csv", "--dry-run"]);
+    let out = run.ok();
+    assert!(
+        out.contains("hubspot-export.csv: HubSpot companies, 3 rows\n")
+            && out.contains("companies: 1 created, 2 updated, 0 unchanged\n")
+            && out.contains("contacts: 0 created, 0 updated, 0 unchanged\n"),
+        "{out}"
+    );
+    let run = ws.kith(&[
+        "import",
+        "hubspot-export.csv",
+        "--kind",
+        "companies",
+        "--dry-run",
+    ]);
+    assert!(
+        run.ok()
+            .contains("hubspot-export.csv: 1 created, 2 updated, 0 unchanged, 0 invalid\n"),
+        "{}",
+        run.stdout
+    );
+    ws.assert_untouched();
     ws.kith(&["import", "hubspot-companies.csv"]).ok();
     assert_eq!(count(&ws, "contacts"), contacts, "no person was created");
     let okonkwo = ws.read("companies/okonkwo-foods.md");
@@ -70,7 +106,7 @@ fn hubspot_companies_are_companies_never_people() {
         "{alpenrose}"
     );
     assert!(alpenrose.contains("city: Vienna\n"), "{alpenrose}");
-    assert!(alpenrose.contains("import: updated from hubspot-companies.csv: record_id, city\n"));
+    assert!(alpenrose.contains("import: updated from hubspot-companies.csv: city\n"));
     let calder = ws.read("companies/calder-mutual.md");
     assert!(calder.contains("country: GB\n") && calder.contains("city: Edinburgh\n"));
     let check = ws.kith(&["check"]);

@@ -43,6 +43,7 @@ mod scoring;
 mod serve;
 mod sync;
 mod tree;
+mod vendor;
 mod watch;
 mod wikilinks;
 mod workflows;

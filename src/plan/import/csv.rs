@@ -108,7 +108,7 @@ pub fn read_as(text: &str, map: &[(String, String)], kind: Kind) -> Result<Vec<R
 
 /// The delimiter of a header line: the most frequent of `,`, `;` and tab outside quotes (a
 /// comma when there is none).
-fn delimiter(header: &str) -> u8 {
+pub fn delimiter(header: &str) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for b in header.bytes() {
