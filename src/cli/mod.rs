@@ -823,6 +823,10 @@ pub enum ImportKind {
     Companies,
     #[value(alias = "deal")]
     Deals,
+    // Activity log entries: kith's own activities.csv, or a CRM's export of engagements,
+    // tasks or activities.
+    #[value(alias = "activity")]
+    Activities,
 }
 
 #[derive(Debug, Args)]

@@ -20,8 +20,9 @@ const LISTED: usize = 50;
 
 pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
     // A CRM's export is migrated (its ids kept for the next import) unless --kind says what
-    // one file holds.
-    if args.kind.is_none() && super::vendor::wanted(&args.files) {
+    // one file holds; its activities only come in that way.
+    let activities = args.kind == Some(ImportKind::Activities);
+    if (args.kind.is_none() || activities) && super::vendor::wanted(&args.files) {
         return super::vendor::run(ws, args);
     }
     if let Some(code) = super::import_files::run(ws, &args)? {
@@ -30,11 +31,18 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
     let map = parse_map(args.map.as_deref())?;
     let path = &args.files[0];
     let shown = display_path(path);
+    if activities {
+        return Err(crate::util::hint::hint(
+            format!("{shown} is not a file of activities kith can read"),
+            "kith reads activities from its own activities.csv (`kith export --kind all --format csv -o DIR/` writes it, with the columns id, kind, date, time, type, by, deal, text) and from a HubSpot, Salesforce or Pipedrive export of engagements, tasks or activities",
+        ));
+    }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
     let kind = args.kind.map(|k| match k {
         ImportKind::People => Kind::Person,
         ImportKind::Companies => Kind::Company,
         ImportKind::Deals => Kind::Deal,
+        ImportKind::Activities => unreachable!("activities were taken above"),
     });
     let input =
         import::read_kind(&bytes, &map, kind).with_context(|| format!("cannot import {shown}"))?;

@@ -460,3 +460,39 @@ fn vcard_family_names_keep_their_particles() {
     other.kith(&["import", "people.vcf"]).ok();
     assert_eq!(other.kith(&["export", "--format", "vcf"]).ok(), vcf);
 }
+
+#[test]
+fn kind_activities_reads_kiths_activities_file_and_refuses_others() {
+    let ws = Ws::example();
+    let scratch = Ws::empty();
+    let out = format!("{}/out/", scratch.path().display());
+    ws.kith(&["export", "--kind", "all", "--format", "csv", "-o", &out])
+        .ok();
+    // Kith's own activities file: everything is there already.
+    let run = ws.kith(&[
+        "import",
+        &format!("{out}activities.csv"),
+        "--kind",
+        "activities",
+    ]);
+    assert!(
+        run.ok().contains(": 0 created, 0 updated, "),
+        "{}",
+        run.stdout
+    );
+    ws.assert_untouched();
+    // A people file is not activities: refused, with what kith reads.
+    let run = ws.kith(&[
+        "import",
+        &format!("{out}people.csv"),
+        "--kind",
+        "activities",
+    ]);
+    let err = run.fails(1);
+    assert!(
+        err.contains("people.csv is not a file of activities kith can read")
+            && err.contains("help: kith reads activities from its own activities.csv"),
+        "{err}"
+    );
+    ws.assert_untouched();
+}
