@@ -597,15 +597,27 @@ fn push(workdir: &Path, t: &Target, set_upstream: bool) -> Result<()> {
     }
     args.push(&t.remote);
     args.push(&refspec);
-    let out = git_cli(workdir, &args)?;
-    if !out.status.success() {
+    // Another push holds the remote branch's lock for a moment (a teammate's, or one of a
+    // `kith sync` that was killed and whose git is still finishing): wait for it, a few
+    // seconds at most, rather than fail a sync that would then succeed.
+    let mut wait = std::time::Duration::from_millis(100);
+    loop {
+        let out = git_cli(workdir, &args)?;
+        if out.status.success() {
+            return Ok(());
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        if err.contains("cannot lock ref") && wait < std::time::Duration::from_secs(4) {
+            std::thread::sleep(wait);
+            wait *= 2;
+            continue;
+        }
         bail!(
             "`git push {} {refspec}` was rejected or failed: {}",
             t.remote,
-            String::from_utf8_lossy(&out.stderr).trim()
+            err.trim()
         );
     }
-    Ok(())
 }
 
 /// Points the HEAD of a bare repository on local disk at the branch just published, when it
