@@ -31,6 +31,17 @@ use rustc_hash::FxHashSet;
 /// The longest value a field may have, in bytes (a runaway quote swallows the rest of a file).
 pub const MAX_FIELD: usize = 64 * 1024;
 
+/// Refuses a value longer than [`MAX_FIELD`], naming its column.
+pub(crate) fn check_length(key: &str, raw: &str) -> Result<(), String> {
+    if raw.len() > MAX_FIELD {
+        return Err(format!(
+            "`{key}` is {} bytes long; kith takes at most {MAX_FIELD} in a field",
+            raw.len()
+        ));
+    }
+    Ok(())
+}
+
 /// One row (or card) of an import file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {

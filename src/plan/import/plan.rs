@@ -31,7 +31,23 @@ pub(super) struct Target<'a> {
     pub(super) notes: Vec<String>,
 }
 
-impl Target<'_> {
+impl<'a> Target<'a> {
+    /// A record on disk, before any row changes it.
+    pub(super) fn of(r: &'a Record) -> Target<'a> {
+        Target {
+            existing: Some(r),
+            id: r.id.to_string(),
+            fields: r
+                .fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            changes: Vec::new(),
+            changed: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     pub(super) fn get(&self, key: &str) -> Option<&Value> {
         self.fields
             .iter()
@@ -271,18 +287,7 @@ impl<'a> Planner<'a> {
             return i;
         }
         let i = self.targets.len();
-        self.targets.push(Target {
-            existing: Some(r),
-            id: r.id.to_string(),
-            fields: r
-                .fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-            changes: Vec::new(),
-            changed: Vec::new(),
-            notes: Vec::new(),
-        });
+        self.targets.push(Target::of(r));
         self.by_id.insert(r.id.to_string(), i);
         for e in r.emails() {
             if let Some(n) = normalize::email(&e) {

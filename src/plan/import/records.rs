@@ -82,13 +82,7 @@ fn read_row(
     let (mut name, mut domain, mut website, mut pipeline, mut stage) =
         (None, None, None, None, None);
     for (key, raw) in &row.values {
-        if raw.len() > MAX_FIELD {
-            return Err(format!(
-                "`{key}` is {} bytes long; kith takes at most {} in a field",
-                raw.len(),
-                MAX_FIELD
-            ));
-        }
+        super::check_length(key, raw)?;
         let v = if key == "notes" {
             raw.trim().replace("\r\n", "\n")
         } else {
@@ -419,18 +413,7 @@ impl<'a> Planner<'a> {
             return i;
         }
         let i = self.targets.len();
-        self.targets.push(Target {
-            existing: Some(r),
-            id: r.id.to_string(),
-            fields: r
-                .fields
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-            changes: Vec::new(),
-            changed: Vec::new(),
-            notes: Vec::new(),
-        });
+        self.targets.push(Target::of(r));
         self.by_id.insert(r.id.to_string(), i);
         i
     }

@@ -56,13 +56,7 @@ pub(super) fn read_row(cfg: &Config, row: &Row) -> Result<Typed, String> {
     let mut name = None;
     let mut source = None;
     for (key, raw) in &row.values {
-        if raw.len() > MAX_FIELD {
-            return Err(format!(
-                "`{key}` is {} bytes long; kith takes at most {} in a field",
-                raw.len(),
-                MAX_FIELD
-            ));
-        }
+        super::check_length(key, raw)?;
         // Text over several lines (notes, reasons) keeps its lines; the rest is one line.
         let v = if key == "notes" {
             raw.trim().replace("\r\n", "\n")
