@@ -35,7 +35,7 @@ pub fn wanted(given: &[PathBuf]) -> bool {
     };
     let single = given.len() == 1 && !given[0].is_dir();
     paths.iter().any(|p| {
-        std::fs::read(p).is_ok_and(|bytes| {
+        head(p).is_ok_and(|bytes| {
             if single {
                 claims(&bytes)
             } else {
@@ -43,6 +43,16 @@ pub fn wanted(given: &[PathBuf]) -> bool {
             }
         })
     })
+}
+
+/// A file's first bytes, as many as recognising it needs ([`table::HEAD`]).
+fn head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(table::HEAD as u64)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {

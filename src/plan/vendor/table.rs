@@ -31,7 +31,31 @@ pub struct Line {
 
 /// Reads only a file's header row (what recognising it needs): a table without rows.
 pub fn header(bytes: &[u8]) -> Result<Table> {
-    read_rows(bytes, false)
+    read_rows(start(bytes), false)
+}
+
+/// How much of a file's start recognising it needs: its header row, however wide.
+pub const HEAD: usize = 64 * 1024;
+
+/// The first [`HEAD`] bytes of `bytes`, cut after their last whole line (all of it when
+/// shorter), so that recognising a 50 MB export does not decode all of it.
+pub fn start(bytes: &[u8]) -> &[u8] {
+    if bytes.len() <= HEAD {
+        return bytes;
+    }
+    let head = &bytes[..HEAD];
+    // A line ends with `\n`, which UTF-16 writes in two bytes (the BOM says in which order).
+    let newline: &[u8] = match head {
+        [0xFF, 0xFE, ..] => b"\n\0",
+        [0xFE, 0xFF, ..] => b"\0\n",
+        _ => b"\n",
+    };
+    let step = newline.len();
+    (0..=HEAD - step)
+        .rev()
+        .filter(|i| i % step == 0)
+        .find(|&i| &head[i..i + step] == newline)
+        .map_or(bytes, |i| &head[..i + step])
 }
 
 /// Reads a file's bytes into a table.
@@ -125,6 +149,24 @@ pub fn cell(row: &Line, col: Option<usize>) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_file_is_recognised_from_its_start() {
+        let mut big = b"Record ID,Company name\n".to_vec();
+        while big.len() < 3 * HEAD {
+            big.extend_from_slice(b"1,Acme\n");
+        }
+        let cut = start(&big);
+        assert!(cut.len() <= HEAD && cut.ends_with(b"\n"));
+        assert_eq!(header(&big).unwrap().header, ["Record ID", "Company name"]);
+        // UTF-16 keeps whole characters.
+        let mut wide = vec![0xFF, 0xFE];
+        for _ in 0..HEAD {
+            wide.extend_from_slice(b"a\0\n\0");
+        }
+        assert_eq!(start(&wide).len() % 2, 0);
+        assert!(start(&wide).ends_with(b"\n\0"));
+    }
 
     #[test]
     fn bom_semicolons_and_quoted_newlines() {
