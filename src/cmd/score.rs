@@ -17,6 +17,11 @@ use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
+    if args.compare.is_none()
+        && let Some(done) = from_cache(ws, &args)
+    {
+        return done;
+    }
     let index = load(ws);
     if let Some(rev) = &args.compare {
         return compare(ws, index, rev, args.as_of.as_deref(), args.format);
@@ -43,11 +48,47 @@ pub fn run(ws: &Workspace, args: ScoreArgs) -> Result<ExitCode> {
             ),
         }
     }
+    explain(derived, index, slot, person, args.format)
+}
+
+/// `kith score ID` from the cache when no record file changed since a load stored the scores:
+/// the person, its company and their deals are decoded and scored again for the rules behind
+/// the score, which is shown only if it comes out as the stored one. `None` when the cache
+/// cannot answer, or the person is not scored (a load says why).
+fn from_cache(ws: &Workspace, args: &ScoreArgs) -> Option<Result<ExitCode>> {
+    let date = super::date_or_today(ws, args.as_of.as_deref()).ok()?;
+    let id = args.id.as_deref()?;
+    let around = crate::load::cache::query::around(ws, id, Some(Kind::Person), date)?;
+    let index = &around.index;
+    let (derived, _) = Derived::compute(index, date);
+    let slot = index.slot(Kind::Person, &around.id)?;
+    let stored = &around.derived;
+    let stored_segments: Vec<&str> = (0..stored.segments.len())
+        .filter(|&s| stored.is_member(around.pos, s))
+        .map(|s| stored.segments[s].0.as_str())
+        .collect();
+    let score = derived.score(slot)?;
+    if stored.scores.get(around.pos).copied().flatten() != Some(score)
+        || derived.segments_of(slot) != stored_segments
+    {
+        return None;
+    }
+    Some(explain(&derived, index, slot, around.record(), args.format))
+}
+
+/// Prints the score of `person` (at `slot` of `index`) with every rule behind it.
+fn explain(
+    derived: &Derived,
+    index: &crate::index::Index,
+    slot: usize,
+    person: &crate::record::Record,
+    format: ShowFormat,
+) -> Result<ExitCode> {
     let (score, lines) = derived.explain(index, slot, person);
     let qualifies = derived.model.qualifies_for(score.total);
     let outlook = crate::analysis::qualify::outlook(derived, person, score.total);
     let stage = person.lifecycle();
-    match args.format {
+    match format {
         ShowFormat::Json => output::print_json(&json!({
             "id": person.id.as_str(),
             "as_of": derived.as_of.to_string(),

@@ -1,12 +1,15 @@
 //! `kith show ID`: a readable card with fields, company, deals, people and recent activity.
 
 use super::load;
+use crate::analysis::score::Score;
 use crate::analysis::score::num;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::index::Index;
 use crate::index::resolve::resolve;
+use crate::load::cache;
 use crate::record::LIFECYCLE;
 use crate::record::body;
+use crate::record::diag::Diagnostic;
 use crate::record::value::Value;
 use crate::record::{Kind, Record};
 use crate::util::output::{self, Table, paint};
@@ -18,19 +21,71 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
+    // From the cache when no record file changed since a load stored the scores, segments
+    // and problems: the record and its neighbours are decoded, the rest stays on disk.
+    if let Ok(today) = super::date_or_today(ws, None)
+        && let Some(around) = cache::query::around(ws, &args.id, None, today)
+    {
+        let r = around.record();
+        let d = &around.derived;
+        let shown = Shown {
+            index: &around.index,
+            r,
+            score: d.scores.get(around.pos).copied().flatten(),
+            segments: (0..d.segments.len())
+                .filter(|&s| d.is_member(around.pos, s))
+                .map(|s| d.segments[s].0.as_str())
+                .collect(),
+            diags: around.diags.iter().filter(|d| d.path == r.path()).collect(),
+        };
+        return print(ws, &args, &shown);
+    }
     let index = load(ws);
     let r = resolve(index, &args.id, None)?;
-    let notes = read_notes(ws, r);
     // Scores and segments, when kith.yaml's scoring and segments are sound (the card still
     // shows without them).
     let slot = index.slot(r.kind, &r.id).unwrap_or(usize::MAX);
     let derived = super::derive(ws, index, None).ok();
-    let score = derived.and_then(|d| d.score(slot));
-    let segments: Vec<&str> = derived.map(|d| d.segments_of(slot)).unwrap_or_default();
-    let diags: Vec<_> = crate::analysis::diagnostics(index)
-        .into_iter()
-        .filter(|d| d.path == r.path())
-        .collect();
+    let all = crate::analysis::diagnostics(index);
+    // Remembered as `kith check` remembers them, so that the next card comes from the cache.
+    if let Some(key) = index.cache_key {
+        cache::remember(ws, key, |stored| {
+            stored.check = Some(cache::results::Check {
+                diags: all.clone(),
+                records: index.len(),
+            })
+        });
+    }
+    let shown = Shown {
+        index,
+        r,
+        score: derived.and_then(|d| d.score(slot)),
+        segments: derived.map(|d| d.segments_of(slot)).unwrap_or_default(),
+        diags: all.iter().filter(|d| d.path == r.path()).collect(),
+    };
+    print(ws, &args, &shown)
+}
+
+/// What a card shows beside the record's own text.
+struct Shown<'a> {
+    /// The record and at least every record it names or that names it.
+    index: &'a Index,
+    r: &'a Record,
+    score: Option<Score>,
+    segments: Vec<&'a str>,
+    /// The record's problems.
+    diags: Vec<&'a Diagnostic>,
+}
+
+fn print(ws: &Workspace, args: &ShowArgs, shown: &Shown) -> Result<ExitCode> {
+    let Shown {
+        index,
+        r,
+        score,
+        ref segments,
+        ref diags,
+    } = *shown;
+    let notes = read_notes(ws, r);
     match args.format {
         ShowFormat::Json => {
             let activities: Vec<_> = r
@@ -114,7 +169,7 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
             }
             if !diags.is_empty() {
                 let _ = writeln!(out, "\n{}", paint(output::HEADER, "Problems"));
-                for d in &diags {
+                for d in diags {
                     let _ = writeln!(out, "  {}", d.render(true).replace('\n', "\n  "));
                 }
             }

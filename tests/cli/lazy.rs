@@ -1,8 +1,9 @@
-//! The cache's lazy query path (`load::cache::query`): `list --where`, `--segment` and a
-//! kind's whole list answered from the cache, decoding only what the filter reads, print what
-//! a cold load prints, after random edits, additions, deletions and renames, including edits of
-//! the same size within the same second, and edits that keep the size and put the old
-//! modification time back (only the change time and the content hash can tell).
+//! The cache's lazy paths (`load::cache::query`) print what a cold load prints: `list --where`,
+//! `--segment` and a kind's whole list, decoding only what the filter reads, and `show` and
+//! `score` of one record, decoding only it and its neighbours. Checked after random edits,
+//! additions, deletions and renames, including edits of the same size within the same second,
+//! and edits that keep the size and put the old modification time back (only the change time
+//! and the content hash can tell).
 
 use crate::harness::*;
 
@@ -187,12 +188,25 @@ fn random_edit(ws: &Ws, rng: &mut Rng, n: usize) -> String {
     }
 }
 
-/// Each query, `show` and `score` of a few people without the cache, then twice with it (the
-/// first run may rebuild it, the second finds it current): the same exit code and output.
-/// Returns how many of the current runs the lazy path answered.
+/// Cards of records other than people, each of which reads others: a company (its people
+/// and deals), a deal (its company and contacts), by id and by path, and a name (which only
+/// a load resolves).
+const CARDS: &[&[&str]] = &[
+    &["show", "calder-mutual"],
+    &["show", "companies/calder-mutual.md", "--format", "json"],
+    &["show", "deal:calder-mutual-renewal-2027"],
+    &["show", "calder-mutual-renewal-2027", "--format", "json"],
+    &["show", "Calder Mutual"],
+    &["score", "contacts/ben-carver", "--format", "json"],
+];
+
+/// Each query, `show` and `score` of a few people and [`CARDS`] without the cache, then twice
+/// with it (the first run may rebuild it, the second finds it current): the same exit code
+/// and output. Returns how many of the current runs the lazy paths answered: queries, and
+/// cards and scores.
 #[track_caller]
-fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str) -> usize {
-    let mut lazy = 0;
+fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str) -> (usize, usize) {
+    let (mut lazy, mut cards) = (0, 0);
     let shown: Vec<Vec<String>> = people
         .iter()
         .flat_map(|id| {
@@ -202,6 +216,11 @@ fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str) -> usize {
                 vec!["score".into(), id.clone()],
             ]
         })
+        .chain(
+            CARDS
+                .iter()
+                .map(|c| c.iter().map(|s| s.to_string()).collect()),
+        )
         .collect();
     let queries = QUERIES
         .iter()
@@ -225,9 +244,10 @@ fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str) -> usize {
                 .collect();
             assert_eq!(stderr, expected.stderr, "{what}: stderr");
             lazy += (attempt == "current" && got.stderr.contains("(lazily)")) as usize;
+            cards += (attempt == "current" && got.stderr.contains("its neighbours")) as usize;
         }
     }
-    lazy
+    (lazy, cards)
 }
 
 #[test]
@@ -237,16 +257,25 @@ fn lazy_queries_answer_as_a_cold_load_after_random_edits() {
     std::thread::sleep(std::time::Duration::from_millis(3100));
     let mut rng = Rng(0x1a27_5eed_0b5e_55ed);
     let mut log = Vec::new();
-    let mut lazy = assert_lazy_equals_cold(&ws, &["ben-carver".to_string()], "on the example");
+    let (mut lazy, mut cards) =
+        assert_lazy_equals_cold(&ws, &["ben-carver".to_string()], "on the example");
     for round in 0..6 {
         for _ in 0..=rng.below(3) {
             log.push(random_edit(&ws, &mut rng, round));
         }
         let ids = contacts(&ws);
         let people = [rng.pick(&ids).clone(), rng.pick(&ids).clone()];
-        lazy += assert_lazy_equals_cold(&ws, &people, &format!("after: {}", log.join("; ")));
+        let (l, c) = assert_lazy_equals_cold(&ws, &people, &format!("after: {}", log.join("; ")));
+        lazy += l;
+        cards += c;
     }
     // Most queries of every round are for the lazy path (the filter on another record's
     // field, `company.country`, and the mistakes are for the load).
     assert!(lazy >= 7 * 6, "the lazy path answered only {lazy} times");
+    // So are most cards and scores (a name is for the load, and so is a person the random
+    // edits deleted or a score that scoring leaves out).
+    assert!(
+        cards >= 8 * 6,
+        "the cache answered only {cards} cards and scores"
+    );
 }

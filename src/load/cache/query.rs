@@ -1,6 +1,7 @@
-//! Queries answered from the cache without loading the workspace: the records a kind, a
-//! segment and a `--where` filter select, with their scores and segments, when no record file
-//! changed since a command computed the scores and segments at that date.
+//! Queries answered from the cache without loading the workspace, when no record file changed
+//! since a command computed the scores and segments at that date: the records a kind, a
+//! segment and a `--where` filter select ([`select`]), and one record with the records its
+//! card and its score read ([`around`], for `kith show` and `kith score`).
 //!
 //! Lazy: the records cache is read a run of neighbours at a time, and each record is decoded
 //! only as far as the question needs. A filter on frontmatter fields decodes only the fields
@@ -216,4 +217,185 @@ fn keeps(f: &Filter, needs: &Needs, env: &Env, pos: usize, blob: &[u8]) -> Optio
         Reader::new(blob).head(&keep).ok()?
     };
     Some(f.matches(env, pos, &record))
+}
+
+/// A record and every record its card or its score reads, decoded from the cache into an
+/// index of their own: the records its fields name (its company, a deal's contacts), the
+/// deals and people that name it, and for a person the deals of its company. Everything
+/// else stays on disk, undecoded.
+pub struct Around {
+    /// The record and its neighbours.
+    pub index: Index,
+    pub kind: Kind,
+    pub id: String,
+    /// The record's position in the workspace's record order: its slot in `derived`.
+    pub pos: usize,
+    /// The scores and segments of every record at the date asked for.
+    pub derived: StoredDerived,
+    /// Every problem `kith check` finds in the workspace, as the last load found them.
+    pub diags: Vec<crate::record::diag::Diagnostic>,
+}
+
+impl Around {
+    /// The record itself.
+    pub fn record(&self) -> &Record {
+        self.index
+            .get(self.kind, &self.id)
+            .expect("the record is in its own index")
+    }
+}
+
+/// The record `query` names (its id, or `kind/id`, `kind:id`; of `kind` when given) and its
+/// neighbours ([`Around`]), with the scores and segments at `as_of` and the workspace's
+/// problems, from the cache. `None` when the cache cannot answer (a record file changed,
+/// the scores at that date or the problems were never stored, or `query` is a name or an
+/// e-mail address, which a load resolves, or the scoring or segment settings are broken,
+/// which a load explains): the caller loads the workspace.
+pub fn around(ws: &Workspace, query: &str, kind: Option<Kind>, as_of: Date) -> Option<Around> {
+    let (key, _, records) = super::fresh_key(ws)?;
+    let mut results = super::results(ws, key)?;
+    let (tally, check) = (results.tally?, results.check.take()?);
+    crate::analysis::require_valid(ws).ok()?;
+    let derived = results
+        .derived_at(as_of)
+        .filter(|d| d.scores.len() == records.entries.len())?;
+    let pos = find(&records, query, kind)?;
+    let target = whole(&records, pos)?;
+    let (kind, id) = (target.record.kind, target.record.id.to_string());
+    // The records its fields name.
+    let cfg = &ws.config;
+    let mut named: Vec<(Kind, String)> = Vec::new();
+    for (k, v) in &target.record.fields {
+        use crate::record::schema::FieldType;
+        if let Some(FieldType::Ref(to) | FieldType::Refs(to)) =
+            crate::record::schema::field_type(cfg, kind, k)
+        {
+            named.extend(v.items().iter().map(|item| (to, item.to_text())));
+        }
+    }
+    let company = (kind == Kind::Person)
+        .then(|| target.record.text("company").map(|c| c.trim().to_string()))
+        .flatten();
+    // The records that name it: a company's people, the deals of a person (and of its
+    // company) or of a company.
+    let mut wanted: Vec<usize> = positions(&records, &named);
+    let names = |r: &Record, field: &str, who: &str| r.list(field).any(|v| v.trim() == who);
+    let scan = |of: Kind, fields: &[&str], keep: &(dyn Fn(&Record) -> bool + Sync)| {
+        heads(&records, of, fields, keep)
+    };
+    let more = match kind {
+        Kind::Person => scan(Kind::Deal, &["contacts", "company"], &|d| {
+            names(d, "contacts", &id) || company.as_deref().is_some_and(|c| names(d, "company", c))
+        }),
+        Kind::Company => scan(Kind::Person, &["company"], &|p| names(p, "company", &id)).and_then(
+            |mut people| {
+                people.extend(scan(Kind::Deal, &["company"], &|d| {
+                    names(d, "company", &id)
+                })?);
+                Some(people)
+            },
+        ),
+        Kind::Deal => Some(Vec::new()),
+    };
+    wanted.extend(more?);
+    wanted.sort_unstable();
+    wanted.dedup();
+    wanted.retain(|&i| i != pos);
+    let mut index = Index::new(ws.config.clone());
+    index.insert(target);
+    for i in wanted {
+        index.insert(whole(&records, i)?);
+    }
+    super::trace("one record and its neighbours from the cache");
+    crate::load::keep_tally(tally);
+    Some(Around {
+        index,
+        kind,
+        id,
+        pos,
+        derived,
+        diags: check.diags,
+    })
+}
+
+/// The position of the one record `query` names by id (`ada`, `contacts/ada`, `contact:ada`),
+/// of `kind` when given; `None` when none or several do, or `query` is not an id.
+fn find(records: &Records, query: &str, kind: Option<Kind>) -> Option<usize> {
+    let q = query.trim();
+    let path_like = q.trim_start_matches("./").trim_end_matches(".md");
+    let (kinds, id): (Vec<Kind>, &str) = match path_like.split_once(['/', ':']) {
+        Some((prefix, id)) => {
+            let k = Kind::from_dir(prefix).or_else(|| Kind::parse(prefix))?;
+            if kind.is_some_and(|want| want != k) {
+                return None;
+            }
+            (vec![k], id)
+        }
+        None => (kind.map_or(Kind::ALL.to_vec(), |k| vec![k]), q),
+    };
+    if id.is_empty() {
+        return None;
+    }
+    let mut hits = records
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.id == id && kinds.contains(&e.kind))
+        .map(|(i, _)| i);
+    let first = hits.next()?;
+    hits.next().is_none().then_some(first)
+}
+
+/// The positions of the records named by kind and id (those that exist).
+fn positions(records: &Records, named: &[(Kind, String)]) -> Vec<usize> {
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let wanted: std::collections::HashSet<(Kind, &str)> =
+        named.iter().map(|(k, id)| (*k, id.trim())).collect();
+    records
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| wanted.contains(&(e.kind, e.id.as_str())))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The entry at `pos`, decoded whole; `None` when its blob is damaged.
+fn whole(records: &Records, pos: usize) -> Option<crate::record::parse::Parsed> {
+    let blob = records.read_blob(&records.entries[pos])?;
+    Reader::new(&blob).parsed().ok()
+}
+
+/// The positions of the records of `kind` that `keep` keeps, each decoded only as far as
+/// `fields`; `None` when a blob is damaged.
+fn heads(
+    records: &Records,
+    kind: Kind,
+    fields: &[&str],
+    keep: &(dyn Fn(&Record) -> bool + Sync),
+) -> Option<Vec<usize>> {
+    let chosen: Vec<usize> = (0..records.entries.len())
+        .filter(|&i| records.entries[i].kind == kind)
+        .collect();
+    let run = super::CHUNK
+        .min(chosen.len().div_ceil(4 * rayon::current_num_threads()))
+        .max(1);
+    let wanted = |k: &str| fields.contains(&k);
+    let runs: Option<Vec<Vec<usize>>> = chosen
+        .par_chunks(run)
+        .map(|run| {
+            let region = records.region(run.iter().map(|&i| &records.entries[i]))?;
+            let mut out = Vec::new();
+            for &i in run {
+                let blob = region.blob(&records.entries[i])?;
+                if keep(&Reader::new(blob).head(&wanted).ok()?) {
+                    out.push(i);
+                }
+            }
+            Some(out)
+        })
+        .collect();
+    Some(runs?.into_iter().flatten().collect())
 }
