@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 n=${1:-100000}
 runs=${2:-40}
 if [ -z "${KITH:-}" ]; then
-    cargo build --release --quiet
+    cargo build --release --quiet --features devtools
     KITH="${CARGO_TARGET_DIR:-$PWD/target}/release/kith"
 fi
 work="$PWD/bench/.work/lsp-$n"

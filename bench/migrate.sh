@@ -15,7 +15,7 @@ deals="${3:-30000}"
 activities="${4:-300000}"
 runs=3
 
-cargo build --release --quiet
+cargo build --release --quiet --features devtools
 kith="${CARGO_TARGET_DIR:-$PWD/target}/release/kith"
 work="$PWD/bench/.work"
 mkdir -p "$work"
