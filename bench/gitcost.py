@@ -26,6 +26,9 @@ def shard(layout, ident):
         return ident[:2] + "/"
     if layout == "hash2":
         return "%02x/" % (fnv1a(ident.encode()) >> 24)
+    if layout == "hash2+1":
+        h = fnv1a(ident.encode())
+        return "%02x/%x/" % (h >> 24, (h >> 20) & 0xF)
     sys.exit("unknown layout " + layout)
 
 def copy(src, dst, layout):
