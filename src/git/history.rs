@@ -180,6 +180,10 @@ pub struct FileChange {
     pub renamed: bool,
 }
 
+/// Past this many paths, a diff limited to them is made over the record folders and its
+/// files are kept by a set: libgit2 matches each file against each pathspec.
+const MANY_PATHS: usize = 256;
+
 /// An event of history with the record it happened to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordEvent {
@@ -341,7 +345,9 @@ impl Repo {
     }
 
     /// A commit's file changes with additions and deletions that are one file moved paired
-    /// as renames, by git's diff comparing only those files.
+    /// as renames: first a record's file deleted at one path and added at another of the same
+    /// kind and id (`kith migrate --layout` moving every file between the flat and the sharded
+    /// layout), then by git's diff comparing only the files left.
     pub fn pair_renames(
         &self,
         commit: &git2::Commit,
@@ -352,14 +358,54 @@ impl Repo {
         if !(added && deleted) {
             return Ok(files);
         }
+        files = self.pair_moved_records(files);
         let paths: Vec<PathBuf> = files
             .iter()
             .filter(|f| f.old.is_none() || f.new.is_none())
             .filter_map(|f| f.new.as_ref().or(f.old.as_ref()).map(|(p, _)| p.clone()))
             .collect();
+        let added = files.iter().any(|f| f.old.is_none());
+        let deleted = files.iter().any(|f| f.new.is_none());
+        if !(added && deleted) {
+            return Ok(files);
+        }
         files.retain(|f| f.old.is_some() && f.new.is_some());
         files.extend(self.git_diff(commit, &paths)?);
         Ok(files)
+    }
+
+    /// Pairs each record file added with the file of the same record (kind and id) deleted
+    /// at another path, as a rename: the same record moved, whatever git's similarity would
+    /// say (two records with the same text are not each other).
+    fn pair_moved_records(&self, files: Vec<FileChange>) -> Vec<FileChange> {
+        use std::collections::HashMap;
+        let mut deleted: HashMap<(Kind, String), (PathBuf, Oid)> = HashMap::new();
+        let mut out = Vec::with_capacity(files.len());
+        for f in files {
+            match (&f.old, &f.new) {
+                (Some((path, _)), None) => match self.record_of(path) {
+                    Some(key) if !deleted.contains_key(&key) => {
+                        deleted.insert(key, f.old.expect("matched"));
+                    }
+                    _ => out.push(f),
+                },
+                _ => out.push(f),
+            }
+        }
+        for f in &mut out {
+            if let (None, Some((path, _))) = (&f.old, &f.new)
+                && let Some(old) = self.record_of(path).and_then(|key| deleted.remove(&key))
+            {
+                f.old = Some(old);
+                f.renamed = true;
+            }
+        }
+        out.extend(deleted.into_values().map(|old| FileChange {
+            old: Some(old),
+            new: None,
+            renamed: false,
+        }));
+        out
     }
 
     /// git's diff of a commit against its first parent, limited to the paths `only`; renames
@@ -371,8 +417,17 @@ impl Repo {
             Err(_) => None,
         };
         let mut opts = DiffOptions::new();
-        for p in only {
-            opts.pathspec(p);
+        // libgit2 matches every file against every pathspec: past a few hundred paths, the
+        // record folders are the pathspecs and the diff's files are kept by a set instead.
+        let many = only.len() > MANY_PATHS;
+        if many {
+            for kind in Kind::ALL {
+                opts.pathspec(self.prefix.join(kind.dir()));
+            }
+        } else {
+            for p in only {
+                opts.pathspec(p);
+            }
         }
         let mut diff =
             self.git
@@ -387,8 +442,15 @@ impl Repo {
                 .then(|| f.path().map(|p| (p.to_path_buf(), f.id())))
                 .flatten()
         };
+        let wanted: std::collections::HashSet<&Path> = if many {
+            only.iter().map(PathBuf::as_path).collect()
+        } else {
+            Default::default()
+        };
+        let named = |f: git2::DiffFile| f.path().is_some_and(|p| wanted.contains(p));
         Ok(diff
             .deltas()
+            .filter(|d| !many || named(d.old_file()) || named(d.new_file()))
             .map(|d| FileChange {
                 renamed: d.status() == Delta::Renamed,
                 old: if d.status() == Delta::Added {
@@ -671,6 +733,79 @@ mod tests {
         let key = |f: &FileChange| f.new.as_ref().or(f.old.as_ref()).map(|(p, _)| p.clone());
         v.sort_by_key(key);
         v
+    }
+
+    /// `kith migrate --layout`'s commit moves every record: each is paired with itself by kind
+    /// and id, two records with the same text included; and hundreds of additions and
+    /// deletions that are not moves are paired as git's diff over the record folders pairs
+    /// them (the pathspecs are then the folders, not each path).
+    #[test]
+    fn moved_records_pair_by_id_and_many_files_as_gits_diff() {
+        use crate::record::layout::Layout;
+        let dir = tempfile::tempdir().unwrap();
+        let git = Repository::init(dir.path()).unwrap();
+        let text = |i: usize| {
+            format!(
+                "---\nname: Person {i}\nemail: p{i}@example.com\n---\nNotes on person {i}, long enough to be recognised when moved.\n"
+            )
+        };
+        let mut people: Vec<(String, String)> =
+            (0..300).map(|i| (format!("p{i}"), text(i))).collect();
+        people.push(("twin-a".into(), "---\nname: Twin\n---\n".into()));
+        people.push(("twin-b".into(), "---\nname: Twin\n---\n".into()));
+        let flat = |id: &str| Layout::Flat.rel(Kind::Person, id);
+        let sharded = |id: &str| Layout::Sharded.rel(Kind::Person, id);
+        let commit_owned = |git: &Repository, v: &[(String, Option<String>)]| {
+            let files: Vec<(&str, Option<&str>)> =
+                v.iter().map(|(p, t)| (p.as_str(), t.as_deref())).collect();
+            commit(git, &files)
+        };
+        let added: Vec<(String, Option<String>)> = people
+            .iter()
+            .map(|(id, t)| (flat(id), Some(t.clone())))
+            .collect();
+        commit_owned(&git, &added);
+        let mut moves: Vec<(String, Option<String>)> = Vec::new();
+        for (id, t) in &people {
+            moves.push((flat(id), None));
+            moves.push((sharded(id), Some(t.clone())));
+        }
+        let migrated = commit_owned(&git, &moves);
+        let repo = Repo {
+            git,
+            prefix: PathBuf::new(),
+        };
+        let c = repo.git.find_commit(migrated).unwrap();
+        let changes = repo
+            .record_file_changes(&c, &mut Folders::default())
+            .unwrap();
+        assert_eq!(changes.len(), people.len());
+        for f in &changes {
+            let (old, new) = (f.old.as_ref().unwrap(), f.new.as_ref().unwrap());
+            assert!(f.renamed, "{f:?}");
+            assert_eq!(repo.record_of(&old.0), repo.record_of(&new.0), "{f:?}");
+            assert_eq!(old.1, new.1);
+        }
+        // 300 people deleted and 300 others added with nearly the same text.
+        let mut swap: Vec<(String, Option<String>)> = Vec::new();
+        for i in 0..300 {
+            swap.push((sharded(&format!("p{i}")), None));
+            swap.push((
+                sharded(&format!("q{i}")),
+                Some(text(i).replace("long", "LONG")),
+            ));
+        }
+        let swapped = commit_owned(&repo.git, &swap);
+        let c = repo.git.find_commit(swapped).unwrap();
+        let fast = sorted(
+            repo.record_file_changes(&c, &mut Folders::default())
+                .unwrap(),
+        );
+        let folders: Vec<PathBuf> = Kind::ALL.iter().map(|k| PathBuf::from(k.dir())).collect();
+        let slow = sorted(repo.git_diff(&c, &folders).unwrap());
+        assert_eq!(fast.len(), 300);
+        assert!(fast.iter().all(|f| f.renamed));
+        assert_eq!(fast, slow);
     }
 
     /// Comparing tree objects finds what git's diff finds: edits, additions, deletions and
