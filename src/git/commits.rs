@@ -162,6 +162,17 @@ pub struct Changed {
 /// (compared with its first parent), never to whoever merged it. Commits the cache does not
 /// know are compared on every core, each thread with its own handle on the repository.
 pub fn since(repo: &Repo, cache: &mut Cache, since: Timestamp) -> Result<Vec<Changed>> {
+    between(repo, cache, since, Timestamp::MAX)
+}
+
+/// [`since`], leaving out the commits authored at or after `until`: a past week's report
+/// reads no commit made after it (a week before a big import reads none of the import).
+pub fn between(
+    repo: &Repo,
+    cache: &mut Cache,
+    since: Timestamp,
+    until: Timestamp,
+) -> Result<Vec<Changed>> {
     let git = &repo.git;
     let open = repo.opener();
     let mut walk = git.revwalk()?;
@@ -181,7 +192,7 @@ pub fn since(repo: &Repo, cache: &mut Cache, since: Timestamp) -> Result<Vec<Cha
             continue;
         }
         let info = Repo::commit_info(&commit);
-        if info.time >= since {
+        if info.time >= since && info.time < until {
             picked.push((commit.id(), info));
         }
     }

@@ -509,6 +509,14 @@ impl Repo {
         for f in files {
             let old_rec = f.old.as_ref().and_then(|(p, _)| self.record_of(p));
             let new_rec = f.new.as_ref().and_then(|(p, _)| self.record_of(p));
+            // A record moved as it was (every file of a layout migration): nothing to read.
+            if let (Some((_, a)), Some((_, b))) = (&f.old, &f.new)
+                && a == b
+                && old_rec.is_some()
+                && old_rec == new_rec
+            {
+                continue;
+            }
             let old_text = f.old.as_ref().and_then(|(_, id)| text(*id));
             let new_text = f.new.as_ref().and_then(|(_, id)| text(*id));
             match (old_rec, new_rec) {

@@ -91,11 +91,9 @@ pub fn render_week(
             };
             let r = open()?;
             let end = week.end_instant(tz);
-            let all = commits::since(&r, cache, window_start)?;
+            let all = commits::between(&r, cache, window_start, end)?;
             crate::util::output::trace("history");
-            Ok(History::Available(
-                all.into_iter().filter(|c| c.commit.time < end).collect(),
-            ))
+            Ok(History::Available(all))
         });
         // The workspace as it was at the end of the week.
         let loaded = (|| -> Result<(Index, Vec<RecordEvent>)> {
