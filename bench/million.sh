@@ -3,7 +3,8 @@
 # list with its peak memory, beside plain git and Hugo on the same files in the same run.
 #
 #   bench/million.sh [RECORDS]     default 1000000; KITH=path/to/kith skips the build;
-#                                  LAYOUT=sharded (default) or flat; KEEP=1 keeps the files
+#                                  LAYOUT=sharded (default) or flat; KEEP=1 keeps the files;
+#                                  FROM=sync starts at the sync (the workspace kept by KEEP=1)
 #
 # Steps (one run each: a run at this size takes long, and the machine is shared):
 #   - generate the workspace (`kith gen`, seed 42), commit it with plain git;
@@ -25,6 +26,9 @@ layout=${LAYOUT:-sharded}
 export KITH_TODAY=2026-11-25 GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@brightwave.example
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@brightwave.example
+# Every commit dated, git's and kith's: the workspace is made weeks before the report's week
+# (KITH_TODAY), the synced changes in it.
+export GIT_AUTHOR_DATE=2026-11-02T10:00:00Z GIT_COMMITTER_DATE=2026-11-02T10:00:00Z
 if [ -z "${KITH:-}" ]; then
     cargo build --release --quiet --features devtools
     KITH="${CARGO_TARGET_DIR:-$PWD/target}/release/kith"
@@ -79,6 +83,7 @@ if [ ! -f "$ws/.git/bench-gc-done" ]; then
     measure "git gc (plain git, the whole history)" git -C "$ws" gc -q
     touch "$ws/.git/bench-gc-done"
 fi
+if [ "${FROM:-}" != sync ]; then
 measure "git status (plain git)" git -C "$ws" status --porcelain
 measure "check, cold (--no-cache)" "$kith" -C "$ws" --no-cache check
 tail -1 "$work/stdout.txt" | sed 's/^/    /'
@@ -96,6 +101,7 @@ rm -rf "$out"
 measure "report --no-records, warm" "$kith" -C "$ws" report --no-records --out "$out"
 measure "duplicates" "$kith" -C "$ws" duplicates
 echo "    $(wc -l <"$work/stdout.txt") lines"
+fi
 
 # Sync: a bare remote (hard links on the same disk) and 1,000 changed records.
 if [ ! -d "$work/remote.git" ]; then
@@ -106,10 +112,12 @@ if [ ! -d "$work/remote.git" ]; then
 fi
 change() {
     local tag=$1
-    find "$ws/contacts" -name '*.md' | sort | head -1000 | while read -r f; do
+    # awk, not head: head would close the pipe early and pipefail would stop the script.
+    find "$ws/contacts" -name '*.md' | sort | awk 'NR <= 1000' | while read -r f; do
         printf -- '- 2026-11-24 call: benchmark %s\n' "$tag" >>"$f"
     done
 }
+export GIT_AUTHOR_DATE=2026-11-24T10:00:00Z GIT_COMMITTER_DATE=2026-11-24T10:00:00Z
 change "kith-$(date +%s)"
 measure "kith sync: 1,000 changed records" "$kith" -C "$ws" sync
 grep -m1 'committed' "$work/stdout.txt" | cut -c1-100 | sed 's/^/    /' || true
