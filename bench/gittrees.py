@@ -14,18 +14,30 @@ exec(open(os.path.join(os.path.dirname(__file__), "gitcost.py")).read().split("d
 def entry(name, folder=False):
     return len("40000 " if folder else "100644 ") + len(name.encode()) + 1 + 20
 
-for layout in ("flat", "first1", "first2", "hash2"):
+for layout in ("flat", "first1", "first2", "hash2", "hash2+1"):
+    # Each folder's entries: files in the leaves (times SCALE), folders above them.
     worst = (0, "", 0)
     for kind in ("contacts", "companies", "deals"):
-        names = os.listdir(os.path.join(ws, kind))
-        shards = {}
-        for n in names:
-            shards.setdefault(shard(layout, n[:-3]), []).append(n)
-        for s, files in shards.items():
-            size = sum(entry(f) for f in files) * scale
-            if size > worst[0]:
-                top = sum(entry(x.rstrip("/"), True) for x in shards) if s else 0
-                worst = (size, kind + "/" + s, top)
-    big, where, top = worst
-    print("%-7s biggest folder %-14s %9d bytes (%d entries); kind folder %7d bytes; a commit there rewrites %9d bytes of trees"
-          % (layout, where, big, big // 48, top, big + top))
+        folders = {}
+        for n in os.listdir(os.path.join(ws, kind)):
+            parts = shard(layout, n[:-3]).rstrip("/").split("/") if layout != "flat" else []
+            path = kind
+            for p in parts:
+                folders.setdefault(path, set()).add((p, True))
+                path += "/" + p
+            folders.setdefault(path, set()).add((n, False))
+        def size(path):
+            return sum(entry(name, folder) * (1 if folder else scale) for name, folder in folders[path])
+        for path, entries in folders.items():
+            if any(folder for _, folder in entries):
+                continue
+            leaf = size(path)
+            above = 0
+            parts = path.split("/")
+            for i in range(1, len(parts)):
+                above += size("/".join(parts[:i]))
+            if leaf + above > worst[0]:
+                worst = (leaf + above, path, leaf, above)
+    total, where, leaf, above = worst
+    print("%-8s biggest folder %-16s %9d bytes (%d entries); folders above it %7d bytes; a commit there rewrites %9d bytes of trees"
+          % (layout, where, leaf, leaf // 48, above, total))

@@ -83,15 +83,13 @@ impl Source {
     pub fn follow(&mut self, dir: &Path) {
         if dir.is_dir() {
             let _ = self.watch(dir);
-            // And its shard folders (`contacts/3f/`, `layout: sharded`).
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                if entry.file_type().is_ok_and(|t| t.is_dir())
-                    && entry
-                        .file_name()
-                        .to_str()
-                        .is_some_and(crate::record::layout::is_shard_name)
-                {
-                    let _ = self.watch(&entry.path());
+            // And its shard folders, both levels (`contacts/3f/`, `contacts/3f/a/`, `layout:
+            // sharded`).
+            use crate::record::layout::{is_shard_name, is_subshard_name};
+            for top in subfolders(dir, is_shard_name) {
+                let _ = self.watch(&top);
+                for shard in subfolders(&top, is_subshard_name) {
+                    let _ = self.watch(&shard);
                 }
             }
         }
@@ -193,4 +191,16 @@ fn relative(roots: &[&Path], p: &Path) -> String {
         .find_map(|r| p.strip_prefix(r).ok())
         .unwrap_or(p);
     rel.to_string_lossy().replace('\\', "/")
+}
+
+/// The folders in `dir` whose names `keep` accepts.
+fn subfolders(dir: &Path, keep: fn(&str) -> bool) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.file_name().to_str().is_some_and(keep))
+        .map(|e| e.path())
+        .collect()
 }
