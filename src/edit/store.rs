@@ -208,7 +208,7 @@ pub fn check_new_diagnostics(
         .par_iter()
         .map(|(kind, id, text)| {
             ws.record_path(*kind, id)?;
-            let rel = format!("{}/{id}.md", kind.dir());
+            let rel = crate::record::layout::rel(*kind, id);
             let parsed = parse::parse(*kind, id, &rel, text.as_bytes(), &ws.config);
             if let Some(d) = parsed.diags.iter().find(|d| d.is_error()) {
                 bail!(
