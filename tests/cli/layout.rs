@@ -247,6 +247,28 @@ fn a_record_outside_its_shard_goes_into_place_with_migrate() {
     ws.kith(&["check"]).ok();
 }
 
+/// What kith says about a record names its file where it is: a likely duplicate, found by
+/// comparing records, not by reading one file.
+#[test]
+fn diagnostics_name_records_by_their_sharded_paths() {
+    let ws = sharded();
+    let twin = sharded_path("contacts", "ahmed-twin");
+    ws.write(
+        &twin,
+        "---\nname: Ahmed Twin\nemail: ahmed.elsayed@rheintal-versicherung.example\n---\n",
+    );
+    let run = ws.kith(&["check"]);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert!(out.contains("[likely-duplicate]"), "{out}");
+    assert!(out.contains(&twin), "{out}");
+    assert!(
+        out.contains(&sharded_path("contacts", "ahmed-el-sayed")),
+        "{out}"
+    );
+    assert!(!out.contains("contacts/ahmed-el-sayed.md"), "{out}");
+    assert!(!out.contains("contacts/ahmed-twin.md"), "{out}");
+}
+
 #[test]
 fn reading_commands_answer_as_in_the_flat_layout() {
     let flat = Ws::example();
