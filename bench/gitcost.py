@@ -5,8 +5,9 @@ record paths moved to that layout.
     bench/gitcost.py copy FLAT_WS DEST LAYOUT    copies a workspace, its record files sharded
     bench/gitcost.py stream LAYOUT <IN >OUT      rewrites `M 100644 inline KIND/ID.md` lines
 
-LAYOUT is flat, first1 (`contacts/a/ada.md`), first2 (`contacts/ad/ada.md`) or hash2
-(`contacts/3f/ada.md`: the first byte of the id's FNV-1a hash, as kith's `layout: sharded`)."""
+LAYOUT is flat, first1 (`contacts/a/ada.md`), first2 (`contacts/ad/ada.md`), hash2
+(`contacts/3f/ada.md`: the first byte of the id's FNV-1a hash) or hash2+1 (`contacts/3f/a/ada.md`:
+then its next four bits, as kith's `layout: sharded`)."""
 import os, shutil, sys
 
 KINDS = ("contacts", "companies", "deals")

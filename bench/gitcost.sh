@@ -3,7 +3,8 @@
 #   flat    contacts/ada-lovelace.md            (kith's default)
 #   first1  contacts/a/ada-lovelace.md          (first letter of the id)
 #   first2  contacts/ad/ada-lovelace.md         (first two letters)
-#   hash2   contacts/3f/ada-lovelace.md         (first byte of the id's FNV-1a hash, 256 folders:
+#   hash2   contacts/3f/ada-lovelace.md         (first byte of the id's FNV-1a hash, 256 folders)
+#   hash2+1 contacts/3f/a/ada-lovelace.md       (then its next four bits, 4,096 folders:
 #                                                kith's `layout: sharded`)
 # On a generated workspace (RECORDS, default 100,000; seed 42), each layout committed once
 # ("import", packed) and then a week of 1,000 commits by four teammates (bench/history.py,
@@ -17,7 +18,7 @@
 #     KITH_TRACE's history mark);
 #   - the loose objects a week of such commits leaves, and what `git gc --auto`,
 #     `git maintenance run --auto`, `git repack -d`, index v4, the untracked cache and
-#     fsmonitor change (flat and hash2 only).
+#     fsmonitor change (flat and hash2+1 only).
 #
 #   bench/gitcost.sh [RECORDS]        KITH=path/to/kith to skip the build; RUNS=5;
 #                                     SETUP_ONLY=1 makes the repositories and stops;
@@ -64,12 +65,12 @@ week_id=$(grep -a -m1 '^M 100644 inline contacts/' "$stream" | sed 's|.*/||; s|\
 
 echo "machine: $(nproc) cores, $(uname -sr), $(git --version); shared with other builds (noisy)"
 echo "$n records; medians of $runs runs; bytes are objects as git stores them (zlib, loose)"
-for layout in ${LAYOUTS:-flat first1 first2 hash2}; do
+for layout in ${LAYOUTS:-flat first1 first2 hash2 hash2+1}; do
     ws="$work/$layout"
     if [ ! -d "$ws/.git" ]; then
         rm -rf "$ws" "$ws.remote.git"
         python3 bench/gitcost.py copy "$src" "$ws" "$layout"
-        [ "$layout" = hash2 ] && printf 'layout: sharded\n' >>"$ws/kith.yaml"
+        [ "$layout" = hash2+1 ] && printf 'layout: sharded\n' >>"$ws/kith.yaml"
         git -C "$ws" init -q -b main
         git -C "$ws" add -A
         GIT_AUTHOR_DATE="2026-08-03T09:00:00Z" GIT_COMMITTER_DATE="2026-08-03T09:00:00Z" \
@@ -121,7 +122,7 @@ done
 [ -n "${SETUP_ONLY:-}" ] && exit 0
 # Housekeeping, on the layouts that matter: what a week of commits leaves and what the
 # maintenance commands and index options change.
-for layout in $(echo "${LAYOUTS:-flat hash2}" | tr " " "\n" | grep -E "^(flat|hash2)$"); do
+for layout in $(echo "${LAYOUTS:-flat hash2+1}" | tr " " "\n" | grep -E "^(flat|hash2\+1)$"); do
     ws="$work/$layout"
     echo "== $layout: housekeeping"
     per=$(new_bytes "$ws")

@@ -124,7 +124,7 @@ pub enum Command {
     /// Clone a team's CRM and set up the merge driver and the pre-commit check
     Clone(CloneArgs),
     /// Move every record file to another folder layout in one commit of renames:
-    /// `--layout sharded` (`contacts/3f/ada.md`, for 100,000 records and more) or `flat`
+    /// `--layout sharded` (`contacts/3f/a/ada.md`, for 100,000 records and more) or `flat`
     Migrate(MigrateArgs),
     /// Register the field-by-field merge driver and the pre-commit check in this repository
     InstallMergeDriver,
@@ -554,7 +554,7 @@ pub struct SyncArgs {
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// The layout to move to: `sharded` (256 folders per kind) or `flat` (the default)
+    /// The layout to move to: `sharded` (4,096 folders per kind) or `flat` (the default)
     #[arg(long, value_parser = ["flat", "sharded"])]
     pub layout: String,
     /// The global `--dry-run`: list the moves, write nothing

@@ -173,7 +173,7 @@ fn summary_json(files: &[&str], plan: &jsonl::Plan, dry_run: bool) -> serde_json
         "unchanged": n(Action::Unchanged),
         "records": plan.rows.iter().map(|r| json!({
             "from": r.origin,
-            "path": format!("{}/{}.md", r.kind.dir(), r.id),
+            "path": crate::record::layout::rel(r.kind, &r.id),
             "action": r.action.as_str(),
             "kept": r.kept.iter().map(|(k, mine, theirs)| json!({
                 "field": k, "here": mine, "file": theirs,

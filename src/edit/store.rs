@@ -178,7 +178,7 @@ pub fn create(ws: &Workspace, kind: Kind, id: &str, text: &str) -> Result<std::p
         }
         return Ok(path);
     }
-    // The kind's folder, or its shard (`contacts/3f/`) in the sharded layout.
+    // The kind's folder, or its shard (`contacts/3f/a/`) in the sharded layout.
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
@@ -208,7 +208,7 @@ pub fn check_new_diagnostics(
         .par_iter()
         .map(|(kind, id, text)| {
             ws.record_path(*kind, id)?;
-            let rel = format!("{}/{id}.md", kind.dir());
+            let rel = crate::record::layout::rel(*kind, id);
             let parsed = parse::parse(*kind, id, &rel, text.as_bytes(), &ws.config);
             if let Some(d) = parsed.diags.iter().find(|d| d.is_error()) {
                 bail!(
@@ -236,7 +236,7 @@ pub fn create_many(
         .iter()
         .map(|(kind, id, _)| ws.record_path(*kind, id))
         .collect::<Result<_>>()?;
-    // The folders they go in: the kinds' own, or their shards (`contacts/3f/`).
+    // The folders they go in: the kinds' own, or their shards (`contacts/3f/a/`).
     let dirs: std::collections::BTreeSet<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
     for dir in dirs {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -32,7 +32,7 @@ pub fn file_changes(repo: &Repo, commits: &[Oid]) -> Option<Result<Vec<CommitFil
     if commits.is_empty() {
         return Some(Ok(Vec::new()));
     }
-    // Sharded folders are small trees (a few hundred entries, `layout: sharded`), which
+    // Sharded folders are small trees (a few dozen entries, `layout: sharded`), which
     // libgit2 reads and caches well; this path is for the one big tree of a flat folder.
     if crate::record::layout::current() == crate::record::layout::Layout::Sharded {
         return None;

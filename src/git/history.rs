@@ -144,9 +144,9 @@ fn diff_folder(dir: &Path, old: &[u8], new: &[u8], out: &mut Vec<FileChange>) {
     }
 }
 
-/// The shard folders (`3f`, `layout: sharded`) of a raw git tree object, by name; other
-/// folders inside a record folder hold no records.
-fn tree_folders(raw: &[u8]) -> std::collections::HashMap<&[u8], Oid> {
+/// The folders of a raw git tree object whose names `is_shard` accepts (`3f` in a record
+/// folder, `a` in a shard folder, `layout: sharded`), by name; other folders hold no records.
+fn tree_folders(raw: &[u8], is_shard: fn(&str) -> bool) -> std::collections::HashMap<&[u8], Oid> {
     let mut out = std::collections::HashMap::new();
     let mut rest = raw;
     while let Some(space) = memchr::memchr(b' ', rest) {
@@ -158,7 +158,7 @@ fn tree_folders(raw: &[u8]) -> std::collections::HashMap<&[u8], Oid> {
         }
         let name = &rest[space + 1..nul];
         if &rest[..space] == b"40000"
-            && std::str::from_utf8(name).is_ok_and(crate::record::layout::is_shard_name)
+            && std::str::from_utf8(name).is_ok_and(is_shard)
             && let Ok(id) = Oid::from_bytes(&rest[nul + 1..nul + 21])
         {
             out.insert(name, id);
@@ -166,6 +166,25 @@ fn tree_folders(raw: &[u8]) -> std::collections::HashMap<&[u8], Oid> {
         rest = &rest[nul + 21..];
     }
     out
+}
+
+/// The folders named as `is_shard` accepts whose tree differs between two versions of a raw
+/// tree object, in name order: (name, tree before, tree after).
+fn changed_folders(
+    old: &[u8],
+    new: &[u8],
+    is_shard: fn(&str) -> bool,
+) -> Vec<(String, Option<Oid>, Option<Oid>)> {
+    let (old, new) = (tree_folders(old, is_shard), tree_folders(new, is_shard));
+    let names: std::collections::BTreeSet<&[u8]> = old.keys().chain(new.keys()).copied().collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let (a, b) = (old.get(name).copied(), new.get(name).copied());
+            let name = std::str::from_utf8(name).ok()?;
+            (a != b).then(|| (name.to_string(), a, b))
+        })
+        .collect()
 }
 
 /// A commit and the files it changed.
@@ -316,29 +335,25 @@ impl Repo {
             }
             let (old, new) = (folders.read(&odb, old)?, folders.read(&odb, new)?);
             diff_folder(&dir, &old, &new, &mut out);
-            // A sharded folder (`contacts/3f/ada.md`, `layout: sharded`): its shards, one
-            // level down, each compared the same way when its tree changed.
-            let (old_shards, new_shards) = (tree_folders(&old), tree_folders(&new));
-            let names: std::collections::BTreeSet<&[u8]> = old_shards
-                .keys()
-                .chain(new_shards.keys())
-                .copied()
-                .collect();
-            for name in names {
-                let (a, b) = (old_shards.get(name), new_shards.get(name));
-                if a == b {
-                    continue;
+            // A sharded folder (`contacts/3f/a/ada.md`, `layout: sharded`): its shards, two
+            // levels down, each compared the same way when its tree changed.
+            let read = |id: Option<&Oid>| -> Result<Vec<u8>> {
+                Ok(match id {
+                    Some(id) => odb.read(*id)?.data().to_vec(),
+                    None => Vec::new(),
+                })
+            };
+            use crate::record::layout::{is_shard_name, is_subshard_name};
+            for (top, old_top, new_top) in changed_folders(&old, &new, is_shard_name) {
+                let (old_top, new_top) = (read(old_top.as_ref())?, read(new_top.as_ref())?);
+                for (sub, a, b) in changed_folders(&old_top, &new_top, is_subshard_name) {
+                    diff_folder(
+                        &dir.join(&top).join(sub),
+                        &read(a.as_ref())?,
+                        &read(b.as_ref())?,
+                        &mut out,
+                    );
                 }
-                let Ok(name) = std::str::from_utf8(name) else {
-                    continue;
-                };
-                let read = |id: Option<&Oid>| -> Result<Vec<u8>> {
-                    Ok(match id {
-                        Some(id) => odb.read(*id)?.data().to_vec(),
-                        None => Vec::new(),
-                    })
-                };
-                diff_folder(&dir.join(name), &read(a)?, &read(b)?, &mut out);
             }
         }
         self.pair_renames(commit, out)

@@ -53,7 +53,7 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
             if let Some(shard) = name.to_str().filter(|n| layout::is_shard_name(n))
                 && entry.file_type().is_ok_and(|t| t.is_dir())
             {
-                list_shard(kind, layout, shard, &entry.path(), &mut found, &mut diags);
+                list_top_shard(kind, layout, shard, &entry.path(), &mut found, &mut diags);
                 continue;
             }
             let Some(name) = name.to_str() else {
@@ -91,8 +91,46 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
     (found, diags)
 }
 
-/// Lists the record files of one shard folder (`contacts/3f/`). Files in the wrong shard, and
-/// shards in a flat workspace, are not read: kith would look for them elsewhere and write
+/// Lists the shard folders inside a first-level one (`contacts/3f/a/`). A record file right in
+/// it (`contacts/3f/ada.md`, one level short) is not read, and reported like one in the wrong
+/// shard.
+fn list_top_shard(
+    kind: Kind,
+    layout: Layout,
+    top: &str,
+    dir: &Path,
+    found: &mut Vec<Found>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        diags.push(
+            Diagnostic::error("unreadable", "cannot read the folder")
+                .in_file(format!("{}/{top}/", kind.dir())),
+        );
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if layout::is_subshard_name(name) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let shard = format!("{top}/{name}");
+            list_shard(kind, layout, &shard, &entry.path(), found, diags);
+            continue;
+        }
+        if name.starts_with('.') {
+            if name.ends_with(".kith-tmp") {
+                diags.push(leftover(kind, &format!("{top}/{name}")));
+            }
+            continue;
+        }
+        if let Some(id) = name.strip_suffix(".md") {
+            diags.push(misplaced(kind, id, layout).in_file(format!("{}/{top}/{name}", kind.dir())));
+        }
+    }
+}
+
+/// Lists the record files of one shard folder (`contacts/3f/a/`). Files in the wrong shard,
+/// and shards in a flat workspace, are not read: kith would look for them elsewhere and write
 /// beside them, so they are reported with the command that puts them in place.
 fn list_shard(
     kind: Kind,
@@ -387,17 +425,27 @@ pub fn load_commit(
         };
         for e in sub.iter() {
             let Ok(name) = e.name() else { continue };
-            // A shard folder (`contacts/3f/`): its files, one level down.
+            // A shard folder (`contacts/3f/`): its files, two levels down (`3f/a/ada.md`).
             if e.kind() == Some(git2::ObjectType::Tree) && layout::is_shard_name(name) {
-                let Ok(shard) = repo.git.find_tree(e.id()) else {
+                let Ok(top) = repo.git.find_tree(e.id()) else {
                     continue;
                 };
-                for f in shard.iter() {
-                    let Ok(file) = f.name() else { continue };
-                    if let Some((kind, id)) = repo.record_of(&dir.join(name).join(file))
-                        && f.kind() == Some(git2::ObjectType::Blob)
-                    {
-                        blobs.push((kind, id, f.id()));
+                for s in top.iter() {
+                    let Ok(sub) = s.name() else { continue };
+                    if s.kind() != Some(git2::ObjectType::Tree) || !layout::is_subshard_name(sub) {
+                        continue;
+                    }
+                    let Ok(shard) = repo.git.find_tree(s.id()) else {
+                        continue;
+                    };
+                    for f in shard.iter() {
+                        let Ok(file) = f.name() else { continue };
+                        if let Some((kind, id)) =
+                            repo.record_of(&dir.join(name).join(sub).join(file))
+                            && f.kind() == Some(git2::ObjectType::Blob)
+                        {
+                            blobs.push((kind, id, f.id()));
+                        }
                     }
                 }
                 continue;

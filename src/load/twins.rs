@@ -47,10 +47,9 @@ fn key(id: &str) -> String {
 }
 
 fn collision(first: &Found, other: &Found) -> Diagnostic {
-    let dir = first.kind.dir();
     let (a, b) = (
-        format!("{dir}/{}.md", first.id),
-        format!("{dir}/{}.md", other.id),
+        crate::record::layout::rel(first.kind, &first.id),
+        crate::record::layout::rel(other.kind, &other.id),
     );
     let nfc = |s: &str| {
         icu_normalizer::ComposingNormalizerBorrowed::new_nfc()

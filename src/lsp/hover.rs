@@ -16,7 +16,10 @@ pub fn hover(server: &Server, p: HoverParams) -> Option<Hover> {
         Some((Referent::Record(kind, id), span)) => {
             let card = match server.live.index.get(kind, &id) {
                 Some(r) => card(server, r),
-                None => format!("No {kind} `{id}`: {}/{id}.md does not exist.", kind.dir()),
+                None => format!(
+                    "No {kind} `{id}`: {} does not exist.",
+                    crate::record::layout::rel(kind, &id)
+                ),
             };
             (card, Some(span))
         }

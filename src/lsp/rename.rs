@@ -58,8 +58,8 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
     let index = &server.live.index;
     let Some(old) = index.get(kind, id) else {
         return Err(refused(format!(
-            "there is no {kind} `{id}` to rename ({}/{id}.md does not exist)",
-            kind.dir()
+            "there is no {kind} `{id}` to rename ({} does not exist)",
+            crate::record::layout::rel(kind, id)
         )));
     };
     if !crate::record::parse::is_valid_id(new) {
@@ -79,8 +79,8 @@ pub fn plan(server: &Server, kind: Kind, id: &str, new: &str) -> Result<Workspac
             .exists()
     {
         return Err(refused(format!(
-            "{}/{new}.md already exists; pick another id, or merge the two with `kith merge`",
-            kind.dir()
+            "{} already exists; pick another id, or merge the two with `kith merge`",
+            crate::record::layout::rel(kind, new)
         )));
     }
     let keep = Record::new(kind, new);

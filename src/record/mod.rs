@@ -61,8 +61,8 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.dir() == dir)
     }
 
-    /// A workspace-relative record path, `contacts/ada.md` or `contacts/3f/ada.md` (its own
-    /// shard) → (person, `ada`): the inverse of [`Record::path`] in either layout. Files in
+    /// A workspace-relative record path, `contacts/ada.md` or `contacts/3f/a/ada.md` (its
+    /// own shard) → (person, `ada`): the inverse of [`Record::path`] in either layout. Files in
     /// other folders and hidden files are not records.
     pub fn of_path(path: &str) -> Option<(Kind, &str)> {
         crate::record::layout::of_path(path)

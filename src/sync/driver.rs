@@ -14,12 +14,12 @@ pub const ATTRIBUTES: [&str; 3] = [
     "deals/*.md merge=kith",
 ];
 
-/// The lines that send record files of the sharded layout (`contacts/3f/ada.md`) to the
+/// The lines that send record files of the sharded layout (`contacts/3f/a/ada.md`) to the
 /// driver: added to [`ATTRIBUTES`] when the workspace is sharded.
 pub const SHARDED_ATTRIBUTES: [&str; 3] = [
-    "contacts/*/*.md merge=kith",
-    "companies/*/*.md merge=kith",
-    "deals/*/*.md merge=kith",
+    "contacts/*/*/*.md merge=kith",
+    "companies/*/*/*.md merge=kith",
+    "deals/*/*/*.md merge=kith",
 ];
 
 const HOOK_MARK: &str = "# Installed by kith";
@@ -183,15 +183,15 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, repo_path: &str) -> Result<D
 }
 
 /// The workspace and kind of a record file (`<root>/contacts/x.md` with `<root>/kith.yaml`).
-/// In the sharded layout the file is one folder deeper (`<root>/contacts/3f/x.md`).
+/// In the sharded layout the file is two folders deeper (`<root>/contacts/3f/a/x.md`).
 fn record_location(file: &Path) -> Option<(PathBuf, Kind)> {
     let mut dir = file.parent()?;
-    if dir
-        .file_name()?
-        .to_str()
-        .is_some_and(crate::record::layout::is_shard_name)
+    let name = |d: &Path| d.file_name().and_then(|n| n.to_str()).map(str::to_string);
+    if name(dir).is_some_and(|n| crate::record::layout::is_subshard_name(&n))
+        && let Some(top) = dir.parent()
+        && name(top).is_some_and(|n| crate::record::layout::is_shard_name(&n))
     {
-        dir = dir.parent()?;
+        dir = top.parent()?;
     }
     let kind = Kind::from_dir(dir.file_name()?.to_str()?)?;
     let root = dir.parent()?;

@@ -1,5 +1,5 @@
 //! `kith migrate --layout`: moves every record file to where another layout keeps it
-//! (`contacts/ada.md` ↔ `contacts/3f/ada.md`) and sets `layout:` in kith.yaml, in one commit
+//! (`contacts/ada.md` ↔ `contacts/3f/a/ada.md`) and sets `layout:` in kith.yaml, in one commit
 //! of renames only: each moved file keeps its blob, so `git log --follow` and kith's history
 //! cross the migration, and a round trip flat → sharded → flat gives back the same trees.
 //!
@@ -58,14 +58,23 @@ pub fn migrate(root: &Path, config: &str, to: Layout, dry_run: bool) -> Result<M
         }
         std::fs::rename(&from, &to)
             .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
-        // A shard left empty goes: git keeps no empty folders either.
-        if let Some(dir) = from.parent()
-            && dir
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(layout::is_shard_name)
-        {
-            let _ = std::fs::remove_dir(dir);
+        // A shard left empty goes, and its first-level folder once that is empty too: git
+        // keeps no empty folders either. (Removing a folder that is not empty fails.)
+        let name = |d: &Path| d.file_name().and_then(|n| n.to_str()).map(str::to_string);
+        if let Some(dir) = from.parent() {
+            if name(dir).is_some_and(|n| layout::is_subshard_name(&n))
+                && dir
+                    .parent()
+                    .and_then(name)
+                    .is_some_and(|n| layout::is_shard_name(&n))
+            {
+                let _ = std::fs::remove_dir(dir);
+                if let Some(top) = dir.parent() {
+                    let _ = std::fs::remove_dir(top);
+                }
+            } else if name(dir).is_some_and(|n| layout::is_shard_name(&n)) {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
     }
     let write = |path: PathBuf, text: &str, old: &str| -> Result<()> {
@@ -137,15 +146,20 @@ fn plan_moves(root: &Path, to: Layout) -> Result<Vec<(String, String)>> {
             };
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
             if is_dir && layout::is_shard_name(&name) {
-                let Ok(inner) = std::fs::read_dir(entry.path()) else {
-                    continue;
-                };
-                for f in inner.flatten() {
-                    if let Ok(file) = f.file_name().into_string()
-                        && let Some(id) = record_id(&file)
-                        && f.file_type().is_ok_and(|t| t.is_file())
+                // A shard folder: the files in its shards (`3f/a/ada.md`), and any right in it
+                // (`3f/ada.md`, one level short), which go into place like the rest.
+                let at = format!("{}/{name}", kind.dir());
+                files_in(&entry.path(), &at, &mut found);
+                for sub in std::fs::read_dir(entry.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    if let Ok(sub_name) = sub.file_name().into_string()
+                        && layout::is_subshard_name(&sub_name)
+                        && sub.file_type().is_ok_and(|t| t.is_dir())
                     {
-                        found.push((id.to_string(), format!("{}/{name}/{file}", kind.dir())));
+                        files_in(&sub.path(), &format!("{at}/{sub_name}"), &mut found);
                     }
                 }
             } else if let Some(id) = record_id(&name)
@@ -180,6 +194,18 @@ fn plan_moves(root: &Path, to: Layout) -> Result<Vec<(String, String)>> {
         }
     }
     Ok(moves)
+}
+
+/// The record files in the folder `dir` (at `rel` in the workspace): (id, path).
+fn files_in(dir: &Path, rel: &str, found: &mut Vec<(String, String)>) {
+    for f in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if let Ok(file) = f.file_name().into_string()
+            && let Some(id) = record_id(&file)
+            && f.file_type().is_ok_and(|t| t.is_file())
+        {
+            found.push((id.to_string(), format!("{rel}/{file}")));
+        }
+    }
 }
 
 /// The id of a record file's name (`ada.md` → `ada`); hidden and other files are none.
@@ -339,7 +365,10 @@ mod tests {
     fn attributes_follow_the_layout() {
         let flat = format!("*.png binary\n{}\n", ATTRIBUTES.join("\n"));
         let sharded = with_attributes(&flat, Layout::Sharded);
-        assert!(sharded.ends_with("deals/*/*.md merge=kith\n"), "{sharded}");
+        assert!(
+            sharded.ends_with("deals/*/*/*.md merge=kith\n"),
+            "{sharded}"
+        );
         assert_eq!(with_attributes(&sharded, Layout::Flat), flat);
         // Without the driver, nothing is added.
         assert_eq!(

@@ -44,10 +44,11 @@ pub fn classify(rel: &str, report_out: &str) -> Class {
     if let Some(kind) = Kind::from_dir(rel) {
         return Class::Folder(kind);
     }
-    // A shard folder of the sharded layout (`contacts/3f`): its kind's folder, listed again.
+    // A shard folder of the sharded layout (`contacts/3f`, `contacts/3f/a`): its kind's
+    // folder, listed again.
     if let Some((dir, shard)) = rel.split_once('/')
         && let Some(kind) = Kind::from_dir(dir)
-        && crate::record::layout::is_shard_name(shard)
+        && crate::record::layout::is_shard_folder(shard)
     {
         return Class::Folder(kind);
     }
@@ -87,9 +88,12 @@ mod tests {
             ("kith.yaml", Class::Config),
             ("contacts", Class::Folder(Kind::Person)),
             ("contacts/3f", Class::Folder(Kind::Person)),
-            // A record in its own shard is one; in another shard it is not.
-            ("contacts/38/ada.md", rec(Kind::Person, "ada")),
-            ("contacts/3f/ada.md", Class::Ignored),
+            ("contacts/3f/a", Class::Folder(Kind::Person)),
+            // A record in its own shard is one; in another shard, or one level short, not.
+            ("contacts/38/3/ada.md", rec(Kind::Person, "ada")),
+            ("contacts/3f/3/ada.md", Class::Ignored),
+            ("contacts/38/a/ada.md", Class::Ignored),
+            ("contacts/38/ada.md", Class::Ignored),
             (
                 "templates/week.html",
                 Class::Template("templates/week.html".into()),

@@ -83,16 +83,23 @@ impl Source {
     pub fn follow(&mut self, dir: &Path) {
         if dir.is_dir() {
             let _ = self.watch(dir);
-            // And its shard folders (`contacts/3f/`, `layout: sharded`).
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                if entry.file_type().is_ok_and(|t| t.is_dir())
-                    && entry
-                        .file_name()
-                        .to_str()
-                        .is_some_and(crate::record::layout::is_shard_name)
-                {
-                    let _ = self.watch(&entry.path());
+            // And its shard folders, both levels (`contacts/3f/`, `contacts/3f/a/`, `layout:
+            // sharded`): up to 4,352 watches per kind, which a low inotify limit refuses.
+            use crate::record::layout::{is_shard_name, is_subshard_name};
+            let mut refused = 0;
+            for top in subfolders(dir, is_shard_name) {
+                refused += usize::from(self.watch(&top).is_err());
+                for shard in subfolders(&top, is_subshard_name) {
+                    refused += usize::from(self.watch(&shard).is_err());
                 }
+            }
+            if refused > 0 && !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                crate::util::output::warn(&format!(
+                    "cannot watch {refused} shard folders of {}, so changes in them go unseen; \
+                     run `kith watch --poll`, or raise the limit \
+                     (`sudo sysctl fs.inotify.max_user_watches=524288`) and start again",
+                    dir.display()
+                ));
             }
         }
     }
@@ -193,4 +200,20 @@ fn relative(roots: &[&Path], p: &Path) -> String {
         .find_map(|r| p.strip_prefix(r).ok())
         .unwrap_or(p);
     rel.to_string_lossy().replace('\\', "/")
+}
+
+/// Whether [`Source::follow`] has said that it could not watch some shard folders (once is
+/// enough).
+static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The folders in `dir` whose names `keep` accepts.
+fn subfolders(dir: &Path, keep: fn(&str) -> bool) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.file_name().to_str().is_some_and(keep))
+        .map(|e| e.path())
+        .collect()
 }

@@ -1,4 +1,4 @@
-//! The sharded layout (`layout: sharded`, `contacts/3f/ada.md`) and `kith migrate --layout`:
+//! The sharded layout (`layout: sharded`, `contacts/3f/a/ada.md`) and `kith migrate --layout`:
 //! the example workspace migrated answers every command as the flat one does, sync and the
 //! merge driver work across clones, and a migration is one commit of renames that a round
 //! trip undoes to the same trees.
@@ -7,20 +7,21 @@ use crate::harness::*;
 use std::path::Path;
 
 /// The shard of an id, computed here independently of kith: the top byte of the 32-bit
-/// FNV-1a hash of its bytes, as two hex digits.
+/// FNV-1a hash of its bytes as two hex digits, then its next four bits as one (`3f/a`).
 fn shard(id: &str) -> String {
     let mut h: u32 = 0x811c_9dc5;
     for b in id.bytes() {
         h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
     }
-    format!("{:02x}", h >> 24)
+    format!("{:02x}/{:x}", h >> 24, (h >> 20) & 0xf)
 }
 
 fn sharded_path(kind: &str, id: &str) -> String {
     format!("{kind}/{}/{id}.md", shard(id))
 }
 
-/// Output with every sharded record path (`contacts/3f/ada.md`) written flat (`contacts/ada.md`).
+/// Output with every sharded record path (`contacts/3f/a/ada.md`) written flat
+/// (`contacts/ada.md`).
 fn unshard(text: &str) -> String {
     let mut out = text.to_string();
     for kind in ["contacts", "companies", "deals"] {
@@ -30,13 +31,11 @@ fn unshard(text: &str) -> String {
         while let Some(at) = rest.find(&marker) {
             let after = &rest[at + marker.len()..];
             let b = after.as_bytes();
-            let sharded = b.len() > 3
-                && b[2] == b'/'
-                && b[..2]
-                    .iter()
-                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+            let hex = |c: &u8| c.is_ascii_hexdigit() && !c.is_ascii_uppercase();
+            let sharded =
+                b.len() > 5 && b[2] == b'/' && b[4] == b'/' && b[..2].iter().all(hex) && hex(&b[3]);
             done.push_str(&rest[..at + marker.len()]);
-            rest = if sharded { &after[3..] } else { after };
+            rest = if sharded { &after[5..] } else { after };
         }
         done.push_str(rest);
         out = done;
@@ -141,10 +140,8 @@ fn migrate_moves_every_record_in_one_commit_of_renames_and_back_to_the_same_tree
     ws.assert_untouched();
     assert_eq!(tree(ws.path(), "HEAD"), flat_tree);
     assert!(ws.file("contacts/ahmed-el-sayed.md").is_file());
-    assert!(
-        !ws.file(&format!("contacts/{}", shard("ahmed-el-sayed")))
-            .exists()
-    );
+    let top = &shard("ahmed-el-sayed")[..2];
+    assert!(!ws.file(&format!("contacts/{top}")).exists());
 }
 
 #[test]
@@ -182,6 +179,94 @@ fn a_record_outside_its_shard_is_reported_not_lost() {
     ws.kith(&["migrate", "--layout", "sharded"]).ok();
     assert!(ws.file(&sharded_path("contacts", "zed-new")).is_file());
     ws.kith(&["check"]).ok();
+}
+
+/// A file one level short (`contacts/3f/ada.md`, where one-level sharding kept it) or in
+/// another shard is reported by `kith check`, not read, and put in place by `kith migrate`
+/// whichever way it goes: never ignored, never lost.
+#[test]
+fn a_record_one_level_short_or_in_another_shard_is_reported_and_migrated() {
+    let ws = sharded();
+    let short = format!("contacts/{}/zed-short.md", &shard("zed-short")[..2]);
+    let other = if shard("zed-other") == "00/0" {
+        "00/1"
+    } else {
+        "00/0"
+    };
+    let wrong = format!("contacts/{other}/zed-other.md");
+    let short_text = "---\nname: Zed Short\n---\n";
+    let wrong_text = "---\nname: Zed Other\n---\n";
+    ws.write(&short, short_text);
+    ws.write(&wrong, wrong_text);
+    let run = ws.kith(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    for (path, id) in [(&short, "zed-short"), (&wrong, "zed-other")] {
+        assert!(out.contains(path.as_str()), "{path}: {out}");
+        assert!(
+            out.contains(&format!("({})", sharded_path("contacts", id))),
+            "{id}: {out}"
+        );
+    }
+    assert!(out.contains("kith migrate --layout sharded"), "{out}");
+    // Not read where they are: no such records yet.
+    ws.kith(&["show", "zed-short"]).fails(1);
+    commit_all(ws.path(), SAM, NOW, "files by hand");
+
+    // To flat: both land at their flat paths, bytes unchanged, and the folders they left go.
+    let out = ws.kith(&["migrate", "--layout", "flat"]).ok().to_string();
+    assert!(out.contains("to the flat layout in one commit"), "{out}");
+    assert_eq!(ws.read("contacts/zed-short.md"), short_text);
+    assert_eq!(ws.read("contacts/zed-other.md"), wrong_text);
+    assert!(!ws.file(&wrong).exists() && !ws.file(&short).exists());
+    let dirs: Vec<String> = std::fs::read_dir(ws.file("contacts"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(dirs, Vec::<String>::new());
+    ws.kith(&["check"]).ok();
+    ws.kith(&["show", "zed-short"]).ok();
+    assert_eq!(status(ws.path()), "");
+}
+
+#[test]
+fn a_record_outside_its_shard_goes_into_place_with_migrate() {
+    let ws = sharded();
+    let short = format!("contacts/{}/zed-short.md", &shard("zed-short")[..2]);
+    ws.write(&short, "---\nname: Zed Short\n---\n");
+    commit_all(ws.path(), SAM, NOW, "a file by hand");
+    let out = ws
+        .kith(&["migrate", "--layout", "sharded"])
+        .ok()
+        .to_string();
+    assert!(out.contains("to the sharded layout in one commit"), "{out}");
+    assert!(ws.file(&sharded_path("contacts", "zed-short")).is_file());
+    assert!(!ws.file(&short).exists());
+    ws.kith(&["check"]).ok();
+}
+
+/// What kith says about a record names its file where it is: a likely duplicate, found by
+/// comparing records, not by reading one file.
+#[test]
+fn diagnostics_name_records_by_their_sharded_paths() {
+    let ws = sharded();
+    let twin = sharded_path("contacts", "ahmed-twin");
+    ws.write(
+        &twin,
+        "---\nname: Ahmed Twin\nemail: ahmed.elsayed@rheintal-versicherung.example\n---\n",
+    );
+    let run = ws.kith(&["check"]);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert!(out.contains("[likely-duplicate]"), "{out}");
+    assert!(out.contains(&twin), "{out}");
+    assert!(
+        out.contains(&sharded_path("contacts", "ahmed-el-sayed")),
+        "{out}"
+    );
+    assert!(!out.contains("contacts/ahmed-el-sayed.md"), "{out}");
+    assert!(!out.contains("contacts/ahmed-twin.md"), "{out}");
 }
 
 #[test]
@@ -299,7 +384,7 @@ fn team() -> (Ws, std::path::PathBuf, std::path::PathBuf) {
     assert!(
         std::fs::read_to_string(sam.join(".gitattributes"))
             .unwrap()
-            .contains("contacts/*/*.md merge=kith")
+            .contains("contacts/*/*/*.md merge=kith")
     );
     (base, sam, priya)
 }

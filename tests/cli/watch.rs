@@ -543,3 +543,40 @@ fn an_error_whose_help_alone_changes_with_the_config_is_not_reported_fixed() {
         "the unchanged error was reported again: {lines:#?}"
     );
 }
+
+#[test]
+fn in_the_sharded_layout_records_in_new_shard_folders_are_followed() {
+    let ws = Ws::example();
+    ws.kith(&["migrate", "--layout", "sharded"]).ok();
+    let shard = |id: &str| {
+        let mut h: u32 = 0x811c_9dc5;
+        for b in id.bytes() {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        format!("{:02x}/{:x}", h >> 24, (h >> 20) & 0xf)
+    };
+    let mut w = Watch::start(&ws, 150);
+    let ahmed = format!("contacts/{}/ahmed-el-sayed.md", shard("ahmed-el-sayed"));
+    append(&ws, &ahmed, "- 2026-11-24 visit: /pricing\n");
+    let (lines, _) = w.settle(&ws);
+    assert!(
+        lines[0].starts_with(&format!("{ahmed}: score")),
+        "{lines:#?}"
+    );
+    // A record whose first-level shard folder does not exist yet: both folders are made,
+    // the record is read, and an edit to it afterwards is seen (the new folders are watched).
+    let id = (0..)
+        .map(|i| format!("new-person-{i}"))
+        .find(|id| !ws.file(&format!("contacts/{}", &shard(id)[..2])).exists())
+        .unwrap();
+    let rel = format!("contacts/{}/{id}.md", shard(&id));
+    ws.write(&rel, "---\nname: New Person\nlifecycle: lead\n---\n");
+    w.settle(&ws);
+    assert!(w.state().contains(&id), "{}", w.state());
+    append(&ws, &rel, "- 2026-11-24 visit: /pricing\n");
+    let (lines, _) = w.settle(&ws);
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("{rel}: "))),
+        "{lines:#?}"
+    );
+}

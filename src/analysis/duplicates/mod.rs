@@ -88,10 +88,9 @@ impl Pair {
 
     /// Workspace-relative paths of the two records: (keep, drop).
     pub fn paths(&self) -> (String, String) {
-        let dir = self.kind.dir();
         (
-            format!("{dir}/{}.md", self.keep),
-            format!("{dir}/{}.md", self.drop),
+            crate::record::layout::rel(self.kind, &self.keep),
+            crate::record::layout::rel(self.kind, &self.drop),
         )
     }
 }

@@ -9,14 +9,21 @@ use std::ffi::CStr;
 use std::fs::File;
 use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd};
+use std::sync::OnceLock;
 
-/// The three record folders, open.
+/// The three record folders, open; in the sharded layout also their first-level shard
+/// folders (`contacts/3f/`), each opened when first needed.
 pub struct Dirs {
     dirs: [Option<File>; 3],
+    /// 256 per kind when sharded, none when flat. One descriptor per first-level folder, not
+    /// per shard: 3 × 4,096 would pass the usual limit of 1,024 open files, and a lookup of
+    /// `a/ada.md` crosses one folder more than `ada.md` would, which costs little.
+    shards: Vec<OnceLock<Option<File>>>,
 }
 
 impl Dirs {
     pub fn open(ws: &Workspace) -> Dirs {
+        let sharded = crate::record::layout::current() == crate::record::layout::Layout::Sharded;
         Dirs {
             // A folder linked out of the workspace is never read (`load::list` says why).
             dirs: Kind::ALL.map(|k| {
@@ -25,6 +32,9 @@ impl Dirs {
                     .then(|| File::open(ws.dir(k)).ok())
                     .flatten()
             }),
+            shards: (0..if sharded { 3 * 256 } else { 0 })
+                .map(|_| OnceLock::new())
+                .collect(),
         }
     }
 
@@ -32,17 +42,58 @@ impl Dirs {
     /// this runs 100,000 times).
     fn at<'a>(&self, kind: Kind, id: &str, buf: &'a mut [u8; 256]) -> Option<(i32, &'a CStr)> {
         let dir = self.dirs[kind as usize].as_ref()?;
-        // `3f/` first in the sharded layout: the lookup crosses the shard folder.
-        let shard = crate::record::layout::current().shard(id);
-        let (s, n) = (shard.len(), shard.len() + id.len());
-        if n + 4 > buf.len() || id.as_bytes().contains(&0) {
+        if id.as_bytes().contains(&0) {
             return None;
         }
-        buf[..s].copy_from_slice(shard.as_bytes());
+        // Sharded: `a/ada.md` from the first-level shard folder (`3f/`), or `3f/a/ada.md` from
+        // the kind's folder if that one cannot be opened (too many open files).
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut prefix = [0u8; 5];
+        let (dir, p) = if self.shards.is_empty() {
+            (dir.as_raw_fd(), 0)
+        } else {
+            let (top, sub) = crate::record::layout::shard_numbers(id);
+            prefix = [
+                HEX[usize::from(top >> 4)],
+                HEX[usize::from(top & 0xf)],
+                b'/',
+                HEX[usize::from(sub)],
+                b'/',
+            ];
+            match self.shard_dir(kind, top) {
+                Some(fd) => {
+                    prefix.copy_within(3..5, 0);
+                    (fd, 2)
+                }
+                None => (dir.as_raw_fd(), 5),
+            }
+        };
+        let (s, n) = (p, p + id.len());
+        if n + 4 > buf.len() {
+            return None;
+        }
+        buf[..s].copy_from_slice(&prefix[..p]);
         buf[s..n].copy_from_slice(id.as_bytes());
         buf[n..n + 4].copy_from_slice(b".md\0");
         let name = CStr::from_bytes_with_nul(&buf[..n + 4]).ok()?;
-        Some((dir.as_raw_fd(), name))
+        Some((dir, name))
+    }
+
+    /// The descriptor of the first-level shard folder `top` of `kind`'s folder, opened the
+    /// first time it is asked for; `None` when flat or when it cannot be opened.
+    fn shard_dir(&self, kind: Kind, top: u8) -> Option<i32> {
+        let dir = self.dirs[kind as usize].as_ref()?;
+        let at = kind as usize * 256 + usize::from(top);
+        let slot = self.shards.get(at)?;
+        let file = slot.get_or_init(|| {
+            let name = std::ffi::CString::new(format!("{top:02x}")).ok()?;
+            let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+            // SAFETY: a valid descriptor and a NUL-terminated name.
+            let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
+            // SAFETY: a descriptor just opened and owned by nothing else.
+            (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
+        });
+        file.as_ref().map(AsRawFd::as_raw_fd)
     }
 
     /// The stamp of `<folder>/<id>.md`, if it is a regular file (links are not followed).

@@ -30,7 +30,7 @@ pub fn of_changes(cfg: &Config, written: &[Written]) -> Vec<Found> {
     written
         .par_iter()
         .filter_map(|(kind, id, old, new)| {
-            let rel = format!("{}/{id}.md", kind.dir());
+            let rel = crate::record::layout::rel(*kind, id);
             let diags = |text: &str| {
                 crate::record::parse::parse(*kind, id, &rel, text.as_bytes(), cfg).diags
             };
@@ -53,8 +53,8 @@ fn messages(kind: Kind, id: &str, diags: Vec<Diagnostic>) -> Vec<String> {
         .into_iter()
         .map(|d| {
             format!(
-                "{}/{id}.md: {} (kith check would say so)",
-                kind.dir(),
+                "{}: {} (kith check would say so)",
+                crate::record::layout::rel(kind, id),
                 d.message
             )
         })

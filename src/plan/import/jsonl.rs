@@ -135,7 +135,7 @@ pub fn plan(
             });
             continue;
         };
-        let rel = format!("{}/{}.md", i.kind.dir(), i.id);
+        let rel = crate::record::layout::rel(i.kind, &i.id);
         let theirs = parse::parse(i.kind, &i.id, &rel, i.text.as_bytes(), &index.config).record;
         plan.compare(i.origin, local, &theirs, overwrite);
     }
