@@ -579,6 +579,11 @@ impl Repo {
             // Its path in either layout: `kith migrate` moves it from one to the other (a
             // rename to the same id, which makes no event).
             let paths = self.paths_of(kind, &current);
+            // Most commits leave the record alone: its entry is looked up in the two trees
+            // (a few small trees in the sharded layout) rather than diffed.
+            if !self.touches(oid, &paths)? {
+                continue;
+            }
             // Find renames to this path: a full diff only for commits that touch it.
             let (commit, changes) = self.changes(oid, &paths)?;
             if changes.is_empty() {
@@ -621,7 +626,7 @@ impl Repo {
         for (old, rename_at, rename) in &renames {
             let paths = self.paths_of(kind, old);
             for (at, &oid) in commits.iter().enumerate().take(*rename_at) {
-                if found.iter().any(|(a, _, _)| *a == at) {
+                if found.iter().any(|(a, _, _)| *a == at) || !self.touches(oid, &paths)? {
                     continue;
                 }
                 let (commit, changes) = self.changes(oid, &paths)?;
@@ -641,6 +646,24 @@ impl Repo {
         }
         found.sort_by_key(|(at, _, _)| std::cmp::Reverse(*at));
         Ok(found.into_iter().map(|(_, c, e)| (c, e)).collect())
+    }
+
+    /// Whether a commit changed what is at any of `paths` (its blob or mode, or whether it is
+    /// there at all) against its first parent: what a diff limited to those paths would list.
+    fn touches(&self, oid: Oid, paths: &[PathBuf]) -> Result<bool> {
+        let commit = self.git.find_commit(oid)?;
+        let tree = commit.tree()?;
+        let parent = match commit.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let at = |t: Option<&git2::Tree>, p: &Path| {
+            t.and_then(|t| t.get_path(p).ok())
+                .map(|e| (e.id(), e.filemode()))
+        };
+        Ok(paths
+            .iter()
+            .any(|p| at(Some(&tree), p) != at(parent.as_ref(), p)))
     }
 
     /// The file a commit renamed to `path`, if it did (compared with its first parent).
