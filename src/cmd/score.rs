@@ -63,13 +63,9 @@ fn from_cache(ws: &Workspace, args: &ScoreArgs) -> Option<Result<ExitCode>> {
     let (derived, _) = Derived::compute(index, date);
     let slot = index.slot(Kind::Person, &around.id)?;
     let stored = &around.derived;
-    let stored_segments: Vec<&str> = (0..stored.segments.len())
-        .filter(|&s| stored.is_member(around.pos, s))
-        .map(|s| stored.segments[s].0.as_str())
-        .collect();
     let score = derived.score(slot)?;
     if stored.scores.get(around.pos).copied().flatten() != Some(score)
-        || derived.segments_of(slot) != stored_segments
+        || derived.segments_of(slot) != stored.segments_of(around.pos)
     {
         return None;
     }

@@ -32,10 +32,7 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
             index: &around.index,
             r,
             score: d.scores.get(around.pos).copied().flatten(),
-            segments: (0..d.segments.len())
-                .filter(|&s| d.is_member(around.pos, s))
-                .map(|s| d.segments[s].0.as_str())
-                .collect(),
+            segments: d.segments_of(around.pos),
             diags: around.diags.iter().filter(|d| d.path == r.path()).collect(),
         };
         return print(ws, &args, &shown);

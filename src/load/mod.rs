@@ -102,11 +102,7 @@ fn list_top_shard(
     found: &mut Vec<Found>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        diags.push(
-            Diagnostic::error("unreadable", "cannot read the folder")
-                .in_file(format!("{}/{top}/", kind.dir())),
-        );
+    let Some(entries) = shard_entries(kind, top, dir, diags) else {
         return;
     };
     for entry in entries.flatten() {
@@ -117,10 +113,7 @@ fn list_top_shard(
             list_shard(kind, layout, &shard, &entry.path(), found, diags);
             continue;
         }
-        if name.starts_with('.') {
-            if name.ends_with(".kith-tmp") {
-                diags.push(leftover(kind, &format!("{top}/{name}")));
-            }
+        if hidden(kind, top, name, diags) {
             continue;
         }
         if let Some(id) = name.strip_suffix(".md") {
@@ -140,20 +133,13 @@ fn list_shard(
     found: &mut Vec<Found>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        diags.push(
-            Diagnostic::error("unreadable", "cannot read the folder")
-                .in_file(format!("{}/{shard}/", kind.dir())),
-        );
+    let Some(entries) = shard_entries(kind, shard, dir, diags) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        if name.starts_with('.') {
-            if name.ends_with(".kith-tmp") {
-                diags.push(leftover(kind, &format!("{shard}/{name}")));
-            }
+        if hidden(kind, shard, name, diags) {
             continue;
         }
         let Some(id) = name.strip_suffix(".md") else {
@@ -171,6 +157,33 @@ fn list_shard(
             file_type: entry.file_type().ok(),
         });
     }
+}
+
+/// The entries of the shard folder `shard` (`3f` or `3f/a`) of `kind`'s folder; `None`, with
+/// the problem reported, when it cannot be read.
+fn shard_entries(
+    kind: Kind,
+    shard: &str,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<std::fs::ReadDir> {
+    let entries = std::fs::read_dir(dir);
+    if entries.is_err() {
+        diags.push(
+            Diagnostic::error("unreadable", "cannot read the folder")
+                .in_file(format!("{}/{shard}/", kind.dir())),
+        );
+    }
+    entries.ok()
+}
+
+/// Whether `name` in the shard folder `shard` is hidden (never a record); a temporary file a
+/// killed write left is reported.
+fn hidden(kind: Kind, shard: &str, name: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    if name.starts_with('.') && name.ends_with(".kith-tmp") {
+        diags.push(leftover(kind, &format!("{shard}/{name}")));
+    }
+    name.starts_with('.')
 }
 
 /// A record file that is not where kith.yaml's `layout:` keeps it: not loaded.

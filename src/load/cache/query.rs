@@ -54,10 +54,7 @@ impl Selected {
     /// The segments the record at `pos` is in, in kith.yaml's order.
     pub fn segments_of(&self, pos: usize) -> Vec<&str> {
         match &self.derived {
-            Some(d) => (0..d.segments.len())
-                .filter(|&s| d.is_member(pos, s))
-                .map(|s| d.segments[s].0.as_str())
-                .collect(),
+            Some(d) => d.segments_of(pos),
             None => Vec::new(),
         }
     }
@@ -87,14 +84,10 @@ impl Computed for Stored<'_> {
     }
 
     fn segments_of(&self, slot: usize) -> Vec<&str> {
-        let d = self.0;
-        if slot >= d.scores.len() {
+        if slot >= self.0.scores.len() {
             return Vec::new();
         }
-        (0..d.segments.len())
-            .filter(|&s| d.is_member(slot, s))
-            .map(|s| d.segments[s].0.as_str())
-            .collect()
+        self.0.segments_of(slot)
     }
 }
 

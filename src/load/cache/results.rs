@@ -74,6 +74,14 @@ impl StoredDerived {
         self.members[i * self.stride() + s / 8] & (1 << (s % 8)) != 0
     }
 
+    /// The names of the segments the record at `i` is in, in kith.yaml's order.
+    pub fn segments_of(&self, i: usize) -> Vec<&str> {
+        (0..self.segments.len())
+            .filter(|&s| self.is_member(i, s))
+            .map(|s| self.segments[s].0.as_str())
+            .collect()
+    }
+
     /// The membership bits of one record, packed.
     pub fn pack(bits: impl IntoIterator<Item = bool>, out: &mut Vec<u8>) {
         let start = out.len();
