@@ -76,26 +76,33 @@ impl Folders {
     }
 }
 
+/// The entries of a raw git tree object, `<octal mode> <name>\0<20-byte id>` each, as (mode,
+/// name, id) in the tree's order; a truncated entry ends them.
+fn tree_entries(raw: &[u8]) -> impl Iterator<Item = (&[u8], &[u8], &[u8])> {
+    let mut rest = raw;
+    std::iter::from_fn(move || {
+        let space = memchr::memchr(b' ', rest)?;
+        let nul = space + memchr::memchr(0, &rest[space..])?;
+        if rest.len() < nul + 21 {
+            return None;
+        }
+        let entry = (
+            &rest[..space],
+            &rest[space + 1..nul],
+            &rest[nul + 1..nul + 21],
+        );
+        rest = &rest[nul + 21..];
+        Some(entry)
+    })
+}
+
 /// The files (not folders or submodules) of a raw git tree object, as (name, 20-byte id), in
 /// the tree's order, which for files alone is byte order.
 fn tree_files(raw: &[u8]) -> Vec<(&[u8], &[u8])> {
-    let mut out = Vec::new();
-    let mut rest = raw;
-    // Each entry: `<octal mode> <name>\0<20-byte id>`.
-    while let Some(space) = memchr::memchr(b' ', rest) {
-        let Some(nul) = memchr::memchr(0, &rest[space..]).map(|n| space + n) else {
-            break;
-        };
-        if rest.len() < nul + 21 {
-            break;
-        }
-        let mode = &rest[..space];
-        if mode.first() == Some(&b'1') && mode != b"160000" {
-            out.push((&rest[space + 1..nul], &rest[nul + 1..nul + 21]));
-        }
-        rest = &rest[nul + 21..];
-    }
-    out
+    tree_entries(raw)
+        .filter(|(mode, _, _)| mode.first() == Some(&b'1') && *mode != b"160000")
+        .map(|(_, name, id)| (name, id))
+        .collect()
 }
 
 /// The files that differ between two versions of the record folder `dir` (raw tree objects),
@@ -147,25 +154,12 @@ fn diff_folder(dir: &Path, old: &[u8], new: &[u8], out: &mut Vec<FileChange>) {
 /// The folders of a raw git tree object whose names `is_shard` accepts (`3f` in a record
 /// folder, `a` in a shard folder, `layout: sharded`), by name; other folders hold no records.
 fn tree_folders(raw: &[u8], is_shard: fn(&str) -> bool) -> std::collections::HashMap<&[u8], Oid> {
-    let mut out = std::collections::HashMap::new();
-    let mut rest = raw;
-    while let Some(space) = memchr::memchr(b' ', rest) {
-        let Some(nul) = memchr::memchr(0, &rest[space..]).map(|n| space + n) else {
-            break;
-        };
-        if rest.len() < nul + 21 {
-            break;
-        }
-        let name = &rest[space + 1..nul];
-        if &rest[..space] == b"40000"
-            && std::str::from_utf8(name).is_ok_and(is_shard)
-            && let Ok(id) = Oid::from_bytes(&rest[nul + 1..nul + 21])
-        {
-            out.insert(name, id);
-        }
-        rest = &rest[nul + 21..];
-    }
-    out
+    tree_entries(raw)
+        .filter(|(mode, name, _)| {
+            *mode == b"40000" && std::str::from_utf8(name).is_ok_and(is_shard)
+        })
+        .filter_map(|(_, name, id)| Some((name, Oid::from_bytes(id).ok()?)))
+        .collect()
 }
 
 /// The folders named as `is_shard` accepts whose tree differs between two versions of a raw
