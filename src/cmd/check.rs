@@ -65,14 +65,6 @@ fn diagnostics(ws: &Workspace) -> (Vec<Diagnostic>, usize) {
     }
     let index = super::load_quiet(ws);
     let diags = crate::analysis::diagnostics(index);
-    let records = index.len();
-    if let Some(key) = index.cache_key {
-        cache::remember(ws, key, |r| {
-            r.check = Some(cache::results::Check {
-                diags: diags.clone(),
-                records,
-            })
-        });
-    }
-    (diags, records)
+    cache::remember_check(ws, index, &diags);
+    (diags, index.len())
 }

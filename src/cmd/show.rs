@@ -45,14 +45,7 @@ pub fn run(ws: &Workspace, args: ShowArgs) -> Result<ExitCode> {
     let derived = super::derive(ws, index, None).ok();
     let all = crate::analysis::diagnostics(index);
     // Remembered as `kith check` remembers them, so that the next card comes from the cache.
-    if let Some(key) = index.cache_key {
-        cache::remember(ws, key, |stored| {
-            stored.check = Some(cache::results::Check {
-                diags: all.clone(),
-                records: index.len(),
-            })
-        });
-    }
+    cache::remember_check(ws, index, &all);
     let shown = Shown {
         index,
         r,

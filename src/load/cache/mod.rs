@@ -440,6 +440,19 @@ pub fn remember(ws: &Workspace, key: u128, update: impl FnOnce(&mut results::Res
     }
 }
 
+/// Remembers what `kith check` finds in a freshly loaded index (every diagnostic), so that
+/// the next `kith check` or card on the same files answers from the cache.
+pub fn remember_check(ws: &Workspace, index: &crate::index::Index, diags: &[Diagnostic]) {
+    if let Some(key) = index.cache_key {
+        remember(ws, key, |r| {
+            r.check = Some(results::Check {
+                diags: diags.to_vec(),
+                records: index.len(),
+            })
+        });
+    }
+}
+
 /// Remembers the scores and segments of a freshly loaded index (unless they are already).
 pub fn remember_derived(
     ws: &Workspace,
