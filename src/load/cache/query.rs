@@ -176,9 +176,7 @@ fn decode(
         as_of: q.as_of.unwrap_or_default(),
         computed: stored.as_ref().map(|s| s as &dyn Computed),
     };
-    let run = super::CHUNK
-        .min(chosen.len().div_ceil(4 * rayon::current_num_threads()))
-        .max(1);
+    let run = run_len(chosen.len());
     let runs: Option<Vec<Vec<(usize, Record)>>> = chosen
         .par_chunks(run)
         .map(|run| {
@@ -372,9 +370,7 @@ fn heads(
     let chosen: Vec<usize> = (0..records.entries.len())
         .filter(|&i| records.entries[i].kind == kind)
         .collect();
-    let run = super::CHUNK
-        .min(chosen.len().div_ceil(4 * rayon::current_num_threads()))
-        .max(1);
+    let run = run_len(chosen.len());
     let wanted = |k: &str| fields.contains(&k);
     let runs: Option<Vec<Vec<usize>>> = chosen
         .par_chunks(run)
@@ -391,4 +387,12 @@ fn heads(
         })
         .collect();
     Some(runs?.into_iter().flatten().collect())
+}
+
+/// How many neighbouring entries of `n` chosen ones a thread reads at once: at most
+/// [`super::CHUNK`], and small enough to give every core four runs.
+fn run_len(n: usize) -> usize {
+    super::CHUNK
+        .min(n.div_ceil(4 * rayon::current_num_threads()))
+        .max(1)
 }
