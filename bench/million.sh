@@ -21,6 +21,7 @@
 # end unless KEEP=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 n=${1:-1000000}
 layout=${LAYOUT:-sharded}
 export KITH_TODAY=2026-11-25 GIT_CONFIG_NOSYSTEM=1
@@ -169,24 +170,7 @@ rm -rf "$target"
 # Hugo: one list page reading every record's frontmatter (as bench/scale.sh builds it).
 if command -v hugo >/dev/null; then
     site="$work/hugo"
-    mkdir -p "$site/layouts"
-    cat >"$site/hugo.toml" <<EOT
-baseURL = "http://example.invalid/"
-title = "records"
-contentDir = "$ws"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "404", "section"]
-[[cascade]]
-  [cascade._build]
-    render = "never"
-    list = "always"
-  [cascade._target]
-    kind = "page"
-EOT
-    cat >"$site/layouts/index.html" <<'EOT'
-<!doctype html><html><head><title>Records</title></head><body><table>
-{{ range sort .Site.RegularPages ".Params.lifecycle" }}<tr><td>{{ .Params.name }}</td><td>{{ .Params.lifecycle }}</td><td>{{ .Params.owner }}</td></tr>
-{{ end }}</table></body></html>
-EOT
+    hugo_site "$site" "$ws"
     rm -rf "$site/public"
     measure "hugo: one list page" timeout 1800 hugo --quiet -s "$site" -d "$site/public"
     echo "    $(grep -c '<tr><td>' "$site/public/index.html" 2>/dev/null || echo 0) rows"

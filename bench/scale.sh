@@ -26,6 +26,7 @@
 # bench/report.sh, bench/watch.sh and bench/workflows.sh measure the other figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 runs=${RUNS:-5}
@@ -142,25 +143,7 @@ for n in "${sizes[@]}"; do
         "$kith" gen "$ws" --records "$n" --seed 42 >/dev/null
     fi
     site="$work/hugo-$n"
-    mkdir -p "$site/layouts"
-    cat >"$site/hugo.toml" <<EOF
-baseURL = "http://example.invalid/"
-title = "records"
-contentDir = "$ws"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "404", "section"]
-[[cascade]]
-  [cascade._build]
-    render = "never"
-    list = "always"
-  [cascade._target]
-    kind = "page"
-EOF
-    cat >"$site/layouts/index.html" <<'EOF'
-<!doctype html><html><head><title>Records</title></head><body><table>
-<tr><th>Name</th><th>Lifecycle</th><th>Owner</th></tr>
-{{ range sort .Site.RegularPages ".Params.lifecycle" }}<tr><td>{{ .Params.name }}</td><td>{{ .Params.lifecycle }}</td><td>{{ .Params.owner }}</td></tr>
-{{ end }}</table></body></html>
-EOF
+    hugo_site "$site" "$ws"
     out="$work/report-snapshot-$n"
     echo
     echo "== $n records ($(du -sh --exclude=.kith "$ws" | cut -f1) on disk); medians of $runs runs"
