@@ -22,6 +22,11 @@ pub fn run(ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
 /// The watch loop; `renders` hears of each render and of the record pages still to render
 /// (`kith serve` reloads its pages, and serves a page only once it is rendered).
 pub(super) fn run_with(mut ws: Workspace, args: WatchArgs, renders: &Renders) -> Result<ExitCode> {
+    // Other commands in this workspace trust the cache on the monitor's word meanwhile; not
+    // when polling, where native notification is said to miss changes.
+    let _monitor = (!args.once && !args.poll)
+        .then(|| crate::watch::monitor::start(&ws))
+        .flatten();
     let mut live = Live::new(crate::load::load(&ws), ws.today()?);
     let mut batches = 0usize;
     dump(&live, args.dump_state.as_deref(), batches)?;

@@ -229,8 +229,9 @@ fn leftover(kind: Kind, name: &str) -> Diagnostic {
 
 /// Loads the whole workspace.
 pub fn load(ws: &Workspace) -> Index {
+    let token = crate::load::cache::monitor_token(ws);
     let (found, mut folder_diags) = list(ws);
-    let loaded = crate::load::cache::load(ws, &found, &folder_diags);
+    let loaded = crate::load::cache::load(ws, &found, &folder_diags, token);
     drop(found);
     let mut index = Index::build(ws.config.clone(), loaded.parsed);
     index.cache_key = loaded.key;

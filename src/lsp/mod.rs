@@ -182,9 +182,12 @@ fn watch(root: &Path, poll: bool) -> Receiver<Batch> {
             return rx;
         }
     };
+    let monitor = (!poll).then(|| crate::watch::monitor::start(&ws)).flatten();
     let spawned = std::thread::Builder::new()
         .name("kith-lsp-watch".into())
         .spawn(move || {
+            // Kept as long as the server follows the files.
+            let _monitor = monitor;
             while let Some((batch, errors)) = source.next_batch(&ws, debounce) {
                 for e in errors {
                     eprintln!("kith lsp: {e}");

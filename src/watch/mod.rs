@@ -4,7 +4,8 @@
 //! [`filter`] drops the noise editors and git make; [`step`] reads the changed files again
 //! (the only I/O here) and hands them to [`apply`], which updates the index and says what each
 //! change caused. [`summary`] renders the whole state canonically, so the tests can compare a
-//! watched workspace with a cold load of the same files.
+//! watched workspace with a cold load of the same files. [`monitor`] runs beside the watcher
+//! and tells other kith commands whether any record file changed.
 
 pub mod affected;
 pub mod apply;
@@ -12,6 +13,7 @@ pub mod batch;
 pub mod duplicates;
 pub mod filter;
 pub mod live;
+pub mod monitor;
 pub mod serve;
 pub mod source;
 pub mod summary;

@@ -200,13 +200,22 @@ const CARDS: &[&[&str]] = &[
     &["score", "contacts/ben-carver", "--format", "json"],
 ];
 
+/// How many of the runs with the cache each path answered.
+#[derive(Default)]
+struct Answered {
+    /// Queries answered lazily, with the cache current.
+    lazy: usize,
+    /// Cards and scores answered from the cache, with the cache current.
+    cards: usize,
+    /// Runs of either kind that took a running watcher's word that no file changed.
+    vouched: usize,
+}
+
 /// Each query, `show` and `score` of a few people and [`CARDS`] without the cache, then twice
 /// with it (the first run may rebuild it, the second finds it current): the same exit code
-/// and output. Returns how many of the current runs the lazy paths answered: queries, and
-/// cards and scores.
+/// and output.
 #[track_caller]
-fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str) -> (usize, usize) {
-    let (mut lazy, mut cards) = (0, 0);
+fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str, n: &mut Answered) {
     let shown: Vec<Vec<String>> = people
         .iter()
         .flat_map(|id| {
@@ -243,11 +252,30 @@ fn assert_lazy_equals_cold(ws: &Ws, people: &[String], when: &str) -> (usize, us
                 .map(|l| format!("{l}\n"))
                 .collect();
             assert_eq!(stderr, expected.stderr, "{what}: stderr");
-            lazy += (attempt == "current" && got.stderr.contains("(lazily)")) as usize;
-            cards += (attempt == "current" && got.stderr.contains("its neighbours")) as usize;
+            let current = attempt == "current";
+            n.lazy += (current && got.stderr.contains("(lazily)")) as usize;
+            n.cards += (current && got.stderr.contains("its neighbours")) as usize;
+            n.vouched += got.stderr.contains("the monitor vouches") as usize;
         }
     }
-    (lazy, cards)
+}
+
+/// Rounds of random edits, each followed by [`assert_lazy_equals_cold`].
+fn edit_and_compare(ws: &Ws, rounds: usize) -> Answered {
+    let mut rng = Rng(0x1a27_5eed_0b5e_55ed);
+    let mut log = Vec::new();
+    let mut n = Answered::default();
+    assert_lazy_equals_cold(ws, &["ben-carver".to_string()], "on the example", &mut n);
+    for round in 0..rounds {
+        for _ in 0..=rng.below(3) {
+            log.push(random_edit(ws, &mut rng, round));
+        }
+        let ids = contacts(ws);
+        let people = [rng.pick(&ids).clone(), rng.pick(&ids).clone()];
+        let when = format!("after: {}", log.join("; "));
+        assert_lazy_equals_cold(ws, &people, &when, &mut n);
+    }
+    n
 }
 
 #[test]
@@ -255,27 +283,98 @@ fn lazy_queries_answer_as_a_cold_load_after_random_edits() {
     let ws = Ws::example();
     // Older than the cache's racy window, so that stamps alone vouch for the files.
     std::thread::sleep(std::time::Duration::from_millis(3100));
-    let mut rng = Rng(0x1a27_5eed_0b5e_55ed);
-    let mut log = Vec::new();
-    let (mut lazy, mut cards) =
-        assert_lazy_equals_cold(&ws, &["ben-carver".to_string()], "on the example");
-    for round in 0..6 {
-        for _ in 0..=rng.below(3) {
-            log.push(random_edit(&ws, &mut rng, round));
-        }
-        let ids = contacts(&ws);
-        let people = [rng.pick(&ids).clone(), rng.pick(&ids).clone()];
-        let (l, c) = assert_lazy_equals_cold(&ws, &people, &format!("after: {}", log.join("; ")));
-        lazy += l;
-        cards += c;
-    }
+    let n = edit_and_compare(&ws, 6);
     // Most queries of every round are for the lazy path (the filter on another record's
     // field, `company.country`, and the mistakes are for the load).
-    assert!(lazy >= 7 * 6, "the lazy path answered only {lazy} times");
+    assert!(
+        n.lazy >= 7 * 6,
+        "the lazy path answered only {} times",
+        n.lazy
+    );
     // So are most cards and scores (a name is for the load, and so is a person the random
     // edits deleted or a score that scoring leaves out).
     assert!(
-        cards >= 8 * 6,
-        "the cache answered only {cards} cards and scores"
+        n.cards >= 8 * 6,
+        "the cache answered only {} cards and scores",
+        n.cards
+    );
+    assert_eq!(n.vouched, 0, "no watcher runs, yet a monitor vouched");
+}
+
+/// With `kith watch` running, commands take its monitor's word that no record file changed
+/// instead of stamping every file: the same random edits, every one made right before a
+/// command with no pause, must still be seen, and the answers be a cold load's.
+#[test]
+fn with_a_watcher_running_the_cache_is_vouched_for_and_edits_are_still_seen() {
+    let ws = Ws::example();
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    let (mut watcher, lines) = spawn_kith(ws.path(), &["watch".as_ref()]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = lines.recv_timeout(left).expect("kith watch started");
+        if line.starts_with("watching ") {
+            break;
+        }
+    }
+    let n = edit_and_compare(&ws, 6);
+    let status = ws.kith(&["cache", "status"]);
+    // A watcher that stopped answering (suspended, as by Ctrl-Z): commands wait for it a
+    // moment, then stamp every file, and see an edit it did not count.
+    let signal = |sig: &str| {
+        let pid = watcher.id().to_string();
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid])
+            .status();
+        assert!(ok.unwrap().success(), "kill {sig}");
+    };
+    signal("-STOP");
+    let ben = ws.read("contacts/ben-carver.md");
+    ws.write("contacts/ben-carver.md", &ben.replace("Ben", "Benedict"));
+    let got = kith_env(ws.path(), &[("KITH_TRACE", "1")], &["show", "ben-carver"]);
+    signal("-CONT");
+    assert!(got.stdout.contains("Benedict"), "{}", got.stdout);
+    assert!(
+        !got.stderr.contains("the monitor vouches"),
+        "{}",
+        got.stderr
+    );
+    watcher.kill().unwrap();
+    watcher.wait().unwrap();
+    assert!(
+        n.lazy >= 7 * 6,
+        "the lazy path answered only {} times",
+        n.lazy
+    );
+    assert!(
+        n.cards >= 8 * 6,
+        "the cache answered only {} cards",
+        n.cards
+    );
+    // After each round's edits the first command loads and vouches for what it loaded;
+    // every later one takes the monitor's word: all but about 7 of 330 runs.
+    assert!(
+        n.vouched >= 300,
+        "the monitor vouched only {} times",
+        n.vouched
+    );
+    assert!(
+        status
+            .ok()
+            .contains("a watcher (kith watch, serve or lsp) follows the record files"),
+        "{}",
+        status.stdout
+    );
+    // Gone with it: commands stamp every file again, and still answer as a cold load.
+    let got = kith_env(ws.path(), &[("KITH_TRACE", "1")], &["check"]);
+    assert!(
+        !got.stderr.contains("the monitor vouches"),
+        "{}",
+        got.stderr
+    );
+    assert!(
+        got.stderr.contains("every record file is as cached"),
+        "{}",
+        got.stderr
     );
 }

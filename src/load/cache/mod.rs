@@ -18,6 +18,7 @@
 
 pub mod codec;
 mod files;
+pub mod monitor;
 pub mod query;
 mod records;
 pub mod results;
@@ -138,8 +139,23 @@ struct Item {
     settled: bool,
 }
 
-/// Loads the `found` files, taking what it can from the cache and updating it.
-pub fn load(ws: &Workspace, found: &[Found], folder_diags: &[Diagnostic]) -> Loaded {
+/// The running monitor's count of changes, if one runs: taken before the files are listed,
+/// it lets a load vouch for what it loaded ([`monitor`]).
+pub fn monitor_token(ws: &Workspace) -> Option<monitor::Token> {
+    if !enabled() {
+        return None;
+    }
+    monitor::ask(ws, None).map(monitor::Answer::token)
+}
+
+/// Loads the `found` files, taking what it can from the cache and updating it. `token` is the
+/// monitor's count from before they were listed ([`monitor_token`]).
+pub fn load(
+    ws: &Workspace,
+    found: &[Found],
+    folder_diags: &[Diagnostic],
+    token: Option<monitor::Token>,
+) -> Loaded {
     if !enabled() {
         let parsed = parse_all(ws, found);
         return Loaded { parsed, key: None };
@@ -190,8 +206,22 @@ pub fn load(ws: &Workspace, found: &[Found], folder_diags: &[Diagnostic]) -> Loa
     let unchanged = old.is_some()
         && old_entries.len() == cached.clone().count()
         && cached.into_iter().all(|i| i.reused.is_some() && !i.settled);
-    if !unchanged && let Err(e) = save(ws, config, looked, found, &parsed, &items, old.as_ref()) {
-        trace(&format!("cache not written: {e}"));
+    let stamp = if unchanged {
+        old.as_ref().and_then(Records::stamp)
+    } else {
+        save(ws, config, looked, found, &parsed, &items, old.as_ref())
+            .inspect_err(|e| trace(&format!("cache not written: {e}")))
+            .ok()
+    };
+    // What was loaded is the state as of the token: a change since is counted.
+    if let (Some(token), Some(key), Some(records)) = (token, key, stamp) {
+        let vouch = monitor::Vouch {
+            config,
+            records,
+            token,
+            key,
+        };
+        vouch.write(ws);
     }
     Loaded { parsed, key }
 }
@@ -319,7 +349,7 @@ fn save(
     parsed: &[Parsed],
     items: &[Item],
     old: Option<&Records>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Stamp> {
     let path = records_path(ws);
     let mut out = records::Writer::create(&path, found.len())?;
     let runs = found
@@ -366,15 +396,44 @@ fn save(
     out.finish(&path, config)
 }
 
-/// The key of the workspace's state, found from the files' stamps alone when the records
-/// cache vouches for every file (reading at most [`MAX_VERIFY`] racy or touched files to
-/// compare their content). `None` when anything changed: the caller loads the workspace.
-pub fn fresh_key(ws: &Workspace) -> Option<(u128, Vec<Found>, Records)> {
+/// The key of the workspace's state, found without reading the records when the records cache
+/// vouches for every file: a running monitor says no record file changed since a command
+/// last checked them ([`monitor`]), or every file's stamp is as cached (reading at most
+/// [`MAX_VERIFY`] racy or touched files to compare their content). `None` when anything
+/// changed: the caller loads the workspace.
+pub fn fresh_key(ws: &Workspace) -> Option<(u128, Records)> {
     if !enabled() {
         return None;
     }
-    let (found, folder_diags) = load::list(ws);
     let config = config_key(ws);
+    let vouch = monitor::Vouch::read(ws, config);
+    let answer = monitor::ask(ws, vouch.map(|v| v.token));
+    if let (Some(v), Some(monitor::Answer::Unchanged(_))) = (vouch, answer)
+        && let Some(records) = Records::open(&records_path(ws), config)
+        && records.stamp() == Some(v.records)
+    {
+        trace("the monitor vouches for every record file");
+        return Some((v.key, records));
+    }
+    // The monitor's count before any file is looked at: a change made from here on is
+    // counted, and the next command hears of it.
+    let token = answer.map(monitor::Answer::token);
+    let (key, records) = stamped_key(ws, config)?;
+    if let (Some(token), Some(stamp)) = (token, records.stamp()) {
+        let vouch = monitor::Vouch {
+            config,
+            records: stamp,
+            token,
+            key,
+        };
+        vouch.write(ws);
+    }
+    Some((key, records))
+}
+
+/// [`fresh_key`] from a stamp of every record file.
+fn stamped_key(ws: &Workspace, config: u128) -> Option<(u128, Records)> {
+    let (found, folder_diags) = load::list(ws);
     let old = Records::open(&records_path(ws), config)?;
     if old.entries.len() != found.len()
         || found
@@ -419,7 +478,7 @@ pub fn fresh_key(ws: &Workspace) -> Option<(u128, Vec<Found>, Records)> {
         &folder_diags,
     );
     trace("every record file is as cached");
-    Some((key, found, old))
+    Some((key, old))
 }
 
 /// The results stored for `key`.
@@ -536,6 +595,11 @@ pub fn status(ws: &Workspace) -> String {
             }
         }
     }
+    if monitor::ask(ws, None).is_some() {
+        out.push_str(
+            "\na watcher (kith watch, serve or lsp) follows the record files, so commands need not look at each",
+        );
+    }
     out
 }
 
@@ -610,7 +674,7 @@ mod tests {
 
     fn names(ws: &Workspace) -> Vec<String> {
         let (found, diags) = load::list(ws);
-        load(ws, &found, &diags)
+        load(ws, &found, &diags, None)
             .parsed
             .iter()
             .map(|p| p.record.name().to_string())
@@ -673,12 +737,12 @@ mod tests {
         let ada = ws.dir(Kind::Person).join("ada.md");
         std::fs::write(&ada, "---\nname: Ada\n---\n").unwrap();
         let (found, diags) = load::list(&ws);
-        let key = load(&ws, &found, &diags).key.unwrap();
+        let key = load(&ws, &found, &diags, None).key.unwrap();
         assert_eq!(fresh_key(&ws).map(|f| f.0), Some(key));
         std::fs::write(&ada, "---\nname: Bob\n---\n").unwrap();
         assert_eq!(fresh_key(&ws).map(|f| f.0), None, "an edit went unseen");
         let (found, diags) = load::list(&ws);
-        let edited = load(&ws, &found, &diags).key.unwrap();
+        let edited = load(&ws, &found, &diags, None).key.unwrap();
         assert_ne!(edited, key);
         assert_eq!(fresh_key(&ws).map(|f| f.0), Some(edited));
         std::fs::write(ws.dir(Kind::Person).join("cy.md"), "---\nname: Cy\n---\n").unwrap();

@@ -9,7 +9,7 @@
 //! 100,000 records a filter that keeps a few hundred costs a read of the cache file, not a
 //! decode of it (bench/runs/2026-12-07-warm.md).
 //!
-//! The cache's rules hold: every record file's stamp is checked first ([`super::fresh_key`]),
+//! The cache's rules hold: every record file is vouched for first ([`super::fresh_key`]),
 //! a damaged blob makes the query give up (`None`: the caller loads the workspace, which
 //! rebuilds the cache), and what a query answers is what a load answers (`tests/cli/lazy.rs`
 //! compares the two after random edits).
@@ -97,7 +97,7 @@ impl Computed for Stored<'_> {
 /// workspace and gives the same answer. Errors are those a load would give first (broken
 /// scoring or segment settings).
 pub fn select(ws: &Workspace, q: &Query) -> Result<Option<Selected>> {
-    let Some((key, _, records)) = super::fresh_key(ws) else {
+    let Some((key, records)) = super::fresh_key(ws) else {
         return Ok(None);
     };
     let Some(results) = super::results(ws, key) else {
@@ -243,7 +243,7 @@ impl Around {
 /// e-mail address, which a load resolves, or the scoring or segment settings are broken,
 /// which a load explains): the caller loads the workspace.
 pub fn around(ws: &Workspace, query: &str, kind: Option<Kind>, as_of: Date) -> Option<Around> {
-    let (key, _, records) = super::fresh_key(ws)?;
+    let (key, records) = super::fresh_key(ws)?;
     let mut results = super::results(ws, key)?;
     let (tally, check) = (results.tally?, results.check.take()?);
     crate::analysis::require_valid(ws).ok()?;

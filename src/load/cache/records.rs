@@ -96,6 +96,11 @@ impl Records {
         Some(Records { entries, file })
     }
 
+    /// The cache file's own stamp: a command that vouched for it names it so.
+    pub fn stamp(&self) -> Option<Stamp> {
+        self.file.metadata().ok().map(|m| Stamp::of(&m))
+    }
+
     /// The blobs of `entries` (neighbours in the table), in one read.
     pub fn region<'a>(&self, entries: impl Iterator<Item = &'a Entry>) -> Option<Region> {
         let (mut start, mut end) = (u64::MAX, 0);
@@ -204,7 +209,9 @@ impl Writer {
         Ok(())
     }
 
-    pub fn finish(self, path: &Path, key: u128) -> std::io::Result<()> {
+    /// Writes the table and the header and renames the file into place; returns its stamp
+    /// there.
+    pub fn finish(self, path: &Path, key: u128) -> std::io::Result<Stamp> {
         let table = self.table;
         let mut out = self.out;
         out.write_all(&table.buf)?;
@@ -219,7 +226,7 @@ impl Writer {
         debug_assert_eq!(header.buf.len(), HEADER);
         let file = out.into_inner().map_err(|e| e.into_error())?;
         file.as_file().write_all_at(&header.buf, 0)?;
-        file.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        let file = file.persist(path).map_err(|e| e.error)?;
+        Ok(Stamp::of(&file.metadata()?))
     }
 }
