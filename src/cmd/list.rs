@@ -60,11 +60,9 @@ pub fn run(ws: &Workspace, args: ListArgs) -> Result<ExitCode> {
         rows.reverse();
     }
     match args.format {
-        Format::Json => output::print_json(
-            &rows
-                .iter()
-                .map(|(r, c)| to_json(r, with_computed.then_some(c)))
-                .collect::<Vec<_>>(),
+        Format::Json => output::print_json_items(
+            rows.iter()
+                .map(|(r, c)| to_json(r, with_computed.then_some(c))),
         )?,
         Format::Csv => {
             // Each column is a frontmatter field or a value kith computes; a frontmatter field

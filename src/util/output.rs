@@ -198,6 +198,20 @@ pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// [`print_json`] of an array whose items are made one at a time as they are written, so that
+/// a long list never holds every item at once (the same text as printing a `Vec` of them).
+pub fn print_json_items<T: serde::Serialize>(items: impl Iterator<Item = T>) -> anyhow::Result<()> {
+    /// An array that takes its items from an iterator, once.
+    struct Items<I>(std::cell::RefCell<Option<I>>);
+    impl<T: serde::Serialize, I: Iterator<Item = T>> serde::Serialize for Items<I> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let items = self.0.borrow_mut().take();
+            s.collect_seq(items.into_iter().flatten())
+        }
+    }
+    print_json(&Items(std::cell::RefCell::new(Some(items))))
+}
+
 /// Writes rows as CSV with a header.
 pub fn print_csv(header: &[String], rows: &[Vec<String>]) -> anyhow::Result<()> {
     let mut buf = Vec::new();
