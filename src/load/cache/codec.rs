@@ -332,8 +332,14 @@ impl<'a> Reader<'a> {
     }
 
     pub fn str(&mut self) -> Result<&'a str> {
+        std::str::from_utf8(self.bytes()?).map_err(|_| Corrupt)
+    }
+
+    /// A string's bytes, not checked to be UTF-8: for skipping, and for comparing with a
+    /// string that is.
+    fn bytes(&mut self) -> Result<&'a [u8]> {
         let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).map_err(|_| Corrupt)
+        self.take(n)
     }
 
     fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
@@ -447,7 +453,7 @@ impl<'a> Reader<'a> {
                 self.take(8)?;
             }
             4 => {
-                self.str()?;
+                self.bytes()?;
             }
             5 => {
                 for _ in 0..self.len()? {
@@ -456,7 +462,7 @@ impl<'a> Reader<'a> {
             }
             6 => {
                 for _ in 0..self.len()? {
-                    self.str()?;
+                    self.bytes()?;
                     self.skip_value(depth + 1)?;
                 }
             }
@@ -468,13 +474,16 @@ impl<'a> Reader<'a> {
     /// The start of an encoded record: its kind, id and the frontmatter fields `keep` wants,
     /// in their order; the rest (other fields, activities, tasks, notes) is not decoded. What
     /// a filter on frontmatter fields needs, at a fraction of [`Reader::parsed`]'s cost.
-    pub fn head(&mut self, keep: &dyn Fn(&str) -> bool) -> Result<Record> {
+    /// `keep` is given a key's bytes: a key is checked to be UTF-8 only when kept (the keys a
+    /// filter names are), since skipping one needs no more than its length.
+    pub fn head(&mut self, keep: &dyn Fn(&[u8]) -> bool) -> Result<Record> {
         let kind = self.kind()?;
         let mut record = Record::new(kind, self.str()?);
         record.broken = self.bool()?;
         for _ in 0..self.len()? {
-            let k = self.str()?;
+            let k = self.bytes()?;
             if keep(k) {
+                let k = std::str::from_utf8(k).map_err(|_| Corrupt)?;
                 record.fields.push((Sym::new(k), self.value(0)?));
             } else {
                 self.skip_value(0)?;

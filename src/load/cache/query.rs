@@ -204,7 +204,7 @@ fn keeps(f: &Filter, needs: &Needs, env: &Env, pos: usize, blob: &[u8]) -> Optio
     let record = if needs.body {
         Reader::new(blob).parsed().ok()?.record
     } else {
-        let keep = |k: &str| needs.fields.iter().any(|n| n == k);
+        let keep = |k: &[u8]| needs.fields.iter().any(|n| n.as_bytes() == k);
         Reader::new(blob).head(&keep).ok()?
     };
     Some(f.matches(env, pos, &record))
@@ -371,7 +371,7 @@ fn heads(
         .filter(|&i| records.entries[i].kind == kind)
         .collect();
     let run = run_len(chosen.len());
-    let wanted = |k: &str| fields.contains(&k);
+    let wanted = |k: &[u8]| fields.iter().any(|f| f.as_bytes() == k);
     let runs: Option<Vec<Vec<usize>>> = chosen
         .par_chunks(run)
         .map(|run| {
