@@ -229,9 +229,9 @@ fn leftover(kind: Kind, name: &str) -> Diagnostic {
 
 /// Loads the whole workspace.
 pub fn load(ws: &Workspace) -> Index {
-    let token = crate::load::cache::monitor_token(ws);
+    let watched = crate::load::cache::watched(ws);
     let (found, mut folder_diags) = list(ws);
-    let loaded = crate::load::cache::load(ws, &found, &folder_diags, token);
+    let loaded = crate::load::cache::load(ws, &found, &folder_diags, watched);
     drop(found);
     let mut index = Index::build(ws.config.clone(), loaded.parsed);
     index.cache_key = loaded.key;

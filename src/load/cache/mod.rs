@@ -139,22 +139,42 @@ struct Item {
     settled: bool,
 }
 
-/// The running monitor's count of changes, if one runs: taken before the files are listed,
-/// it lets a load vouch for what it loaded ([`monitor`]).
-pub fn monitor_token(ws: &Workspace) -> Option<monitor::Token> {
+/// What the running monitor said before a load listed the files ([`watched`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Watched {
+    /// Its count of changes then: what the load may vouch for afterwards.
+    token: monitor::Token,
+    /// The records cache (by its stamp) it vouched for: nothing changed since a command
+    /// found that cache current.
+    vouched: Option<Stamp>,
+}
+
+/// Asks the running monitor, if one runs, before a load lists the files: its count (so that
+/// the load can vouch for what it loads), and whether the last vouch still holds (so that it
+/// need not stamp the files the cache holds).
+pub fn watched(ws: &Workspace) -> Option<Watched> {
     if !enabled() {
         return None;
     }
-    monitor::ask(ws, None).map(monitor::Answer::token)
+    let vouch = monitor::Vouch::read(ws, config_key(ws));
+    let answer = monitor::ask(ws, vouch.map(|v| v.token))?;
+    let vouched = match answer {
+        monitor::Answer::Unchanged(_) => vouch.map(|v| v.records),
+        monitor::Answer::Changed(_) => None,
+    };
+    Some(Watched {
+        token: answer.token(),
+        vouched,
+    })
 }
 
-/// Loads the `found` files, taking what it can from the cache and updating it. `token` is the
-/// monitor's count from before they were listed ([`monitor_token`]).
+/// Loads the `found` files, taking what it can from the cache and updating it. `watched` is
+/// what the monitor said before they were listed ([`watched`]).
 pub fn load(
     ws: &Workspace,
     found: &[Found],
     folder_diags: &[Diagnostic],
-    token: Option<monitor::Token>,
+    watched: Option<Watched>,
 ) -> Loaded {
     if !enabled() {
         let parsed = parse_all(ws, found);
@@ -163,6 +183,13 @@ pub fn load(
     let looked = stamp::now();
     let config = config_key(ws);
     let old = Records::open(&records_path(ws), config);
+    // The monitor vouches for this very cache: its entries need no stamp.
+    let trusted = watched
+        .and_then(|w| w.vouched)
+        .is_some_and(|v| old.as_ref().and_then(Records::stamp) == Some(v));
+    if trusted {
+        trace("the monitor vouches for the cached records");
+    }
     let old_entries = old.as_ref().map_or(&[][..], |o| &o.entries[..]);
     let matches = match_entries(found, old_entries);
     let dirs = files::Dirs::open(ws);
@@ -187,7 +214,7 @@ pub fn load(
                 .and_then(|o| o.region(matches.iter().flatten().map(|&i| &o.entries[i])));
             for (((slot, item), f), m) in slots.iter_mut().zip(items).zip(files).zip(matches) {
                 let entry = m.map(|i| (i, &old_entries[i]));
-                let (p, i) = load_item(ws, &dirs, f, entry, region.as_ref(), looked);
+                let (p, i) = load_item(ws, &dirs, f, entry, region.as_ref(), looked, trusted);
                 (*slot, *item) = (Some(p), i);
             }
         });
@@ -214,11 +241,11 @@ pub fn load(
             .ok()
     };
     // What was loaded is the state as of the token: a change since is counted.
-    if let (Some(token), Some(key), Some(records)) = (token, key, stamp) {
+    if let (Some(watched), Some(key), Some(records)) = (watched, key, stamp) {
         let vouch = monitor::Vouch {
             config,
             records,
-            token,
+            token: watched.token,
             key,
         };
         vouch.write(ws);
@@ -292,6 +319,7 @@ fn load_item(
     entry: Option<(usize, &Entry)>,
     region: Option<&records::Region>,
     looked: i64,
+    trusted: bool,
 ) -> (Parsed, Item) {
     // Links and anything but a regular file take the careful way, uncached.
     let uncached = || (load::load_one(ws, f), Item::default());
@@ -308,8 +336,7 @@ fn load_item(
         Some((parsed, item))
     };
     if let Some((i, e)) = entry
-        && !e.racy
-        && dirs.stamp(f.kind, &f.id) == Some(e.stamp)
+        && (trusted || !e.racy && dirs.stamp(f.kind, &f.id) == Some(e.stamp))
         && let Some(item) = decode(i, e, e.stamp)
     {
         return item;
