@@ -4,14 +4,16 @@
 #
 #   bench/million.sh [RECORDS]     default 1000000; KITH=path/to/kith skips the build;
 #                                  LAYOUT=sharded (default) or flat; KEEP=1 keeps the files;
-#                                  FROM=sync starts at the sync (the workspace kept by KEEP=1)
+#                                  FROM=sync starts at the sync (the workspace kept by KEEP=1),
+#                                  ONLY=queries stops after the checks and queries (and keeps
+#                                  the files)
 #
 # Steps (one run each: a run at this size takes long, and the machine is shared):
 #   - generate the workspace (`kith gen`, seed 42), commit it with plain git;
 #   - `kith migrate --layout sharded` (LAYOUT=sharded): one commit of 1,000,000 renames;
 #   - cold check (`--no-cache check`), the first check (writes the cache), a warm query
-#     (`list --where` returning few rows), the weekly report without record pages, cold and
-#     warm, `kith duplicates`;
+#     (`list --where` returning few rows) and card, the same while `kith watch` runs, the
+#     weekly report without record pages, cold and warm, `kith duplicates`;
 #   - `kith sync` of a 1,000-record change (a logged call each) to a bare remote on the same
 #     disk, beside plain `git add -A && git commit` and `git push` of the same kind of change;
 #   - `kith import` of 1,000,000 CSV rows into an empty workspace;
@@ -95,7 +97,26 @@ measure "check, warm" "$kith" -C "$ws" check
 measure "first query: list --where customer in DE" "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
 measure "warm query: list --where customer in DE" "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
 echo "    $(wc -l <"$work/stdout.txt") lines"
-measure "warm query: show one record" "$kith" -C "$ws" show "$(ls "$ws/contacts"/* -d | head -1 | xargs -I{} sh -c 'ls {} | head -1' | sed 's/\.md$//')"
+person=$(find "$ws/contacts" -name '*.md' -print -quit | xargs basename | sed 's/\.md$//')
+measure "warm query: show one record" "$kith" -C "$ws" show "$person"
+# The same while `kith watch` runs: its monitor vouches for the files, so no command stamps
+# them (no report folder, so that the watcher renders no pages meanwhile).
+rm -rf "$ws/public"
+"$kith" -C "$ws" watch >"$work/watch.log" 2>&1 &
+watcher=$!
+until grep -q '^watching ' "$work/watch.log"; do sleep 1; done
+echo "  kith watch: $(( $(awk '/VmRSS/ {print $2}' "/proc/$watcher/status") / 1024 )) MB resident"
+"$kith" -C "$ws" check >/dev/null 2>&1
+measure "watcher: check, warm" "$kith" -C "$ws" check
+measure "watcher: list --where customer in DE" "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
+measure "watcher: show one record" "$kith" -C "$ws" show "$person"
+rm -rf "$out"
+measure "watcher: report --no-records" "$kith" -C "$ws" report --no-records --out "$out"
+kill "$watcher"
+wait "$watcher" 2>/dev/null || true
+if [ "${ONLY:-}" = queries ]; then
+    exit 0
+fi
 rm -rf "$out"
 measure "report --no-records, no cache" "$kith" -C "$ws" --no-cache report --no-records --out "$out"
 rm -rf "$out"

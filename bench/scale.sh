@@ -16,9 +16,11 @@
 #                    that reads every record's frontmatter and prints a table sorted by
 #                    lifecycle, with no page per record;
 #   - warm queries:  issue 22's queries with the cache current (`list --where` keeping few
-#                    rows, 30,000 rows as JSON, `--segment`, `show`, `score`), beside `cat` of
-#                    the cache file and a warm `kith check` in the same run; and `kith serve`
-#                    from its start to the first page answered (index.html, then a record page).
+#                    rows, 17,000 and 30,000 rows as JSON, `--segment`, `show`, `score`), beside `cat` of
+#                    the cache file and a warm `kith check` in the same run; the same again
+#                    while `kith watch` runs (its monitor vouches for the files); and `kith
+#                    serve` from its start to the first page answered (index.html, then a
+#                    record page).
 # WARM_ONLY=1 measures only the warm queries (RUNS=3 is enough there: medians of 3).
 # Medians, because machines are noisy; the CPU time says what the work costs when other
 # processes share the cores. Files are in the page cache after the first run: "cold" means a
@@ -82,14 +84,44 @@ warm() {
         "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE" and deals.count >= 0'
     measure "list --where lead, json, warm" "" \
         "$kith" -C "$ws" list --where 'lifecycle = lead' --format json
+    measure "list --where subscriber, json, warm" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = subscriber' --format json
     measure "list --segment hot-leads json, warm" "" \
         "$kith" -C "$ws" list --segment hot-leads --format json
     measure "show $person, warm" "" "$kith" -C "$ws" show "$person"
     measure "score $person, warm" "" "$kith" -C "$ws" score "$person"
-    printf '  rows: customer in DE %s, leads %s\n' \
+    printf '  rows: customer in DE %s, leads %s, subscribers %s\n' \
         "$("$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"' --format csv 2>/dev/null | tail -n +2 | wc -l)" \
-        "$("$kith" -C "$ws" list --where 'lifecycle = lead' --format csv 2>/dev/null | tail -n +2 | wc -l)"
+        "$("$kith" -C "$ws" list --where 'lifecycle = lead' --format csv 2>/dev/null | tail -n +2 | wc -l)" \
+        "$("$kith" -C "$ws" list --where 'lifecycle = subscriber' --format csv 2>/dev/null | tail -n +2 | wc -l)"
+    watched "$ws" "$person"
     serve_first_page "$ws" "$person"
+}
+
+# watched WORKSPACE PERSON: the same warm queries while `kith watch` runs (its monitor vouches
+# for the record files, so no command stamps them); with no report folder, so that the
+# watcher renders no pages meanwhile.
+watched() {
+    local ws=$1 person=$2 log="$work/watch.log"
+    rm -rf "$ws/public"
+    "$kith" -C "$ws" watch >"$log" 2>&1 &
+    local pid=$!
+    until grep -q '^watching ' "$log"; do sleep 0.1; done
+    "$kith" -C "$ws" check >/dev/null 2>&1 || true
+    measure "watcher: check, warm" "" "$kith" -C "$ws" check
+    measure "watcher: list --where customer in DE" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
+    measure "watcher: list --where lead, json" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = lead' --format json
+    measure "watcher: list --where subscriber, json" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = subscriber' --format json
+    measure "watcher: list --segment hot-leads json" "" \
+        "$kith" -C "$ws" list --segment hot-leads --format json
+    measure "watcher: show $person" "" "$kith" -C "$ws" show "$person"
+    measure "watcher: score $person" "" "$kith" -C "$ws" score "$person"
+    printf '  watcher itself: %s MB resident\n' "$(( $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") / 1024 ))"
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
 }
 
 # serve_first_page WORKSPACE PERSON: `kith serve` from its start to the first answer of
