@@ -398,6 +398,58 @@ mod unnamed {
     }
 }
 
+/// Whether the file system that holds `path` may change without the kernel here knowing it
+/// first (network and FUSE file systems: NFS, SMB, sshfs, 9p, virtiofs, Ceph, AFS, Lustre,
+/// GPFS), so that native notification can miss a change. `true` when it cannot be told.
+#[cfg(target_os = "linux")]
+pub fn is_remote_fs(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    const REMOTE: [u32; 14] = [
+        0x6969,      // NFS
+        0x517b,      // SMB
+        0xff53_4d42, // CIFS
+        0xfe53_4d42, // SMB2
+        0x6573_5546, // FUSE (sshfs, gcsfuse, Docker Desktop's file sharing)
+        0x0102_1997, // 9p (WSL 2's Windows drives, QEMU)
+        0x6a65_6a63, // virtiofs
+        0x00c3_6400, // Ceph
+        0x5346_414f, // AFS
+        0x6b41_4653, // kAFS
+        0x0bd0_0bd0, // Lustre
+        0x4750_4653, // GPFS
+        0x7375_7245, // Coda
+        0x0000_564c, // NCP
+    ];
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return true;
+    };
+    // SAFETY: `c` is a NUL-terminated path and `st` a zeroed statfs that the call fills.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
+        return true;
+    }
+    // `f_type`'s width differs between architectures; the magic numbers are 32 bits.
+    #[allow(clippy::unnecessary_cast)]
+    REMOTE.contains(&(st.f_type as u32))
+}
+
+/// Elsewhere, only a local file system's mount is trusted (`MNT_LOCAL`).
+#[cfg(all(unix, not(target_os = "linux")))]
+pub fn is_remote_fs(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return true;
+    };
+    // SAFETY: as above.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
+        return true;
+    }
+    #[allow(clippy::unnecessary_cast)]
+    let local = (st.f_flags as u64) & (libc::MNT_LOCAL as u64) != 0;
+    !local
+}
+
 /// Flushes the file system that holds `f`.
 #[cfg(target_os = "linux")]
 fn syncfs(f: &std::fs::File) -> Result<()> {
@@ -535,6 +587,13 @@ fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_folder_is_not_remote_and_a_missing_one_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_remote_fs(dir.path()));
+        assert!(is_remote_fs(&dir.path().join("missing")));
+    }
 
     #[test]
     fn creates_many_files_whole_and_refuses_to_replace_one() {

@@ -8,7 +8,9 @@
 //! recursively. Any event in a record folder or at the root but for `.git` and `.kith` counts
 //! as a change; so does a lost event (the kernel's queue overflowed). A folder that cannot be
 //! watched, or any error of the watcher, makes the monitor blind: from then on it answers
-//! "changed" to every question, and commands stamp every file as they would without it.
+//! "changed" to every question, and commands stamp every file as they would without it. No
+//! monitor runs on a network or FUSE file system, where changes made elsewhere raise no
+//! event.
 
 use crate::load::cache::monitor::{self as protocol, Token, WAIT};
 use crate::record::Kind;
@@ -81,6 +83,18 @@ pub fn start(ws: &Workspace) -> Option<Monitor> {
 
 fn try_start(ws: &Workspace) -> std::io::Result<Option<Monitor>> {
     let root = ws.root.clone();
+    // Another machine's change to a network drive raises no event here: as git's fsmonitor,
+    // no monitor there (the watcher itself wants `--poll` there).
+    if Kind::ALL
+        .iter()
+        .map(|k| ws.dir(*k))
+        .chain([root.clone()])
+        .filter(|d| d.exists())
+        .any(|d| crate::util::files::is_remote_fs(&d))
+    {
+        trace("not started: the workspace is on a network or FUSE file system");
+        return Ok(None);
+    }
     let dir = protocol::dir(&root);
     std::fs::create_dir_all(&dir)?;
     let ignore = dir.join(".gitignore");
