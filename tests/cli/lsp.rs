@@ -1143,3 +1143,35 @@ fn wiki_links_in_the_text_lead_to_records_complete_and_rename() {
     );
     c.shutdown();
 }
+
+/// While an editor runs the language server, other kith commands in the workspace take its
+/// monitor's word that no record file changed, and still see a file saved a moment before.
+#[test]
+fn commands_take_the_language_servers_word_and_still_see_a_save() {
+    let ws = Ws::example();
+    let c = Client::start(ws.path());
+    let traced = |args: &[&str]| kith_env(ws.path(), &[("KITH_TRACE", "1")], args);
+    ws.kith(&["check"]);
+    let again = traced(&["check"]);
+    assert!(
+        again.stderr.contains("the monitor vouches"),
+        "{}",
+        again.stderr
+    );
+    let text = ws.read(NADIA);
+    ws.write(NADIA, &text.replace("Nadia", "Nadine"));
+    let shown = traced(&["show", "nadia-haddad"]);
+    assert!(shown.stdout.contains("Nadine"), "{}", shown.stdout);
+    assert!(
+        !shown.stderr.contains("the monitor vouches"),
+        "{}",
+        shown.stderr
+    );
+    let status = ws.kith(&["cache", "status"]);
+    assert!(
+        status.ok().contains("a watcher (kith watch, serve or lsp)"),
+        "{}",
+        status.stdout
+    );
+    c.shutdown();
+}
