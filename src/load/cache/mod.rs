@@ -139,32 +139,49 @@ struct Item {
     settled: bool,
 }
 
-/// What the running monitor said before a load listed the files ([`watched`]).
+/// What the running monitor said before a command looked at the files ([`watched`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Watched {
-    /// Its count of changes then: what the load may vouch for afterwards.
+    /// Its count of changes then: what the command may vouch for afterwards.
     token: monitor::Token,
-    /// The records cache (by its stamp) it vouched for: nothing changed since a command
-    /// found that cache current.
-    vouched: Option<Stamp>,
+    /// The last vouch, when nothing changed since it was made.
+    holds: Option<monitor::Vouch>,
 }
 
-/// Asks the running monitor, if one runs, before a load lists the files: its count (so that
-/// the load can vouch for what it loads), and whether the last vouch still holds (so that it
-/// need not stamp the files the cache holds).
+impl Watched {
+    /// Vouches that the records cache with stamp `records` held the state with `key` as of
+    /// this answer.
+    fn vouch(&self, ws: &Workspace, config: u128, records: Stamp, key: u128) {
+        let vouch = monitor::Vouch {
+            config,
+            records,
+            token: self.token,
+            key,
+        };
+        vouch.write(ws);
+    }
+}
+
+/// Asks the running monitor, if one runs, before a command looks at the files: its count (so
+/// that the command can vouch for what it finds), and whether the last vouch still holds (so
+/// that it need not stamp the files the cache holds).
 pub fn watched(ws: &Workspace) -> Option<Watched> {
     if !enabled() {
         return None;
     }
-    let vouch = monitor::Vouch::read(ws, config_key(ws));
+    watched_with(ws, config_key(ws))
+}
+
+fn watched_with(ws: &Workspace, config: u128) -> Option<Watched> {
+    let vouch = monitor::Vouch::read(ws, config);
     let answer = monitor::ask(ws, vouch.map(|v| v.token))?;
-    let vouched = match answer {
-        monitor::Answer::Unchanged(_) => vouch.map(|v| v.records),
+    let holds = match answer {
+        monitor::Answer::Unchanged(_) => vouch,
         monitor::Answer::Changed(_) => None,
     };
     Some(Watched {
         token: answer.token(),
-        vouched,
+        holds,
     })
 }
 
@@ -185,8 +202,8 @@ pub fn load(
     let old = Records::open(&records_path(ws), config);
     // The monitor vouches for this very cache: its entries need no stamp.
     let trusted = watched
-        .and_then(|w| w.vouched)
-        .is_some_and(|v| old.as_ref().and_then(Records::stamp) == Some(v));
+        .and_then(|w| w.holds)
+        .is_some_and(|v| old.as_ref().and_then(Records::stamp) == Some(v.records));
     if trusted {
         trace("the monitor vouches for the cached records");
     }
@@ -242,13 +259,7 @@ pub fn load(
     };
     // What was loaded is the state as of the token: a change since is counted.
     if let (Some(watched), Some(key), Some(records)) = (watched, key, stamp) {
-        let vouch = monitor::Vouch {
-            config,
-            records,
-            token: watched.token,
-            key,
-        };
-        vouch.write(ws);
+        watched.vouch(ws, config, records, key);
     }
     Loaded { parsed, key }
 }
@@ -433,27 +444,19 @@ pub fn fresh_key(ws: &Workspace) -> Option<(u128, Records)> {
         return None;
     }
     let config = config_key(ws);
-    let vouch = monitor::Vouch::read(ws, config);
-    let answer = monitor::ask(ws, vouch.map(|v| v.token));
-    if let (Some(v), Some(monitor::Answer::Unchanged(_))) = (vouch, answer)
+    // Asked before any file is looked at: a change made from here on is counted, and the
+    // next command hears of it.
+    let watched = watched_with(ws, config);
+    if let Some(v) = watched.and_then(|w| w.holds)
         && let Some(records) = Records::open(&records_path(ws), config)
         && records.stamp() == Some(v.records)
     {
         trace("the monitor vouches for every record file");
         return Some((v.key, records));
     }
-    // The monitor's count before any file is looked at: a change made from here on is
-    // counted, and the next command hears of it.
-    let token = answer.map(monitor::Answer::token);
     let (key, records) = stamped_key(ws, config)?;
-    if let (Some(token), Some(stamp)) = (token, records.stamp()) {
-        let vouch = monitor::Vouch {
-            config,
-            records: stamp,
-            token,
-            key,
-        };
-        vouch.write(ws);
+    if let (Some(watched), Some(stamp)) = (watched, records.stamp()) {
+        watched.vouch(ws, config, stamp, key);
     }
     Some((key, records))
 }
