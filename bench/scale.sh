@@ -77,25 +77,32 @@ warm() {
     for person in "$ws"/contacts/*.md; do break; done
     person=$(basename "$person" .md)
     measure "reference: cat the records cache" "" cat "$ws/.kith/cache/records.bin"
-    measure "reference: check, warm" "" "$kith" -C "$ws" check
-    measure "list --where customer in DE, warm" "" \
-        "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
+    queries "$ws" "$person" "warm"
     measure "list --where customer in DE, load path" "" \
         "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE" and deals.count >= 0'
-    measure "list --where lead, json, warm" "" \
-        "$kith" -C "$ws" list --where 'lifecycle = lead' --format json
-    measure "list --where subscriber, json, warm" "" \
-        "$kith" -C "$ws" list --where 'lifecycle = subscriber' --format json
-    measure "list --segment hot-leads json, warm" "" \
-        "$kith" -C "$ws" list --segment hot-leads --format json
-    measure "show $person, warm" "" "$kith" -C "$ws" show "$person"
-    measure "score $person, warm" "" "$kith" -C "$ws" score "$person"
     printf '  rows: customer in DE %s, leads %s, subscribers %s\n' \
         "$("$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"' --format csv 2>/dev/null | tail -n +2 | wc -l)" \
         "$("$kith" -C "$ws" list --where 'lifecycle = lead' --format csv 2>/dev/null | tail -n +2 | wc -l)" \
         "$("$kith" -C "$ws" list --where 'lifecycle = subscriber' --format csv 2>/dev/null | tail -n +2 | wc -l)"
     watched "$ws" "$person"
     serve_first_page "$ws" "$person"
+}
+
+# queries WORKSPACE PERSON LABEL: a warm check (the reference) and issue 22's warm queries,
+# each named with LABEL.
+queries() {
+    local ws=$1 person=$2 label=$3
+    measure "$label: check" "" "$kith" -C "$ws" check
+    measure "$label: list --where customer in DE" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
+    measure "$label: list --where lead, json" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = lead' --format json
+    measure "$label: list --where subscriber, json" "" \
+        "$kith" -C "$ws" list --where 'lifecycle = subscriber' --format json
+    measure "$label: list --segment hot-leads json" "" \
+        "$kith" -C "$ws" list --segment hot-leads --format json
+    measure "$label: show $person" "" "$kith" -C "$ws" show "$person"
+    measure "$label: score $person" "" "$kith" -C "$ws" score "$person"
 }
 
 # watched WORKSPACE PERSON: the same warm queries while `kith watch` runs (its monitor vouches
@@ -108,17 +115,7 @@ watched() {
     local pid=$!
     until grep -q '^watching ' "$log"; do sleep 0.1; done
     "$kith" -C "$ws" check >/dev/null 2>&1 || true
-    measure "watcher: check, warm" "" "$kith" -C "$ws" check
-    measure "watcher: list --where customer in DE" "" \
-        "$kith" -C "$ws" list --where 'lifecycle = customer and country = "DE"'
-    measure "watcher: list --where lead, json" "" \
-        "$kith" -C "$ws" list --where 'lifecycle = lead' --format json
-    measure "watcher: list --where subscriber, json" "" \
-        "$kith" -C "$ws" list --where 'lifecycle = subscriber' --format json
-    measure "watcher: list --segment hot-leads json" "" \
-        "$kith" -C "$ws" list --segment hot-leads --format json
-    measure "watcher: show $person" "" "$kith" -C "$ws" show "$person"
-    measure "watcher: score $person" "" "$kith" -C "$ws" score "$person"
+    queries "$ws" "$person" "watcher"
     printf '  watcher itself: %s MB resident\n' "$(( $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") / 1024 ))"
     kill "$pid"
     wait "$pid" 2>/dev/null || true

@@ -403,7 +403,6 @@ mod unnamed {
 /// GPFS), so that native notification can miss a change. `true` when it cannot be told.
 #[cfg(target_os = "linux")]
 pub fn is_remote_fs(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
     const REMOTE: [u32; 14] = [
         0x6969,      // NFS
         0x517b,      // SMB
@@ -420,31 +419,30 @@ pub fn is_remote_fs(path: &Path) -> bool {
         0x7375_7245, // Coda
         0x0000_564c, // NCP
     ];
-    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+    let Some(st) = statfs(path) else {
         return true;
     };
-    // SAFETY: `c` is a NUL-terminated path and `st` a zeroed statfs that the call fills.
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
-        return true;
-    }
     // `f_type`'s width differs between architectures; the magic numbers are 32 bits.
     #[allow(clippy::unnecessary_cast)]
     REMOTE.contains(&(st.f_type as u32))
 }
 
+/// What `statfs` says of the file system that holds `path`.
+#[cfg(unix)]
+fn statfs(path: &Path) -> Option<libc::statfs> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `c` is a NUL-terminated path and `st` a zeroed statfs that the call fills.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    (unsafe { libc::statfs(c.as_ptr(), &mut st) } == 0).then_some(st)
+}
+
 /// Elsewhere, only a local file system's mount is trusted (`MNT_LOCAL`).
 #[cfg(all(unix, not(target_os = "linux")))]
 pub fn is_remote_fs(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+    let Some(st) = statfs(path) else {
         return true;
     };
-    // SAFETY: as above.
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
-        return true;
-    }
     #[allow(clippy::unnecessary_cast)]
     let local = (st.f_flags as u64) & (libc::MNT_LOCAL as u64) != 0;
     !local

@@ -213,6 +213,24 @@ struct Answered {
     loads_vouched: usize,
 }
 
+impl Answered {
+    /// Six rounds' worth of lazy answers.
+    #[track_caller]
+    fn assert_mostly_lazy(&self) {
+        // Most queries of every round are for the lazy path (the filter on another record's
+        // field, `company.country`, and the mistakes are for the load).
+        let lazy = self.lazy;
+        assert!(lazy >= 7 * 6, "the lazy path answered only {lazy} times");
+        // So are most cards and scores (a name is for the load, and so is a person the random
+        // edits deleted or a score that scoring leaves out).
+        let cards = self.cards;
+        assert!(
+            cards >= 8 * 6,
+            "the cache answered only {cards} cards and scores"
+        );
+    }
+}
+
 /// Each query, `show` and `score` of a few people and [`CARDS`] without the cache, then twice
 /// with it (the first run may rebuild it, the second finds it current): the same exit code
 /// and output.
@@ -288,20 +306,7 @@ fn lazy_queries_answer_as_a_cold_load_after_random_edits() {
     // Older than the cache's racy window, so that stamps alone vouch for the files.
     std::thread::sleep(std::time::Duration::from_millis(3100));
     let n = edit_and_compare(&ws, 6);
-    // Most queries of every round are for the lazy path (the filter on another record's
-    // field, `company.country`, and the mistakes are for the load).
-    assert!(
-        n.lazy >= 7 * 6,
-        "the lazy path answered only {} times",
-        n.lazy
-    );
-    // So are most cards and scores (a name is for the load, and so is a person the random
-    // edits deleted or a score that scoring leaves out).
-    assert!(
-        n.cards >= 8 * 6,
-        "the cache answered only {} cards and scores",
-        n.cards
-    );
+    n.assert_mostly_lazy();
     assert_eq!(n.vouched, 0, "no watcher runs, yet a monitor vouched");
     assert_eq!(n.loads_vouched, 0);
 }
@@ -346,16 +351,7 @@ fn with_a_watcher_running_the_cache_is_vouched_for_and_edits_are_still_seen() {
     );
     watcher.kill().unwrap();
     watcher.wait().unwrap();
-    assert!(
-        n.lazy >= 7 * 6,
-        "the lazy path answered only {} times",
-        n.lazy
-    );
-    assert!(
-        n.cards >= 8 * 6,
-        "the cache answered only {} cards",
-        n.cards
-    );
+    n.assert_mostly_lazy();
     // After each round's edits the first command loads and vouches for what it loaded;
     // every later one takes the monitor's word: all but about 7 of 330 runs.
     assert!(
