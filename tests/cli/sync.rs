@@ -2792,3 +2792,70 @@ fn unqualify_against_promote_is_a_recorded_conflict_never_sql_and_unqualified() 
     );
     assert!(!text.contains("conflicts:"), "{text}");
 }
+
+/// What `kith sync` commits: every change in the workspace (an edited record, a new one, a
+/// deleted one, a new note that is not a record, one in a new folder), ignored files apart,
+/// and never a temporary file a killed write left or anything in kith's own `.kith/`, even
+/// where .gitignore does not name them.
+#[test]
+fn sync_commits_every_change_but_kiths_own_files() {
+    let root = Ws::empty();
+    git(
+        root.path(),
+        &["init", "-q", "--bare", "-b", "main", "crm.git"],
+    );
+    let url = root.path().join("crm.git").display().to_string();
+    let alice = alice_with_origin(root.path(), &url);
+    // The example has no .gitignore: one that names none of kith's files.
+    std::fs::write(alice.join(".gitignore"), "*.bak\n").unwrap();
+    git(&alice, &["add", ".gitignore"]);
+    git(&alice, &["commit", "-q", "-m", "ignore backups"]);
+    let ben = alice.join("contacts/ben-carver.md");
+    let text = std::fs::read_to_string(&ben).unwrap();
+    std::fs::write(&ben, text.replace("Ben Carver", "Benjamin Carver")).unwrap();
+    std::fs::remove_file(alice.join("contacts/nadia-haddad.md")).unwrap();
+    std::fs::write(
+        alice.join("contacts/zoe-new.md"),
+        "---\nname: Zoe New\nemail: zoe@new.example\n---\n",
+    )
+    .unwrap();
+    std::fs::write(alice.join("NOTES.txt"), "who to call\n").unwrap();
+    std::fs::create_dir_all(alice.join("playbooks/q1")).unwrap();
+    std::fs::write(alice.join("playbooks/q1/intro.md"), "Say hello.\n").unwrap();
+    std::fs::write(alice.join("old.bak"), "ignored\n").unwrap();
+    std::fs::write(
+        alice.join("contacts/.ben-carver.md.Ab12Cd.kith-tmp"),
+        "half\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(alice.join(".kith/monitor")).unwrap();
+    std::fs::write(alice.join(".kith/history-cache.jsonl"), "{}\n").unwrap();
+    std::fs::write(alice.join(".kith/monitor/cookie-1-0"), "").unwrap();
+    kith_in(&alice, &["sync"]).ok();
+    let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
+    let mut lines: Vec<&str> = changed.lines().collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "A\tNOTES.txt",
+            "A\tcontacts/zoe-new.md",
+            "A\tplaybooks/q1/intro.md",
+            "D\tcontacts/nadia-haddad.md",
+            "M\tcontacts/ben-carver.md",
+        ],
+        "{changed}"
+    );
+    // Left as they were: untracked, not staged.
+    let left = git(&alice, &["status", "--porcelain", "--untracked-files=all"]);
+    assert!(left.contains("?? .kith/history-cache.jsonl"), "{left}");
+    assert!(
+        left.contains("?? contacts/.ben-carver.md.Ab12Cd.kith-tmp"),
+        "{left}"
+    );
+    assert!(!left.contains("old.bak"), "{left}");
+    assert_eq!(
+        rev(&alice, "HEAD"),
+        rev(&root.path().join("crm.git"), "main")
+    );
+}
