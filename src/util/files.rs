@@ -504,13 +504,16 @@ pub fn is_temporary(name: &str) -> bool {
 /// looked at once per process (the first write there); best effort, a file that cannot be
 /// removed stays. Returns what was removed.
 pub fn clear_leftovers(dir: &Path) -> Vec<PathBuf> {
-    static SEEN: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    // A set, not a list: a sharded workspace has 4,096 folders a kind, and an import of a
+    // million records asks once a file (a list made that 4 billion path comparisons).
+    static SEEN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashSet<PathBuf>>> =
+        std::sync::LazyLock::new(Default::default);
     {
         let mut seen = SEEN.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.iter().any(|d| d == dir) {
+        if seen.contains(dir) {
             return Vec::new();
         }
-        seen.push(dir.to_path_buf());
+        seen.insert(dir.to_path_buf());
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();

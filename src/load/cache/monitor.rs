@@ -1,9 +1,9 @@
 //! A running watcher's word that no record file changed, so that a warm command need not stamp
 //! every file: what git's fsmonitor does for `git status`.
 //!
-//! `kith watch`, `kith serve` and `kith lsp` (each unless it polls) run a monitor
-//! (`crate::watch::monitor`): native notification on the record folders, and a Unix socket at
-//! `.kith/monitor/socket`. It counts the changes it sees; the count, with the monitor's
+//! `kith watch`, `kith serve` and `kith lsp` (each unless it polls, and not on a network file
+//! system) run a monitor (`crate::watch::monitor`): native notification on the record folders,
+//! and a Unix socket at `.kith/monitor/socket`. It counts the changes it sees; the count, with the monitor's
 //! instance, is a [`Token`].
 //!
 //! - When a command has stamped every file and found the cache current, it writes a
