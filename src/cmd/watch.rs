@@ -24,7 +24,7 @@ pub fn run(ws: Workspace, args: WatchArgs) -> Result<ExitCode> {
 pub(super) fn run_with(mut ws: Workspace, args: WatchArgs, renders: &Renders) -> Result<ExitCode> {
     // Other commands in this workspace trust the cache on the monitor's word meanwhile; not
     // when polling, where native notification is said to miss changes.
-    let _monitor = (!args.once && !args.poll)
+    let mut monitor = (!args.once && !args.poll)
         .then(|| crate::watch::monitor::start(&ws))
         .flatten();
     let mut live = Live::new(crate::load::load(&ws), ws.today()?);
@@ -71,6 +71,9 @@ pub(super) fn run_with(mut ws: Workspace, args: WatchArgs, renders: &Renders) ->
         }
         if batch.is_empty() {
             continue;
+        }
+        if !args.poll {
+            crate::watch::monitor::keep(&mut monitor, &ws);
         }
         // A folder that was created or replaced is watched again before it is listed.
         for kind in &batch.folders {

@@ -187,10 +187,13 @@ fn watch(root: &Path, poll: bool) -> Receiver<Batch> {
         .name("kith-lsp-watch".into())
         .spawn(move || {
             // Kept as long as the server follows the files.
-            let _monitor = monitor;
+            let mut monitor = monitor;
             while let Some((batch, errors)) = source.next_batch(&ws, debounce) {
                 for e in errors {
                     eprintln!("kith lsp: {e}");
+                }
+                if !poll {
+                    crate::watch::monitor::keep(&mut monitor, &ws);
                 }
                 for kind in &batch.folders {
                     source.follow(&ws.dir(*kind));

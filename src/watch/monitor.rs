@@ -81,6 +81,15 @@ pub fn start(ws: &Workspace) -> Option<Monitor> {
     }
 }
 
+/// Starts the monitor when this process has none and no other kith process answers: called
+/// after each batch, so that when the process that ran it stops (an editor closed), a
+/// watcher still running takes over.
+pub fn keep(monitor: &mut Option<Monitor>, ws: &Workspace) {
+    if monitor.is_none() {
+        *monitor = start(ws);
+    }
+}
+
 fn try_start(ws: &Workspace) -> std::io::Result<Option<Monitor>> {
     let root = ws.root.clone();
     // Another machine's change to a network drive raises no event here: as git's fsmonitor,

@@ -387,3 +387,54 @@ fn with_a_watcher_running_the_cache_is_vouched_for_and_edits_are_still_seen() {
         got.stderr
     );
 }
+
+/// Two watchers in one workspace (two editors' language servers, or `kith watch` beside
+/// one): the first runs the monitor. Killed without a chance to tidy up, it leaves its
+/// socket behind; the second takes over at its next batch, and commands take its word.
+#[test]
+fn a_second_watcher_takes_over_the_monitor_when_the_first_is_gone() {
+    let ws = Ws::example();
+    let start = |ws: &Ws| {
+        let (child, lines) = spawn_kith(ws.path(), &["watch".as_ref()]);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if lines
+                .recv_timeout(left)
+                .expect("kith watch started")
+                .starts_with("watching ")
+            {
+                return (child, lines);
+            }
+        }
+    };
+    let vouched = |ws: &Ws| {
+        ws.kith(&["check"]);
+        let got = kith_env(ws.path(), &[("KITH_TRACE", "1")], &["check"]);
+        got.stderr.contains("the monitor vouches")
+    };
+    let (mut first, _) = start(&ws);
+    let (mut second, lines) = start(&ws);
+    assert!(vouched(&ws), "the first watcher's monitor does not answer");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(
+        ws.file(".kith/monitor/socket").exists(),
+        "killed, it left its socket"
+    );
+    assert!(!vouched(&ws), "a dead monitor vouched");
+    // A save: the second watcher's batch, after which it runs the monitor.
+    let ben = ws.read("contacts/ben-carver.md");
+    ws.write("contacts/ben-carver.md", &ben.replace("Ben", "Benedict"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !lines
+        .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+        .expect("the second watcher saw the save")
+        .contains("ben-carver")
+    {}
+    assert!(vouched(&ws), "the second watcher did not take over");
+    let shown = ws.kith(&["show", "ben-carver"]);
+    assert!(shown.ok().contains("Benedict"), "{}", shown.stdout);
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
