@@ -342,12 +342,13 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Option<String>> {
 }
 
 /// Stages every change under the workspace: new, changed and deleted files, whatever their
-/// name (records, kith.yaml, templates, notes), ignored files apart. Two files are never
-/// staged: a temporary file a killed write left (`.NAME.XXXXXX.kith-tmp`), and anything in
-/// `.kith/`, kith's own state (caches, the watcher's socket), should the workspace's
-/// .gitignore not name it. One comparison of the index with the working tree finds them all
-/// (libgit2's `add_all` then `update_all` walked it twice: 8 of the 12 s of a sync at
-/// 1,000,000 records).
+/// name (records, kith.yaml, templates, notes), ignored files apart. Never staged: a
+/// temporary file a killed write left (`.NAME.XXXXXX.kith-tmp`), anything in `.kith/`,
+/// kith's own state (caches, the watcher's socket), should the workspace's .gitignore not
+/// name it, and a git repository of its own inside the workspace (said, once a sync: git
+/// would commit it as a bare link to a commit, which a teammate cannot check out). One
+/// comparison of the index with the working tree finds them all (libgit2's `add_all` then
+/// `update_all` walked it twice: 8 of the 12 s of a sync at 1,000,000 records).
 fn stage_all(repo: &Repo, index: &mut git2::Index) -> Result<()> {
     use std::os::unix::ffi::OsStrExt;
     let spec = if repo.prefix.as_os_str().is_empty() {
@@ -374,10 +375,14 @@ fn stage_all(repo: &Repo, index: &mut git2::Index) -> Result<()> {
             continue;
         }
         // Whatever git says of it (changed, new, deleted, in conflict), the file as it is now.
-        if root.join(path).symlink_metadata().is_ok() {
-            index.add_path(path)?;
-        } else {
-            index.remove_path(path)?;
+        match root.join(path).symlink_metadata() {
+            // Only an untracked repository comes as a folder (`extra/`).
+            Ok(m) if m.is_dir() => crate::util::output::warn(&format!(
+                "{} is a git repository of its own; kith sync does not commit it (name it in .gitignore to say so)",
+                path.display()
+            )),
+            Ok(_) => index.add_path(path)?,
+            Err(_) => index.remove_path(path)?,
         }
     }
     Ok(())

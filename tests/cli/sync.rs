@@ -2831,7 +2831,19 @@ fn sync_commits_every_change_but_kiths_own_files() {
     std::fs::create_dir_all(alice.join(".kith/monitor")).unwrap();
     std::fs::write(alice.join(".kith/history-cache.jsonl"), "{}\n").unwrap();
     std::fs::write(alice.join(".kith/monitor/cookie-1-0"), "").unwrap();
-    kith_in(&alice, &["sync"]).ok();
+    // A repository of its own inside the workspace: said, and left out.
+    let nested = alice.join("scripts");
+    std::fs::create_dir_all(&nested).unwrap();
+    git(&nested, &["init", "-q"]);
+    std::fs::write(nested.join("export.sh"), "echo\n").unwrap();
+    let run = kith_in(&alice, &["sync"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("scripts/ is a git repository of its own; kith sync does not commit it"),
+        "{}",
+        run.stderr
+    );
     let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
     let mut lines: Vec<&str> = changed.lines().collect();
     lines.sort();
@@ -2854,6 +2866,7 @@ fn sync_commits_every_change_but_kiths_own_files() {
         "{left}"
     );
     assert!(!left.contains("old.bak"), "{left}");
+    assert!(left.contains("?? scripts/"), "{left}");
     assert_eq!(
         rev(&alice, "HEAD"),
         rev(&root.path().join("crm.git"), "main")
