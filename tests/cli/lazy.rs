@@ -318,15 +318,7 @@ fn lazy_queries_answer_as_a_cold_load_after_random_edits() {
 fn with_a_watcher_running_the_cache_is_vouched_for_and_edits_are_still_seen() {
     let ws = Ws::example();
     std::thread::sleep(std::time::Duration::from_millis(3100));
-    let (mut watcher, lines) = spawn_kith(ws.path(), &["watch".as_ref()]);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let line = lines.recv_timeout(left).expect("kith watch started");
-        if line.starts_with("watching ") {
-            break;
-        }
-    }
+    let (mut watcher, _lines) = start_watch(&ws);
     let n = edit_and_compare(&ws, 6);
     let status = ws.kith(&["cache", "status"]);
     // A watcher that stopped answering (suspended, as by Ctrl-Z): commands wait for it a
@@ -394,27 +386,13 @@ fn with_a_watcher_running_the_cache_is_vouched_for_and_edits_are_still_seen() {
 #[test]
 fn a_second_watcher_takes_over_the_monitor_when_the_first_is_gone() {
     let ws = Ws::example();
-    let start = |ws: &Ws| {
-        let (child, lines) = spawn_kith(ws.path(), &["watch".as_ref()]);
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if lines
-                .recv_timeout(left)
-                .expect("kith watch started")
-                .starts_with("watching ")
-            {
-                return (child, lines);
-            }
-        }
-    };
     let vouched = |ws: &Ws| {
         ws.kith(&["check"]);
         let got = kith_env(ws.path(), &[("KITH_TRACE", "1")], &["check"]);
         got.stderr.contains("the monitor vouches")
     };
-    let (mut first, _) = start(&ws);
-    let (mut second, lines) = start(&ws);
+    let (mut first, _) = start_watch(&ws);
+    let (mut second, lines) = start_watch(&ws);
     assert!(vouched(&ws), "the first watcher's monitor does not answer");
     first.kill().unwrap();
     first.wait().unwrap();
@@ -426,15 +404,31 @@ fn a_second_watcher_takes_over_the_monitor_when_the_first_is_gone() {
     // A save: the second watcher's batch, after which it runs the monitor.
     let ben = ws.read("contacts/ben-carver.md");
     ws.write("contacts/ben-carver.md", &ben.replace("Ben", "Benedict"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !lines
-        .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
-        .expect("the second watcher saw the save")
-        .contains("ben-carver")
-    {}
+    wait_for(&lines, "the second watcher saw the save", |l| {
+        l.contains("ben-carver")
+    });
     assert!(vouched(&ws), "the second watcher did not take over");
     let shown = ws.kith(&["show", "ben-carver"]);
     assert!(shown.ok().contains("Benedict"), "{}", shown.stdout);
     second.kill().unwrap();
     second.wait().unwrap();
+}
+
+/// Starts `kith watch` in the workspace and waits until it watches.
+fn start_watch(ws: &Ws) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let (child, lines) = spawn_kith(ws.path(), &["watch".as_ref()]);
+    wait_for(&lines, "kith watch started", |l| l.starts_with("watching "));
+    (child, lines)
+}
+
+/// Reads lines until one that `done` accepts, for at most 30 s (else fails with `what`).
+#[track_caller]
+fn wait_for(lines: &std::sync::mpsc::Receiver<String>, what: &str, done: impl Fn(&str) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if done(&lines.recv_timeout(left).expect(what)) {
+            return;
+        }
+    }
 }
