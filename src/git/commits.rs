@@ -71,8 +71,8 @@ impl Cache {
         if self.fresh.is_empty() {
             return Ok(());
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+        if let Some(root) = path.parent().and_then(Path::parent) {
+            crate::util::files::state_dir(root)?;
         }
         let mut out = String::new();
         for (oid, files) in self.fresh.drain(..) {

@@ -499,6 +499,20 @@ pub fn is_temporary(name: &str) -> bool {
         .is_some_and(|stem| stem.len() > 1 && stem.starts_with('.'))
 }
 
+/// kith's own folder in the workspace at `root` (`.kith/`), made if missing with a
+/// `.gitignore` that keeps all of it out of git whatever the workspace's own says: caches,
+/// the history cache, the watcher's socket are never data to commit or to show in `git
+/// status`.
+pub fn state_dir(root: &Path) -> std::io::Result<PathBuf> {
+    let dir = root.join(".kith");
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(&ignore, "# kith's own state (caches); safe to delete\n*\n")?;
+    }
+    Ok(dir)
+}
+
 /// Removes the temporaries that killed kith commands left in `dir`: regular files named as
 /// [`is_temporary`] says and last written more than [`LEFTOVER_AGE`] ago. Each folder is
 /// looked at once per process (the first write there); best effort, a file that cannot be

@@ -104,12 +104,9 @@ fn try_start(ws: &Workspace) -> std::io::Result<Option<Monitor>> {
         trace("not started: the workspace is on a network or FUSE file system");
         return Ok(None);
     }
+    crate::util::files::state_dir(&root)?;
     let dir = protocol::dir(&root);
     std::fs::create_dir_all(&dir)?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(&ignore, "# kith's watcher's socket; safe to delete\n*\n")?;
-    }
     let socket = protocol::socket(&root);
     if UnixStream::connect(&socket).is_ok() {
         trace("another kith process runs the monitor");

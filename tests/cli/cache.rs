@@ -309,3 +309,19 @@ fn a_cache_that_cannot_be_written_only_makes_kith_slower() {
     assert_eq!(cached.code, 0);
     assert!(Path::new(&ws.file(".kith")).is_file());
 }
+
+/// The example has no .gitignore: whatever kith keeps in `.kith/` (the records cache, the
+/// history cache, the watcher's socket) stays out of `git status` all the same.
+#[test]
+fn kiths_own_folder_stays_out_of_git_status_whatever_gitignore_says() {
+    let ws = Ws::example();
+    assert!(!ws.file(".gitignore").exists());
+    ws.kith(&["check"]).ok();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("site");
+    ws.kith(&["report", "--no-records", "--out", out.to_str().unwrap()])
+        .ok();
+    assert!(ws.file(".kith/cache/records.bin").exists());
+    assert!(ws.file(".kith/history-cache.jsonl").exists());
+    assert_eq!(ws.status(), "");
+}

@@ -669,6 +669,9 @@ fn temp_file(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     }
     let dir = path.parent().expect("cache files are in a folder");
     if !dir.is_dir() {
+        if let Some(root) = dir.parent().and_then(Path::parent) {
+            crate::util::files::state_dir(root)?;
+        }
         std::fs::create_dir_all(dir)?;
         // Like Cargo's target/: invisible to git whatever the workspace's .gitignore says, and
         // skipped by backup tools that honour CACHEDIR.TAG.
