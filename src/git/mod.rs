@@ -6,6 +6,7 @@ pub mod diff;
 pub mod folderdiff;
 pub mod history;
 pub mod treediff;
+pub mod worktree;
 
 use anyhow::{Context, Result};
 use std::path::Path;

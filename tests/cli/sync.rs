@@ -2872,3 +2872,86 @@ fn sync_commits_every_change_but_kiths_own_files() {
         rev(&root.path().join("crm.git"), "main")
     );
 }
+
+/// Sync compares the working tree with git's index itself, on every core: it must see every
+/// change `git status` sees, including those a look at modification times alone would miss.
+#[test]
+fn sync_stages_every_change_git_status_sees() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Ws::empty();
+    git(
+        root.path(),
+        &["init", "-q", "--bare", "-b", "main", "crm.git"],
+    );
+    let url = root.path().join("crm.git").display().to_string();
+    let alice = alice_with_origin(root.path(), &url);
+    // A report's folder is ignored, but one page in it was committed on purpose.
+    std::fs::write(alice.join(".gitignore"), "out/\n*.bak\n").unwrap();
+    std::fs::create_dir_all(alice.join("out")).unwrap();
+    std::fs::write(alice.join("out/index.html"), "<p>week 47</p>\n").unwrap();
+    std::fs::write(alice.join("run.sh"), "echo report\n").unwrap();
+    std::fs::write(alice.join("brief.md"), "Call them.\n").unwrap();
+    git(&alice, &["add", ".gitignore", "run.sh", "brief.md"]);
+    git(&alice, &["add", "-f", "out/index.html"]);
+    git(&alice, &["commit", "-q", "-m", "report page"]);
+
+    // The same size and the same modification time as before: only the change time and the
+    // bytes say it changed.
+    let ben = alice.join("contacts/ben-carver.md");
+    let mtime = std::fs::metadata(&ben).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&ben).unwrap();
+    std::fs::write(&ben, text.replace("Ben Carver", "Bob Carver")).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&ben)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    // Made executable; a file turned into a link; a file turned into a folder.
+    let mut perms = std::fs::metadata(alice.join("run.sh"))
+        .unwrap()
+        .permissions();
+    perms.set_mode(0o755);
+    std::fs::set_permissions(alice.join("run.sh"), perms).unwrap();
+    std::fs::remove_file(alice.join("brief.md")).unwrap();
+    std::os::unix::fs::symlink("contacts/ben-carver.md", alice.join("brief.md")).unwrap();
+    std::fs::remove_file(alice.join("out/index.html")).unwrap();
+    std::fs::create_dir_all(alice.join("out/index.html")).unwrap();
+    std::fs::write(alice.join("out/index.html/page.html"), "ignored\n").unwrap();
+    std::fs::write(alice.join("out/week-48.html"), "ignored\n").unwrap();
+    // New folders: what the ignore rules leave out stays out, deep or not.
+    std::fs::create_dir_all(alice.join("playbooks/q2/drafts")).unwrap();
+    std::fs::write(alice.join("playbooks/q2/plan.md"), "Plan.\n").unwrap();
+    std::fs::write(alice.join("playbooks/q2/drafts/old.bak"), "ignored\n").unwrap();
+    std::fs::write(alice.join("contacts/ben-carver.md.bak"), "ignored\n").unwrap();
+
+    kith_in(&alice, &["sync"]).ok();
+    let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
+    let mut lines: Vec<&str> = changed.lines().collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "A\tplaybooks/q2/plan.md",
+            "D\tout/index.html",
+            "M\tcontacts/ben-carver.md",
+            "M\trun.sh",
+            "T\tbrief.md",
+        ],
+        "{changed}"
+    );
+    let mode = git(&alice, &["ls-tree", "HEAD", "run.sh", "brief.md"]);
+    assert!(mode.contains("100755 blob"), "{mode}");
+    assert!(mode.contains("120000 blob"), "{mode}");
+    assert!(
+        git(&alice, &["show", "HEAD:contacts/ben-carver.md"]).contains("Bob Carver"),
+        "the same-size edit was committed"
+    );
+    // Nothing left that git would stage, and the index is fresh: a second sync has nothing to
+    // commit.
+    let left = git(&alice, &["status", "--porcelain", "--untracked-files=all"]);
+    assert_eq!(left, "", "{left}");
+    let head = rev(&alice, "HEAD");
+    kith_in(&alice, &["sync"]).ok();
+    assert_eq!(rev(&alice, "HEAD"), head);
+}
