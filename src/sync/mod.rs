@@ -388,6 +388,8 @@ fn stage_all(
         .git
         .workdir()
         .context("the repository has no working tree")?;
+    // One by one: hashing on several threads needs a repository handle each, and each reads
+    // the whole index again for the attributes (1.6 s instead of 0.5 s for 1,000 files).
     for path in &found.paths {
         // Whatever git says of it (changed, new, deleted, in conflict), the file as it is now.
         match root.join(path).symlink_metadata() {

@@ -2924,16 +2924,42 @@ fn sync_stages_every_change_git_status_sees() {
     std::fs::write(alice.join("playbooks/q2/plan.md"), "Plan.\n").unwrap();
     std::fs::write(alice.join("playbooks/q2/drafts/old.bak"), "ignored\n").unwrap();
     std::fs::write(alice.join("contacts/ben-carver.md.bak"), "ignored\n").unwrap();
+    // Git's filters apply: a text file's line endings are stored as git would store them.
+    let mut attributes = std::fs::read_to_string(alice.join(".gitattributes")).unwrap_or_default();
+    attributes.push_str("*.txt text\n");
+    std::fs::write(alice.join(".gitattributes"), attributes).unwrap();
+    std::fs::write(alice.join("playbooks/q2/script.txt"), "Hello,\r\nbye.\r\n").unwrap();
+    // Enough files that sync hashes them on every core rather than one by one.
+    for n in 0..80 {
+        std::fs::write(
+            alice.join(format!("playbooks/q2/step-{n:02}.md")),
+            format!("Step {n}.\n"),
+        )
+        .unwrap();
+    }
 
     kith_in(&alice, &["sync"]).ok();
     let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
-    let mut lines: Vec<&str> = changed.lines().collect();
+    let (steps, mut lines): (Vec<&str>, Vec<&str>) = changed
+        .lines()
+        .partition(|l| l.starts_with("A\tplaybooks/q2/step-"));
+    assert_eq!(steps.len(), 80, "{changed}");
+    assert_eq!(
+        git(&alice, &["show", "HEAD:playbooks/q2/script.txt"]),
+        "Hello,\nbye.\n"
+    );
+    assert_eq!(
+        git(&alice, &["show", "HEAD:playbooks/q2/step-42.md"]),
+        "Step 42.\n"
+    );
     lines.sort();
     assert_eq!(
         lines,
         [
             "A\tplaybooks/q2/plan.md",
+            "A\tplaybooks/q2/script.txt",
             "D\tout/index.html",
+            "M\t.gitattributes",
             "M\tcontacts/ben-carver.md",
             "M\trun.sh",
             "T\tbrief.md",
