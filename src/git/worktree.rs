@@ -110,6 +110,8 @@ pub struct Walked {
     files: Vec<Found>,
     /// Folders not looked into: ignored ones (named to [`walk`]) and repositories of their own.
     unseen: Vec<Vec<u8>>,
+    /// What could not be read: its files would look deleted.
+    errors: Vec<String>,
 }
 
 /// A file found in the working tree: its path relative to the repository's root, its stat.
@@ -148,9 +150,15 @@ pub fn walk(root: &Path, prefix: &Path, ignored: &[Vec<u8>], skip: Skip) -> Walk
         skip,
         files: Mutex::new(Vec::new()),
         unseen: Mutex::new(Vec::new()),
+        errors: Mutex::new(Vec::new()),
     };
     rayon::scope(|s| walk.folder(s, prefix.clone()));
-    let Walk { files, unseen, .. } = walk;
+    let Walk {
+        files,
+        unseen,
+        errors,
+        ..
+    } = walk;
     let mut files: Vec<Found> = files
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
@@ -163,6 +171,7 @@ pub fn walk(root: &Path, prefix: &Path, ignored: &[Vec<u8>], skip: Skip) -> Walk
         prefix,
         files,
         unseen: unseen.into_inner().unwrap_or_else(|e| e.into_inner()),
+        errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
     }
 }
 
@@ -175,6 +184,16 @@ pub fn candidates(
     mut walked: Walked,
     skip: Skip,
 ) -> Result<Candidates> {
+    // A folder or file that could not be read would have its files staged as deleted.
+    if let Some(first) = walked.errors.first() {
+        anyhow::bail!(
+            "cannot read {first}{}; nothing was committed: fix its permissions (or name it in .gitignore), then sync again",
+            match walked.errors.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            }
+        );
+    }
     let prefix = walked.prefix.clone();
     let under = |p: &[u8]| {
         prefix.is_empty()
@@ -228,11 +247,16 @@ pub fn candidates(
             out.nested.push(path_of(&dir).to_path_buf());
         }
     }
+    for dir in &late {
+        let more = walk(&walked.root, path_of(dir), &[], skip);
+        if let Some(first) = more.errors.first() {
+            anyhow::bail!(
+                "cannot read {first}; nothing was committed: fix its permissions, then sync again"
+            );
+        }
+        walked.files.extend(more.files);
+    }
     if !late.is_empty() {
-        let extra = late
-            .iter()
-            .flat_map(|dir| walk(&walked.root, path_of(dir), &[], skip).files);
-        walked.files.extend(extra);
         walked.files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     }
     // Files that are gitlinks' (a submodule's checkout) are not the index's business here.
@@ -357,14 +381,35 @@ struct Walk<'a> {
     files: Mutex<Vec<Vec<Found>>>,
     /// Folders not looked into.
     unseen: Mutex<Vec<Vec<u8>>>,
+    /// Folders and files that could not be read, and why.
+    errors: Mutex<Vec<String>>,
 }
 
 impl<'a> Walk<'a> {
     fn folder<'s>(&'s self, s: &rayon::Scope<'s>, rel: Vec<u8>) {
-        let Ok(entries) = std::fs::read_dir(self.root.join(path_of(&rel))) else {
-            return;
+        let dir = self.root.join(path_of(&rel));
+        // A folder gone since its parent was read was deleted, files and all; any other
+        // failure is said, not taken for a deletion.
+        let fail = |e: std::io::Error, what: &Path| {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                self.errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(format!("{}: {e}", what.display()));
+            }
         };
-        let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => return fail(e, &dir),
+        };
+        let mut listed: Vec<std::fs::DirEntry> = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(entry) => listed.push(entry),
+                Err(e) => return fail(e, &dir),
+            }
+        }
+        let entries = listed;
         // A repository of its own inside the walked folder (its `.git`, a folder or a
         // submodule's file): not looked into; `candidates` walks it if the index holds files
         // there. Git's own `.git`, at the start, is only passed over.
@@ -392,8 +437,12 @@ impl<'a> Walk<'a> {
             if (self.skip)(path_of(&child)) {
                 continue;
             }
-            let Ok(kind) = entry.file_type() else {
-                continue;
+            let kind = match entry.file_type() {
+                Ok(kind) => kind,
+                Err(e) => {
+                    fail(e, &entry.path());
+                    continue;
+                }
             };
             if kind.is_dir() {
                 if self.ignored.contains(&child) {
@@ -401,8 +450,15 @@ impl<'a> Walk<'a> {
                 } else {
                     s.spawn(move |s| self.folder(s, child));
                 }
-            } else if let Some(stat) = entry.metadata().ok().as_ref().and_then(Stat::of) {
-                files.push((child, stat));
+                continue;
+            }
+            match entry.metadata() {
+                Ok(m) => {
+                    if let Some(stat) = Stat::of(&m) {
+                        files.push((child, stat));
+                    }
+                }
+                Err(e) => fail(e, &entry.path()),
             }
         }
         if !files.is_empty() {

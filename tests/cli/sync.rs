@@ -1065,6 +1065,12 @@ fn master_remote_and_alice(dir: &Path, url: &str) -> PathBuf {
 
 /// Alice's folder in `dir`: the example workspace committed on `main` with the merge driver
 /// installed, and `url` as its `origin`.
+/// A bare repository `crm.git` in `dir`, on `main`: its path, as a remote's URL.
+fn bare_remote(dir: &Path) -> String {
+    git(dir, &["init", "-q", "--bare", "-b", "main", "crm.git"]);
+    dir.join("crm.git").display().to_string()
+}
+
 fn alice_with_origin(dir: &Path, url: &str) -> PathBuf {
     let alice = dir.join(name(ALICE));
     copy_dir(&repo_path("example-workspace"), &alice);
@@ -2069,11 +2075,7 @@ fn conflicts_and_quotes_name_who_made_their_change_not_who_merged_it() {
 #[test]
 fn uncommitted_changes_outside_the_workspace_are_never_overwritten() {
     let root = Ws::empty();
-    git(
-        root.path(),
-        &["init", "-q", "--bare", "-b", "main", "crm.git"],
-    );
-    let url = root.path().join("crm.git").display().to_string();
+    let url = bare_remote(root.path());
     let alice = root.path().join("alice");
     copy_dir(&repo_path("example-workspace"), &alice.join("crm"));
     std::fs::write(alice.join("README.md"), "Our team's repository.\n").unwrap();
@@ -2800,11 +2802,7 @@ fn unqualify_against_promote_is_a_recorded_conflict_never_sql_and_unqualified() 
 #[test]
 fn sync_commits_every_change_but_kiths_own_files() {
     let root = Ws::empty();
-    git(
-        root.path(),
-        &["init", "-q", "--bare", "-b", "main", "crm.git"],
-    );
-    let url = root.path().join("crm.git").display().to_string();
+    let url = bare_remote(root.path());
     let alice = alice_with_origin(root.path(), &url);
     // The example has no .gitignore: one that names none of kith's files.
     std::fs::write(alice.join(".gitignore"), "*.bak\n").unwrap();
@@ -2879,11 +2877,7 @@ fn sync_commits_every_change_but_kiths_own_files() {
 fn sync_stages_every_change_git_status_sees() {
     use std::os::unix::fs::PermissionsExt;
     let root = Ws::empty();
-    git(
-        root.path(),
-        &["init", "-q", "--bare", "-b", "main", "crm.git"],
-    );
-    let url = root.path().join("crm.git").display().to_string();
+    let url = bare_remote(root.path());
     let alice = alice_with_origin(root.path(), &url);
     // A report's folder is ignored, but one page in it was committed on purpose.
     std::fs::write(alice.join(".gitignore"), "out/\n*.bak\n").unwrap();
