@@ -11,16 +11,19 @@ use crate::record::{Kind, Record};
 use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
 
-type Key = (Kind, CompactString);
-
 /// The whole workspace in memory.
 #[derive(Debug, Default)]
 pub struct Index {
     pub config: Config,
     slots: Vec<Option<Parsed>>,
     free: Vec<usize>,
-    by_key: HashMap<Key, usize>,
-    by_email: HashMap<Box<str>, Slots>,
+    /// Records by kind and id: the table holds only their slots, and finds them by the kind and
+    /// id in the records themselves (4 bytes a record instead of 40: 76 MB less at 1,000,000).
+    by_key: hashbrown::HashTable<u32>,
+    /// People by e-mail address: each address's hash and the person's slot, checked against
+    /// the person's own addresses when looked up (the addresses themselves are not copied:
+    /// 60 MB less at 1,000,000 records).
+    by_email: hashbrown::HashTable<(u64, u32)>,
     people_by_company: HashMap<CompactString, Slots>,
     deals_by_company: HashMap<CompactString, Slots>,
     deals_by_contact: HashMap<CompactString, Slots>,
@@ -69,7 +72,8 @@ impl Index {
     pub fn build(config: Config, parsed: Vec<Parsed>) -> Index {
         let mut index = Index::new(config);
         index.slots = parsed.into_iter().map(Some).collect();
-        index.by_key.reserve(index.slots.len());
+        // Empty still: nothing to rehash.
+        index.by_key.reserve(index.slots.len(), |_| 0);
         // A table sized for every record would be twice as large as one for the people alone
         // (hash tables grow by doubling): 50 MB more at 1,000,000 records.
         let people = index
@@ -78,22 +82,18 @@ impl Index {
             .flatten()
             .filter(|p| p.record.kind == Kind::Person)
             .count();
-        index.by_email.reserve(people);
+        index.by_email.reserve(people, |&(hash, _)| hash);
         for slot in 0..index.slots.len() {
             let Some(p) = index.slots[slot].take() else {
                 continue;
             };
-            match index.by_key.entry((p.record.kind, p.record.id.clone())) {
-                std::collections::hash_map::Entry::Occupied(_) => {
-                    index.free.push(slot);
-                    continue;
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(slot);
-                }
+            if index.slot(p.record.kind, &p.record.id).is_some() {
+                index.free.push(slot);
+                continue;
             }
             index.link(slot, &p.record, true);
             index.slots[slot] = Some(p);
+            index.keep_key(slot);
         }
         index
     }
@@ -101,8 +101,7 @@ impl Index {
     /// Adds a parsed file, replacing the record with the same kind and id.
     pub fn insert(&mut self, parsed: Parsed) {
         self.cache_key = None;
-        let key = (parsed.record.kind, parsed.record.id.clone());
-        self.remove(key.0, &key.1);
+        self.remove(parsed.record.kind, &parsed.record.id);
         let slot = match self.free.pop() {
             Some(i) => i,
             None => {
@@ -112,13 +111,41 @@ impl Index {
         };
         self.link(slot, &parsed.record, true);
         self.slots[slot] = Some(parsed);
-        self.by_key.insert(key, slot);
+        self.keep_key(slot);
+    }
+
+    /// The hash a record is found by.
+    fn key_hash(kind: Kind, id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one((kind as u8, id))
+    }
+
+    /// Enters the record at `slot` (there already) in the table by kind and id.
+    fn keep_key(&mut self, slot: usize) {
+        let slots = &self.slots;
+        let hash_of = |&s: &u32| {
+            slots[s as usize]
+                .as_ref()
+                .map_or(0, |p| Index::key_hash(p.record.kind, &p.record.id))
+        };
+        let hash = hash_of(&(slot as u32));
+        self.by_key.insert_unique(hash, slot as u32, hash_of);
     }
 
     /// Removes a record; returns what was indexed for it.
     pub fn remove(&mut self, kind: Kind, id: &str) -> Option<Parsed> {
         self.cache_key = None;
-        let slot = self.by_key.remove(&(kind, CompactString::from(id)))?;
+        let slots = &self.slots;
+        let (slot, _) = self
+            .by_key
+            .find_entry(Index::key_hash(kind, id), |&s| {
+                slots[s as usize]
+                    .as_ref()
+                    .is_some_and(|p| p.record.kind == kind && p.record.id == id)
+            })
+            .ok()?
+            .remove();
+        let slot = slot as usize;
         let parsed = self.slots[slot].take()?;
         self.link(slot, &parsed.record, false);
         self.free.push(slot);
@@ -140,13 +167,12 @@ impl Index {
         match r.kind {
             Kind::Person => {
                 for email in r.emails() {
-                    let email = email_key(&email);
+                    let hash = email_hash(&email_key(&email));
+                    let entry = (hash, slot as u32);
                     if add {
-                        Slots::add(&mut self.by_email, email.into_boxed_str(), slot);
-                    } else if let Some(v) = self.by_email.get_mut(email.as_str())
-                        && v.remove(slot)
-                    {
-                        self.by_email.remove(email.as_str());
+                        self.by_email.insert_unique(hash, entry, |&(hash, _)| hash);
+                    } else if let Ok(found) = self.by_email.find_entry(hash, |&e| e == entry) {
+                        found.remove();
                     }
                 }
                 if let Some(company) = r.text("company") {
@@ -194,7 +220,13 @@ impl Index {
     /// The slot of a record: a small number, stable while the record stays in the index, for
     /// tables of derived values (scores, segment memberships) kept beside it.
     pub fn slot(&self, kind: Kind, id: &str) -> Option<usize> {
-        self.by_key.get(&(kind, CompactString::from(id))).copied()
+        self.by_key
+            .find(Index::key_hash(kind, id), |&s| {
+                self.slots[s as usize]
+                    .as_ref()
+                    .is_some_and(|p| p.record.kind == kind && p.record.id == id)
+            })
+            .map(|&s| s as usize)
     }
 
     /// One more than the highest slot in use: the size of a table indexed by slot.
@@ -232,12 +264,11 @@ impl Index {
     }
 
     pub fn parsed(&self, kind: Kind, id: &str) -> Option<&Parsed> {
-        let slot = *self.by_key.get(&(kind, CompactString::from(id)))?;
-        self.slots[slot].as_ref()
+        self.slots[self.slot(kind, id)?].as_ref()
     }
 
     pub fn contains(&self, kind: Kind, id: &str) -> bool {
-        self.by_key.contains_key(&(kind, CompactString::from(id)))
+        self.slot(kind, id).is_some()
     }
 
     /// Every record, in no particular order.
@@ -254,7 +285,18 @@ impl Index {
 
     /// People with this address as their `email` or among their `emails`.
     pub fn people_by_email(&self, email: &str) -> Vec<&Record> {
-        self.at(self.by_email.get(email_key(email).as_str()))
+        let key = email_key(email);
+        let hash = email_hash(&key);
+        let mut out: Vec<&Record> = self
+            .by_email
+            .iter_hash(hash)
+            .filter(|(h, _)| *h == hash)
+            .filter_map(|&(_, s)| self.slots[s as usize].as_ref().map(|p| &p.record))
+            // Another address may share the hash: the person's own addresses say.
+            .filter(|r| r.emails().iter().any(|e| email_key(e) == key))
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
     }
 
     pub fn people_of_company(&self, company: &str) -> Vec<&Record> {
@@ -559,6 +601,12 @@ impl Slots {
             .chain(many.iter().copied())
             .map(|s| s as usize)
     }
+}
+
+/// The hash of an address's key in the table of people by e-mail.
+fn email_hash(key: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(key)
 }
 
 /// The key people are found by e-mail address with: the mailbox it reaches (case, `+tags`
