@@ -12,7 +12,6 @@ use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// At most this many invalid rows are listed one by one.
@@ -156,16 +155,7 @@ pub fn parse_map(map: Option<&str>) -> Result<Vec<(String, String)>> {
 /// the changes, with a progress bar on a terminal.
 fn write(ws: &Workspace, plan: &Plan, prepared: &[store::Prepared]) -> Result<()> {
     let total = (plan.creates.len() + prepared.len()) as u64;
-    let bar = if total >= 1000 && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(total);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} records {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = output::progress(total, "{bar:40} {pos}/{len} records {eta}");
     for kind in [Kind::Company, Kind::Deal, Kind::Person] {
         if plan.creates.iter().any(|n| n.kind == kind) {
             let dir = ws.dir(kind);

@@ -8,7 +8,6 @@ use crate::ingest::{self, Plan, Settings, source};
 use crate::util::output::{self, paint};
 use crate::workspace::Workspace;
 use anyhow::Result;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// At most this many unreadable messages are listed one by one.
@@ -22,7 +21,7 @@ pub fn run(ws: &Workspace, args: IngestArgs) -> Result<ExitCode> {
     crate::load::summarize(ws, &index);
     output::trace("loaded");
     let today = ws.today()?;
-    let bar = progress(
+    let bar = output::progress(
         files.iter().map(|f| f.size).sum(),
         "{bar:40} {bytes}/{total_bytes} read {eta}",
     );
@@ -55,7 +54,7 @@ pub fn run(ws: &Workspace, args: IngestArgs) -> Result<ExitCode> {
     if args.dry_run {
         list(&plan);
     } else {
-        let bar = progress(
+        let bar = output::progress(
             (creates.len() + prepared.updates.len()) as u64,
             "{bar:40} {pos}/{len} records {eta}",
         );
@@ -102,22 +101,6 @@ pub fn run(ws: &Workspace, args: IngestArgs) -> Result<ExitCode> {
         "ingesting again adds only what is not logged yet, so fix or leave out those files and \
          run it again",
     ))
-}
-
-/// A progress bar on a terminal for a long run; hidden otherwise.
-fn progress(total: u64, template: &str) -> indicatif::ProgressBar {
-    if total < 8 << 20 && template.contains("bytes")
-        || total < 1000 && template.contains("pos")
-        || !std::io::stderr().is_terminal()
-    {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(template)
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
 }
 
 /// A dry run's list: each new record, then each entry, with the file it would go to.

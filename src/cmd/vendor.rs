@@ -11,7 +11,6 @@ use crate::workspace::Workspace;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde_json::json;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -72,7 +71,8 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
         }
     }
     let paths = files(&args.files)?;
-    let bar = bar();
+    let bar = output::progress(0, "{msg:10} {bar:40} {pos}/{len} records {eta}");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar.set_message("reading");
     let export = read(&paths)?;
     output::trace("read");
@@ -128,20 +128,6 @@ pub fn run(ws: &Workspace, args: ImportArgs) -> Result<ExitCode> {
         ShowFormat::Text => output::print(&summary_text(&export, &plan, args.dry_run)),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A progress bar on standard error when it is a terminal.
-fn bar() -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:10} {bar:40} {pos}/{len} records {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
 }
 
 /// The files given: folders stand for the `.csv` files in them, in name order.

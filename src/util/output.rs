@@ -254,6 +254,27 @@ pub fn amount(x: f64) -> String {
 
 /// With `KITH_TRACE` set, prints `what` and the time since the first trace to stderr: where a
 /// slow command spends its time.
+/// A progress bar on standard error for a run long enough to wait for: hidden unless standard
+/// error is a terminal and `total` is large (1,000 items, or 8 MiB when `template` counts
+/// bytes; 0 for a total not known yet, which shows it).
+pub fn progress(total: u64, template: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let short = if template.contains("bytes") {
+        total < 8 << 20
+    } else {
+        total < 1000
+    };
+    if (total > 0 && short) || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 pub fn trace(what: &str) {
     static START: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
     if let Some(start) =
