@@ -184,16 +184,6 @@ pub fn candidates(
     mut walked: Walked,
     skip: Skip,
 ) -> Result<Candidates> {
-    // A folder or file that could not be read would have its files staged as deleted.
-    if let Some(first) = walked.errors.first() {
-        anyhow::bail!(
-            "cannot read {first}{}; nothing was committed: fix its permissions (or name it in .gitignore), then sync again",
-            match walked.errors.len() {
-                1 => String::new(),
-                n => format!(" (and {} more)", n - 1),
-            }
-        );
-    }
     let prefix = walked.prefix.clone();
     let under = |p: &[u8]| {
         prefix.is_empty()
@@ -249,15 +239,21 @@ pub fn candidates(
     }
     for dir in &late {
         let more = walk(&walked.root, path_of(dir), &[], skip);
-        if let Some(first) = more.errors.first() {
-            anyhow::bail!(
-                "cannot read {first}; nothing was committed: fix its permissions, then sync again"
-            );
-        }
         walked.files.extend(more.files);
+        walked.errors.extend(more.errors);
     }
     if !late.is_empty() {
         walked.files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+    // A folder or file that could not be read would have its files staged as deleted.
+    if let Some(first) = walked.errors.first() {
+        anyhow::bail!(
+            "cannot read {first}{}; nothing was committed: fix its permissions (or name it in .gitignore), then sync again",
+            match walked.errors.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            }
+        );
     }
     // Files that are gitlinks' (a submodule's checkout) are not the index's business here.
     let files: Vec<&Found> = walked

@@ -138,11 +138,7 @@ impl Index {
         let slots = &self.slots;
         let (slot, _) = self
             .by_key
-            .find_entry(Index::key_hash(kind, id), |&s| {
-                slots[s as usize]
-                    .as_ref()
-                    .is_some_and(|p| p.record.kind == kind && p.record.id == id)
-            })
+            .find_entry(Index::key_hash(kind, id), |&s| holds(slots, s, kind, id))
             .ok()?
             .remove();
         let slot = slot as usize;
@@ -222,9 +218,7 @@ impl Index {
     pub fn slot(&self, kind: Kind, id: &str) -> Option<usize> {
         self.by_key
             .find(Index::key_hash(kind, id), |&s| {
-                self.slots[s as usize]
-                    .as_ref()
-                    .is_some_and(|p| p.record.kind == kind && p.record.id == id)
+                holds(&self.slots, s, kind, id)
             })
             .map(|&s| s as usize)
     }
@@ -601,6 +595,13 @@ impl Slots {
             .chain(many.iter().copied())
             .map(|s| s as usize)
     }
+}
+
+/// Whether `slot` holds the record `kind`/`id`: how the table by kind and id confirms a match.
+fn holds(slots: &[Option<Parsed>], slot: u32, kind: Kind, id: &str) -> bool {
+    slots[slot as usize]
+        .as_ref()
+        .is_some_and(|p| p.record.kind == kind && p.record.id == id)
 }
 
 /// The hash of an address's key in the table of people by e-mail.

@@ -328,7 +328,7 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Option<String>> {
         }
     }
     crate::util::output::trace("index read, working tree walked");
-    stage_all(repo, &mut index, walked, &skip)?;
+    stage_all(repo, &mut index, &root, walked, &skip)?;
     crate::util::output::trace("staged");
     let tree_id = index.write_tree()?;
     crate::util::output::trace("tree written");
@@ -374,6 +374,7 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Option<String>> {
 fn stage_all(
     repo: &Repo,
     index: &mut git2::Index,
+    root: &Path,
     walked: crate::git::worktree::Walked,
     skip: crate::git::worktree::Skip,
 ) -> Result<()> {
@@ -384,10 +385,6 @@ fn stage_all(
             path.display()
         ));
     }
-    let root = repo
-        .git
-        .workdir()
-        .context("the repository has no working tree")?;
     // One by one: hashing on several threads needs a repository handle each, and each reads
     // the whole index again for the attributes (1.6 s instead of 0.5 s for 1,000 files).
     // About 4,500 files a second: the first sync after a large import says how far it is.
