@@ -5,6 +5,7 @@ pub mod commits;
 pub mod diff;
 pub mod folderdiff;
 pub mod history;
+pub mod indexfile;
 pub mod treediff;
 pub mod worktree;
 

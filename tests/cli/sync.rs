@@ -2932,7 +2932,14 @@ fn sync_stages_every_change_git_status_sees() {
         .unwrap();
     }
 
-    kith_in(&alice, &["sync"]).ok();
+    // Nothing was staged (the last commit was git's own): sync builds the commit's tree from
+    // HEAD's, updating only the changed files' folders.
+    let run = traced_sync(&alice);
+    assert!(
+        run.stderr.contains("tree built from HEAD's"),
+        "{}",
+        run.stderr
+    );
     let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
     let (steps, mut lines): (Vec<&str>, Vec<&str>) = changed
         .lines()
@@ -2974,4 +2981,83 @@ fn sync_stages_every_change_git_status_sees() {
     let head = rev(&alice, "HEAD");
     kith_in(&alice, &["sync"]).ok();
     assert_eq!(rev(&alice, "HEAD"), head);
+}
+
+/// `kith sync` with its phases traced on stderr.
+fn traced_sync(dir: &Path) -> Run {
+    let run = kith_env(dir, &[("NO_COLOR", "1"), ("KITH_TRACE", "1")], &["sync"]);
+    run.ok();
+    run
+}
+
+/// Sync builds its commit's tree from HEAD's only when git's index says nothing is staged;
+/// whatever else the index holds (a `git add` of the user's, a file turned into a folder)
+/// is committed too, the whole way.
+#[test]
+fn sync_commits_what_was_staged_and_what_the_quick_way_cannot_build() {
+    let root = Ws::empty();
+    let url = bare_remote(root.path());
+    let alice = alice_with_origin(root.path(), &url);
+    kith_in(&alice, &["sync"]).ok();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = alice.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    let clean = |when: &str| {
+        let left = git(&alice, &["status", "--porcelain", "--untracked-files=all"]);
+        assert_eq!(left, "", "{when}: {left}");
+    };
+
+    // Staged by the user with `git add` (the working tree and the index agree on it), and
+    // changed without staging.
+    edit("contacts/charlotte-dubois.md", "Charlotte", "Charlie");
+    git(&alice, &["add", "contacts/charlotte-dubois.md"]);
+    edit("contacts/ben-carver.md", "Ben Carver", "Bob Carver");
+    let run = traced_sync(&alice);
+    assert!(
+        run.stderr.contains("tree written from the index"),
+        "{}",
+        run.stderr
+    );
+    let changed = git(&alice, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(
+        changed, "contacts/ben-carver.md\ncontacts/charlotte-dubois.md\n",
+        "{changed}"
+    );
+    clean("after a git add");
+
+    // A file turned into a folder of the same name.
+    std::fs::write(alice.join("plan.md"), "Plan.\n").unwrap();
+    kith_in(&alice, &["sync"]).ok();
+    std::fs::remove_file(alice.join("plan.md")).unwrap();
+    std::fs::create_dir(alice.join("plan.md")).unwrap();
+    std::fs::write(alice.join("plan.md/q1.md"), "Q1.\n").unwrap();
+    let run = traced_sync(&alice);
+    assert!(
+        run.stderr.contains("tree written from the index"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(git(&alice, &["show", "HEAD:plan.md/q1.md"]), "Q1.\n");
+    clean("after a file became a folder");
+
+    // And the quick way again: the index written after the last sync is valid at the root.
+    edit("contacts/ben-carver.md", "Bob Carver", "Robert Carver");
+    std::fs::remove_file(alice.join("plan.md/q1.md")).unwrap();
+    let run = traced_sync(&alice);
+    assert!(
+        run.stderr.contains("tree built from HEAD's"),
+        "{}",
+        run.stderr
+    );
+    let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
+    assert_eq!(
+        changed, "M\tcontacts/ben-carver.md\nD\tplan.md/q1.md\n",
+        "{changed}"
+    );
+    assert!(git(&alice, &["show", "HEAD:contacts/ben-carver.md"]).contains("Robert Carver"));
+    clean("after the quick way");
+    assert_eq!(rev(&alice, "HEAD"), rev(&alice, "origin/main"));
 }
