@@ -163,7 +163,7 @@ fn list_shard(
         let Some(id) = name.strip_suffix(".md") else {
             continue;
         };
-        if layout != Layout::Sharded || layout::shard_of(id) != shard {
+        if layout != Layout::Sharded || layout::shard_bytes(id) != shard.as_bytes() {
             diags.push(
                 misplaced(kind, id, layout).in_file(format!("{}/{shard}/{name}", kind.dir())),
             );
@@ -249,9 +249,12 @@ fn leftover(kind: Kind, name: &str) -> Diagnostic {
 pub fn load(ws: &Workspace) -> Index {
     let watched = crate::load::cache::watched(ws);
     let (found, mut folder_diags) = list(ws);
+    crate::util::output::trace("listed");
     let loaded = crate::load::cache::load(ws, &found, &folder_diags, watched);
+    crate::util::output::trace("read and parsed");
     drop(found);
     let mut index = Index::build(ws.config.clone(), loaded.parsed);
+    crate::util::output::trace("indexed");
     index.cache_key = loaded.key;
     index.workspace_diags.append(&mut ws.config_diags.clone());
     index

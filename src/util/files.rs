@@ -268,24 +268,13 @@ pub fn create_many(groups: &[Vec<(&Path, &[u8])>], done: impl Fn() + Sync) -> Re
     flush(&paths)
 }
 
-/// [`create_many`] on Linux with unnamed files (`O_TMPFILE`): each file is written without a
-/// name, a batch is flushed with one `syncfs`, then each is given its name with `linkat`. One
-/// change to the folder per file, where a named temporary costs three.
-#[cfg(target_os = "linux")]
-mod unnamed {
-    use anyhow::{Context, Result, bail};
-    use std::ffi::CString;
-    use std::io::Write;
-    use std::os::fd::{AsRawFd, FromRawFd};
-    use std::os::unix::ffi::OsStrExt;
-    use std::path::Path;
-
-    /// Unnamed files open at once: each batch waits for the disk once (`syncfs`) before its
-    /// files are named, so the larger the fewer waits (128 a batch was 6,900 waits for a
-    /// million-row import). A quarter of the limit of open files, raised to its hard limit
-    /// first as the process may (the usual soft limit is 1,024, the hard one far higher), and
-    /// at most 4,096; 16 at least.
-    fn batch() -> usize {
+/// How many files the process may have open at once, after raising the limit to its hard
+/// one as a process may (the usual soft limit is 1,024, the hard one far higher), to at most
+/// 65,536. Raised once; 128 when the limit cannot be read.
+#[cfg(unix)]
+pub fn open_files_limit() -> u64 {
+    static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
         let mut limit = libc::rlimit {
             rlim_cur: 0,
             rlim_max: 0,
@@ -305,7 +294,29 @@ mod unnamed {
                 limit.rlim_cur = want;
             }
         }
-        ((limit.rlim_cur / 4) as usize).clamp(16, 4096)
+        limit.rlim_cur
+    })
+}
+
+/// [`create_many`] on Linux with unnamed files (`O_TMPFILE`): each file is written without a
+/// name, a batch is flushed with one `syncfs`, then each is given its name with `linkat`. One
+/// change to the folder per file, where a named temporary costs three.
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use anyhow::{Context, Result, bail};
+    use std::ffi::CString;
+    use std::io::Write;
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// Unnamed files open at once: each batch waits for the disk once (`syncfs`) before its
+    /// files are named, so the larger the fewer waits (128 a batch was 6,900 waits for a
+    /// million-row import). A quarter of the limit of open files, raised to its hard limit
+    /// first as the process may (the usual soft limit is 1,024, the hard one far higher), and
+    /// at most 4,096; 16 at least.
+    fn batch() -> usize {
+        ((super::open_files_limit() / 4) as usize).clamp(16, 4096)
     }
 
     /// `Ok(false)` when the file system has no unnamed files (the caller falls back).

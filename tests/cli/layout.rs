@@ -292,6 +292,36 @@ fn reading_commands_answer_as_in_the_flat_layout() {
         assert_eq!(a.stdout, unshard(&b.stdout), "kith {args:?}");
         assert_eq!(a.stderr, unshard(&b.stderr), "kith {args:?}");
     }
+    // With too few open files to hold every shard folder open, kith reads each record from
+    // its first-level folder instead: the same answers, from a cold cache and a warm one.
+    std::fs::remove_dir_all(sharded.path().join(".kith")).unwrap();
+    for args in [
+        "check",
+        "check",
+        "--no-cache list --format json",
+        "duplicates",
+    ] {
+        let few = few_open_files(&sharded, args);
+        let many = sharded.kith(&args.split(' ').collect::<Vec<_>>());
+        assert_eq!(few.code, many.code, "kith {args}");
+        assert_eq!(few.stdout, many.stdout, "kith {args}");
+        assert_eq!(few.stderr, many.stderr, "kith {args}");
+    }
+}
+
+/// Runs kith in `ws` under `ulimit -n 256`.
+fn few_open_files(ws: &Ws, args: &str) -> Run {
+    let script = format!("ulimit -n 256 && exec \"$0\" {args}");
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_kith")])
+        .current_dir(ws.path())
+        .envs(pinned_clock())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", ws.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Run::from(out)
 }
 
 #[test]

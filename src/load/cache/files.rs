@@ -11,19 +11,28 @@ use std::io::Read;
 use std::os::fd::{AsRawFd, FromRawFd};
 use std::sync::OnceLock;
 
-/// The three record folders, open; in the sharded layout also their first-level shard
-/// folders (`contacts/3f/`), each opened when first needed.
+/// The three record folders, open; in the sharded layout also their shard folders
+/// (`contacts/3f/` and `contacts/3f/a/`), each opened when first needed.
 pub struct Dirs {
     dirs: [Option<File>; 3],
-    /// 256 per kind when sharded, none when flat. One descriptor per first-level folder, not
-    /// per shard: 3 × 4,096 would pass the usual limit of 1,024 open files, and a lookup of
-    /// `a/ada.md` crosses one folder more than `ada.md` would, which costs little.
+    /// The first-level shard folders: 256 per kind when sharded, none when flat.
     shards: Vec<OnceLock<Option<File>>>,
+    /// The shard folders themselves, 4,096 per kind, when the process may hold that many
+    /// files open (3 × 4,096 and room to spare): `ada.md` from `3f/a/` is one folder lookup in
+    /// the kernel where `a/ada.md` from `3f/` is two, 0.4 s of a million records' cold load.
+    subshards: Vec<OnceLock<Option<File>>>,
 }
+
+/// Open files [`Dirs`] leaves for the rest of the process when it opens every shard folder.
+const SPARE_FILES: u64 = 4096;
 
 impl Dirs {
     pub fn open(ws: &Workspace) -> Dirs {
         let sharded = crate::record::layout::current() == crate::record::layout::Layout::Sharded;
+        #[cfg(unix)]
+        let deep = crate::util::files::open_files_limit() >= 3 * 4096 + SPARE_FILES;
+        #[cfg(not(unix))]
+        let deep = false;
         Dirs {
             // A folder linked out of the workspace is never read (`load::list` says why).
             dirs: Kind::ALL.map(|k| {
@@ -35,6 +44,9 @@ impl Dirs {
             shards: (0..if sharded { 3 * 256 } else { 0 })
                 .map(|_| OnceLock::new())
                 .collect(),
+            subshards: (0..if sharded && deep { 3 * 4096 } else { 0 })
+                .map(|_| OnceLock::new())
+                .collect(),
         }
     }
 
@@ -42,11 +54,12 @@ impl Dirs {
     /// this runs 100,000 times).
     fn at<'a>(&self, kind: Kind, id: &str, buf: &'a mut [u8; 256]) -> Option<(i32, &'a CStr)> {
         let dir = self.dirs[kind as usize].as_ref()?;
-        if id.as_bytes().contains(&0) {
+        if memchr::memchr(0, id.as_bytes()).is_some() {
             return None;
         }
-        // Sharded: `a/ada.md` from the first-level shard folder (`3f/`), or `3f/a/ada.md` from
-        // the kind's folder if that one cannot be opened (too many open files).
+        // Sharded: `ada.md` from its shard folder (`3f/a/`), else `a/ada.md` from the
+        // first-level one (`3f/`), else `3f/a/ada.md` from the kind's folder (too few open
+        // files to hold the shard folders open).
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut prefix = [0u8; 5];
         let (dir, p) = if self.shards.is_empty() {
@@ -60,12 +73,13 @@ impl Dirs {
                 HEX[usize::from(sub)],
                 b'/',
             ];
-            match self.shard_dir(kind, top) {
-                Some(fd) => {
-                    prefix.copy_within(3..5, 0);
-                    (fd, 2)
-                }
-                None => (dir.as_raw_fd(), 5),
+            if let Some(fd) = self.subshard_dir(kind, top, sub) {
+                (fd, 0)
+            } else if let Some(fd) = self.shard_dir(kind, top) {
+                prefix.copy_within(3..5, 0);
+                (fd, 2)
+            } else {
+                (dir.as_raw_fd(), 5)
             }
         };
         let (s, n) = (p, p + id.len());
@@ -90,6 +104,24 @@ impl Dirs {
             let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
             // SAFETY: a valid descriptor and a NUL-terminated name.
             let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
+            // SAFETY: a descriptor just opened and owned by nothing else.
+            (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
+        });
+        file.as_ref().map(AsRawFd::as_raw_fd)
+    }
+
+    /// The descriptor of the shard folder `top`/`sub` of `kind`'s folder, opened the first
+    /// time it is asked for; `None` when flat, when there are too few open files to spare, or
+    /// when it cannot be opened.
+    fn subshard_dir(&self, kind: Kind, top: u8, sub: u8) -> Option<i32> {
+        let at = (kind as usize * 256 + usize::from(top)) * 16 + usize::from(sub);
+        let slot = self.subshards.get(at)?;
+        let file = slot.get_or_init(|| {
+            let parent = self.shard_dir(kind, top)?;
+            let name = [b"0123456789abcdef"[usize::from(sub & 0xf)], 0];
+            let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+            // SAFETY: a valid descriptor and a NUL-terminated name.
+            let fd = unsafe { libc::openat(parent, name.as_ptr().cast(), flags) };
             // SAFETY: a descriptor just opened and owned by nothing else.
             (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
         });
