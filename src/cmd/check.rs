@@ -65,6 +65,7 @@ fn diagnostics(ws: &Workspace) -> (Vec<Diagnostic>, usize) {
     }
     let index = super::load_quiet(ws);
     let diags = crate::analysis::diagnostics(index);
+    output::trace("diagnosed");
     cache::remember_check(ws, index, &diags);
     (diags, index.len())
 }

@@ -65,6 +65,7 @@ pub fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
     crate::cli::complete::answer_if_asked();
     crate::git::configure();
+    output::trace("started");
     let command = Cli::command();
     let cli = argv::normalize(&command, std::env::args_os().collect())
         .and_then(|args| command.try_get_matches_from(args))
@@ -77,6 +78,7 @@ pub fn main() -> ExitCode {
             Ok(code)
         }
     });
+    output::trace("done");
     match result {
         Ok(code) => code,
         Err(err) => {
