@@ -134,8 +134,15 @@ fn first_unprintable(text: &str) -> Option<(u32, u32, char)> {
 /// far keeps this linear: comparing each key with all earlier ones took 82 s for a record of
 /// 156,564 keys.
 fn duplicate_key(scan: &Scan) -> Option<YamlError> {
-    let mut seen: HashSet<&str> = HashSet::with_capacity(scan.entries.len());
-    let e = scan.entries.iter().find(|e| !seen.insert(e.key.as_str()))?;
+    let entries = &scan.entries;
+    // A record's dozen keys are compared with each other without a set to allocate.
+    let e = if entries.len() <= 32 {
+        (entries.iter().enumerate())
+            .find_map(|(i, e)| entries[..i].iter().any(|x| x.key == e.key).then_some(e))?
+    } else {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(entries.len());
+        entries.iter().find(|e| !seen.insert(e.key.as_str()))?
+    };
     Some(YamlError {
         code: "duplicate-key",
         line: e.line,
