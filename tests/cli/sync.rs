@@ -2934,12 +2934,7 @@ fn sync_stages_every_change_git_status_sees() {
 
     // Nothing was staged (the last commit was git's own): sync builds the commit's tree from
     // HEAD's, updating only the changed files' folders.
-    let run = traced_sync(&alice);
-    assert!(
-        run.stderr.contains("tree built from HEAD's"),
-        "{}",
-        run.stderr
-    );
+    sync_by_way(&alice, "tree built from HEAD's");
     let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
     let (steps, mut lines): (Vec<&str>, Vec<&str>) = changed
         .lines()
@@ -2983,11 +2978,13 @@ fn sync_stages_every_change_git_status_sees() {
     assert_eq!(rev(&alice, "HEAD"), head);
 }
 
-/// `kith sync` with its phases traced on stderr.
-fn traced_sync(dir: &Path) -> Run {
+/// Runs `kith sync` and asserts, from its phases traced on stderr, which way it built the
+/// commit's tree: "tree built from HEAD's" or "tree written from the index".
+#[track_caller]
+fn sync_by_way(dir: &Path, way: &str) {
     let run = kith_env(dir, &[("NO_COLOR", "1"), ("KITH_TRACE", "1")], &["sync"]);
     run.ok();
-    run
+    assert!(run.stderr.contains(way), "{}", run.stderr);
 }
 
 /// Sync builds its commit's tree from HEAD's only when git's index says nothing is staged;
@@ -3015,12 +3012,7 @@ fn sync_commits_what_was_staged_and_what_the_quick_way_cannot_build() {
     edit("contacts/charlotte-dubois.md", "Charlotte", "Charlie");
     git(&alice, &["add", "contacts/charlotte-dubois.md"]);
     edit("contacts/ben-carver.md", "Ben Carver", "Bob Carver");
-    let run = traced_sync(&alice);
-    assert!(
-        run.stderr.contains("tree written from the index"),
-        "{}",
-        run.stderr
-    );
+    sync_by_way(&alice, "tree written from the index");
     let changed = git(&alice, &["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(
         changed, "contacts/ben-carver.md\ncontacts/charlotte-dubois.md\n",
@@ -3034,24 +3026,14 @@ fn sync_commits_what_was_staged_and_what_the_quick_way_cannot_build() {
     std::fs::remove_file(alice.join("plan.md")).unwrap();
     std::fs::create_dir(alice.join("plan.md")).unwrap();
     std::fs::write(alice.join("plan.md/q1.md"), "Q1.\n").unwrap();
-    let run = traced_sync(&alice);
-    assert!(
-        run.stderr.contains("tree written from the index"),
-        "{}",
-        run.stderr
-    );
+    sync_by_way(&alice, "tree written from the index");
     assert_eq!(git(&alice, &["show", "HEAD:plan.md/q1.md"]), "Q1.\n");
     clean("after a file became a folder");
 
     // And the quick way again: the index written after the last sync is valid at the root.
     edit("contacts/ben-carver.md", "Bob Carver", "Robert Carver");
     std::fs::remove_file(alice.join("plan.md/q1.md")).unwrap();
-    let run = traced_sync(&alice);
-    assert!(
-        run.stderr.contains("tree built from HEAD's"),
-        "{}",
-        run.stderr
-    );
+    sync_by_way(&alice, "tree built from HEAD's");
     let changed = git(&alice, &["show", "--name-status", "--format=", "HEAD"]);
     assert_eq!(
         changed, "M\tcontacts/ben-carver.md\nD\tplan.md/q1.md\n",
