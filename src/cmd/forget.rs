@@ -108,7 +108,7 @@ fn mentioning(ws: &Workspace, person: &Record, needles: &[String]) -> Vec<(Kind,
             let path = ws.root.join(crate::record::layout::rel(f.kind, &f.id));
             let bytes = crate::load::read_record(ws, &path, f.file_type).ok()?;
             let text = String::from_utf8(bytes).ok()?;
-            (!redact::find(&text, needles).is_empty()).then_some((f.kind, f.id, text))
+            (!redact::find(&text, needles).is_empty()).then_some((f.kind, f.id.into(), text))
         })
         .collect();
     out.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));

@@ -77,7 +77,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
             ws,
             &crate::load::Found {
                 kind: *kind,
-                id: id.clone(),
+                id: id.as_str().into(),
                 file_type: None,
             },
         );
@@ -115,7 +115,7 @@ fn check_records(ws: &Workspace, records: &[(Kind, String)]) -> Result<()> {
     for (kind, id) in records {
         let found = crate::load::Found {
             kind: *kind,
-            id: id.clone(),
+            id: id.as_str().into(),
             file_type: None,
         };
         let parsed = crate::load::load_one(ws, &found);

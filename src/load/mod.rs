@@ -20,7 +20,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub struct Found {
     pub kind: Kind,
-    pub id: String,
+    pub id: compact_str::CompactString,
     /// What the directory listing says the entry is (no extra `stat` on most file systems).
     pub file_type: Option<std::fs::FileType>,
 }
@@ -83,7 +83,7 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
                 }
                 found.push(Found {
                     kind,
-                    id: id.to_string(),
+                    id: id.into(),
                     file_type: entry.file_type().ok(),
                 });
             }
@@ -171,7 +171,7 @@ fn list_shard(
         }
         found.push(Found {
             kind,
-            id: id.to_string(),
+            id: id.into(),
             file_type: entry.file_type().ok(),
         });
     }

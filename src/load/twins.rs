@@ -20,7 +20,7 @@ pub fn diagnostics(found: &[Found]) -> Vec<Diagnostic> {
         return Vec::new();
     }
     for f in found.iter().filter(|f| plain(&f.id)) {
-        if let Some(group) = folded.get_mut(&(f.kind, f.id.clone())) {
+        if let Some(group) = folded.get_mut(&(f.kind, f.id.to_string())) {
             group.push(f);
         }
     }

@@ -134,7 +134,7 @@ fn read(ws: &Workspace, live: &Live, batch: &Batch) -> Vec<Reread> {
             found
                 .into_iter()
                 .filter(|f| kinds.contains(&f.kind))
-                .map(|f| (f.kind, f.id)),
+                .map(|f| (f.kind, f.id.into())),
         );
         keys.extend(
             live.index
@@ -153,7 +153,7 @@ fn read(ws: &Workspace, live: &Live, batch: &Batch) -> Vec<Reread> {
                     let file_type = meta.ok().map(|m| m.file_type());
                     let found = Found {
                         kind,
-                        id: id.clone(),
+                        id: id.as_str().into(),
                         file_type,
                     };
                     Some(load::load_one(ws, &found))
