@@ -309,6 +309,58 @@ fn reading_commands_answer_as_in_the_flat_layout() {
     }
 }
 
+/// A sharded workspace large enough that kith holds each shard folder open while it reads
+/// its records (from 32,768 files, when enough files may be open): the same answers as with
+/// too few open files to do so, where it reads each from its first-level folder.
+#[test]
+fn a_large_sharded_workspace_reads_the_same_through_either_folder() {
+    let ws = Ws::with_config("name: large\nlayout: sharded\n");
+    for i in 0..33_000 {
+        let id = format!("person-{i:05}");
+        let company = if i % 1000 == 7 {
+            "\ncompany: nowhere-inc"
+        } else {
+            ""
+        };
+        ws.write(
+            &sharded_path("contacts", &id),
+            &format!("---\nname: Person {i:05}\nemail: p{i}@x.example{company}\n---\n"),
+        );
+    }
+    // Twins by e-mail, and a record filed in another shard's folder.
+    ws.write(
+        &sharded_path("contacts", "twin-person-00042"),
+        "---\nname: Person 00042\nemail: p42@x.example\n---\n",
+    );
+    let stray = if shard("stray").starts_with("00/") {
+        "01/0"
+    } else {
+        "00/0"
+    };
+    ws.write(
+        &format!("contacts/{stray}/stray.md"),
+        "---\nname: Stray\n---\n",
+    );
+    // Cold (no cache), then writing the cache, then from it (stamps only).
+    let mut cold = None;
+    for args in ["--no-cache check", "check", "check"] {
+        let many = ws.kith(&args.split(' ').collect::<Vec<_>>());
+        let few = few_open_files(&ws, args);
+        assert_eq!(few.code, many.code, "kith {args}");
+        assert_eq!(few.stdout, many.stdout, "kith {args}");
+        assert_eq!(few.stderr, many.stderr, "kith {args}");
+        cold.get_or_insert(many);
+    }
+    let cold = cold.unwrap();
+    assert!(cold.stderr.contains("33001 records"), "{}", cold.stderr);
+    let missing = (cold.stdout.lines())
+        .filter(|l| l.contains("refers to company `nowhere-inc`"))
+        .count();
+    assert_eq!(missing, 33, "{}", cold.stdout);
+    assert!(cold.stdout.contains("stray.md"), "{}", cold.stdout);
+    assert!(cold.stdout.contains("twin-person-00042"), "{}", cold.stdout);
+}
+
 /// Runs kith in `ws` under `ulimit -n 256`.
 fn few_open_files(ws: &Ws, args: &str) -> Run {
     let script = format!("ulimit -n 256 && exec \"$0\" {args}");

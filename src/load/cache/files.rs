@@ -15,24 +15,36 @@ use std::sync::OnceLock;
 /// (`contacts/3f/` and `contacts/3f/a/`), each opened when first needed.
 pub struct Dirs {
     dirs: [Option<File>; 3],
-    /// The first-level shard folders: 256 per kind when sharded, none when flat.
+    /// The workspace's layout is sharded.
+    sharded: bool,
+    /// The first-level shard folders, 256 per kind, when the limit of open files leaves room
+    /// for them (macOS's usual soft limit is 256): else a record is opened from its kind's
+    /// folder, `3f/a/ada.md`.
     shards: Vec<OnceLock<Option<File>>>,
-    /// The shard folders themselves, 4,096 per kind, when the process may hold that many
-    /// files open (3 × 4,096 and room to spare): `ada.md` from `3f/a/` is one folder lookup in
-    /// the kernel where `a/ada.md` from `3f/` is two, 0.4 s of a million records' cold load.
+    /// The shard folders themselves, 4,096 per kind, for many files when the process may
+    /// hold that many open (3 × 4,352 and room to spare): `ada.md` from `3f/a/` is one folder
+    /// lookup in the kernel where `a/ada.md` from `3f/` is two, 0.4 s of a million records'
+    /// cold load.
     subshards: Vec<OnceLock<Option<File>>>,
 }
 
-/// Open files [`Dirs`] leaves for the rest of the process when it opens every shard folder.
-const SPARE_FILES: u64 = 4096;
+/// Open files [`Dirs`] leaves for the rest of the process when it holds shard folders open.
+const SPARE_FILES: u64 = 1024;
+
+/// Record files from which opening each shard folder once costs less than the second folder
+/// lookup it saves per file: eight a shard folder on average.
+const DEEP_FROM: usize = 8 * 4096;
 
 impl Dirs {
-    pub fn open(ws: &Workspace) -> Dirs {
+    /// The folders of `ws`'s records, for reading `files` of them.
+    pub fn open(ws: &Workspace, files: usize) -> Dirs {
         let sharded = crate::record::layout::current() == crate::record::layout::Layout::Sharded;
         #[cfg(unix)]
-        let deep = crate::util::files::open_files_limit() >= 3 * 4096 + SPARE_FILES;
+        let limit = crate::util::files::open_files_limit();
         #[cfg(not(unix))]
-        let deep = false;
+        let limit = 0;
+        let shallow = sharded && limit >= 3 * 256 + SPARE_FILES;
+        let deep = shallow && files >= DEEP_FROM && limit >= 3 * (256 + 4096) + SPARE_FILES;
         Dirs {
             // A folder linked out of the workspace is never read (`load::list` says why).
             dirs: Kind::ALL.map(|k| {
@@ -41,10 +53,11 @@ impl Dirs {
                     .then(|| File::open(ws.dir(k)).ok())
                     .flatten()
             }),
-            shards: (0..if sharded { 3 * 256 } else { 0 })
+            sharded,
+            shards: (0..if shallow { 3 * 256 } else { 0 })
                 .map(|_| OnceLock::new())
                 .collect(),
-            subshards: (0..if sharded && deep { 3 * 4096 } else { 0 })
+            subshards: (0..if deep { 3 * 4096 } else { 0 })
                 .map(|_| OnceLock::new())
                 .collect(),
         }
@@ -62,7 +75,7 @@ impl Dirs {
         // files to hold the shard folders open).
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut prefix = [0u8; 5];
-        let (dir, p) = if self.shards.is_empty() {
+        let (dir, p) = if !self.sharded {
             (dir.as_raw_fd(), 0)
         } else {
             let (top, sub) = crate::record::layout::shard_numbers(id);

@@ -209,7 +209,7 @@ pub fn load(
     }
     let old_entries = old.as_ref().map_or(&[][..], |o| &o.entries[..]);
     let matches = match_entries(found, old_entries);
-    let dirs = files::Dirs::open(ws);
+    let dirs = files::Dirs::open(ws, found.len());
     // A run of files at a time, with their old blobs read at once; runs small enough that
     // every thread has several, however few the files.
     let run = CHUNK
@@ -281,14 +281,14 @@ fn match_entries(found: &[Found], entries: &[Entry]) -> Vec<Option<usize>> {
 
 /// Reads and parses every listed file, in parallel, without the cache.
 pub fn parse_all(ws: &Workspace, found: &[Found]) -> Vec<Parsed> {
-    let dirs = files::Dirs::open(ws);
+    let dirs = files::Dirs::open(ws, found.len());
     found.par_iter().map(|f| read_parse(ws, &dirs, f)).collect()
 }
 
 /// Reads every listed file's bytes as [`parse_all`] does, and parses nothing: the floor of a
 /// load, for `kith bench`. Returns the number of bytes read.
 pub fn read_all(ws: &Workspace, found: &[Found]) -> usize {
-    let dirs = files::Dirs::open(ws);
+    let dirs = files::Dirs::open(ws, found.len());
     found
         .par_iter()
         .map(|f| {
@@ -474,7 +474,7 @@ fn stamped_key(ws: &Workspace, config: u128) -> Option<(u128, Records)> {
         return None;
     }
     // Stamps first (cheap); then the content of the few files that need it.
-    let dirs = files::Dirs::open(ws);
+    let dirs = files::Dirs::open(ws, found.len());
     let doubtful: Vec<usize> = found
         .par_iter()
         .zip(&old.entries)
