@@ -107,20 +107,26 @@ fn fnv1a(id: &str) -> u32 {
 /// The two folders of an id's shard, `("3f", "a")`: the hash's top byte as two hex digits,
 /// then its next four bits as one.
 pub fn shard_parts(id: &str) -> (String, String) {
-    let (top, sub) = shard_numbers(id);
-    (format!("{top:02x}"), format!("{sub:x}"))
+    let [t0, t1, _, s0] = shard_bytes(id);
+    let text = |b: &[u8]| b.iter().copied().map(char::from).collect();
+    (text(&[t0, t1]), text(&[s0]))
 }
 
 /// The shard of an id as the four bytes of its folder below the kind's, `3f/a`, for lookups
 /// that must not allocate.
 pub fn shard_bytes(id: &str) -> [u8; 4] {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let (top, sub) = shard_numbers(id);
+    shard_folder(top, sub)
+}
+
+/// The folder of the shard numbered `(top, sub)` below the kind's, `3f/a`, as four bytes.
+pub fn shard_folder(top: u8, sub: u8) -> [u8; 4] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     [
         HEX[usize::from(top >> 4)],
         HEX[usize::from(top & 0xf)],
         b'/',
-        HEX[usize::from(sub)],
+        HEX[usize::from(sub & 0xf)],
     ]
 }
 
@@ -132,8 +138,7 @@ pub fn shard_numbers(id: &str) -> (u8, u8) {
 
 /// The shard of an id, its folder below the kind's: `3f/a`.
 pub fn shard_of(id: &str) -> String {
-    let (top, sub) = shard_parts(id);
-    format!("{top}/{sub}")
+    shard_bytes(id).map(char::from).iter().collect()
 }
 
 /// Whether `name` can be a first-level shard folder's name: two lowercase hex digits.

@@ -28,6 +28,17 @@ pub struct Dirs {
     subshards: Vec<OnceLock<Option<File>>>,
 }
 
+/// The folder `name` (NUL-terminated, one component) inside the open folder `parent`; links
+/// are not followed.
+fn open_dir(parent: i32, name: &[u8]) -> Option<File> {
+    let name = CStr::from_bytes_with_nul(name).ok()?;
+    let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    // SAFETY: a valid descriptor and a NUL-terminated name.
+    let fd = unsafe { libc::openat(parent, name.as_ptr(), flags) };
+    // SAFETY: a descriptor just opened and owned by nothing else.
+    (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
+}
+
 /// Open files [`Dirs`] leaves for the rest of the process when it holds shard folders open.
 const SPARE_FILES: u64 = 1024;
 
@@ -73,19 +84,13 @@ impl Dirs {
         // Sharded: `ada.md` from its shard folder (`3f/a/`), else `a/ada.md` from the
         // first-level one (`3f/`), else `3f/a/ada.md` from the kind's folder (too few open
         // files to hold the shard folders open).
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut prefix = [0u8; 5];
         let (dir, p) = if !self.sharded {
             (dir.as_raw_fd(), 0)
         } else {
             let (top, sub) = crate::record::layout::shard_numbers(id);
-            prefix = [
-                HEX[usize::from(top >> 4)],
-                HEX[usize::from(top & 0xf)],
-                b'/',
-                HEX[usize::from(sub)],
-                b'/',
-            ];
+            let [t0, t1, slash, s0] = crate::record::layout::shard_folder(top, sub);
+            prefix = [t0, t1, slash, s0, b'/'];
             if let Some(fd) = self.subshard_dir(kind, top, sub) {
                 (fd, 0)
             } else if let Some(fd) = self.shard_dir(kind, top) {
@@ -110,16 +115,9 @@ impl Dirs {
     /// first time it is asked for; `None` when flat or when it cannot be opened.
     fn shard_dir(&self, kind: Kind, top: u8) -> Option<i32> {
         let dir = self.dirs[kind as usize].as_ref()?;
-        let at = kind as usize * 256 + usize::from(top);
-        let slot = self.shards.get(at)?;
-        let file = slot.get_or_init(|| {
-            let name = std::ffi::CString::new(format!("{top:02x}")).ok()?;
-            let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
-            // SAFETY: a valid descriptor and a NUL-terminated name.
-            let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
-            // SAFETY: a descriptor just opened and owned by nothing else.
-            (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
-        });
+        let slot = self.shards.get(kind as usize * 256 + usize::from(top))?;
+        let [t0, t1, ..] = crate::record::layout::shard_folder(top, 0);
+        let file = slot.get_or_init(|| open_dir(dir.as_raw_fd(), &[t0, t1, 0]));
         file.as_ref().map(AsRawFd::as_raw_fd)
     }
 
@@ -129,15 +127,8 @@ impl Dirs {
     fn subshard_dir(&self, kind: Kind, top: u8, sub: u8) -> Option<i32> {
         let at = (kind as usize * 256 + usize::from(top)) * 16 + usize::from(sub);
         let slot = self.subshards.get(at)?;
-        let file = slot.get_or_init(|| {
-            let parent = self.shard_dir(kind, top)?;
-            let name = [b"0123456789abcdef"[usize::from(sub & 0xf)], 0];
-            let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
-            // SAFETY: a valid descriptor and a NUL-terminated name.
-            let fd = unsafe { libc::openat(parent, name.as_ptr().cast(), flags) };
-            // SAFETY: a descriptor just opened and owned by nothing else.
-            (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
-        });
+        let [.., s0] = crate::record::layout::shard_folder(top, sub);
+        let file = slot.get_or_init(|| open_dir(self.shard_dir(kind, top)?, &[s0, 0]));
         file.as_ref().map(AsRawFd::as_raw_fd)
     }
 
