@@ -12,34 +12,6 @@
 use git2::Oid;
 use std::path::Path;
 
-/// When an index file was last replaced: git and libgit2 write it to a lock file and rename
-/// it into place, so the same stamp before and after a read means the same file was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
-    dev: u64,
-    ino: u64,
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-}
-
-/// The stamp of the index file at `path`, `None` when there is none.
-pub fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    #[cfg(unix)]
-    let (dev, ino) = {
-        use std::os::unix::fs::MetadataExt as _;
-        (meta.dev(), meta.ino())
-    };
-    #[cfg(not(unix))]
-    let (dev, ino) = (0, 0);
-    Some(Stamp {
-        dev,
-        ino,
-        len: meta.len(),
-        modified: meta.modified().ok(),
-    })
-}
-
 /// The tree that the index file at `path` holds exactly, per its cache-tree; `None` when the
 /// file is missing, unreadable, of another format, or has something staged (the root is
 /// invalid, or there is no cache-tree).

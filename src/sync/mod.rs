@@ -390,11 +390,13 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Committed> {
     let index_file = git.path().join("index");
     let (index, walked, indexed) = std::thread::scope(|s| {
         let walking = s.spawn(|| crate::git::worktree::walk(&root, prefix, &ignored, &skip));
-        let before = crate::git::indexfile::stamp(&index_file);
+        // git and libgit2 replace the index by renaming a new file into place: the same stamp
+        // before and after means the file libgit2 read is the one whose cache-tree was read.
+        let stamp = || crate::util::stamp::Stamp::of_path(&index_file);
+        let before = stamp();
         let indexed = crate::git::indexfile::tree_of(&index_file);
         let index = git.index();
-        // The file libgit2 read is the one whose cache-tree was read.
-        let same = before.is_some() && before == crate::git::indexfile::stamp(&index_file);
+        let same = before.is_some() && before == stamp();
         (index, walking.join(), indexed.filter(|_| same))
     });
     let mut index = index?;

@@ -1,5 +1,5 @@
 //! Helpers with no CRM knowledge: careful file writes, output for people and tools, interned
-//! strings, slugs, freeing large values off the critical path.
+//! strings, slugs, file stamps, freeing large values off the critical path.
 
 pub mod duration;
 pub mod files;
@@ -8,3 +8,4 @@ pub mod hint;
 pub mod intern;
 pub mod output;
 pub mod slug;
+pub mod stamp;

@@ -2,8 +2,8 @@
 //! one path component per lookup instead of the whole path, which is most of the cost of
 //! checking 100,000 stamps.
 
-use super::stamp::Stamp;
 use crate::record::Kind;
+use crate::util::stamp::Stamp;
 use crate::workspace::Workspace;
 use std::ffi::CStr;
 use std::fs::File;

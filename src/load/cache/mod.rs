@@ -22,7 +22,7 @@ pub mod monitor;
 pub mod query;
 mod records;
 pub mod results;
-mod stamp;
+use crate::util::stamp;
 
 use crate::load::{self, Found};
 use crate::record::diag::Diagnostic;

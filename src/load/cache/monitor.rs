@@ -19,7 +19,7 @@
 //! So a monitor can only spare work, never make kith believe a stale cache. Dry runs never ask
 //! (asking writes the cookie). `KITH_NO_MONITOR=1` turns it off for a command.
 
-use super::stamp::Stamp;
+use crate::util::stamp::Stamp;
 use crate::workspace::Workspace;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -14,8 +14,8 @@
 //! truncated or altered, is refused and rebuilt.
 
 use super::codec::{Corrupt, Reader, Result};
-use super::stamp::Stamp;
 use crate::record::Kind;
+use crate::util::stamp::Stamp;
 use compact_str::CompactString;
 use std::fs::File;
 use std::io::{Read, Write};

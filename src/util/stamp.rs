@@ -20,6 +20,11 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The stamp of the file at `path` (links followed), `None` when there is none.
+    pub fn of_path(path: &std::path::Path) -> Option<Stamp> {
+        Some(Stamp::of(&std::fs::metadata(path).ok()?))
+    }
+
     pub fn of(m: &Metadata) -> Stamp {
         Stamp {
             size: m.len(),
