@@ -252,8 +252,6 @@ pub fn amount(x: f64) -> String {
     if negative { format!("-{out}") } else { out }
 }
 
-/// With `KITH_TRACE` set, prints `what` and the time since the first trace to stderr: where a
-/// slow command spends its time.
 /// A progress bar on standard error for a run long enough to wait for: hidden unless standard
 /// error is a terminal and `total` is large (1,000 items, or 8 MiB when `template` counts
 /// bytes; 0 for a total not known yet, which shows it).
@@ -275,6 +273,8 @@ pub fn progress(total: u64, template: &str) -> indicatif::ProgressBar {
     bar
 }
 
+/// With `KITH_TRACE` set, prints `what` and the time since the first trace to stderr: where a
+/// slow command spends its time.
 pub fn trace(what: &str) {
     static START: std::sync::OnceLock<Option<std::time::Instant>> = std::sync::OnceLock::new();
     if let Some(start) =
