@@ -312,9 +312,8 @@ mod unnamed {
 
     /// Unnamed files open at once: each batch waits for the disk once (`syncfs`) before its
     /// files are named, so the larger the fewer waits (128 a batch was 6,900 waits for a
-    /// million-row import). A quarter of the limit of open files, raised to its hard limit
-    /// first as the process may (the usual soft limit is 1,024, the hard one far higher), and
-    /// at most 4,096; 16 at least.
+    /// million-row import). A quarter of the limit of open files
+    /// ([`super::open_files_limit`]), at most 4,096; 16 at least.
     fn batch() -> usize {
         ((super::open_files_limit() / 4) as usize).clamp(16, 4096)
     }
