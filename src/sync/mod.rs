@@ -399,7 +399,13 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Committed> {
         let same = before.is_some() && before == stamp();
         (index, walking.join(), indexed.filter(|_| same))
     });
-    let mut index = index?;
+    let mut index = index.map_err(|e| {
+        let file = crate::util::output::display_path(&index_file);
+        crate::util::hint::hint(
+            format!("cannot read git's index ({file}): {}", e.message()),
+            format!("nothing was committed; `rm {file} && git reset` rebuilds it from the last commit (your files stay as they are), then run `kith sync` again"),
+        )
+    })?;
     let walked = walked.map_err(|_| anyhow::anyhow!("reading the working tree failed"))?;
     let head_tree = git.head().ok().and_then(|h| h.peel_to_tree().ok());
     // Whether nothing is staged: the index's entries are HEAD's tree (git's cache-tree says so).

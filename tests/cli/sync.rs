@@ -3043,3 +3043,32 @@ fn sync_commits_what_was_staged_and_what_the_quick_way_cannot_build() {
     clean("after the quick way");
     assert_eq!(rev(&alice, "HEAD"), rev(&alice, "origin/main"));
 }
+
+/// A damaged git index stops the sync before it commits anything, with the way to rebuild it;
+/// done so, the next sync commits the change.
+#[test]
+fn a_damaged_index_stops_the_sync_and_says_how_to_rebuild_it() {
+    let root = Ws::empty();
+    let url = bare_remote(root.path());
+    let alice = alice_with_origin(root.path(), &url);
+    kith_in(&alice, &["sync"]).ok();
+    let head = rev(&alice, "HEAD");
+    let ben = alice.join("contacts/ben-carver.md");
+    let text = std::fs::read_to_string(&ben).unwrap();
+    std::fs::write(&ben, text.replace("Ben Carver", "Bob Carver")).unwrap();
+    let index = alice.join(".git/index");
+    let bytes = std::fs::read(&index).unwrap();
+    std::fs::write(&index, &bytes[..100]).unwrap();
+
+    let run = kith_in(&alice, &["sync"]);
+    let err = run.fails(1);
+    assert!(err.contains("cannot read git's index"), "{err}");
+    assert!(err.contains("rm .git/index && git reset"), "{err}");
+    assert_eq!(rev(&alice, "HEAD"), head);
+
+    std::fs::remove_file(&index).unwrap();
+    git(&alice, &["reset", "-q"]);
+    kith_in(&alice, &["sync"]).ok();
+    assert!(git(&alice, &["show", "HEAD:contacts/ben-carver.md"]).contains("Bob Carver"));
+    assert_eq!(rev(&alice, "HEAD"), rev(&alice, "origin/main"));
+}
