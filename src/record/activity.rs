@@ -161,11 +161,21 @@ fn words(s: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
 }
 
 fn parse_time(w: &str) -> Option<(u8, u8)> {
-    let (h, m) = w.split_once(':')?;
-    if h.is_empty() || h.len() > 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+    let (h, m) = match w.as_bytes() {
+        [h @ .., b':', m0, m1] if !h.is_empty() && h.len() <= 2 => (h, [*m0, *m1]),
+        _ => return None,
+    };
+    // What `u8::from_str` reads: decimal digits after an optional `+`.
+    let number = |s: &[u8]| -> Option<u8> {
+        let digits = s.strip_prefix(b"+").unwrap_or(s);
+        if digits.is_empty() {
+            return None;
+        }
+        digits.iter().try_fold(0u8, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0'))
+        })
+    };
+    let (h, m) = (number(h)?, number(&m)?);
     (h < 24 && m < 60).then_some((h, m))
 }
 

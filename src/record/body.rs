@@ -332,17 +332,16 @@ fn section_activities(
 ) -> (Vec<Activity>, Vec<EntryProblem>) {
     let mut problems = Vec::new();
     let mut out = Vec::with_capacity(section.items.len());
-    for (range, line, offset) in item_lines(body, first_line, section) {
-        let (first, rest, _) = split_item(&body[range]);
-        match activity::parse_entry(first, &rest) {
+    for item in items(body, first_line, section) {
+        match activity::parse_entry(item.first, &item.rest) {
             Ok(mut a) => {
-                a.line = line;
-                a.kind_col += offset as u16;
+                a.line = item.line;
+                a.kind_col += item.column as u16;
                 out.push(a);
             }
             Err(e) => problems.push(EntryProblem {
-                line,
-                column: offset + e.col + 1,
+                line: item.line,
+                column: item.column + e.col + 1,
                 message: e.message,
             }),
         }
@@ -350,53 +349,91 @@ fn section_activities(
     (out, problems)
 }
 
-/// A section's list items, each with its 1-based line in the file (the body starts at
-/// `first_line`) and the 0-based column where its text starts after the list marker.
-pub fn item_lines<'s>(
+/// A list item of a section, split into its text.
+pub struct Item<'s> {
+    /// 1-based line in the file.
+    pub line: u32,
+    /// 0-based column where the text starts after the list marker.
+    pub column: u32,
+    /// The first line, marker removed (see [`split_item`]).
+    pub first: &'s str,
+    /// The continuation lines, dedented and joined with `\n`.
+    pub rest: String,
+}
+
+/// A section's list items, each split once, with its 1-based line in the file (the body
+/// starts at `first_line`) and the column where its text starts.
+pub fn items<'s>(
     body: &'s str,
     first_line: u32,
     section: &'s Section,
-) -> impl Iterator<Item = (Range<usize>, u32, u32)> + 's {
+) -> impl Iterator<Item = Item<'s>> + 's {
     let mut line = first_line;
     let mut counted = 0;
-    section.items.iter().map(move |item| {
-        line += memchr::memchr_iter(b'\n', &body.as_bytes()[counted..item.start]).count() as u32;
-        counted = item.start;
-        let (_, _, marker) = split_item(&body[item.clone()]);
-        (
-            item.clone(),
+    section.items.iter().map(move |range| {
+        line += memchr::memchr_iter(b'\n', &body.as_bytes()[counted..range.start]).count() as u32;
+        let (first, rest, marker) = split_item(&body[range.clone()]);
+        // A one-line item has no line break before the end of its text: the next count starts
+        // there instead of going through the item again.
+        counted = if rest.is_empty() {
+            range.start + marker + first.len()
+        } else {
+            range.start
+        };
+        Item {
             line,
-            marker as u32 + column_of(body, item.start),
-        )
+            column: marker as u32 + column_of(body, range.start),
+            first,
+            rest,
+        }
     })
 }
 
 /// The 0-based column of a byte offset within its line.
 fn column_of(s: &str, pos: usize) -> u32 {
-    let line_start = s[..pos].rfind('\n').map_or(0, |i| i + 1);
+    if pos == 0 || s.as_bytes()[pos - 1] == b'\n' {
+        return 0;
+    }
+    let line_start = memchr::memrchr(b'\n', &s.as_bytes()[..pos]).map_or(0, |i| i + 1);
     s[line_start..pos].chars().count() as u32
 }
 
 /// Splits a list item into its first line (marker removed), its dedented continuation lines
 /// and the width of the marker.
 pub fn split_item(raw: &str) -> (&str, String, usize) {
-    let raw = raw.trim_end_matches(['\n', '\r']);
-    let (first, rest) = match raw.find('\n') {
-        Some(i) => (raw[..i].trim_end_matches('\r'), &raw[i + 1..]),
+    let raw = trim_end_bytes(raw, b"\n\r");
+    let (first, rest) = match memchr::memchr(b'\n', raw.as_bytes()) {
+        Some(i) => (trim_end_bytes(&raw[..i], b"\r"), &raw[i + 1..]),
         None => (raw, ""),
     };
-    let body = first.trim_start_matches(['-', '*', '+']);
-    let body_trimmed = body.trim_start();
+    let markers = first
+        .bytes()
+        .take_while(|b| matches!(b, b'-' | b'*' | b'+'))
+        .count();
+    let body_trimmed = first[markers..].trim_start();
     let marker = first.len() - body_trimmed.len();
     let mut cont = String::new();
-    for (i, l) in rest.lines().enumerate() {
-        if i > 0 {
-            cont.push('\n');
+    if !rest.is_empty() {
+        for (i, l) in rest.lines().enumerate() {
+            if i > 0 {
+                cont.push('\n');
+            }
+            cont.push_str(l.trim_end_matches('\r').trim_start());
         }
-        cont.push_str(l.trim_end_matches('\r').trim_start());
+        cont.truncate(cont.trim_end().len());
     }
-    let cont = cont.trim_end().to_string();
     (body_trimmed.trim_end(), cont, marker)
+}
+
+/// `s` without the ASCII bytes of `set` at its end.
+fn trim_end_bytes<'s>(s: &'s str, set: &[u8]) -> &'s str {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && set.contains(&b[end - 1]) {
+        end -= 1;
+    }
+    // Only ASCII bytes were cut: `end` is a character boundary.
+    &s[..end]
 }
 
 #[cfg(test)]

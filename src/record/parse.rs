@@ -135,12 +135,17 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         let yaml::Frontmatter {
             scan, mut fields, ..
         } = fm;
-        unwrap_wiki_links(kind, cfg, &mut fields);
+        // Each field's declared type, looked up once for both passes.
+        let types: Vec<Option<FieldType>> = fields
+            .iter()
+            .map(|(key, _)| schema::field_type(cfg, kind, key))
+            .collect();
+        unwrap_wiki_links(&types, &mut fields);
         let value_pos = |key: &str| {
             scan.get(key)
                 .map_or(Pos::new(1, 1), |e| at(e.value_line, e.value_col))
         };
-        check_fields(kind, cfg, &fields, &value_pos, &mut out);
+        check_fields(cfg, &fields, &types, &value_pos, &mut out);
         let mut interned = Vec::with_capacity(fields.len());
         interned.extend(fields.into_iter().map(|(k, v)| (Sym::new(&k), v)));
         out.record.fields = interned;
@@ -152,10 +157,10 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         }
     }
     let body_text = split.body(text);
+    let body_line = split.body_line(text);
     if let Some(i) = memchr::memchr(0, body_text.as_bytes()) {
         let before = &body_text[..i];
-        let line =
-            split.body_line(text) + memchr::memchr_iter(b'\n', before.as_bytes()).count() as u32;
+        let line = body_line + memchr::memchr_iter(b'\n', before.as_bytes()).count() as u32;
         let col = before[before.rfind('\n').map_or(0, |n| n + 1)..]
             .chars()
             .count() as u32
@@ -175,9 +180,9 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
         problems,
         notes,
         tasks: tasks_section,
-    } = body::read(body_text, split.body_line(text));
+    } = body::read(body_text, body_line);
     out.record.notes = notes;
-    out.mentions = crate::record::mention::read(body_text, split.body_line(text));
+    out.mentions = crate::record::mention::read(body_text, body_line);
     for p in problems {
         push(
             Diagnostic::warning("bad-activity", format!("activity entry not understood: {}", p.message))
@@ -186,8 +191,9 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
             &mut out,
         );
     }
+    let (mut known_types, mut known_by) = (Known::default(), Known::default());
     for a in &activities {
-        if !cfg.is_activity_type(&a.kind) {
+        if !known_types.check(a.kind, |t| cfg.is_activity_type(t)) {
             let mut d = Diagnostic::warning(
                 "unknown-activity-type",
                 format!("unknown activity type `{}`", a.kind),
@@ -209,9 +215,9 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
             };
             push(d, &mut out);
         }
-        if let Some(by) = &a.by
+        if let Some(by) = a.by
             && !cfg.teammates.is_empty()
-            && cfg.teammate(by).is_none()
+            && !known_by.check(by, |t| cfg.teammate(t).is_some())
         {
             push(
                 Diagnostic::warning(
@@ -233,7 +239,7 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
     }
     out.record.activities = activities;
     let (tasks, problems) = match &tasks_section {
-        Some(s) => crate::record::task::read_section(body_text, split.body_line(text), s),
+        Some(s) => crate::record::task::read_section(body_text, body_line, s),
         None => (Vec::new(), Vec::new()),
     };
     for p in problems {
@@ -271,6 +277,29 @@ pub fn parse(kind: Kind, id: &str, path: &str, bytes: &[u8], cfg: &Config) -> Pa
     out
 }
 
+/// Words already found in kith.yaml while reading one record (its entries mostly share a few
+/// types and teammates), compared by symbol instead of looked up again.
+#[derive(Default)]
+struct Known {
+    words: [Option<Sym>; 8],
+    len: usize,
+}
+
+impl Known {
+    /// Whether `word` is known, asking `lookup` only the first time.
+    fn check(&mut self, word: Sym, lookup: impl FnOnce(&str) -> bool) -> bool {
+        if self.words[..self.len].contains(&Some(word)) {
+            return true;
+        }
+        let found = lookup(word.as_str());
+        if found && self.len < self.words.len() {
+            self.words[self.len] = Some(word);
+            self.len += 1;
+        }
+        found
+    }
+}
+
 /// The id of a wiki link, `[[id]]` or `[[id|Label]]` (Obsidian's links between notes).
 pub fn wiki_link(s: &str) -> Option<&str> {
     let inner = s.trim().strip_prefix("[[")?.strip_suffix("]]")?;
@@ -280,7 +309,7 @@ pub fn wiki_link(s: &str) -> Option<&str> {
 
 /// Reference fields written as wiki links (`company: "[[calder-mutual]]"`, or unquoted, which
 /// YAML reads as a list in a list) are read as the ids they link to.
-fn unwrap_wiki_links(kind: Kind, cfg: &Config, fields: &mut [(CompactString, Value)]) {
+fn unwrap_wiki_links(types: &[Option<FieldType>], fields: &mut [(CompactString, Value)]) {
     fn unwrap(v: &Value) -> Option<Value> {
         match v {
             Value::Str(s) => wiki_link(s).map(Value::str),
@@ -294,8 +323,8 @@ fn unwrap_wiki_links(kind: Kind, cfg: &Config, fields: &mut [(CompactString, Val
             _ => None,
         }
     }
-    for (key, value) in fields.iter_mut() {
-        match schema::field_type(cfg, kind, key) {
+    for ((_, value), ty) in fields.iter_mut().zip(types) {
+        match ty {
             Some(FieldType::Ref(_)) => {
                 if let Some(id) = unwrap(value) {
                     *value = id;
@@ -315,13 +344,13 @@ fn unwrap_wiki_links(kind: Kind, cfg: &Config, fields: &mut [(CompactString, Val
 }
 
 fn check_fields(
-    kind: Kind,
     cfg: &Config,
     fields: &[(CompactString, Value)],
+    types: &[Option<FieldType>],
     value_pos: &dyn Fn(&str) -> Pos,
     out: &mut Parsed,
 ) {
-    for (key, value) in fields {
+    for ((key, value), ty) in fields.iter().zip(types) {
         if key == "conflicts" {
             for item in value.items() {
                 let Value::Map(entries) = item else { continue };
@@ -384,34 +413,35 @@ fn check_fields(
                 )),
             );
         }
-        let Some(ty) = schema::field_type(cfg, kind, key) else {
+        let Some(ty) = ty else {
             continue;
         };
-        let pos = value_pos(key);
-        if let Some(p) = schema::check(cfg, key, &ty, value) {
+        if let Some(p) = schema::check(cfg, key, ty, value) {
             let mut d = Diagnostic {
                 severity: p.severity,
                 ..Diagnostic::error(p.code, p.message)
             }
-            .pos(pos);
+            .pos(value_pos(key));
             if let Some(h) = p.help {
                 d = d.help(h);
             }
             out.diags.push(d);
             continue;
         }
-        match &ty {
+        // `value_pos` looks the key up among the scanned entries: only where a position is kept.
+        match ty {
             FieldType::Ref(target) => {
                 if let Some(id) = value.as_str() {
                     out.refs.push(Ref {
                         field: Sym::new(key),
                         kind: *target,
                         id: id.trim().into(),
-                        pos,
+                        pos: value_pos(key),
                     });
                 }
             }
             FieldType::Refs(target) => {
+                let pos = value_pos(key);
                 for item in value.items() {
                     out.refs.push(Ref {
                         field: Sym::new(key),
@@ -421,7 +451,7 @@ fn check_fields(
                     });
                 }
             }
-            FieldType::Email if key == "email" => out.email_pos = pos,
+            FieldType::Email if key == "email" => out.email_pos = value_pos(key),
             _ => {}
         }
     }
@@ -556,6 +586,57 @@ mod tests {
             text.as_bytes(),
             &Config::default(),
         )
+    }
+
+    /// Types and teammates found once are not looked up again; every entry with an unknown one
+    /// is still reported, however many known ones come first.
+    #[test]
+    fn every_unknown_type_and_teammate_is_reported() {
+        let mut cfg = Config::default();
+        cfg.teammates.push(crate::record::config::Teammate {
+            id: "sam".into(),
+            name: "Sam".into(),
+            emails: Vec::new(),
+            away: false,
+        });
+        let known = [
+            "call",
+            "email",
+            "meeting",
+            "visit",
+            "reply",
+            "download",
+            "webinar",
+            "note",
+            "email-open",
+            "form",
+        ];
+        let mut body = String::from("---\nname: Ada\n---\n\n## Activity\n\n");
+        for (day, kind) in known
+            .iter()
+            .chain(&["bogus", "call", "bogus", "Call"])
+            .enumerate()
+        {
+            let by = if day % 3 == 0 { "@kim" } else { "@Sam" };
+            body.push_str(&format!("- 2026-11-{:02} {kind} {by}: text\n", day + 1));
+        }
+        let p = parse(
+            Kind::Person,
+            "ada",
+            "contacts/ada.md",
+            body.as_bytes(),
+            &cfg,
+        );
+        let lines = |code: &str| -> Vec<u32> {
+            p.diags
+                .iter()
+                .filter(|d| d.code == code)
+                .map(|d| d.line)
+                .collect()
+        };
+        assert_eq!(lines("unknown-activity-type"), [17, 19]);
+        assert_eq!(lines("unknown-owner"), [7, 10, 13, 16, 19]);
+        assert_eq!(p.record.activities.len(), 14);
     }
 
     #[test]

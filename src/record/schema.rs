@@ -494,14 +494,19 @@ fn check_email(key: &str, value: &Value) -> Option<Problem> {
 /// domain of dot-separated labels of letters, digits and hyphens.
 pub fn is_valid_email(s: &str) -> bool {
     let s = s.trim();
-    let Some((local, domain)) = s.rsplit_once('@') else {
+    let Some(at) = memchr::memrchr(b'@', s.as_bytes()) else {
         return false;
     };
-    if local.is_empty() || local.len() > 64 || local.contains(['@', ' ', '\t', ',', ';', '<', '>'])
+    let (local, domain) = (&s.as_bytes()[..at], &s[at + 1..]);
+    if local.is_empty()
+        || local.len() > 64
+        || local
+            .iter()
+            .any(|b| matches!(b, b'@' | b' ' | b'\t' | b',' | b';' | b'<' | b'>'))
     {
         return false;
     }
-    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+    if local.starts_with(b".") || local.ends_with(b".") || local.windows(2).any(|w| w == b"..") {
         return false;
     }
     domain.contains('.')
@@ -509,7 +514,11 @@ pub fn is_valid_email(s: &str) -> bool {
             !l.is_empty()
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && if l.is_ascii() {
+                    l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                } else {
+                    l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                }
         })
 }
 

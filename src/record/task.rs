@@ -109,16 +109,15 @@ pub fn read_section(
 ) -> (Vec<Task>, Vec<Problem>) {
     let mut tasks = Vec::new();
     let mut problems = Vec::new();
-    for (range, line, marker) in body::item_lines(body_text, first_line, section) {
-        let (first, rest, _) = body::split_item(&body_text[range]);
-        match parse_line(first, &rest) {
+    for item in body::items(body_text, first_line, section) {
+        match parse_line(item.first, &item.rest) {
             Ok(mut t) => {
-                t.line = line;
+                t.line = item.line;
                 tasks.push(t);
             }
             Err(e) => problems.push(Problem {
-                line,
-                column: marker + e.col + 1,
+                line: item.line,
+                column: item.column + e.col + 1,
                 message: e.message,
             }),
         }

@@ -200,10 +200,12 @@ fn is_printable_nonspace(c: char) -> bool {
 /// Whether every character of the text may appear in a YAML stream as is (no control
 /// characters, no line breaks other than LF/CR that YAML would treat specially).
 pub fn all_printable(s: &str) -> bool {
-    if s.is_ascii() {
-        return s
-            .bytes()
-            .all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'));
+    // One pass without an early exit, which the compiler turns into vector code: almost every
+    // value is printable ASCII.
+    if s.bytes().fold(true, |ok, b| {
+        ok & matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r')
+    }) {
+        return true;
     }
     s.chars()
         .all(|c| matches!(c, ' ' | '\t' | '\n' | '\r') || is_printable_nonspace(c))
