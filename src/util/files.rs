@@ -461,6 +461,28 @@ pub fn is_remote_fs(path: &Path) -> bool {
     REMOTE.contains(&(st.f_type as u32))
 }
 
+/// Whether a regular file's read stops short only at its end on the file system that holds
+/// `path`: so on the local file systems Linux serves from its page cache (ext4, XFS, Btrfs,
+/// tmpfs); not on FUSE or network file systems, whose reads may stop anywhere. `false` when it
+/// cannot be told.
+#[cfg(target_os = "linux")]
+pub fn short_read_is_end(path: &Path) -> bool {
+    const LOCAL: [u32; 4] = [
+        0xef53,      // ext2, ext3, ext4
+        0x5846_5342, // XFS
+        0x9123_683e, // Btrfs
+        0x0102_1994, // tmpfs
+    ];
+    // `f_type`'s width differs between architectures; the magic numbers are 32 bits.
+    #[allow(clippy::unnecessary_cast)]
+    statfs(path).is_some_and(|st| LOCAL.contains(&(st.f_type as u32)))
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn short_read_is_end(_path: &Path) -> bool {
+    false
+}
+
 /// What `statfs` says of the file system that holds `path`.
 #[cfg(unix)]
 fn statfs(path: &Path) -> Option<libc::statfs> {
@@ -642,6 +664,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert!(!is_remote_fs(dir.path()));
         assert!(is_remote_fs(&dir.path().join("missing")));
+        assert!(!short_read_is_end(&dir.path().join("missing")));
     }
 
     #[test]

@@ -26,6 +26,35 @@ pub struct Dirs {
     /// lookup in the kernel where `a/ada.md` from `3f/` is two, 0.4 s of a million records'
     /// cold load.
     subshards: Vec<OnceLock<Option<File>>>,
+    /// Per kind: its folder is on a file system where a read shorter than asked is the end of
+    /// the file, which saves each file the read that would only confirm it.
+    short_read_is_end: [bool; 3],
+}
+
+/// Reads all of `file` into `out` (empty), at most `max` bytes: `false` when there are more.
+/// With `short_is_end`, a read that does not fill the buffer ends it.
+fn read_file(file: &File, max: u64, out: &mut Vec<u8>, short_is_end: bool) -> bool {
+    debug_assert!(out.is_empty());
+    if short_is_end {
+        out.reserve(16 * 1024);
+        let want = out
+            .spare_capacity_mut()
+            .len()
+            .min(usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1));
+        let spare = out.spare_capacity_mut();
+        // SAFETY: at most `want` bytes, which the spare capacity holds, are read into it.
+        let n = unsafe { libc::read(file.as_raw_fd(), spare.as_mut_ptr().cast(), want) };
+        let Ok(n) = usize::try_from(n) else {
+            return false;
+        };
+        // SAFETY: the first `n` bytes of the spare capacity were just written by `read`.
+        unsafe { out.set_len(n) };
+        if n < want {
+            return true;
+        }
+    }
+    let left = max.saturating_add(1).saturating_sub(out.len() as u64);
+    file.take(left).read_to_end(out).is_ok() && out.len() as u64 <= max
 }
 
 /// The folder `name` (NUL-terminated, one component) inside the open folder `parent`; links
@@ -56,14 +85,18 @@ impl Dirs {
         let limit = 0;
         let shallow = sharded && limit >= 3 * 256 + SPARE_FILES;
         let deep = shallow && files >= DEEP_FROM && limit >= 3 * (256 + 4096) + SPARE_FILES;
+        // A folder linked out of the workspace is never read (`load::list` says why).
+        let dirs = Kind::ALL.map(|k| {
+            ws.outside_target(k)
+                .is_none()
+                .then(|| File::open(ws.dir(k)).ok())
+                .flatten()
+        });
         Dirs {
-            // A folder linked out of the workspace is never read (`load::list` says why).
-            dirs: Kind::ALL.map(|k| {
-                ws.outside_target(k)
-                    .is_none()
-                    .then(|| File::open(ws.dir(k)).ok())
-                    .flatten()
+            short_read_is_end: Kind::ALL.map(|k| {
+                dirs[k as usize].is_some() && crate::util::files::short_read_is_end(&ws.dir(k))
             }),
+            dirs,
             sharded,
             shards: (0..if shallow { 3 * 256 } else { 0 })
                 .map(|_| OnceLock::new())
@@ -160,7 +193,7 @@ impl Dirs {
         // SAFETY: a descriptor just opened and owned by nothing else.
         let file = unsafe { File::from_raw_fd(fd) };
         out.clear();
-        file.take(max + 1).read_to_end(out).is_ok() && out.len() as u64 <= max
+        read_file(&file, max, out, self.short_read_is_end[kind as usize])
     }
 
     /// Reads `<folder>/<id>.md` if it is a regular file of at most `max` bytes, with its stamp
@@ -183,7 +216,50 @@ impl Dirs {
         }
         let stamp = Stamp::of(&meta);
         out.clear();
-        file.take(max + 1).read_to_end(out).ok()?;
-        (out.len() as u64 <= max).then_some(stamp)
+        read_file(&file, max, out, self.short_read_is_end[kind as usize]).then_some(stamp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files around the size of the first read's buffer, and over the limit, read the same
+    /// with and without trusting a short read to be the end.
+    #[test]
+    fn a_file_is_read_whole_either_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let max = 40_000;
+        for size in [
+            0,
+            1,
+            700,
+            16 * 1024 - 1,
+            16 * 1024,
+            16 * 1024 + 1,
+            39_999,
+            40_000,
+            40_001,
+            100_000,
+        ] {
+            let bytes: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            let path = dir.path().join(format!("{size}.md"));
+            std::fs::write(&path, &bytes).unwrap();
+            for short_is_end in [true, false] {
+                let mut out = Vec::new();
+                let ok = read_file(&File::open(&path).unwrap(), max, &mut out, short_is_end);
+                assert_eq!(
+                    ok,
+                    size <= max as usize,
+                    "{size} bytes, short read is end: {short_is_end}"
+                );
+                if ok {
+                    assert!(
+                        out == bytes,
+                        "{size} bytes, short read is end: {short_is_end}"
+                    );
+                }
+            }
+        }
     }
 }
