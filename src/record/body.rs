@@ -39,8 +39,10 @@ pub fn find_section(body: &str, title: &str) -> Option<Section> {
 fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
     let bytes = body.as_bytes();
     if memchr::memchr3(b'<', b'\t', b'`', bytes).is_some()
-        || memchr::memmem::find(bytes, b"~~~").is_some()
-        || memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+        || memchr::memchr2_iter(b'~', b'\r', bytes).any(|i| match bytes[i] {
+            b'~' => bytes[i..].starts_with(b"~~~"),
+            _ => bytes.get(i + 1) != Some(&b'\n'),
+        })
     {
         return None;
     }
@@ -48,6 +50,8 @@ fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
     let mut item: Option<std::ops::Range<usize>> = None;
     let mut after_blank = false;
     let mut start = 0;
+    // The next `#` at or after the line being read: one search per `#`, not one per line.
+    let mut next_hash = memchr::memchr(b'#', bytes).unwrap_or(bytes.len());
     while start < bytes.len() {
         let next = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1);
         let mut end = next;
@@ -71,9 +75,12 @@ fn find_section_fast(body: &str, title: &str) -> Option<Option<Section>> {
         if trimmed.starts_with('>') {
             return None; // block quotes hold lists and headings of their own
         }
+        if next_hash < start {
+            next_hash = memchr::memchr(b'#', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        }
         // A heading inside a list item or quote (`- ## Activity`) is one to CommonMark too.
         if !line.starts_with('#')
-            && memchr::memchr(b'#', line.as_bytes()).is_some()
+            && next_hash < end
             && line
                 .trim_start_matches([
                     ' ', '-', '*', '+', '>', '.', ')', '0', '1', '2', '3', '4', '5', '6', '7', '8',
@@ -252,10 +259,23 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     if n.is_empty() {
         return true;
     }
-    let first = [n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase()];
+    // Look for the needle's rarest letter in English text (`v` of "Activity", `k` of "Tasks"),
+    // not its first: an `a` is in every sentence.
+    const COMMON_FIRST: &[u8] = b"etaoinshrdlcumwfgypbvkjxqz";
+    let rank = |b: u8| {
+        COMMON_FIRST
+            .iter()
+            .position(|&c| c == b.to_ascii_lowercase())
+            .unwrap_or(COMMON_FIRST.len())
+    };
+    let at = (0..n.len()).max_by_key(|&i| rank(n[i])).unwrap_or(0);
     let h = haystack.as_bytes();
-    memchr::memchr2_iter(first[0], first[1], h)
-        .any(|i| h.len() >= i + n.len() && h[i..i + n.len()].eq_ignore_ascii_case(n))
+    let pair = [n[at].to_ascii_lowercase(), n[at].to_ascii_uppercase()];
+    memchr::memchr2_iter(pair[0], pair[1], h).any(|i| {
+        i >= at
+            && h.len() >= i - at + n.len()
+            && h[i - at..i - at + n.len()].eq_ignore_ascii_case(n)
+    })
 }
 
 /// A problem with one activity entry: 1-based line, 1-based column, message.
@@ -542,6 +562,30 @@ mod tests {
                 );
                 assert_paths_agree(body);
             }
+        }
+    }
+
+    #[test]
+    fn finds_a_title_in_any_case_anywhere() {
+        for (haystack, needle, found) in [
+            ("## Activity", "Activity", true),
+            ("## ACTIVITY\n", "activity", true),
+            ("activit", "Activity", false),
+            ("ctivity", "Activity", false),
+            ("vity activ activity", "Activity", true),
+            ("## Tasks", "Tasks", true),
+            ("kasks", "Tasks", false),
+            ("k", "Tasks", false),
+            ("## Aktivität", "Aktivität", true),
+            ("## Aktivitat", "Aktivität", false),
+            ("", "x", false),
+            ("x", "", true),
+        ] {
+            assert_eq!(
+                contains_ignore_case(haystack, needle),
+                found,
+                "{needle} in {haystack}"
+            );
         }
     }
 
