@@ -120,6 +120,45 @@ type Found = (Vec<u8>, Stat);
 /// A path that [`walk`] never looks at (kith's own files); relative to the repository's root.
 pub type Skip<'a> = &'a (dyn Fn(&Path) -> bool + Sync);
 
+/// What kith never commits in the workspace at `prefix`: a temporary file a killed write left
+/// (`.NAME.XXXXXX.kith-tmp`), and anything in its `.kith/` (caches, the watcher's socket),
+/// should the workspace's .gitignore not name them.
+pub fn kiths_own(prefix: &Path) -> impl Fn(&Path) -> bool + Sync + use<> {
+    let own = prefix.join(".kith");
+    move |path: &Path| path.extension().is_some_and(|e| e == "kith-tmp") || path.starts_with(&own)
+}
+
+/// What comparing the working tree with git's index starts from, read at once: the files under
+/// `prefix` walked and stat'd on every core while libgit2 reads the index (1.3 s at 1,000,000
+/// entries, on one thread), and the tree the index holds exactly, per its cache-tree (`None`
+/// when something is staged, or when the file changed between the two reads of it).
+pub struct Look {
+    pub index: std::result::Result<git2::Index, git2::Error>,
+    pub walked: std::thread::Result<Walked>,
+    pub tree: Option<git2::Oid>,
+}
+
+/// Reads [`Look`] for the workspace at `prefix` of `git`'s working tree `root`.
+pub fn look(git: &git2::Repository, root: &Path, prefix: &Path, skip: Skip) -> Look {
+    let ignored = ignored_folders(git, prefix);
+    let index_file = git.path().join("index");
+    std::thread::scope(|s| {
+        let walking = s.spawn(|| walk(root, prefix, &ignored, skip));
+        // git and libgit2 replace the index by renaming a new file into place: the same stamp
+        // before and after means the file libgit2 read is the one whose cache-tree was read.
+        let stamp = || crate::util::stamp::Stamp::of_path(&index_file);
+        let before = stamp();
+        let tree = crate::git::indexfile::tree_of(&index_file);
+        let index = git.index();
+        let same = before.is_some() && before == stamp();
+        Look {
+            index,
+            walked: walking.join(),
+            tree: tree.filter(|_| same),
+        }
+    })
+}
+
 /// The first-level folders under `prefix` that the ignore rules leave out: [`walk`] does not
 /// look into them (a report's `out/`, `node_modules/`), unless the index holds files there.
 pub fn ignored_folders(git: &git2::Repository, prefix: &Path) -> Vec<Vec<u8>> {

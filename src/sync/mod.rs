@@ -383,22 +383,13 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Committed> {
         .to_path_buf();
     // The working tree is read and stat'd on every core while libgit2 reads the index (1.3 s
     // at 1,000,000 records, on one thread).
-    let ignored = crate::git::worktree::ignored_folders(git, &repo.prefix);
-    let own = repo.prefix.join(".kith");
-    let skip = |p: &Path| p.extension().is_some_and(|e| e == "kith-tmp") || p.starts_with(&own);
-    let prefix = repo.prefix.as_path();
+    let skip = crate::git::worktree::kiths_own(&repo.prefix);
     let index_file = git.path().join("index");
-    let (index, walked, indexed) = std::thread::scope(|s| {
-        let walking = s.spawn(|| crate::git::worktree::walk(&root, prefix, &ignored, &skip));
-        // git and libgit2 replace the index by renaming a new file into place: the same stamp
-        // before and after means the file libgit2 read is the one whose cache-tree was read.
-        let stamp = || crate::util::stamp::Stamp::of_path(&index_file);
-        let before = stamp();
-        let indexed = crate::git::indexfile::tree_of(&index_file);
-        let index = git.index();
-        let same = before.is_some() && before == stamp();
-        (index, walking.join(), indexed.filter(|_| same))
-    });
+    let crate::git::worktree::Look {
+        index,
+        walked,
+        tree: indexed,
+    } = crate::git::worktree::look(git, &root, &repo.prefix, &skip);
     let mut index = index.map_err(|e| {
         let file = crate::util::output::display_path(&index_file);
         crate::util::hint::hint(

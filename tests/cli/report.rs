@@ -380,6 +380,51 @@ fn html_files(dir: &Path) -> Vec<PathBuf> {
 const W48: &str = "public/weeks/2026-W48/index.html";
 const W47: &str = "public/weeks/2026-W47/index.html";
 
+/// What is not yet committed reads the same whether git's index says nothing is staged (the
+/// workspace's files are stat'd on every core, as sync stages) or something is (libgit2's
+/// diff): a changed, a new and a deleted record, and one written again with the same bytes.
+#[test]
+fn uncommitted_changes_read_the_same_either_way() {
+    let ws = fixture();
+    let dir = ws.path();
+    ws.write(
+        "contacts/niklaus-wirth.md",
+        "---\nname: Niklaus Wirth\nlifecycle: lead\nsource: website\ncreated: 2026-11-25\n---\n",
+    );
+    std::fs::remove_file(dir.join("contacts/charles-babbage.md")).unwrap();
+    let same = ws.read("contacts/ada-lovelace.md");
+    ws.write("contacts/ada-lovelace.md", &same);
+    let report = |way: &str| {
+        let run = kith_env(dir, &[("NO_COLOR", "1"), ("KITH_TRACE", "1")], &["report"]);
+        run.ok();
+        assert!(run.stderr.contains(way), "{}", run.stderr);
+        let doc = page(&ws.file(W48));
+        (moves(&doc), texts(&doc, "main p.note"))
+    };
+    let quick = report("uncommitted changes: from the walk");
+    // Staged: git's index no longer holds the last commit's tree.
+    git(dir, &["add", "contacts/margaret-hamilton.md"]);
+    let slow = report("uncommitted changes: libgit2's diff");
+    assert_eq!(quick, slow);
+    let pending: Vec<&String> = quick
+        .0
+        .iter()
+        .flat_map(|(_, items)| items)
+        .filter(|i| i.ends_with("not yet committed"))
+        .collect();
+    assert!(
+        pending
+            .iter()
+            .any(|i| i.starts_with("Margaret Hamilton lead→sql"))
+            && pending.iter().any(|i| i.starts_with("Niklaus Wirth")),
+        "{quick:?}"
+    );
+    assert!(
+        !pending.iter().any(|i| i.starts_with("Ada Lovelace")),
+        "{quick:?}"
+    );
+}
+
 #[test]
 fn the_week_page_shows_what_moved_the_funnel_people_deals_and_the_trend() {
     let ws = fixture();
