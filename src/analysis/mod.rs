@@ -49,12 +49,5 @@ pub fn require_valid(ws: &Workspace) -> Result<()> {
 /// Every diagnostic of the index: each file's own, then those that need several records
 /// (references to missing records, likely duplicates), sorted by file and position.
 pub fn diagnostics(index: &Index) -> Vec<Diagnostic> {
-    // The likely duplicates on some cores while the references are checked on the others.
-    let (duplicates, mut out) = rayon::join(
-        || duplicates::diagnostics(index),
-        || index.own_diagnostics(),
-    );
-    out.extend(duplicates);
-    crate::record::diag::sort(&mut out);
-    out
+    index.diagnostics_with(|| duplicates::diagnostics(index))
 }

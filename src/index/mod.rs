@@ -409,17 +409,21 @@ impl Index {
     }
 
     /// Every diagnostic: each file's own, then those that need several records (references to
-    /// missing records, and the likely-duplicate warnings given, which
-    /// [`crate::analysis::diagnostics`] finds), sorted by file and position.
-    pub fn diagnostics_with(&self, duplicates: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let mut out = self.own_diagnostics();
+    /// missing records, and the likely-duplicate warnings `duplicates` gives, which
+    /// [`crate::analysis::diagnostics`] finds), sorted by file and position. `duplicates` runs
+    /// on some cores while the references are checked on the others.
+    pub fn diagnostics_with(
+        &self,
+        duplicates: impl FnOnce() -> Vec<Diagnostic> + Send,
+    ) -> Vec<Diagnostic> {
+        let (duplicates, mut out) = rayon::join(duplicates, || self.own_diagnostics());
         out.extend(duplicates);
         diag::sort(&mut out);
         out
     }
 
     /// Each file's own diagnostics and its references to missing records, unsorted.
-    pub fn own_diagnostics(&self) -> Vec<Diagnostic> {
+    fn own_diagnostics(&self) -> Vec<Diagnostic> {
         let (mut out, references) =
             rayon::join(|| self.file_diagnostics(), || self.reference_diagnostics());
         out.extend(references);

@@ -136,10 +136,9 @@ pub fn render_week(
         },
         || {
             let duplicates = crate::analysis::duplicates::find(&index);
-            let diagnostics = index.diagnostics_with(crate::analysis::duplicates::diagnostics_of(
-                &index,
-                &duplicates,
-            ));
+            let diagnostics = index.diagnostics_with(|| {
+                crate::analysis::duplicates::diagnostics_of(&index, &duplicates)
+            });
             crate::util::output::trace("diagnostics and duplicates");
             (duplicates, diagnostics)
         },
