@@ -12,20 +12,25 @@ use rustc_hash::FxHashMap;
 pub fn diagnostics(found: &[Found]) -> Vec<Diagnostic> {
     // Plain lowercase ASCII names are their own key; only the others need folding, and a
     // collision needs at least one of those.
-    let mut folded: FxHashMap<(crate::record::Kind, String), Vec<&Found>> = FxHashMap::default();
+    // By kind, then by folded name: a plain id is looked up as it is, without a copy.
+    let mut folded: [FxHashMap<String, Vec<&Found>>; 3] = Default::default();
     for f in found.iter().filter(|f| !plain(&f.id)) {
-        folded.entry((f.kind, key(&f.id))).or_default().push(f);
+        folded[f.kind as usize]
+            .entry(key(&f.id))
+            .or_default()
+            .push(f);
     }
-    if folded.is_empty() {
+    if folded.iter().all(FxHashMap::is_empty) {
         return Vec::new();
     }
     for f in found.iter().filter(|f| plain(&f.id)) {
-        if let Some(group) = folded.get_mut(&(f.kind, f.id.to_string())) {
+        if let Some(group) = folded[f.kind as usize].get_mut(f.id.as_str()) {
             group.push(f);
         }
     }
     let mut out = Vec::new();
-    for group in folded.values_mut().filter(|g| g.len() > 1) {
+    let groups = folded.iter_mut().flat_map(|by_name| by_name.values_mut());
+    for group in groups.filter(|g| g.len() > 1) {
         group.sort_by(|a, b| a.id.cmp(&b.id));
         let first = group[0];
         for other in &group[1..] {
