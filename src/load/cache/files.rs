@@ -37,11 +37,8 @@ fn read_file(file: &File, max: u64, out: &mut Vec<u8>, short_is_end: bool) -> bo
     debug_assert!(out.is_empty());
     if short_is_end {
         out.reserve(16 * 1024);
-        let want = out
-            .spare_capacity_mut()
-            .len()
-            .min(usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1));
         let spare = out.spare_capacity_mut();
+        let want = (spare.len()).min(usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1));
         // SAFETY: at most `want` bytes, which the spare capacity holds, are read into it.
         let n = unsafe { libc::read(file.as_raw_fd(), spare.as_mut_ptr().cast(), want) };
         let Ok(n) = usize::try_from(n) else {
