@@ -299,8 +299,6 @@ fn set_index(
     to: bool,
 ) -> Result<()> {
     let mut index = git.index()?;
-    // Entries that stay the same keep their file details.
-    index.read_tree(&git.find_commit(commit)?.tree()?)?;
     for c in written {
         let Some((id, mode)) = (if to { c.to } else { c.from }) else {
             continue;
@@ -310,6 +308,11 @@ fn set_index(
         };
         index.add(&entry(&c.path, id, mode, &meta))?;
     }
+    // The tree last: libgit2's `read_tree` keeps the file details of every entry whose path,
+    // mode and id stay (those just added among them), and leaves the index's cache-tree valid
+    // for the tree, so that the next sync and report see at once that nothing is staged.
+    // Added after it, each entry would mark its folders (and the root) as changed.
+    index.read_tree(&git.find_commit(commit)?.tree()?)?;
     index.write()?;
     Ok(())
 }

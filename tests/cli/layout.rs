@@ -101,6 +101,14 @@ fn migrate_moves_every_record_in_one_commit_of_renames_and_back_to_the_same_tree
     assert!(!ws.file("contacts/ahmed-el-sayed.md").exists());
     assert!(ws.file(&ada).is_file());
     assert!(ws.read("kith.yaml").ends_with("layout: sharded\n"));
+    // git's index as the migration left it (before a `git` command refreshes it): its
+    // cache-tree says it holds the commit's tree, so that the next sync and report know at
+    // once that nothing is staged; every moved file's details are fresh.
+    assert_eq!(
+        kith::git::indexfile::tree_of(&ws.path().join(".git/index")).map(|t| t.to_string()),
+        Some(tree(ws.path(), "HEAD")),
+    );
+    assert_eq!(git(ws.path(), &["diff-files", "--name-only"]), "");
     // One commit; every record keeps its blob.
     assert_eq!(git(ws.path(), &["rev-list", "--count", "HEAD"]).trim(), "2");
     assert_eq!(

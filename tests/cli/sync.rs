@@ -437,6 +437,19 @@ impl Team {
                 "{who}'s HEAD is not the remote's head"
             );
             assert_eq!(rev(dir, "HEAD^{tree}"), tree, "{who}'s tree differs");
+            // The index as kith left it (before `git status` refreshes it): every file's stat
+            // up to date, and its cache-tree valid for HEAD's tree, so that the next sync and
+            // report know at once that nothing is staged.
+            assert_eq!(
+                git(dir, &["diff-files", "--name-only"]),
+                "",
+                "{who}'s index holds stale file details"
+            );
+            assert_eq!(
+                kith::git::indexfile::tree_of(&dir.join(".git/index")).map(|t| t.to_string()),
+                Some(tree.clone()),
+                "{who}'s index does not say it holds HEAD's tree"
+            );
             assert_eq!(status(dir), "", "{who} has uncommitted changes");
             let mine = files(dir);
             let differing: Vec<&String> = reference
@@ -1748,6 +1761,41 @@ fn uncommitted_edits_are_committed_and_merged_with_what_came_in() {
         );
         assert_eq!(team.read(i, "contacts/zoe-muller.md"), zoe);
     }
+}
+
+/// What a sync that brought changes in leaves in git's index: the working tree's file details
+/// for every file it wrote (git sees them unchanged without reading them), and a cache-tree
+/// that says the index holds HEAD's tree, so that the next sync and report know at once that
+/// nothing is staged (without it, a report at 1,000,000 records diffs every file).
+#[test]
+fn a_sync_that_brought_changes_in_leaves_the_index_fresh_and_its_tree_known() {
+    let mut team = Team::new(Transport::Disk, 2);
+    let index_after = |team: &Team, i: usize, how: &str| {
+        let dir = team.dir(i);
+        assert_eq!(
+            git(dir, &["diff-files", "--name-only"]),
+            "",
+            "{how}: stale file details"
+        );
+        assert_eq!(
+            kith::git::indexfile::tree_of(&dir.join(".git/index")).map(|t| t.to_string()),
+            Some(rev(dir, "HEAD^{tree}")),
+            "{how}: the index does not say it holds HEAD's tree"
+        );
+    };
+    team.kith(BOB, &["set", "ben-carver", "phone=+1 617 555 0199"]);
+    team.sync(BOB);
+    let out = team.sync(ALICE);
+    assert!(out.contains("fast-forwarded"), "{out}");
+    index_after(&team, ALICE, "a fast-forward");
+    team.kith(BOB, &["set", "ben-carver", "city=Boston"]);
+    team.sync(BOB);
+    team.kith(ALICE, &["promote", "ahmed-el-sayed"]);
+    let out = team.sync(ALICE);
+    assert!(out.contains("merged origin/main"), "{out}");
+    index_after(&team, ALICE, "a merge");
+    team.settle();
+    team.assert_converged();
 }
 
 #[test]
