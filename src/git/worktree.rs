@@ -15,6 +15,7 @@
 //! (its stat is then refreshed by the caller's `add_path`), but a changed file is never missed
 //! that libgit2's status would have found.
 
+use crate::git::indexfile::Entry;
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -74,12 +75,12 @@ impl Stat {
         })
     }
 
-    fn of_entry(e: &git2::IndexEntry) -> Stat {
+    fn of_entry(e: &Entry) -> Stat {
         Stat {
             mode: e.mode,
-            size: e.file_size,
-            mtime: (e.mtime.seconds(), e.mtime.nanoseconds()),
-            ctime: (e.ctime.seconds(), e.ctime.nanoseconds()),
+            size: e.size,
+            mtime: e.mtime,
+            ctime: e.ctime,
             ino: e.ino,
             uid: e.uid,
             gid: e.gid,
@@ -159,6 +160,28 @@ pub fn look(git: &git2::Repository, root: &Path, prefix: &Path, skip: Skip) -> L
     })
 }
 
+/// [`Look`] for a reader that does not stage: the index file is read by kith
+/// (`indexfile::read`, a tenth of libgit2's time) while the working tree is walked; its tree
+/// comes from the same read.
+pub struct LookFile {
+    pub index: Option<crate::git::indexfile::IndexFile>,
+    pub walked: std::thread::Result<Walked>,
+}
+
+/// Reads [`LookFile`] for the workspace at `prefix` of `git`'s working tree `root`.
+pub fn look_file(git: &git2::Repository, root: &Path, prefix: &Path, skip: Skip) -> LookFile {
+    let ignored = ignored_folders(git, prefix);
+    let index_file = git.path().join("index");
+    std::thread::scope(|s| {
+        let walking = s.spawn(|| walk(root, prefix, &ignored, skip));
+        let index = crate::git::indexfile::read(&index_file);
+        LookFile {
+            index,
+            walked: walking.join(),
+        }
+    })
+}
+
 /// The first-level folders under `prefix` that the ignore rules leave out: [`walk`] does not
 /// look into them (a report's `out/`, `node_modules/`), unless the index holds files there.
 pub fn ignored_folders(git: &git2::Repository, prefix: &Path) -> Vec<Vec<u8>> {
@@ -219,7 +242,7 @@ pub fn walk(root: &Path, prefix: &Path, ignored: &[Vec<u8>], skip: Skip) -> Walk
 /// walked now if the index holds files in them.
 pub fn candidates(
     git: &git2::Repository,
-    index: &git2::Index,
+    entries: impl IntoIterator<Item = Entry>,
     mut walked: Walked,
     skip: Skip,
 ) -> Result<Candidates> {
@@ -232,7 +255,7 @@ pub fn candidates(
     // The index: its entries under the prefix, the folders that hold them, the submodules.
     let mut tracked: Vec<Tracked> = Vec::new();
     let mut gitlinks: HashSet<Vec<u8>> = HashSet::new();
-    for e in index.iter() {
+    for e in entries {
         if !under(&e.path) {
             continue;
         }

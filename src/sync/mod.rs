@@ -573,7 +573,8 @@ fn stage_all(
     walked: crate::git::worktree::Walked,
     skip: crate::git::worktree::Skip,
 ) -> Result<Vec<PathBuf>> {
-    let found = crate::git::worktree::candidates(&repo.git, index, walked, skip)?;
+    let entries = index.iter().map(crate::git::indexfile::Entry::from);
+    let found = crate::git::worktree::candidates(&repo.git, entries, walked, skip)?;
     for path in &found.nested {
         crate::util::output::warn(&format!(
             "{}/ is a git repository of its own; kith sync does not commit it (name it in .gitignore to say so)",
