@@ -132,6 +132,28 @@ fn derived_files(
             "a cache of past commits' changes; the next report rebuilds it",
         ));
     }
+    // The events of large commits (field values, activity notes) likewise.
+    let events = ws.root.join(crate::git::eventcache::DIR);
+    let mut stored: Vec<PathBuf> = std::fs::read_dir(&events)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    stored.sort();
+    for path in stored {
+        let shown = format!(
+            "{}/{}",
+            crate::git::eventcache::DIR,
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        out.push((
+            path,
+            shown,
+            "a cache of a large past commit's changes; the next report rebuilds it",
+        ));
+    }
     // The parsed records and the results of the last commands hold their fields and notes.
     let dir = crate::load::cache::dir(ws);
     for name in ["records.bin", "results.bin"] {

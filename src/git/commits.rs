@@ -5,9 +5,11 @@
 //! looking for renames; that is most of the cost of reading history, and its answer never
 //! changes (commits are immutable). So the file-level changes are cached in
 //! `.kith/history-cache.jsonl`, one line per commit, appended as new commits are read; the
-//! record-level events are derived from them with the current kith.yaml on every run. A
-//! damaged cache line is ignored and recomputed.
+//! record-level events are derived from them on every run, but for those of commits that
+//! change many files, which are cached too (`git::eventcache`). A damaged cache line is
+//! ignored and recomputed.
 
+use crate::git::eventcache;
 use crate::git::history::{Commit, CommitFiles, FileChange, RecordEvent, Repo};
 use crate::record::LIFECYCLE;
 use anyhow::Result;
@@ -40,6 +42,9 @@ struct Line {
 
 /// File-level changes per commit, read from and added to the cache file.
 pub struct Cache {
+    /// The workspace's root, under which [`crate::git::eventcache`] keeps large commits'
+    /// events.
+    root: PathBuf,
     path: PathBuf,
     known: FxHashMap<Oid, Vec<FileChange>>,
     fresh: Vec<CommitFiles>,
@@ -58,6 +63,7 @@ impl Cache {
             }
         }
         Cache {
+            root: root.to_path_buf(),
             path,
             known,
             fresh: Vec::new(),
@@ -221,12 +227,23 @@ pub fn between(
         cache.fresh.push((oid, files));
     }
     crate::util::output::trace("history: files changed");
-    let known = &cache.known;
+    let (known, root) = (&cache.known, &cache.root);
+    let reused = std::sync::atomic::AtomicUsize::new(0);
     let mut out: Vec<Changed> = picked
         .into_par_iter()
         .map_init(&open, |r, (oid, info)| -> Result<Option<Changed>> {
             let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-            let changes = slim(r.events(&known[&oid]));
+            let files = &known[&oid];
+            let changes = if files.len() < eventcache::LARGE {
+                slim(r.events(files))
+            } else if let Some(events) = eventcache::read(root, &r.prefix, oid) {
+                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                events
+            } else {
+                let events = r.events_then(files, slim);
+                eventcache::write(root, &r.prefix, oid, &events);
+                events
+            };
             Ok((!changes.is_empty()).then_some(Changed {
                 commit: info,
                 changes,
@@ -235,27 +252,44 @@ pub fn between(
         .filter_map(Result::transpose)
         .collect::<Result<_>>()?;
     out.sort_by_key(|c| c.commit.time);
+    match reused.into_inner() {
+        0 => {}
+        n => crate::util::output::trace(&format!(
+            "history: the events of {n} large commit{} from the cache",
+            if n == 1 { "" } else { "s" }
+        )),
+    }
     Ok(out)
 }
 
-/// A commit's changes without the fields records were created with, but for their stage
-/// (`lifecycle`, a deal's `stage`), which is all the report needs of a creation: an import of
-/// 100,000 records is then 100,000 changes in memory, not a million.
+/// A commit's changes without the fields and activities records were created with, but for
+/// their stage (`lifecycle`, a deal's `stage`), which is all the report needs of a creation
+/// (a record page shows a creation as one row, and the activities in the record's own log):
+/// an import of 100,000 records is then 100,000 changes in memory, not a million. A record's changes are
+/// all in one file's, so any run of whole files' changes can be slimmed on its own.
 fn slim(mut changes: Vec<RecordEvent>) -> Vec<RecordEvent> {
     use crate::git::history::Event;
-    let created: rustc_hash::FxHashSet<(crate::record::Kind, String)> = changes
+    let created: rustc_hash::FxHashSet<(crate::record::Kind, &str)> = changes
         .iter()
         .filter(|c| matches!(c.event, Event::Created))
-        .map(|c| (c.kind, c.id.clone()))
+        .map(|c| (c.kind, c.id.as_str()))
         .collect();
-    if !created.is_empty() {
-        changes.retain(|c| match &c.event {
-            Event::Field { key, .. } if key != LIFECYCLE && key != "stage" => {
-                !created.contains(&(c.kind, c.id.clone()))
-            }
-            _ => true,
-        });
+    if created.is_empty() {
+        return changes;
     }
+    let keep: Vec<bool> = changes
+        .iter()
+        .map(|c| match &c.event {
+            Event::Field { key, .. } if key != LIFECYCLE && key != "stage" => {
+                !created.contains(&(c.kind, c.id.as_str()))
+            }
+            Event::Logged(_) => !created.contains(&(c.kind, c.id.as_str())),
+            _ => true,
+        })
+        .collect();
+    drop(created);
+    let mut keep = keep.into_iter();
+    changes.retain(|_| keep.next().unwrap_or(true));
     changes
 }
 

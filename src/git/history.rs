@@ -491,23 +491,34 @@ impl Repo {
     /// The record changes that file changes amount to. A commit of thousands of files (an
     /// import) is read by every core, each with its own handle on the repository.
     pub fn events(&self, files: &[FileChange]) -> Vec<RecordEvent> {
+        self.events_then(files, |events| events)
+    }
+
+    /// [`Repo::events`], each run of files' events passed through `then` as soon as they are
+    /// made (a file's events are all in one run): an import of a million records is then
+    /// never a million records' every field in memory at once.
+    pub fn events_then(
+        &self,
+        files: &[FileChange],
+        then: impl Fn(Vec<RecordEvent>) -> Vec<RecordEvent> + Sync,
+    ) -> Vec<RecordEvent> {
         use rayon::prelude::*;
         const CHUNK: usize = 512;
         if files.len() <= CHUNK {
-            return self.events_of(files);
+            return then(self.events_of(files));
         }
         let open = self.opener();
         let parts: Vec<Option<Vec<RecordEvent>>> = files
             .par_chunks(CHUNK)
             .map_init(
                 || open().ok(),
-                |repo, chunk| repo.as_ref().map(|r| r.events_of(chunk)),
+                |repo, chunk| repo.as_ref().map(|r| then(r.events_of(chunk))),
             )
             .collect();
         let mut out = Vec::new();
         for (part, chunk) in parts.into_iter().zip(files.chunks(CHUNK)) {
             // A thread that could not open the repository leaves its part to this one.
-            out.extend(part.unwrap_or_else(|| self.events_of(chunk)));
+            out.extend(part.unwrap_or_else(|| then(self.events_of(chunk))));
         }
         out
     }

@@ -3,6 +3,7 @@
 pub mod blame;
 pub mod commits;
 pub mod diff;
+pub mod eventcache;
 pub mod folderdiff;
 pub mod history;
 pub mod indexfile;

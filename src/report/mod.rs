@@ -231,6 +231,9 @@ pub struct Tally {
     moved: Option<(moved::Moved, rustc_hash::FxHashSet<(Kind, String)>)>,
     /// What undoing the commits does to the trend, and the people it read (the same).
     trend: Option<(trend::Undone, rustc_hash::FxHashSet<String>)>,
+    /// A live session's: the records each part of the page read are worth knowing (a one-off
+    /// report does not collect them, a million ids when an import is in the trend).
+    live: bool,
 }
 
 impl Tally {
@@ -270,6 +273,7 @@ impl Tally {
             parts,
             moved: None,
             trend: None,
+            live: keep,
         }
     }
 
@@ -309,19 +313,31 @@ impl Tally {
     pub fn weekly(&mut self, input: &Input) -> Weekly {
         let names = Names::new(input);
         let ctx = Ctx::new(input, &names);
+        let live = self.live;
         let moved = input.history().map(|h| {
-            let (committed, _) = self
-                .moved
-                .get_or_insert_with(|| (moved::committed(&ctx, h), moved::committed_keys(&ctx, h)));
+            let (committed, _) = self.moved.get_or_insert_with(|| {
+                let read = if live {
+                    moved::committed_keys(&ctx, h)
+                } else {
+                    Default::default()
+                };
+                (moved::committed(&ctx, h), read)
+            });
             let mut m = committed.clone();
             moved::add_uncommitted(&ctx, &mut m, input.uncommitted);
             m
         });
+        crate::util::output::trace("report: what moved");
         let f = &self.figures;
         let trend = input.history().map(|h| {
-            let (undone, _) = self
-                .trend
-                .get_or_insert_with(|| (Vec::new(), trend::read_by_undoing(h)));
+            let (undone, _) = self.trend.get_or_insert_with(|| {
+                let read = if live {
+                    trend::read_by_undoing(h)
+                } else {
+                    Default::default()
+                };
+                (Vec::new(), read)
+            });
             // An empty list: not worked out yet (a trend always has a week).
             let mut known = (!undone.is_empty()).then(|| std::mem::take(undone));
             let t = trend::build(
@@ -334,6 +350,7 @@ impl Tally {
             *undone = known.unwrap_or_default();
             t
         });
+        crate::util::output::trace("report: trend");
         weekly(input, &ctx, &self.basis, f, moved, trend)
     }
 }

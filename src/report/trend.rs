@@ -91,19 +91,25 @@ pub(super) fn build(
         if c.kind != Kind::Person || excluded(&c.id) {
             return;
         }
-        let get = |state: &mut FxHashMap<String, Option<Option<String>>>, id: &str| {
-            state
-                .entry(id.to_string())
-                .or_insert_with(|| initial(id))
-                .clone()
-        };
+        let get =
+            |state: &mut FxHashMap<String, Option<Option<String>>>, id: &str| match state.get(id) {
+                Some(stage) => stage.clone(),
+                None => state
+                    .entry(id.to_string())
+                    .or_insert_with(|| initial(id))
+                    .clone(),
+            };
+        // One look-up a change: an import in the trend is a million of them.
         let set = |state: &mut FxHashMap<String, Option<Option<String>>>,
                    id: &str,
                    to: Option<Option<String>>| {
-            let before = get(state, id);
-            let (bl, bc) = before.as_ref().map_or((0, 0), weight);
             let (al, ac) = to.as_ref().map_or((0, 0), weight);
-            state.insert(id.to_string(), to);
+            let slot = match state.get_mut(id) {
+                Some(slot) => slot,
+                None => state.entry(id.to_string()).or_insert_with(|| initial(id)),
+            };
+            let before = std::mem::replace(slot, to);
+            let (bl, bc) = before.as_ref().map_or((0, 0), weight);
             leads.set(leads.get() + al - bl);
             customers.set(customers.get() + ac - bc);
         };

@@ -52,6 +52,21 @@ impl Stamp {
     }
 }
 
+/// This kith executable, by its stamp (worked out once): a rebuilt kith may parse differently
+/// under the same version number, so what a cache holds of parsed text is kept for one build.
+pub fn this_build() -> u128 {
+    static BUILD: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    *BUILD.get_or_init(|| {
+        let stamp = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| Stamp::of(&m));
+        match stamp {
+            Ok(s) => xxhash_rust::xxh3::xxh3_128(format!("{s:?}").as_bytes()),
+            Err(_) => 0,
+        }
+    })
+}
+
 /// Seconds and nanoseconds as nanoseconds.
 fn ns(secs: i64, nanos: i64) -> i64 {
     secs.saturating_mul(1_000_000_000).saturating_add(nanos)

@@ -425,6 +425,61 @@ fn uncommitted_changes_read_the_same_either_way() {
     );
 }
 
+/// The events of a commit that changes many files (here a generated workspace of 300
+/// people, companies and deals) are cached once: the next report reads them back and shows
+/// the same page; a damaged cache file is computed again; `kith forget` removes it with the
+/// other caches.
+#[test]
+fn a_large_commits_events_are_cached_and_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    kith_in(dir.path(), &["gen", "ws", "-n", "300", "--git"]).ok();
+    let ws = dir.path().join("ws");
+    let head = git(&ws, &["rev-parse", "HEAD"]).trim().to_string();
+    let cached = ws.join(".kith/history-events").join(&head);
+    let report = |from_cache: bool| {
+        let run = kith_env(&ws, &[("KITH_TRACE", "1")], &["report", "--no-records"]);
+        run.ok();
+        assert_eq!(
+            run.stderr
+                .contains("history: the events of 1 large commit from the cache"),
+            from_cache,
+            "{}",
+            run.stderr
+        );
+        page(&ws.join(W48))
+    };
+    let first = report(false);
+    let moved = moves(&first);
+    assert!(
+        moved.iter().map(|(_, items)| items.len()).sum::<usize>() > 0,
+        "{moved:?}"
+    );
+    let whole = std::fs::read(&cached).unwrap();
+    let second = report(true);
+    assert_eq!(moves(&second), moved);
+    assert_eq!(
+        texts(&second, "main table td"),
+        texts(&first, "main table td")
+    );
+    std::fs::write(&cached, &whole[..whole.len() / 2]).unwrap();
+    let third = report(false);
+    assert_eq!(moves(&third), moved);
+    assert_eq!(std::fs::read(&cached).unwrap(), whole);
+    // Field values and notes of past commits: `kith forget` removes the file.
+    let someone = std::fs::read_dir(ws.join("contacts"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find_map(|n| n.strip_suffix(".md").map(str::to_string))
+        .unwrap();
+    let plan = kith_in(&ws, &["forget", &someone, "--dry-run"]);
+    let plan = plan.ok();
+    assert!(
+        plan.contains(&format!(".kith/history-events/{head}: would be removed")),
+        "{plan}"
+    );
+}
+
 #[test]
 fn the_week_page_shows_what_moved_the_funnel_people_deals_and_the_trend() {
     let ws = fixture();

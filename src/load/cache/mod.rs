@@ -82,21 +82,9 @@ fn config_key(ws: &Workspace) -> u128 {
     let mut h = Xxh3::new();
     h.update(&FORMAT.to_le_bytes());
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(&build_id().to_le_bytes());
+    h.update(&crate::util::stamp::this_build().to_le_bytes());
     h.update(&ws.config_hash.to_le_bytes());
     h.digest128()
-}
-
-/// This kith executable, by its stamp: a rebuilt kith may parse differently under the same
-/// version number.
-fn build_id() -> u128 {
-    let stamp = std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| Stamp::of(&m));
-    match stamp {
-        Ok(s) => xxh3_128(format!("{s:?}").as_bytes()),
-        Err(_) => 0,
-    }
 }
 
 /// The key of one state of the workspace: the records key and every record's kind, id and
