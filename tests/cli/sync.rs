@@ -437,19 +437,8 @@ impl Team {
                 "{who}'s HEAD is not the remote's head"
             );
             assert_eq!(rev(dir, "HEAD^{tree}"), tree, "{who}'s tree differs");
-            // The index as kith left it (before `git status` refreshes it): every file's stat
-            // up to date, and its cache-tree valid for HEAD's tree, so that the next sync and
-            // report know at once that nothing is staged.
-            assert_eq!(
-                git(dir, &["diff-files", "--name-only"]),
-                "",
-                "{who}'s index holds stale file details"
-            );
-            assert_eq!(
-                kith::git::indexfile::tree_of(&dir.join(".git/index")).map(|t| t.to_string()),
-                Some(tree.clone()),
-                "{who}'s index does not say it holds HEAD's tree"
-            );
+            // The index as kith left it, before `git status` refreshes it.
+            assert_index_fresh(dir, who);
             assert_eq!(status(dir), "", "{who} has uncommitted changes");
             let mine = files(dir);
             let differing: Vec<&String> = reference
@@ -1763,6 +1752,23 @@ fn uncommitted_edits_are_committed_and_merged_with_what_came_in() {
     }
 }
 
+/// git's index in `dir` as kith should leave it: every file's stat up to date (git sees the
+/// files unchanged without reading them), and its cache-tree valid for HEAD's tree, so that
+/// the next sync and report know at once that nothing is staged.
+#[track_caller]
+fn assert_index_fresh(dir: &Path, who: &str) {
+    assert_eq!(
+        git(dir, &["diff-files", "--name-only"]),
+        "",
+        "{who}: the index holds stale file details"
+    );
+    assert_eq!(
+        kith::git::indexfile::tree_of(&dir.join(".git/index")).map(|t| t.to_string()),
+        Some(rev(dir, "HEAD^{tree}")),
+        "{who}: the index does not say it holds HEAD's tree"
+    );
+}
+
 /// What a sync that brought changes in leaves in git's index: the working tree's file details
 /// for every file it wrote (git sees them unchanged without reading them), and a cache-tree
 /// that says the index holds HEAD's tree, so that the next sync and report know at once that
@@ -1770,19 +1776,7 @@ fn uncommitted_edits_are_committed_and_merged_with_what_came_in() {
 #[test]
 fn a_sync_that_brought_changes_in_leaves_the_index_fresh_and_its_tree_known() {
     let mut team = Team::new(Transport::Disk, 2);
-    let index_after = |team: &Team, i: usize, how: &str| {
-        let dir = team.dir(i);
-        assert_eq!(
-            git(dir, &["diff-files", "--name-only"]),
-            "",
-            "{how}: stale file details"
-        );
-        assert_eq!(
-            kith::git::indexfile::tree_of(&dir.join(".git/index")).map(|t| t.to_string()),
-            Some(rev(dir, "HEAD^{tree}")),
-            "{how}: the index does not say it holds HEAD's tree"
-        );
-    };
+    let index_after = |team: &Team, i: usize, how: &str| assert_index_fresh(team.dir(i), how);
     team.kith(BOB, &["set", "ben-carver", "phone=+1 617 555 0199"]);
     team.sync(BOB);
     let out = team.sync(ALICE);
