@@ -46,6 +46,12 @@ pub struct Cache {
     /// events.
     root: PathBuf,
     path: PathBuf,
+    /// The cache file as read; each line is decoded when its commit is asked for (an import
+    /// of a million records is a 250 MB line, not needed while its events are cached).
+    text: String,
+    /// Where each commit's line is in `text`.
+    lines: FxHashMap<Oid, std::ops::Range<usize>>,
+    /// The file changes of the commits asked for so far.
     known: FxHashMap<Oid, Vec<FileChange>>,
     fresh: Vec<CommitFiles>,
 }
@@ -54,19 +60,56 @@ impl Cache {
     /// The cache of the workspace at `root` (empty if there is none yet).
     pub fn open(root: &Path) -> Cache {
         let path = root.join(CACHE_FILE);
-        let mut known = FxHashMap::default();
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            for line in text.lines() {
-                if let Some((oid, files)) = decode(line) {
-                    known.insert(oid, files);
-                }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut lines = FxHashMap::default();
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            // Each line starts with its commit (`{"c":"<40 hex digits>"`); a line that does not
+            // is damaged, as is one whose rest does not decode (left out when it is asked for).
+            if let Some(oid) = line
+                .strip_prefix("{\"c\":\"")
+                .and_then(|l| l.get(..40))
+                .and_then(|hex| Oid::from_str(hex).ok())
+            {
+                lines.insert(oid, at..at + line.len());
             }
+            at += line.len();
         }
         Cache {
             root: root.to_path_buf(),
             path,
-            known,
+            text,
+            lines,
+            known: FxHashMap::default(),
             fresh: Vec::new(),
+        }
+    }
+
+    /// Whether the cache holds `oid`'s file changes (read or not yet).
+    fn holds(&self, oid: &Oid) -> bool {
+        self.known.contains_key(oid) || self.lines.contains_key(oid)
+    }
+
+    /// Decodes the lines of `oids` not decoded yet, on every core; a damaged line is dropped,
+    /// and its commit read again from git.
+    fn decode_lines(&mut self, oids: &[Oid]) {
+        let wanted: Vec<std::ops::Range<usize>> = oids
+            .iter()
+            .filter(|oid| !self.known.contains_key(oid))
+            .filter_map(|oid| self.lines.get(oid).cloned())
+            .collect();
+        let text = &self.text;
+        let decoded: Vec<Option<CommitFiles>> = wanted
+            .into_par_iter()
+            .map(|r| decode(text[r].trim_end()))
+            .collect();
+        for (oid, files) in decoded.into_iter().flatten() {
+            self.known.insert(oid, files);
+        }
+        for oid in oids {
+            if !self.known.contains_key(oid) {
+                self.lines.remove(oid);
+            }
         }
     }
 
@@ -202,10 +245,28 @@ pub fn between(
             picked.push((commit.id(), info));
         }
     }
-    let missing: Vec<Oid> = picked
+    // The events of large commits, when cached, need neither git nor the file changes.
+    let (root, prefix) = (cache.root.clone(), repo.prefix.clone());
+    let mut stored: FxHashMap<Oid, Vec<RecordEvent>> = picked
+        .par_iter()
+        .filter_map(|(oid, _)| Some((*oid, eventcache::read(&root, &prefix, *oid)?)))
+        .collect();
+    if !stored.is_empty() {
+        crate::util::output::trace(&format!(
+            "history: the events of {} large commit{} from the cache",
+            stored.len(),
+            if stored.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let unstored: Vec<Oid> = picked
         .iter()
         .map(|(oid, _)| *oid)
-        .filter(|oid| !cache.known.contains_key(oid))
+        .filter(|oid| !stored.contains_key(oid))
+        .collect();
+    cache.decode_lines(&unstored);
+    let missing: Vec<Oid> = unstored
+        .into_iter()
+        .filter(|oid| !cache.holds(oid))
         .collect();
     let computed = match crate::git::folderdiff::file_changes(repo, &missing) {
         Some(Ok(found)) => found
@@ -227,22 +288,32 @@ pub fn between(
         cache.fresh.push((oid, files));
     }
     crate::util::output::trace("history: files changed");
-    let (known, root) = (&cache.known, &cache.root);
-    let reused = std::sync::atomic::AtomicUsize::new(0);
+    let known = &cache.known;
+    let picked: Vec<(Oid, Commit, Option<Vec<RecordEvent>>)> = picked
+        .into_iter()
+        .map(|(oid, info)| {
+            let events = stored.remove(&oid);
+            (oid, info, events)
+        })
+        .collect();
     let mut out: Vec<Changed> = picked
         .into_par_iter()
-        .map_init(&open, |r, (oid, info)| -> Result<Option<Changed>> {
+        .map_init(&open, |r, (oid, info, events)| -> Result<Option<Changed>> {
             let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-            let files = &known[&oid];
-            let changes = if files.len() < eventcache::LARGE {
-                slim(r.events(files))
-            } else if let Some(events) = eventcache::read(root, &r.prefix, oid) {
-                reused.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                events
-            } else {
-                let events = r.events_then(files, slim);
-                eventcache::write(root, &r.prefix, oid, &events);
-                events
+            let changes = match events {
+                Some(events) => events,
+                None => {
+                    let files = known.get(&oid).ok_or_else(|| {
+                        anyhow::anyhow!("the changes of commit {oid} could not be read")
+                    })?;
+                    if files.len() < eventcache::LARGE {
+                        slim(r.events(files))
+                    } else {
+                        let events = r.events_then(files, slim);
+                        eventcache::write(&root, &r.prefix, oid, &events);
+                        events
+                    }
+                }
             };
             Ok((!changes.is_empty()).then_some(Changed {
                 commit: info,
@@ -252,13 +323,6 @@ pub fn between(
         .filter_map(Result::transpose)
         .collect::<Result<_>>()?;
     out.sort_by_key(|c| c.commit.time);
-    match reused.into_inner() {
-        0 => {}
-        n => crate::util::output::trace(&format!(
-            "history: the events of {n} large commit{} from the cache",
-            if n == 1 { "" } else { "s" }
-        )),
-    }
     Ok(out)
 }
 
@@ -357,9 +421,31 @@ mod tests {
         // A run killed half-way through its append.
         std::fs::write(&path, &line[..line.len() / 2]).unwrap();
         let mut cache = Cache::open(dir.path());
-        assert!(cache.known.is_empty());
+        assert!(!cache.holds(&a));
         cache.fresh.push((a, Vec::new()));
         cache.save().unwrap();
-        assert!(Cache::open(dir.path()).known.contains_key(&a));
+        let mut again = Cache::open(dir.path());
+        assert!(again.holds(&a));
+        again.decode_lines(&[a]);
+        assert_eq!(again.known.get(&a), Some(&Vec::new()));
+    }
+
+    /// A line whose commit can be read but whose changes cannot is dropped when asked for:
+    /// the commit is read from git again.
+    #[test]
+    fn a_damaged_line_is_dropped_when_its_commit_is_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let b = Oid::from_str("89abcdef0123456789abcdef0123456789abcdef").unwrap();
+        let good = encode(b, &[]);
+        let damaged = encode(a, &[]).replace("\"f\":[]", "\"f\":[7]");
+        let path = dir.path().join(CACHE_FILE);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("{damaged}\n{good}\n")).unwrap();
+        let mut cache = Cache::open(dir.path());
+        assert!(cache.holds(&a) && cache.holds(&b));
+        cache.decode_lines(&[a, b]);
+        assert!(!cache.holds(&a));
+        assert_eq!(cache.known.get(&b), Some(&Vec::new()));
     }
 }
