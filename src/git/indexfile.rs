@@ -64,8 +64,8 @@ pub struct IndexFile {
 
 /// The index file at `path`, read once: both what [`tree_of`] says and every entry, for a
 /// reader that does not stage (libgit2 takes 1.3 s to read a million entries on one thread,
-/// this a tenth of that). `None` as for [`tree_of`], except that a file with something staged
-/// has its entries and no tree.
+/// this 0.3 s in the samples of a report). `None` as for [`tree_of`], except that a file with
+/// something staged has its entries and no tree.
 pub fn read(path: &Path) -> Option<IndexFile> {
     let data = std::fs::read(path).ok()?;
     let mut entries = Vec::new();

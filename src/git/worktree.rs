@@ -161,7 +161,7 @@ pub fn look(git: &git2::Repository, root: &Path, prefix: &Path, skip: Skip) -> L
 }
 
 /// [`Look`] for a reader that does not stage: the index file is read by kith
-/// (`indexfile::read`, a tenth of libgit2's time) while the working tree is walked; its tree
+/// (`indexfile::read`, about a fifth of libgit2's time) while the working tree is walked; its tree
 /// comes from the same read.
 pub struct LookFile {
     pub index: Option<crate::git::indexfile::IndexFile>,
