@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod body;
+pub mod codec;
 pub mod coherence;
 pub mod config;
 pub mod country;

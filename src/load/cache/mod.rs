@@ -16,7 +16,7 @@
 //! (`tests/cli/cache.rs` compares every command with and without it after random edits).
 //! `--no-cache` (or `KITH_NO_CACHE=1`) bypasses it; `kith cache clear` deletes it.
 
-pub mod codec;
+pub use crate::record::codec;
 mod files;
 pub mod monitor;
 pub mod query;

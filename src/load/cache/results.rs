@@ -134,7 +134,7 @@ fn decode(payload: &[u8]) -> Result<Results> {
         let records = r.len()?;
         let mut scores = Vec::with_capacity(records);
         for _ in 0..records {
-            scores.push(r.score()?);
+            scores.push(read_score(&mut r)?);
         }
         let members = r
             .take(records.checked_mul(n.div_ceil(8)).ok_or(Corrupt)?)?
@@ -180,7 +180,7 @@ pub fn write(path: &Path, key: u128, results: &Results) -> std::io::Result<()> {
         }
         w.len(d.scores.len());
         for s in &d.scores {
-            w.score(s);
+            write_score(&mut w, s);
         }
         w.buf.extend_from_slice(&d.members);
     }
@@ -196,4 +196,30 @@ pub fn write(path: &Path, key: u128, results: &Results) -> std::io::Result<()> {
     header.u128(key);
     header.u64(xxh3_64(&w.buf));
     super::write_atomic(path, &[&header.buf, &w.buf])
+}
+
+/// A record's score, or its absence.
+fn write_score(w: &mut Writer, s: &Option<Score>) {
+    match s {
+        Some(s) => {
+            w.u8(1);
+            w.f64(s.fit);
+            w.f64(s.engagement);
+            w.f64(s.total);
+            w.u8(s.grade[0]);
+            w.u8(s.grade[1]);
+        }
+        None => w.u8(0),
+    }
+}
+
+fn read_score(r: &mut Reader) -> Result<Option<Score>> {
+    r.opt(|r| {
+        Ok(Score {
+            fit: r.f64()?,
+            engagement: r.f64()?,
+            total: r.f64()?,
+            grade: [r.u8()?, r.u8()?],
+        })
+    })
 }

@@ -1,8 +1,9 @@
-//! The cache's binary encoding of parsed records, diagnostics and scores: little-endian
-//! integers, LEB128 lengths, UTF-8 strings. Decoding never trusts its input: a truncated or
-//! malformed encoding is an error (the cache is then rebuilt), never a panic.
+//! kith's binary encoding of parsed records, values, activities and diagnostics, for its
+//! caches (the records cache, the history's events): little-endian integers, LEB128 lengths,
+//! UTF-8 strings. Decoding never trusts its input: a truncated or malformed encoding is an
+//! error (the cache is then rebuilt), never a panic. A layer above adds its own types with an
+//! `impl` block of its own (the cache's scores, the history's events).
 
-use crate::analysis::score::Score;
 use crate::record::activity::Activity;
 use crate::record::diag::{Diagnostic, Pos, Severity};
 use crate::record::parse::{Parsed, Ref};
@@ -75,7 +76,7 @@ impl Writer {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
-    fn opt_str(&mut self, s: Option<&str>) {
+    pub fn opt_str(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
                 self.u8(1);
@@ -121,7 +122,7 @@ impl Writer {
         self.u8(k as u8);
     }
 
-    fn value(&mut self, v: &Value) {
+    pub fn value(&mut self, v: &Value) {
         match v {
             Value::Null => self.u8(0),
             Value::Bool(b) => {
@@ -158,6 +159,17 @@ impl Writer {
         }
     }
 
+    pub fn activity(&mut self, a: &Activity) {
+        self.date(a.date);
+        self.time(a.time);
+        self.str(a.kind.as_str());
+        self.opt_str(a.by.map(Sym::as_str));
+        self.opt_str(a.deal.map(Sym::as_str));
+        self.str(&a.text);
+        self.u32(a.line);
+        self.buf.extend_from_slice(&a.kind_col.to_le_bytes());
+    }
+
     pub fn diagnostic(&mut self, d: &Diagnostic) {
         self.str(&d.path);
         self.u32(d.line);
@@ -166,20 +178,6 @@ impl Writer {
         self.str(d.code);
         self.str(&d.message);
         self.opt_str(d.help.as_deref());
-    }
-
-    pub fn score(&mut self, s: &Option<Score>) {
-        match s {
-            Some(s) => {
-                self.u8(1);
-                self.f64(s.fit);
-                self.f64(s.engagement);
-                self.f64(s.total);
-                self.u8(s.grade[0]);
-                self.u8(s.grade[1]);
-            }
-            None => self.u8(0),
-        }
     }
 
     /// A parsed record file, whole.
@@ -195,14 +193,7 @@ impl Writer {
         }
         self.len(r.activities.len());
         for a in &r.activities {
-            self.date(a.date);
-            self.time(a.time);
-            self.str(a.kind.as_str());
-            self.opt_str(a.by.map(Sym::as_str));
-            self.opt_str(a.deal.map(Sym::as_str));
-            self.str(&a.text);
-            self.u32(a.line);
-            self.buf.extend_from_slice(&a.kind_col.to_le_bytes());
+            self.activity(a);
         }
         self.len(r.tasks.len());
         for t in &r.tasks {
@@ -342,7 +333,8 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
 
-    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
+    /// A value written after a 1 (a 0 for none).
+    pub fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
         match self.u8()? {
             0 => Ok(None),
             1 => f(self).map(Some),
@@ -378,7 +370,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn value(&mut self, depth: u32) -> Result<Value> {
+    pub fn value(&mut self, depth: u32) -> Result<Value> {
         if depth > MAX_DEPTH {
             return Err(Corrupt);
         }
@@ -409,6 +401,19 @@ impl<'a> Reader<'a> {
         })
     }
 
+    pub fn activity(&mut self) -> Result<Activity> {
+        Ok(Activity {
+            date: self.date()?,
+            time: self.time()?,
+            kind: self.sym()?,
+            by: self.opt(Self::sym)?,
+            deal: self.opt(Self::sym)?,
+            text: self.str()?.into(),
+            line: self.u32()?,
+            kind_col: u16::from_le_bytes(self.array()?),
+        })
+    }
+
     pub fn diagnostic(&mut self) -> Result<Diagnostic> {
         let path = self.str()?.to_string();
         let line = self.u32()?;
@@ -426,17 +431,6 @@ impl<'a> Reader<'a> {
         let mut d = d.in_file(path).pos(Pos::new(line, column));
         d.help = help;
         Ok(d)
-    }
-
-    pub fn score(&mut self) -> Result<Option<Score>> {
-        self.opt(|r| {
-            Ok(Score {
-                fit: r.f64()?,
-                engagement: r.f64()?,
-                total: r.f64()?,
-                grade: [r.u8()?, r.u8()?],
-            })
-        })
     }
 
     /// Skips one value without building it (the lazy path reads only the fields it needs).
@@ -505,16 +499,7 @@ impl<'a> Reader<'a> {
         let n = self.len()?;
         record.activities.reserve_exact(n);
         for _ in 0..n {
-            record.activities.push(Activity {
-                date: self.date()?,
-                time: self.time()?,
-                kind: self.sym()?,
-                by: self.opt(Self::sym)?,
-                deal: self.opt(Self::sym)?,
-                text: self.str()?.into(),
-                line: self.u32()?,
-                kind_col: u16::from_le_bytes(self.array()?),
-            });
+            record.activities.push(self.activity()?);
         }
         let n = self.len()?;
         record.tasks.reserve_exact(n);
