@@ -37,6 +37,26 @@ pub struct Entry {
     pub flags_extended: u16,
 }
 
+/// An entry's flags: its stage (bits 12–13), assume-valid, and whether a second word of
+/// flags follows (versions 3 and 4).
+const STAGE: u16 = 0x3000;
+const ASSUME_VALID: u16 = 0x8000;
+const EXTENDED: u16 = 0x4000;
+/// The second word's skip-worktree flag.
+const SKIP_WORKTREE: u16 = 0x4000;
+
+impl Entry {
+    /// One side of a conflict in the middle of a merge (an entry of stage 1, 2 or 3).
+    pub fn in_conflict(&self) -> bool {
+        self.flags & STAGE != 0
+    }
+
+    /// Flagged for git to leave alone (assume-unchanged, skip-worktree).
+    pub fn left_alone(&self) -> bool {
+        self.flags & ASSUME_VALID != 0 || self.flags_extended & SKIP_WORKTREE != 0
+    }
+}
+
 impl From<git2::IndexEntry> for Entry {
     fn from(e: git2::IndexEntry) -> Entry {
         Entry {
@@ -104,7 +124,7 @@ fn walk(data: &[u8], mut each: Option<&mut dyn FnMut(Entry)>) -> Option<Option<O
         let flags_at = at + 40 + OID;
         let flags = u16::from_be_bytes(data.get(flags_at..flags_at + 2)?.try_into().ok()?);
         // An extended entry has a second word of flags, which version 2 cannot hold.
-        let extended = flags & 0x4000 != 0;
+        let extended = flags & EXTENDED != 0;
         if extended && version < 3 {
             return None;
         }
@@ -219,33 +239,35 @@ mod tests {
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
 
+    /// A repository whose index git writes in `version`, holding `names` (each file's text
+    /// its name) and, staged only, `b.md`'s blob again as `mode` under the name `long`.
+    fn indexed(version: &str, names: &[&str], long: &str, mode: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git(d, &["init", "-q"]);
+        git(d, &["config", "index.version", version]);
+        for name in names {
+            std::fs::create_dir_all(d.join(name).parent().unwrap()).unwrap();
+            std::fs::write(d.join(name), name).unwrap();
+        }
+        git(d, &["add", "-A"]);
+        let blob = git(d, &["hash-object", "-w", "b.md"]);
+        let info = format!("{mode},{blob},{long}");
+        git(d, &["update-index", "--add", "--cacheinfo", &info]);
+        dir
+    }
+
     /// git's own index files, in every version and with names long and short: the root is
     /// HEAD's tree after a commit, and unknown once something is staged.
     #[test]
     fn reads_the_root_of_indexes_git_writes() {
         for version in ["2", "3", "4"] {
-            let dir = tempfile::tempdir().unwrap();
-            let d = dir.path();
-            git(d, &["init", "-q"]);
-            git(d, &["config", "index.version", version]);
-            std::fs::create_dir_all(d.join("contacts/a")).unwrap();
-            for name in ["contacts/a/ada.md", "contacts/a/al.md", "b.md"] {
-                std::fs::write(d.join(name), name).unwrap();
-            }
-            git(d, &["add", "-A"]);
             // A name of more than 4,095 bytes, whose length its flags cannot hold (staged
             // only: no file system takes a path that long).
             let long = vec!["y".repeat(200); 21].join("/");
-            let blob = git(d, &["hash-object", "-w", "b.md"]);
-            git(
-                d,
-                &[
-                    "update-index",
-                    "--add",
-                    "--cacheinfo",
-                    &format!("100644,{blob},{long}"),
-                ],
-            );
+            let names = ["contacts/a/ada.md", "contacts/a/al.md", "b.md"];
+            let dir = indexed(version, &names, &long, "100644");
+            let d = dir.path();
             if version == "3" {
                 // An extended flag, which only version 3 and later can hold.
                 git(d, &["update-index", "--skip-worktree", "b.md"]);
@@ -293,10 +315,6 @@ mod tests {
     #[test]
     fn reads_entries_as_libgit2_does() {
         for version in ["2", "3", "4"] {
-            let dir = tempfile::tempdir().unwrap();
-            let d = dir.path();
-            git(d, &["init", "-q"]);
-            git(d, &["config", "index.version", version]);
             let names = [
                 "b.md",
                 "contacts/3f/a/ada-lovelace.md",
@@ -306,24 +324,11 @@ mod tests {
                 "deals/x.md",
                 "kith.yaml",
             ];
-            for name in names {
-                std::fs::create_dir_all(d.join(name).parent().unwrap()).unwrap();
-                std::fs::write(d.join(name), name).unwrap();
-            }
-            git(d, &["add", "-A"]);
             // Long, and executable (libgit2 reads no name longer than its flags can hold:
             // `reads_the_root_of_indexes_git_writes` has one).
             let long = vec!["y".repeat(200); 3].join("/");
-            let blob = git(d, &["hash-object", "-w", "b.md"]);
-            git(
-                d,
-                &[
-                    "update-index",
-                    "--add",
-                    "--cacheinfo",
-                    &format!("100755,{blob},{long}"),
-                ],
-            );
+            let dir = indexed(version, &names, &long, "100755");
+            let d = dir.path();
             if version != "2" {
                 git(d, &["update-index", "--skip-worktree", "deals/x.md"]);
             }
@@ -339,7 +344,10 @@ mod tests {
             assert_eq!(ours.entries.len(), names.len() + 1, "v{version}");
             assert_eq!(ours.entries, theirs, "v{version}");
             assert!(
-                ours.entries.iter().any(|e| e.flags_extended & 0x4000 != 0) == (version != "2"),
+                ours.entries
+                    .iter()
+                    .any(|e| e.flags_extended & SKIP_WORKTREE != 0)
+                    == (version != "2"),
                 "v{version}: skip-worktree"
             );
             assert_eq!(ours.tree, None, "v{version}: no commit yet");

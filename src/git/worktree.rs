@@ -98,9 +98,6 @@ struct Tracked {
     skip: bool,
 }
 
-const STAGE_MASK: u16 = 0x3000;
-const ASSUME_VALID: u16 = 0x8000;
-const SKIP_WORKTREE: u16 = 0x4000;
 const GITLINK: u32 = 0o160000;
 
 /// The working tree's files under a folder, with their stat, as [`walk`] found them.
@@ -141,10 +138,8 @@ pub struct Look {
 
 /// Reads [`Look`] for the workspace at `prefix` of `git`'s working tree `root`.
 pub fn look(git: &git2::Repository, root: &Path, prefix: &Path, skip: Skip) -> Look {
-    let ignored = ignored_folders(git, prefix);
     let index_file = git.path().join("index");
-    std::thread::scope(|s| {
-        let walking = s.spawn(|| walk(root, prefix, &ignored, skip));
+    let ((index, tree), walked) = beside_walk(git, root, prefix, skip, || {
         // git and libgit2 replace the index by renaming a new file into place: the same stamp
         // before and after means the file libgit2 read is the one whose cache-tree was read.
         let stamp = || crate::util::stamp::Stamp::of_path(&index_file);
@@ -152,17 +147,18 @@ pub fn look(git: &git2::Repository, root: &Path, prefix: &Path, skip: Skip) -> L
         let tree = crate::git::indexfile::tree_of(&index_file);
         let index = git.index();
         let same = before.is_some() && before == stamp();
-        Look {
-            index,
-            walked: walking.join(),
-            tree: tree.filter(|_| same),
-        }
-    })
+        (index, tree.filter(|_| same))
+    });
+    Look {
+        index,
+        walked,
+        tree,
+    }
 }
 
 /// [`Look`] for a reader that does not stage: the index file is read by kith
-/// (`indexfile::read`, about a fifth of libgit2's time) while the working tree is walked; its tree
-/// comes from the same read.
+/// (`indexfile::read`, about a fifth of libgit2's time) while the working tree is walked; its
+/// tree comes from the same read.
 pub struct LookFile {
     pub index: Option<crate::git::indexfile::IndexFile>,
     pub walked: std::thread::Result<Walked>,
@@ -170,15 +166,27 @@ pub struct LookFile {
 
 /// Reads [`LookFile`] for the workspace at `prefix` of `git`'s working tree `root`.
 pub fn look_file(git: &git2::Repository, root: &Path, prefix: &Path, skip: Skip) -> LookFile {
-    let ignored = ignored_folders(git, prefix);
     let index_file = git.path().join("index");
+    let (index, walked) = beside_walk(git, root, prefix, skip, || {
+        crate::git::indexfile::read(&index_file)
+    });
+    LookFile { index, walked }
+}
+
+/// Runs `read` (the caller's reading of the index) on this thread while the files under
+/// `prefix` are walked and stat'd on every core.
+fn beside_walk<T>(
+    git: &git2::Repository,
+    root: &Path,
+    prefix: &Path,
+    skip: Skip,
+    read: impl FnOnce() -> T,
+) -> (T, std::thread::Result<Walked>) {
+    let ignored = ignored_folders(git, prefix);
     std::thread::scope(|s| {
         let walking = s.spawn(|| walk(root, prefix, &ignored, skip));
-        let index = crate::git::indexfile::read(&index_file);
-        LookFile {
-            index,
-            walked: walking.join(),
-        }
+        let read = read();
+        (read, walking.join())
     })
 }
 
@@ -265,8 +273,8 @@ pub fn candidates(
         }
         tracked.push(Tracked {
             stat: Stat::of_entry(&e),
-            always: e.flags & STAGE_MASK != 0,
-            skip: e.flags & ASSUME_VALID != 0 || e.flags_extended & SKIP_WORKTREE != 0,
+            always: e.in_conflict(),
+            skip: e.left_alone(),
             path: e.path,
         });
     }

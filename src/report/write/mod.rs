@@ -504,8 +504,7 @@ fn uncommitted_quick(
     let skip = crate::git::worktree::kiths_own(&repo.prefix);
     let look = crate::git::worktree::look_file(git, root, &repo.prefix, &skip);
     let index = look.index?;
-    // Entries of stages 1 to 3 are a conflict in the middle of a merge.
-    if index.tree != Some(tree.id()) || index.entries.iter().any(|e| e.flags & 0x3000 != 0) {
+    if index.tree != Some(tree.id()) || index.entries.iter().any(|e| e.in_conflict()) {
         return None;
     }
     let found =
