@@ -87,6 +87,8 @@ fn write(root: &Path, plan: &Plan) -> Result<()> {
     repo.set_head("refs/heads/main")?;
     repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
         .context("cannot check out the demo's files")?;
+    // libgit2's checkout writes the index without saying which tree it holds.
+    crate::git::write_index_with_tree(&repo, &mut repo.index()?)?;
     let installed = crate::sync::driver::install(root)?;
     if let Some(note) = installed.hook {
         super::warn(&note);

@@ -44,9 +44,7 @@ fn commit_all(dir: &std::path::Path) -> Result<()> {
     let repo = git2::Repository::open(dir)?;
     let mut index = repo.index()?;
     index.add_all(["*"], git2::IndexAddOption::DEFAULT, None)?;
-    // The tree first, so that the index file keeps a valid cache-tree (see `kith migrate`).
-    let tree = repo.find_tree(index.write_tree()?)?;
-    index.write()?;
+    let tree = repo.find_tree(crate::git::write_index_with_tree(&repo, &mut index)?)?;
     let who = crate::git::identity_as("kith gen", "gen@kith.invalid")?;
     crate::git::commit_on_head(&repo, &who, "Generated workspace", &tree)?;
     Ok(())

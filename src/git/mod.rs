@@ -100,6 +100,37 @@ pub fn blob_text(git: &git2::Repository, oid: git2::Oid) -> Option<String> {
     Some(String::from_utf8_lossy(blob.content()).into_owned())
 }
 
+/// git's index of `git` could not be read (`e`): what to say, and how to rebuild it. `done`
+/// says what the command left undone, `again` the command to run once it is rebuilt.
+pub fn index_unreadable(
+    git: &git2::Repository,
+    e: &git2::Error,
+    done: &str,
+    again: &str,
+) -> anyhow::Error {
+    let file = crate::util::output::display_path(&git.path().join("index"));
+    crate::util::hint::hint(
+        format!("cannot read git's index ({file}): {}", e.message()),
+        format!(
+            "{done}; `rm {file} && git reset` rebuilds it from the last commit (your files stay as they are), then run `{again}` again"
+        ),
+    )
+}
+
+/// Writes `index` to disk with its cache-tree built first (libgit2's `write_tree`), and
+/// returns the tree its entries make: the index file then says which tree it holds, so that
+/// the next sync and report see at once that nothing is staged instead of comparing every
+/// file. An index written without it (libgit2's checkout, an index written before its tree)
+/// says nothing until a sync commits.
+pub fn write_index_with_tree(
+    repo: &git2::Repository,
+    index: &mut git2::Index,
+) -> Result<git2::Oid, git2::Error> {
+    let tree = index.write_tree_to(repo)?;
+    index.write()?;
+    Ok(tree)
+}
+
 /// Commits `tree` on top of HEAD (or as the first commit) and moves HEAD's branch to it.
 pub fn commit_on_head(
     git: &git2::Repository,

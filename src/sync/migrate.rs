@@ -324,10 +324,7 @@ fn commit(repo: &crate::git::history::Repo, m: &Migration, to: Layout) -> Result
             }
         }
     }
-    // The tree first: it leaves the index's cache-tree valid, which the index file then
-    // keeps, so that the next sync and report see at once that nothing is staged.
-    let tree = git.find_tree(index.write_tree()?)?;
-    index.write()?;
+    let tree = git.find_tree(crate::git::write_index_with_tree(git, &mut index)?)?;
     // The user's identity; a migration is mechanical, so without one it is kith's own.
     let who = crate::git::identity(git)
         .or_else(|_| crate::git::identity_as("kith migrate", "kith@localhost"))?;

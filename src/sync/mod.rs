@@ -194,18 +194,19 @@ impl IndexWrite {
         let git_dir = git_dir.to_path_buf();
         IndexWrite(Some(std::thread::spawn(move || {
             let mut index = index.into_inner();
-            if let Some(built) = built {
-                let repo = Repository::open(&git_dir)?;
-                let found = index.write_tree_to(&repo)?;
-                if found != built {
-                    // Never seen; the next sync would find the index's tree differing from
-                    // HEAD's and commit the difference, so nothing is lost either way.
-                    crate::util::output::warn(&format!(
-                        "the commit's tree ({built}) differs from the index's ({found}); run `kith sync` again to commit the difference"
-                    ));
-                }
+            let Some(built) = built else {
+                index.write()?;
+                return Ok(());
+            };
+            let repo = Repository::open(&git_dir)?;
+            let found = crate::git::write_index_with_tree(&repo, &mut index)?;
+            if found != built {
+                // Never seen; the next sync would find the index's tree differing from
+                // HEAD's and commit the difference, so nothing is lost either way.
+                crate::util::output::warn(&format!(
+                    "the commit's tree ({built}) differs from the index's ({found}); run `kith sync` again to commit the difference"
+                ));
             }
-            index.write()?;
             Ok(())
         })))
     }
@@ -384,19 +385,13 @@ fn commit_local(repo: &Repo, check: Option<Check>) -> Result<Committed> {
     // The working tree is read and stat'd on every core while libgit2 reads the index (1.3 s
     // at 1,000,000 records, on one thread).
     let skip = crate::git::worktree::kiths_own(&repo.prefix);
-    let index_file = git.path().join("index");
     let crate::git::worktree::Look {
         index,
         walked,
         tree: indexed,
     } = crate::git::worktree::look(git, &root, &repo.prefix, &skip);
-    let mut index = index.map_err(|e| {
-        let file = crate::util::output::display_path(&index_file);
-        crate::util::hint::hint(
-            format!("cannot read git's index ({file}): {}", e.message()),
-            format!("nothing was committed; `rm {file} && git reset` rebuilds it from the last commit (your files stay as they are), then run `kith sync` again"),
-        )
-    })?;
+    let mut index = index
+        .map_err(|e| crate::git::index_unreadable(git, &e, "nothing was committed", "kith sync"))?;
     let walked = walked.map_err(|_| anyhow::anyhow!("reading the working tree failed"))?;
     let head_tree = git.head().ok().and_then(|h| h.peel_to_tree().ok());
     // Whether nothing is staged: the index's entries are HEAD's tree (git's cache-tree says so).

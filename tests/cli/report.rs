@@ -425,6 +425,25 @@ fn uncommitted_changes_read_the_same_either_way() {
     );
 }
 
+/// A damaged git index stops the report with the way to rebuild it, not libgit2's bare
+/// message; rebuilt, the report runs.
+#[test]
+fn a_damaged_index_stops_the_report_and_says_how_to_rebuild_it() {
+    let ws = fixture();
+    let dir = ws.path();
+    let index = dir.join(".git/index");
+    let bytes = std::fs::read(&index).unwrap();
+    std::fs::write(&index, &bytes[..100]).unwrap();
+    let run = ws.kith(&["report"]);
+    let err = run.fails(1);
+    assert!(err.contains("cannot read git's index"), "{err}");
+    assert!(err.contains("rm .git/index && git reset"), "{err}");
+    assert!(err.contains("then run `kith report` again"), "{err}");
+    std::fs::remove_file(&index).unwrap();
+    git(dir, &["reset", "-q"]);
+    ws.kith(&["report"]).ok();
+}
+
 /// The events of a commit that changes many files (here a generated workspace of 300
 /// people, companies and deals) are cached once: the next report reads them back and shows
 /// the same page; a damaged cache file is computed again; `kith forget` removes it with the

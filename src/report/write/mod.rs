@@ -455,7 +455,14 @@ pub fn uncommitted_by_path(
     for kind in Kind::ALL {
         opts.pathspec(repo.prefix.join(kind.dir()));
     }
-    let diff = git.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))?;
+    let diff = git
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut opts))
+        .map_err(|e| match e.class() {
+            git2::ErrorClass::Index => {
+                crate::git::index_unreadable(git, &e, "no page was written", "kith report")
+            }
+            _ => e.into(),
+        })?;
     let workdir = git
         .workdir()
         .context("the repository has no working tree")?;
