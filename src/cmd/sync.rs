@@ -73,14 +73,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
     // creates. Only the records that changed are read, unless new people arrived.
     let (mut errors, mut conflicts) = (0, 0);
     for (kind, id, _) in &report.arrived {
-        let parsed = crate::load::load_one(
-            ws,
-            &crate::load::Found {
-                kind: *kind,
-                id: id.as_str().into(),
-                file_type: None,
-            },
-        );
+        let parsed = crate::load::load_one(ws, &crate::load::Found::named(*kind, id));
         errors += parsed.diags.iter().filter(|d| d.is_error()).count();
         conflicts += usize::from(parsed.record.get("conflicts").is_some());
     }
@@ -113,11 +106,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode> {
 fn check_records(ws: &Workspace, records: &[(Kind, String)]) -> Result<()> {
     let mut errors: Vec<String> = Vec::new();
     for (kind, id) in records {
-        let found = crate::load::Found {
-            kind: *kind,
-            id: id.as_str().into(),
-            file_type: None,
-        };
+        let found = crate::load::Found::named(*kind, id);
         let parsed = crate::load::load_one(ws, &found);
         errors.extend(
             parsed

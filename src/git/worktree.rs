@@ -16,6 +16,7 @@
 //! that libgit2's status would have found.
 
 use crate::git::indexfile::Entry;
+use crate::util::stamp::FileStat;
 use anyhow::Result;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -51,12 +52,17 @@ struct Stat {
 
 impl Stat {
     fn of(m: &std::fs::Metadata) -> Option<Stat> {
-        let t = m.file_type();
-        let mode = if t.is_symlink() {
+        Stat::of_file(&FileStat::of(m))
+    }
+
+    /// A file's stat as the index keeps it (times in seconds and nanoseconds, the rest cut to
+    /// 32 bits); `None` for what git does not track as a file (a folder, a device).
+    fn of_file(m: &FileStat) -> Option<Stat> {
+        let mode = if m.is_symlink() {
             0o120000
-        } else if t.is_file() {
+        } else if m.is_file() {
             // git keeps two modes for a file: executable by its owner or not.
-            if m.mode() & 0o100 != 0 {
+            if m.mode & 0o100 != 0 {
                 0o100755
             } else {
                 0o100644
@@ -64,14 +70,20 @@ impl Stat {
         } else {
             return None;
         };
+        let split = |ns: i64| {
+            (
+                ns.div_euclid(1_000_000_000) as i32,
+                ns.rem_euclid(1_000_000_000) as u32,
+            )
+        };
         Some(Stat {
             mode,
-            size: m.size() as u32,
-            mtime: (m.mtime() as i32, m.mtime_nsec() as u32),
-            ctime: (m.ctime() as i32, m.ctime_nsec() as u32),
-            ino: m.ino() as u32,
-            uid: m.uid(),
-            gid: m.gid(),
+            size: m.size as u32,
+            mtime: split(m.mtime),
+            ctime: split(m.ctime),
+            ino: m.ino as u32,
+            uid: m.uid,
+            gid: m.gid,
         })
     }
 
@@ -110,6 +122,39 @@ pub struct Walked {
     unseen: Vec<Vec<u8>>,
     /// What could not be read: its files would look deleted.
     errors: Vec<String>,
+    /// Only the paths it holds were looked at ([`listed`]); the index's other entries are not
+    /// compared. Every path, for a walk.
+    scope: Option<Scope>,
+}
+
+/// Which paths (relative to the repository's root) a [`listed`] set of files covers.
+pub type Scope = Box<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
+/// A [`Walked`] from files the caller has already listed and `lstat`'d (a load of the records
+/// does, in the pass that reads their folders): `files` are every file under `prefix` of the
+/// working tree whose path `scope` holds, by their path relative to the repository's `root`.
+/// The index's entries outside `scope` are left out of the comparison, so a second walk of
+/// every folder is saved when only some files matter.
+pub fn listed(
+    root: &Path,
+    prefix: &Path,
+    files: impl IntoIterator<Item = (Vec<u8>, FileStat)>,
+    scope: Scope,
+) -> Walked {
+    let mut files: Vec<Found> = files
+        .into_iter()
+        .filter(|(path, _)| scope(path))
+        .filter_map(|(path, seen)| Some((path, Stat::of_file(&seen)?)))
+        .collect();
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Walked {
+        root: root.to_path_buf(),
+        prefix: prefix.as_os_str().as_bytes().to_vec(),
+        files,
+        unseen: Vec::new(),
+        errors: Vec::new(),
+        scope: Some(scope),
+    }
 }
 
 /// A file found in the working tree: its path relative to the repository's root, its stat.
@@ -242,6 +287,7 @@ pub fn walk(root: &Path, prefix: &Path, ignored: &[Vec<u8>], skip: Skip) -> Walk
         files,
         unseen: unseen.into_inner().unwrap_or_else(|e| e.into_inner()),
         errors: errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+        scope: None,
     }
 }
 
@@ -263,8 +309,9 @@ pub fn candidates(
     // The index: its entries under the prefix, the folders that hold them, the submodules.
     let mut tracked: Vec<Tracked> = Vec::new();
     let mut gitlinks: HashSet<Vec<u8>> = HashSet::new();
+    let scope = walked.scope.take();
     for e in entries {
-        if !under(&e.path) {
+        if !under(&e.path) || scope.as_ref().is_some_and(|holds| !holds(&e.path)) {
             continue;
         }
         if e.mode == GITLINK {

@@ -10,6 +10,7 @@ use crate::record::diag::Diagnostic;
 use crate::record::layout::{self, Layout};
 use crate::record::parse::{self, Parsed};
 use crate::record::{Kind, Record};
+use crate::util::stamp::FileStat;
 use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::fs::File;
@@ -25,29 +26,68 @@ pub struct Found {
     pub file_type: Option<std::fs::FileType>,
 }
 
+impl Found {
+    /// A record file by name, nothing known of it yet.
+    pub fn named(kind: Kind, id: &str) -> Found {
+        Found {
+            kind,
+            id: id.into(),
+            file_type: None,
+        }
+    }
+}
+
+/// What [`list_with`] found.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// The record files, sorted by kind and id.
+    pub found: Vec<Found>,
+    /// Asked to look: what `lstat` said of each of `found` (`None`: it could not be looked
+    /// at). Empty otherwise: kept beside `found`, not in it, so that a listing that does not
+    /// look takes no more memory (40 bytes a file; 1,000,000 of them in a large workspace).
+    pub seen: Vec<Option<FileStat>>,
+    /// Problems with the folders, misplaced files, leftovers.
+    pub diags: Vec<Diagnostic>,
+    /// Asked to look: the files named like records that are not where the layout keeps them
+    /// (not loaded), by their path in the workspace, with what `lstat` said of them.
+    pub strays: Vec<(String, FileStat)>,
+}
+
 /// Lists record files (`<folder>/<id>.md`) of every kind, sorted by kind and id. Problems with
 /// the folders themselves are returned as diagnostics.
 pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
-    let mut found = Vec::new();
-    let mut diags = Vec::new();
+    let listing = list_with(ws, false);
+    (listing.found, listing.diags)
+}
+
+/// [`list`], and with `look`, each file `lstat`'d as it is listed (relative to its open
+/// folder): the stamps the cache compares and what git's index compares, in the same pass
+/// that reads the folders.
+pub fn list_with(ws: &Workspace, look: bool) -> Listing {
+    let mut out = Listing::default();
     for kind in Kind::ALL {
         let dir = ws.dir(kind);
         if let Some(target) = ws.outside_target(kind) {
-            diags.push(folder_outside(kind, target).in_file(format!("{}/", kind.dir())));
+            out.diags
+                .push(folder_outside(kind, target).in_file(format!("{}/", kind.dir())));
             continue;
         }
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => {
-                diags.push(
+                out.diags.push(
                     Diagnostic::error("unreadable", format!("cannot read the folder: {e}"))
                         .in_file(format!("{}/", kind.dir())),
                 );
                 continue;
             }
         };
-        let layout = ws.config.layout;
+        let folder = Folder {
+            kind,
+            layout: ws.config.layout,
+            look,
+        };
         // The shard folders are listed after, a thread each at a time (at a million records,
         // 4,352 folders a kind).
         let mut tops = Vec::new();
@@ -60,7 +100,7 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
                 continue;
             }
             let Some(name) = name.to_str() else {
-                diags.push(
+                out.diags.push(
                     Diagnostic::warning(
                         "bad-file-name",
                         "a file name is not valid UTF-8; the file is skipped",
@@ -72,108 +112,141 @@ pub fn list(ws: &Workspace) -> (Vec<Found>, Vec<Diagnostic>) {
             };
             if name.starts_with('.') {
                 if name.ends_with(".kith-tmp") {
-                    diags.push(leftover(kind, name));
+                    out.diags.push(leftover(kind, name));
                 }
                 continue;
             }
             if let Some(id) = name.strip_suffix(".md") {
-                if layout != Layout::Flat {
-                    diags.push(misplaced(kind, id, layout));
+                if folder.layout != Layout::Flat {
+                    out.diags.push(misplaced(kind, id, folder.layout));
+                    folder.stray(&entry, &format!("{}/{name}", kind.dir()), &mut out);
                     continue;
                 }
-                found.push(Found {
-                    kind,
-                    id: id.into(),
-                    file_type: entry.file_type().ok(),
-                });
+                folder.found(&entry, id, &mut out);
             }
         }
-        let listed: Vec<(Vec<Found>, Vec<Diagnostic>)> = tops
+        let listed: Vec<Listing> = tops
             .par_iter()
             .map(|(shard, path)| {
-                let (mut found, mut diags) = (Vec::new(), Vec::new());
-                list_top_shard(kind, layout, shard, path, &mut found, &mut diags);
-                (found, diags)
+                let mut out = Listing::default();
+                folder.top_shard(shard, path, &mut out);
+                out
             })
             .collect();
-        for (f, d) in listed {
-            found.extend(f);
-            diags.extend(d);
+        for l in listed {
+            out.found.extend(l.found);
+            out.seen.extend(l.seen);
+            out.diags.extend(l.diags);
+            out.strays.extend(l.strays);
         }
     }
     // A kind and an id name one file: no two are equal.
-    found.par_sort_unstable_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
-    diags.extend(crate::load::twins::diagnostics(&found));
-    // In one order whatever order the folders were read in.
-    crate::record::diag::sort(&mut diags);
-    (found, diags)
-}
-
-/// Lists the shard folders inside a first-level one (`contacts/3f/a/`). A record file right in
-/// it (`contacts/3f/ada.md`, one level short) is not read, and reported like one in the wrong
-/// shard.
-fn list_top_shard(
-    kind: Kind,
-    layout: Layout,
-    top: &str,
-    dir: &Path,
-    found: &mut Vec<Found>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Some(entries) = shard_entries(kind, top, dir, diags) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if layout::is_subshard_name(name) && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let shard = format!("{top}/{name}");
-            list_shard(kind, layout, &shard, &entry.path(), found, diags);
-            continue;
-        }
-        if hidden(kind, top, name, diags) {
-            continue;
-        }
-        if let Some(id) = name.strip_suffix(".md") {
-            diags.push(misplaced(kind, id, layout).in_file(format!("{}/{top}/{name}", kind.dir())));
-        }
+    let order = |a: &Found, b: &Found| (a.kind, &a.id).cmp(&(b.kind, &b.id));
+    if look {
+        let mut both: Vec<(Found, Option<FileStat>)> = std::mem::take(&mut out.found)
+            .into_iter()
+            .zip(std::mem::take(&mut out.seen))
+            .collect();
+        both.par_sort_unstable_by(|a, b| order(&a.0, &b.0));
+        (out.found, out.seen) = both.into_iter().unzip();
+    } else {
+        out.found.par_sort_unstable_by(order);
     }
+    out.diags
+        .extend(crate::load::twins::diagnostics(&out.found));
+    // In one order whatever order the folders were read in.
+    crate::record::diag::sort(&mut out.diags);
+    out.strays.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
-/// Lists the record files of one shard folder (`contacts/3f/a/`). Files in the wrong shard,
-/// and shards in a flat workspace, are not read: kith would look for them elsewhere and write
-/// beside them, so they are reported with the command that puts them in place.
-fn list_shard(
+/// One kind's folder being listed.
+struct Folder {
     kind: Kind,
     layout: Layout,
-    shard: &str,
-    dir: &Path,
-    found: &mut Vec<Found>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Some(entries) = shard_entries(kind, shard, dir, diags) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if hidden(kind, shard, name, diags) {
-            continue;
-        }
-        let Some(id) = name.strip_suffix(".md") else {
-            continue;
-        };
-        if layout != Layout::Sharded || layout::shard_bytes(id) != shard.as_bytes() {
-            diags.push(
-                misplaced(kind, id, layout).in_file(format!("{}/{shard}/{name}", kind.dir())),
-            );
-            continue;
-        }
-        found.push(Found {
-            kind,
+    /// Whether each file is `lstat`'d.
+    look: bool,
+}
+
+impl Folder {
+    fn found(&self, entry: &std::fs::DirEntry, id: &str, out: &mut Listing) {
+        out.found.push(Found {
+            kind: self.kind,
             id: id.into(),
             file_type: entry.file_type().ok(),
         });
+        if self.look {
+            // `DirEntry::metadata` is an `fstatat` relative to the folder, links not followed.
+            out.seen
+                .push(entry.metadata().ok().map(|m| FileStat::of(&m)));
+        }
+    }
+
+    /// Keeps a misplaced file at `rel` that git's view of the records would count (a path
+    /// that names a record in some layout), when asked to look.
+    fn stray(&self, entry: &std::fs::DirEntry, rel: &str, out: &mut Listing) {
+        if self.look
+            && layout::of_path(rel).is_some()
+            && let Ok(m) = entry.metadata()
+        {
+            out.strays.push((rel.to_string(), FileStat::of(&m)));
+        }
+    }
+
+    /// Lists the shard folders inside a first-level one (`contacts/3f/a/`). A record file right
+    /// in it (`contacts/3f/ada.md`, one level short) is not read, and reported like one in the
+    /// wrong shard.
+    fn top_shard(&self, top: &str, dir: &Path, out: &mut Listing) {
+        let kind = self.kind;
+        let Some(entries) = shard_entries(kind, top, dir, &mut out.diags) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if layout::is_subshard_name(name) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                let shard = format!("{top}/{name}");
+                self.shard(&shard, &entry.path(), out);
+                continue;
+            }
+            if hidden(kind, top, name, &mut out.diags) {
+                continue;
+            }
+            if let Some(id) = name.strip_suffix(".md") {
+                out.diags.push(
+                    misplaced(kind, id, self.layout)
+                        .in_file(format!("{}/{top}/{name}", kind.dir())),
+                );
+            }
+        }
+    }
+
+    /// Lists the record files of one shard folder (`contacts/3f/a/`). Files in the wrong shard,
+    /// and shards in a flat workspace, are not read: kith would look for them elsewhere and
+    /// write beside them, so they are reported with the command that puts them in place.
+    fn shard(&self, shard: &str, dir: &Path, out: &mut Listing) {
+        let kind = self.kind;
+        let Some(entries) = shard_entries(kind, shard, dir, &mut out.diags) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if hidden(kind, shard, name, &mut out.diags) {
+                continue;
+            }
+            let Some(id) = name.strip_suffix(".md") else {
+                continue;
+            };
+            if self.layout != Layout::Sharded || layout::shard_bytes(id) != shard.as_bytes() {
+                let rel = format!("{}/{shard}/{name}", kind.dir());
+                self.stray(&entry, &rel, out);
+                out.diags
+                    .push(misplaced(kind, id, self.layout).in_file(rel));
+                continue;
+            }
+            self.found(&entry, id, out);
+        }
     }
 }
 
@@ -247,12 +320,26 @@ fn leftover(kind: Kind, name: &str) -> Diagnostic {
 
 /// Loads the whole workspace.
 pub fn load(ws: &Workspace) -> Index {
+    load_listed(ws, false).0
+}
+
+/// [`load`], each record file `lstat`'d as its folder is read: the listing is returned, with
+/// what was seen of every file, for a caller that compares the working tree with git's index
+/// next (the report's uncommitted changes) and need not walk it again.
+pub fn load_looked(ws: &Workspace) -> (Index, Listing) {
+    load_listed(ws, true)
+}
+
+fn load_listed(ws: &Workspace, look: bool) -> (Index, Listing) {
     let watched = crate::load::cache::watched(ws);
-    let (found, mut folder_diags) = list(ws);
+    let mut listing = list_with(ws, look);
     crate::util::output::trace("listed");
-    let loaded = crate::load::cache::load(ws, &found, &folder_diags, watched);
+    let mut folder_diags = std::mem::take(&mut listing.diags);
+    let loaded = crate::load::cache::load(ws, &listing, &folder_diags, watched);
     crate::util::output::trace("read and parsed");
-    drop(found);
+    if !look {
+        drop(std::mem::take(&mut listing.found));
+    }
     let mut index = Index::build(ws.config.clone(), loaded.parsed);
     crate::util::output::trace("indexed");
     index.cache_key = loaded.key;
@@ -261,7 +348,7 @@ pub fn load(ws: &Workspace) -> Index {
         .workspace_diags
         .append(&mut crate::analysis::config_diagnostics(&ws.config));
     index.workspace_diags.append(&mut folder_diags);
-    index
+    (index, listing)
 }
 
 /// Reads and parses one record file.
@@ -578,11 +665,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), root.path().join("contacts")).unwrap();
         let ws = Workspace::open(root.path()).unwrap();
         // As the watcher names a file from an event, without listing the folder.
-        let found = Found {
-            kind: Kind::Person,
-            id: "secret".into(),
-            file_type: None,
-        };
+        let found = Found::named(Kind::Person, "secret");
         let parsed = load_one(&ws, &found);
         assert!(parsed.record.broken);
         assert_eq!(parsed.diags[0].code, "folder-outside");

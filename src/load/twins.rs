@@ -82,11 +82,7 @@ mod tests {
     use crate::record::Kind;
 
     fn found(kind: Kind, id: &str) -> Found {
-        Found {
-            kind,
-            id: id.into(),
-            file_type: None,
-        }
+        Found::named(kind, id)
     }
 
     #[test]

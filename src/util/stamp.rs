@@ -52,6 +52,54 @@ impl Stamp {
     }
 }
 
+/// What `lstat` said of a file, kept small: the cache's [`Stamp`] and what git's index compares
+/// (mode, owner) in one, so that one look at a file serves both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStat {
+    /// `st_mode`: the file's type and permissions.
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    /// Nanoseconds since the epoch.
+    pub mtime: i64,
+    pub ctime: i64,
+    pub ino: u64,
+}
+
+impl FileStat {
+    pub fn of(m: &Metadata) -> FileStat {
+        FileStat {
+            mode: m.mode(),
+            uid: m.uid(),
+            gid: m.gid(),
+            size: m.len(),
+            mtime: ns(m.mtime(), m.mtime_nsec()),
+            ctime: ns(m.ctime(), m.ctime_nsec()),
+            ino: m.ino(),
+        }
+    }
+
+    pub fn is_file(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFREG
+    }
+
+    pub fn is_symlink(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFLNK
+    }
+
+    /// The cache's stamp of a regular file; `None` for anything else (as [`Stamp`]s are only
+    /// taken of regular files).
+    pub fn stamp(&self) -> Option<Stamp> {
+        self.is_file().then_some(Stamp {
+            size: self.size,
+            mtime: self.mtime,
+            ctime: self.ctime,
+            ino: self.ino,
+        })
+    }
+}
+
 /// This kith executable, by its stamp (worked out once): a rebuilt kith may parse differently
 /// under the same version number, so what a cache holds of parsed text is kept for one build.
 pub fn this_build() -> u128 {

@@ -427,7 +427,7 @@ impl Session {
             all.into_iter().filter(|c| c.commit.time < end).collect();
         self.histories = pages::histories(cfg, &history);
         self.history = History::Available(history);
-        self.uncommitted = uncommitted_by_path(ws, repo)?;
+        self.uncommitted = uncommitted_by_path(ws, repo, None)?;
         crate::util::output::trace("history");
         Ok(())
     }

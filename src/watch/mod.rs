@@ -152,9 +152,8 @@ fn read(ws: &Workspace, live: &Live, batch: &Batch) -> Vec<Reread> {
                 meta => {
                     let file_type = meta.ok().map(|m| m.file_type());
                     let found = Found {
-                        kind,
-                        id: id.as_str().into(),
                         file_type,
+                        ..Found::named(kind, &id)
                     };
                     Some(load::load_one(ws, &found))
                 }

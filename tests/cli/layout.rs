@@ -543,3 +543,216 @@ fn the_merge_driver_records_a_conflict_in_a_sharded_record() {
     let out = kith_in(&sam, &["conflicts"]).ok().to_string();
     assert!(out.contains("ahmed-el-sayed"), "{out}");
 }
+
+/// A small deterministic generator (xorshift), so that a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Every `.md` file under the workspace's `contacts/`, relative to the workspace, sorted.
+fn contact_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.join("contacts")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "md") {
+                let rel = path.strip_prefix(dir).unwrap();
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One random change to the workspace at `dir`, described for the failure message: the
+/// changes a report counts (an edit, a new, a deleted, a renamed record), those it must not
+/// (a mode, the same bytes again, a file that is no record, an ignored one), and those that
+/// only a comparison with git's index sees (a misplaced file, a record made a link).
+fn random_change(dir: &Path, sharded: bool, rng: &mut Rng, n: usize) -> String {
+    let files = contact_files(dir);
+    let rel = files[rng.below(files.len())].clone();
+    let path = dir.join(&rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let write = |rel: &str, text: &str| {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let placed = |id: &str| {
+        if sharded {
+            sharded_path("contacts", id)
+        } else {
+            format!("contacts/{id}.md")
+        }
+    };
+    let person = |id: &str| format!("---\nname: Person {id}\nlifecycle: lead\n---\n");
+    match rng.below(10) {
+        0 => {
+            write(&rel, &text.replacen("---\n", "---\ntags: [vip]\n", 1));
+            format!("tagged {rel}")
+        }
+        1 => {
+            write(
+                &rel,
+                &format!("{text}\n- 2026-11-2{} call: round {n}\n", rng.below(5)),
+            );
+            format!("logged a call on {rel}")
+        }
+        2 => {
+            std::fs::remove_file(&path).unwrap();
+            format!("deleted {rel}")
+        }
+        3 => {
+            let new = placed(&format!("new-person-{n}"));
+            write(&new, &person(&format!("new-{n}")));
+            format!("created {new}")
+        }
+        4 => {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::symlink_metadata(&path)
+                .unwrap()
+                .permissions()
+                .mode();
+            if std::fs::symlink_metadata(&path).unwrap().is_file() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode ^ 0o111))
+                    .unwrap();
+            }
+            format!("flipped the executable bits of {rel}")
+        }
+        5 => {
+            let target = dir.join(&files[rng.below(files.len())]);
+            if target != path {
+                std::fs::remove_file(&path).unwrap();
+                std::os::unix::fs::symlink(&target, &path).unwrap();
+            }
+            format!("made {rel} a link to {}", target.display())
+        }
+        6 => {
+            // Where the other layout keeps it: not loaded, but a record's path to git.
+            let id = format!("stray-{n}");
+            let stray = if sharded {
+                format!("contacts/{id}.md")
+            } else {
+                sharded_path("contacts", &id)
+            };
+            write(&stray, &person(&id));
+            format!("wrote {stray}, where the layout does not keep records")
+        }
+        7 => {
+            write(&format!("contacts/notes-{n}.txt"), "not a record\n");
+            write(&placed(&format!("ignored-{n}")), &person("ignored"));
+            format!("wrote a note and an ignored record ({n})")
+        }
+        8 => {
+            write(&rel, &text);
+            format!("wrote {rel} again, the same bytes")
+        }
+        _ => {
+            let id = rel.rsplit('/').next().unwrap().trim_end_matches(".md");
+            let to = placed(&format!("{id}-moved-{n}"));
+            std::fs::create_dir_all(dir.join(&to).parent().unwrap()).unwrap();
+            std::fs::rename(&path, dir.join(&to)).unwrap();
+            format!("renamed {rel} to {to}")
+        }
+    }
+}
+
+/// What is not yet committed, by path, from the load's listing, from a walk and from libgit2's
+/// diff (with every change staged, so that git's index no longer holds HEAD's tree).
+type ByPath = std::collections::BTreeMap<String, Vec<kith::git::history::RecordEvent>>;
+
+fn uncommitted_three_ways(top: &Path, dir: &Path) -> [ByPath; 3] {
+    let ws = kith::workspace::Workspace::open(dir).unwrap();
+    let repo = kith::git::history::Repo::open(&ws.root).unwrap().unwrap();
+    // The quick ways are taken only when the index holds HEAD's tree, as git leaves it.
+    assert_eq!(
+        kith::git::indexfile::tree_of(&top.join(".git/index")).map(|t| t.to_string()),
+        Some(tree(top, "HEAD"))
+    );
+    let by_path = |listing| {
+        let mut all = kith::report::write::uncommitted_by_path(&ws, &repo, listing).unwrap();
+        // A path whose change is no record change (a mode) has no events either way.
+        all.retain(|_, events| !events.is_empty());
+        all
+    };
+    let (_index, listing) = kith::load::load_looked(&ws);
+    let listed = by_path(Some(&listing));
+    let walked = by_path(None);
+    git(top, &["add", "-A"]);
+    let diffed = by_path(None);
+    git(top, &["reset", "-q"]);
+    [listed, walked, diffed]
+}
+
+/// What the report counts as not yet committed reads the same from the load's listing (each
+/// record file looked at as its folder is read: no second walk of every folder), from a walk
+/// of the working tree (as `kith serve` reads it) and from libgit2's diff: after rounds of
+/// random changes, in the flat and the sharded layout and in a workspace that is a folder of
+/// its repository.
+#[test]
+fn uncommitted_changes_read_the_same_from_the_listing_a_walk_and_libgit2() {
+    let flat = Ws::example();
+    let sharded = sharded();
+    let nested = Ws::empty();
+    copy_dir(&repo_path("example-workspace"), &nested.file("crm"));
+    nested.write("README.md", "The team's CRM is in crm/.\n");
+    init_and_commit(nested.path(), "the example in a folder");
+    let cases = [
+        (&flat, flat.path().to_path_buf(), false),
+        (&sharded, sharded.path().to_path_buf(), true),
+        (&nested, nested.file("crm"), false),
+    ];
+    for (ws, dir, is_sharded) in cases {
+        std::fs::write(dir.join(".gitignore"), "ignored-*.md\n").unwrap();
+        commit_all(ws.path(), SAM, NOW, "ignore some records");
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut seen = 0;
+        for round in 0..4 {
+            let done: Vec<String> = (0..8)
+                .map(|i| random_change(&dir, is_sharded, &mut rng, round * 8 + i))
+                .collect();
+            let [listed, walked, diffed] = uncommitted_three_ways(ws.path(), &dir);
+            assert_eq!(listed, diffed, "{} after {done:#?}", dir.display());
+            assert_eq!(walked, diffed, "{} after {done:#?}", dir.display());
+            // New records count, in their place or not (by their path in the repository).
+            let prefix = dir
+                .strip_prefix(ws.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            for new in done.iter().filter_map(|d| {
+                d.strip_prefix("created ")
+                    .or_else(|| d.strip_prefix("wrote ")?.split(',').next())
+                    .filter(|p| p.ends_with(".md"))
+            }) {
+                let path = if prefix.is_empty() {
+                    new.to_string()
+                } else {
+                    format!("{prefix}/{new}")
+                };
+                assert!(
+                    listed.contains_key(&path),
+                    "{path} not counted: {listed:#?}"
+                );
+            }
+            seen += listed.len();
+            commit_all(ws.path(), SAM, NOW, &format!("round {round}"));
+        }
+        assert!(
+            seen >= 12,
+            "only {seen} changes counted in {}",
+            dir.display()
+        );
+    }
+}

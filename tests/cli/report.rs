@@ -381,8 +381,8 @@ const W48: &str = "public/weeks/2026-W48/index.html";
 const W47: &str = "public/weeks/2026-W47/index.html";
 
 /// What is not yet committed reads the same whether git's index says nothing is staged (the
-/// workspace's files are stat'd on every core, as sync stages) or something is (libgit2's
-/// diff): a changed, a new and a deleted record, and one written again with the same bytes.
+/// record files as the load listed and looked at them, joined with the index) or something is
+/// (libgit2's diff): a changed, a new and a deleted record, and one written again with the same bytes.
 #[test]
 fn uncommitted_changes_read_the_same_either_way() {
     let ws = fixture();
@@ -401,7 +401,7 @@ fn uncommitted_changes_read_the_same_either_way() {
         let doc = page(&ws.file(W48));
         (moves(&doc), texts(&doc, "main p.note"))
     };
-    let quick = report("uncommitted changes: from the walk");
+    let quick = report("uncommitted changes: from the listing");
     // Staged: git's index no longer holds the last commit's tree.
     git(dir, &["add", "contacts/margaret-hamilton.md"]);
     let slow = report("uncommitted changes: libgit2's diff");

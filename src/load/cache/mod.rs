@@ -173,14 +173,18 @@ fn watched_with(ws: &Workspace, config: u128) -> Option<Watched> {
     })
 }
 
-/// Loads the `found` files, taking what it can from the cache and updating it. `watched` is
-/// what the monitor said before they were listed ([`watched`]).
+/// Loads the listed files, taking what it can from the cache and updating it (with what the
+/// listing saw of each file, if it looked). `watched` is what the monitor said before they
+/// were listed ([`watched`]).
 pub fn load(
     ws: &Workspace,
-    found: &[Found],
+    listing: &load::Listing,
     folder_diags: &[Diagnostic],
     watched: Option<Watched>,
 ) -> Loaded {
+    let found = &listing.found[..];
+    // What the listing saw of each file, if it looked.
+    let seen = (listing.seen.len() == found.len()).then_some(&listing.seen[..]);
     if !enabled() {
         let parsed = parse_all(ws, found);
         return Loaded { parsed, key: None };
@@ -209,17 +213,30 @@ pub fn load(
     let mut slots: Vec<Option<Parsed>> = Vec::new();
     slots.resize_with(found.len(), || None);
     let mut items: Vec<Item> = vec![Item::default(); found.len()];
+    let pass = Pass {
+        ws,
+        dirs: &dirs,
+        looked,
+        trusted,
+    };
     slots
         .par_chunks_mut(run)
         .zip(items.par_chunks_mut(run))
         .zip(found.par_chunks(run).zip(matches.par_chunks(run)))
-        .for_each(|((slots, items), (files, matches))| {
+        .enumerate()
+        .for_each(|(k, ((slots, items), (files, matches)))| {
             let region = old
                 .as_ref()
                 .and_then(|o| o.region(matches.iter().flatten().map(|&i| &o.entries[i])));
-            for (((slot, item), f), m) in slots.iter_mut().zip(items).zip(files).zip(matches) {
+            let each = slots.iter_mut().zip(items).zip(files).zip(matches);
+            for (j, (((slot, item), f), m)) in each.enumerate() {
                 let entry = m.map(|i| (i, &old_entries[i]));
-                let (p, i) = load_item(ws, &dirs, f, entry, region.as_ref(), looked, trusted);
+                // The stamp the listing saw, else one taken now.
+                let stamp = || match seen {
+                    Some(seen) => seen[k * run + j].and_then(|s| s.stamp()),
+                    None => dirs.stamp(f.kind, &f.id),
+                };
+                let (p, i) = load_item(&pass, f, entry, region.as_ref(), stamp);
                 (*slot, *item) = (Some(p), i);
             }
         });
@@ -311,15 +328,31 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(16 * 1024));
 }
 
+/// What every file of a load is loaded with.
+struct Pass<'a> {
+    ws: &'a Workspace,
+    dirs: &'a files::Dirs,
+    /// When the load began, in nanoseconds since the epoch: what is racy is judged by it.
+    looked: i64,
+    /// The monitor vouches for the cached records: no stamp is taken.
+    trusted: bool,
+}
+
+/// Loads the file `f`, from its `entry` in the cache if it holds (its blob in `region`);
+/// `stamp` takes its stamp (or gives the one the listing saw).
 fn load_item(
-    ws: &Workspace,
-    dirs: &files::Dirs,
+    pass: &Pass,
     f: &Found,
     entry: Option<(usize, &Entry)>,
     region: Option<&records::Region>,
-    looked: i64,
-    trusted: bool,
+    stamp: impl FnOnce() -> Option<Stamp>,
 ) -> (Parsed, Item) {
+    let Pass {
+        ws,
+        dirs,
+        looked,
+        trusted,
+    } = *pass;
     // Links and anything but a regular file take the careful way, uncached.
     let uncached = || (load::load_one(ws, f), Item::default());
     if f.file_type.is_some_and(|t| !t.is_file()) {
@@ -335,7 +368,7 @@ fn load_item(
         Some((parsed, item))
     };
     if let Some((i, e)) = entry
-        && (trusted || !e.racy && dirs.stamp(f.kind, &f.id) == Some(e.stamp))
+        && (trusted || !e.racy && stamp() == Some(e.stamp))
         && let Some(item) = decode(i, e, e.stamp)
     {
         return item;
@@ -694,8 +727,8 @@ mod tests {
     }
 
     fn names(ws: &Workspace) -> Vec<String> {
-        let (found, diags) = load::list(ws);
-        load(ws, &found, &diags, None)
+        let listing = load::list_with(ws, false);
+        load(ws, &listing, &listing.diags, None)
             .parsed
             .iter()
             .map(|p| p.record.name().to_string())
@@ -757,13 +790,17 @@ mod tests {
         let ws = workspace(dir.path());
         let ada = ws.dir(Kind::Person).join("ada.md");
         std::fs::write(&ada, "---\nname: Ada\n---\n").unwrap();
-        let (found, diags) = load::list(&ws);
-        let key = load(&ws, &found, &diags, None).key.unwrap();
+        let listing = load::list_with(&ws, false);
+        let key = load(&ws, &listing, &listing.diags, None).key.unwrap();
         assert_eq!(fresh_key(&ws).map(|f| f.0), Some(key));
+        // A listing that looked at each file serves the same stamps.
+        let looked = load::list_with(&ws, true);
+        assert_eq!(looked.seen.len(), 1);
+        assert_eq!(load(&ws, &looked, &looked.diags, None).key, Some(key));
         std::fs::write(&ada, "---\nname: Bob\n---\n").unwrap();
         assert_eq!(fresh_key(&ws).map(|f| f.0), None, "an edit went unseen");
-        let (found, diags) = load::list(&ws);
-        let edited = load(&ws, &found, &diags, None).key.unwrap();
+        let looked = load::list_with(&ws, true);
+        let edited = load(&ws, &looked, &looked.diags, None).key.unwrap();
         assert_ne!(edited, key);
         assert_eq!(fresh_key(&ws).map(|f| f.0), Some(edited));
         std::fs::write(ws.dir(Kind::Person).join("cy.md"), "---\nname: Cy\n---\n").unwrap();

@@ -7,6 +7,7 @@ use crate::analysis::derive::Derived;
 use crate::git::commits::{self, Cache};
 use crate::git::history::{RecordEvent, Repo};
 use crate::index::Index;
+use crate::load::Listing;
 use crate::record::Kind;
 use crate::report::site::Site;
 use crate::report::{self, History, Week, pages};
@@ -16,6 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use tera::Context;
 
@@ -98,12 +100,16 @@ pub fn render_week(
         // The workspace as it was at the end of the week.
         let loaded = (|| -> Result<(Index, Vec<RecordEvent>)> {
             if current {
-                let index = crate::load::load(ws);
+                // Each file is looked at as its folder is listed: what git's index is
+                // compared with, without a second walk of every folder.
+                let (index, listing) = crate::load::load_looked(ws);
                 crate::load::summarize(ws, &index);
                 let pending = repo
-                    .map(|r| uncommitted(ws, r))
+                    .map(|r| uncommitted(ws, r, Some(&listing)))
                     .transpose()?
                     .unwrap_or_default();
+                // 1,000,000 file names: freed on a thread of their own.
+                drop(crate::util::free::Later::new(listing));
                 Ok((index, pending))
             } else {
                 let repo = repo.with_context(|| {
@@ -428,9 +434,14 @@ pub fn commit_at(repo: &Repo, end: jiff::Timestamp) -> Result<Option<git2::Oid>>
     }
 }
 
-/// Record changes in the working tree that are not committed yet.
-pub fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<RecordEvent>> {
-    Ok(uncommitted_by_path(ws, repo)?
+/// Record changes in the working tree that are not committed yet. `listing`: the record files
+/// as a load just listed them, each looked at ([`crate::load::load_looked`]), if at hand.
+pub fn uncommitted(
+    ws: &Workspace,
+    repo: &Repo,
+    listing: Option<&Listing>,
+) -> Result<Vec<RecordEvent>> {
+    Ok(uncommitted_by_path(ws, repo, listing)?
         .into_values()
         .flatten()
         .collect())
@@ -440,18 +451,22 @@ pub fn uncommitted(ws: &Workspace, repo: &Repo) -> Result<Vec<RecordEvent>> {
 pub fn uncommitted_by_path(
     ws: &Workspace,
     repo: &Repo,
+    listing: Option<&Listing>,
 ) -> Result<std::collections::BTreeMap<String, Vec<RecordEvent>>> {
     let git = &repo.git;
     let Ok(tree) = git.head().and_then(|h| h.peel_to_tree()) else {
         return Ok(Default::default());
     };
-    if let Some(quick) = uncommitted_quick(ws, repo, &tree) {
-        crate::util::output::trace("uncommitted changes: from the walk");
+    if let Some(quick) = uncommitted_quick(ws, repo, &tree, listing) {
         return Ok(quick);
     }
     crate::util::output::trace("uncommitted changes: libgit2's diff");
     let mut opts = git2::DiffOptions::new();
-    opts.include_untracked(true).recurse_untracked_dirs(true);
+    // A record that became a link (or the other way) is one change: without this, libgit2
+    // reports a deletion and an addition of the same path, and it would be counted twice.
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_typechange(true);
     for kind in Kind::ALL {
         opts.pathspec(repo.prefix.join(kind.dir()));
     }
@@ -494,28 +509,41 @@ pub fn uncommitted_by_path(
 }
 
 /// [`uncommitted_by_path`] when git's index holds HEAD's tree exactly (nothing staged, as its
-/// cache-tree says), the way `kith sync` stages: the workspace's files are stat'd on every core
-/// while kith reads the index file (`git::indexfile`; libgit2 takes 1.3 s at 1,000,000
-/// entries), and only those whose stat differs from the index (or that it does not hold, or
-/// that are gone) are read and compared with HEAD's. libgit2's diff of the working tree stats
-/// every file on one thread: 5.5 s of a report at 1,000,000 records.
+/// cache-tree says), the way `kith sync` stages: kith reads the index file (`git::indexfile`;
+/// libgit2 takes 1.3 s at 1,000,000 entries) and joins it with what the working tree holds,
+/// and only the files whose stat differs from the index (or that it does not hold, or that are
+/// gone) are read and compared with HEAD's. What the working tree holds is the `listing`'s
+/// record files when there is one (the load looked at each as it listed its folder), else the
+/// workspace's files stat'd on every core while the index is read. libgit2's diff of the
+/// working tree stats every file on one thread: 5.5 s of a report at 1,000,000 records.
 /// `None` when the index holds anything else, or anything could not be read: the caller asks
 /// libgit2.
 fn uncommitted_quick(
     ws: &Workspace,
     repo: &Repo,
     tree: &git2::Tree,
+    listing: Option<&Listing>,
 ) -> Option<std::collections::BTreeMap<String, Vec<RecordEvent>>> {
     let git = &repo.git;
     let root = git.workdir()?;
     let skip = crate::git::worktree::kiths_own(&repo.prefix);
-    let look = crate::git::worktree::look_file(git, root, &repo.prefix, &skip);
-    let index = look.index?;
+    let (index, walked, way) = match listing.and_then(|l| listed_records(ws, repo, root, l)) {
+        Some(walked) => (
+            crate::git::indexfile::read(&git.path().join("index")),
+            walked,
+            "the listing",
+        ),
+        None => {
+            let look = crate::git::worktree::look_file(git, root, &repo.prefix, &skip);
+            (look.index, look.walked.ok()?, "the walk")
+        }
+    };
+    let index = index?;
     if index.tree != Some(tree.id()) || index.entries.iter().any(|e| e.in_conflict()) {
         return None;
     }
-    let found =
-        crate::git::worktree::candidates(git, index.entries, look.walked.ok()?, &skip).ok()?;
+    let found = crate::git::worktree::candidates(git, index.entries, walked, &skip).ok()?;
+    crate::util::output::trace(&format!("uncommitted changes: from {way}"));
     let mut out = std::collections::BTreeMap::new();
     for path in found.paths {
         let Some((kind, id)) = repo.record_of(&path) else {
@@ -542,6 +570,75 @@ fn uncommitted_quick(
             .extend(changes);
     }
     Some(out)
+}
+
+/// The working tree's record files as a load listed and looked at them, for
+/// [`crate::git::worktree::candidates`]: every file whose path names a record (the misplaced
+/// ones too, as git sees them), by its path in the repository. `None` when the listing cannot
+/// stand for a walk: a record folder that is a link (git keeps the link, not the files), or
+/// a file that could not be looked at.
+fn listed_records(
+    ws: &Workspace,
+    repo: &Repo,
+    root: &Path,
+    listing: &Listing,
+) -> Option<crate::git::worktree::Walked> {
+    if Kind::ALL
+        .iter()
+        .any(|&k| std::fs::symlink_metadata(ws.dir(k)).is_ok_and(|m| m.file_type().is_symlink()))
+    {
+        return None;
+    }
+    let prefix = repo.prefix.as_os_str().as_bytes().to_vec();
+    let in_repo = |rel: &str| -> Vec<u8> {
+        let mut path = Vec::with_capacity(prefix.len() + 1 + rel.len());
+        if !prefix.is_empty() {
+            path.extend_from_slice(&prefix);
+            path.push(b'/');
+        }
+        path.extend_from_slice(rel.as_bytes());
+        path
+    };
+    let mut files = Vec::with_capacity(listing.found.len() + listing.strays.len());
+    if listing.seen.len() != listing.found.len() {
+        return None;
+    }
+    for (f, seen) in listing.found.iter().zip(&listing.seen) {
+        let rel = crate::record::layout::rel(f.kind, &f.id);
+        let seen = match *seen {
+            Some(seen) => seen,
+            // Not looked at when listed: gone since (as a walk would have found it), or
+            // something a walk would have stopped at.
+            None => match std::fs::symlink_metadata(ws.root.join(&rel)) {
+                Ok(m) => crate::util::stamp::FileStat::of(&m),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(_) => return None,
+            },
+        };
+        files.push((in_repo(&rel), seen));
+    }
+    files.extend(
+        listing
+            .strays
+            .iter()
+            .map(|(rel, seen)| (in_repo(rel), *seen)),
+    );
+    let scope = move |path: &[u8]| {
+        let rel = if prefix.is_empty() {
+            Some(path)
+        } else {
+            path.strip_prefix(prefix.as_slice())
+                .and_then(|p| p.strip_prefix(b"/"))
+        };
+        rel.and_then(|r| std::str::from_utf8(r).ok())
+            .is_some_and(|r| crate::record::layout::of_path(r).is_some())
+    };
+    Some(crate::git::worktree::listed(
+        root,
+        &repo.prefix,
+        files,
+        Box::new(scope),
+    ))
 }
 
 /// Makes sure the output folder is kith's and never mixes public and private pages: a public
