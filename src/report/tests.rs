@@ -301,6 +301,74 @@ fn the_trend_undoes_each_weeks_lifecycle_changes() {
     );
 }
 
+/// A change of this kind (deleted, renamed from `from`) to a record.
+fn event(kind: Kind, id: &str, event: Event) -> RecordEvent {
+    RecordEvent {
+        kind,
+        id: id.into(),
+        event,
+    }
+}
+
+/// Undoing a deletion brings the person back at the stage its fields had; undoing a rename
+/// moves the stage back to the old name, even when that name is now someone left out of the
+/// counts (staff); that someone's own changes are passed over.
+#[test]
+fn the_trend_undoes_deletions_renames_and_passes_over_people_left_out() {
+    let f = Fixture::new();
+    let index = f.index();
+    let renamed = |id: &str, from: &str| {
+        event(
+            Kind::Person,
+            id,
+            Event::Renamed {
+                from: from.to_string(),
+            },
+        )
+    };
+    let history = vec![
+        // W46: a customer deleted (its fields first, as git's diff lists them).
+        commit(
+            "2026-11-10",
+            "sam@x.example",
+            vec![
+                field(Kind::Person, "gone", "lifecycle", Some("customer"), None),
+                event(Kind::Person, "gone", Event::Deleted),
+            ],
+        ),
+        // W47: l2 renamed from old-l2; staff (left out) was a lead before.
+        commit("2026-11-17", "sam@x.example", vec![renamed("l2", "old-l2")]),
+        commit(
+            "2026-11-18",
+            "sam@x.example",
+            vec![field(
+                Kind::Person,
+                "staff",
+                "lifecycle",
+                Some("lead"),
+                Some("other"),
+            )],
+        ),
+        // W48: l3 renamed from the id staff has now.
+        commit("2026-11-24", "sam@x.example", vec![renamed("l3", "staff")]),
+    ];
+    let w = weekly(&index, history, Vec::new(), false);
+    let t = w.trend.as_ref().unwrap();
+    let last4: Vec<(String, usize, usize)> = t.weeks[8..]
+        .iter()
+        .map(|w| (w.week.clone(), w.leads, w.customers))
+        .collect();
+    assert_eq!(
+        last4,
+        [
+            ("2026-W45".to_string(), 6, 2), // the deleted customer still there
+            ("2026-W46".to_string(), 6, 1), // l2 as old-l2, l3 under staff's id: a lead each
+            ("2026-W47".to_string(), 6, 1), // l3 under staff's id, counted as the lead it was
+            ("2026-W48".to_string(), 6, 1),
+        ]
+    );
+}
+
 #[test]
 fn deals_sum_per_currency_weight_by_probability_and_convert_with_rates() {
     let f = Fixture::new();

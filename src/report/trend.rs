@@ -45,30 +45,45 @@ pub(super) fn read_by_undoing(history: &[Changed]) -> rustc_hash::FxHashSet<Stri
         .collect()
 }
 
+/// Someone the changes name, as the changes are undone.
+struct Person {
+    /// Left out of the counts now (staff, spam): the changes made under this id are passed
+    /// over.
+    excluded: bool,
+    /// `None`: not counted (no such person, or left out); `Some(stage)`: counted, at that
+    /// stage.
+    stage: Option<Option<String>>,
+}
+
 /// `now`: (people at a lead stage, customers) who count now; `undone`: what undoing the
 /// commits does, when known (worked out and kept otherwise).
-pub(super) fn build(
+pub(super) fn build<'h>(
     ctx: &Ctx,
     now: (usize, usize),
-    history: &[Changed],
-    uncommitted: &[RecordEvent],
+    history: &'h [Changed],
+    uncommitted: &'h [RecordEvent],
     undone: &mut Option<Undone>,
 ) -> Trend {
     let lc = &ctx.cfg.lifecycle;
     let customer = ctx.customer_rank();
     // The stages of the people the changes name, as they are undone: read from the records
     // the first time a change names someone (everyone else keeps the stage they have now).
-    // `None`: not counted (no such person, or staff and spam); `Some(stage)`: counted.
-    let mut state: FxHashMap<String, Option<Option<String>>> = FxHashMap::default();
-    let initial = |id: &str| -> Option<Option<String>> {
-        let slot = ctx.index.slot(Kind::Person, id)?;
-        let r = ctx.index.at_slot(slot)?;
-        (!r.broken && !ctx.derived.excluded(slot)).then(|| r.lifecycle())
-    };
-    let excluded = |id: &str| {
-        ctx.index
-            .slot(Kind::Person, id)
-            .is_some_and(|slot| ctx.derived.excluded(slot))
+    // Keyed by the id as the change names it (no copy: an import in the trend names a million
+    // people), each looked up in the index once.
+    let mut state: FxHashMap<&str, Person> = FxHashMap::default();
+    let first = |id: &str| -> Person {
+        let Some(slot) = ctx.index.slot(Kind::Person, id) else {
+            return Person {
+                excluded: false,
+                stage: None,
+            };
+        };
+        let excluded = ctx.derived.excluded(slot);
+        let r = ctx.index.at_slot(slot).filter(|r| !r.broken && !excluded);
+        Person {
+            excluded,
+            stage: r.map(|r| r.lifecycle()),
+        }
     };
     // What a stage adds to the counts: (leads, customers).
     let weight = |stage: &Option<String>| -> (isize, isize) {
@@ -82,51 +97,43 @@ pub(super) fn build(
     // How the counts move as changes are undone.
     let (leads, customers) = (std::cell::Cell::new(0isize), std::cell::Cell::new(0isize));
     let records = std::cell::Cell::new(0isize);
-    let undo = |state: &mut FxHashMap<String, Option<Option<String>>>, c: &RecordEvent| {
+    // Sets someone's stage (`None`: not counted), and the counts with it.
+    let set = |who: &mut Option<Option<String>>, to: Option<Option<String>>| {
+        let (al, ac) = to.as_ref().map_or((0, 0), weight);
+        let before = std::mem::replace(who, to);
+        let (bl, bc) = before.as_ref().map_or((0, 0), weight);
+        leads.set(leads.get() + al - bl);
+        customers.set(customers.get() + ac - bc);
+    };
+    let undo = |state: &mut FxHashMap<&'h str, Person>, c: &'h RecordEvent| {
         match c.event {
             Event::Created => records.set(records.get() - 1),
             Event::Deleted => records.set(records.get() + 1),
             _ => {}
         }
-        if c.kind != Kind::Person || excluded(&c.id) {
+        if c.kind != Kind::Person {
             return;
         }
-        let get =
-            |state: &mut FxHashMap<String, Option<Option<String>>>, id: &str| match state.get(id) {
-                Some(stage) => stage.clone(),
-                None => state
-                    .entry(id.to_string())
-                    .or_insert_with(|| initial(id))
-                    .clone(),
-            };
-        // One look-up a change: an import in the trend is a million of them.
-        let set = |state: &mut FxHashMap<String, Option<Option<String>>>,
-                   id: &str,
-                   to: Option<Option<String>>| {
-            let (al, ac) = to.as_ref().map_or((0, 0), weight);
-            let slot = match state.get_mut(id) {
-                Some(slot) => slot,
-                None => state.entry(id.to_string()).or_insert_with(|| initial(id)),
-            };
-            let before = std::mem::replace(slot, to);
-            let (bl, bc) = before.as_ref().map_or((0, 0), weight);
-            leads.set(leads.get() + al - bl);
-            customers.set(customers.get() + ac - bc);
-        };
+        let who = state.entry(c.id.as_str()).or_insert_with(|| first(&c.id));
+        if who.excluded {
+            return;
+        }
+        let who = &mut who.stage;
         match &c.event {
             Event::Field { key, old, .. } if key == LIFECYCLE => {
                 let old = old.as_ref().map(|v| v.to_text().trim().to_lowercase());
-                set(state, &c.id, Some(old.filter(|s| !s.is_empty())));
+                set(who, Some(old.filter(|s| !s.is_empty())));
             }
-            Event::Created => set(state, &c.id, None),
+            Event::Created => set(who, None),
             Event::Deleted => {
-                let now = get(state, &c.id).flatten();
-                set(state, &c.id, Some(now));
+                let now = who.clone().flatten();
+                set(who, Some(now));
             }
             Event::Renamed { from } => {
-                let now = get(state, &c.id).flatten();
-                set(state, &c.id, None);
-                set(state, from, Some(now));
+                let now = who.clone().flatten();
+                set(who, None);
+                let old = state.entry(from.as_str()).or_insert_with(|| first(from));
+                set(&mut old.stage, Some(now));
             }
             _ => {}
         }
