@@ -15,6 +15,7 @@ use std::process::ExitCode;
 /// `dir` is `-C`'s folder: a relative `--out` is relative to it, as every path given to kith is.
 pub fn run(ws: &Workspace, dir: Option<&Path>, args: ReportArgs) -> Result<ExitCode> {
     crate::util::output::trace("start");
+    crate::util::free::holding();
     crate::analysis::require_valid(ws)?;
     let cfg = &ws.config;
     let today = ws.today()?;

@@ -416,10 +416,21 @@ impl Index {
         &self,
         duplicates: impl FnOnce() -> Vec<Diagnostic> + Send,
     ) -> Vec<Diagnostic> {
+        self.diagnostics_and_tally(duplicates).0
+    }
+
+    /// [`Index::diagnostics_with`], and the [`Index::tally`] of the same workspace from the
+    /// same diagnostics: each file's and each reference's are worked out once (checking every
+    /// reference is a look-up a reference, millions in a large workspace).
+    pub fn diagnostics_and_tally(
+        &self,
+        duplicates: impl FnOnce() -> Vec<Diagnostic> + Send,
+    ) -> (Vec<Diagnostic>, crate::record::diag::Tally) {
         let (duplicates, mut out) = rayon::join(duplicates, || self.own_diagnostics());
+        let tally = crate::record::diag::Tally::of(out.iter(), self.len());
         out.extend(duplicates);
         diag::sort(&mut out);
-        out
+        (out, tally)
     }
 
     /// Each file's own diagnostics and its references to missing records, unsorted.

@@ -625,7 +625,11 @@ fn load_blobs(
 /// prints after the command's own output (`cmd::print_tally`), instead of the problems themselves.
 /// Remembered in the cache for `kith list`'s answers from it, which must say the same.
 pub fn summarize(ws: &Workspace, index: &Index) {
-    let tally = index.tally();
+    summarize_with(ws, index, index.tally());
+}
+
+/// [`summarize`] with the index's tally already worked out ([`Index::diagnostics_and_tally`]).
+pub fn summarize_with(ws: &Workspace, index: &Index, tally: crate::record::diag::Tally) {
     cache::remember_tally(ws, index, tally);
     keep_tally(tally);
 }

@@ -15,6 +15,19 @@ pub fn until_exit<T>(value: T) -> &'static T {
     Box::leak(Box::new(value))
 }
 
+/// What the executable's allocator does when a command will hold most of what it allocates to
+/// the end and free little ([`holding`]); set once by `main`, before any command runs.
+pub static ON_HOLDING: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Tells the allocator that this command holds what it loads until it exits (a report): the
+/// memory it frees along the way (read buffers, a listing, scratch) is soon needed again, and
+/// handing it back to the system at once only costs a page fault a page to get it back.
+pub fn holding() {
+    if let Some(hook) = ON_HOLDING.get() {
+        hook();
+    }
+}
+
 /// A value that is dropped on another thread.
 pub struct Later<T: Send + 'static>(Option<T>);
 

@@ -102,8 +102,8 @@ pub fn render_week(
             if current {
                 // Each file is looked at as its folder is listed: what git's index is
                 // compared with, without a second walk of every folder.
+                // Its tally is worked out with the report's diagnostics, below.
                 let (index, listing) = crate::load::load_looked(ws);
-                crate::load::summarize(ws, &index);
                 let pending = repo
                     .map(|r| uncommitted(ws, r, Some(&listing)))
                     .transpose()?
@@ -142,9 +142,12 @@ pub fn render_week(
         },
         || {
             let duplicates = crate::analysis::duplicates::find(&index);
-            let diagnostics = index.diagnostics_with(|| {
+            let (diagnostics, tally) = index.diagnostics_and_tally(|| {
                 crate::analysis::duplicates::diagnostics_of(&index, &duplicates)
             });
+            if current {
+                crate::load::summarize_with(ws, &index, tally);
+            }
             crate::util::output::trace("diagnostics and duplicates");
             (duplicates, diagnostics)
         },
