@@ -51,6 +51,9 @@ pub struct Listing {
     /// Asked to look: the files named like records that are not where the layout keeps them
     /// (not loaded), by their path in the workspace, with what `lstat` said of them.
     pub strays: Vec<(String, FileStat)>,
+    /// Some folder could not be read: its files are missing from `found` (and would look
+    /// deleted to a comparison with git's index).
+    pub partial: bool,
 }
 
 /// Lists record files (`<folder>/<id>.md`) of every kind, sorted by kind and id. Problems with
@@ -335,6 +338,7 @@ fn load_listed(ws: &Workspace, look: bool) -> (Index, Listing) {
     let mut listing = list_with(ws, look);
     crate::util::output::trace("listed");
     let mut folder_diags = std::mem::take(&mut listing.diags);
+    listing.partial = folder_diags.iter().any(|d| d.code == "unreadable");
     let loaded = crate::load::cache::load(ws, &listing, &folder_diags, watched);
     crate::util::output::trace("read and parsed");
     if !look {

@@ -578,17 +578,18 @@ fn uncommitted_quick(
 /// The working tree's record files as a load listed and looked at them, for
 /// [`crate::git::worktree::candidates`]: every file whose path names a record (the misplaced
 /// ones too, as git sees them), by its path in the repository. `None` when the listing cannot
-/// stand for a walk: a record folder that is a link (git keeps the link, not the files), or
-/// a file that could not be looked at.
+/// stand for a walk: a record folder that is a link (git keeps the link, not the files), a
+/// folder that could not be read, or a file that could not be looked at.
 fn listed_records(
     ws: &Workspace,
     repo: &Repo,
     root: &Path,
     listing: &Listing,
 ) -> Option<crate::git::worktree::Walked> {
-    if Kind::ALL
-        .iter()
-        .any(|&k| std::fs::symlink_metadata(ws.dir(k)).is_ok_and(|m| m.file_type().is_symlink()))
+    if listing.partial
+        || Kind::ALL.iter().any(|&k| {
+            std::fs::symlink_metadata(ws.dir(k)).is_ok_and(|m| m.file_type().is_symlink())
+        })
     {
         return None;
     }
