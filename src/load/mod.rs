@@ -159,6 +159,7 @@ pub fn list_with(ws: &Workspace, look: bool) -> Listing {
         .extend(crate::load::twins::diagnostics(&out.found));
     // In one order whatever order the folders were read in.
     crate::record::diag::sort(&mut out.diags);
+    out.partial = out.diags.iter().any(|d| d.code == "unreadable");
     out.strays.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -338,7 +339,6 @@ fn load_listed(ws: &Workspace, look: bool) -> (Index, Listing) {
     let mut listing = list_with(ws, look);
     crate::util::output::trace("listed");
     let mut folder_diags = std::mem::take(&mut listing.diags);
-    listing.partial = folder_diags.iter().any(|d| d.code == "unreadable");
     let loaded = crate::load::cache::load(ws, &listing, &folder_diags, watched);
     crate::util::output::trace("read and parsed");
     if !look {
