@@ -245,6 +245,15 @@ fn moved_this_week_comes_from_commits_of_the_week_and_uncommitted_changes() {
     );
 }
 
+/// The trend's last `n` weeks: (week, leads, customers).
+fn last_weeks(w: &Weekly, n: usize) -> Vec<(String, usize, usize)> {
+    let weeks = &w.trend.as_ref().expect("history is available").weeks;
+    weeks[weeks.len() - n..]
+        .iter()
+        .map(|w| (w.week.clone(), w.leads, w.customers))
+        .collect()
+}
+
 #[test]
 fn the_trend_undoes_each_weeks_lifecycle_changes() {
     let f = Fixture::new();
@@ -284,12 +293,8 @@ fn the_trend_undoes_each_weeks_lifecycle_changes() {
         ),
     ];
     let w = weekly(&index, history, Vec::new(), false);
-    let t = w.trend.as_ref().unwrap();
-    assert_eq!(t.weeks.len(), 12);
-    let last4: Vec<(String, usize, usize)> = t.weeks[8..]
-        .iter()
-        .map(|w| (w.week.clone(), w.leads, w.customers))
-        .collect();
+    assert_eq!(w.trend.as_ref().unwrap().weeks.len(), 12);
+    let last4 = last_weeks(&w, 4);
     assert_eq!(
         last4,
         [
@@ -353,11 +358,7 @@ fn the_trend_undoes_deletions_renames_and_passes_over_people_left_out() {
         commit("2026-11-24", "sam@x.example", vec![renamed("l3", "staff")]),
     ];
     let w = weekly(&index, history, Vec::new(), false);
-    let t = w.trend.as_ref().unwrap();
-    let last4: Vec<(String, usize, usize)> = t.weeks[8..]
-        .iter()
-        .map(|w| (w.week.clone(), w.leads, w.customers))
-        .collect();
+    let last4 = last_weeks(&w, 4);
     assert_eq!(
         last4,
         [

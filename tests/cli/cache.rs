@@ -42,22 +42,6 @@ fn assert_cache_changes_nothing_in(ws: &Ws, commands: &[&[&str]], when: &str) {
     }
 }
 
-/// A small deterministic generator (xorshift), so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 fn contacts(ws: &Ws) -> Vec<String> {
     let mut ids: Vec<String> = std::fs::read_dir(ws.file("contacts"))
         .unwrap()

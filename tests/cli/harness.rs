@@ -366,3 +366,20 @@ pub fn within(limit: Duration, cwd: &Path, args: &[&str]) -> (Run, Duration) {
     };
     (run, start.elapsed())
 }
+
+/// A small deterministic generator (xorshift) for tests of random changes, so that a failure
+/// can be replayed from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}

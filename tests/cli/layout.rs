@@ -544,18 +544,6 @@ fn the_merge_driver_records_a_conflict_in_a_sharded_record() {
     assert!(out.contains("ahmed-el-sayed"), "{out}");
 }
 
-/// A small deterministic generator (xorshift), so that a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// Every `.md` file under the workspace's `contacts/`, relative to the workspace, sorted.
 fn contact_files(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
