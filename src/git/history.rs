@@ -236,9 +236,14 @@ impl Repo {
 
     /// The record a repository path belongs to, if it is one.
     pub fn record_of(&self, path: &Path) -> Option<(Kind, String)> {
-        let rel = path.strip_prefix(&self.prefix).ok()?.to_str()?;
-        let (kind, id) = Kind::of_path(rel)?;
+        let (kind, id) = Repo::record_at(&self.prefix, path)?;
         Some((kind, id.to_string()))
+    }
+
+    /// [`Repo::record_of`] for the workspace at `prefix` of a repository, without a copy of
+    /// the id: for a caller that asks of every path.
+    pub fn record_at<'p>(prefix: &Path, path: &'p Path) -> Option<(Kind, &'p str)> {
+        Kind::of_path(path.strip_prefix(prefix).ok()?.to_str()?)
     }
 
     /// The repository paths of a record in the flat and the sharded layout.

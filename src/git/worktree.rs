@@ -132,9 +132,9 @@ pub type Scope = Box<dyn Fn(&[u8]) -> bool + Send + Sync>;
 
 /// A [`Walked`] from files the caller has already listed and `lstat`'d (a load of the records
 /// does, in the pass that reads their folders): `files` are every file under `prefix` of the
-/// working tree whose path `scope` holds, by their path relative to the repository's `root`.
-/// The index's entries outside `scope` are left out of the comparison, so a second walk of
-/// every folder is saved when only some files matter.
+/// working tree whose path `scope` holds, and only those, by their path relative to the
+/// repository's `root`. The index's entries outside `scope` are left out of the comparison,
+/// so a second walk of every folder is saved when only some files matter.
 pub fn listed(
     root: &Path,
     prefix: &Path,
@@ -143,7 +143,6 @@ pub fn listed(
 ) -> Walked {
     let mut files: Vec<Found> = files
         .into_iter()
-        .filter(|(path, _)| scope(path))
         .filter_map(|(path, seen)| Some((path, Stat::of_file(&seen)?)))
         .collect();
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -17,7 +17,7 @@ use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 use tera::Context;
 
@@ -593,20 +593,11 @@ fn listed_records(
     {
         return None;
     }
-    let prefix = repo.prefix.as_os_str().as_bytes().to_vec();
-    let in_repo = |rel: &str| -> Vec<u8> {
-        let mut path = Vec::with_capacity(prefix.len() + 1 + rel.len());
-        if !prefix.is_empty() {
-            path.extend_from_slice(&prefix);
-            path.push(b'/');
-        }
-        path.extend_from_slice(rel.as_bytes());
-        path
-    };
-    let mut files = Vec::with_capacity(listing.found.len() + listing.strays.len());
     if listing.seen.len() != listing.found.len() {
         return None;
     }
+    let in_repo = |rel: &str| repo.prefix.join(rel).into_os_string().into_vec();
+    let mut files = Vec::with_capacity(listing.found.len() + listing.strays.len());
     for (f, seen) in listing.found.iter().zip(&listing.seen) {
         let rel = crate::record::layout::rel(f.kind, &f.id);
         let seen = match *seen {
@@ -627,15 +618,11 @@ fn listed_records(
             .iter()
             .map(|(rel, seen)| (in_repo(rel), *seen)),
     );
+    // The index's entries the listing stands for: those that name a record, as `record_of`
+    // reads a path.
+    let prefix = repo.prefix.clone();
     let scope = move |path: &[u8]| {
-        let rel = if prefix.is_empty() {
-            Some(path)
-        } else {
-            path.strip_prefix(prefix.as_slice())
-                .and_then(|p| p.strip_prefix(b"/"))
-        };
-        rel.and_then(|r| std::str::from_utf8(r).ok())
-            .is_some_and(|r| crate::record::layout::of_path(r).is_some())
+        Repo::record_at(&prefix, Path::new(std::ffi::OsStr::from_bytes(path))).is_some()
     };
     Some(crate::git::worktree::listed(
         root,
